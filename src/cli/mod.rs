@@ -1,0 +1,283 @@
+//! The command line (design §10). Thin: parse arguments, call the service,
+//! print. anyhow lives here and in `main` only.
+
+use crate::domain::ids::ActorId;
+use crate::domain::keys::{PublicKey, public_key_of};
+use crate::http::{self, AppState};
+use crate::service::audit::{self, AuditReport};
+use crate::service::{Ledger, RegistrarSpec, SystemClock, keyfile};
+use anyhow::{Context as _, Result, bail};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// coop-ledger: a signed, append-only traceability ledger for cooperatives.
+#[derive(Parser, Debug)]
+#[command(name = "coop-ledger", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Write a new Ed25519 private key (PKCS#8 PEM, mode 0600) and print its public key.
+    Keygen {
+        /// The key file to create (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Create a ledger: its key and leaf 0, the genesis naming the registrars.
+    Init {
+        /// The data directory to create.
+        #[arg(long)]
+        data: PathBuf,
+        /// The log's origin, e.g. ledger.htx-phominh.vn/2026.
+        #[arg(long)]
+        origin: String,
+        /// A registrar, as ID=BASE64_PUBLIC_KEY (repeatable).
+        #[arg(long = "registrar", value_name = "ID=PUBKEY", required = true)]
+        registrars: Vec<String>,
+        /// The checkpoint key name (defaults to the origin).
+        #[arg(long)]
+        key_name: Option<String>,
+    },
+    /// Serve the ledger over HTTP.
+    Serve {
+        /// The data directory.
+        #[arg(long)]
+        data: PathBuf,
+        /// Address to listen on, e.g. 127.0.0.1:8080 (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// The public base URL printed in QR codes and links.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Verify every leaf, signature, rule and root, and consistency with a saved checkpoint.
+    Audit {
+        /// A stopped ledger's data directory (or a copy).
+        #[arg(long, conflicts_with = "server", required_unless_present = "server")]
+        data: Option<PathBuf>,
+        /// A live ledger's base URL.
+        #[arg(long)]
+        server: Option<String>,
+        /// A checkpoint saved earlier (the text of GET /api/v1/checkpoint).
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        /// The ledger public key, pinned out of band (default: the genesis leaf's).
+        #[arg(long)]
+        ledger_key: Option<String>,
+    },
+    /// Rebuild every view from the leaf file.
+    Reindex {
+        /// The data directory (the server must be stopped).
+        #[arg(long)]
+        data: PathBuf,
+    },
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+/// Runs one command.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Keygen { out } => {
+            let key = keyfile::generate();
+            keyfile::write(&out, &key)?;
+            println!("{}", public_key_of(&key));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init {
+            data,
+            origin,
+            registrars,
+            key_name,
+        } => {
+            let registrars = registrars
+                .iter()
+                .map(|r| parse_registrar(r))
+                .collect::<Result<Vec<_>>>()?;
+            let report = Ledger::init(
+                &data,
+                &origin,
+                key_name.as_deref(),
+                &registrars,
+                &SystemClock,
+            )?;
+            println!("ledger created in {}", data.display());
+            println!("ledger public key: {}", report.ledger_key);
+            println!("verifier key (signed-note): {}", report.note_vkey);
+            print!("{}", report.checkpoint);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            data,
+            listen,
+            base_url,
+        } => {
+            runtime()?.block_on(serve(data, listen, base_url))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            data,
+            server,
+            trust,
+            ledger_key,
+        } => {
+            let trust = trust
+                .map(|p| {
+                    std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))
+                })
+                .transpose()?;
+            let pinned = ledger_key
+                .map(|k| {
+                    PublicKey::parse(&k).context("--ledger-key is not a base64 Ed25519 public key")
+                })
+                .transpose()?;
+            let bar = progress_bar();
+            let report = match (data, server) {
+                (Some(dir), _) => {
+                    audit::audit_dir(&dir, pinned, trust.as_deref(), &mut |done, total| {
+                        bar.set_length(total);
+                        bar.set_position(done);
+                    })?
+                }
+                (None, Some(url)) => runtime()?.block_on(audit::audit_server(
+                    &url,
+                    pinned,
+                    trust.as_deref(),
+                    &mut |done, total| {
+                        bar.set_length(total);
+                        bar.set_position(done);
+                    },
+                ))?,
+                (None, None) => bail!("give --data DIR or --server URL"),
+            };
+            bar.finish_and_clear();
+            Ok(print_audit(&report))
+        }
+        Command::Reindex { data } => {
+            let n = Ledger::reindex(&data, &mut |n| tracing::info!(leaves = n, "reindexing"))?;
+            println!("rebuilt the views from {n} leaves");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn parse_registrar(s: &str) -> Result<RegistrarSpec> {
+    let (id, key) = s
+        .split_once('=')
+        .context("--registrar takes ID=BASE64_PUBLIC_KEY")?;
+    Ok(RegistrarSpec {
+        id: ActorId::parse(id).with_context(|| format!("registrar id {id:?}"))?,
+        key: PublicKey::parse(key).with_context(|| format!("registrar {id}'s key"))?,
+        name: None,
+    })
+}
+
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar =
+        indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("auditing {wide_bar} {percent}% ({eta} left)")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn print_audit(r: &AuditReport) -> ExitCode {
+    println!("leaves: {}", r.leaves);
+    println!("root:   {}", r.root);
+    if let Some(k) = r.ledger_key {
+        println!("ledger key: {k}");
+    }
+    if let Some(c) = &r.checkpoint {
+        println!("latest checkpoint: size {} verified", c.size);
+    }
+    if let Some(t) = &r.trusted {
+        println!(
+            "trusted checkpoint: size {} is consistent with the log",
+            t.size
+        );
+    }
+    if r.passed() {
+        println!("AUDIT PASSED: every leaf, signature, rule and root holds");
+        ExitCode::SUCCESS
+    } else {
+        for f in &r.failures {
+            println!("FAIL {f}");
+        }
+        println!("AUDIT FAILED: {} problem(s)", r.failures.len());
+        ExitCode::from(1)
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+async fn serve(data: PathBuf, listen: String, base_url: Option<String>) -> Result<()> {
+    let ledger = Arc::new(Ledger::open(&data, Arc::new(SystemClock))?);
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    let addr = listener.local_addr()?;
+    let base_url = base_url.unwrap_or_else(|| format!("http://{addr}"));
+    println!("listening on http://{addr}");
+    tracing::info!(%addr, size = ledger.size(), "serving the ledger");
+    let state = AppState {
+        ledger: Arc::clone(&ledger),
+        base_url,
+    };
+    http::serve(listener, http::router(state), shutdown_signal()).await?;
+    ledger.shutdown().await;
+    tracing::info!("stopped");
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! Envelopes: what a client submits (design §3). The signature covers the
+//! domain-separated bytes `"coop-ledger statement v1\n" ‖ statement`, and the
+//! statement text is never re-serialised: the bytes signed are the bytes
+//! stored.
+
+use super::ids::EntryId;
+use super::keys::{PublicKey, Sig};
+use ed25519_dalek::{Signer as _, SigningKey};
+use serde::{Deserialize, Serialize};
+
+/// The domain-separation prefix signed before every statement (design §3).
+pub const STATEMENT_PREFIX: &[u8] = b"coop-ledger statement v1\n";
+
+/// The largest envelope accepted, in bytes (design §3).
+pub const MAX_ENVELOPE_BYTES: usize = 64 * 1024;
+
+/// A signed statement as submitted: `{"statement", "key", "sig"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    /// The statement JSON text, exactly as signed.
+    pub statement: String,
+    /// The signer's public key.
+    pub key: PublicKey,
+    /// Ed25519 signature over [`signed_bytes`].
+    pub sig: Sig,
+}
+
+/// The signature does not verify under `verify_strict`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the signature does not verify for this statement and key")]
+pub struct BadSignature;
+
+/// The bytes an envelope's signature covers.
+pub fn signed_bytes(statement: &str) -> Vec<u8> {
+    let mut msg = Vec::with_capacity(STATEMENT_PREFIX.len() + statement.len());
+    msg.extend_from_slice(STATEMENT_PREFIX);
+    msg.extend_from_slice(statement.as_bytes());
+    msg
+}
+
+impl Envelope {
+    /// Signs a statement text with a private key.
+    pub fn sign(statement: String, key: &SigningKey) -> Self {
+        let sig = key.sign(&signed_bytes(&statement));
+        Self {
+            key: PublicKey(key.verifying_key()),
+            sig: Sig(sig.to_bytes()),
+            statement,
+        }
+    }
+
+    /// Checks the signature with ed25519-dalek's `verify_strict` (design §2).
+    pub fn verify(&self) -> Result<(), BadSignature> {
+        self.key
+            .0
+            .verify_strict(&signed_bytes(&self.statement), &self.sig.to_dalek())
+            .map_err(|_| BadSignature)
+    }
+
+    /// BLAKE3(statement bytes ‖ signature): the entry id (design §4).
+    pub fn entry_id(&self) -> EntryId {
+        EntryId::compute(self.statement.as_bytes(), &self.sig.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signed_envelope_verifies_and_any_change_breaks_it() {
+        let key = SigningKey::from_bytes(&[9u8; 32]);
+        let env = Envelope::sign(r#"{"v":1}"#.into(), &key);
+        assert_eq!(env.verify(), Ok(()));
+        let mut changed = env.clone();
+        changed.statement = r#"{"v":2}"#.into();
+        assert_eq!(changed.verify(), Err(BadSignature));
+        let mut flipped = env.clone();
+        flipped.sig.0[0] ^= 1;
+        assert_eq!(flipped.verify(), Err(BadSignature));
+    }
+
+    #[test]
+    fn the_signature_is_domain_separated() {
+        let key = SigningKey::from_bytes(&[9u8; 32]);
+        let env = Envelope::sign("{}".into(), &key);
+        let bare = key.sign(b"{}");
+        assert_ne!(bare.to_bytes(), env.sig.0);
+        assert!(
+            key.verifying_key()
+                .verify_strict(b"coop-ledger statement v1\n{}", &env.sig.to_dalek())
+                .is_ok()
+        );
+    }
+}

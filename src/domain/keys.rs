@@ -1,0 +1,204 @@
+//! Ed25519 keys and signatures in the forms design §2 fixes: public keys as
+//! standard base64 (with padding) of the 32 raw bytes, private keys as PKCS#8
+//! PEM (written in the 48-byte v1 form, read in v1 and v2).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey as _, KeypairBytes};
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+use zeroize::Zeroizing;
+
+/// A key or signature that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// Not standard base64 of exactly 32 bytes, or not a curve point.
+    #[error("a public key must be standard base64 of 32 bytes that encode an Ed25519 point")]
+    BadPublicKey,
+    /// Not standard base64 of exactly 64 bytes.
+    #[error("a signature must be standard base64 of 64 bytes")]
+    BadSignature,
+    /// Not a PKCS#8 PEM Ed25519 private key.
+    #[error("not a PKCS#8 PEM Ed25519 private key (-----BEGIN PRIVATE KEY-----)")]
+    BadPrivateKey,
+}
+
+/// An Ed25519 public key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PublicKey(pub VerifyingKey);
+
+impl PublicKey {
+    /// Parses standard base64 of the 32 raw bytes.
+    pub fn parse(s: &str) -> Result<Self, KeyError> {
+        let bytes: [u8; 32] = B64
+            .decode(s)
+            .ok()
+            .and_then(|v| v.try_into().ok())
+            .ok_or(KeyError::BadPublicKey)?;
+        Self::from_bytes(&bytes)
+    }
+
+    /// Builds a key from its 32 raw bytes.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, KeyError> {
+        VerifyingKey::from_bytes(bytes)
+            .map(Self)
+            .map_err(|_| KeyError::BadPublicKey)
+    }
+
+    /// The 32 raw bytes.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
+    /// True for small-order keys, which registration refuses (design §2) so
+    /// that batch verification stays sound.
+    pub fn is_weak(&self) -> bool {
+        self.0.is_weak()
+    }
+}
+
+impl fmt::Display for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&B64.encode(self.0.as_bytes()))
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKey({self})")
+    }
+}
+
+impl Serialize for PublicKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for PublicKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A raw 64-byte Ed25519 signature, base64 in JSON.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Sig(pub [u8; 64]);
+
+impl Sig {
+    /// Parses standard base64 of the 64 raw bytes.
+    pub fn parse(s: &str) -> Result<Self, KeyError> {
+        B64.decode(s)
+            .ok()
+            .and_then(|v| v.try_into().ok())
+            .map(Self)
+            .ok_or(KeyError::BadSignature)
+    }
+
+    /// The signature in ed25519-dalek's type.
+    pub fn to_dalek(&self) -> ed25519_dalek::Signature {
+        ed25519_dalek::Signature::from_bytes(&self.0)
+    }
+}
+
+impl fmt::Display for Sig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&B64.encode(self.0))
+    }
+}
+
+impl fmt::Debug for Sig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sig({self})")
+    }
+}
+
+impl Serialize for Sig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Sig {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Reads a PKCS#8 PEM Ed25519 private key, v1 (`openssl genpkey -algorithm
+/// ed25519`) or v2 (with the public key, which must then match).
+pub fn signing_key_from_pem(pem: &str) -> Result<SigningKey, KeyError> {
+    SigningKey::from_pkcs8_pem(pem.trim()).map_err(|_| KeyError::BadPrivateKey)
+}
+
+/// Writes a private key as PKCS#8 v1 PEM: the 48-byte DER form that
+/// `openssl genpkey -algorithm ed25519` writes (design §2).
+pub fn signing_key_to_pem(key: &SigningKey) -> Result<Zeroizing<String>, KeyError> {
+    let v1 = KeypairBytes {
+        secret_key: key.to_bytes(),
+        public_key: None,
+    };
+    let doc = v1
+        .to_pkcs8_pem(Default::default())
+        .map_err(|_| KeyError::BadPrivateKey)?;
+    Ok(Zeroizing::new(doc.to_string()))
+}
+
+/// The public half of a private key.
+pub fn public_key_of(key: &SigningKey) -> PublicKey {
+    PublicKey(key.verifying_key())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Known answer: the private key of RFC 8032 §7.1 test 1, as
+    /// `openssl genpkey -algorithm ed25519` writes it (PKCS#8 v1, 48 bytes).
+    const RFC8032_TEST1_PEM: &str = "-----BEGIN PRIVATE KEY-----\n\
+        MC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n\
+        -----END PRIVATE KEY-----\n";
+
+    #[test]
+    fn openssl_v1_pem_loads_and_gives_the_rfc8032_public_key() {
+        let key = signing_key_from_pem(RFC8032_TEST1_PEM).expect("loads");
+        assert_eq!(
+            public_key_of(&key).to_string(),
+            "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+        );
+    }
+
+    #[test]
+    fn written_pem_is_the_48_byte_v1_form_and_round_trips() {
+        let key = signing_key_from_pem(RFC8032_TEST1_PEM).expect("loads");
+        let pem = signing_key_to_pem(&key).expect("encodes");
+        assert_eq!(pem.as_str(), RFC8032_TEST1_PEM);
+        let again = signing_key_from_pem(&pem).expect("reloads");
+        assert_eq!(again.to_bytes(), key.to_bytes());
+    }
+
+    #[test]
+    fn bad_keys_and_signatures_are_refused() {
+        assert_eq!(PublicKey::parse("not base64!"), Err(KeyError::BadPublicKey));
+        assert_eq!(PublicKey::parse("AAAA"), Err(KeyError::BadPublicKey));
+        assert_eq!(Sig::parse("AAAA"), Err(KeyError::BadSignature));
+        assert!(
+            signing_key_from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn the_identity_point_is_a_weak_key() {
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        assert!(
+            PublicKey::from_bytes(&identity)
+                .expect("is a point")
+                .is_weak()
+        );
+    }
+}

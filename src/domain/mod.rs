@@ -1,0 +1,17 @@
+//! The pure heart of the ledger: identifiers, keys, envelopes, leaves, the
+//! Merkle tree, checkpoints, statements and their rules.
+//!
+//! Nothing here does I/O, reads a clock or draws randomness: callers pass the
+//! time in, so the same input always gives the same answer (which is what lets
+//! an auditor replay the log and reach the ledger's own decisions).
+
+pub mod checkpoint;
+pub mod envelope;
+pub mod ids;
+pub mod keys;
+pub mod leaf;
+pub mod merkle;
+pub mod messages;
+pub mod rules;
+pub mod statement;
+pub mod time;

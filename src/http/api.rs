@@ -1,0 +1,226 @@
+//! JSON API handlers (design §8, ledger endpoints). Each one extracts, makes
+//! one service call and renders.
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{Body, ClientLang, Query};
+use crate::domain::ids::ActorId;
+use crate::domain::merkle::Hash;
+use crate::domain::messages::{Code, Refusal};
+use crate::domain::rules::{Actor, ActorKind, ActorStatus};
+use crate::service::{MAX_PAGE, Receipt};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use serde::{Deserialize, Serialize};
+
+fn hashes(h: &[Hash]) -> Vec<String> {
+    h.iter().map(|h| h.to_string()).collect()
+}
+
+/// `POST /api/v1/entries` answer.
+#[derive(Serialize)]
+struct SubmitAnswer {
+    index: u64,
+    entry_id: String,
+    leaf_hash: String,
+    checkpoint: String,
+    inclusion_proof: Vec<String>,
+}
+
+impl From<Receipt> for SubmitAnswer {
+    fn from(r: Receipt) -> Self {
+        Self {
+            index: r.index,
+            entry_id: r.entry_id.to_string(),
+            leaf_hash: r.leaf_hash.to_string(),
+            checkpoint: r.checkpoint,
+            inclusion_proof: hashes(&r.inclusion_proof),
+        }
+    }
+}
+
+/// `POST /api/v1/entries`: 201 for a new leaf, 200 for a duplicate.
+pub async fn submit(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    Body(body): Body,
+) -> Result<Response, ApiError> {
+    let receipt = app
+        .ledger
+        .submit(&body)
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
+    let status = if receipt.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(SubmitAnswer::from(receipt))).into_response())
+}
+
+/// `GET /api/v1/checkpoint`: the latest signed note, `text/plain`.
+pub async fn checkpoint(State(app): State<AppState>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        app.ledger.checkpoint(),
+    )
+        .into_response()
+}
+
+/// `GET /api/v1/ledger`.
+pub async fn ledger(State(app): State<AppState>) -> Response {
+    Json(app.ledger.info()).into_response()
+}
+
+/// Query of `GET /api/v1/entries`.
+#[derive(Deserialize)]
+pub struct EntriesQuery {
+    #[serde(default)]
+    start: u64,
+    limit: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct EntryOut {
+    index: u64,
+    leaf: String,
+}
+
+/// `GET /api/v1/entries?start=N&limit=M` (limit defaults to and is capped at
+/// [`MAX_PAGE`]).
+pub async fn entries(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    Query(q): Query<EntriesQuery>,
+) -> Result<Response, ApiError> {
+    let page = app
+        .ledger
+        .entries(q.start, q.limit.unwrap_or(MAX_PAGE))
+        .map_err(|e| ApiError::new(e, lang))?;
+    let entries: Vec<EntryOut> = page
+        .into_iter()
+        .map(|(index, leaf)| EntryOut {
+            index,
+            leaf: B64.encode(leaf),
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "entries": entries })).into_response())
+}
+
+/// Query of the inclusion proof.
+#[derive(Deserialize)]
+pub struct InclusionQuery {
+    index: u64,
+    size: u64,
+}
+
+/// `GET /api/v1/proof/inclusion?index=N&size=S`.
+pub async fn inclusion(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    Query(q): Query<InclusionQuery>,
+) -> Result<Response, ApiError> {
+    let proof = app
+        .ledger
+        .inclusion_proof(q.index, q.size)
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok(
+        Json(serde_json::json!({"index": q.index, "size": q.size, "proof": hashes(&proof)}))
+            .into_response(),
+    )
+}
+
+/// Query of the consistency proof.
+#[derive(Deserialize)]
+pub struct ConsistencyQuery {
+    from: u64,
+    to: u64,
+}
+
+/// `GET /api/v1/proof/consistency?from=A&to=B`.
+pub async fn consistency(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    Query(q): Query<ConsistencyQuery>,
+) -> Result<Response, ApiError> {
+    let proof = app
+        .ledger
+        .consistency_proof(q.from, q.to)
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok(
+        Json(serde_json::json!({"from": q.from, "to": q.to, "proof": hashes(&proof)}))
+            .into_response(),
+    )
+}
+
+/// The public view of an actor: a member household that has not consented
+/// is not named (design §8, privacy).
+#[derive(Serialize)]
+struct ActorOut {
+    id: ActorId,
+    role: ActorKind,
+    name: Option<String>,
+    region: Option<crate::domain::statement::Region>,
+    cooperative: Option<ActorId>,
+    key: String,
+    status: &'static str,
+    registered_index: u64,
+}
+
+impl From<Actor> for ActorOut {
+    fn from(a: Actor) -> Self {
+        Self {
+            name: a.public.then_some(a.name),
+            id: a.id,
+            role: a.kind,
+            region: a.region,
+            cooperative: a.cooperative,
+            key: a.key.to_string(),
+            status: match a.status {
+                ActorStatus::Active => "active",
+                ActorStatus::Revoked { .. } => "revoked",
+            },
+            registered_index: a.registered_index,
+        }
+    }
+}
+
+/// `GET /api/v1/actors/{id}`.
+pub async fn actor(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = ActorId::parse(&id).map_err(|_| ApiError::new(Refusal::new(Code::BadId), lang))?;
+    let actor = app.ledger.actor(&id).map_err(|e| ApiError::new(e, lang))?;
+    Ok(Json(ActorOut::from(actor)).into_response())
+}
+
+/// `GET /healthz`.
+pub async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// `GET /metrics`: Prometheus text.
+pub async fn metrics(State(app): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        app.ledger.metrics(),
+    )
+        .into_response()
+}
+
+/// Any other path: a JSON 404.
+pub async fn not_found(ClientLang(lang): ClientLang) -> ApiError {
+    ApiError::new(Refusal::new(Code::NotFound), lang)
+}

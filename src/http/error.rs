@@ -1,0 +1,80 @@
+//! The one mapping from service errors to HTTP answers (design §8): the JSON
+//! shape `{"error": code, "message": sentence}`, the status of each class,
+//! and the rule that a 5xx is logged once and its detail never sent.
+
+use crate::domain::messages::{Class, Code, Lang, Refusal};
+use crate::service::ServiceError;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// An error answer, in the client's language.
+#[derive(Debug)]
+pub struct ApiError {
+    err: ServiceError,
+    lang: Lang,
+}
+
+impl ApiError {
+    /// Wraps a service error for a client speaking `lang`.
+    pub fn new(err: impl Into<ServiceError>, lang: Lang) -> Self {
+        Self {
+            err: err.into(),
+            lang,
+        }
+    }
+}
+
+/// The status of each error. One exhaustive match: a new variant or class
+/// does not compile until it is given a status here.
+fn status(err: &ServiceError) -> StatusCode {
+    match err {
+        ServiceError::Refused(r) => match r.code.class() {
+            Class::Malformed => StatusCode::BAD_REQUEST,
+            Class::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Class::Forbidden => StatusCode::FORBIDDEN,
+            Class::NotFound => StatusCode::NOT_FOUND,
+            Class::Conflict => StatusCode::CONFLICT,
+            Class::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Class::TooMany => StatusCode::TOO_MANY_REQUESTS,
+            Class::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Class::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        },
+        ServiceError::Store(_) | ServiceError::Inconsistent(_) | ServiceError::Internal(_) => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = status(&self.err);
+        let refusal = match self.err {
+            ServiceError::Refused(r) if !status.is_server_error() => r,
+            other => {
+                tracing::error!(error = %other, status = status.as_u16(), "request failed");
+                Refusal::new(if status == StatusCode::SERVICE_UNAVAILABLE {
+                    Code::Unavailable
+                } else {
+                    Code::Internal
+                })
+            }
+        };
+        let body = serde_json::json!({
+            "error": refusal.code.as_str(),
+            "message": refusal.message(self.lang),
+        });
+        let mut resp = (status, axum::Json(body)).into_response();
+        let headers = resp.headers_mut();
+        headers.insert(
+            header::CONTENT_LANGUAGE,
+            HeaderValue::from_static(self.lang.tag()),
+        );
+        if matches!(
+            status,
+            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+        ) {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        resp
+    }
+}

@@ -1,0 +1,75 @@
+//! Extractors that parse at the edge and turn every rejection into the
+//! design §8 error shape (never axum's default 422 or plain-text bodies).
+
+use super::error::ApiError;
+use crate::domain::envelope::MAX_ENVELOPE_BYTES;
+use crate::domain::messages::{Code, Lang, Refusal};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use serde::de::DeserializeOwned;
+
+/// The client's language: `?lang=` first, then `Accept-Language`,
+/// Vietnamese by default.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientLang(pub Lang);
+
+fn lang_of(parts: &Parts) -> Lang {
+    let explicit = parts
+        .uri
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")));
+    let accept = parts
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Lang::negotiate(explicit, accept)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(lang_of(parts)))
+    }
+}
+
+/// Query parameters parsed into `T`; a missing or malformed one is a 400
+/// `bad_query`.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or("");
+        serde_urlencoded::from_str(q).map(Query).map_err(|e| {
+            ApiError::new(Refusal::with(Code::BadQuery, e.to_string()), lang_of(parts))
+        })
+    }
+}
+
+/// A request body of at most [`MAX_ENVELOPE_BYTES`]; larger is 413.
+pub struct Body(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let lang = lang_of(&parts);
+        let req = Request::from_parts(parts, body);
+        match Bytes::from_request(req, state).await {
+            Ok(b) if b.len() <= MAX_ENVELOPE_BYTES => Ok(Body(b)),
+            Ok(_) => Err(ApiError::new(Refusal::new(Code::TooLarge), lang)),
+            Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::new(Refusal::new(Code::TooLarge), lang))
+            }
+            Err(rej) => Err(ApiError::new(
+                Refusal::with(Code::MalformedJson, rej.body_text()),
+                lang,
+            )),
+        }
+    }
+}

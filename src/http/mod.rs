@@ -1,0 +1,56 @@
+//! The HTTP front end (design §8): `router(state)` builds the routes and
+//! `serve(listener, router, shutdown)` runs them. `main` and the tests start
+//! the server the same way.
+
+pub mod api;
+pub mod error;
+pub mod extract;
+
+use crate::domain::envelope::MAX_ENVELOPE_BYTES;
+use crate::service::Ledger;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The open ledger.
+    pub ledger: Arc<Ledger>,
+    /// The public base URL of pages and QR codes (`--base-url`).
+    pub base_url: String,
+}
+
+/// All routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/v1/entries", post(api::submit).get(api::entries))
+        .route("/api/v1/checkpoint", get(api::checkpoint))
+        .route("/api/v1/ledger", get(api::ledger))
+        .route("/api/v1/proof/inclusion", get(api::inclusion))
+        .route("/api/v1/proof/consistency", get(api::consistency))
+        .route("/api/v1/actors/{id}", get(api::actor))
+        .route("/healthz", get(api::healthz))
+        .route("/metrics", get(api::metrics))
+        .fallback(api::not_found)
+        // The body limit sits a little above the envelope limit so that the
+        // extractor, not the transport, gives the 413 its JSON shape.
+        .layer(DefaultBodyLimit::max(MAX_ENVELOPE_BYTES + 1))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then finishes
+/// the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

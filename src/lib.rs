@@ -1,0 +1,20 @@
+//! coop-ledger: a value-chain traceability ledger for Vietnamese cooperatives.
+//!
+//! Every step of a product's journey (member household → cooperative →
+//! business) is a statement signed with Ed25519 and appended to an
+//! append-only RFC 6962 Merkle log. The crate is layered in one direction:
+//!
+//! * [`domain`]: pure formats and rules (no I/O, no clock, no randomness).
+//! * [`store`]: the append-only leaf file and the sled views; the only place
+//!   sled appears.
+//! * [`service`]: the use cases shared by HTTP and the CLI (sequencer, audit).
+//! * [`http`] and [`cli`]: thin front ends.
+//!
+//! `docs/ARCHITECTURE.md` is the map; `../shared/design.md` is the contract.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod domain;
+pub mod http;
+pub mod service;
+pub mod store;

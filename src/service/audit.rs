@@ -1,0 +1,482 @@
+//! The audit (design §10 `audit`): re-verify every leaf, signature, rule and
+//! root, and consistency with a checkpoint the auditor saved earlier.
+//!
+//! The audit trusts nothing the ledger computed: it reads the raw leaves
+//! (from a stopped data directory, or page by page from a server), replays
+//! every statement through the same pure rules into a fresh in-memory state,
+//! rebuilds the Merkle tree itself, and checks the signed checkpoints against
+//! that tree. Signatures are checked in parallel batches
+//! (`ed25519_dalek::verify_batch`, sound because registration refuses weak
+//! keys, design §2); a failing batch is re-checked one by one with
+//! `verify_strict` to name the leaf.
+
+use super::ServiceError;
+use crate::domain::checkpoint::{CheckpointBody, NoteKey};
+use crate::domain::envelope::signed_bytes;
+use crate::domain::keys::PublicKey;
+use crate::domain::leaf::Leaf;
+use crate::domain::merkle::{Hash, MemHashes, leaf_hash, verify_consistency};
+use crate::domain::rules::{self, Context, MemState};
+use crate::domain::statement::{self, Body};
+use crate::store::leaflog::Records;
+use crate::store::{self, Layout, Store};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Leaves whose signatures are verified together.
+const SIG_CHUNK: usize = 4096;
+
+/// Leaves fetched per request from a server.
+const PAGE: u64 = 1000;
+
+/// Failures listed before the audit stops collecting them.
+const MAX_FAILURES: usize = 100;
+
+/// One thing that does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The leaf concerned, if one is.
+    pub index: Option<u64>,
+    /// What is wrong.
+    pub what: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.index {
+            Some(i) => write!(f, "leaf {i}: {}", self.what),
+            None => f.write_str(&self.what),
+        }
+    }
+}
+
+/// What the audit found.
+#[derive(Debug, Clone)]
+pub struct AuditReport {
+    /// Leaves read.
+    pub leaves: u64,
+    /// The root the audit computed over all leaves read.
+    pub root: Hash,
+    /// The ledger key the checkpoints were checked with.
+    pub ledger_key: Option<PublicKey>,
+    /// The latest checkpoint, verified.
+    pub checkpoint: Option<CheckpointBody>,
+    /// The trusted checkpoint, verified and found consistent.
+    pub trusted: Option<CheckpointBody>,
+    /// Everything that does not hold (empty: the audit passed).
+    pub failures: Vec<Failure>,
+}
+
+impl AuditReport {
+    /// True when everything holds.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+struct SigCheck {
+    index: u64,
+    msg: Vec<u8>,
+    sig: ed25519_dalek::Signature,
+    key: ed25519_dalek::VerifyingKey,
+}
+
+/// Verifies a chunk of signatures; returns the indexes that fail.
+fn check_sigs(chunk: &[SigCheck]) -> Vec<u64> {
+    let msgs: Vec<&[u8]> = chunk.iter().map(|c| c.msg.as_slice()).collect();
+    let sigs: Vec<_> = chunk.iter().map(|c| c.sig).collect();
+    let keys: Vec<_> = chunk.iter().map(|c| c.key).collect();
+    if ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok() {
+        return Vec::new();
+    }
+    chunk
+        .iter()
+        .filter(|c| c.key.verify_strict(&c.msg, &c.sig).is_err())
+        .map(|c| c.index)
+        .collect()
+}
+
+/// Replays leaves fed in order and collects failures.
+pub struct Auditor {
+    state: MemState,
+    tree: MemHashes,
+    seen: HashSet<[u8; 32]>,
+    sigs: Vec<SigCheck>,
+    failures: Vec<Failure>,
+    pinned_key: Option<PublicKey>,
+    genesis_key: Option<PublicKey>,
+    origin: Option<String>,
+}
+
+impl Auditor {
+    /// A new audit; `pinned_key` is the ledger key the auditor got out of
+    /// band (otherwise the genesis leaf's key is used and reported).
+    pub fn new(pinned_key: Option<PublicKey>) -> Self {
+        Self {
+            state: MemState::default(),
+            tree: MemHashes::new(),
+            seen: HashSet::new(),
+            sigs: Vec::new(),
+            failures: Vec::new(),
+            pinned_key,
+            genesis_key: None,
+            origin: None,
+        }
+    }
+
+    fn fail(&mut self, index: Option<u64>, what: impl Into<String>) {
+        if self.failures.len() < MAX_FAILURES {
+            self.failures.push(Failure {
+                index,
+                what: what.into(),
+            });
+        }
+    }
+
+    /// Leaves fed so far.
+    pub fn size(&self) -> u64 {
+        self.tree.size()
+    }
+
+    /// Feeds the next leaf's bytes.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let index = self.tree.size();
+        if let Err(e) = self.tree.push(leaf_hash(bytes)) {
+            self.fail(Some(index), format!("tree: {e}"));
+        }
+        let leaf = match Leaf::parse(bytes) {
+            Ok(l) => l,
+            Err(e) => return self.fail(Some(index), e.to_string()),
+        };
+        if leaf.index != index {
+            return self.fail(
+                Some(index),
+                format!(
+                    "the leaf says it is leaf {} (a leaf is missing or out of place)",
+                    leaf.index
+                ),
+            );
+        }
+        let env = leaf.envelope();
+        if !self.seen.insert(env.entry_id().0) {
+            self.fail(Some(index), "the same envelope was logged before");
+        }
+        self.sigs.push(SigCheck {
+            index,
+            msg: signed_bytes(&env.statement),
+            sig: env.sig.to_dalek(),
+            key: env.key.0,
+        });
+        if self.sigs.len() >= SIG_CHUNK {
+            self.flush_sigs();
+        }
+        let st = match statement::parse(&env.statement) {
+            Ok(s) => s,
+            Err(r) => return self.fail(Some(index), format!("statement refused: {r}")),
+        };
+        if let (0, Body::Genesis(g)) = (index, &st.body) {
+            self.genesis_key = Some(g.ledger_key);
+            self.origin = Some(g.origin.clone());
+        }
+        let logged_at = match leaf.logged_at() {
+            Ok(t) => t,
+            Err(e) => return self.fail(Some(index), e.to_string()),
+        };
+        match rules::apply(&self.state, &Context { index, logged_at }, &env, &st) {
+            Ok(changes) => self.state.write(&changes),
+            Err(e) => self.fail(Some(index), format!("the rules refuse it on replay: {e}")),
+        }
+    }
+
+    fn flush_sigs(&mut self) {
+        let chunk = std::mem::take(&mut self.sigs);
+        let (a, b) = chunk.split_at(chunk.len() / 2);
+        let (mut bad_a, bad_b) = std::thread::scope(|s| {
+            let h = s.spawn(|| check_sigs(b));
+            let bad_a = check_sigs(a);
+            (bad_a, h.join().unwrap_or_default())
+        });
+        bad_a.extend(bad_b);
+        for i in bad_a {
+            self.fail(Some(i), "the signature does not verify (verify_strict)");
+        }
+    }
+
+    /// The key checkpoints are verified with.
+    pub fn ledger_key(&self) -> Option<PublicKey> {
+        self.pinned_key.or(self.genesis_key)
+    }
+
+    /// Finishes: checks the latest checkpoint and the trusted one against the
+    /// rebuilt tree. `key_name` is the signed-note key name.
+    pub fn finish(
+        mut self,
+        key_name: &str,
+        checkpoint: Option<&str>,
+        trust: Option<&str>,
+    ) -> AuditReport {
+        self.flush_sigs();
+        let size = self.tree.size();
+        if let (Some(pinned), Some(genesis)) = (self.pinned_key, self.genesis_key)
+            && pinned != genesis
+        {
+            self.fail(
+                Some(0),
+                format!("the genesis names ledger key {genesis}, not the pinned {pinned}"),
+            );
+        }
+        if size > 0 && self.genesis_key.is_none() {
+            self.fail(Some(0), "leaf 0 is not a valid genesis");
+        }
+        let root = self.tree.root_at(size).unwrap_or_default();
+        let key = self.ledger_key();
+        let mut verify = |what: &str, note: &str| -> Option<CheckpointBody> {
+            let Some(key) = key else {
+                self.fail(None, format!("{what}: no ledger key to verify it with"));
+                return None;
+            };
+            let body = match NoteKey::verifier(key_name, &key).verify(note, self.origin.as_deref())
+            {
+                Ok(b) => b,
+                Err(e) => {
+                    self.fail(None, format!("{what}: {e}"));
+                    return None;
+                }
+            };
+            if body.size > size {
+                self.fail(
+                    None,
+                    format!(
+                        "{what} covers {} leaves but only {size} were found: leaves are missing",
+                        body.size
+                    ),
+                );
+                return None;
+            }
+            match self.tree.root_at(body.size) {
+                Ok(r) if r == body.root => Some(body),
+                _ => {
+                    self.fail(None, format!("{what} of size {} has a root the leaves do not give: the log was changed", body.size));
+                    None
+                }
+            }
+        };
+        let latest = checkpoint.and_then(|c| verify("the latest checkpoint", c));
+        let trusted = trust.and_then(|t| verify("the trusted checkpoint", t));
+        AuditReport {
+            leaves: size,
+            root,
+            ledger_key: key,
+            checkpoint: latest,
+            trusted,
+            failures: self.failures,
+        }
+    }
+
+    /// Records a failure found outside the leaves (a proof, a transport).
+    pub fn note_failure(&mut self, index: Option<u64>, what: impl Into<String>) {
+        self.fail(index, what);
+    }
+}
+
+/// Audits a stopped ledger's data directory (or a copy of one).
+pub fn audit_dir(
+    dir: &Path,
+    pinned_key: Option<PublicKey>,
+    trust: Option<&str>,
+    on_progress: &mut dyn FnMut(u64, u64),
+) -> Result<AuditReport, ServiceError> {
+    let layout = Layout::new(dir);
+    let _lock = store::lock_dir(&layout).map_err(|e| match e {
+        store::StoreError::Locked(_) => ServiceError::Inconsistent(format!(
+            "{} is open in a running server; audit a live ledger with --server URL",
+            dir.display()
+        )),
+        other => other.into(),
+    })?;
+    let config = store::read_config(&layout)?;
+    let total = std::fs::metadata(layout.leaves())
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let mut auditor = Auditor::new(pinned_key);
+    let records = Records::open(&layout.leaves(), 0)?;
+    let mut torn = 0;
+    let mut it = records;
+    for rec in it.by_ref() {
+        match rec {
+            Ok((off, bytes)) => {
+                auditor.feed(&bytes);
+                if auditor.size().is_multiple_of(4096) {
+                    on_progress(off, total);
+                }
+            }
+            Err(e) => {
+                let at = auditor.size();
+                auditor.note_failure(Some(at), format!("{e}; the leaves after it were not read"));
+                break;
+            }
+        }
+    }
+    if it.torn() > 0 {
+        torn = it.torn();
+    }
+    on_progress(total, total);
+    // The latest checkpoint lives in the views; a copy without them is
+    // audited against the trusted checkpoint alone.
+    let checkpoint = Store::open(&layout)
+        .ok()
+        .and_then(|s| s.checkpoint().ok().flatten());
+    let mut report = auditor.finish(&config.key_name, checkpoint.as_deref(), trust);
+    if torn > 0 {
+        report.failures.push(Failure {
+            index: Some(report.leaves),
+            what: format!("{torn} bytes at the end of leaves.log are not a complete record (a torn write; the server cuts it off when it next starts)"),
+        });
+    }
+    Ok(report)
+}
+
+/// Audits a live ledger through its public API.
+pub async fn audit_server(
+    base: &str,
+    pinned_key: Option<PublicKey>,
+    trust: Option<&str>,
+    on_progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> Result<AuditReport, ServiceError> {
+    let base = base.trim_end_matches('/');
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let fetch = |path: String| {
+        let http = http.clone();
+        async move {
+            let resp = http
+                .get(&path)
+                .send()
+                .await
+                .map_err(|e| ServiceError::Store(format!("{path}: {e}")))?;
+            if !resp.status().is_success() {
+                return Err(ServiceError::Store(format!(
+                    "{path}: HTTP {}",
+                    resp.status()
+                )));
+            }
+            resp.bytes()
+                .await
+                .map_err(|e| ServiceError::Store(format!("{path}: {e}")))
+        }
+    };
+    #[derive(serde::Deserialize)]
+    struct Info {
+        key_name: String,
+        public_key: String,
+    }
+    let info: Info = serde_json::from_slice(&fetch(format!("{base}/api/v1/ledger")).await?)
+        .map_err(|e| ServiceError::Store(format!("/api/v1/ledger: {e}")))?;
+    let checkpoint = String::from_utf8(fetch(format!("{base}/api/v1/checkpoint")).await?.to_vec())
+        .map_err(|_| ServiceError::Store("/api/v1/checkpoint is not UTF-8".into()))?;
+    // The size to read comes from the checkpoint text; its signature is
+    // checked at the end against the rebuilt tree.
+    let size: u64 = checkpoint
+        .lines()
+        .nth(1)
+        .and_then(|l| l.parse().ok())
+        .ok_or_else(|| ServiceError::Store("/api/v1/checkpoint is not a checkpoint".into()))?;
+    #[derive(serde::Deserialize)]
+    struct Page {
+        entries: Vec<PageEntry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct PageEntry {
+        index: u64,
+        leaf: String,
+    }
+    let mut auditor = Auditor::new(pinned_key);
+    while auditor.size() < size {
+        let start = auditor.size();
+        let limit = PAGE.min(size - start);
+        let page: Page = serde_json::from_slice(
+            &fetch(format!("{base}/api/v1/entries?start={start}&limit={limit}")).await?,
+        )
+        .map_err(|e| ServiceError::Store(format!("/api/v1/entries: {e}")))?;
+        if page.entries.is_empty() {
+            auditor.note_failure(
+                Some(start),
+                "the server returned no entries although its checkpoint covers them",
+            );
+            break;
+        }
+        for e in page.entries {
+            use base64::Engine as _;
+            let expected = auditor.size();
+            if e.index != expected {
+                auditor.note_failure(
+                    Some(expected),
+                    format!("the server sent leaf {} in its place", e.index),
+                );
+            }
+            match base64::engine::general_purpose::STANDARD.decode(&e.leaf) {
+                Ok(bytes) => auditor.feed(&bytes),
+                Err(_) => {
+                    auditor.note_failure(Some(expected), "the leaf is not base64");
+                    auditor.feed(&[]);
+                }
+            }
+        }
+        on_progress(auditor.size(), size);
+    }
+    if let Ok(k) = PublicKey::parse(&info.public_key)
+        && auditor.ledger_key().is_some_and(|g| g != k)
+    {
+        auditor.note_failure(
+            None,
+            format!("/api/v1/ledger states key {k}, which is not the ledger key of the genesis"),
+        );
+    }
+    // Ask the server for a consistency proof from the trusted checkpoint and
+    // check it too: a verifier with only the two checkpoints relies on it.
+    let mut proof_check = None;
+    if let Some(t) = trust {
+        let from: Option<(u64, Hash)> = tlog_tiles::Checkpoint::from_bytes(
+            t.split("\n\n")
+                .next()
+                .map(|b| format!("{b}\n"))
+                .unwrap_or_default()
+                .as_bytes(),
+        )
+        .ok()
+        .map(|c| (c.size(), *c.hash()));
+        if let Some((from, old)) = from.filter(|(from, _)| *from > 0 && *from <= size) {
+            #[derive(serde::Deserialize)]
+            struct Proof {
+                proof: Vec<String>,
+            }
+            let body = fetch(format!(
+                "{base}/api/v1/proof/consistency?from={from}&to={size}"
+            ))
+            .await?;
+            proof_check = Some((
+                from,
+                old,
+                serde_json::from_slice::<Proof>(&body).map(|p| p.proof),
+            ));
+        }
+    }
+    let new_root = auditor.tree.root_at(size).ok();
+    if let (Some((from, old, proof)), Some(new)) = (proof_check, new_root) {
+        let proof: Option<Vec<Hash>> = proof
+            .ok()
+            .and_then(|p| p.iter().map(|h| Hash::parse_hash(h).ok()).collect());
+        let ok = proof.is_some_and(|p| verify_consistency(from, size, old, new, &p).is_ok());
+        if !ok {
+            auditor.note_failure(
+                None,
+                format!(
+                    "the server's consistency proof from size {from} to {size} does not verify"
+                ),
+            );
+        }
+    }
+    Ok(auditor.finish(&info.key_name, Some(&checkpoint), trust))
+}

@@ -1,0 +1,156 @@
+//! One group commit in the making: entries decided against the views plus the
+//! effects of the entries before them, their leaves, stored hashes and view
+//! changes, ready to be written in one step. The sequencer and the replay
+//! (recovery, `reindex`) both build commits with this, so live appends and a
+//! rebuild from the log go through the very same code.
+
+use crate::domain::envelope::Envelope;
+use crate::domain::ids::EntryId;
+use crate::domain::merkle::{
+    Hash, HashReader, TlogError, leaf_hash, stored_hash_count, stored_hashes_for_record_hash,
+    tree_hash,
+};
+use crate::domain::rules::{self, ApplyError, Change, Context, Overlay};
+use crate::domain::statement::Statement;
+use crate::store::{Commit, Store};
+use std::collections::HashMap;
+
+/// Stored hashes of the pending leaves over those already stored.
+struct PendingHashes<'a> {
+    store: &'a Store,
+    first: u64,
+    new: Vec<Hash>,
+}
+
+impl HashReader for PendingHashes<'_> {
+    fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, TlogError> {
+        // Most indexes asked for are old ones; read those from the store in
+        // one call and fill in the pending ones.
+        let old: Vec<u64> = indexes
+            .iter()
+            .copied()
+            .filter(|&i| i < self.first)
+            .collect();
+        let mut old = self.store.read_hashes(&old)?.into_iter();
+        indexes
+            .iter()
+            .map(|&i| {
+                if i < self.first {
+                    old.next().ok_or(TlogError::IndexesNotInTree)
+                } else {
+                    usize::try_from(i - self.first)
+                        .ok()
+                        .and_then(|k| self.new.get(k).copied())
+                        .ok_or(TlogError::IndexesNotInTree)
+                }
+            })
+            .collect()
+    }
+}
+
+/// A group commit being assembled.
+pub struct Pending<'a> {
+    view: Overlay<'a, Store>,
+    hashes: PendingHashes<'a>,
+    size: u64,
+    leaves: Vec<Vec<u8>>,
+    entry_ids: Vec<EntryId>,
+    seen: HashMap<EntryId, u64>,
+    changes: Vec<Change>,
+}
+
+/// A failure inside the batch machinery (not a refusal).
+#[derive(Debug, thiserror::Error)]
+#[error("merkle hashes: {0}")]
+pub struct HashError(#[from] pub TlogError);
+
+impl<'a> Pending<'a> {
+    /// Starts a commit on top of a store holding `size` leaves.
+    pub fn new(store: &'a Store, size: u64) -> Self {
+        Self {
+            view: Overlay::new(store),
+            hashes: PendingHashes {
+                store,
+                first: stored_hash_count(size),
+                new: Vec::new(),
+            },
+            size,
+            leaves: Vec::new(),
+            entry_ids: Vec::new(),
+            seen: HashMap::new(),
+            changes: Vec::new(),
+        }
+    }
+
+    /// The index the next accepted entry gets.
+    pub fn next_index(&self) -> u64 {
+        self.size + self.leaves.len() as u64
+    }
+
+    /// The index of an entry accepted earlier in this commit.
+    pub fn pending_index(&self, id: &EntryId) -> Option<u64> {
+        self.seen.get(id).copied()
+    }
+
+    /// Decides an entry against the state including the pending entries.
+    pub fn decide(
+        &self,
+        ctx: &Context,
+        env: &Envelope,
+        st: &Statement,
+    ) -> Result<Vec<Change>, ApplyError> {
+        rules::apply(&self.view, ctx, env, st)
+    }
+
+    /// Adds an accepted entry's leaf and its changes.
+    pub fn accept(
+        &mut self,
+        leaf: Vec<u8>,
+        id: EntryId,
+        changes: Vec<Change>,
+    ) -> Result<u64, HashError> {
+        let index = self.next_index();
+        let new = stored_hashes_for_record_hash(index, leaf_hash(&leaf), &self.hashes)?;
+        self.hashes.new.extend(new);
+        self.view.write(&changes);
+        self.changes.extend(changes);
+        self.seen.insert(id, index);
+        self.entry_ids.push(id);
+        self.leaves.push(leaf);
+        Ok(index)
+    }
+
+    /// True when nothing was accepted.
+    pub fn is_empty(&self) -> bool {
+        self.leaves.is_empty()
+    }
+
+    /// The leaves to append, in order.
+    pub fn leaves(&self) -> &[Vec<u8>] {
+        &self.leaves
+    }
+
+    /// The tree size after this commit.
+    pub fn new_size(&self) -> u64 {
+        self.next_index()
+    }
+
+    /// The root after this commit.
+    pub fn root(&self) -> Result<Hash, HashError> {
+        Ok(tree_hash(self.new_size(), &self.hashes)?)
+    }
+
+    /// The views' part of the commit, given where the leaves were written.
+    pub fn into_commit(self, offsets: Vec<u64>, end: u64, checkpoint: Option<String>) -> Commit {
+        Commit {
+            first_index: self.size,
+            offsets,
+            entry_ids: self.entry_ids,
+            first_hash: self.hashes.first,
+            hashes: self.hashes.new,
+            changes: self.changes,
+            end,
+            checkpoint,
+        }
+    }
+}

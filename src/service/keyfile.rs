@@ -1,0 +1,73 @@
+//! Private key files: PKCS#8 PEM, created with mode 0600 and never logged
+//! (design §2).
+
+use crate::domain::keys::{KeyError, signing_key_from_pem, signing_key_to_pem};
+use ed25519_dalek::SigningKey;
+use std::io::Write as _;
+use std::os::unix::fs::OpenOptionsExt as _;
+use std::path::Path;
+
+/// A key file that cannot be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileError {
+    /// The file exists already (keys are never overwritten).
+    #[error("{0} exists already; a key file is never overwritten")]
+    Exists(String),
+    /// The file system failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What failed.
+        source: std::io::Error,
+    },
+    /// The file is not a usable key.
+    #[error("{path}: {source}")]
+    Key {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        source: KeyError,
+    },
+}
+
+/// Generates a new key from the operating system's randomness.
+pub fn generate() -> SigningKey {
+    SigningKey::generate(&mut rand_core::OsRng)
+}
+
+/// Writes `key` to a new file with mode 0600, synced.
+pub fn write(path: &Path, key: &SigningKey) -> Result<(), KeyFileError> {
+    let p = path.display().to_string();
+    let pem = signing_key_to_pem(key).map_err(|source| KeyFileError::Key {
+        path: p.clone(),
+        source,
+    })?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::AlreadyExists => KeyFileError::Exists(p.clone()),
+            _ => KeyFileError::Io {
+                path: p.clone(),
+                source,
+            },
+        })?;
+    f.write_all(pem.as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|source| KeyFileError::Io { path: p, source })
+}
+
+/// Reads a PKCS#8 PEM key (v1 or v2).
+pub fn read(path: &Path) -> Result<SigningKey, KeyFileError> {
+    let p = path.display().to_string();
+    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
+        KeyFileError::Io {
+            path: p.clone(),
+            source,
+        }
+    })?);
+    signing_key_from_pem(&text).map_err(|source| KeyFileError::Key { path: p, source })
+}

@@ -1,0 +1,76 @@
+//! Prometheus metrics served at `/metrics`.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+/// The outcome label of a submission.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct Outcome {
+    /// `accepted`, `duplicate`, or an error code.
+    pub outcome: String,
+}
+
+/// The ledger's metrics.
+pub struct Metrics {
+    registry: Registry,
+    /// Submissions by outcome.
+    pub submissions: Family<Outcome, Counter>,
+    /// Entries per group commit.
+    pub batch_size: Histogram,
+    /// Seconds per `fdatasync` of the leaf file.
+    pub sync_seconds: Histogram,
+    /// Current tree size.
+    pub tree_size: Gauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("coop_ledger");
+        let submissions = Family::<Outcome, Counter>::default();
+        let batch_size = Histogram::new(exponential_buckets(1.0, 2.0, 12));
+        let sync_seconds = Histogram::new(exponential_buckets(0.0001, 2.0, 16));
+        let tree_size = Gauge::default();
+        registry.register("submissions", "Submissions by outcome", submissions.clone());
+        registry.register(
+            "commit_batch_entries",
+            "Entries per group commit",
+            batch_size.clone(),
+        );
+        registry.register(
+            "leaf_sync_seconds",
+            "Seconds per fdatasync of the leaf file",
+            sync_seconds.clone(),
+        );
+        registry.register("tree_size", "Leaves in the log", tree_size.clone());
+        Self {
+            registry,
+            submissions,
+            batch_size,
+            sync_seconds,
+            tree_size,
+        }
+    }
+}
+
+impl Metrics {
+    /// Counts one submission outcome.
+    pub fn count(&self, outcome: &str) {
+        self.submissions
+            .get_or_create(&Outcome {
+                outcome: outcome.to_owned(),
+            })
+            .inc();
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        // Encoding into a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
+        out
+    }
+}

@@ -1,0 +1,200 @@
+//! The sequencer: the one writer of a ledger, on its own thread.
+//!
+//! Submissions arrive on a bounded queue. The sequencer takes everything
+//! waiting (up to [`MAX_BATCH`]), decides each entry in order against the
+//! views plus the entries before it, appends the accepted leaves to
+//! `leaves.log`, makes them durable with one `fdatasync` (group commit), signs
+//! one checkpoint covering them, writes the views in one sled transaction,
+//! and only then answers each submitter with its index, checkpoint and
+//! inclusion proof (design §7).
+
+use super::batch::Pending;
+use super::{Clock, Receipt, ServiceError, Shared};
+use crate::domain::checkpoint::NoteKey;
+use crate::domain::envelope::Envelope;
+use crate::domain::ids::EntryId;
+use crate::domain::leaf::Leaf;
+use crate::domain::merkle::{leaf_hash, prove_record};
+use crate::domain::messages::{Code, Refusal};
+use crate::domain::rules::{ApplyError, Context};
+use crate::domain::statement::Statement;
+use crate::domain::time::Timestamp;
+use crate::store::leaflog::LeafWriter;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use tokio::sync::{mpsc, oneshot};
+
+/// Most entries in one group commit.
+pub const MAX_BATCH: usize = 4096;
+
+/// Submissions that may wait in the queue before new ones get 429.
+pub const QUEUE_CAPACITY: usize = 16 * 1024;
+
+/// A checked submission waiting to be sequenced.
+pub struct Job {
+    /// The envelope (signature already verified).
+    pub env: Envelope,
+    /// Its parsed statement.
+    pub statement: Statement,
+    /// Its entry id.
+    pub entry_id: EntryId,
+    /// Where the answer goes.
+    pub reply: oneshot::Sender<Result<Receipt, ServiceError>>,
+}
+
+/// A message to the sequencer.
+pub enum Msg {
+    /// Sequence this.
+    Submit(Box<Job>),
+    /// Finish, answer what is queued with 503, and confirm.
+    Stop(oneshot::Sender<()>),
+}
+
+/// The writer's own state.
+pub struct Sequencer {
+    pub(super) shared: Arc<Shared>,
+    pub(super) writer: LeafWriter,
+    pub(super) signer: NoteKey,
+    pub(super) clock: Arc<dyn Clock>,
+}
+
+impl Sequencer {
+    /// Runs until told to stop or every sender is gone.
+    pub fn run(mut self, mut rx: mpsc::Receiver<Msg>) {
+        let mut stop: Option<oneshot::Sender<()>> = None;
+        while let Some(first) = rx.blocking_recv() {
+            let mut jobs = Vec::new();
+            match first {
+                Msg::Submit(j) => jobs.push(*j),
+                Msg::Stop(done) => stop = Some(done),
+            }
+            while stop.is_none() && jobs.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(Msg::Submit(j)) => jobs.push(*j),
+                    Ok(Msg::Stop(done)) => stop = Some(done),
+                    Err(_) => break,
+                }
+            }
+            if !jobs.is_empty() {
+                self.batch(jobs);
+            }
+            if stop.is_some() {
+                break;
+            }
+        }
+        rx.close();
+        while let Ok(msg) = rx.try_recv() {
+            if let Msg::Submit(j) = msg {
+                let _ = j.reply.send(Err(Refusal::new(Code::Unavailable).into()));
+            }
+        }
+        if let Err(e) = self.shared.store.flush() {
+            tracing::error!(error = %e, "flushing the views on shutdown failed");
+        }
+        if let Some(done) = stop {
+            let _ = done.send(());
+        }
+    }
+
+    fn batch(&mut self, jobs: Vec<Job>) {
+        let shared = Arc::clone(&self.shared);
+        if shared.poisoned.load(Ordering::SeqCst) {
+            for j in jobs {
+                let _ = j.reply.send(Err(Refusal::new(Code::Unavailable).into()));
+            }
+            return;
+        }
+        let store = &shared.store;
+        let size = shared.published().size;
+        let logged_at = Timestamp::from_clock(self.clock.now());
+        let mut pending = Pending::new(store, size);
+        // Jobs that get an answer after the commit, with their index.
+        let mut answered: Vec<(Job, u64, bool)> = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let known = match pending.pending_index(&job.entry_id) {
+                Some(i) => Some(i),
+                None => match store.entry_index(&job.entry_id) {
+                    Ok(i) => i,
+                    Err(e) => {
+                        let _ = job.reply.send(Err(ServiceError::Store(e.to_string())));
+                        continue;
+                    }
+                },
+            };
+            if let Some(index) = known {
+                answered.push((job, index, true));
+                continue;
+            }
+            let ctx = Context {
+                index: pending.next_index(),
+                logged_at,
+            };
+            match pending.decide(&ctx, &job.env, &job.statement) {
+                Ok(changes) => {
+                    let leaf = Leaf::new(ctx.index, logged_at, &job.env).to_bytes();
+                    match pending.accept(leaf, job.entry_id, changes) {
+                        Ok(index) => answered.push((job, index, false)),
+                        Err(e) => {
+                            let _ = job.reply.send(Err(ServiceError::Internal(e.to_string())));
+                        }
+                    }
+                }
+                Err(ApplyError::Refused(r)) => {
+                    shared.metrics.count(r.code.as_str());
+                    let _ = job.reply.send(Err(r.into()));
+                }
+                Err(ApplyError::View(e)) => {
+                    let _ = job.reply.send(Err(ServiceError::Store(e.to_string())));
+                }
+            }
+        }
+        if !pending.is_empty() {
+            let written = super::write_pending(
+                &mut self.writer,
+                store,
+                &self.signer,
+                &shared.config.origin,
+                pending,
+                Some(&shared.metrics),
+            );
+            match written {
+                Ok(published) => shared.publish(published),
+                Err(e) => {
+                    // Nothing in this batch was acknowledged. After a failed
+                    // fdatasync the page cache cannot be trusted, so the ledger
+                    // stops taking writes until it is restarted and recovers
+                    // from the leaf file.
+                    tracing::error!(error = %e, "group commit failed; the ledger stops accepting entries");
+                    shared.poisoned.store(true, Ordering::SeqCst);
+                    for (job, _, _) in answered {
+                        let _ = job.reply.send(Err(e.clone()));
+                    }
+                    return;
+                }
+            }
+        }
+        let tip = shared.published();
+        for (job, index, duplicate) in answered {
+            let receipt = prove_record(tip.size, index, store)
+                .map_err(|e| ServiceError::Internal(format!("inclusion proof: {e}")))
+                .and_then(|proof| {
+                    let leaf = store
+                        .leaf(index)
+                        .map_err(|e| ServiceError::Store(e.to_string()))?
+                        .ok_or_else(|| ServiceError::Internal(format!("leaf {index} missing")))?;
+                    Ok(Receipt {
+                        index,
+                        entry_id: job.entry_id,
+                        leaf_hash: leaf_hash(&leaf),
+                        checkpoint: tip.checkpoint.clone(),
+                        inclusion_proof: proof,
+                        duplicate,
+                    })
+                });
+            shared
+                .metrics
+                .count(if duplicate { "duplicate" } else { "accepted" });
+            let _ = job.reply.send(receipt);
+        }
+    }
+}

@@ -1,0 +1,376 @@
+//! Storage: the append-only leaf file (the truth) and the sled views derived
+//! from it. This is the only module that knows sled.
+//!
+//! A data directory holds:
+//!
+//! | path | what |
+//! |---|---|
+//! | `LOCK` | held with an exclusive lock by the one process that opens the ledger |
+//! | `ledger.json` | `{origin, key_name}` fixed at `init` |
+//! | `ledger-key.pem` | the ledger's private key, PKCS#8 PEM, mode 0600 |
+//! | `leaves.log` | the leaves, see [`leaflog`] |
+//! | `views/` | the sled database below |
+//!
+//! sled 0.34's `flush` is not power-loss safe (design §7), so sled holds only
+//! what can be rebuilt from `leaves.log`. Every numeric key is big-endian so
+//! that sled's byte order is numeric order.
+//!
+//! | tree | key | value |
+//! |---|---|---|
+//! | `meta` | `size` | u64 BE: number of leaves the views cover |
+//! | `meta` | `end` | u64 BE: offset in `leaves.log` just after the last covered leaf |
+//! | `meta` | `checkpoint` | the latest signed checkpoint note (UTF-8) |
+//! | `meta` | `ledger` | JSON [`LedgerInfo`] from the genesis |
+//! | `hashes` | u64 BE stored-hash index (tlog layout, see [`crate::domain::merkle`]) | 32-byte hash |
+//! | `offsets` | u64 BE leaf index | u64 BE offset of its record in `leaves.log` |
+//! | `entries` | 32-byte BLAKE3 entry id | u64 BE leaf index |
+//! | `actors` | actor id (UTF-8) | JSON [`Actor`] |
+//! | `keys` | 32-byte public key | actor id (UTF-8) bound to it |
+//!
+//! All trees change together in one sled transaction per group commit
+//! ([`Store::commit`]), so a reader never sees a leaf without its views.
+
+pub mod leaflog;
+
+use crate::domain::ids::{ActorId, EntryId};
+use crate::domain::keys::PublicKey;
+use crate::domain::merkle::{Hash, HashReader, TlogError};
+use crate::domain::rules::{Actor, Change, LedgerInfo, View, ViewError};
+use leaflog::{LeafLogError, LeafReader};
+use serde::{Deserialize, Serialize};
+use sled::Transactional as _;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use std::fs::{File, TryLockError};
+use std::path::{Path, PathBuf};
+
+/// What `init` fixed, kept in `ledger.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerConfig {
+    /// The checkpoint origin.
+    pub origin: String,
+    /// The signed-note key name (the origin unless configured).
+    pub key_name: String,
+}
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file system failed.
+    #[error("file system: {0}")]
+    Io(#[from] std::io::Error),
+    /// sled failed.
+    #[error("views database: {0}")]
+    Sled(#[from] sled::Error),
+    /// The leaf file is damaged or missing.
+    #[error(transparent)]
+    LeafLog(#[from] LeafLogError),
+    /// Another process has the ledger open.
+    #[error("{0} is in use by another coop-ledger process (one writer per ledger)")]
+    Locked(PathBuf),
+    /// The directory is not a ledger.
+    #[error("{0} is not a coop-ledger data directory (run `coop-ledger init` first)")]
+    NotALedger(PathBuf),
+    /// `init` found an existing ledger.
+    #[error("{0} already holds a ledger")]
+    Exists(PathBuf),
+    /// Stored data contradict each other.
+    #[error("the stored ledger is inconsistent: {0}")]
+    Inconsistent(String),
+}
+
+impl From<TransactionError<StoreError>> for StoreError {
+    fn from(e: TransactionError<StoreError>) -> Self {
+        match e {
+            TransactionError::Abort(e) => e,
+            TransactionError::Storage(e) => StoreError::Sled(e),
+        }
+    }
+}
+
+/// Paths inside a data directory.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// The directory.
+    pub dir: PathBuf,
+}
+
+impl Layout {
+    /// The layout of `dir`.
+    pub fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+        }
+    }
+    /// `LOCK`.
+    pub fn lock(&self) -> PathBuf {
+        self.dir.join("LOCK")
+    }
+    /// `ledger.json`.
+    pub fn config(&self) -> PathBuf {
+        self.dir.join("ledger.json")
+    }
+    /// `ledger-key.pem`.
+    pub fn ledger_key(&self) -> PathBuf {
+        self.dir.join("ledger-key.pem")
+    }
+    /// `leaves.log`.
+    pub fn leaves(&self) -> PathBuf {
+        self.dir.join("leaves.log")
+    }
+    /// `views/`.
+    pub fn views(&self) -> PathBuf {
+        self.dir.join("views")
+    }
+}
+
+/// Takes the directory's exclusive lock; released when the file is dropped.
+pub fn lock_dir(layout: &Layout) -> Result<File, StoreError> {
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(layout.lock())?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(TryLockError::WouldBlock) => Err(StoreError::Locked(layout.dir.clone())),
+        Err(TryLockError::Error(e)) => Err(e.into()),
+    }
+}
+
+/// Reads `ledger.json`.
+pub fn read_config(layout: &Layout) -> Result<LedgerConfig, StoreError> {
+    let text =
+        std::fs::read(layout.config()).map_err(|_| StoreError::NotALedger(layout.dir.clone()))?;
+    serde_json::from_slice(&text).map_err(|e| StoreError::Inconsistent(format!("ledger.json: {e}")))
+}
+
+/// Writes `ledger.json` durably (it is written once, at `init`).
+pub fn write_config(layout: &Layout, config: &LedgerConfig) -> Result<(), StoreError> {
+    let text =
+        serde_json::to_vec_pretty(config).map_err(|e| StoreError::Inconsistent(e.to_string()))?;
+    let mut f = File::options()
+        .write(true)
+        .create_new(true)
+        .open(layout.config())?;
+    std::io::Write::write_all(&mut f, &text)?;
+    f.sync_all()?;
+    Ok(())
+}
+
+/// Everything one group commit writes to the views.
+#[derive(Debug, Default)]
+pub struct Commit {
+    /// Index of the first new leaf.
+    pub first_index: u64,
+    /// Offsets of the new leaves' records.
+    pub offsets: Vec<u64>,
+    /// Entry ids of the new leaves.
+    pub entry_ids: Vec<EntryId>,
+    /// Stored-hash index of the first new hash.
+    pub first_hash: u64,
+    /// The new stored hashes, consecutive.
+    pub hashes: Vec<Hash>,
+    /// View changes, in leaf order.
+    pub changes: Vec<Change>,
+    /// Leaf-file offset after the last new leaf.
+    pub end: u64,
+    /// The checkpoint signed for the new size (replay may commit in chunks
+    /// and sign only at the end).
+    pub checkpoint: Option<String>,
+}
+
+fn be(n: u64) -> [u8; 8] {
+    n.to_be_bytes()
+}
+
+fn read_be(v: &[u8]) -> Result<u64, StoreError> {
+    <[u8; 8]>::try_from(v)
+        .map(u64::from_be_bytes)
+        .map_err(|_| StoreError::Inconsistent("a stored number is not 8 bytes".into()))
+}
+
+/// The sled views plus a reader of the leaf file. Shared by every reader;
+/// only the sequencer calls [`Store::commit`].
+pub struct Store {
+    db: sled::Db,
+    meta: sled::Tree,
+    hashes: sled::Tree,
+    offsets: sled::Tree,
+    entries: sled::Tree,
+    actors: sled::Tree,
+    keys: sled::Tree,
+    leaves: LeafReader,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens the views and the leaf reader of a data directory. The caller
+    /// holds the directory lock.
+    pub fn open(layout: &Layout) -> Result<Self, StoreError> {
+        if !layout.leaves().exists() {
+            return Err(StoreError::NotALedger(layout.dir.clone()));
+        }
+        let db = sled::Config::new().path(layout.views()).open()?;
+        Ok(Self {
+            meta: db.open_tree("meta")?,
+            hashes: db.open_tree("hashes")?,
+            offsets: db.open_tree("offsets")?,
+            entries: db.open_tree("entries")?,
+            actors: db.open_tree("actors")?,
+            keys: db.open_tree("keys")?,
+            leaves: LeafReader::open(&layout.leaves())?,
+            db,
+        })
+    }
+
+    fn trees(&self) -> [&sled::Tree; 6] {
+        [
+            &self.meta,
+            &self.hashes,
+            &self.offsets,
+            &self.entries,
+            &self.actors,
+            &self.keys,
+        ]
+    }
+
+    /// Empties every view (for `reindex`).
+    pub fn clear(&self) -> Result<(), StoreError> {
+        for t in self.trees() {
+            t.clear()?;
+        }
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Number of leaves the views cover.
+    pub fn size(&self) -> Result<u64, StoreError> {
+        self.meta.get("size")?.map_or(Ok(0), |v| read_be(&v))
+    }
+
+    /// Leaf-file offset after the last covered leaf (0: none yet).
+    pub fn end(&self) -> Result<u64, StoreError> {
+        self.meta.get("end")?.map_or(Ok(0), |v| read_be(&v))
+    }
+
+    /// The latest signed checkpoint note.
+    pub fn checkpoint(&self) -> Result<Option<String>, StoreError> {
+        self.meta
+            .get("checkpoint")?
+            .map(|v| {
+                String::from_utf8(v.to_vec())
+                    .map_err(|_| StoreError::Inconsistent("checkpoint".into()))
+            })
+            .transpose()
+    }
+
+    /// The bytes of leaf `index` (which must be below [`Store::size`]).
+    pub fn leaf(&self, index: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        let Some(off) = self.offsets.get(be(index))? else {
+            return Ok(None);
+        };
+        Ok(Some(self.leaves.read_at(read_be(&off)?)?))
+    }
+
+    /// The leaf index of an entry id, if logged.
+    pub fn entry_index(&self, id: &EntryId) -> Result<Option<u64>, StoreError> {
+        self.entries.get(id.0)?.map(|v| read_be(&v)).transpose()
+    }
+
+    /// Writes one group commit to every view atomically.
+    pub fn commit(&self, c: &Commit) -> Result<(), StoreError> {
+        let mut meta = sled::Batch::default();
+        let mut hashes = sled::Batch::default();
+        let mut offsets = sled::Batch::default();
+        let mut entries = sled::Batch::default();
+        let mut actors = sled::Batch::default();
+        let mut keys = sled::Batch::default();
+        for (i, h) in c.hashes.iter().enumerate() {
+            hashes.insert(&be(c.first_hash + i as u64), &h.0);
+        }
+        for (i, (off, id)) in c.offsets.iter().zip(&c.entry_ids).enumerate() {
+            let index = c.first_index + i as u64;
+            offsets.insert(&be(index), &be(*off));
+            entries.insert(&id.0, &be(index));
+        }
+        for change in &c.changes {
+            match change {
+                Change::SetLedger(l) => meta.insert("ledger", json(l)?),
+                Change::PutActor(a) => actors.insert(a.id.as_str(), json(a)?),
+                Change::BindKey(k, id) => keys.insert(&k.to_bytes(), id.as_str()),
+            }
+        }
+        meta.insert("size", &be(c.first_index + c.offsets.len() as u64));
+        meta.insert("end", &be(c.end));
+        if let Some(cp) = &c.checkpoint {
+            meta.insert("checkpoint", cp.as_bytes());
+        }
+        let batches = [meta, hashes, offsets, entries, actors, keys];
+        let trees: Vec<sled::Tree> = self.trees().into_iter().cloned().collect();
+        trees.as_slice().transaction(|tx| {
+            for (t, b) in tx.iter().zip(&batches) {
+                t.apply_batch(b)?;
+            }
+            Ok::<(), ConflictableTransactionError<StoreError>>(())
+        })?;
+        Ok(())
+    }
+
+    /// Flushes sled (best effort on shutdown; not a durability promise).
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn view_err(e: impl std::fmt::Display) -> ViewError {
+        ViewError(e.to_string())
+    }
+}
+
+fn json<T: Serialize>(v: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(v).map_err(|e| StoreError::Inconsistent(e.to_string()))
+}
+
+impl View for Store {
+    fn ledger(&self) -> Result<Option<LedgerInfo>, ViewError> {
+        let v = self.meta.get("ledger").map_err(Self::view_err)?;
+        v.map(|v| serde_json::from_slice(&v).map_err(Self::view_err))
+            .transpose()
+    }
+
+    fn actor(&self, id: &ActorId) -> Result<Option<Actor>, ViewError> {
+        let v = self.actors.get(id.as_str()).map_err(Self::view_err)?;
+        v.map(|v| serde_json::from_slice(&v).map_err(Self::view_err))
+            .transpose()
+    }
+
+    fn key_owner(&self, key: &PublicKey) -> Result<Option<ActorId>, ViewError> {
+        let v = self.keys.get(key.to_bytes()).map_err(Self::view_err)?;
+        v.map(|v| {
+            std::str::from_utf8(&v)
+                .ok()
+                .and_then(|s| ActorId::parse(s).ok())
+                .ok_or_else(|| ViewError("a stored key owner is not an id".into()))
+        })
+        .transpose()
+    }
+}
+
+impl HashReader for Store {
+    fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, TlogError> {
+        indexes
+            .iter()
+            .map(|&i| match self.hashes.get(be(i)) {
+                Ok(Some(v)) => <[u8; 32]>::try_from(&v[..])
+                    .map(Hash)
+                    .map_err(|_| TlogError::MalformedHash),
+                _ => Err(TlogError::IndexesNotInTree),
+            })
+            .collect()
+    }
+}
