@@ -5,7 +5,7 @@ use crate::domain::ids::ActorId;
 use crate::domain::keys::{PublicKey, public_key_of};
 use crate::http::{self, AppState};
 use crate::service::audit::{self, AuditReport};
-use crate::service::{Ledger, RegistrarSpec, SystemClock, keyfile};
+use crate::service::{Ledger, OpenOptions, RegistrarSpec, SystemClock, keyfile};
 use anyhow::{Context as _, Result, bail};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -264,7 +264,7 @@ async fn shutdown_signal() {
 }
 
 async fn serve(data: PathBuf, listen: String, base_url: Option<String>) -> Result<()> {
-    let ledger = Arc::new(Ledger::open(&data, Arc::new(SystemClock))?);
+    let ledger = Arc::new(Ledger::open(&data, OpenOptions::default())?);
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;

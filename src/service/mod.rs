@@ -167,6 +167,24 @@ impl Shared {
     }
 }
 
+/// How to open a ledger.
+#[derive(Clone)]
+pub struct OpenOptions {
+    /// The ledger's clock.
+    pub clock: Arc<dyn Clock>,
+    /// Submissions that may wait for the sequencer before new ones get 429.
+    pub queue_capacity: usize,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self {
+            clock: Arc::new(SystemClock),
+            queue_capacity: sequencer::QUEUE_CAPACITY,
+        }
+    }
+}
+
 /// An open ledger: the sequencer thread plus the read side.
 pub struct Ledger {
     shared: Arc<Shared>,
@@ -382,7 +400,7 @@ impl Ledger {
     /// Opens a ledger: takes the directory lock, replays any leaves the
     /// views have not covered (after a crash), cuts a torn tail, checks the
     /// stored checkpoint against the leaves, and starts the sequencer.
-    pub fn open(dir: &Path, clock: Arc<dyn Clock>) -> Result<Self, ServiceError> {
+    pub fn open(dir: &Path, options: OpenOptions) -> Result<Self, ServiceError> {
         let layout = Layout::new(dir);
         let lock = store::lock_dir(&layout)?;
         let config = store::read_config(&layout)?;
@@ -480,12 +498,12 @@ impl Ledger {
             .metrics
             .tree_size
             .set(i64::try_from(size).unwrap_or(i64::MAX));
-        let (tx, rx) = mpsc::channel(sequencer::QUEUE_CAPACITY);
+        let (tx, rx) = mpsc::channel(options.queue_capacity.max(1));
         let seq = Sequencer {
             shared: Arc::clone(&shared),
             writer,
             signer,
-            clock,
+            clock: options.clock,
         };
         let thread = std::thread::Builder::new()
             .name("sequencer".into())
@@ -575,6 +593,11 @@ impl Ledger {
     /// The latest signed checkpoint note.
     pub fn checkpoint(&self) -> String {
         self.shared.published().checkpoint.clone()
+    }
+
+    /// Submissions waiting for the sequencer.
+    pub fn queued(&self) -> usize {
+        self.tx.max_capacity() - self.tx.capacity()
     }
 
     /// The latest tree size.

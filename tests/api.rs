@@ -1,0 +1,373 @@
+//! The ledger's HTTP API against a real server (design §8): submissions are
+//! acknowledged only with a checkpoint and a proof that verify, duplicates
+//! are appended once, every refusal has its status and code, and the server
+//! keeps serving, with nothing stored changed, after bad input.
+
+mod common;
+
+use common::{
+    REGISTRAR, TestServer, check_receipt, hashes, key, register, registrar_key, statement,
+};
+use coop_ledger::domain::envelope::Envelope;
+use coop_ledger::domain::merkle::{Hash, leaf_hash, verify_consistency, verify_inclusion};
+use coop_ledger::service::{Clock, OpenOptions};
+use serde_json::json;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registration_is_acknowledged_with_a_checkpoint_and_proof_that_verify() {
+    let server = TestServer::start().await;
+    let verifier = server.verifier().await;
+    let (status, body) = server
+        .submit(&register("htx-phu-minh", "cooperative", &key(1), None))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["index"], 1);
+    assert_eq!(body["entry_id"].as_str().map(str::len), Some(64));
+    let cp = check_receipt(&verifier, &body);
+    assert_eq!(cp.size, 2);
+    let (status, actor) = server.get("/api/v1/actors/htx-phu-minh").await;
+    assert_eq!(status, 200);
+    assert_eq!(actor["role"], "cooperative");
+    assert_eq!(actor["status"], "active");
+    assert_eq!(actor["registered_index"], 1);
+    let (_, text) = server.get_text("/api/v1/checkpoint").await;
+    assert_eq!(text, body["checkpoint"].as_str().expect("checkpoint"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_envelope_twice_is_appended_once_and_the_second_answer_names_the_first_index() {
+    let server = TestServer::start().await;
+    let env = register("htx-1", "cooperative", &key(1), None);
+    let (s1, first) = server.submit(&env).await;
+    let (s2, second) = server.submit(&env).await;
+    assert_eq!((s1, s2), (201, 200));
+    assert_eq!(first["index"], second["index"]);
+    assert_eq!(first["entry_id"], second["entry_id"]);
+    check_receipt(&server.verifier().await, &second);
+    assert_eq!(server.ledger.size(), 2, "one genesis plus one entry");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_four_concurrent_submissions_are_all_acknowledged_provable_and_consistent() {
+    let server = Arc::new(TestServer::start().await);
+    let verifier = server.verifier().await;
+    let mut tasks = Vec::new();
+    for n in 0..64u32 {
+        let server = Arc::clone(&server);
+        tasks.push(tokio::spawn(async move {
+            let env = register(&format!("coop-{n}"), "cooperative", &key(100 + n), None);
+            server.submit(&env).await
+        }));
+    }
+    let mut receipts = Vec::new();
+    for t in tasks {
+        let (status, body) = t.await.expect("task");
+        assert_eq!(status, 201, "{body}");
+        receipts.push(body);
+    }
+    let mut indexes: Vec<u64> = receipts
+        .iter()
+        .map(|r| r["index"].as_u64().expect("index"))
+        .collect();
+    indexes.sort_unstable();
+    assert_eq!(
+        indexes,
+        (1..=64).collect::<Vec<_>>(),
+        "64 distinct leaves after the genesis"
+    );
+
+    let (_, latest) = server.get_text("/api/v1/checkpoint").await;
+    let latest = verifier
+        .verify(&latest, Some(common::ORIGIN))
+        .expect("latest verifies");
+    assert_eq!(latest.size, 65);
+    for r in &receipts {
+        let cp = check_receipt(&verifier, r);
+        // The checkpoint each submitter got is a prefix of the latest one.
+        let (status, proof) = server
+            .get(&format!(
+                "/api/v1/proof/consistency?from={}&to={}",
+                cp.size, latest.size
+            ))
+            .await;
+        assert_eq!(status, 200);
+        verify_consistency(
+            cp.size,
+            latest.size,
+            cp.root,
+            latest.root,
+            &hashes(&proof["proof"]),
+        )
+        .expect("receipt checkpoint is consistent with the latest");
+        // And the leaf is provable in the latest tree too.
+        let index = r["index"].as_u64().expect("index");
+        let (_, proof) = server
+            .get(&format!(
+                "/api/v1/proof/inclusion?index={index}&size={}",
+                latest.size
+            ))
+            .await;
+        let leaf = Hash::parse_hash(r["leaf_hash"].as_str().expect("hash")).expect("hash");
+        verify_inclusion(
+            index,
+            latest.size,
+            leaf,
+            &hashes(&proof["proof"]),
+            latest.root,
+        )
+        .expect("provable in latest");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn served_entries_are_the_leaves_the_receipts_hashed() {
+    let server = TestServer::start().await;
+    let (_, r) = server
+        .submit(&register("htx-1", "cooperative", &key(1), None))
+        .await;
+    let (status, page) = server.get("/api/v1/entries?start=0&limit=10").await;
+    assert_eq!(status, 200);
+    let entries = page["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 2);
+    use base64::Engine as _;
+    let leaf = base64::engine::general_purpose::STANDARD
+        .decode(entries[1]["leaf"].as_str().expect("leaf"))
+        .expect("b64");
+    assert_eq!(
+        leaf_hash(&leaf).to_string(),
+        r["leaf_hash"].as_str().expect("hash")
+    );
+    let leaf: serde_json::Value = serde_json::from_slice(&leaf).expect("leaf json");
+    assert_eq!(leaf["index"], 1);
+    let (_, page) = server.get("/api/v1/entries?start=5").await;
+    assert_eq!(
+        page["entries"].as_array().map(Vec::len),
+        Some(0),
+        "past the end is an empty page"
+    );
+}
+
+/// Every §8 refusal: (what is sent, expected status, expected code).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_refusal_has_its_status_and_code_and_nothing_stored_changes() {
+    let server = TestServer::start().await;
+    let coop_key = key(1);
+    let (s, _) = server
+        .submit(&register("htx-1", "cooperative", &coop_key, None))
+        .await;
+    assert_eq!(s, 201);
+    let size_before = server.ledger.size();
+    let (_, leaves_before) = server.get("/api/v1/entries").await;
+
+    let reg = registrar_key();
+    let good = register("htx-2", "cooperative", &key(2), None);
+    let mut flipped = good.clone();
+    flipped.sig.0[5] ^= 0x10;
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let weak_key = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, identity);
+    let by_unknown = Envelope::sign(
+        statement(
+            "actor.register",
+            "nobody",
+            json!({"id": "x", "role": "business", "name": "X", "key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "region": {"province": "Huế"}}),
+        ),
+        &key(9),
+    );
+    let wrong_key = Envelope::sign(
+        statement(
+            "actor.register",
+            REGISTRAR,
+            json!({"id": "x", "role": "business", "name": "X", "key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "region": {"province": "Huế"}}),
+        ),
+        &key(9),
+    );
+    let coop_registers = Envelope::sign(
+        statement(
+            "actor.register",
+            "htx-1",
+            json!({"id": "dn-1", "role": "business", "name": "DN", "key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "region": {"province": "Huế"}}),
+        ),
+        &coop_key,
+    );
+    let future = {
+        let at = coop_ledger::domain::time::Timestamp::from_clock(
+            time::OffsetDateTime::now_utc() + time::Duration::minutes(10),
+        );
+        let text = json!({"v": 1, "type": "actor.register", "by": REGISTRAR, "at": at.to_string(), "id": "later", "role": "business", "name": "Later", "key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "region": {"province": "Huế"}}).to_string();
+        Envelope::sign(text, &reg)
+    };
+    let genesis_again = Envelope::sign(
+        statement(
+            "ledger.genesis",
+            "ledger",
+            json!({"origin": "x", "ledger_key": coop_ledger::domain::keys::PublicKey(reg.verifying_key()).to_string(), "registrars": []}),
+        ),
+        &reg,
+    );
+
+    let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+        ("not JSON", b"{\"statement\": ".to_vec(), 400, "malformed_json"),
+        ("no signature", br#"{"statement":"{}","key":"11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="}"#.to_vec(), 400, "malformed_envelope"),
+        ("bad base64 key", br#"{"statement":"{}","key":"@@","sig":"AAAA"}"#.to_vec(), 400, "malformed_envelope"),
+        ("statement not an object", serde_json::to_vec(&Envelope::sign("[]".into(), &reg)).expect("json"), 400, "malformed_statement"),
+        ("bad id", serde_json::to_vec(&Envelope::sign(statement("actor.register", REGISTRAR, json!({"id": "có dấu", "role": "member", "name": "A", "key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "region": {"province": "Huế"}})), &reg)).expect("json"), 400, "bad_id"),
+        ("weak key", serde_json::to_vec(&Envelope::sign(statement("actor.register", REGISTRAR, json!({"id": "weak", "role": "business", "name": "A", "key": weak_key, "region": {"province": "Huế"}})), &reg)).expect("json"), 400, "weak_key"),
+        ("unknown type", serde_json::to_vec(&Envelope::sign(statement("batch.teleport", REGISTRAR, json!({})), &reg)).expect("json"), 400, "unknown_type"),
+        ("flipped signature", serde_json::to_vec(&flipped).expect("json"), 401, "bad_signature"),
+        ("unknown signer", serde_json::to_vec(&by_unknown).expect("json"), 401, "unknown_signer"),
+        ("not the signer's key", serde_json::to_vec(&wrong_key).expect("json"), 401, "not_current_key"),
+        ("a cooperative registering a business", serde_json::to_vec(&coop_registers).expect("json"), 403, "not_allowed"),
+        ("id taken", serde_json::to_vec(&register("htx-1", "business", &key(3), None)).expect("json"), 409, "duplicate_id"),
+        ("key taken", serde_json::to_vec(&register("dn-9", "business", &coop_key, None)).expect("json"), 409, "key_in_use"),
+        ("member of an unknown cooperative", serde_json::to_vec(&register("tv-1", "member", &key(4), Some("htx-none"))).expect("json"), 409, "unknown_cooperative"),
+        ("time 10 minutes ahead", serde_json::to_vec(&future).expect("json"), 409, "at_in_future"),
+        ("a second genesis", serde_json::to_vec(&genesis_again).expect("json"), 409, "genesis_not_first"),
+        ("65 KiB", vec![b' '; 65 * 1024], 413, "too_large"),
+    ];
+    for (what, body, status, code) in cases {
+        let (got, answer) = server.post_raw(body).await;
+        assert_eq!(
+            (got, answer["error"].as_str()),
+            (status, Some(code)),
+            "{what}: {answer}"
+        );
+        let message = answer["message"].as_str().expect("message");
+        assert!(
+            message.len() > 20,
+            "{what}: a sentence for a person, got {message:?}"
+        );
+    }
+    // Reads: bad queries and unknown things.
+    for (path, status, code) in [
+        ("/api/v1/proof/inclusion?index=abc&size=1", 400, "bad_query"),
+        ("/api/v1/proof/inclusion?size=1", 400, "bad_query"),
+        ("/api/v1/proof/inclusion?index=5&size=2", 400, "bad_query"),
+        ("/api/v1/proof/inclusion?index=0&size=999", 404, "not_found"),
+        ("/api/v1/proof/consistency?from=0&to=1", 400, "bad_query"),
+        ("/api/v1/proof/consistency?from=2&to=1", 400, "bad_query"),
+        ("/api/v1/entries?start=-1", 400, "bad_query"),
+        ("/api/v1/actors/no-such-actor", 404, "not_found"),
+        ("/api/v1/actors/bad%20id", 400, "bad_id"),
+        ("/api/v1/nothing-here", 404, "not_found"),
+    ] {
+        let (got, answer) = server.get(path).await;
+        assert_eq!(
+            (got, answer["error"].as_str()),
+            (status, Some(code)),
+            "{path}: {answer}"
+        );
+    }
+
+    // Nothing stored changed, and the server still serves and accepts.
+    assert_eq!(server.ledger.size(), size_before);
+    let (_, leaves_after) = server.get("/api/v1/entries").await;
+    assert_eq!(leaves_before, leaves_after);
+    assert_eq!(server.get_text("/healthz").await.0, 200);
+    let (s, body) = server.submit(&good).await;
+    assert_eq!(s, 201, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_speak_vietnamese_by_default_and_english_on_request() {
+    let server = TestServer::start().await;
+    let resp = server
+        .client
+        .post(format!("{}/api/v1/entries", server.url))
+        .body("nope")
+        .send()
+        .await
+        .expect("post");
+    let vi: serde_json::Value = resp.json().await.expect("json");
+    assert!(
+        vi["message"]
+            .as_str()
+            .expect("msg")
+            .contains("không phải là JSON"),
+        "{vi}"
+    );
+    let resp = server
+        .client
+        .post(format!("{}/api/v1/entries", server.url))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .body("nope")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.headers()["content-language"], "en");
+    let en: serde_json::Value = resp.json().await.expect("json");
+    assert!(
+        en["message"]
+            .as_str()
+            .expect("msg")
+            .starts_with("The request is not valid JSON"),
+        "{en}"
+    );
+}
+
+/// A clock that holds the sequencer inside its next batch until released,
+/// so the test controls exactly when the queue is full.
+struct GateClock {
+    armed: AtomicBool,
+    entered: Mutex<mpsc::Sender<()>>,
+    release: Mutex<mpsc::Receiver<()>>,
+}
+
+impl Clock for GateClock {
+    fn now(&self) -> time::OffsetDateTime {
+        if self.armed.swap(false, Ordering::SeqCst) {
+            let _ = self.entered.lock().expect("lock").send(());
+            let _ = self.release.lock().expect("lock").recv();
+        }
+        time::OffsetDateTime::now_utc()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_queue_answers_429_and_the_waiting_entries_are_still_logged() {
+    let (entered_tx, entered_rx) = mpsc::channel();
+    let (release_tx, release_rx) = mpsc::channel();
+    let clock = Arc::new(GateClock {
+        armed: AtomicBool::new(true),
+        entered: Mutex::new(entered_tx),
+        release: Mutex::new(release_rx),
+    });
+    let server = Arc::new(
+        TestServer::start_with(OpenOptions {
+            clock,
+            queue_capacity: 1,
+        })
+        .await,
+    );
+
+    // The first submission is taken by the sequencer, which then waits.
+    let s1 = Arc::clone(&server);
+    let first = tokio::spawn(async move {
+        s1.submit(&register("a", "cooperative", &key(1), None))
+            .await
+    });
+    tokio::task::spawn_blocking(move || entered_rx.recv().expect("sequencer entered"))
+        .await
+        .expect("join");
+    // The second fills the one-place queue.
+    let s2 = Arc::clone(&server);
+    let second = tokio::spawn(async move {
+        s2.submit(&register("b", "cooperative", &key(2), None))
+            .await
+    });
+    // Once the second waits in the queue, a third is refused at once.
+    while server.ledger.queued() < 1 {
+        tokio::task::yield_now().await;
+    }
+    let (status, third) = server
+        .submit(&register("c", "cooperative", &key(3), None))
+        .await;
+    assert_eq!(status, 429, "{third}");
+    assert_eq!(third["error"], "busy");
+    release_tx.send(()).expect("release");
+    assert_eq!(first.await.expect("first").0, 201);
+    assert_eq!(second.await.expect("second").0, 201);
+    assert_eq!(server.ledger.size(), 3);
+}

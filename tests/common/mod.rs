@@ -1,0 +1,229 @@
+//! Test harness: a real coop-ledger server (the same `router` + `serve` as
+//! `main`) on 127.0.0.1:0 over a temporary data directory, with keys from
+//! fixed seeds so that every run signs the same way.
+#![allow(dead_code)]
+
+use coop_ledger::domain::checkpoint::{CheckpointBody, NoteKey};
+use coop_ledger::domain::envelope::Envelope;
+use coop_ledger::domain::ids::ActorId;
+use coop_ledger::domain::keys::PublicKey;
+use coop_ledger::domain::merkle::{Hash, verify_inclusion};
+use coop_ledger::http::{self, AppState};
+use coop_ledger::service::{Ledger, OpenOptions, RegistrarSpec, SystemClock};
+use ed25519_dalek::SigningKey;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+
+/// The origin of every test ledger.
+pub const ORIGIN: &str = "test.coop-ledger.vn/ledger";
+
+/// The registrar's id.
+pub const REGISTRAR: &str = "so-nn-ptnt";
+
+/// The registrar's key: fixed seed.
+pub fn registrar_key() -> SigningKey {
+    SigningKey::from_bytes(&[1u8; 32])
+}
+
+/// A distinct fixed key per number.
+pub fn key(n: u32) -> SigningKey {
+    let mut seed = [7u8; 32];
+    seed[..4].copy_from_slice(&n.to_be_bytes());
+    SigningKey::from_bytes(&seed)
+}
+
+/// The current time as statements write it.
+pub fn now() -> String {
+    coop_ledger::domain::time::Timestamp::from_clock(time::OffsetDateTime::now_utc()).to_string()
+}
+
+/// Creates a ledger in `dir` with the one registrar.
+pub fn init_ledger(dir: &Path) {
+    let reg = RegistrarSpec {
+        id: ActorId::parse(REGISTRAR).expect("id"),
+        key: PublicKey(registrar_key().verifying_key()),
+        name: Some("Sở Nông nghiệp và PTNT".into()),
+    };
+    Ledger::init(dir, ORIGIN, None, &[reg], &SystemClock).expect("init");
+}
+
+/// A running server over a temporary ledger.
+pub struct TestServer {
+    /// The data directory (removed on drop).
+    pub dir: tempfile::TempDir,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// The ledger, for inspection.
+    pub ledger: Arc<Ledger>,
+    /// An HTTP client.
+    pub client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// A fresh ledger, served.
+    pub async fn start() -> Self {
+        Self::start_with(OpenOptions::default()).await
+    }
+
+    /// A fresh ledger opened with `options`, served.
+    pub async fn start_with(options: OpenOptions) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        init_ledger(dir.path());
+        Self::serve_dir(dir, options).await
+    }
+
+    /// Serves an existing ledger directory.
+    pub async fn serve_dir(dir: tempfile::TempDir, options: OpenOptions) -> Self {
+        let ledger = Arc::new(Ledger::open(dir.path(), options).expect("open"));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = AppState {
+            ledger: Arc::clone(&ledger),
+            base_url: url.clone(),
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            http::serve(listener, http::router(state), async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("serve");
+        });
+        Self {
+            dir,
+            url,
+            ledger,
+            client: reqwest::Client::new(),
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Stops the server and the sequencer, returning the data directory.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            t.await.expect("server task");
+        }
+        self.ledger.shutdown().await;
+        let TestServer { dir, ledger, .. } = self;
+        drop(ledger);
+        dir
+    }
+
+    /// POSTs an envelope (as JSON) and returns status and body.
+    pub async fn submit(&self, env: &Envelope) -> (u16, Value) {
+        self.post_raw(serde_json::to_vec(env).expect("json")).await
+    }
+
+    /// POSTs raw bytes to /api/v1/entries.
+    pub async fn post_raw(&self, body: Vec<u8>) -> (u16, Value) {
+        let resp = self
+            .client
+            .post(format!("{}/api/v1/entries", self.url))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// GETs a path and returns status and JSON body.
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// GETs a path as text.
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("request");
+        (resp.status().as_u16(), resp.text().await.expect("text"))
+    }
+
+    /// The ledger's checkpoint verifier, from `GET /api/v1/ledger`.
+    pub async fn verifier(&self) -> NoteKey {
+        let (_, info) = self.get("/api/v1/ledger").await;
+        let key = PublicKey::parse(info["public_key"].as_str().expect("key")).expect("key");
+        NoteKey::verifier(info["key_name"].as_str().expect("name"), &key)
+    }
+}
+
+/// A statement's JSON text with the common fields filled in.
+pub fn statement(kind: &str, by: &str, fields: Value) -> String {
+    let mut v = json!({"v": 1, "type": kind, "by": by, "at": now()});
+    if let (Some(o), Value::Object(f)) = (v.as_object_mut(), fields) {
+        o.extend(f);
+    }
+    v.to_string()
+}
+
+/// `actor.register` of `id` with `role`, signed by the registrar.
+pub fn register(id: &str, role: &str, key: &SigningKey, cooperative: Option<&str>) -> Envelope {
+    let mut fields = json!({
+        "id": id,
+        "role": role,
+        "name": format!("Tên {id}"),
+        "key": PublicKey(key.verifying_key()).to_string(),
+        "region": {"province": "Bắc Giang", "district": "Lục Ngạn"},
+    });
+    if let Some(c) = cooperative {
+        fields["cooperative"] = json!(c);
+    }
+    Envelope::sign(
+        statement("actor.register", REGISTRAR, fields),
+        &registrar_key(),
+    )
+}
+
+/// Decodes a list of base64 hashes.
+pub fn hashes(v: &Value) -> Vec<Hash> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|h| Hash::parse_hash(h.as_str().expect("string")).expect("hash"))
+        .collect()
+}
+
+/// Checks a 201/200 receipt the way a client would: the checkpoint is
+/// signed by the ledger key, and the inclusion proof leads from the leaf
+/// hash to its root. Returns the verified checkpoint.
+pub fn check_receipt(verifier: &NoteKey, receipt: &Value) -> CheckpointBody {
+    let cp = verifier
+        .verify(
+            receipt["checkpoint"].as_str().expect("checkpoint"),
+            Some(ORIGIN),
+        )
+        .expect("checkpoint verifies");
+    let index = receipt["index"].as_u64().expect("index");
+    let leaf = Hash::parse_hash(receipt["leaf_hash"].as_str().expect("leaf_hash")).expect("hash");
+    verify_inclusion(
+        index,
+        cp.size,
+        leaf,
+        &hashes(&receipt["inclusion_proof"]),
+        cp.root,
+    )
+    .expect("inclusion proof verifies against the checkpoint");
+    cp
+}
