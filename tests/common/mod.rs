@@ -227,3 +227,66 @@ pub fn check_receipt(verifier: &NoteKey, receipt: &Value) -> CheckpointBody {
     .expect("inclusion proof verifies against the checkpoint");
     cp
 }
+
+/// A `coop-ledger serve` child process (the real binary), for tests that
+/// kill or signal the server.
+pub struct ChildServer {
+    /// The process.
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl ChildServer {
+    /// Starts `coop-ledger serve` on `dir` and waits for its
+    /// "listening on" line.
+    pub fn start(dir: &Path) -> Self {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_coop-ledger"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn coop-ledger serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the listening line");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        Self { child, url }
+    }
+
+    /// Sends SIGTERM and waits for a clean exit.
+    pub fn terminate(mut self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(status.success());
+        let exit = self.child.wait().expect("wait");
+        assert!(exit.success(), "graceful shutdown exits 0, got {exit}");
+    }
+
+    /// Sends SIGKILL and reaps the process.
+    pub fn kill9(mut self) {
+        self.child.kill().expect("SIGKILL");
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `coop-ledger` with arguments; returns exit code and stdout.
+pub fn run_cli(args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_coop-ledger"))
+        .args(args)
+        .output()
+        .expect("run coop-ledger");
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
