@@ -5,7 +5,7 @@ use crate::domain::ids::ActorId;
 use crate::domain::keys::{PublicKey, public_key_of};
 use crate::http::{self, AppState};
 use crate::service::audit::{self, AuditReport};
-use crate::service::{Ledger, OpenOptions, RegistrarSpec, SystemClock, keyfile};
+use crate::service::{Ledger, OpenOptions, RegistrarSpec, SystemClock, demo, keyfile};
 use anyhow::{Context as _, Result, bail};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -56,6 +56,16 @@ pub enum Command {
         /// The public base URL printed in QR codes and links.
         #[arg(long)]
         base_url: Option<String>,
+    },
+    /// Create a sample ledger of Vietnamese cooperatives, members and businesses, and serve it.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Where to keep the demo ledger (default: a new folder under the
+        /// system's temporary directory). An existing demo ledger is served as it is.
+        #[arg(long)]
+        data: Option<PathBuf>,
     },
     /// Verify every leaf, signature, rule and root, and consistency with a saved checkpoint.
     Audit {
@@ -147,6 +157,35 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             base_url,
         } => {
             runtime()?.block_on(serve(data, listen, base_url))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { listen, data } => {
+            let data = data.unwrap_or_else(|| {
+                std::env::temp_dir().join(format!("coop-ledger-demo-{}", std::process::id()))
+            });
+            let fresh = !data.join("leaves.log").exists();
+            let registrar = if fresh {
+                Some(demo::init(&data)?)
+            } else {
+                None
+            };
+            runtime()?.block_on(async move {
+                let ledger = Arc::new(Ledger::open(&data, OpenOptions::default())?);
+                if let Some(registrar) = registrar {
+                    demo::populate(&ledger, &data, &registrar).await?;
+                }
+                println!(
+                    "demo ledger in {} (actor keys in its keys/ folder)",
+                    data.display()
+                );
+                run_server(ledger, &listen, None, |url| {
+                    println!("open {url}/api/v1/ledger");
+                    println!("     {url}/api/v1/checkpoint");
+                    println!("     {url}/api/v1/entries");
+                    println!("     {url}/api/v1/actors/htx-vai-phuong-nam");
+                })
+                .await
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
@@ -265,11 +304,24 @@ async fn shutdown_signal() {
 
 async fn serve(data: PathBuf, listen: String, base_url: Option<String>) -> Result<()> {
     let ledger = Arc::new(Ledger::open(&data, OpenOptions::default())?);
-    let listener = tokio::net::TcpListener::bind(&listen)
+    run_server(ledger, &listen, base_url, |_| {}).await
+}
+
+/// Binds, prints "listening on URL" last (tests read this line), serves until
+/// SIGTERM or Ctrl-C, then stops the sequencer cleanly.
+async fn run_server(
+    ledger: Arc<Ledger>,
+    listen: &str,
+    base_url: Option<String>,
+    announce: impl FnOnce(&str),
+) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     let base_url = base_url.unwrap_or_else(|| format!("http://{addr}"));
+    announce(&format!("http://{addr}"));
+    // The last line on stdout: scripts and tests wait for it.
     println!("listening on http://{addr}");
     tracing::info!(%addr, size = ledger.size(), "serving the ledger");
     let state = AppState {

@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod batch;
+pub mod demo;
 pub mod keyfile;
 pub mod metrics;
 pub mod sequencer;

@@ -241,19 +241,30 @@ impl ChildServer {
     /// Starts `coop-ledger serve` on `dir` and waits for its
     /// "listening on" line.
     pub fn start(dir: &Path) -> Self {
+        let d = dir.display().to_string();
+        Self::spawn(&["serve", "--listen", "127.0.0.1:0", "--data", &d])
+    }
+
+    /// Runs `coop-ledger ARGS` and waits for its "listening on" line (the
+    /// last line it prints to stdout).
+    pub fn spawn(args: &[&str]) -> Self {
         use std::io::BufRead as _;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_coop-ledger"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-            .arg(dir)
+            .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("spawn coop-ledger serve");
         let stdout = child.stdout.take().expect("stdout");
+        let mut reader = std::io::BufReader::new(stdout);
         let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read the listening line");
+        while !line.starts_with("listening on ") {
+            line.clear();
+            let n = reader
+                .read_line(&mut line)
+                .expect("read the listening line");
+            assert!(n > 0, "coop-ledger exited before listening");
+        }
         let url = line
             .trim()
             .strip_prefix("listening on ")
