@@ -1,0 +1,103 @@
+//! Key files (design §2): `keygen` writes PKCS#8 v1 PEM with mode 0600 and
+//! prints the base64 public key; keys made by `openssl genpkey -algorithm
+//! ed25519` load, and OpenSSL reads ours. Needs the `openssl` command
+//! (installed by `.ci/run`).
+
+mod common;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use common::run_cli;
+use std::os::unix::fs::PermissionsExt as _;
+use std::process::Command;
+
+fn openssl(args: &[&str]) -> Vec<u8> {
+    let out = Command::new("openssl")
+        .args(args)
+        .output()
+        .expect("the openssl command is needed (apt-get install openssl)");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn keygen_writes_a_private_0600_key_that_openssl_reads_with_the_printed_public_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("htx.pem");
+    let p = path.display().to_string();
+    let (code, out) = run_cli(&["keygen", "--out", &p]);
+    assert_eq!(code, 0, "{out}");
+    let printed = out.lines().next().expect("a line").trim().to_owned();
+    assert_eq!(
+        std::fs::metadata(&path).expect("file").permissions().mode() & 0o777,
+        0o600
+    );
+    let pem = std::fs::read_to_string(&path).expect("read");
+    assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
+    // The v1 form: 48 DER bytes, as openssl writes it.
+    let der = openssl(&["pkey", "-in", &p, "-outform", "DER"]);
+    assert_eq!(der.len(), 48);
+    let spki = openssl(&["pkey", "-in", &p, "-pubout", "-outform", "DER"]);
+    assert_eq!(B64.encode(&spki[spki.len() - 32..]), printed);
+    // Never overwritten.
+    let (code, out) = run_cli(&["keygen", "--out", &p]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("exists already"), "{out}");
+}
+
+#[test]
+fn an_openssl_key_loads_and_registers_as_a_registrar() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("openssl.pem");
+    let p = path.display().to_string();
+    openssl(&["genpkey", "-algorithm", "ed25519", "-out", &p]);
+    let key = coop_ledger::service::keyfile::read(&path).expect("an openssl key loads");
+    let spki = openssl(&["pkey", "-in", &p, "-pubout", "-outform", "DER"]);
+    assert_eq!(&spki[spki.len() - 32..], key.verifying_key().as_bytes());
+    let pubkey = B64.encode(key.verifying_key().as_bytes());
+    let data = dir.path().join("ledger").display().to_string();
+    let (code, out) = run_cli(&[
+        "init",
+        "--data",
+        &data,
+        "--origin",
+        "x.example/log",
+        "--registrar",
+        &format!("reg={pubkey}"),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let ledger_key = dir.path().join("ledger/ledger-key.pem");
+    assert_eq!(
+        std::fs::metadata(&ledger_key)
+            .expect("ledger key")
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+}
+
+#[test]
+fn init_refuses_a_weak_registrar_key_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let data = dir.path().join("ledger");
+    let d = data.display().to_string();
+    let (code, out) = run_cli(&[
+        "init",
+        "--data",
+        &d,
+        "--origin",
+        "x.example/log",
+        "--registrar",
+        &format!("reg={}", B64.encode(identity)),
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("weak"), "{out}");
+    assert!(!data.join("leaves.log").exists() && !data.join("ledger-key.pem").exists());
+}
