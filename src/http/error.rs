@@ -78,3 +78,40 @@ impl IntoResponse for ApiError {
         resp
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body_of(resp: Response) -> String {
+        let bytes = axum::body::to_bytes(resp.into_body(), 1 << 16)
+            .await
+            .expect("body");
+        String::from_utf8(bytes.to_vec()).expect("utf-8")
+    }
+
+    #[tokio::test]
+    async fn a_5xx_answer_carries_no_internal_detail() {
+        for err in [
+            ServiceError::Store("sled: /var/lib/ledger/views/db corrupted".into()),
+            ServiceError::Internal("merkle hashes: indexes not in tree".into()),
+            ServiceError::Inconsistent("leaf 7 in leaves.log".into()),
+        ] {
+            let resp = ApiError::new(err, Lang::En).into_response();
+            assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+            let body = body_of(resp).await;
+            assert_eq!(
+                body,
+                r#"{"error":"internal","message":"The ledger could not complete the request. It has been logged; please try again later."}"#
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_503_says_unavailable_and_when_to_retry() {
+        let resp = ApiError::new(Refusal::new(Code::Unavailable), Lang::Vi).into_response();
+        assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(resp.headers()[header::RETRY_AFTER], "1");
+        assert!(body_of(resp).await.contains(r#""error":"unavailable""#));
+    }
+}
