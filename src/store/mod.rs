@@ -123,6 +123,9 @@ impl Layout {
     }
 }
 
+/// How long [`lock_dir`] waits for a directory lock that is held.
+const DIR_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Takes the directory's exclusive lock; released when the file is dropped.
 pub fn lock_dir(layout: &Layout) -> Result<File, StoreError> {
     let file = File::options()
@@ -130,10 +133,20 @@ pub fn lock_dir(layout: &Layout) -> Result<File, StoreError> {
         .truncate(false)
         .write(true)
         .open(layout.lock())?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(TryLockError::WouldBlock) => Err(StoreError::Locked(layout.dir.clone())),
-        Err(TryLockError::Error(e)) => Err(e.into()),
+    // A lock can outlive its owner by a moment when another thread of this
+    // process forks a child between our close and the child's exec (the
+    // child briefly shares the open file); wait a bounded time before
+    // declaring the directory in use.
+    let start = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(TryLockError::WouldBlock) if start.elapsed() < DIR_LOCK_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(TryLockError::WouldBlock) => return Err(StoreError::Locked(layout.dir.clone())),
+            Err(TryLockError::Error(e)) => return Err(e.into()),
+        }
     }
 }
 
@@ -215,7 +228,7 @@ impl Store {
         if !layout.leaves().exists() {
             return Err(StoreError::NotALedger(layout.dir.clone()));
         }
-        let db = sled::Config::new().path(layout.views()).open()?;
+        let db = open_sled(&layout.views())?;
         Ok(Self {
             meta: db.open_tree("meta")?,
             hashes: db.open_tree("hashes")?,
@@ -329,6 +342,30 @@ impl Store {
 
     fn view_err(e: impl std::fmt::Display) -> ViewError {
         ViewError(e.to_string())
+    }
+}
+
+/// How long [`Store::open`] waits for sled's own file lock.
+const SLED_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Opens sled, waiting a bounded time for its file lock. sled 0.34's
+/// background flusher still holds the lock for a moment after a `Db` in this
+/// process is dropped (sled issues #1234, #1289), so opening right after
+/// `init` or `reindex` in the same process can briefly fail to lock. The
+/// directory lock ([`lock_dir`]) already keeps other processes out.
+fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
+    let start = std::time::Instant::now();
+    loop {
+        match sled::Config::new().path(path).open() {
+            // sled reports its lock conflict as ErrorKind::Other with this text.
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock")
+                    && start.elapsed() < SLED_LOCK_WAIT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return Ok(other?),
+        }
     }
 }
 

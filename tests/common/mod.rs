@@ -114,8 +114,21 @@ impl TestServer {
             t.await.expect("server task");
         }
         self.ledger.shutdown().await;
-        let TestServer { dir, ledger, .. } = self;
-        drop(ledger);
+        let TestServer {
+            dir, mut ledger, ..
+        } = self;
+        // Connection tasks may still hold the router (and so the ledger) for
+        // a moment after the server returns; wait until this is the last
+        // owner so that dropping it releases the data directory's lock.
+        loop {
+            match Arc::try_unwrap(ledger) {
+                Ok(l) => break drop(l),
+                Err(shared) => {
+                    ledger = shared;
+                    tokio::task::yield_now().await;
+                }
+            }
+        }
         dir
     }
 
