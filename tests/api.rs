@@ -252,6 +252,7 @@ async fn every_refusal_has_its_status_and_code_and_nothing_stored_changes() {
         ("/api/v1/actors/no-such-actor", 404, "not_found"),
         ("/api/v1/actors/bad%20id", 400, "bad_id"),
         ("/api/v1/nothing-here", 404, "not_found"),
+        ("/api/v1/actors/%FF", 400, "bad_id"),
     ] {
         let (got, answer) = server.get(path).await;
         assert_eq!(
@@ -260,6 +261,16 @@ async fn every_refusal_has_its_status_and_code_and_nothing_stored_changes() {
             "{path}: {answer}"
         );
     }
+
+    let resp = server
+        .client
+        .put(format!("{}/api/v1/entries", server.url))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(resp.status().as_u16(), 405);
+    let answer: serde_json::Value = resp.json().await.expect("a JSON body");
+    assert_eq!(answer["error"], "method_not_allowed");
 
     // Nothing stored changed, and the server still serves and accepts.
     assert_eq!(server.ledger.size(), size_before);

@@ -264,3 +264,37 @@ async fn lost_views_are_rebuilt_from_the_leaf_file_on_open_and_by_reindex() {
     let server = common::TestServer::serve_dir(dir, Default::default()).await;
     assert_eq!(server.get("/api/v1/actors/htx-a").await, before);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reindex_refuses_to_sign_a_smaller_tree_than_the_checkpoint_it_handed_out() {
+    let server = common::TestServer::start().await;
+    for i in 0..3 {
+        let (s, _) = server
+            .submit(&register(&format!("htx-{i}"), "cooperative", &key(i), None))
+            .await;
+        assert_eq!(s, 201);
+    }
+    let dir = server.stop().await;
+    // Cut the last record off at its boundary, as a bad restore would.
+    let path = dir.path().join("leaves.log");
+    let last = coop_ledger::store::leaflog::Records::open(&path, 0)
+        .expect("open")
+        .map(|r| r.expect("record").0)
+        .last()
+        .expect("a record");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("open")
+        .set_len(last)
+        .expect("truncate");
+    let d = dir.path().display().to_string();
+    let (code, out) = run_cli(&["reindex", "--data", &d]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("the stored checkpoint covers 4 leaves but leaves.log holds 3"),
+        "{out}"
+    );
+    let (code, out) = run_cli(&["serve", "--data", &d, "--listen", "127.0.0.1:0"]);
+    assert_eq!(code, 2, "the server refuses too: {out}");
+}

@@ -60,6 +60,8 @@ pub enum Class {
     Forbidden,
     /// 404: no such thing.
     NotFound,
+    /// 405: the path exists, the method does not.
+    MethodNotAllowed,
     /// 409: a rule of the chain is violated.
     Conflict,
     /// 413: too large.
@@ -157,6 +159,9 @@ codes! {
     SignerRevoked = "signer_revoked", Forbidden,
         "The signer has been revoked and can sign nothing more.",
         "Người ký đã bị thu hồi và không thể ký thêm.";
+    MethodNotAllowed = "method_not_allowed", MethodNotAllowed,
+        "This address does not take that kind of request.",
+        "Địa chỉ này không nhận loại yêu cầu đó.";
     NotFound = "not_found", NotFound,
         "Nothing was found under that name or number.",
         "Không tìm thấy mục nào với tên hoặc số đó.";

@@ -194,15 +194,75 @@ fn take_string(map: &mut Map<String, Value>, field: &str) -> Result<String, Refu
     }
 }
 
+/// A JSON value whose objects have no repeated member names. A repeated
+/// name would let two verifiers read one signed text differently (one takes
+/// the first value, another the last), so statements with one are refused.
+struct UniqueKeys(Value);
+
+impl<'de> Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(UniqueKeysVisitor).map(UniqueKeys)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(UniqueKeys(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let UniqueKeys(v) = map.next_value()?;
+            if out.insert(key.clone(), v).is_some() {
+                return Err(serde::de::Error::custom(format!(
+                    "the member {key:?} appears twice"
+                )));
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
 /// Parses a statement text (design §3): a JSON object with `v`, `type`,
 /// `by`, `at`, an optional `nonce`, and the fields of its type.
 pub fn parse(text: &str) -> Result<Statement, Refusal> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        Refusal::with(
-            Code::MalformedStatement,
-            format!("statement is not JSON: {e}"),
-        )
-    })?;
+    let value = serde_json::from_str::<UniqueKeys>(text)
+        .map_err(|e| {
+            Refusal::with(
+                Code::MalformedStatement,
+                format!("statement is not JSON: {e}"),
+            )
+        })?
+        .0;
     let Value::Object(mut map) = value else {
         return Err(Refusal::with(
             Code::MalformedStatement,

@@ -10,6 +10,7 @@ use crate::domain::messages::{Code, Refusal};
 use crate::domain::rules::{Actor, ActorKind, ActorStatus};
 use crate::service::{MAX_PAGE, Receipt};
 use axum::Json;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -196,9 +197,11 @@ impl From<Actor> for ActorOut {
 pub async fn actor(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
-    let id = ActorId::parse(&id).map_err(|_| ApiError::new(Refusal::new(Code::BadId), lang))?;
+    let bad_id = || ApiError::new(Refusal::new(Code::BadId), lang);
+    let Path(id) = id.map_err(|_| bad_id())?;
+    let id = ActorId::parse(&id).map_err(|_| bad_id())?;
     let actor = app.ledger.actor(&id).map_err(|e| ApiError::new(e, lang))?;
     Ok(Json(ActorOut::from(actor)).into_response())
 }
@@ -218,6 +221,11 @@ pub async fn metrics(State(app): State<AppState>) -> Response {
         app.ledger.metrics(),
     )
         .into_response()
+}
+
+/// A known path with the wrong method: a JSON 405.
+pub async fn method_not_allowed(ClientLang(lang): ClientLang) -> ApiError {
+    ApiError::new(Refusal::new(Code::MethodNotAllowed), lang)
 }
 
 /// Any other path: a JSON 404.

@@ -33,6 +33,7 @@ fn status(err: &ServiceError) -> StatusCode {
             Class::Unauthenticated => StatusCode::UNAUTHORIZED,
             Class::Forbidden => StatusCode::FORBIDDEN,
             Class::NotFound => StatusCode::NOT_FOUND,
+            Class::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Class::Conflict => StatusCode::CONFLICT,
             Class::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Class::TooMany => StatusCode::TOO_MANY_REQUESTS,

@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))
         .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
         // The body limit sits a little above the envelope limit so that the
         // extractor, not the transport, gives the 413 its JSON shape.
         .layer(DefaultBodyLimit::max(MAX_ENVELOPE_BYTES + 1))

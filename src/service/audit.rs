@@ -323,10 +323,26 @@ pub fn audit_dir(
     on_progress(total, total);
     // The latest checkpoint lives in the views; a copy without them is
     // audited against the trusted checkpoint alone.
-    let checkpoint = Store::open(&layout)
-        .ok()
-        .and_then(|s| s.checkpoint().ok().flatten());
+    let (checkpoint, views_problem) = if layout.views().exists() {
+        match Store::open(&layout).and_then(|s| s.checkpoint()) {
+            Ok(cp) => (cp, None),
+            Err(e) => (
+                None,
+                Some(format!(
+                    "the latest checkpoint could not be read from the views: {e}"
+                )),
+            ),
+        }
+    } else {
+        (None, None)
+    };
     let mut report = auditor.finish(&config.key_name, checkpoint.as_deref(), trust);
+    if let Some(p) = views_problem {
+        report.failures.push(Failure {
+            index: None,
+            what: p,
+        });
+    }
     if torn > 0 {
         report.failures.push(Failure {
             index: Some(report.leaves),

@@ -18,7 +18,7 @@ use crate::domain::envelope::{Envelope, MAX_ENVELOPE_BYTES};
 use crate::domain::ids::{ActorId, EntryId};
 use crate::domain::keys::PublicKey;
 use crate::domain::leaf::Leaf;
-use crate::domain::merkle::{Hash, prove_record, prove_tree, tree_hash};
+use crate::domain::merkle::{Hash, TlogError, prove_record, prove_tree, tree_hash};
 use crate::domain::messages::{Code, Refusal};
 use crate::domain::rules::{Actor, ApplyError, Context, MemState, View};
 use crate::domain::statement::{self, LEDGER_SIGNER};
@@ -324,6 +324,68 @@ fn store_checkpoint(
     Ok(())
 }
 
+/// Checks the views against what the ledger itself fixed and signed: the
+/// genesis names the key in `ledger-key.pem` and the origin in
+/// `ledger.json`, and the stored checkpoint (if any) is a prefix of the
+/// leaves, never ahead of them (design §7). Returns the checkpoint for the
+/// current size, signing and storing a new one when the size has grown.
+fn settle_checkpoint(
+    store: &Store,
+    config: &LedgerConfig,
+    signer: &NoteKey,
+    ledger_key: PublicKey,
+    size: u64,
+    end: u64,
+) -> Result<String, ServiceError> {
+    match store
+        .ledger()
+        .map_err(|e| ServiceError::Store(e.to_string()))?
+    {
+        Some(info) if info.ledger_key == ledger_key && info.origin == config.origin => {}
+        Some(_) => {
+            return Err(ServiceError::Inconsistent(
+                "ledger-key.pem or ledger.json does not match the genesis leaf".into(),
+            ));
+        }
+        None => {
+            return Err(ServiceError::Inconsistent(
+                "leaves.log has no genesis leaf".into(),
+            ));
+        }
+    }
+    let internal = |e: TlogError| ServiceError::Internal(e.to_string());
+    if let Some(cp) = store.checkpoint()? {
+        let body = signer.verify(&cp, Some(&config.origin)).map_err(|e| {
+            ServiceError::Inconsistent(format!("the stored checkpoint does not verify: {e}"))
+        })?;
+        if body.size > size {
+            return Err(ServiceError::Inconsistent(format!(
+                "the stored checkpoint covers {} leaves but leaves.log holds {size}; refusing to sign a checkpoint inconsistent with it",
+                body.size
+            )));
+        }
+        if tree_hash(body.size, store).map_err(internal)? != body.root {
+            return Err(ServiceError::Inconsistent(format!(
+                "the root of the first {} leaves differs from the stored checkpoint",
+                body.size
+            )));
+        }
+        if body.size == size {
+            return Ok(cp);
+        }
+    }
+    let root = tree_hash(size, store).map_err(internal)?;
+    let cp = signer
+        .sign(&CheckpointBody {
+            origin: config.origin.clone(),
+            size,
+            root,
+        })
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    store_checkpoint(store, size, end, cp.clone())?;
+    Ok(cp)
+}
+
 impl Ledger {
     /// Creates a ledger in `dir` (design §10 `init`): a new ledger key (0600),
     /// `ledger.json`, and leaf 0, the genesis naming the registrars.
@@ -391,6 +453,10 @@ impl Ledger {
         let signer = NoteKey::signer(&key_name, key);
         let published = write_pending(&mut writer, &store, &signer, origin, pending, None)?;
         store.flush()?;
+        // The new files' directory entries must survive a power cut too.
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| ServiceError::Store(format!("{}: {e}", dir.display())))?;
         Ok(InitReport {
             note_vkey: note_vkey(&key_name, &ledger_key),
             ledger_key,
@@ -428,65 +494,9 @@ impl Ledger {
         }
         let writer = LeafWriter::open(&layout.leaves(), records.end())?;
         let ledger_key = PublicKey(key.verifying_key());
-        match store
-            .ledger()
-            .map_err(|e| ServiceError::Store(e.to_string()))?
-        {
-            Some(info) if info.ledger_key == ledger_key && info.origin == config.origin => {}
-            Some(_) => {
-                return Err(ServiceError::Inconsistent(
-                    "ledger-key.pem or ledger.json does not match the genesis leaf".into(),
-                ));
-            }
-            None => {
-                return Err(ServiceError::Inconsistent(
-                    "leaves.log has no genesis leaf".into(),
-                ));
-            }
-        }
         let signer = NoteKey::signer(&config.key_name, key);
-        let checkpoint = match store.checkpoint()? {
-            Some(cp) => {
-                let body = signer.verify(&cp, Some(&config.origin)).map_err(|e| {
-                    ServiceError::Inconsistent(format!(
-                        "the stored checkpoint does not verify: {e}"
-                    ))
-                })?;
-                if body.size > size {
-                    return Err(ServiceError::Inconsistent(format!(
-                        "the stored checkpoint covers {} leaves but leaves.log holds {size}; refusing to sign a checkpoint inconsistent with it",
-                        body.size
-                    )));
-                }
-                if tree_hash(body.size, &store)
-                    .map_err(|e| ServiceError::Internal(e.to_string()))?
-                    != body.root
-                {
-                    return Err(ServiceError::Inconsistent(format!(
-                        "the root of the first {} leaves differs from the stored checkpoint",
-                        body.size
-                    )));
-                }
-                (body.size == size).then_some(cp)
-            }
-            None => None,
-        };
-        let checkpoint = match checkpoint {
-            Some(cp) => cp,
-            None => {
-                let root =
-                    tree_hash(size, &store).map_err(|e| ServiceError::Internal(e.to_string()))?;
-                let cp = signer
-                    .sign(&CheckpointBody {
-                        origin: config.origin.clone(),
-                        size,
-                        root,
-                    })
-                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
-                store_checkpoint(&store, size, writer.end(), cp.clone())?;
-                cp
-            }
-        };
+        let checkpoint =
+            settle_checkpoint(&store, &config, &signer, ledger_key, size, writer.end())?;
         let shared = Arc::new(Shared {
             store,
             config,
@@ -524,20 +534,20 @@ impl Ledger {
         let _lock = store::lock_dir(&layout)?;
         let config = store::read_config(&layout)?;
         let key = keyfile::read(&layout.ledger_key())?;
+        let ledger_key = PublicKey(key.verifying_key());
         let store = Store::open(&layout)?;
+        // The checkpoint already handed out survives the rebuild and is
+        // checked against it: a rebuild never signs a smaller or
+        // inconsistent tree (design §7).
+        let old = store.checkpoint()?;
         store.clear()?;
         let mut records = Records::open(&layout.leaves(), 0)?;
         let size = replay(&store, &mut records, 0, on_progress)?;
-        let root = tree_hash(size, &store).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        if let Some(old) = old {
+            store_checkpoint(&store, size, records.end(), old)?;
+        }
         let signer = NoteKey::signer(&config.key_name, key);
-        let cp = signer
-            .sign(&CheckpointBody {
-                origin: config.origin.clone(),
-                size,
-                root,
-            })
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        store_checkpoint(&store, size, records.end(), cp)?;
+        settle_checkpoint(&store, &config, &signer, ledger_key, size, records.end())?;
         store.flush()?;
         Ok(size)
     }
