@@ -182,7 +182,7 @@ fn register_statement(n: u64, at: &str) -> String {
         "id": format!("htx-{n:07}"),
         "role": "cooperative",
         "name": format!("Hợp tác xã số {n}"),
-        "key": PublicKey(key.verifying_key()).to_string(),
+        "key": PublicKey::from(key.verifying_key()).to_string(),
         "region": {"province": PROVINCES[(n % PROVINCES.len() as u64) as usize]},
     })
     .to_string()
@@ -288,7 +288,10 @@ impl Server {
     /// log) goes to `log`.
     fn start(dir: &Path, log: &Path) -> Self {
         let bin = env!("CARGO_BIN_EXE_coop-ledger");
-        let registrar = format!("{REGISTRAR}={}", PublicKey(registrar_key().verifying_key()));
+        let registrar = format!(
+            "{REGISTRAR}={}",
+            PublicKey::from(registrar_key().verifying_key())
+        );
         let init = Command::new(bin)
             .arg("init")
             .arg("--data")
@@ -593,7 +596,7 @@ async fn build_dataset(cfg: &Config, dir: &Path) -> Duration {
     let registrar = registrar_key();
     let spec = RegistrarSpec {
         id: ActorId::parse(REGISTRAR).expect("registrar id"),
-        key: PublicKey(registrar.verifying_key()),
+        key: PublicKey::from(registrar.verifying_key()),
         name: None,
     };
     Ledger::init(&partial, ORIGIN, None, &[spec], &SystemClock).expect("Ledger::init");

@@ -203,7 +203,7 @@ async fn every_refusal_has_its_status_and_code_and_nothing_stored_changes() {
         statement(
             "ledger.genesis",
             "ledger",
-            json!({"origin": "x", "ledger_key": coop_ledger::domain::keys::PublicKey(reg.verifying_key()).to_string(), "registrars": []}),
+            json!({"origin": "x", "ledger_key": coop_ledger::domain::keys::PublicKey::from(reg.verifying_key()).to_string(), "registrars": []}),
         ),
         &reg,
     );

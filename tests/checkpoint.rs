@@ -54,7 +54,10 @@ fn the_verifier_key_has_the_signed_note_form() {
     let mut raw = vec![0x01];
     raw.extend_from_slice(key().verifying_key().as_bytes());
     let expected = format!("{NAME}+{}+{}", hex(&id), B64.encode(raw));
-    assert_eq!(note_vkey(NAME, &PublicKey(key().verifying_key())), expected);
+    assert_eq!(
+        note_vkey(NAME, &PublicKey::from(key().verifying_key())),
+        expected
+    );
 }
 
 fn hex(b: &[u8]) -> String {
@@ -62,7 +65,7 @@ fn hex(b: &[u8]) -> String {
 }
 
 fn verifier() -> NoteKey {
-    NoteKey::verifier(NAME, &PublicKey(key().verifying_key()))
+    NoteKey::verifier(NAME, &PublicKey::from(key().verifying_key()))
 }
 
 #[test]

@@ -17,6 +17,8 @@
 
 use super::keys::PublicKey;
 use super::merkle::Hash;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use signed_note::{Note, VerificationError, Verifier, Verifiers};
 
@@ -33,7 +35,9 @@ pub fn key_id(name: &str, key: &PublicKey) -> u32 {
 /// The verifier key string `<name>+<hex id>+<base64(0x01 ‖ key)>` that
 /// signed-note tools take (`note_vkey` in `GET /api/v1/ledger`).
 pub fn note_vkey(name: &str, key: &PublicKey) -> String {
-    signed_note::new_ed25519_verifier_key(name, &key.0)
+    let mut encoded = vec![ALG_ED25519];
+    encoded.extend_from_slice(&key.to_bytes());
+    format!("{name}+{:08x}+{}", key_id(name, key), B64.encode(encoded))
 }
 
 /// The checkpoint body: exactly three lines, each ended by `\n`.
@@ -83,7 +87,7 @@ pub enum CheckpointError {
 pub struct NoteKey {
     name: String,
     id: u32,
-    public: VerifyingKey,
+    public: Option<VerifyingKey>,
     secret: Option<SigningKey>,
 }
 
@@ -93,7 +97,7 @@ impl NoteKey {
         Self {
             name: name.to_owned(),
             id: key_id(name, key),
-            public: key.0,
+            public: key.point().ok(),
             secret: None,
         }
     }
@@ -103,8 +107,8 @@ impl NoteKey {
         let public = key.verifying_key();
         Self {
             name: name.to_owned(),
-            id: key_id(name, &PublicKey(public)),
-            public,
+            id: key_id(name, &PublicKey::from(public)),
+            public: Some(public),
             secret: Some(key),
         }
     }
@@ -169,9 +173,10 @@ impl Verifier for NoteKey {
         let Ok(bytes) = <[u8; 64]>::try_from(sig) else {
             return false;
         };
-        self.public
-            .verify_strict(msg, &ed25519_dalek::Signature::from_bytes(&bytes))
-            .is_ok()
+        self.public.is_some_and(|p| {
+            p.verify_strict(msg, &ed25519_dalek::Signature::from_bytes(&bytes))
+                .is_ok()
+        })
     }
 }
 
@@ -211,7 +216,8 @@ mod tests {
         assert_eq!(lines[2], "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=");
         assert_eq!(lines[3], "");
         assert!(lines[4].starts_with("— example.org/log "));
-        let verifier = NoteKey::verifier("example.org/log", &PublicKey(key().verifying_key()));
+        let verifier =
+            NoteKey::verifier("example.org/log", &PublicKey::from(key().verifying_key()));
         assert_eq!(verifier.verify(&note, Some("example.org/log")), Ok(body));
     }
 }

@@ -44,7 +44,7 @@ impl Envelope {
     pub fn sign(statement: String, key: &SigningKey) -> Self {
         let sig = key.sign(&signed_bytes(&statement));
         Self {
-            key: PublicKey(key.verifying_key()),
+            key: PublicKey::from(key.verifying_key()),
             sig: Sig(sig.to_bytes()),
             statement,
         }
@@ -52,8 +52,13 @@ impl Envelope {
 
     /// Checks the signature with ed25519-dalek's `verify_strict` (design §2).
     pub fn verify(&self) -> Result<(), BadSignature> {
-        self.key
-            .0
+        self.verify_with(&self.key.point().map_err(|_| BadSignature)?)
+    }
+
+    /// [`Envelope::verify`] with the key's point already decompressed (the
+    /// caller may cache points of keys it sees often).
+    pub fn verify_with(&self, point: &ed25519_dalek::VerifyingKey) -> Result<(), BadSignature> {
+        point
             .verify_strict(&signed_bytes(&self.statement), &self.sig.to_dalek())
             .map_err(|_| BadSignature)
     }

@@ -19,48 +19,66 @@ pub enum KeyError {
     /// Not standard base64 of exactly 64 bytes.
     #[error("a signature must be standard base64 of 64 bytes")]
     BadSignature,
+    /// A small-order key.
+    #[error("the public key is weak (small order)")]
+    Weak,
     /// Not a PKCS#8 PEM Ed25519 private key.
     #[error("not a PKCS#8 PEM Ed25519 private key (-----BEGIN PRIVATE KEY-----)")]
     BadPrivateKey,
 }
 
-/// An Ed25519 public key.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct PublicKey(pub VerifyingKey);
+/// An Ed25519 public key: its 32 bytes. Parsing checks only the encoding;
+/// the curve point is decompressed when it is needed ([`PublicKey::point`]:
+/// to verify a signature, or to check a key being registered), so that
+/// stored keys compare and load without curve arithmetic.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PublicKey([u8; 32]);
 
 impl PublicKey {
     /// Parses standard base64 of the 32 raw bytes.
     pub fn parse(s: &str) -> Result<Self, KeyError> {
-        let bytes: [u8; 32] = B64
-            .decode(s)
+        B64.decode(s)
             .ok()
             .and_then(|v| v.try_into().ok())
-            .ok_or(KeyError::BadPublicKey)?;
-        Self::from_bytes(&bytes)
+            .map(Self)
+            .ok_or(KeyError::BadPublicKey)
     }
 
-    /// Builds a key from its 32 raw bytes.
-    pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, KeyError> {
-        VerifyingKey::from_bytes(bytes)
-            .map(Self)
-            .map_err(|_| KeyError::BadPublicKey)
+    /// A key from its 32 raw bytes.
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
     }
 
     /// The 32 raw bytes.
     pub fn to_bytes(&self) -> [u8; 32] {
-        self.0.to_bytes()
+        self.0
     }
 
-    /// True for small-order keys, which registration refuses (design §2) so
-    /// that batch verification stays sound.
-    pub fn is_weak(&self) -> bool {
-        self.0.is_weak()
+    /// The curve point; fails if the bytes encode none.
+    pub fn point(&self) -> Result<VerifyingKey, KeyError> {
+        VerifyingKey::from_bytes(&self.0).map_err(|_| KeyError::BadPublicKey)
+    }
+
+    /// Whether the key may be registered: a curve point that is not of
+    /// small order (design §2: weak keys are refused so that batch
+    /// verification stays sound).
+    pub fn check_registrable(&self) -> Result<(), KeyError> {
+        match self.point()? {
+            p if p.is_weak() => Err(KeyError::Weak),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl From<VerifyingKey> for PublicKey {
+    fn from(k: VerifyingKey) -> Self {
+        Self(k.to_bytes())
     }
 }
 
 impl fmt::Display for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&B64.encode(self.0.as_bytes()))
+        f.write_str(&B64.encode(self.0))
     }
 }
 
@@ -149,7 +167,7 @@ pub fn signing_key_to_pem(key: &SigningKey) -> Result<Zeroizing<String>, KeyErro
 
 /// The public half of a private key.
 pub fn public_key_of(key: &SigningKey) -> PublicKey {
-    PublicKey(key.verifying_key())
+    PublicKey::from(key.verifying_key())
 }
 
 #[cfg(test)]
@@ -184,6 +202,12 @@ mod tests {
     fn bad_keys_and_signatures_are_refused() {
         assert_eq!(PublicKey::parse("not base64!"), Err(KeyError::BadPublicKey));
         assert_eq!(PublicKey::parse("AAAA"), Err(KeyError::BadPublicKey));
+        let mut not_a_point = [0u8; 32];
+        not_a_point[0] = 2;
+        assert_eq!(
+            PublicKey::from_bytes(not_a_point).point(),
+            Err(KeyError::BadPublicKey)
+        );
         assert_eq!(Sig::parse("AAAA"), Err(KeyError::BadSignature));
         assert!(
             signing_key_from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----")
@@ -195,10 +219,9 @@ mod tests {
     fn the_identity_point_is_a_weak_key() {
         let mut identity = [0u8; 32];
         identity[0] = 1;
-        assert!(
-            PublicKey::from_bytes(&identity)
-                .expect("is a point")
-                .is_weak()
+        assert_eq!(
+            PublicKey::from_bytes(identity).check_registrable(),
+            Err(KeyError::Weak)
         );
     }
 }

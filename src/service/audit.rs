@@ -23,8 +23,8 @@ use crate::store::{self, Layout, Store};
 use std::collections::HashSet;
 use std::path::Path;
 
-/// Leaves whose signatures are verified together.
-const SIG_CHUNK: usize = 4096;
+/// Leaves each thread parses and whose signatures it verifies together.
+const SIG_CHUNK: usize = 2048;
 
 /// Leaves fetched per request from a server.
 const PAGE: u64 = 1000;
@@ -74,26 +74,72 @@ impl AuditReport {
     }
 }
 
-struct SigCheck {
-    index: u64,
-    msg: Vec<u8>,
-    sig: ed25519_dalek::Signature,
-    key: ed25519_dalek::VerifyingKey,
+/// One leaf after the parallel phase: parsed, hashed, signature checked.
+struct Prepared {
+    hash: Hash,
+    /// The leaf's own fields, or why it could not be read.
+    parsed: Result<ParsedLeaf, String>,
 }
 
-/// Verifies a chunk of signatures; returns the indexes that fail.
-fn check_sigs(chunk: &[SigCheck]) -> Vec<u64> {
-    let msgs: Vec<&[u8]> = chunk.iter().map(|c| c.msg.as_slice()).collect();
-    let sigs: Vec<_> = chunk.iter().map(|c| c.sig).collect();
-    let keys: Vec<_> = chunk.iter().map(|c| c.key).collect();
-    if ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok() {
-        return Vec::new();
-    }
-    chunk
+struct ParsedLeaf {
+    leaf_index: u64,
+    env: crate::domain::envelope::Envelope,
+    statement: Result<crate::domain::statement::Statement, String>,
+    logged_at: Result<crate::domain::time::Timestamp, String>,
+    sig_ok: bool,
+}
+
+/// Parses and hashes a run of leaves and checks their signatures in one
+/// batch (falling back to `verify_strict` one by one to find a bad one).
+/// Runs on several threads at once, each with its own cache of decompressed
+/// keys (most entries are signed by a few keys).
+fn prepare(leaves: &[Vec<u8>]) -> Vec<Prepared> {
+    let mut points: std::collections::HashMap<[u8; 32], Option<ed25519_dalek::VerifyingKey>> =
+        std::collections::HashMap::new();
+    let mut out: Vec<Prepared> = leaves
         .iter()
-        .filter(|c| c.key.verify_strict(&c.msg, &c.sig).is_err())
-        .map(|c| c.index)
-        .collect()
+        .map(|bytes| {
+            let parsed = Leaf::parse(bytes)
+                .map_err(|e| e.to_string())
+                .map(|leaf| ParsedLeaf {
+                    leaf_index: leaf.index,
+                    logged_at: leaf.logged_at().map_err(|e| e.to_string()),
+                    statement: statement::parse(&leaf.statement).map_err(|r| r.to_string()),
+                    env: leaf.envelope(),
+                    sig_ok: false,
+                });
+            Prepared {
+                hash: leaf_hash(bytes),
+                parsed,
+            }
+        })
+        .collect();
+    let mut batch = Vec::new();
+    for (k, p) in out.iter().enumerate() {
+        if let Ok(l) = &p.parsed {
+            let point = *points
+                .entry(l.env.key.to_bytes())
+                .or_insert_with(|| l.env.key.point().ok());
+            if let Some(point) = point {
+                batch.push((
+                    k,
+                    signed_bytes(&l.env.statement),
+                    l.env.sig.to_dalek(),
+                    point,
+                ));
+            }
+        }
+    }
+    let msgs: Vec<&[u8]> = batch.iter().map(|b| b.1.as_slice()).collect();
+    let sigs: Vec<_> = batch.iter().map(|b| b.2).collect();
+    let keys: Vec<_> = batch.iter().map(|b| b.3).collect();
+    let all_good = ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok();
+    for (k, msg, sig, point) in &batch {
+        if let Ok(l) = &mut out[*k].parsed {
+            l.sig_ok = all_good || point.verify_strict(msg, sig).is_ok();
+        }
+    }
+    out
 }
 
 /// Replays leaves fed in order and collects failures.
@@ -101,7 +147,9 @@ pub struct Auditor {
     state: MemState,
     tree: MemHashes,
     seen: HashSet<[u8; 32]>,
-    sigs: Vec<SigCheck>,
+    buffer: Vec<Vec<u8>>,
+    fed: u64,
+    threads: usize,
     failures: Vec<Failure>,
     pinned_key: Option<PublicKey>,
     genesis_key: Option<PublicKey>,
@@ -116,7 +164,9 @@ impl Auditor {
             state: MemState::default(),
             tree: MemHashes::new(),
             seen: HashSet::new(),
-            sigs: Vec::new(),
+            buffer: Vec::new(),
+            fed: 0,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             failures: Vec::new(),
             pinned_key,
             genesis_key: None,
@@ -135,42 +185,63 @@ impl Auditor {
 
     /// Leaves fed so far.
     pub fn size(&self) -> u64 {
-        self.tree.size()
+        self.fed
     }
 
     /// Feeds the next leaf's bytes.
     pub fn feed(&mut self, bytes: &[u8]) {
+        self.buffer.push(bytes.to_vec());
+        self.fed += 1;
+        if self.buffer.len() >= SIG_CHUNK * self.threads {
+            self.process();
+        }
+    }
+
+    /// Checks the buffered leaves: parse, hash and signatures in parallel,
+    /// then the tree, duplicates and rules in order.
+    fn process(&mut self) {
+        let chunk = std::mem::take(&mut self.buffer);
+        let per = chunk.len().div_ceil(self.threads).max(1);
+        let prepared: Vec<Prepared> = std::thread::scope(|s| {
+            let handles: Vec<_> = chunk
+                .chunks(per)
+                .map(|part| s.spawn(move || prepare(part)))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        for p in prepared {
+            self.check(p);
+        }
+    }
+
+    fn check(&mut self, p: Prepared) {
         let index = self.tree.size();
-        if let Err(e) = self.tree.push(leaf_hash(bytes)) {
+        if let Err(e) = self.tree.push(p.hash) {
             self.fail(Some(index), format!("tree: {e}"));
         }
-        let leaf = match Leaf::parse(bytes) {
+        let leaf = match p.parsed {
             Ok(l) => l,
-            Err(e) => return self.fail(Some(index), e.to_string()),
+            Err(e) => return self.fail(Some(index), e),
         };
-        if leaf.index != index {
+        if leaf.leaf_index != index {
             return self.fail(
                 Some(index),
                 format!(
                     "the leaf says it is leaf {} (a leaf is missing or out of place)",
-                    leaf.index
+                    leaf.leaf_index
                 ),
             );
         }
-        let env = leaf.envelope();
-        if !self.seen.insert(env.entry_id().0) {
+        if !self.seen.insert(leaf.env.entry_id().0) {
             self.fail(Some(index), "the same envelope was logged before");
         }
-        self.sigs.push(SigCheck {
-            index,
-            msg: signed_bytes(&env.statement),
-            sig: env.sig.to_dalek(),
-            key: env.key.0,
-        });
-        if self.sigs.len() >= SIG_CHUNK {
-            self.flush_sigs();
+        if !leaf.sig_ok {
+            self.fail(Some(index), "the signature does not verify (verify_strict)");
         }
-        let st = match statement::parse(&env.statement) {
+        let st = match leaf.statement {
             Ok(s) => s,
             Err(r) => return self.fail(Some(index), format!("statement refused: {r}")),
         };
@@ -178,27 +249,13 @@ impl Auditor {
             self.genesis_key = Some(g.ledger_key);
             self.origin = Some(g.origin.clone());
         }
-        let logged_at = match leaf.logged_at() {
+        let logged_at = match leaf.logged_at {
             Ok(t) => t,
-            Err(e) => return self.fail(Some(index), e.to_string()),
+            Err(e) => return self.fail(Some(index), e),
         };
-        match rules::apply(&self.state, &Context { index, logged_at }, &env, &st) {
+        match rules::apply(&self.state, &Context { index, logged_at }, &leaf.env, &st) {
             Ok(changes) => self.state.write(&changes),
             Err(e) => self.fail(Some(index), format!("the rules refuse it on replay: {e}")),
-        }
-    }
-
-    fn flush_sigs(&mut self) {
-        let chunk = std::mem::take(&mut self.sigs);
-        let (a, b) = chunk.split_at(chunk.len() / 2);
-        let (mut bad_a, bad_b) = std::thread::scope(|s| {
-            let h = s.spawn(|| check_sigs(b));
-            let bad_a = check_sigs(a);
-            (bad_a, h.join().unwrap_or_default())
-        });
-        bad_a.extend(bad_b);
-        for i in bad_a {
-            self.fail(Some(i), "the signature does not verify (verify_strict)");
         }
     }
 
@@ -215,7 +272,7 @@ impl Auditor {
         checkpoint: Option<&str>,
         trust: Option<&str>,
     ) -> AuditReport {
-        self.flush_sigs();
+        self.process();
         let size = self.tree.size();
         if let (Some(pinned), Some(genesis)) = (self.pinned_key, self.genesis_key)
             && pinned != genesis
@@ -479,6 +536,7 @@ pub async fn audit_server(
             ));
         }
     }
+    auditor.process();
     let new_root = auditor.tree.root_at(size).ok();
     if let (Some((from, old, proof)), Some(new)) = (proof_check, new_root) {
         let proof: Option<Vec<Hash>> = proof

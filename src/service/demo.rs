@@ -150,7 +150,7 @@ pub fn init(dir: &Path) -> Result<SigningKey, ServiceError> {
     let registrar = keyfile::generate();
     let spec = RegistrarSpec {
         id: ActorId::parse(REGISTRAR).map_err(|e| ServiceError::Internal(e.to_string()))?,
-        key: PublicKey(registrar.verifying_key()),
+        key: PublicKey::from(registrar.verifying_key()),
         name: Some("Liên minh Hợp tác xã Việt Nam".into()),
     };
     Ledger::init(dir, ORIGIN, None, &[spec], &SystemClock)?;
@@ -176,7 +176,7 @@ pub async fn populate(
         let key = keyfile::generate();
         let mut st = json!({
             "v": 1, "type": "actor.register", "by": REGISTRAR, "at": at,
-            "id": id, "role": role, "name": name, "key": PublicKey(key.verifying_key()).to_string(),
+            "id": id, "role": role, "name": name, "key": PublicKey::from(key.verifying_key()).to_string(),
             "region": {"province": province, "district": district, "commune": commune},
         });
         if let Some(c) = coop {

@@ -38,6 +38,9 @@ use tokio::sync::{mpsc, oneshot};
 /// Most entries `GET /api/v1/entries` returns at once.
 pub const MAX_PAGE: u64 = 1000;
 
+/// Decompressed keys kept by [`Ledger`] before the cache starts over.
+const MAX_CACHED_POINTS: usize = 65_536;
+
 /// Leaves replayed per views commit during recovery and `reindex`.
 const REPLAY_CHUNK: usize = 10_000;
 
@@ -191,6 +194,7 @@ pub struct Ledger {
     shared: Arc<Shared>,
     tx: mpsc::Sender<Msg>,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    points: RwLock<std::collections::HashMap<[u8; 32], ed25519_dalek::VerifyingKey>>,
     _lock: File,
 }
 
@@ -404,7 +408,7 @@ impl Ledger {
         }
         let _lock = store::lock_dir(&layout)?;
         let key = keyfile::generate();
-        let ledger_key = PublicKey(key.verifying_key());
+        let ledger_key = PublicKey::from(key.verifying_key());
         let key_name = key_name.unwrap_or(origin).to_owned();
         let at = Timestamp::from_clock(clock.now());
         let text = serde_json::json!({
@@ -493,7 +497,7 @@ impl Ledger {
             );
         }
         let writer = LeafWriter::open(&layout.leaves(), records.end())?;
-        let ledger_key = PublicKey(key.verifying_key());
+        let ledger_key = PublicKey::from(key.verifying_key());
         let signer = NoteKey::signer(&config.key_name, key);
         let checkpoint =
             settle_checkpoint(&store, &config, &signer, ledger_key, size, writer.end())?;
@@ -524,6 +528,7 @@ impl Ledger {
             shared,
             tx,
             thread: Mutex::new(Some(thread)),
+            points: RwLock::default(),
             _lock: lock,
         })
     }
@@ -534,7 +539,7 @@ impl Ledger {
         let _lock = store::lock_dir(&layout)?;
         let config = store::read_config(&layout)?;
         let key = keyfile::read(&layout.ledger_key())?;
-        let ledger_key = PublicKey(key.verifying_key());
+        let ledger_key = PublicKey::from(key.verifying_key());
         let store = Store::open(&layout)?;
         // The checkpoint already handed out survives the rebuild and is
         // checked against it: a rebuild never signs a smaller or
@@ -578,7 +583,9 @@ impl Ledger {
                 Category::Data => Refusal::with(Code::MalformedEnvelope, e.to_string()),
             }
         })?;
-        env.verify().map_err(|_| Refusal::new(Code::BadSignature))?;
+        let point = self.point(&env.key)?;
+        env.verify_with(&point)
+            .map_err(|_| Refusal::new(Code::BadSignature))?;
         let statement = statement::parse(&env.statement)?;
         if self.shared.poisoned.load(Ordering::SeqCst) {
             return Err(Refusal::new(Code::Unavailable).into());
@@ -604,6 +611,24 @@ impl Ledger {
     /// The latest signed checkpoint note.
     pub fn checkpoint(&self) -> String {
         self.shared.published().checkpoint.clone()
+    }
+
+    /// The curve point of a key, decompressed once and then cached (most
+    /// entries are signed by a few keys; decompression costs a fifth of a
+    /// verification).
+    fn point(&self, key: &PublicKey) -> Result<ed25519_dalek::VerifyingKey, Refusal> {
+        let bytes = key.to_bytes();
+        if let Some(p) = self.points.read().ok().and_then(|m| m.get(&bytes).copied()) {
+            return Ok(p);
+        }
+        let p = key.point().map_err(|_| Refusal::new(Code::BadKey))?;
+        if let Ok(mut m) = self.points.write() {
+            if m.len() >= MAX_CACHED_POINTS {
+                m.clear();
+            }
+            m.insert(bytes, p);
+        }
+        Ok(p)
     }
 
     /// Submissions waiting for the sequencer.

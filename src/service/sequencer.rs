@@ -14,7 +14,7 @@ use crate::domain::checkpoint::NoteKey;
 use crate::domain::envelope::Envelope;
 use crate::domain::ids::EntryId;
 use crate::domain::leaf::Leaf;
-use crate::domain::merkle::{leaf_hash, prove_record};
+use crate::domain::merkle::{Hash, leaf_hash, prove_record};
 use crate::domain::messages::{Code, Refusal};
 use crate::domain::rules::{ApplyError, Context};
 use crate::domain::statement::Statement;
@@ -109,7 +109,8 @@ impl Sequencer {
         let logged_at = Timestamp::from_clock(self.clock.now());
         let mut pending = Pending::new(store, size);
         // Jobs that get an answer after the commit, with their index.
-        let mut answered: Vec<(Job, u64, bool)> = Vec::with_capacity(jobs.len());
+        // (job, index, leaf hash if this batch wrote the leaf)
+        let mut answered: Vec<(Job, u64, Option<Hash>)> = Vec::with_capacity(jobs.len());
         for job in jobs {
             let known = match pending.pending_index(&job.entry_id) {
                 Some(i) => Some(i),
@@ -122,7 +123,7 @@ impl Sequencer {
                 },
             };
             if let Some(index) = known {
-                answered.push((job, index, true));
+                answered.push((job, index, None));
                 continue;
             }
             let ctx = Context {
@@ -132,8 +133,9 @@ impl Sequencer {
             match pending.decide(&ctx, &job.env, &job.statement) {
                 Ok(changes) => {
                     let leaf = Leaf::new(ctx.index, logged_at, &job.env).to_bytes();
+                    let hash = leaf_hash(&leaf);
                     match pending.accept(leaf, job.entry_id, changes) {
-                        Ok(index) => answered.push((job, index, false)),
+                        Ok(index) => answered.push((job, index, Some(hash))),
                         Err(e) => {
                             let _ = job.reply.send(Err(ServiceError::Internal(e.to_string())));
                         }
@@ -174,18 +176,26 @@ impl Sequencer {
             }
         }
         let tip = shared.published();
-        for (job, index, duplicate) in answered {
+        for (job, index, written) in answered {
+            let duplicate = written.is_none();
             let receipt = prove_record(tip.size, index, store)
                 .map_err(|e| ServiceError::Internal(format!("inclusion proof: {e}")))
                 .and_then(|proof| {
-                    let leaf = store
-                        .leaf(index)
-                        .map_err(|e| ServiceError::Store(e.to_string()))?
-                        .ok_or_else(|| ServiceError::Internal(format!("leaf {index} missing")))?;
+                    let hash = match written {
+                        Some(h) => h,
+                        None => leaf_hash(
+                            &store
+                                .leaf(index)
+                                .map_err(|e| ServiceError::Store(e.to_string()))?
+                                .ok_or_else(|| {
+                                    ServiceError::Internal(format!("leaf {index} missing"))
+                                })?,
+                        ),
+                    };
                     Ok(Receipt {
                         index,
                         entry_id: job.entry_id,
-                        leaf_hash: leaf_hash(&leaf),
+                        leaf_hash: hash,
                         checkpoint: tip.checkpoint.clone(),
                         inclusion_proof: proof,
                         duplicate,

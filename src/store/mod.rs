@@ -213,6 +213,8 @@ pub struct Store {
     actors: sled::Tree,
     keys: sled::Tree,
     leaves: LeafReader,
+    /// The genesis facts never change once written; kept after first read.
+    ledger_cache: std::sync::RwLock<Option<LedgerInfo>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -237,6 +239,7 @@ impl Store {
             actors: db.open_tree("actors")?,
             keys: db.open_tree("keys")?,
             leaves: LeafReader::open(&layout.leaves())?,
+            ledger_cache: std::sync::RwLock::new(None),
             db,
         })
     }
@@ -256,6 +259,9 @@ impl Store {
     pub fn clear(&self) -> Result<(), StoreError> {
         for t in self.trees() {
             t.clear()?;
+        }
+        if let Ok(mut c) = self.ledger_cache.write() {
+            *c = None;
         }
         self.db.flush()?;
         Ok(())

@@ -43,7 +43,7 @@ pub fn now() -> String {
 pub fn init_ledger(dir: &Path) {
     let reg = RegistrarSpec {
         id: ActorId::parse(REGISTRAR).expect("id"),
-        key: PublicKey(registrar_key().verifying_key()),
+        key: PublicKey::from(registrar_key().verifying_key()),
         name: Some("Sở Nông nghiệp và PTNT".into()),
     };
     Ledger::init(dir, ORIGIN, None, &[reg], &SystemClock).expect("init");
@@ -197,7 +197,7 @@ pub fn register(id: &str, role: &str, key: &SigningKey, cooperative: Option<&str
         "id": id,
         "role": role,
         "name": format!("Tên {id}"),
-        "key": PublicKey(key.verifying_key()).to_string(),
+        "key": PublicKey::from(key.verifying_key()).to_string(),
         "region": {"province": "Bắc Giang", "district": "Lục Ngạn"},
     });
     if let Some(c) = cooperative {
