@@ -525,7 +525,11 @@ fn verify_strict_per_sec(secs: f64) -> f64 {
     let cases: Vec<_> = (0..KEYS)
         .map(|n| {
             let env = Envelope::sign(register_statement(n, &at), &registrar);
-            (env.key.0, signed_bytes(&env.statement), env.sig.to_dalek())
+            (
+                env.key.point().expect("a valid key"),
+                signed_bytes(&env.statement),
+                env.sig.to_dalek(),
+            )
         })
         .collect();
     let budget = Duration::from_secs_f64(secs);
