@@ -9,7 +9,7 @@
 
 use super::envelope::Envelope;
 use super::ids::ActorId;
-use super::keys::{KeyError, PublicKey};
+use super::keys::PublicKey;
 use super::messages::{Code, Refusal};
 use super::statement::{ActorRegister, Body, Genesis, LEDGER_SIGNER, Region, Role, Statement};
 use super::time::Timestamp;
@@ -129,17 +129,11 @@ fn refuse<T>(code: Code, detail: impl Into<String>) -> Result<T, ApplyError> {
     Err(ApplyError::Refused(Refusal::with(code, detail)))
 }
 
-/// A key being registered must be a curve point not of small order.
-fn registrable(key: &PublicKey, who: &str) -> Result<(), ApplyError> {
-    match key.check_registrable() {
-        Ok(()) => Ok(()),
-        Err(KeyError::Weak) => refuse(Code::WeakKey, who),
-        Err(_) => refuse(Code::BadKey, who),
-    }
-}
-
 /// Decides an entry: the envelope's signature must already have been checked
-/// (it does not depend on state); this checks who signed it and every rule.
+/// (it does not depend on state), and the statement must come from
+/// [`super::statement::parse`], which has checked every field that does not
+/// depend on state (keys being registered included); this checks who signed
+/// it and every rule of the chain.
 pub fn apply<V: View>(
     view: &V,
     ctx: &Context,
@@ -206,7 +200,6 @@ fn genesis(
     })];
     let mut ids = HashMap::new();
     for r in &g.registrars {
-        registrable(&r.key, &format!("registrar {}", r.id))?;
         if r.id.as_str() == LEDGER_SIGNER {
             return refuse(Code::ReservedId, "ledger");
         }
@@ -253,7 +246,6 @@ fn register<V: View>(
     if view.actor(&a.id)?.is_some() {
         return refuse(Code::DuplicateId, a.id.to_string());
     }
-    registrable(&a.key, a.id.as_str())?;
     if view.key_owner(&a.key)?.is_some() || view.ledger()?.is_some_and(|l| l.ledger_key == a.key) {
         return refuse(Code::KeyInUse, a.id.to_string());
     }

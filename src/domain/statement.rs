@@ -6,7 +6,7 @@
 //! ledger's state are in [`super::rules`].
 
 use super::ids::ActorId;
-use super::keys::PublicKey;
+use super::keys::{KeyError, PublicKey};
 use super::messages::{Code, Refusal};
 use super::time::Timestamp;
 use serde::de::DeserializeOwned;
@@ -156,6 +156,17 @@ fn text_ok(field: &str, s: &str) -> Result<(), Refusal> {
 
 fn opt_text_ok(field: &str, s: &Option<String>) -> Result<(), Refusal> {
     s.as_deref().map_or(Ok(()), |s| text_ok(field, s))
+}
+
+/// A key being registered must be a curve point not of small order
+/// (design §2). Checked here, at the edge and in parallel, rather than by the
+/// sequencer.
+fn registrable(key: &PublicKey, who: &str) -> Result<(), Refusal> {
+    match key.check_registrable() {
+        Ok(()) => Ok(()),
+        Err(KeyError::Weak) => Err(Refusal::with(Code::WeakKey, who)),
+        Err(_) => Err(Refusal::with(Code::BadKey, who)),
+    }
 }
 
 fn region_ok(r: &Region) -> Result<(), Refusal> {
@@ -313,6 +324,7 @@ pub fn parse(text: &str) -> Result<Statement, Refusal> {
             }
             for r in &g.registrars {
                 opt_text_ok("registrars.name", &r.name)?;
+                registrable(&r.key, &format!("registrar {}", r.id))?;
             }
             Body::Genesis(g)
         }
@@ -320,6 +332,7 @@ pub fn parse(text: &str) -> Result<Statement, Refusal> {
             let a: ActorRegister = body(map)?;
             text_ok("name", &a.name)?;
             region_ok(&a.region)?;
+            registrable(&a.key, a.id.as_str())?;
             Body::ActorRegister(a)
         }
         other => return Err(Refusal::with(Code::UnknownType, format!("type {other:?}"))),

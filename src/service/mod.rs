@@ -591,8 +591,9 @@ impl Ledger {
             return Err(Refusal::new(Code::Unavailable).into());
         }
         let (reply, answer) = oneshot::channel();
+        let entry_id = env.entry_id();
         let job = Job {
-            entry_id: env.entry_id(),
+            entry_id,
             env,
             statement,
             reply,
@@ -603,9 +604,28 @@ impl Ledger {
                 mpsc::error::TrySendError::Full(_) => Refusal::new(Code::Busy),
                 mpsc::error::TrySendError::Closed(_) => Refusal::new(Code::Unavailable),
             })?;
-        answer
+        let seq = answer
             .await
-            .map_err(|_| ServiceError::from(Refusal::new(Code::Unavailable)))?
+            .map_err(|_| ServiceError::from(Refusal::new(Code::Unavailable)))??;
+        let store = &self.shared.store;
+        let inclusion_proof = prove_record(seq.tip.size, seq.index, store)
+            .map_err(|e| ServiceError::Internal(format!("inclusion proof: {e}")))?;
+        let leaf_hash = match seq.leaf_hash {
+            Some(h) => h,
+            None => crate::domain::merkle::leaf_hash(
+                &store
+                    .leaf(seq.index)?
+                    .ok_or_else(|| ServiceError::Internal(format!("leaf {} missing", seq.index)))?,
+            ),
+        };
+        Ok(Receipt {
+            index: seq.index,
+            entry_id,
+            leaf_hash,
+            checkpoint: seq.tip.checkpoint.clone(),
+            inclusion_proof,
+            duplicate: seq.leaf_hash.is_none(),
+        })
     }
 
     /// The latest signed checkpoint note.

@@ -9,12 +9,12 @@
 //! inclusion proof (design §7).
 
 use super::batch::Pending;
-use super::{Clock, Receipt, ServiceError, Shared};
+use super::{Clock, Published, ServiceError, Shared};
 use crate::domain::checkpoint::NoteKey;
 use crate::domain::envelope::Envelope;
 use crate::domain::ids::EntryId;
 use crate::domain::leaf::Leaf;
-use crate::domain::merkle::{Hash, leaf_hash, prove_record};
+use crate::domain::merkle::{Hash, leaf_hash};
 use crate::domain::messages::{Code, Refusal};
 use crate::domain::rules::{ApplyError, Context};
 use crate::domain::statement::Statement;
@@ -39,7 +39,20 @@ pub struct Job {
     /// Its entry id.
     pub entry_id: EntryId,
     /// Where the answer goes.
-    pub reply: oneshot::Sender<Result<Receipt, ServiceError>>,
+    pub reply: oneshot::Sender<Result<Sequenced, ServiceError>>,
+}
+
+/// The sequencer's answer: where the entry is and the tree that covers it.
+/// The submitter builds its receipt (the inclusion proof) from this on its
+/// own thread, so the one writer spends no time on proofs.
+#[derive(Debug)]
+pub struct Sequenced {
+    /// The leaf index.
+    pub index: u64,
+    /// The leaf hash when this batch wrote the leaf; `None` for a duplicate.
+    pub leaf_hash: Option<Hash>,
+    /// The published tree covering the leaf.
+    pub tip: Arc<Published>,
 }
 
 /// A message to the sequencer.
@@ -176,35 +189,17 @@ impl Sequencer {
             }
         }
         let tip = shared.published();
-        for (job, index, written) in answered {
-            let duplicate = written.is_none();
-            let receipt = prove_record(tip.size, index, store)
-                .map_err(|e| ServiceError::Internal(format!("inclusion proof: {e}")))
-                .and_then(|proof| {
-                    let hash = match written {
-                        Some(h) => h,
-                        None => leaf_hash(
-                            &store
-                                .leaf(index)
-                                .map_err(|e| ServiceError::Store(e.to_string()))?
-                                .ok_or_else(|| {
-                                    ServiceError::Internal(format!("leaf {index} missing"))
-                                })?,
-                        ),
-                    };
-                    Ok(Receipt {
-                        index,
-                        entry_id: job.entry_id,
-                        leaf_hash: hash,
-                        checkpoint: tip.checkpoint.clone(),
-                        inclusion_proof: proof,
-                        duplicate,
-                    })
-                });
-            shared
-                .metrics
-                .count(if duplicate { "duplicate" } else { "accepted" });
-            let _ = job.reply.send(receipt);
+        for (job, index, leaf_hash) in answered {
+            shared.metrics.count(if leaf_hash.is_none() {
+                "duplicate"
+            } else {
+                "accepted"
+            });
+            let _ = job.reply.send(Ok(Sequenced {
+                index,
+                leaf_hash,
+                tip: Arc::clone(&tip),
+            }));
         }
     }
 }
