@@ -168,6 +168,10 @@ async fn every_refusal_has_its_status_and_code_and_nothing_stored_changes() {
     let mut identity = [0u8; 32];
     identity[0] = 1;
     let weak_key = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, identity);
+    let mut not_a_point = [0u8; 32];
+    not_a_point[0] = 2;
+    let not_a_point =
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, not_a_point);
     let by_unknown = Envelope::sign(
         statement(
             "actor.register",
@@ -216,6 +220,8 @@ async fn every_refusal_has_its_status_and_code_and_nothing_stored_changes() {
         ("bad id", serde_json::to_vec(&Envelope::sign(statement("actor.register", REGISTRAR, json!({"id": "có dấu", "role": "member", "name": "A", "key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "region": {"province": "Huế"}})), &reg)).expect("json"), 400, "bad_id"),
         ("weak key", serde_json::to_vec(&Envelope::sign(statement("actor.register", REGISTRAR, json!({"id": "weak", "role": "business", "name": "A", "key": weak_key, "region": {"province": "Huế"}})), &reg)).expect("json"), 400, "weak_key"),
         ("unknown type", serde_json::to_vec(&Envelope::sign(statement("batch.teleport", REGISTRAR, json!({})), &reg)).expect("json"), 400, "unknown_type"),
+        ("a repeated member", serde_json::to_vec(&Envelope::sign(statement("actor.register", REGISTRAR, json!({"id": "r", "role": "business", "name": "A", "key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "region": {"province": "Huế"}})).replacen(r#""name":"A""#, r#""name":"A","name":"B""#, 1), &reg)).expect("json"), 400, "malformed_statement"),
+        ("an envelope key that is no curve point", format!(r#"{{"statement":"{{}}","key":"{not_a_point}","sig":"{}"}}"#, good.sig).into_bytes(), 400, "bad_key"),
         ("flipped signature", serde_json::to_vec(&flipped).expect("json"), 401, "bad_signature"),
         ("unknown signer", serde_json::to_vec(&by_unknown).expect("json"), 401, "unknown_signer"),
         ("not the signer's key", serde_json::to_vec(&wrong_key).expect("json"), 401, "not_current_key"),

@@ -546,6 +546,11 @@ impl Ledger {
         // inconsistent tree (design §7).
         let old = store.checkpoint()?;
         store.clear()?;
+        // Written back at once, so that a replay that fails half way (or a
+        // crash) still leaves the old checkpoint for the next check.
+        if let Some(old) = &old {
+            store_checkpoint(&store, 0, 0, old.clone())?;
+        }
         let mut records = Records::open(&layout.leaves(), 0)?;
         let size = replay(&store, &mut records, 0, on_progress)?;
         if let Some(old) = old {

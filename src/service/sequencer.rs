@@ -4,9 +4,10 @@
 //! waiting (up to [`MAX_BATCH`]), decides each entry in order against the
 //! views plus the entries before it, appends the accepted leaves to
 //! `leaves.log`, makes them durable with one `fdatasync` (group commit), signs
-//! one checkpoint covering them, writes the views in one sled transaction,
-//! and only then answers each submitter with its index, checkpoint and
-//! inclusion proof (design §7).
+//! one checkpoint covering them, writes the views in one atomic sled batch,
+//! publishes the new tree, and only then answers each submitter with its
+//! index and that tree; the submitter builds its inclusion proof itself
+//! (design §7).
 
 use super::batch::Pending;
 use super::{Clock, Published, ServiceError, Shared};

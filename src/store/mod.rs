@@ -15,20 +15,25 @@
 //! what can be rebuilt from `leaves.log`. Every numeric key is big-endian so
 //! that sled's byte order is numeric order.
 //!
-//! | tree | key | value |
-//! |---|---|---|
-//! | `meta` | `size` | u64 BE: number of leaves the views cover |
-//! | `meta` | `end` | u64 BE: offset in `leaves.log` just after the last covered leaf |
-//! | `meta` | `checkpoint` | the latest signed checkpoint note (UTF-8) |
-//! | `meta` | `ledger` | JSON [`LedgerInfo`] from the genesis |
-//! | `hashes` | u64 BE stored-hash index (tlog layout, see [`crate::domain::merkle`]) | 32-byte hash |
-//! | `offsets` | u64 BE leaf index | u64 BE offset of its record in `leaves.log` |
-//! | `entries` | 32-byte BLAKE3 entry id | u64 BE leaf index |
-//! | `actors` | actor id (UTF-8) | JSON [`Actor`] |
-//! | `keys` | 32-byte public key | actor id (UTF-8) bound to it |
+//! All views live in one sled tree, `views`, split into keyspaces by a
+//! one-byte prefix, so that one group commit is one atomic `apply_batch`:
 //!
-//! All trees change together in one sled transaction per group commit
-//! ([`Store::commit`]), so a reader never sees a leaf without its views.
+//! | keyspace | prefix | key after the prefix | value |
+//! |---|---|---|---|
+//! | meta | `m` | `size` | u64 BE: number of leaves the views cover |
+//! | meta | `m` | `end` | u64 BE: offset in `leaves.log` just after the last covered leaf |
+//! | meta | `m` | `checkpoint` | the latest signed checkpoint note (UTF-8) |
+//! | meta | `m` | `ledger` | JSON [`LedgerInfo`] from the genesis |
+//! | hashes | `h` | u64 BE stored-hash index (tlog layout, see [`crate::domain::merkle`]) | 32-byte hash |
+//! | offsets | `o` | u64 BE leaf index | u64 BE offset of its record in `leaves.log` |
+//! | entries | `e` | 32-byte BLAKE3 entry id | u64 BE leaf index |
+//! | actors | `a` | actor id (UTF-8) | JSON [`Actor`] |
+//! | keys | `k` | 32-byte public key | actor id (UTF-8) bound to it |
+//!
+//! Every keyspace changes together in one atomic sled batch per group
+//! commit ([`Store::commit`]); sled applies a batch to one tree atomically,
+//! also across a crash, which a multi-tree transaction did too but at about
+//! twice the cost.
 
 pub mod leaflog;
 
@@ -38,8 +43,6 @@ use crate::domain::merkle::{Hash, HashReader, TlogError};
 use crate::domain::rules::{Actor, Change, LedgerInfo, View, ViewError};
 use leaflog::{LeafLogError, LeafReader};
 use serde::{Deserialize, Serialize};
-use sled::Transactional as _;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
 use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 
@@ -76,15 +79,6 @@ pub enum StoreError {
     /// Stored data contradict each other.
     #[error("the stored ledger is inconsistent: {0}")]
     Inconsistent(String),
-}
-
-impl From<TransactionError<StoreError>> for StoreError {
-    fn from(e: TransactionError<StoreError>) -> Self {
-        match e {
-            TransactionError::Abort(e) => e,
-            TransactionError::Storage(e) => StoreError::Sled(e),
-        }
-    }
 }
 
 /// Paths inside a data directory.
@@ -192,6 +186,30 @@ pub struct Commit {
     pub checkpoint: Option<String>,
 }
 
+/// One keyspace of the `views` tree: its keys are `prefix ‖ key`.
+#[derive(Clone)]
+struct Space {
+    tree: sled::Tree,
+    prefix: u8,
+}
+
+impl Space {
+    fn key(&self, k: &[u8]) -> Vec<u8> {
+        let mut full = Vec::with_capacity(1 + k.len());
+        full.push(self.prefix);
+        full.extend_from_slice(k);
+        full
+    }
+
+    fn get(&self, k: impl AsRef<[u8]>) -> sled::Result<Option<sled::IVec>> {
+        self.tree.get(self.key(k.as_ref()))
+    }
+
+    fn put(&self, batch: &mut sled::Batch, k: impl AsRef<[u8]>, v: impl AsRef<[u8]>) {
+        batch.insert(self.key(k.as_ref()), v.as_ref());
+    }
+}
+
 fn be(n: u64) -> [u8; 8] {
     n.to_be_bytes()
 }
@@ -206,12 +224,13 @@ fn read_be(v: &[u8]) -> Result<u64, StoreError> {
 /// only the sequencer calls [`Store::commit`].
 pub struct Store {
     db: sled::Db,
-    meta: sled::Tree,
-    hashes: sled::Tree,
-    offsets: sled::Tree,
-    entries: sled::Tree,
-    actors: sled::Tree,
-    keys: sled::Tree,
+    views: sled::Tree,
+    meta: Space,
+    hashes: Space,
+    offsets: Space,
+    entries: Space,
+    actors: Space,
+    keys: Space,
     leaves: LeafReader,
     /// The genesis facts never change once written; kept after first read.
     ledger_cache: std::sync::RwLock<Option<LedgerInfo>>,
@@ -231,35 +250,28 @@ impl Store {
             return Err(StoreError::NotALedger(layout.dir.clone()));
         }
         let db = open_sled(&layout.views())?;
+        let views = db.open_tree("views")?;
+        let space = |prefix: u8| Space {
+            tree: views.clone(),
+            prefix,
+        };
         Ok(Self {
-            meta: db.open_tree("meta")?,
-            hashes: db.open_tree("hashes")?,
-            offsets: db.open_tree("offsets")?,
-            entries: db.open_tree("entries")?,
-            actors: db.open_tree("actors")?,
-            keys: db.open_tree("keys")?,
+            meta: space(b'm'),
+            hashes: space(b'h'),
+            offsets: space(b'o'),
+            entries: space(b'e'),
+            actors: space(b'a'),
+            keys: space(b'k'),
             leaves: LeafReader::open(&layout.leaves())?,
             ledger_cache: std::sync::RwLock::new(None),
+            views,
             db,
         })
     }
 
-    fn trees(&self) -> [&sled::Tree; 6] {
-        [
-            &self.meta,
-            &self.hashes,
-            &self.offsets,
-            &self.entries,
-            &self.actors,
-            &self.keys,
-        ]
-    }
-
     /// Empties every view (for `reindex`).
     pub fn clear(&self) -> Result<(), StoreError> {
-        for t in self.trees() {
-            t.clear()?;
-        }
+        self.views.clear()?;
         if let Ok(mut c) = self.ledger_cache.write() {
             *c = None;
         }
@@ -303,40 +315,29 @@ impl Store {
 
     /// Writes one group commit to every view atomically.
     pub fn commit(&self, c: &Commit) -> Result<(), StoreError> {
-        let mut meta = sled::Batch::default();
-        let mut hashes = sled::Batch::default();
-        let mut offsets = sled::Batch::default();
-        let mut entries = sled::Batch::default();
-        let mut actors = sled::Batch::default();
-        let mut keys = sled::Batch::default();
+        let mut b = sled::Batch::default();
         for (i, h) in c.hashes.iter().enumerate() {
-            hashes.insert(&be(c.first_hash + i as u64), &h.0);
+            self.hashes.put(&mut b, be(c.first_hash + i as u64), h.0);
         }
         for (i, (off, id)) in c.offsets.iter().zip(&c.entry_ids).enumerate() {
             let index = c.first_index + i as u64;
-            offsets.insert(&be(index), &be(*off));
-            entries.insert(&id.0, &be(index));
+            self.offsets.put(&mut b, be(index), be(*off));
+            self.entries.put(&mut b, id.0, be(index));
         }
         for change in &c.changes {
             match change {
-                Change::SetLedger(l) => meta.insert("ledger", json(l)?),
-                Change::PutActor(a) => actors.insert(a.id.as_str(), json(a)?),
-                Change::BindKey(k, id) => keys.insert(&k.to_bytes(), id.as_str()),
+                Change::SetLedger(l) => self.meta.put(&mut b, "ledger", json(l)?),
+                Change::PutActor(a) => self.actors.put(&mut b, a.id.as_str(), json(a)?),
+                Change::BindKey(k, id) => self.keys.put(&mut b, k.to_bytes(), id.as_str()),
             }
         }
-        meta.insert("size", &be(c.first_index + c.offsets.len() as u64));
-        meta.insert("end", &be(c.end));
+        self.meta
+            .put(&mut b, "size", be(c.first_index + c.offsets.len() as u64));
+        self.meta.put(&mut b, "end", be(c.end));
         if let Some(cp) = &c.checkpoint {
-            meta.insert("checkpoint", cp.as_bytes());
+            self.meta.put(&mut b, "checkpoint", cp.as_bytes());
         }
-        let batches = [meta, hashes, offsets, entries, actors, keys];
-        let trees: Vec<sled::Tree> = self.trees().into_iter().cloned().collect();
-        trees.as_slice().transaction(|tx| {
-            for (t, b) in tx.iter().zip(&batches) {
-                t.apply_batch(b)?;
-            }
-            Ok::<(), ConflictableTransactionError<StoreError>>(())
-        })?;
+        self.views.apply_batch(b)?;
         Ok(())
     }
 
@@ -381,9 +382,17 @@ fn json<T: Serialize>(v: &T) -> Result<Vec<u8>, StoreError> {
 
 impl View for Store {
     fn ledger(&self) -> Result<Option<LedgerInfo>, ViewError> {
+        if let Some(info) = self.ledger_cache.read().ok().and_then(|c| c.clone()) {
+            return Ok(Some(info));
+        }
         let v = self.meta.get("ledger").map_err(Self::view_err)?;
-        v.map(|v| serde_json::from_slice(&v).map_err(Self::view_err))
-            .transpose()
+        let info: Option<LedgerInfo> = v
+            .map(|v| serde_json::from_slice(&v).map_err(Self::view_err))
+            .transpose()?;
+        if let (Some(i), Ok(mut c)) = (&info, self.ledger_cache.write()) {
+            *c = Some(i.clone());
+        }
+        Ok(info)
     }
 
     fn actor(&self, id: &ActorId) -> Result<Option<Actor>, ViewError> {
