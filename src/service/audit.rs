@@ -142,12 +142,28 @@ fn prepare(leaves: &[Vec<u8>]) -> Vec<Prepared> {
     out
 }
 
+/// [`prepare`] on `threads` parts of a chunk at once.
+fn prepare_parallel(chunk: Vec<Vec<u8>>, threads: usize) -> Vec<Prepared> {
+    let per = chunk.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chunk
+            .chunks(per)
+            .map(|part| s.spawn(move || prepare(part)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
 /// Replays leaves fed in order and collects failures.
 pub struct Auditor {
     state: MemState,
     tree: MemHashes,
     seen: HashSet<[u8; 32]>,
     buffer: Vec<Vec<u8>>,
+    inflight: Option<std::thread::JoinHandle<Vec<Prepared>>>,
     fed: u64,
     threads: usize,
     failures: Vec<Failure>,
@@ -165,6 +181,7 @@ impl Auditor {
             tree: MemHashes::new(),
             seen: HashSet::new(),
             buffer: Vec::new(),
+            inflight: None,
             fed: 0,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             failures: Vec::new(),
@@ -197,23 +214,36 @@ impl Auditor {
         }
     }
 
-    /// Checks the buffered leaves: parse, hash and signatures in parallel,
-    /// then the tree, duplicates and rules in order.
+    /// Starts preparing the buffered leaves on background threads, and
+    /// checks the previous chunk in order meanwhile: parsing, hashing and
+    /// signatures of chunk k+1 overlap the tree, duplicate and rule checks
+    /// of chunk k.
     fn process(&mut self) {
         let chunk = std::mem::take(&mut self.buffer);
-        let per = chunk.len().div_ceil(self.threads).max(1);
-        let prepared: Vec<Prepared> = std::thread::scope(|s| {
-            let handles: Vec<_> = chunk
-                .chunks(per)
-                .map(|part| s.spawn(move || prepare(part)))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-        for p in prepared {
-            self.check(p);
+        let threads = self.threads;
+        let next = (!chunk.is_empty())
+            .then(|| std::thread::spawn(move || prepare_parallel(chunk, threads)));
+        if let Some(previous) = std::mem::replace(&mut self.inflight, next) {
+            self.check_all(previous);
+        }
+    }
+
+    /// Prepares and checks everything fed so far.
+    fn drain(&mut self) {
+        self.process();
+        if let Some(last) = self.inflight.take() {
+            self.check_all(last);
+        }
+    }
+
+    fn check_all(&mut self, prepared: std::thread::JoinHandle<Vec<Prepared>>) {
+        match prepared.join() {
+            Ok(prepared) => {
+                for p in prepared {
+                    self.check(p);
+                }
+            }
+            Err(_) => self.fail(None, "a verification thread failed"),
         }
     }
 
@@ -272,7 +302,7 @@ impl Auditor {
         checkpoint: Option<&str>,
         trust: Option<&str>,
     ) -> AuditReport {
-        self.process();
+        self.drain();
         let size = self.tree.size();
         if let (Some(pinned), Some(genesis)) = (self.pinned_key, self.genesis_key)
             && pinned != genesis
@@ -536,7 +566,7 @@ pub async fn audit_server(
             ));
         }
     }
-    auditor.process();
+    auditor.drain();
     let new_root = auditor.tree.root_at(size).ok();
     if let (Some((from, old, proof)), Some(new)) = (proof_check, new_root) {
         let proof: Option<Vec<Hash>> = proof
