@@ -194,8 +194,8 @@ async fn a_second_process_on_the_same_data_directory_is_refused() {
     );
 }
 
-/// Opens the data directory after `damage`, returning the refusal text.
-async fn reopen_after(damage: impl FnOnce(&std::path::Path)) -> Result<u64, String> {
+/// A stopped ledger: the genesis and three registered cooperatives.
+async fn stopped_ledger_with_three_cooperatives() -> tempfile::TempDir {
     let server = common::TestServer::start().await;
     for i in 0..3 {
         let (s, _) = server
@@ -203,7 +203,12 @@ async fn reopen_after(damage: impl FnOnce(&std::path::Path)) -> Result<u64, Stri
             .await;
         assert_eq!(s, 201);
     }
-    let dir = server.stop().await;
+    server.stop().await
+}
+
+/// Opens the data directory after `damage`, returning the refusal text.
+async fn reopen_after(damage: impl FnOnce(&std::path::Path)) -> Result<u64, String> {
+    let dir = stopped_ledger_with_three_cooperatives().await;
     damage(dir.path());
     coop_ledger::service::Ledger::open(dir.path(), Default::default())
         .map(|l| l.size())
@@ -267,14 +272,7 @@ async fn lost_views_are_rebuilt_from_the_leaf_file_on_open_and_by_reindex() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reindex_refuses_to_sign_a_smaller_tree_than_the_checkpoint_it_handed_out() {
-    let server = common::TestServer::start().await;
-    for i in 0..3 {
-        let (s, _) = server
-            .submit(&register(&format!("htx-{i}"), "cooperative", &key(i), None))
-            .await;
-        assert_eq!(s, 201);
-    }
-    let dir = server.stop().await;
+    let dir = stopped_ledger_with_three_cooperatives().await;
     // Cut the last record off at its boundary, as a bad restore would.
     let path = dir.path().join("leaves.log");
     let last = coop_ledger::store::leaflog::Records::open(&path, 0)

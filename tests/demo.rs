@@ -14,24 +14,21 @@ async fn the_demo_serves_sample_cooperatives_that_pass_a_live_audit() {
     .await
     .expect("spawn");
     let client = reqwest::Client::new();
-    let coop: serde_json::Value = client
-        .get(format!("{}/api/v1/actors/htx-vai-phuong-nam", server.url))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let actor = |id: &str| {
+        let req = client.get(format!("{}/api/v1/actors/{id}", server.url));
+        async move {
+            req.send()
+                .await
+                .expect("get")
+                .json::<serde_json::Value>()
+                .await
+                .expect("json")
+        }
+    };
+    let coop = actor("htx-vai-phuong-nam").await;
     assert_eq!(coop["name"], "HTX Vải thiều Phượng Nam");
     // A member household that did not consent is not named.
-    let member: serde_json::Value = client
-        .get(format!("{}/api/v1/actors/tv-tran-thi-binh", server.url))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let member = actor("tv-tran-thi-binh").await;
     assert_eq!(member["role"], "member");
     assert!(member["name"].is_null(), "{member}");
     let url = server.url.clone();

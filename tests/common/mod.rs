@@ -151,16 +151,10 @@ impl TestServer {
         (status, resp.json().await.unwrap_or(Value::Null))
     }
 
-    /// GETs a path and returns status and JSON body.
+    /// GETs a path and returns status and JSON body (null if not JSON).
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let resp = self
-            .client
-            .get(format!("{}{path}", self.url))
-            .send()
-            .await
-            .expect("request");
-        let status = resp.status().as_u16();
-        (status, resp.json().await.unwrap_or(Value::Null))
+        let (status, text) = self.get_text(path).await;
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
     /// GETs a path as text.
