@@ -388,3 +388,36 @@ async fn a_full_queue_answers_429_and_the_waiting_entries_are_still_logged() {
     assert_eq!(second.await.expect("second").0, 201);
     assert_eq!(server.ledger.size(), 3);
 }
+
+/// Each submission is counted once in `/metrics`, whichever stage refused it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_each_submission_once_by_outcome() {
+    let server = TestServer::start().await;
+    let env = register("htx-1", "cooperative", &key(1), None);
+    assert_eq!(server.submit(&env).await.0, 201);
+    assert_eq!(server.submit(&env).await.0, 200);
+    // Refused by the sequencer's rules (401) and by the edge (400).
+    let wrong_key = Envelope::sign(
+        statement(
+            "actor.register",
+            REGISTRAR,
+            json!({"id": "x", "role": "business", "name": "X", "key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "region": {"province": "Huế"}}),
+        ),
+        &key(9),
+    );
+    assert_eq!(server.submit(&wrong_key).await.0, 401);
+    assert_eq!(server.post_raw(b"nope".to_vec()).await.0, 400);
+    let (_, text) = server.get_text("/metrics").await;
+    for line in [
+        r#"coop_ledger_submissions_total{outcome="accepted"} 1"#,
+        r#"coop_ledger_submissions_total{outcome="duplicate"} 1"#,
+        r#"coop_ledger_submissions_total{outcome="not_current_key"} 1"#,
+        r#"coop_ledger_submissions_total{outcome="malformed_json"} 1"#,
+        "coop_ledger_tree_size 2",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing {line:?} in:\n{text}"
+        );
+    }
+}

@@ -567,9 +567,9 @@ impl Ledger {
     /// waits for the sequencer's decision and durable commit.
     pub async fn submit(&self, body: &[u8]) -> Result<Receipt, ServiceError> {
         let result = self.submit_inner(body).await;
-        if let Err(ServiceError::Refused(r)) = &result
-            && !matches!(r.code.class(), crate::domain::messages::Class::Conflict)
-        {
+        // Every refusal, whether found here or by the sequencer's rules,
+        // is counted here and only here.
+        if let Err(ServiceError::Refused(r)) = &result {
             self.shared.metrics.count(r.code.as_str());
         }
         result

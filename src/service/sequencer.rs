@@ -156,7 +156,6 @@ impl Sequencer {
                     }
                 }
                 Err(ApplyError::Refused(r)) => {
-                    shared.metrics.count(r.code.as_str());
                     let _ = job.reply.send(Err(r.into()));
                 }
                 Err(ApplyError::View(e)) => {
