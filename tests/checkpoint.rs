@@ -85,14 +85,20 @@ fn a_wrong_key_name_is_refused() {
     );
 }
 
-#[test]
-fn a_wrong_key_id_is_refused() {
+/// A good note whose signature line has byte `at` of its base64 blob (key
+/// id ‖ signature) XORed with `mask`.
+fn signed_with_flipped_byte(at: usize, mask: u8) -> String {
     let note = NoteKey::signer(NAME, key()).sign(&body()).expect("signs");
     let (text, sigline) = note.split_once("\n\n").expect("two parts");
     let b64 = sigline.trim_end().rsplit(' ').next().expect("b64");
     let mut blob = B64.decode(b64).expect("b64");
-    blob[0] ^= 0xff;
-    let tampered = format!("{text}\n\n\u{2014} {NAME} {}\n", B64.encode(blob));
+    blob[at] ^= mask;
+    format!("{text}\n\n\u{2014} {NAME} {}\n", B64.encode(blob))
+}
+
+#[test]
+fn a_wrong_key_id_is_refused() {
+    let tampered = signed_with_flipped_byte(0, 0xff);
     assert_eq!(
         verifier().verify(&tampered, Some(NAME)),
         Err(CheckpointError::NotSignedByLedger(NAME.into()))
@@ -101,12 +107,7 @@ fn a_wrong_key_id_is_refused() {
 
 #[test]
 fn a_bad_signature_is_refused() {
-    let note = NoteKey::signer(NAME, key()).sign(&body()).expect("signs");
-    let (text, sigline) = note.split_once("\n\n").expect("two parts");
-    let b64 = sigline.trim_end().rsplit(' ').next().expect("b64");
-    let mut blob = B64.decode(b64).expect("b64");
-    blob[10] ^= 0x01;
-    let tampered = format!("{text}\n\n\u{2014} {NAME} {}\n", B64.encode(blob));
+    let tampered = signed_with_flipped_byte(10, 0x01);
     assert_eq!(
         verifier().verify(&tampered, Some(NAME)),
         Err(CheckpointError::BadSignature)
