@@ -225,7 +225,7 @@ async fn every_refusal_has_its_status_and_code_and_nothing_stored_changes() {
         ("flipped signature", serde_json::to_vec(&flipped).expect("json"), 401, "bad_signature"),
         ("unknown signer", serde_json::to_vec(&by_unknown).expect("json"), 401, "unknown_signer"),
         ("not the signer's key", serde_json::to_vec(&wrong_key).expect("json"), 401, "not_current_key"),
-        ("a cooperative registering a business", serde_json::to_vec(&coop_registers).expect("json"), 403, "not_allowed"),
+        ("a cooperative registering a business (issue 3: only its own members)", serde_json::to_vec(&coop_registers).expect("json"), 403, "not_our_member"),
         ("id taken", serde_json::to_vec(&register("htx-1", "business", &key(3), None)).expect("json"), 409, "duplicate_id"),
         ("key taken", serde_json::to_vec(&register("dn-9", "business", &coop_key, None)).expect("json"), 409, "key_in_use"),
         ("member of an unknown cooperative", serde_json::to_vec(&register("tv-1", "member", &key(4), Some("htx-none"))).expect("json"), 409, "unknown_cooperative"),

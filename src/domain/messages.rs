@@ -144,6 +144,39 @@ codes! {
     TooLong = "too_long", Malformed,
         "A text field is longer than the ledger allows.",
         "Một trường văn bản dài hơn mức sổ cái cho phép.";
+    BadAmount = "bad_amount", Malformed,
+        "Amounts are written as text: a number greater than 0 with at most 3 decimals and at most 10^12, for example \"1250.5\".",
+        "Số lượng phải viết dạng chuỗi: một số lớn hơn 0, tối đa 3 chữ số thập phân và không quá 10^12, ví dụ \"1250.5\".";
+    BadUnit = "bad_unit", Malformed,
+        "The unit must be kg, t, l, piece or box.",
+        "Đơn vị phải là kg, t, l, piece hoặc box.";
+    BadCategory = "bad_category", Malformed,
+        "The product category must be rice, fruit, vegetable, seafood, livestock, ocop or other.",
+        "Nhóm sản phẩm phải là rice, fruit, vegetable, seafood, livestock, ocop hoặc other.";
+    BadGtin = "bad_gtin", Malformed,
+        "The GTIN must be 14 digits and its last digit must be the correct GS1 check digit.",
+        "Mã GTIN phải gồm 14 chữ số và chữ số cuối phải là số kiểm tra GS1 đúng.";
+    BadOcopStars = "bad_ocop_stars", Malformed,
+        "OCOP stars must be 3, 4 or 5.",
+        "Số sao OCOP phải là 3, 4 hoặc 5.";
+    BadCoordinates = "bad_coordinates", Malformed,
+        "Latitude must be between -90 and 90 and longitude between -180 and 180.",
+        "Vĩ độ phải nằm trong khoảng -90 đến 90 và kinh độ trong khoảng -180 đến 180.";
+    BadHash = "bad_hash", Malformed,
+        "A report hash must be a BLAKE3 hash written as 64 lowercase hexadecimal characters.",
+        "Mã băm của biên bản phải là mã BLAKE3 gồm 64 ký tự thập lục phân viết thường.";
+    BadPeriod = "bad_period", Malformed,
+        "The contract ends before it starts; check the from and to dates.",
+        "Hợp đồng kết thúc trước khi bắt đầu; hãy kiểm tra ngày from và to.";
+    BadTransform = "bad_transform", Malformed,
+        "A transformation needs inputs and outputs, each batch named once; a split has one input and several outputs, a merge several inputs and one output.",
+        "Một lần chế biến cần có đầu vào và đầu ra, mỗi lô chỉ nêu một lần; tách lô có một đầu vào và nhiều đầu ra, gộp lô có nhiều đầu vào và một đầu ra.";
+    HarvestAfterStatement = "harvest_after_statement", Malformed,
+        "The harvest time is later than the time of the statement.",
+        "Thời gian thu hoạch muộn hơn thời gian lập bản khai.";
+    TooManyItems = "too_many_items", Malformed,
+        "A list in the statement has more items than the ledger allows.",
+        "Một danh sách trong bản khai có nhiều mục hơn mức sổ cái cho phép.";
     BadSignature = "bad_signature", Unauthenticated,
         "The signature does not match the statement and key. Sign the statement again with your key.",
         "Chữ ký không khớp với bản khai và khóa. Hãy ký lại bản khai bằng khóa của bạn.";
@@ -159,12 +192,36 @@ codes! {
     SignerRevoked = "signer_revoked", Forbidden,
         "The signer has been revoked and can sign nothing more.",
         "Người ký đã bị thu hồi và không thể ký thêm.";
+    NotHolder = "not_holder", Forbidden,
+        "Only the actor who now holds the batch may do this.",
+        "Chỉ bên đang giữ lô hàng mới được làm việc này.";
+    NotRecipient = "not_recipient", Forbidden,
+        "Only the actor the batch was shipped to may receive it.",
+        "Chỉ bên được gửi lô hàng mới được nhận lô hàng đó.";
+    NotOurMember = "not_our_member", Forbidden,
+        "A cooperative may register, or name as producer, only its own members.",
+        "Hợp tác xã chỉ được đăng ký, hoặc ghi là người sản xuất, các thành viên của chính mình.";
+    NotParty = "not_party", Forbidden,
+        "Only the cooperative or the business named in the contract may do this.",
+        "Chỉ hợp tác xã hoặc doanh nghiệp có tên trong hợp đồng mới được làm việc này.";
     MethodNotAllowed = "method_not_allowed", MethodNotAllowed,
         "This address does not take that kind of request.",
         "Địa chỉ này không nhận loại yêu cầu đó.";
     NotFound = "not_found", NotFound,
         "Nothing was found under that name or number.",
         "Không tìm thấy mục nào với tên hoặc số đó.";
+    UnknownActor = "unknown_actor", NotFound,
+        "No actor with that id is registered in the ledger.",
+        "Không có bên nào với mã này được đăng ký trong sổ cái.";
+    UnknownBatch = "unknown_batch", NotFound,
+        "No batch with that id is in the ledger.",
+        "Không có lô hàng nào với mã này trong sổ cái.";
+    UnknownContract = "unknown_contract", NotFound,
+        "No contract with that id is in the ledger.",
+        "Không có hợp đồng nào với mã này trong sổ cái.";
+    UnknownEntry = "unknown_entry", NotFound,
+        "The ledger has no entry with that number.",
+        "Sổ cái không có mục nào với số thứ tự này.";
     DuplicateId = "duplicate_id", Conflict,
         "That id is already taken in the ledger.",
         "Mã định danh này đã được dùng trong sổ cái.";
@@ -183,6 +240,54 @@ codes! {
     AtInFuture = "at_in_future", Conflict,
         "The statement's time is more than 5 minutes ahead of the ledger's clock. Check the device's clock.",
         "Thời gian của bản khai đi trước đồng hồ sổ cái hơn 5 phút. Hãy kiểm tra đồng hồ của thiết bị.";
+    AlreadyRevoked = "already_revoked", Conflict,
+        "That actor has already been revoked.",
+        "Bên này đã bị thu hồi trước đó.";
+    BadRecipient = "bad_recipient", Conflict,
+        "The recipient has been revoked or cannot hold batches.",
+        "Bên nhận đã bị thu hồi hoặc không thể giữ lô hàng.";
+    ShipToSelf = "ship_to_self", Conflict,
+        "A batch cannot be shipped to the actor who already holds it.",
+        "Không thể gửi lô hàng cho chính bên đang giữ nó.";
+    BatchInTransit = "batch_in_transit", Conflict,
+        "The batch is on its way to another actor; it must be received or refused first.",
+        "Lô hàng đang được vận chuyển tới bên khác; bên đó phải nhận hoặc từ chối trước.";
+    BatchRecalled = "batch_recalled", Conflict,
+        "The batch has been recalled; it cannot be shipped or processed.",
+        "Lô hàng đã bị thu hồi; không thể gửi đi hoặc chế biến.";
+    BatchConsumed = "batch_consumed", Conflict,
+        "Nothing of this batch remains; it has all been used.",
+        "Lô hàng này không còn gì; đã được dùng hết.";
+    NotInTransit = "not_in_transit", Conflict,
+        "The batch has no open shipment to receive.",
+        "Lô hàng không có chuyến gửi nào đang chờ nhận.";
+    AmountExceedsRemaining = "amount_exceeds_remaining", Conflict,
+        "The amount is more than what remains of the batch.",
+        "Số lượng lớn hơn phần còn lại của lô hàng.";
+    UnitMismatch = "unit_mismatch", Conflict,
+        "The quantities are in different units; a split or merge keeps the batch's unit.",
+        "Các số lượng không cùng đơn vị; tách hoặc gộp lô phải giữ đơn vị của lô hàng.";
+    QuantityMismatch = "quantity_mismatch", Conflict,
+        "A split or merge must keep the quantity: the outputs must add up to the inputs used.",
+        "Tách hoặc gộp lô phải giữ nguyên số lượng: tổng đầu ra phải bằng tổng đầu vào đã dùng.";
+    AlreadyRecalled = "already_recalled", Conflict,
+        "The batch has already been recalled.",
+        "Lô hàng đã bị thu hồi trước đó.";
+    BadParty = "bad_party", Conflict,
+        "A contract is between a registered, active cooperative (or cooperative group or union) and a registered, active business.",
+        "Hợp đồng phải giữa một hợp tác xã (hoặc tổ hợp tác, liên hiệp HTX) và một doanh nghiệp đã đăng ký và còn hoạt động.";
+    OwnOffer = "own_offer", Conflict,
+        "A contract is accepted by the other party, not by the one who offered it.",
+        "Hợp đồng phải do bên kia chấp nhận, không phải bên đã đề nghị.";
+    ContractNotPending = "contract_not_pending", Conflict,
+        "The contract has already been accepted.",
+        "Hợp đồng đã được chấp nhận trước đó.";
+    ContractNotActive = "contract_not_active", Conflict,
+        "The contract is not in force: it has not been accepted, or the date is outside its period.",
+        "Hợp đồng chưa có hiệu lực: chưa được chấp nhận, hoặc ngày nằm ngoài thời hạn hợp đồng.";
+    ContractMismatch = "contract_mismatch", Conflict,
+        "The shipment does not match the contract: other parties or another product category.",
+        "Chuyến gửi không khớp với hợp đồng: khác bên ký hoặc khác nhóm sản phẩm.";
     TooLarge = "too_large", TooLarge,
         "The submission is larger than 64 KiB.",
         "Bản gửi lớn hơn 64 KiB.";

@@ -5,10 +5,15 @@
 //! every field's syntax (ids, keys, times, lengths); the rules that need the
 //! ledger's state are in [`super::rules`].
 
-use super::ids::ActorId;
+use super::ids::{ActorId, BatchId, ContractId};
 use super::keys::{KeyError, PublicKey};
 use super::messages::{Code, Refusal};
-use super::time::Timestamp;
+use super::product::{
+    BAD_CATEGORY, BAD_COORDINATES, BAD_GTIN, BAD_HASH, BAD_OCOP_STARS, Blake3Hex, Category,
+    Certification, InspectResult, Origin, Process, Product, Scheme,
+};
+use super::quantity::{Amount, BAD_AMOUNT, BAD_UNIT, Quantity};
+use super::time::{BAD_DATE, Day, HarvestTime, Timestamp};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -19,8 +24,18 @@ pub const VERSION: u64 = 1;
 /// Longest free text (names, places, reasons, nonces), in characters.
 pub const MAX_TEXT_CHARS: usize = 200;
 
+/// Longest reason or note (recalls, revocations, corrections,
+/// inspections), in characters.
+pub const MAX_NOTE_CHARS: usize = 1000;
+
 /// Most registrars a genesis statement may name.
 pub const MAX_REGISTRARS: usize = 64;
+
+/// Most certifications one batch may list.
+pub const MAX_CERTIFICATIONS: usize = 16;
+
+/// Most inputs, and most outputs, of one transformation.
+pub const MAX_TRANSFORM_SIDES: usize = 64;
 
 /// The `by` of the genesis statement (design §6).
 pub const LEDGER_SIGNER: &str = "ledger";
@@ -38,13 +53,35 @@ pub struct Statement {
     pub body: Body,
 }
 
-/// The type-specific part of a statement.
+/// The type-specific part of a statement (design §6).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Body {
     /// `ledger.genesis`: leaf 0, names the ledger key and the registrars.
     Genesis(Genesis),
     /// `actor.register`: a new actor with its key.
     ActorRegister(ActorRegister),
+    /// `actor.rotate_key`: the signer's new key.
+    RotateKey(RotateKey),
+    /// `actor.revoke`: an actor can sign nothing more.
+    Revoke(Revoke),
+    /// `batch.create`: a new batch held by its signer.
+    BatchCreate(BatchCreate),
+    /// `batch.ship`: the holder sends a batch to another actor.
+    Ship(Ship),
+    /// `batch.receive`: the recipient takes (or refuses) a shipment.
+    Receive(Receive),
+    /// `batch.transform`: inputs consumed, outputs made.
+    Transform(Transform),
+    /// `batch.inspect`: an auditor's or authority's finding.
+    Inspect(Inspect),
+    /// `batch.recall`: the batch and all made from it are recalled.
+    Recall(Recall),
+    /// `contract.offer`: a linkage contract proposed.
+    ContractOffer(ContractOffer),
+    /// `contract.accept`: the other party agrees.
+    ContractAccept(ContractAccept),
+    /// `correction`: an earlier leaf is marked as corrected.
+    Correction(Correction),
 }
 
 impl Body {
@@ -53,6 +90,17 @@ impl Body {
         match self {
             Body::Genesis(_) => "ledger.genesis",
             Body::ActorRegister(_) => "actor.register",
+            Body::RotateKey(_) => "actor.rotate_key",
+            Body::Revoke(_) => "actor.revoke",
+            Body::BatchCreate(_) => "batch.create",
+            Body::Ship(_) => "batch.ship",
+            Body::Receive(_) => "batch.receive",
+            Body::Transform(_) => "batch.transform",
+            Body::Inspect(_) => "batch.inspect",
+            Body::Recall(_) => "batch.recall",
+            Body::ContractOffer(_) => "contract.offer",
+            Body::ContractAccept(_) => "contract.accept",
+            Body::Correction(_) => "correction",
         }
     }
 }
@@ -138,17 +186,240 @@ pub struct ActorRegister {
     pub public: Option<bool>,
 }
 
+/// `actor.rotate_key` fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RotateKey {
+    /// The key that signs from now on.
+    pub new_key: PublicKey,
+}
+
+/// `actor.revoke` fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Revoke {
+    /// The actor revoked.
+    pub id: ActorId,
+    /// Why.
+    pub reason: String,
+}
+
+/// `batch.create` fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchCreate {
+    /// The new batch's id (its lot code).
+    pub batch: BatchId,
+    /// What it is.
+    pub product: Product,
+    /// How much.
+    pub quantity: Quantity,
+    /// Where it was grown or caught.
+    pub origin: Origin,
+    /// When it was harvested or produced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harvested_at: Option<HarvestTime>,
+    /// The member household that produced it (a cooperative may name one
+    /// of its members).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub producer: Option<ActorId>,
+    /// Certificates covering it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certifications: Option<Vec<Certification>>,
+}
+
+/// `batch.ship` fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ship {
+    /// The batch shipped (all that remains of it).
+    pub batch: BatchId,
+    /// The recipient.
+    pub to: ActorId,
+    /// The linkage contract it is delivered under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract: Option<ContractId>,
+}
+
+/// `batch.receive` fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Receive {
+    /// The batch received.
+    pub batch: BatchId,
+    /// True: taken into custody; false: refused, back to the sender.
+    pub accepted: bool,
+}
+
+/// One input of a transformation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransformInput {
+    /// The batch used.
+    pub batch: BatchId,
+    /// How much of it, in the batch's own unit.
+    pub amount: Amount,
+}
+
+/// One output of a transformation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransformOutput {
+    /// The new batch's id.
+    pub batch: BatchId,
+    /// What it is.
+    pub product: Product,
+    /// How much.
+    pub quantity: Quantity,
+}
+
+/// `batch.transform` fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transform {
+    /// What is done.
+    pub process: Process,
+    /// The batches used, each named once.
+    pub inputs: Vec<TransformInput>,
+    /// The batches made, each new.
+    pub outputs: Vec<TransformOutput>,
+}
+
+/// `batch.inspect` fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inspect {
+    /// The batch inspected.
+    pub batch: BatchId,
+    /// Pass or fail.
+    pub result: InspectResult,
+    /// Under which scheme.
+    pub scheme: Scheme,
+    /// BLAKE3 of the inspection report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_blake3: Option<Blake3Hex>,
+    /// A note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `batch.recall` fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recall {
+    /// The batch recalled.
+    pub batch: BatchId,
+    /// Why.
+    pub reason: String,
+}
+
+/// `contract.offer` fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContractOffer {
+    /// The contract's id.
+    pub contract: ContractId,
+    /// The cooperative (or cooperative group or union) party.
+    pub cooperative: ActorId,
+    /// The business party.
+    pub business: ActorId,
+    /// What it covers.
+    pub product_category: Category,
+    /// First day.
+    pub from: Day,
+    /// Last day.
+    pub to: Day,
+    /// The agreed volume (never shown on public pages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<Quantity>,
+}
+
+/// `contract.accept` fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContractAccept {
+    /// The contract accepted.
+    pub contract: ContractId,
+}
+
+/// `correction` fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// The leaf corrected.
+    pub index: u64,
+    /// What was wrong.
+    pub reason: String,
+}
+
+fn note_ok(field: &str, s: &str) -> Result<(), Refusal> {
+    limited(field, s, MAX_NOTE_CHARS)
+}
+
+fn product_ok(field: &str, p: &Product) -> Result<(), Refusal> {
+    text_ok(&format!("{field}.name"), &p.name)
+}
+
+fn too_many(field: &str, n: usize, max: usize) -> Result<(), Refusal> {
+    if n > max {
+        return Err(Refusal::with(
+            Code::TooManyItems,
+            format!("{field}: at most {max}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks of a transformation that need no state: each side present and
+/// within limits, no batch named twice, an output never also an input.
+fn transform_ok(t: &Transform) -> Result<(), Refusal> {
+    let bad = |why: &str| Err(Refusal::with(Code::BadTransform, why));
+    if t.inputs.is_empty() || t.outputs.is_empty() {
+        return bad("at least one input and one output");
+    }
+    too_many("inputs", t.inputs.len(), MAX_TRANSFORM_SIDES)?;
+    too_many("outputs", t.outputs.len(), MAX_TRANSFORM_SIDES)?;
+    let mut seen = std::collections::HashSet::new();
+    for id in t
+        .inputs
+        .iter()
+        .map(|i| &i.batch)
+        .chain(t.outputs.iter().map(|o| &o.batch))
+    {
+        if !seen.insert(id) {
+            return bad(&format!("batch {id} is named twice"));
+        }
+    }
+    match t.process {
+        Process::Split if t.inputs.len() != 1 || t.outputs.len() < 2 => {
+            bad("a split has one input and two or more outputs")
+        }
+        Process::Merge if t.inputs.len() < 2 || t.outputs.len() != 1 => {
+            bad("a merge has two or more inputs and one output")
+        }
+        _ => t
+            .outputs
+            .iter()
+            .try_for_each(|o| product_ok("outputs.product", &o.product)),
+    }
+}
+
 fn text_ok(field: &str, s: &str) -> Result<(), Refusal> {
+    limited(field, s, MAX_TEXT_CHARS)
+}
+
+/// Free text must say something and stay within `max` characters.
+fn limited(field: &str, s: &str, max: usize) -> Result<(), Refusal> {
     if s.trim().is_empty() {
         return Err(Refusal::with(
             Code::MalformedStatement,
             format!("{field} is empty"),
         ));
     }
-    if s.chars().count() > MAX_TEXT_CHARS {
+    if s.chars().count() > max {
         return Err(Refusal::with(
             Code::TooLong,
-            format!("{field}: at most {MAX_TEXT_CHARS} characters"),
+            format!("{field}: at most {max} characters"),
         ));
     }
     Ok(())
@@ -180,13 +451,21 @@ fn region_ok(r: &Region) -> Result<(), Refusal> {
 fn body<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, Refusal> {
     serde_json::from_value(Value::Object(fields)).map_err(|e| {
         let msg = e.to_string();
-        let code = if msg.contains("an id must be") {
-            Code::BadId
-        } else if msg.contains("public key") {
-            Code::BadKey
-        } else {
-            Code::MalformedStatement
-        };
+        let code = [
+            ("an id must be", Code::BadId),
+            ("public key", Code::BadKey),
+            (BAD_AMOUNT, Code::BadAmount),
+            (BAD_UNIT, Code::BadUnit),
+            (BAD_CATEGORY, Code::BadCategory),
+            (BAD_GTIN, Code::BadGtin),
+            (BAD_OCOP_STARS, Code::BadOcopStars),
+            (BAD_COORDINATES, Code::BadCoordinates),
+            (BAD_HASH, Code::BadHash),
+            (BAD_DATE, Code::BadTime),
+        ]
+        .into_iter()
+        .find(|(text, _)| msg.contains(text))
+        .map_or(Code::MalformedStatement, |(_, code)| code);
         Refusal::with(code, msg)
     })
 }
@@ -334,6 +613,71 @@ pub fn parse(text: &str) -> Result<Statement, Refusal> {
             region_ok(&a.region)?;
             registrable(&a.key, a.id.as_str())?;
             Body::ActorRegister(a)
+        }
+        "actor.rotate_key" => {
+            let r: RotateKey = body(map)?;
+            registrable(&r.new_key, "new_key")?;
+            Body::RotateKey(r)
+        }
+        "actor.revoke" => {
+            let r: Revoke = body(map)?;
+            note_ok("reason", &r.reason)?;
+            Body::Revoke(r)
+        }
+        "batch.create" => {
+            let b: BatchCreate = body(map)?;
+            product_ok("product", &b.product)?;
+            text_ok("origin.place", &b.origin.place)?;
+            if let Some(certs) = &b.certifications {
+                too_many("certifications", certs.len(), MAX_CERTIFICATIONS)?;
+                for c in certs {
+                    text_ok("certifications.id", &c.id)?;
+                }
+            }
+            if let Some(h) = b.harvested_at.as_ref().filter(|h| h.earliest() > at) {
+                {
+                    return Err(Refusal::with(
+                        Code::HarvestAfterStatement,
+                        format!("harvested_at {} > at {at}", h.as_str()),
+                    ));
+                }
+            }
+            Body::BatchCreate(b)
+        }
+        "batch.ship" => Body::Ship(body(map)?),
+        "batch.receive" => Body::Receive(body(map)?),
+        "batch.transform" => {
+            let t: Transform = body(map)?;
+            transform_ok(&t)?;
+            Body::Transform(t)
+        }
+        "batch.inspect" => {
+            let i: Inspect = body(map)?;
+            if let Some(n) = &i.note {
+                note_ok("note", n)?;
+            }
+            Body::Inspect(i)
+        }
+        "batch.recall" => {
+            let r: Recall = body(map)?;
+            note_ok("reason", &r.reason)?;
+            Body::Recall(r)
+        }
+        "contract.offer" => {
+            let c: ContractOffer = body(map)?;
+            if c.to < c.from {
+                return Err(Refusal::with(
+                    Code::BadPeriod,
+                    format!("from {} to {}", c.from, c.to),
+                ));
+            }
+            Body::ContractOffer(c)
+        }
+        "contract.accept" => Body::ContractAccept(body(map)?),
+        "correction" => {
+            let c: Correction = body(map)?;
+            note_ok("reason", &c.reason)?;
+            Body::Correction(c)
         }
         other => return Err(Refusal::with(Code::UnknownType, format!("type {other:?}"))),
     };

@@ -65,6 +65,102 @@ pub fn parse_date(s: &str) -> Result<Date, BadTime> {
     Date::parse(s, format_description!("[year]-[month]-[day]")).map_err(|_| BadTime)
 }
 
+/// Text of the error a bad date gives (the statement parser maps it to
+/// `bad_time`).
+pub const BAD_DATE: &str = "a date must be written YYYY-MM-DD";
+
+/// A calendar date written `YYYY-MM-DD` (`from`, `to`, `valid_until`).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Day(Date);
+
+impl Day {
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Result<Self, BadTime> {
+        parse_date(s).map(Self)
+    }
+
+    /// The date.
+    pub fn date(&self) -> Date {
+        self.0
+    }
+}
+
+impl From<Date> for Day {
+    fn from(d: Date) -> Self {
+        Self(d)
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self
+            .0
+            .format(format_description!("[year]-[month]-[day]"))
+            .map_err(|_| fmt::Error)?;
+        f.write_str(&s)
+    }
+}
+
+impl serde::Serialize for Day {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::parse(&s).map_err(|_| serde::de::Error::custom(format!("{BAD_DATE} (got {s:?})")))
+    }
+}
+
+/// A harvest or production time: RFC 3339, or a bare `YYYY-MM-DD` date
+/// (design §3). The text is kept as the signer wrote it.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct HarvestTime {
+    text: String,
+    earliest: Timestamp,
+}
+
+impl HarvestTime {
+    /// Parses either form.
+    pub fn parse(s: &str) -> Result<Self, BadTime> {
+        let earliest = match Timestamp::parse(s) {
+            Ok(t) => t,
+            Err(_) => Timestamp(parse_date(s)?.midnight().assume_utc()),
+        };
+        Ok(Self {
+            text: s.to_owned(),
+            earliest,
+        })
+    }
+
+    /// The instant it stands for (midnight UTC for a bare date).
+    pub fn earliest(&self) -> Timestamp {
+        self.earliest
+    }
+
+    /// As written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl serde::Serialize for HarvestTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HarvestTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::parse(&s).map_err(|_| {
+            serde::de::Error::custom(format!("{BAD_DATE} or as an RFC 3339 time (got {s:?})"))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +179,19 @@ mod tests {
         assert_eq!(Timestamp::parse("21/11/2026 08:00"), Err(BadTime));
         assert_eq!(parse_date("2026-13-01"), Err(BadTime));
         assert!(parse_date("2026-02-28").is_ok());
+    }
+
+    #[test]
+    fn harvest_times_take_a_time_or_a_bare_date() {
+        let d = HarvestTime::parse("2026-06-01").expect("date");
+        assert_eq!(d.earliest().to_string(), "2026-06-01T00:00:00Z");
+        let t = HarvestTime::parse("2026-06-01T06:30:00+07:00").expect("time");
+        assert_eq!(t.earliest().to_string(), "2026-05-31T23:30:00Z");
+        assert_eq!(t.as_str(), "2026-06-01T06:30:00+07:00");
+        assert!(HarvestTime::parse("mùa hè").is_err());
+        assert_eq!(
+            Day::parse("2026-06-01").map(|d| d.to_string()),
+            Ok("2026-06-01".into())
+        );
     }
 }

@@ -7,7 +7,7 @@ use super::extract::{Body, ClientLang, Query};
 use crate::domain::ids::ActorId;
 use crate::domain::merkle::Hash;
 use crate::domain::messages::{Code, Refusal};
-use crate::domain::rules::{Actor, ActorKind, ActorStatus};
+use crate::domain::model::{Actor, ActorKind, ActorStatus};
 use crate::service::{MAX_PAGE, Receipt};
 use axum::Json;
 use axum::extract::rejection::PathRejection;

@@ -29,6 +29,18 @@
 //! | entries | `e` | 32-byte BLAKE3 entry id | u64 BE leaf index |
 //! | actors | `a` | actor id (UTF-8) | JSON [`Actor`] |
 //! | keys | `k` | 32-byte public key | actor id (UTF-8) bound to it |
+//! | batches | `b` | batch id (UTF-8) | JSON [`Batch`] |
+//! | children | `d` | parent batch id ‖ 0x00 ‖ child batch id | empty |
+//! | holdings | `w` | holder actor id ‖ 0x00 ‖ batch id | empty |
+//! | contracts | `c` | contract id (UTF-8) | JSON [`Contract`] |
+//! | corrections | `x` | u64 BE corrected leaf ‖ u64 BE correction leaf | JSON [`CorrectionRecord`] |
+//!
+//! Ids never contain 0x00 (design §3 allows `[A-Za-z0-9._-]`), so the
+//! composite keys split unambiguously and a prefix scan of `id ‖ 0x00`
+//! finds exactly one id's children or holdings. Lineage is answered from
+//! `d` (downstream) and from each batch's own `inputs` (upstream), never by
+//! reading the log. The signer of a leaf, which the correction rule needs,
+//! is read back from the leaf itself.
 //!
 //! Every keyspace changes together in one atomic sled batch per group
 //! commit ([`Store::commit`]); sled applies a batch to one tree atomically,
@@ -37,10 +49,12 @@
 
 pub mod leaflog;
 
-use crate::domain::ids::{ActorId, EntryId};
+use crate::domain::ids::{ActorId, BatchId, ContractId, EntryId};
 use crate::domain::keys::PublicKey;
+use crate::domain::leaf::Leaf;
 use crate::domain::merkle::{Hash, HashReader, TlogError};
-use crate::domain::rules::{Actor, Change, LedgerInfo, View, ViewError};
+use crate::domain::model::{Actor, Batch, Contract, CorrectionRecord, LedgerInfo};
+use crate::domain::rules::{Change, View, ViewError};
 use leaflog::{LeafLogError, LeafReader};
 use serde::{Deserialize, Serialize};
 use std::fs::{File, TryLockError};
@@ -208,6 +222,35 @@ impl Space {
     fn put(&self, batch: &mut sled::Batch, k: impl AsRef<[u8]>, v: impl AsRef<[u8]>) {
         batch.insert(self.key(k.as_ref()), v.as_ref());
     }
+
+    fn remove(&self, batch: &mut sled::Batch, k: impl AsRef<[u8]>) {
+        batch.remove(self.key(k.as_ref()));
+    }
+
+    /// The key parts after `prefix ‖ k` of every key that starts so.
+    fn suffixes(&self, k: &[u8]) -> impl Iterator<Item = sled::Result<(Vec<u8>, sled::IVec)>> {
+        let start = self.key(k);
+        let skip = start.len();
+        self.tree
+            .scan_prefix(start)
+            .map(move |r| r.map(|(key, v)| (key[skip..].to_vec(), v)))
+    }
+}
+
+/// `a ‖ 0x00 ‖ b`: a two-id key.
+fn pair(a: &str, b: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(a.len() + 1 + b.len());
+    k.extend_from_slice(a.as_bytes());
+    k.push(0);
+    k.extend_from_slice(b.as_bytes());
+    k
+}
+
+/// `a ‖ 0x00`: the prefix of every [`pair`] starting with `a`.
+fn pair_prefix(a: &str) -> Vec<u8> {
+    let mut k = a.as_bytes().to_vec();
+    k.push(0);
+    k
 }
 
 fn be(n: u64) -> [u8; 8] {
@@ -231,6 +274,11 @@ pub struct Store {
     entries: Space,
     actors: Space,
     keys: Space,
+    batches: Space,
+    children: Space,
+    holdings: Space,
+    contracts: Space,
+    corrections: Space,
     leaves: LeafReader,
     /// The genesis facts never change once written; kept after first read.
     ledger_cache: std::sync::RwLock<Option<LedgerInfo>>,
@@ -262,6 +310,11 @@ impl Store {
             entries: space(b'e'),
             actors: space(b'a'),
             keys: space(b'k'),
+            batches: space(b'b'),
+            children: space(b'd'),
+            holdings: space(b'w'),
+            contracts: space(b'c'),
+            corrections: space(b'x'),
             leaves: LeafReader::open(&layout.leaves())?,
             ledger_cache: std::sync::RwLock::new(None),
             views,
@@ -329,6 +382,29 @@ impl Store {
                 Change::SetLedger(l) => self.meta.put(&mut b, "ledger", json(l)?),
                 Change::PutActor(a) => self.actors.put(&mut b, a.id.as_str(), json(a)?),
                 Change::BindKey(k, id) => self.keys.put(&mut b, k.to_bytes(), id.as_str()),
+                Change::PutBatch(batch) => {
+                    self.batches.put(&mut b, batch.id.as_str(), json(batch)?)
+                }
+                Change::AddChild { parent, child } => {
+                    self.children
+                        .put(&mut b, pair(parent.as_str(), child.as_str()), [])
+                }
+                Change::SetHolder { batch, from, to } => {
+                    if let Some(from) = from {
+                        self.holdings
+                            .remove(&mut b, pair(from.as_str(), batch.as_str()));
+                    }
+                    self.holdings
+                        .put(&mut b, pair(to.as_str(), batch.as_str()), []);
+                }
+                Change::PutContract(c) => self.contracts.put(&mut b, c.id.as_str(), json(c)?),
+                Change::AddCorrection(r) => {
+                    let mut k = be(r.target).to_vec();
+                    k.extend_from_slice(&be(r.index));
+                    self.corrections.put(&mut b, k, json(r)?)
+                }
+                // Read back from the leaf itself (see `leaf_signer`).
+                Change::Logged { .. } => {}
             }
         }
         self.meta
@@ -339,6 +415,34 @@ impl Store {
         }
         self.views.apply_batch(b)?;
         Ok(())
+    }
+
+    /// The corrections of leaf `target`, in log order.
+    pub fn corrections(&self, target: u64) -> Result<Vec<CorrectionRecord>, StoreError> {
+        self.corrections
+            .suffixes(&be(target))
+            .map(|r| {
+                let (_, v) = r?;
+                serde_json::from_slice(&v).map_err(|e| StoreError::Inconsistent(e.to_string()))
+            })
+            .collect()
+    }
+
+    /// The batches `holder` holds, in id order, at most `limit`.
+    pub fn holdings(&self, holder: &ActorId, limit: usize) -> Result<Vec<BatchId>, StoreError> {
+        ids_after(self.holdings.suffixes(&pair_prefix(holder.as_str())), limit)
+    }
+
+    /// Every key and value of the views, in key order: what `reindex` must
+    /// reproduce exactly.
+    pub fn dump(&self) -> Result<Vec<KeyValue>, StoreError> {
+        self.views
+            .iter()
+            .map(|r| {
+                let (k, v) = r?;
+                Ok((k.to_vec(), v.to_vec()))
+            })
+            .collect()
     }
 
     /// Flushes sled (best effort on shutdown; not a durability promise).
@@ -376,6 +480,31 @@ fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
     }
 }
 
+/// Parses the ids that make up the keys of a pair scan.
+fn ids_after(
+    scan: impl Iterator<Item = sled::Result<(Vec<u8>, sled::IVec)>>,
+    limit: usize,
+) -> Result<Vec<BatchId>, StoreError> {
+    scan.take(limit)
+        .map(|r| {
+            let (k, _) = r?;
+            std::str::from_utf8(&k)
+                .ok()
+                .and_then(|s| BatchId::parse(s).ok())
+                .ok_or_else(|| StoreError::Inconsistent("a stored batch id is not an id".into()))
+        })
+        .collect()
+}
+
+/// One key and its value, as raw bytes.
+pub type KeyValue = (Vec<u8>, Vec<u8>);
+
+/// Just the signer of a statement.
+#[derive(Deserialize)]
+struct SignedBy {
+    by: ActorId,
+}
+
 fn json<T: Serialize>(v: &T) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(v).map_err(|e| StoreError::Inconsistent(e.to_string()))
 }
@@ -401,6 +530,33 @@ impl View for Store {
             .transpose()
     }
 
+    fn batch(&self, id: &BatchId) -> Result<Option<Batch>, ViewError> {
+        self.batch_view(id).map_err(Self::view_err)
+    }
+
+    fn children(&self, id: &BatchId) -> Result<Vec<BatchId>, ViewError> {
+        ids_after(
+            self.children.suffixes(&pair_prefix(id.as_str())),
+            usize::MAX,
+        )
+        .map_err(Self::view_err)
+    }
+
+    fn contract(&self, id: &ContractId) -> Result<Option<Contract>, ViewError> {
+        let v = self.contracts.get(id.as_str()).map_err(Self::view_err)?;
+        v.map(|v| serde_json::from_slice(&v).map_err(Self::view_err))
+            .transpose()
+    }
+
+    fn leaf_signer(&self, index: u64) -> Result<Option<ActorId>, ViewError> {
+        let Some(bytes) = self.leaf(index).map_err(Self::view_err)? else {
+            return Ok(None);
+        };
+        let leaf = Leaf::parse(&bytes).map_err(Self::view_err)?;
+        let st: SignedBy = serde_json::from_str(&leaf.statement).map_err(Self::view_err)?;
+        Ok(Some(st.by))
+    }
+
     fn key_owner(&self, key: &PublicKey) -> Result<Option<ActorId>, ViewError> {
         let v = self.keys.get(key.to_bytes()).map_err(Self::view_err)?;
         v.map(|v| {
@@ -410,6 +566,17 @@ impl View for Store {
                 .ok_or_else(|| ViewError("a stored key owner is not an id".into()))
         })
         .transpose()
+    }
+}
+
+impl Store {
+    fn batch_view(&self, id: &BatchId) -> Result<Option<Batch>, StoreError> {
+        self.batches
+            .get(id.as_str())?
+            .map(|v| {
+                serde_json::from_slice(&v).map_err(|e| StoreError::Inconsistent(e.to_string()))
+            })
+            .transpose()
     }
 }
 

@@ -1,0 +1,250 @@
+//! Amounts and units (design §3): amounts are decimal strings, greater than
+//! zero, with at most 3 fractional digits and at most 10^12; units are `kg`,
+//! `t`, `l`, `piece` and `box`.
+//!
+//! An [`Amount`] is held as a whole number of thousandths, so arithmetic on
+//! remaining quantities is exact (no floating point) and can never go below
+//! zero unnoticed ([`Amount::checked_sub`]).
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// Thousandths per unit: amounts carry at most 3 fractional digits.
+const SCALE: u64 = 1000;
+
+/// The largest amount, 10^12 units, in thousandths.
+pub const MAX_AMOUNT_MILLI: u64 = 1_000_000_000_000 * SCALE;
+
+/// Text of the error an amount that breaks the rules gives; the statement
+/// parser maps it to the `bad_amount` code.
+pub const BAD_AMOUNT: &str = "an amount must be a decimal string";
+
+/// Text of the error an unknown unit gives (maps to `bad_unit`).
+pub const BAD_UNIT: &str = "a unit must be one of kg, t, l, piece, box";
+
+/// An amount that is not a decimal string > 0 with at most 3 fractional
+/// digits and at most 10^12.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{BAD_AMOUNT} greater than 0, with at most 3 decimals and at most 10^12 (got {0:?})")]
+pub struct BadAmount(pub String);
+
+/// A quantity of produce, exact to a thousandth of its unit.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
+pub struct Amount(u64);
+
+impl Amount {
+    /// Parses `"1250.5"`: digits, optionally a point and 1–3 digits; no sign,
+    /// exponent, spaces or leading zeros; the value must be in (0, 10^12].
+    pub fn parse(s: &str) -> Result<Self, BadAmount> {
+        let bad = || BadAmount(s.to_owned());
+        let (whole, frac) = match s.split_once('.') {
+            Some((w, f)) => (w, f),
+            None => (s, ""),
+        };
+        let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty()
+            || !digits(whole)
+            || !digits(frac)
+            || frac.len() > 3
+            || (s.contains('.') && frac.is_empty())
+            || (whole.len() > 1 && whole.starts_with('0'))
+            || whole.len() > 13
+        {
+            return Err(bad());
+        }
+        let w: u64 = whole.parse().map_err(|_| bad())?;
+        let mut f: u64 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse().map_err(|_| bad())?
+        };
+        for _ in frac.len()..3 {
+            f *= 10;
+        }
+        let milli = w
+            .checked_mul(SCALE)
+            .and_then(|m| m.checked_add(f))
+            .ok_or_else(bad)?;
+        Self::from_milli(milli).ok_or_else(bad)
+    }
+
+    /// An amount of `milli` thousandths, if in (0, 10^12].
+    pub fn from_milli(milli: u64) -> Option<Self> {
+        (milli > 0 && milli <= MAX_AMOUNT_MILLI).then_some(Self(milli))
+    }
+
+    /// Nothing: what remains of a consumed batch (never parsed from a
+    /// statement, where amounts are > 0).
+    pub const ZERO: Amount = Amount(0);
+
+    /// The value in thousandths.
+    pub fn milli(&self) -> u64 {
+        self.0
+    }
+
+    /// True for [`Amount::ZERO`].
+    pub fn is_zero(&self) -> bool {
+        self.0 == 0
+    }
+
+    /// `self - other`, or `None` if `other` is larger.
+    pub fn checked_sub(self, other: Amount) -> Option<Amount> {
+        self.0.checked_sub(other.0).map(Amount)
+    }
+
+    /// `self + other`, or `None` on overflow.
+    pub fn checked_add(self, other: Amount) -> Option<Amount> {
+        self.0.checked_add(other.0).map(Amount)
+    }
+}
+
+impl fmt::Display for Amount {
+    /// The shortest decimal form: `1250.5`, `3`, `0.125`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (w, m) = (self.0 / SCALE, self.0 % SCALE);
+        if m == 0 {
+            return write!(f, "{w}");
+        }
+        let frac = format!("{m:03}");
+        write!(f, "{w}.{}", frac.trim_end_matches('0'))
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Amounts are strings (design §3); a JSON number is refused with the
+        // same message, since "1250.5" written as a number may already have
+        // been rounded by the sender's JSON library.
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => Self::parse(&s).map_err(serde::de::Error::custom),
+            other => Err(serde::de::Error::custom(BadAmount(other.to_string()))),
+        }
+    }
+}
+
+/// A unit of measure (design §3).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    /// Kilograms.
+    Kg,
+    /// Tonnes.
+    T,
+    /// Litres.
+    L,
+    /// Pieces (fruit, birds, items).
+    Piece,
+    /// Boxes, cases, cartons.
+    Box,
+}
+
+impl Unit {
+    /// The unit as written in statements.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Unit::Kg => "kg",
+            Unit::T => "t",
+            Unit::L => "l",
+            Unit::Piece => "piece",
+            Unit::Box => "box",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Unit {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "kg" => Ok(Unit::Kg),
+            "t" => Ok(Unit::T),
+            "l" => Ok(Unit::L),
+            "piece" => Ok(Unit::Piece),
+            "box" => Ok(Unit::Box),
+            _ => Err(serde::de::Error::custom(format!("{BAD_UNIT} (got {s:?})"))),
+        }
+    }
+}
+
+/// An amount with its unit: `{"amount": "1250.5", "unit": "kg"}`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quantity {
+    /// How much.
+    pub amount: Amount,
+    /// Of what unit.
+    pub unit: Unit,
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, self.unit.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_parse_exactly_to_thousandths() {
+        assert_eq!(Amount::parse("1250.5").map(|a| a.milli()), Ok(1_250_500));
+        assert_eq!(Amount::parse("0.001").map(|a| a.milli()), Ok(1));
+        assert_eq!(
+            Amount::parse("1000000000000").map(|a| a.milli()),
+            Ok(MAX_AMOUNT_MILLI)
+        );
+        assert_eq!(
+            Amount::parse("1250.500").map(|a| a.to_string()),
+            Ok("1250.5".into())
+        );
+        assert_eq!(Amount::parse("3").map(|a| a.to_string()), Ok("3".into()));
+        assert_eq!(
+            Amount::parse("0.125").map(|a| a.to_string()),
+            Ok("0.125".into())
+        );
+    }
+
+    #[test]
+    fn amounts_outside_the_rules_are_refused() {
+        for bad in [
+            "",
+            "0",
+            "0.000",
+            "-1",
+            "+1",
+            "1.",
+            ".5",
+            "1.2345",
+            "01",
+            "1e3",
+            " 1",
+            "1,5",
+            "1000000000000.001",
+            "99999999999999",
+            "١٢",
+        ] {
+            assert!(Amount::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn amounts_in_json_must_be_strings_and_units_known() {
+        let q: Quantity = serde_json::from_str(r#"{"amount":"12.5","unit":"kg"}"#).expect("ok");
+        assert_eq!(q.to_string(), "12.5 kg");
+        let e = serde_json::from_str::<Quantity>(r#"{"amount":12.5,"unit":"kg"}"#)
+            .expect_err("number refused");
+        assert!(e.to_string().contains(BAD_AMOUNT), "{e}");
+        let e = serde_json::from_str::<Quantity>(r#"{"amount":"0","unit":"kg"}"#)
+            .expect_err("zero refused");
+        assert!(e.to_string().contains(BAD_AMOUNT), "{e}");
+        let e = serde_json::from_str::<Quantity>(r#"{"amount":"1","unit":"lb"}"#)
+            .expect_err("unit refused");
+        assert!(e.to_string().contains(BAD_UNIT), "{e}");
+    }
+}

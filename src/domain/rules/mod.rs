@@ -1,0 +1,416 @@
+//! The statement rules (design §6): given the ledger's state before an entry,
+//! decide whether the entry is accepted and, if so, what it changes.
+//!
+//! [`apply`] is pure. The state is read through the [`View`] trait (sled in
+//! the server, [`MemState`] in the audit and in tests), the ledger's time is
+//! the leaf's `logged_at`, and the result is a list of [`Change`]s that the
+//! caller writes in the same atomic step as the leaf. Replaying the log
+//! through `apply` therefore reproduces every acceptance the ledger made.
+//!
+//! The rules are split by subject: [`actors`] (genesis, registration, key
+//! rotation, revocation), [`batches`] (creation, custody, transformation,
+//! inspection, recall) and [`contracts`]; corrections are here.
+
+mod actors;
+mod batches;
+mod contracts;
+
+use super::envelope::Envelope;
+use super::ids::{ActorId, BatchId, ContractId};
+use super::keys::PublicKey;
+use super::messages::{Code, Refusal};
+use super::model::{Actor, ActorKind, ActorStatus, Batch, Contract, CorrectionRecord, LedgerInfo};
+use super::statement::{Body, Correction, Role, Statement};
+use super::time::Timestamp;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// How far ahead of the ledger's clock a statement's `at` may be (design §6).
+pub const MAX_CLOCK_SKEW_SECS: i64 = 5 * 60;
+
+/// One change to the views, written atomically with the leaf.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// The genesis: store the ledger's origin and key.
+    SetLedger(LedgerInfo),
+    /// Insert or replace an actor.
+    PutActor(Actor),
+    /// Bind a key to an actor (a key belongs to one actor, for good).
+    BindKey(PublicKey, ActorId),
+    /// Insert or replace a batch.
+    PutBatch(Box<Batch>),
+    /// `child` was made (in part) from `parent`.
+    AddChild {
+        /// The input.
+        parent: BatchId,
+        /// The output.
+        child: BatchId,
+    },
+    /// A batch changed hands (`from` is `None` when it is new).
+    SetHolder {
+        /// The batch.
+        batch: BatchId,
+        /// The previous holder.
+        from: Option<ActorId>,
+        /// The new holder.
+        to: ActorId,
+    },
+    /// Insert or replace a contract.
+    PutContract(Contract),
+    /// A correction of an earlier leaf.
+    AddCorrection(CorrectionRecord),
+    /// Who signed leaf `index`. The sled store reads this back from the leaf
+    /// itself and writes nothing for it; in-memory states keep it.
+    Logged {
+        /// The leaf.
+        index: u64,
+        /// Its signer.
+        by: ActorId,
+    },
+}
+
+/// A failure to read the state (an I/O problem, not a refusal).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("reading the ledger state failed: {0}")]
+pub struct ViewError(pub String);
+
+/// Read access to the ledger state that the rules need.
+pub trait View {
+    /// The ledger's origin and key, once the genesis is logged.
+    fn ledger(&self) -> Result<Option<LedgerInfo>, ViewError>;
+    /// An actor by id.
+    fn actor(&self, id: &ActorId) -> Result<Option<Actor>, ViewError>;
+    /// The actor a key is bound to.
+    fn key_owner(&self, key: &PublicKey) -> Result<Option<ActorId>, ViewError>;
+    /// A batch by id.
+    fn batch(&self, id: &BatchId) -> Result<Option<Batch>, ViewError>;
+    /// The batches made (in part) from `id`, in id order.
+    fn children(&self, id: &BatchId) -> Result<Vec<BatchId>, ViewError>;
+    /// A contract by id.
+    fn contract(&self, id: &ContractId) -> Result<Option<Contract>, ViewError>;
+    /// The signer of leaf `index`, if it is logged.
+    fn leaf_signer(&self, index: u64) -> Result<Option<ActorId>, ViewError>;
+}
+
+/// Why an entry was not accepted.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ApplyError {
+    /// A rule refused it; nothing is written.
+    #[error("{0}")]
+    Refused(#[from] Refusal),
+    /// The state could not be read.
+    #[error(transparent)]
+    View(#[from] ViewError),
+}
+
+/// Where and when the entry would be logged.
+#[derive(Clone, Copy, Debug)]
+pub struct Context {
+    /// The index the leaf would get.
+    pub index: u64,
+    /// The ledger's clock (the leaf's `logged_at`).
+    pub logged_at: Timestamp,
+}
+
+/// Everything a rule needs about the entry being decided.
+struct Entry<'a> {
+    ctx: &'a Context,
+    st: &'a Statement,
+    signer: Actor,
+}
+
+impl Entry<'_> {
+    fn index(&self) -> u64 {
+        self.ctx.index
+    }
+
+    fn at(&self) -> String {
+        self.st.at.to_string()
+    }
+
+    fn by(&self) -> &ActorId {
+        &self.signer.id
+    }
+
+    /// The signer has one of `roles`.
+    fn signer_is(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.signer.kind.is(*r))
+    }
+}
+
+fn refuse<T>(code: Code, detail: impl Into<String>) -> Result<T, ApplyError> {
+    Err(ApplyError::Refused(Refusal::with(code, detail)))
+}
+
+/// Decides an entry: the envelope's signature must already have been checked
+/// (it does not depend on state), and the statement must come from
+/// [`super::statement::parse`], which has checked every field that does not
+/// depend on state (keys being registered included); this checks who signed
+/// it and every rule of the chain.
+pub fn apply<V: View>(
+    view: &V,
+    ctx: &Context,
+    env: &Envelope,
+    st: &Statement,
+) -> Result<Vec<Change>, ApplyError> {
+    if st.at.unix() > ctx.logged_at.unix() + MAX_CLOCK_SKEW_SECS {
+        return refuse(
+            Code::AtInFuture,
+            format!("at {} > ledger clock {}", st.at, ctx.logged_at),
+        );
+    }
+    let mut changes = match &st.body {
+        Body::Genesis(g) => actors::genesis(ctx, env, st, g)?,
+        _ => decide(view, ctx, env, st)?,
+    };
+    changes.push(Change::Logged {
+        index: ctx.index,
+        by: st.by.clone(),
+    });
+    Ok(changes)
+}
+
+/// Every statement but the genesis: authenticate, then the type's rule.
+fn decide<V: View>(
+    view: &V,
+    ctx: &Context,
+    env: &Envelope,
+    st: &Statement,
+) -> Result<Vec<Change>, ApplyError> {
+    if ctx.index == 0 || view.ledger()?.is_none() {
+        return refuse(Code::GenesisNotFirst, "the ledger has no genesis yet");
+    }
+    let signer = authenticate(view, env, &st.by)?;
+    let e = Entry { ctx, st, signer };
+    match &st.body {
+        Body::Genesis(_) => refuse(Code::GenesisNotFirst, "genesis after leaf 0"),
+        Body::ActorRegister(a) => actors::register(view, &e, a),
+        Body::RotateKey(r) => actors::rotate_key(view, &e, r),
+        Body::Revoke(r) => actors::revoke(view, &e, r),
+        Body::BatchCreate(b) => batches::create(view, &e, b),
+        Body::Ship(s) => batches::ship(view, &e, s),
+        Body::Receive(r) => batches::receive(view, &e, r),
+        Body::Transform(t) => batches::transform(view, &e, t),
+        Body::Inspect(i) => batches::inspect(view, &e, i),
+        Body::Recall(r) => batches::recall(view, &e, r),
+        Body::ContractOffer(c) => contracts::offer(view, &e, c),
+        Body::ContractAccept(c) => contracts::accept(view, &e, c),
+        Body::Correction(c) => correction(view, &e, c),
+    }
+}
+
+/// The signer must be registered, active, and signing with its current key.
+fn authenticate<V: View>(view: &V, env: &Envelope, by: &ActorId) -> Result<Actor, ApplyError> {
+    let Some(signer) = view.actor(by)? else {
+        return refuse(Code::UnknownSigner, format!("by {by}"));
+    };
+    if signer.key != env.key {
+        return refuse(Code::NotCurrentKey, format!("by {by}"));
+    }
+    if let ActorStatus::Revoked { index, .. } = signer.status {
+        return refuse(Code::SignerRevoked, format!("{by} revoked at leaf {index}"));
+    }
+    Ok(signer)
+}
+
+/// `correction`: by the signer of the corrected leaf, or an authority. The
+/// leaf stays; the correction is shown with it.
+fn correction<V: View>(view: &V, e: &Entry, c: &Correction) -> Result<Vec<Change>, ApplyError> {
+    let Some(signer) = view.leaf_signer(c.index)? else {
+        return refuse(Code::UnknownEntry, format!("index {}", c.index));
+    };
+    if signer != *e.by() && !e.signer_is(&[Role::Authority]) {
+        return refuse(
+            Code::NotAllowed,
+            format!(
+                "leaf {} was signed by {signer}; only its signer or an authority corrects it",
+                c.index
+            ),
+        );
+    }
+    Ok(vec![Change::AddCorrection(CorrectionRecord {
+        index: e.index(),
+        target: c.index,
+        by: e.by().clone(),
+        at: e.at(),
+        reason: c.reason.clone(),
+    })])
+}
+
+/// The whole state in memory: what the audit replays into, and the reference
+/// the property tests compare the sled views with.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MemState {
+    /// The genesis facts.
+    pub ledger: Option<LedgerInfo>,
+    /// Actors by id.
+    pub actors: HashMap<ActorId, Actor>,
+    /// Key bindings.
+    pub keys: HashMap<[u8; 32], ActorId>,
+    /// Batches by id.
+    pub batches: HashMap<BatchId, Batch>,
+    /// Children of each batch.
+    pub children: HashMap<BatchId, BTreeSet<BatchId>>,
+    /// Batches each actor holds.
+    pub holdings: HashMap<ActorId, BTreeSet<BatchId>>,
+    /// Contracts by id.
+    pub contracts: HashMap<ContractId, Contract>,
+    /// Corrections by corrected leaf.
+    pub corrections: BTreeMap<u64, Vec<CorrectionRecord>>,
+    /// Signers of the leaves logged after the genesis.
+    pub signers: HashMap<u64, ActorId>,
+}
+
+impl MemState {
+    /// Writes changes (in order).
+    pub fn write(&mut self, changes: &[Change]) {
+        for c in changes {
+            match c {
+                Change::SetLedger(l) => self.ledger = Some(l.clone()),
+                Change::PutActor(a) => {
+                    self.actors.insert(a.id.clone(), a.clone());
+                }
+                Change::BindKey(k, id) => {
+                    self.keys.insert(k.to_bytes(), id.clone());
+                }
+                Change::PutBatch(b) => {
+                    self.batches.insert(b.id.clone(), (**b).clone());
+                }
+                Change::AddChild { parent, child } => {
+                    self.children
+                        .entry(parent.clone())
+                        .or_default()
+                        .insert(child.clone());
+                }
+                Change::SetHolder { batch, from, to } => {
+                    if let Some(from) = from {
+                        let emptied = self.holdings.get_mut(from).is_some_and(|set| {
+                            set.remove(batch);
+                            set.is_empty()
+                        });
+                        if emptied {
+                            self.holdings.remove(from);
+                        }
+                    }
+                    self.holdings
+                        .entry(to.clone())
+                        .or_default()
+                        .insert(batch.clone());
+                }
+                Change::PutContract(k) => {
+                    self.contracts.insert(k.id.clone(), k.clone());
+                }
+                Change::AddCorrection(r) => {
+                    self.corrections
+                        .entry(r.target)
+                        .or_default()
+                        .push(r.clone());
+                }
+                Change::Logged { index, by } => {
+                    self.signers.insert(*index, by.clone());
+                }
+            }
+        }
+    }
+}
+
+impl View for MemState {
+    fn ledger(&self) -> Result<Option<LedgerInfo>, ViewError> {
+        Ok(self.ledger.clone())
+    }
+    fn actor(&self, id: &ActorId) -> Result<Option<Actor>, ViewError> {
+        Ok(self.actors.get(id).cloned())
+    }
+    fn key_owner(&self, key: &PublicKey) -> Result<Option<ActorId>, ViewError> {
+        Ok(self.keys.get(&key.to_bytes()).cloned())
+    }
+    fn batch(&self, id: &BatchId) -> Result<Option<Batch>, ViewError> {
+        Ok(self.batches.get(id).cloned())
+    }
+    fn children(&self, id: &BatchId) -> Result<Vec<BatchId>, ViewError> {
+        Ok(self
+            .children
+            .get(id)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default())
+    }
+    fn contract(&self, id: &ContractId) -> Result<Option<Contract>, ViewError> {
+        Ok(self.contracts.get(id).cloned())
+    }
+    fn leaf_signer(&self, index: u64) -> Result<Option<ActorId>, ViewError> {
+        Ok(self.signers.get(&index).cloned())
+    }
+}
+
+/// A view with pending changes layered over another view: lets a batch of
+/// entries see the effects of the entries before it in the same batch.
+pub struct Overlay<'a, V: View> {
+    base: &'a V,
+    pending: MemState,
+}
+
+impl<'a, V: View> Overlay<'a, V> {
+    /// An overlay with nothing pending.
+    pub fn new(base: &'a V) -> Self {
+        Self {
+            base,
+            pending: MemState::default(),
+        }
+    }
+
+    /// Adds changes on top.
+    pub fn write(&mut self, changes: &[Change]) {
+        self.pending.write(changes);
+    }
+}
+
+impl<V: View> View for Overlay<'_, V> {
+    fn ledger(&self) -> Result<Option<LedgerInfo>, ViewError> {
+        match &self.pending.ledger {
+            Some(l) => Ok(Some(l.clone())),
+            None => self.base.ledger(),
+        }
+    }
+    fn actor(&self, id: &ActorId) -> Result<Option<Actor>, ViewError> {
+        match self.pending.actors.get(id) {
+            Some(a) => Ok(Some(a.clone())),
+            None => self.base.actor(id),
+        }
+    }
+    fn key_owner(&self, key: &PublicKey) -> Result<Option<ActorId>, ViewError> {
+        match self.pending.keys.get(&key.to_bytes()) {
+            Some(id) => Ok(Some(id.clone())),
+            None => self.base.key_owner(key),
+        }
+    }
+    fn batch(&self, id: &BatchId) -> Result<Option<Batch>, ViewError> {
+        match self.pending.batches.get(id) {
+            Some(b) => Ok(Some(b.clone())),
+            None => self.base.batch(id),
+        }
+    }
+    fn children(&self, id: &BatchId) -> Result<Vec<BatchId>, ViewError> {
+        let mut all: BTreeSet<BatchId> = self.base.children(id)?.into_iter().collect();
+        if let Some(more) = self.pending.children.get(id) {
+            all.extend(more.iter().cloned());
+        }
+        Ok(all.into_iter().collect())
+    }
+    fn contract(&self, id: &ContractId) -> Result<Option<Contract>, ViewError> {
+        match self.pending.contracts.get(id) {
+            Some(c) => Ok(Some(c.clone())),
+            None => self.base.contract(id),
+        }
+    }
+    fn leaf_signer(&self, index: u64) -> Result<Option<ActorId>, ViewError> {
+        match self.pending.signers.get(&index) {
+            Some(by) => Ok(Some(by.clone())),
+            None => self.base.leaf_signer(index),
+        }
+    }
+}
+
+/// Checks that `kind` may hold batches (every registered role may; the
+/// registrars may not).
+fn can_hold(actor: &Actor) -> bool {
+    actor.is_active() && actor.kind != ActorKind::Registrar
+}
