@@ -3,8 +3,10 @@
 
 use crate::domain::ids::ActorId;
 use crate::domain::keys::{PublicKey, public_key_of};
+use crate::domain::messages::Lang;
 use crate::http::{self, AppState};
 use crate::service::audit::{self, AuditReport};
+use crate::service::client::{self, Client, Outcome, Submission};
 use crate::service::{Ledger, OpenOptions, RegistrarSpec, SystemClock, demo, keyfile};
 use anyhow::{Context as _, Result, bail};
 use clap::{Parser, Subcommand};
@@ -81,6 +83,32 @@ pub enum Command {
         /// The ledger public key, pinned out of band (default: the genesis leaf's).
         #[arg(long)]
         ledger_key: Option<String>,
+    },
+    /// Sign a statement (from FILE, or standard input) and print the envelope to submit later.
+    Sign {
+        /// Your private key (PKCS#8 PEM).
+        #[arg(long)]
+        key: PathBuf,
+        /// The statement JSON file; standard input when absent or "-".
+        statement: Option<PathBuf>,
+    },
+    /// Submit statements (signed here with --key) or envelopes signed earlier; check each receipt.
+    Submit {
+        /// The ledger server's base URL.
+        #[arg(long)]
+        server: String,
+        /// Your private key, for files that hold unsigned statements.
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// The ledger public key, pinned out of band (default: what the server states).
+        #[arg(long)]
+        ledger_key: Option<String>,
+        /// Language of the ledger's messages: vi or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+        /// Statement or envelope files, submitted in this order.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
     /// Rebuild every view from the leaf file.
     Reindex {
@@ -226,12 +254,118 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             bar.finish_and_clear();
             Ok(print_audit(&report))
         }
+        Command::Sign { key, statement } => {
+            let key = keyfile::read(&key)?;
+            let text = match statement.filter(|p| p.as_os_str() != "-") {
+                Some(p) => std::fs::read_to_string(&p)
+                    .with_context(|| format!("reading {}", p.display()))?,
+                None => std::io::read_to_string(std::io::stdin()).context("reading stdin")?,
+            };
+            let env = client::sign(&text, &key)?;
+            println!("{}", serde_json::to_string(&env)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Submit {
+            server,
+            key,
+            ledger_key,
+            lang,
+            files,
+        } => {
+            let key = key.map(|k| keyfile::read(&k)).transpose()?;
+            let pinned = ledger_key
+                .map(|k| {
+                    PublicKey::parse(&k).context("--ledger-key is not a base64 Ed25519 public key")
+                })
+                .transpose()?;
+            let lang = Lang::negotiate(Some(&lang), None);
+            runtime()?.block_on(submit_files(&server, key.as_ref(), pinned, lang, &files))
+        }
         Command::Reindex { data } => {
             let n = Ledger::reindex(&data, &mut |n| tracing::info!(leaves = n, "reindexing"))?;
             println!("rebuilt the views from {n} leaves");
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Submits each file in order and prints one line per file: the index and
+/// proof status, or the refusal with its code. Exit 0 when every file is
+/// logged, 1 when any was refused or failed to check, 2 when the server
+/// cannot be reached at all.
+async fn submit_files(
+    server: &str,
+    key: Option<&ed25519_dalek::SigningKey>,
+    pinned: Option<PublicKey>,
+    lang: Lang,
+    files: &[PathBuf],
+) -> Result<ExitCode> {
+    let client = Client::connect(server, lang, pinned).await?;
+    let mut failed = 0;
+    for file in files {
+        let name = file.display();
+        let envelope = std::fs::read_to_string(file)
+            .map_err(|e| client::ClientError::Input(format!("cannot read it: {e}")))
+            .and_then(|text| client::classify(&text))
+            .and_then(|sub| match (sub, key) {
+                (Submission::Envelope(env), _) => Ok(env),
+                (Submission::Statement(text), Some(key)) => client::sign(&text, key),
+                (Submission::Statement(_), None) => Err(client::ClientError::Input(
+                    "an unsigned statement; give --key to sign it".into(),
+                )),
+            });
+        let outcome = match envelope {
+            Ok(env) => client.submit(&env).await,
+            Err(e) => Err(e),
+        };
+        match outcome {
+            Ok(Outcome::Logged {
+                index,
+                entry_id,
+                duplicate,
+                checkpoint_size,
+            }) => {
+                let what = if duplicate {
+                    "already logged"
+                } else {
+                    "logged"
+                };
+                println!(
+                    "{name}: {what} as leaf {index} (entry {entry_id}); inclusion proof verified against the signed checkpoint of size {checkpoint_size}"
+                );
+            }
+            Ok(Outcome::Refused {
+                status,
+                code,
+                message,
+            }) => {
+                failed += 1;
+                println!("{name}: REFUSED {status} {code}: {message}");
+            }
+            Err(client::ClientError::Input(e)) => {
+                failed += 1;
+                println!("{name}: NOT SENT: {e}");
+            }
+            Err(client::ClientError::Invalid(r)) => {
+                failed += 1;
+                println!("{name}: NOT SENT {}: {}", r.code.as_str(), r.message(lang));
+            }
+            Err(e @ client::ClientError::BadReceipt(_)) => {
+                failed += 1;
+                println!("{name}: RECEIPT FAILED: {e}");
+            }
+            Err(e @ client::ClientError::Transport(_)) => {
+                println!("{name}: NOT SENT: {e}");
+                return Err(anyhow::Error::from(e).context("the server cannot be reached"));
+            }
+        }
+    }
+    println!("{} of {} logged", files.len() - failed, files.len());
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn parse_registrar(s: &str) -> Result<RegistrarSpec> {

@@ -10,6 +10,7 @@ pub mod envelope;
 pub mod ids;
 pub mod keys;
 pub mod leaf;
+pub mod lineage;
 pub mod merkle;
 pub mod messages;
 pub mod model;

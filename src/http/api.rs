@@ -3,15 +3,20 @@
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::{Body, ClientLang, Query};
-use crate::domain::ids::ActorId;
+use super::extract::{Body, ClientLang, IdPath, Query};
+use crate::domain::ids::{ActorId, BatchId, ContractId};
 use crate::domain::merkle::Hash;
 use crate::domain::messages::{Code, Refusal};
 use crate::domain::model::{Actor, ActorKind, ActorStatus};
-use crate::service::{MAX_PAGE, Receipt};
+use crate::domain::model::{
+    BatchStatus, CorrectionRecord, Custody, Input, Inspection, RecallMark, Step,
+};
+use crate::domain::product::{Certification, Origin, Process, Product};
+use crate::domain::quantity::Quantity;
+use crate::domain::time::HarvestTime;
+use crate::service::{BatchReport, MAX_PAGE, Receipt};
 use axum::Json;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -197,13 +202,109 @@ impl From<Actor> for ActorOut {
 pub async fn actor(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
-    id: Result<Path<String>, PathRejection>,
+    IdPath(id): IdPath<ActorId>,
 ) -> Result<Response, ApiError> {
-    let bad_id = || ApiError::new(Refusal::new(Code::BadId), lang);
-    let Path(id) = id.map_err(|_| bad_id())?;
-    let id = ActorId::parse(&id).map_err(|_| bad_id())?;
     let actor = app.ledger.actor(&id).map_err(|e| ApiError::new(e, lang))?;
     Ok(Json(ActorOut::from(actor)).into_response())
+}
+
+/// `GET /api/v1/batches/{id}` (design §8).
+#[derive(Serialize)]
+struct BatchOut {
+    id: BatchId,
+    product: Product,
+    quantity: Quantity,
+    remaining: Quantity,
+    holder: ActorId,
+    status: BatchStatus,
+    recalled: bool,
+    recall: Option<RecallMark>,
+    certifications: Vec<Certification>,
+    inspections: Vec<Inspection>,
+    corrections: Vec<CorrectionRecord>,
+    entries: Vec<u64>,
+    creator: ActorId,
+    producer: Option<ActorId>,
+    origin: Option<Origin>,
+    harvested_at: Option<HarvestTime>,
+    process: Option<Process>,
+    inputs: Vec<Input>,
+    in_transit: Option<Custody>,
+    steps: Vec<Step>,
+}
+
+impl From<BatchReport> for BatchOut {
+    fn from(r: BatchReport) -> Self {
+        let b = r.batch;
+        Self {
+            status: b.status(),
+            recalled: b.recall.is_some(),
+            remaining: b.remaining_quantity(),
+            entries: b.steps.iter().map(|s| s.index).collect(),
+            in_transit: matches!(b.custody, Custody::InTransit { .. }).then_some(b.custody),
+            id: b.id,
+            product: b.product,
+            quantity: b.quantity,
+            holder: b.holder,
+            recall: b.recall,
+            certifications: b.certifications,
+            inspections: b.inspections,
+            corrections: r.corrections,
+            creator: b.creator,
+            producer: b.producer,
+            origin: b.origin,
+            harvested_at: b.harvested_at,
+            process: b.process,
+            inputs: b.inputs,
+            steps: b.steps,
+        }
+    }
+}
+
+/// `GET /api/v1/batches/{id}`.
+pub async fn batch(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    IdPath(id): IdPath<BatchId>,
+) -> Result<Response, ApiError> {
+    let report = app.ledger.batch(&id).map_err(|e| ApiError::new(e, lang))?;
+    Ok(Json(BatchOut::from(report)).into_response())
+}
+
+/// `GET /api/v1/batches/{id}/trace`: upstream and downstream steps.
+pub async fn trace(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    IdPath(id): IdPath<BatchId>,
+) -> Result<Response, ApiError> {
+    let trace = app.ledger.trace(&id).map_err(|e| ApiError::new(e, lang))?;
+    Ok(Json(trace).into_response())
+}
+
+/// `GET /api/v1/contracts/{id}`.
+pub async fn contract(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    IdPath(id): IdPath<ContractId>,
+) -> Result<Response, ApiError> {
+    let contract = app
+        .ledger
+        .contract(&id)
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok(Json(contract).into_response())
+}
+
+/// `GET /api/v1/actors/{id}/batches`: the batches it holds.
+pub async fn holdings(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    IdPath(id): IdPath<ActorId>,
+) -> Result<Response, ApiError> {
+    let batches = app
+        .ledger
+        .holdings(&id)
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok(Json(serde_json::json!({ "actor": id, "batches": batches })).into_response())
 }
 
 /// `GET /healthz`.

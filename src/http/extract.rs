@@ -73,3 +73,27 @@ impl<S: Send + Sync> FromRequest<S> for Body {
         }
     }
 }
+
+/// A single path parameter parsed into an id type; a malformed id is a 400
+/// `bad_id` (never axum's plain-text rejection, never a panic).
+pub struct IdPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for IdPath<T>
+where
+    T: std::str::FromStr + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(parts);
+        let bad = |detail: String| ApiError::new(Refusal::with(Code::BadId, detail), lang);
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|e| bad(e.body_text()))?;
+        raw.parse::<T>()
+            .map(IdPath)
+            .map_err(|_| bad(format!("{raw:?}")))
+    }
+}

@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod batch;
+pub mod client;
 pub mod demo;
 pub mod keyfile;
 pub mod metrics;
@@ -16,11 +17,13 @@ pub mod sequencer;
 use crate::domain::checkpoint::{CheckpointBody, NoteKey, note_vkey};
 use crate::domain::envelope::{Envelope, MAX_ENVELOPE_BYTES};
 use crate::domain::ids::{ActorId, EntryId};
+use crate::domain::ids::{BatchId, ContractId};
 use crate::domain::keys::PublicKey;
 use crate::domain::leaf::Leaf;
+use crate::domain::lineage::{self, Trace};
 use crate::domain::merkle::{Hash, TlogError, prove_record, prove_tree, tree_hash};
 use crate::domain::messages::{Code, Refusal};
-use crate::domain::model::Actor;
+use crate::domain::model::{Actor, Batch, Contract, CorrectionRecord};
 use crate::domain::rules::{ApplyError, Context, MemState, View};
 use crate::domain::statement::{self, LEDGER_SIGNER};
 use crate::domain::time::Timestamp;
@@ -118,6 +121,15 @@ pub struct Receipt {
     pub inclusion_proof: Vec<Hash>,
     /// True when the envelope was logged before (answer 200, not 201).
     pub duplicate: bool,
+}
+
+/// A batch as `GET /api/v1/batches/{id}` reports it.
+#[derive(Debug, Clone)]
+pub struct BatchReport {
+    /// The batch.
+    pub batch: Batch,
+    /// Corrections of any leaf in its history.
+    pub corrections: Vec<CorrectionRecord>,
 }
 
 /// What a verifier needs to know about the ledger (`GET /api/v1/ledger`).
@@ -741,6 +753,56 @@ impl Ledger {
             .actor(id)
             .map_err(|e| ServiceError::Store(e.to_string()))?
             .ok_or_else(|| Refusal::with(Code::NotFound, format!("actor {id}")).into())
+    }
+
+    fn view_error(e: crate::domain::rules::ViewError) -> ServiceError {
+        ServiceError::Store(e.to_string())
+    }
+
+    /// A batch with the corrections of the leaves that built it.
+    pub fn batch(&self, id: &BatchId) -> Result<BatchReport, ServiceError> {
+        let store = &self.shared.store;
+        let batch = store
+            .batch(id)
+            .map_err(Self::view_error)?
+            .ok_or_else(|| Refusal::with(Code::UnknownBatch, id.to_string()))?;
+        let mut corrections = Vec::new();
+        for step in &batch.steps {
+            corrections.extend(store.corrections(step.index)?);
+        }
+        Ok(BatchReport { batch, corrections })
+    }
+
+    /// A batch's lineage upstream and downstream, from the indexes.
+    pub fn trace(&self, id: &BatchId) -> Result<Trace, ServiceError> {
+        lineage::trace(&self.shared.store, id)
+            .map_err(Self::view_error)?
+            .ok_or_else(|| Refusal::with(Code::UnknownBatch, id.to_string()).into())
+    }
+
+    /// A linkage contract.
+    pub fn contract(&self, id: &ContractId) -> Result<Contract, ServiceError> {
+        self.shared
+            .store
+            .contract(id)
+            .map_err(Self::view_error)?
+            .ok_or_else(|| Refusal::with(Code::UnknownContract, id.to_string()).into())
+    }
+
+    /// The batches an actor holds (at most [`MAX_PAGE`]).
+    pub fn holdings(&self, id: &ActorId) -> Result<Vec<BatchId>, ServiceError> {
+        self.actor(id)?;
+        Ok(self.shared.store.holdings(id, MAX_PAGE as usize)?)
+    }
+
+    /// The corrections of leaf `index`.
+    pub fn corrections(&self, index: u64) -> Result<Vec<CorrectionRecord>, ServiceError> {
+        Ok(self.shared.store.corrections(index)?)
+    }
+
+    /// Every key and value of the views (for checking `reindex`).
+    pub fn dump_views(&self) -> Result<Vec<crate::store::KeyValue>, ServiceError> {
+        Ok(self.shared.store.dump()?)
     }
 
     /// The Prometheus text for `/metrics`.
