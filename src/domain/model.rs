@@ -181,6 +181,7 @@ pub struct Batch {
     /// How much it was made with.
     pub quantity: Quantity,
     /// How much of it is left, in the same unit.
+    #[serde(with = "crate::domain::quantity::remaining")]
     pub remaining: Amount,
     /// Who holds it (the sender, while in transit).
     pub holder: ActorId,

@@ -128,6 +128,27 @@ impl<'de> Deserialize<'de> for Amount {
     }
 }
 
+/// Serde for a remaining amount, which may be zero (a used-up batch). Only
+/// the views store such amounts; statements never carry zero.
+pub mod remaining {
+    use super::Amount;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Writes the amount as its decimal string.
+    pub fn serialize<S: Serializer>(a: &Amount, s: S) -> Result<S::Ok, S::Error> {
+        a.serialize(s)
+    }
+
+    /// Reads a decimal string, `"0"` included.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
+        let s = String::deserialize(d)?;
+        if s == "0" {
+            return Ok(Amount::ZERO);
+        }
+        Amount::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
 /// A unit of measure (design §3).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -308,3 +308,106 @@ pub fn run_cli(args: &[&str]) -> (i32, String) {
     text.push_str(&String::from_utf8_lossy(&out.stderr));
     (out.status.code().unwrap_or(-1), text)
 }
+
+/// The actors of a realistic chain, registered on a test ledger: two
+/// cooperatives with members, two businesses, an auditor and an authority.
+pub mod cast {
+    /// A lychee cooperative in Lục Ngạn.
+    pub const COOP: &str = "htx-vai-luc-ngan";
+    /// One of its member households.
+    pub const MEMBER: &str = "tv-hong-giang-01";
+    /// Another of its members.
+    pub const MEMBER2: &str = "tv-hong-giang-02";
+    /// A rice cooperative in Sóc Trăng.
+    pub const OTHER_COOP: &str = "htx-lua-soc-trang";
+    /// A member of the rice cooperative.
+    pub const OTHER_MEMBER: &str = "tv-my-xuyen-01";
+    /// A fruit exporter.
+    pub const BUSINESS: &str = "dn-xuat-khau-bac-giang";
+    /// A rice trader.
+    pub const BUSINESS2: &str = "dn-gao-mien-tay";
+    /// A testing lab.
+    pub const AUDITOR: &str = "quatest-1";
+    /// The provincial quality authority.
+    pub const AUTHORITY: &str = "chi-cuc-qlcl-bac-giang";
+    /// A cooperative group.
+    pub const GROUP: &str = "tht-rau-yen-dung";
+
+    /// Every actor with its role, cooperative and key number (for `key`).
+    pub const ALL: &[(&str, &str, Option<&str>, u32)] = &[
+        (COOP, "cooperative", None, 101),
+        (OTHER_COOP, "cooperative", None, 102),
+        (MEMBER, "member", Some(COOP), 103),
+        (MEMBER2, "member", Some(COOP), 104),
+        (OTHER_MEMBER, "member", Some(OTHER_COOP), 105),
+        (BUSINESS, "business", None, 106),
+        (BUSINESS2, "business", None, 107),
+        (AUDITOR, "auditor", None, 108),
+        (AUTHORITY, "authority", None, 109),
+        (GROUP, "cooperative_group", None, 110),
+    ];
+}
+
+/// The signing key of a cast member (or the registrar).
+pub fn key_of(actor: &str) -> SigningKey {
+    if actor == REGISTRAR {
+        return registrar_key();
+    }
+    let n = cast::ALL
+        .iter()
+        .find(|(id, ..)| *id == actor)
+        .unwrap_or_else(|| panic!("{actor} is not in the cast"))
+        .3;
+    key(n)
+}
+
+/// A statement of `kind` by `by`, signed with `by`'s key.
+pub fn signed(by: &str, kind: &str, fields: Value) -> Envelope {
+    Envelope::sign(statement(kind, by, fields), &key_of(by))
+}
+
+/// `batch.create` fields for `kg` kilograms of lychee.
+pub fn lychee(batch: &str, kg: &str) -> Value {
+    json!({
+        "batch": batch,
+        "product": {"category": "fruit", "name": "Vải thiều Lục Ngạn", "gtin": "08935049501503", "ocop_stars": 4},
+        "quantity": {"amount": kg, "unit": "kg"},
+        "origin": {"place": "Xã Hồng Giang, Lục Ngạn, Bắc Giang", "lat": 21.38, "lon": 106.62},
+        "harvested_at": "2026-06-10",
+        "certifications": [{"scheme": "VietGAP", "id": "VG-BG-2026-0142", "valid_until": "2028-06-30"}],
+    })
+}
+
+impl TestServer {
+    /// A fresh ledger with the whole [`cast`] registered.
+    pub async fn with_cast() -> Self {
+        let server = Self::start().await;
+        for (id, role, coop, n) in cast::ALL {
+            server.ok(&register(id, role, &key(*n), *coop)).await;
+        }
+        server
+    }
+
+    /// Submits an envelope that must be logged (201); returns the receipt.
+    pub async fn ok(&self, env: &Envelope) -> Value {
+        let (status, body) = self.submit(env).await;
+        assert_eq!(status, 201, "expected the entry to be logged: {body}");
+        body
+    }
+
+    /// Submits an envelope that must be refused; returns status and code.
+    pub async fn refused(&self, env: &Envelope) -> (u16, String) {
+        let size = self.ledger.size();
+        let (status, body) = self.submit(env).await;
+        assert!(status >= 400, "expected a refusal, got {status}: {body}");
+        assert_eq!(self.ledger.size(), size, "a refusal appends nothing");
+        (status, body["error"].as_str().unwrap_or("").to_owned())
+    }
+
+    /// GETs a path that must answer 200 with JSON.
+    pub async fn json(&self, path: &str) -> Value {
+        let (status, body) = self.get(path).await;
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
+    }
+}
