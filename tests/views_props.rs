@@ -1,0 +1,418 @@
+//! Property test of the views (issue 3): random sequences of valid and
+//! invalid statements, submitted to a real ledger on disk.
+
+mod common;
+
+use common::cast::*;
+use common::*;
+use coop_ledger::domain::envelope::Envelope;
+use coop_ledger::domain::ids::{ActorId, BatchId};
+use coop_ledger::domain::keys::PublicKey;
+use coop_ledger::domain::model::Custody;
+use coop_ledger::domain::quantity::Amount;
+use coop_ledger::service::{Ledger, OpenOptions, ServiceError};
+use ed25519_dalek::SigningKey;
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// Actors that appear as signers, recipients and parties.
+const ACTORS: &[&str] = &[
+    MEMBER,
+    COOP,
+    BUSINESS,
+    OTHER_COOP,
+    MEMBER2,
+    OTHER_MEMBER,
+    BUSINESS2,
+    AUDITOR,
+    AUTHORITY,
+    GROUP,
+    REGISTRAR,
+];
+/// The first actors of [`ACTORS`] hold most batches; they sign most often.
+const BUSY: usize = 3;
+const BATCHES: &[&str] = &["lo-a", "lo-b", "lo-c", "lo-d", "lo-e"];
+const CONTRACTS: &[&str] = &["hd-1", "hd-2"];
+const PROCESSES: &[&str] = &["split", "merge", "drying", "milling", "packing"];
+const UNITS: &[&str] = &["kg", "kg", "kg", "t", "box"];
+
+/// One random action; indexes pick from the lists above.
+#[derive(Clone, Debug)]
+enum Op {
+    Create {
+        by: usize,
+        batch: usize,
+        amount: u32,
+        unit: usize,
+    },
+    Ship {
+        by: usize,
+        batch: usize,
+        to: usize,
+        contract: Option<usize>,
+    },
+    Receive {
+        by: usize,
+        batch: usize,
+        accepted: bool,
+    },
+    Transform {
+        by: usize,
+        process: usize,
+        inputs: Vec<(usize, u32)>,
+        outputs: Vec<(usize, u32, usize)>,
+    },
+    Inspect {
+        by: usize,
+        batch: usize,
+    },
+    Recall {
+        by: usize,
+        batch: usize,
+    },
+    Offer {
+        by: usize,
+        contract: usize,
+        coop: usize,
+        business: usize,
+    },
+    Accept {
+        by: usize,
+        contract: usize,
+    },
+    Correct {
+        by: usize,
+        index: u64,
+    },
+    Rotate {
+        by: usize,
+    },
+    Revoke {
+        id: usize,
+    },
+    /// Signed with someone else's key.
+    Forged {
+        by: usize,
+        batch: usize,
+    },
+    /// An amount the parser refuses.
+    BadAmount {
+        by: usize,
+        batch: usize,
+    },
+}
+
+/// A signer: mostly one of the busy actors, sometimes anyone.
+fn signer() -> impl Strategy<Value = usize> + Clone {
+    prop_oneof![3 => 0..BUSY, 1 => 0..ACTORS.len()]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let a = signer();
+    let b = 0..BATCHES.len();
+    prop_oneof![
+        6 => (a.clone(), b.clone(), 500_000u32..2_000_000, 0..UNITS.len()).prop_map(|(by, batch, amount, unit)| Op::Create { by, batch, amount, unit }),
+        4 => (a.clone(), b.clone(), a.clone(), proptest::option::of(0..CONTRACTS.len())).prop_map(|(by, batch, to, contract)| Op::Ship { by, batch, to, contract }),
+        4 => (a.clone(), b.clone(), any::<bool>()).prop_map(|(by, batch, accepted)| Op::Receive { by, batch, accepted }),
+        3 => (a.clone(), 0..PROCESSES.len(), proptest::collection::vec((b.clone(), 1u32..600_000), 1..3), proptest::collection::vec((b.clone(), 1u32..600_000, 0..UNITS.len()), 1..3))
+            .prop_map(|(by, process, inputs, outputs)| Op::Transform { by, process, inputs, outputs }),
+        1 => (a.clone(), b.clone()).prop_map(|(by, batch)| Op::Inspect { by, batch }),
+        1 => (a.clone(), b.clone()).prop_map(|(by, batch)| Op::Recall { by, batch }),
+        1 => (a.clone(), 0..CONTRACTS.len(), a.clone(), a.clone()).prop_map(|(by, contract, coop, business)| Op::Offer { by, contract, coop, business }),
+        1 => (a.clone(), 0..CONTRACTS.len()).prop_map(|(by, contract)| Op::Accept { by, contract }),
+        1 => (a.clone(), 0u64..30).prop_map(|(by, index)| Op::Correct { by, index }),
+        1 => a.clone().prop_map(|by| Op::Rotate { by }),
+        1 => (BUSY..ACTORS.len()).prop_map(|id| Op::Revoke { id }),
+        1 => (a.clone(), b.clone()).prop_map(|(by, batch)| Op::Forged { by, batch }),
+        1 => (a, b).prop_map(|(by, batch)| Op::BadAmount { by, batch }),
+    ]
+}
+
+/// Signs statements with each actor's current key, as the actor would.
+struct Signers {
+    keys: HashMap<&'static str, SigningKey>,
+    rotations: u32,
+}
+
+impl Signers {
+    fn new() -> Self {
+        Self {
+            keys: ACTORS.iter().map(|a| (*a, key_of(a))).collect(),
+            rotations: 0,
+        }
+    }
+
+    fn sign(&self, by: &str, kind: &str, fields: Value) -> Envelope {
+        Envelope::sign(statement(kind, by, fields), &self.keys[by])
+    }
+}
+
+/// An amount given in thousandths, as the decimal string statements use.
+fn amount(milli: u32) -> String {
+    Amount::from_milli(u64::from(milli.max(1)))
+        .expect("in range")
+        .to_string()
+}
+
+fn quantity(milli: u32, unit: usize) -> Value {
+    json!({"amount": amount(milli), "unit": UNITS[unit]})
+}
+
+fn actor_index(id: &ActorId) -> Option<usize> {
+    ACTORS.iter().position(|a| *a == id.as_str())
+}
+
+/// Makes an op plausible against the current state, the way a clerk would
+/// fill in a form: the holder ships and transforms (at most what remains),
+/// the recipient receives, the creator recalls. Other fields stay random,
+/// so many plausible ops are still refused.
+fn plausible(op: &Op, ledger: &Ledger) -> Op {
+    let batch = |i: usize| {
+        ledger
+            .batch(&BatchId::parse(BATCHES[i]).expect("id"))
+            .ok()
+            .map(|r| r.batch)
+    };
+    let mut op = op.clone();
+    match &mut op {
+        Op::Create { by, .. } => {
+            *by %= 2;
+        }
+        Op::Ship { by, batch: b, .. } => {
+            if let Some(i) = batch(*b).and_then(|x| actor_index(&x.holder)) {
+                *by = i;
+            }
+        }
+        Op::Receive { by, batch: b, .. } => {
+            if let Some(Custody::InTransit { to, .. }) = batch(*b).map(|x| x.custody) {
+                *by = actor_index(&to).unwrap_or(*by);
+            }
+        }
+        Op::Recall { by, batch: b } => {
+            if let Some(i) = batch(*b).and_then(|x| actor_index(&x.creator)) {
+                *by = i;
+            }
+        }
+        Op::Transform { by, inputs, .. } => {
+            if let Some(i) = inputs
+                .first()
+                .and_then(|(b, _)| batch(*b))
+                .and_then(|x| actor_index(&x.holder))
+            {
+                *by = i;
+            }
+            for (b, a) in inputs.iter_mut() {
+                if let Some(x) = batch(*b) {
+                    let left = u32::try_from(x.remaining.milli()).unwrap_or(u32::MAX);
+                    *a = (*a).min(left);
+                }
+            }
+        }
+        _ => {}
+    }
+    op
+}
+
+/// The envelope for an op, and the key an accepted rotation installs.
+fn envelope(
+    s: &mut Signers,
+    op: &Op,
+    nonce: usize,
+) -> (Envelope, Option<(&'static str, SigningKey)>) {
+    let by = |i: &usize| ACTORS[*i];
+    let n = nonce.to_string();
+    let env = match op {
+        Op::Create { by: i, batch, amount, unit } => s.sign(by(i), "batch.create", json!({
+            "batch": BATCHES[*batch], "nonce": n,
+            "product": {"category": "rice", "name": "Lúa ST25"},
+            "quantity": quantity(*amount, *unit),
+            "origin": {"place": "Mỹ Xuyên, Sóc Trăng"},
+        })),
+        Op::Ship { by: i, batch, to, contract } => {
+            let mut f = json!({"batch": BATCHES[*batch], "to": ACTORS[*to], "nonce": n});
+            if let Some(c) = contract {
+                f["contract"] = json!(CONTRACTS[*c]);
+            }
+            s.sign(by(i), "batch.ship", f)
+        }
+        Op::Receive { by: i, batch, accepted } => s.sign(by(i), "batch.receive", json!({"batch": BATCHES[*batch], "accepted": accepted, "nonce": n})),
+        Op::Transform { by: i, process, inputs, outputs } => s.sign(by(i), "batch.transform", json!({
+            "process": PROCESSES[*process], "nonce": n,
+            "inputs": inputs.iter().map(|(b, a)| json!({"batch": BATCHES[*b], "amount": amount(*a)})).collect::<Vec<_>>(),
+            "outputs": outputs.iter().map(|(b, a, u)| json!({"batch": BATCHES[*b], "product": {"category": "rice", "name": "Gạo ST25"}, "quantity": quantity(*a, *u)})).collect::<Vec<_>>(),
+        })),
+        Op::Inspect { by: i, batch } => s.sign(by(i), "batch.inspect", json!({"batch": BATCHES[*batch], "result": "pass", "scheme": "VietGAP", "nonce": n})),
+        Op::Recall { by: i, batch } => s.sign(by(i), "batch.recall", json!({"batch": BATCHES[*batch], "reason": "Kiểm tra", "nonce": n})),
+        Op::Offer { by: i, contract, coop, business } => s.sign(by(i), "contract.offer", json!({
+            "contract": CONTRACTS[*contract], "cooperative": ACTORS[*coop], "business": ACTORS[*business],
+            "product_category": "rice", "from": "2026-01-01", "to": "2030-12-31", "nonce": n,
+        })),
+        Op::Accept { by: i, contract } => s.sign(by(i), "contract.accept", json!({"contract": CONTRACTS[*contract], "nonce": n})),
+        Op::Correct { by: i, index } => s.sign(by(i), "correction", json!({"index": index, "reason": "Ghi nhầm", "nonce": n})),
+        Op::Rotate { by: i } => {
+            s.rotations += 1;
+            let next = key(5000 + s.rotations);
+            let env = s.sign(by(i), "actor.rotate_key", json!({"new_key": PublicKey::from(next.verifying_key()).to_string(), "nonce": n}));
+            return (env, Some((by(i), next)));
+        }
+        Op::Revoke { id } => s.sign(REGISTRAR, "actor.revoke", json!({"id": ACTORS[*id], "reason": "Ngừng hoạt động", "nonce": n})),
+        Op::Forged { by: i, batch } => {
+            let other = ACTORS[(*i + 1) % ACTORS.len()];
+            Envelope::sign(
+                statement("batch.create", by(i), json!({"batch": BATCHES[*batch], "product": {"category": "rice", "name": "X"}, "quantity": {"amount": "1", "unit": "kg"}, "origin": {"place": "X"}, "nonce": n})),
+                &s.keys[other],
+            )
+        }
+        Op::BadAmount { by: i, batch } => s.sign(by(i), "batch.create", json!({
+            "batch": BATCHES[*batch], "product": {"category": "rice", "name": "X"},
+            "quantity": {"amount": "0", "unit": "kg"}, "origin": {"place": "X"}, "nonce": n,
+        })),
+    };
+    (env, None)
+}
+
+/// Checks the invariants on the live views: what remains is never more than
+/// the batch was made with and equals it minus what transformations used;
+/// a used-up batch has nothing left; every batch is held by exactly one
+/// actor, the one its record names.
+fn check_invariants(ledger: &Ledger) {
+    let mut held: HashMap<BatchId, Vec<ActorId>> = HashMap::new();
+    for a in ACTORS {
+        let id = ActorId::parse(a).expect("id");
+        if let Ok(batches) = ledger.holdings(&id) {
+            for b in batches {
+                held.entry(b).or_default().push(id.clone());
+            }
+        }
+    }
+    // Each transformation's inputs are listed on every one of its outputs;
+    // count them once per transformation (its leaf index).
+    let mut uses: HashMap<(BatchId, u64), u64> = HashMap::new();
+    let mut records = Vec::new();
+    for b in BATCHES {
+        let id = BatchId::parse(b).expect("id");
+        match ledger.batch(&id) {
+            Ok(r) => {
+                let made_at = r.batch.steps.first().map_or(0, |s| s.index);
+                for input in &r.batch.inputs {
+                    uses.insert(
+                        (input.batch.clone(), made_at),
+                        input.quantity.amount.milli(),
+                    );
+                }
+                records.push(r.batch);
+            }
+            Err(ServiceError::Refused(_)) => {
+                assert!(!held.contains_key(&id), "{b} is held but does not exist");
+            }
+            Err(e) => panic!("reading {b}: {e}"),
+        }
+    }
+    let mut used: HashMap<BatchId, u64> = HashMap::new();
+    for ((b, _), amount) in uses {
+        *used.entry(b).or_default() += amount;
+    }
+    for b in records {
+        let q = b.quantity.amount.milli();
+        let left = b.remaining.milli();
+        assert!(left <= q, "{}: {left} left of {q}", b.id);
+        assert_eq!(
+            q - left,
+            used.get(&b.id).copied().unwrap_or(0),
+            "{}: used",
+            b.id
+        );
+        assert_eq!(
+            left == 0,
+            b.custody == coop_ledger::domain::model::Custody::Consumed,
+            "{}: used up exactly when nothing is left",
+            b.id
+        );
+        assert_eq!(
+            held.get(&b.id),
+            Some(&vec![b.holder.clone()]),
+            "{}: holders",
+            b.id
+        );
+    }
+}
+
+fn run_case(ops: &[(Op, bool)]) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    init_ledger(dir.path());
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let before = rt.block_on(async {
+        let ledger = Ledger::open(dir.path(), OpenOptions::default()).expect("open");
+        for (id, role, coop, n) in cast::ALL {
+            let env = register(id, role, &key(*n), *coop);
+            ledger
+                .submit(&serde_json::to_vec(&env).expect("json"))
+                .await
+                .expect("register");
+        }
+        let mut signers = Signers::new();
+        let mut accepted = 0usize;
+        for (i, (op, honest)) in ops.iter().enumerate() {
+            let op = if *honest {
+                plausible(op, &ledger)
+            } else {
+                op.clone()
+            };
+            let (env, rotation) = envelope(&mut signers, &op, i);
+            let size = ledger.size();
+            match ledger
+                .submit(&serde_json::to_vec(&env).expect("json"))
+                .await
+            {
+                Ok(_) => {
+                    accepted += 1;
+                    if let Some((who, k)) = rotation {
+                        signers.keys.insert(who, k);
+                    }
+                }
+                Err(ServiceError::Refused(_)) => {
+                    assert_eq!(ledger.size(), size, "a refusal appends nothing")
+                }
+                Err(e) => panic!("{op:?}: {e}"),
+            }
+        }
+        if std::env::var_os("PROPS_VERBOSE").is_some() {
+            eprintln!("{accepted} of {} accepted", ops.len());
+        }
+        check_invariants(&ledger);
+        let views = ledger.dump_views().expect("dump");
+        ledger.shutdown().await;
+        views
+    });
+    Ledger::reindex(dir.path(), &mut |_| {}).expect("reindex");
+    let after = rt.block_on(async {
+        let ledger = Ledger::open(dir.path(), OpenOptions::default()).expect("reopen");
+        check_invariants(&ledger);
+        let views = ledger.dump_views().expect("dump");
+        ledger.shutdown().await;
+        views
+    });
+    assert_eq!(before.len(), after.len(), "same number of view keys");
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(
+            (String::from_utf8_lossy(&b.0), String::from_utf8_lossy(&b.1)),
+            (String::from_utf8_lossy(&a.0), String::from_utf8_lossy(&a.1)),
+            "the views after reindex equal the live views"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Invariant: for any sequence of valid and invalid statements, a
+    /// refusal appends nothing; the views built live equal, key for key,
+    /// the views `reindex` rebuilds from the log; what remains of a batch
+    /// is never negative or more than it was made with, and equals it minus
+    /// what transformations used; every batch is held by exactly one actor.
+    #[test]
+    fn live_views_equal_rebuilt_views_and_quantities_and_custody_hold(ops in proptest::collection::vec((op(), proptest::bool::weighted(0.8)), 1..60)) {
+        run_case(&ops);
+    }
+}
