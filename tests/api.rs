@@ -255,7 +255,7 @@ async fn every_refusal_has_its_status_and_code_and_nothing_stored_changes() {
         ("/api/v1/proof/consistency?from=0&to=1", 400, "bad_query"),
         ("/api/v1/proof/consistency?from=2&to=1", 400, "bad_query"),
         ("/api/v1/entries?start=-1", 400, "bad_query"),
-        ("/api/v1/actors/no-such-actor", 404, "not_found"),
+        ("/api/v1/actors/no-such-actor", 404, "unknown_actor"),
         ("/api/v1/actors/bad%20id", 400, "bad_id"),
         ("/api/v1/nothing-here", 404, "not_found"),
         ("/api/v1/actors/%FF", 400, "bad_id"),

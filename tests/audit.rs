@@ -135,3 +135,53 @@ async fn the_audit_refuses_a_data_directory_a_server_has_open() {
         "{out}"
     );
 }
+
+/// Issue 3: the audit replays every rule, not just signatures. Two validly
+/// signed leaves swapped (a receipt logged before its shipment, indexes
+/// rewritten so each leaf sits where it says) must fail on the rule.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leaf_that_breaks_a_rule_fails_the_audit_even_when_every_signature_holds() {
+    use common::cast::*;
+    use common::{lychee, signed};
+    use coop_ledger::domain::leaf::Leaf;
+    use serde_json::json;
+    let server = TestServer::with_cast().await;
+    server
+        .ok(&signed(MEMBER, "batch.create", lychee("lot-1", "100")))
+        .await;
+    server
+        .ok(&signed(
+            MEMBER,
+            "batch.ship",
+            json!({"batch": "lot-1", "to": COOP}),
+        ))
+        .await;
+    let receipt = server
+        .ok(&signed(
+            COOP,
+            "batch.receive",
+            json!({"batch": "lot-1", "accepted": true}),
+        ))
+        .await;
+    let last = receipt["index"].as_u64().expect("index") as usize;
+    let dir = server.stop().await;
+    let (code, out) = audit(dir.path(), None);
+    assert_eq!(code, 0, "{out}");
+    rewrite_leaves(dir.path(), |leaves| {
+        leaves.swap(last - 1, last);
+        for i in [last - 1, last] {
+            let old = Leaf::parse(&leaves[i]).expect("leaf");
+            let logged_at = old.logged_at().expect("time");
+            leaves[i] = Leaf::new(i as u64, logged_at, &old.envelope()).to_bytes();
+        }
+    });
+    let (code, out) = audit(dir.path(), None);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "FAIL leaf {}: the rules refuse it on replay: not_in_transit",
+            last - 1
+        )),
+        "{out}"
+    );
+}

@@ -941,7 +941,7 @@ async fn batch_and_trace_lookups_parse_their_ids_and_say_not_found() {
         ("/api/v1/batches/lot-none", "unknown_batch"),
         ("/api/v1/batches/lot-none/trace", "unknown_batch"),
         ("/api/v1/contracts/hd-none", "unknown_contract"),
-        ("/api/v1/actors/none/batches", "not_found"),
+        ("/api/v1/actors/none/batches", "unknown_actor"),
     ] {
         let (status, body) = server.get(path).await;
         assert_eq!(

@@ -70,7 +70,8 @@ pub struct Trace {
     pub batch: BatchId,
     /// Its own steps.
     pub steps: Vec<TraceStep>,
-    /// The steps of every batch it was made from, in log order.
+    /// The steps of every batch it was made from, in log order (then by
+    /// batch id for the inputs of one transformation).
     pub upstream: Vec<TraceStep>,
     /// The steps of every batch made from it, in log order.
     pub downstream: Vec<TraceStep>,
@@ -147,7 +148,7 @@ pub fn trace<V: View>(view: &V, id: &BatchId) -> Result<Option<Trace>, ViewError
                 .map(|s| TraceStep::of(&a.id, s))
         })
         .collect();
-    upstream.sort_by_key(|s| s.index);
+    upstream.sort_by(|a, b| (a.index, &a.batch).cmp(&(b.index, &b.batch)));
     upstream.dedup();
 
     // Downstream: breadth first over the children index.
@@ -177,7 +178,7 @@ pub fn trace<V: View>(view: &V, id: &BatchId) -> Result<Option<Trace>, ViewError
         downstream.extend(b.steps.iter().map(|s| TraceStep::of(&b.id, s)));
         queue.extend(view.children(&child)?);
     }
-    downstream.sort_by_key(|s| s.index);
+    downstream.sort_by(|a, b| (a.index, &a.batch).cmp(&(b.index, &b.batch)));
     downstream.dedup();
     edges.sort_by(|a, b| (a.index, &a.parent, &a.child).cmp(&(b.index, &b.parent, &b.child)));
     edges.dedup();

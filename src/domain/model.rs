@@ -189,8 +189,8 @@ pub struct Batch {
     pub creator: ActorId,
     /// The member household that produced it, when named.
     pub producer: Option<ActorId>,
-    /// Where it was grown (batches made by transformation have their
-    /// inputs' origins).
+    /// Where it was grown (a transformation output with exactly one input
+    /// keeps that input's origin; with several, none: follow the lineage).
     pub origin: Option<Origin>,
     /// When it was harvested.
     pub harvested_at: Option<HarvestTime>,

@@ -453,7 +453,7 @@ fn body<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, Refusal> {
         let msg = e.to_string();
         let code = [
             ("an id must be", Code::BadId),
-            ("public key", Code::BadKey),
+            ("a public key", Code::BadKey),
             (BAD_AMOUNT, Code::BadAmount),
             (BAD_UNIT, Code::BadUnit),
             (BAD_CATEGORY, Code::BadCategory),
@@ -464,7 +464,10 @@ fn body<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, Refusal> {
             (BAD_DATE, Code::BadTime),
         ]
         .into_iter()
-        .find(|(text, _)| msg.contains(text))
+        // Our own messages start with their marker text; matching only the
+        // start keeps a value quoted later in the message (`got "…"`) from
+        // choosing the code.
+        .find(|(text, _)| msg.starts_with(text))
         .map_or(Code::MalformedStatement, |(_, code)| code);
         Refusal::with(code, msg)
     })
@@ -595,12 +598,7 @@ pub fn parse(text: &str) -> Result<Statement, Refusal> {
                     "origin: 1–255 characters, no spaces or '+'",
                 ));
             }
-            if g.registrars.len() > MAX_REGISTRARS {
-                return Err(Refusal::with(
-                    Code::TooLong,
-                    format!("at most {MAX_REGISTRARS} registrars"),
-                ));
-            }
+            too_many("registrars", g.registrars.len(), MAX_REGISTRARS)?;
             for r in &g.registrars {
                 opt_text_ok("registrars.name", &r.name)?;
                 registrable(&r.key, &format!("registrar {}", r.id))?;
@@ -740,6 +738,12 @@ mod tests {
         assert_eq!(
             code(&register("").replace("HTX Phú Minh", &"x".repeat(201))),
             Code::TooLong
+        );
+        // A value that quotes another field's error text does not choose the
+        // code (the codes match the start of the message only).
+        assert_eq!(
+            code(&register("").replace(r#""role":"cooperative""#, r#""role":"a public key""#)),
+            Code::MalformedStatement
         );
     }
 }

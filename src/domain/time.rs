@@ -6,6 +6,16 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime, UtcOffset};
 
+/// The ledger's civil time zone: Vietnam, UTC+7 all year (no daylight
+/// saving). Dates in statements (`from`, `to`, `valid_until`, a bare
+/// `harvested_at`) are Vietnamese calendar dates; design §3 leaves the zone
+/// open, and a clerk in Bắc Giang means her own calendar.
+pub const LOCAL_OFFSET_HOURS: i8 = 7;
+
+fn local_offset() -> UtcOffset {
+    UtcOffset::from_hms(LOCAL_OFFSET_HOURS, 0, 0).unwrap_or(UtcOffset::UTC)
+}
+
 /// A time that is not RFC 3339, or a date that is not `YYYY-MM-DD`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("times are RFC 3339 (2026-11-21T08:00:00Z) and dates YYYY-MM-DD")]
@@ -39,6 +49,12 @@ impl Timestamp {
     /// The calendar date in UTC.
     pub fn date(&self) -> Date {
         self.0.date()
+    }
+
+    /// The calendar date in Vietnam ([`LOCAL_OFFSET_HOURS`]): what a
+    /// contract's `from`/`to` and a bare harvest date are compared with.
+    pub fn local_date(&self) -> Date {
+        self.0.to_offset(local_offset()).date()
     }
 
     /// The inner `time` value.
@@ -127,7 +143,12 @@ impl HarvestTime {
     pub fn parse(s: &str) -> Result<Self, BadTime> {
         let earliest = match Timestamp::parse(s) {
             Ok(t) => t,
-            Err(_) => Timestamp(parse_date(s)?.midnight().assume_utc()),
+            Err(_) => Timestamp(
+                parse_date(s)?
+                    .midnight()
+                    .assume_offset(local_offset())
+                    .to_offset(UtcOffset::UTC),
+            ),
         };
         Ok(Self {
             text: s.to_owned(),
@@ -135,7 +156,7 @@ impl HarvestTime {
         })
     }
 
-    /// The instant it stands for (midnight UTC for a bare date).
+    /// The instant it stands for (midnight in Vietnam for a bare date).
     pub fn earliest(&self) -> Timestamp {
         self.earliest
     }
@@ -184,11 +205,15 @@ mod tests {
     #[test]
     fn harvest_times_take_a_time_or_a_bare_date() {
         let d = HarvestTime::parse("2026-06-01").expect("date");
-        assert_eq!(d.earliest().to_string(), "2026-06-01T00:00:00Z");
+        assert_eq!(d.earliest().to_string(), "2026-05-31T17:00:00Z");
         let t = HarvestTime::parse("2026-06-01T06:30:00+07:00").expect("time");
         assert_eq!(t.earliest().to_string(), "2026-05-31T23:30:00Z");
         assert_eq!(t.as_str(), "2026-06-01T06:30:00+07:00");
         assert!(HarvestTime::parse("mùa hè").is_err());
+        // 06:00 in Hà Nội on 1 June is still 31 May in UTC.
+        let early = Timestamp::parse("2026-06-01T06:00:00+07:00").expect("time");
+        assert_eq!(early.local_date().to_string(), "2026-06-01");
+        assert!(d.earliest() <= early);
         assert_eq!(
             Day::parse("2026-06-01").map(|d| d.to_string()),
             Ok("2026-06-01".into())

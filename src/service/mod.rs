@@ -752,7 +752,7 @@ impl Ledger {
             .store
             .actor(id)
             .map_err(|e| ServiceError::Store(e.to_string()))?
-            .ok_or_else(|| Refusal::with(Code::NotFound, format!("actor {id}")).into())
+            .ok_or_else(|| Refusal::with(Code::UnknownActor, id.to_string()).into())
     }
 
     fn view_error(e: crate::domain::rules::ViewError) -> ServiceError {

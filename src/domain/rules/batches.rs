@@ -133,7 +133,7 @@ pub(super) fn ship<V: View>(view: &V, e: &Entry, s: &Ship) -> Result<Vec<Change>
         let Some(c) = view.contract(id)? else {
             return refuse(Code::UnknownContract, id.to_string());
         };
-        let day = e.st.at.date();
+        let day = e.st.at.local_date();
         if c.state == crate::domain::model::ContractState::Pending {
             return refuse(Code::ContractNotActive, format!("{id} is not accepted yet"));
         }

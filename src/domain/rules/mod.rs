@@ -256,7 +256,7 @@ pub struct MemState {
     pub contracts: HashMap<ContractId, Contract>,
     /// Corrections by corrected leaf.
     pub corrections: BTreeMap<u64, Vec<CorrectionRecord>>,
-    /// Signers of the leaves logged after the genesis.
+    /// The signer of every leaf (`ledger` for leaf 0).
     pub signers: HashMap<u64, ActorId>,
 }
 
