@@ -909,6 +909,7 @@ async fn a_correction_marks_a_leaf_and_the_leaf_stays() {
     server.ok(&correct(MEMBER, index)).await;
     server.ok(&correct(AUTHORITY, index)).await;
     let b = batch(&server, "lot-1").await;
+    assert_eq!(b["corrected"], true);
     let corrections = b["corrections"].as_array().expect("corrections");
     assert_eq!(corrections.len(), 2);
     assert_eq!(corrections[0]["target"], index);
