@@ -395,6 +395,7 @@ async fn custody_moves_only_when_the_recipient_receives() {
     );
     let held = server.json(&format!("/api/v1/actors/{COOP}/batches")).await;
     assert_eq!(held["batches"], json!(["lot-1"]));
+    assert_eq!(held["truncated"], false);
     let held = server
         .json(&format!("/api/v1/actors/{MEMBER}/batches"))
         .await;
@@ -915,6 +916,17 @@ async fn a_correction_marks_a_leaf_and_the_leaf_stays() {
     assert_eq!(corrections[0]["target"], index);
     assert_eq!(corrections[0]["by"], MEMBER);
     assert_eq!(corrections[1]["by"], AUTHORITY);
+    // Any leaf can be corrected, and its corrections are served by index.
+    server.ok(&correct(AUTHORITY, 3)).await;
+    let list = server.json("/api/v1/entries/3/corrections").await;
+    assert_eq!(list["corrections"][0]["by"], AUTHORITY);
+    let (status, body) = server.get("/api/v1/entries/99999/corrections").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (404, Some("unknown_entry"))
+    );
+    let (status, body) = server.get("/api/v1/entries/abc/corrections").await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("bad_id")));
     // The corrected leaf is still served as it was.
     let (_, page) = server
         .get(&format!("/api/v1/entries?start={index}&limit=1"))

@@ -595,7 +595,7 @@ pub fn parse(text: &str) -> Result<Statement, Refusal> {
             {
                 return Err(Refusal::with(
                     Code::MalformedStatement,
-                    "origin: 1–255 characters, no spaces or '+'",
+                    "origin: 1–255 bytes, no spaces or '+'",
                 ));
             }
             too_many("registrars", g.registrars.len(), MAX_REGISTRARS)?;

@@ -9,7 +9,7 @@ use crate::domain::merkle::Hash;
 use crate::domain::messages::{Code, Refusal};
 use crate::domain::model::{Actor, ActorKind, ActorStatus};
 use crate::domain::model::{
-    BatchStatus, CorrectionRecord, Custody, Input, Inspection, RecallMark, Step,
+    BatchStatus, Contract, CorrectionRecord, Custody, Input, Inspection, RecallMark, Step,
 };
 use crate::domain::product::{Certification, Origin, Process, Product};
 use crate::domain::quantity::Quantity;
@@ -283,30 +283,61 @@ pub async fn trace(
     Ok(Json(trace).into_response())
 }
 
-/// `GET /api/v1/contracts/{id}`.
+/// `GET /api/v1/contracts/{id}`: the contract and the corrections of its
+/// offer and acceptance.
 pub async fn contract(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
     IdPath(id): IdPath<ContractId>,
 ) -> Result<Response, ApiError> {
-    let contract = app
+    let (contract, corrections) = app
         .ledger
         .contract(&id)
         .map_err(|e| ApiError::new(e, lang))?;
-    Ok(Json(contract).into_response())
+    Ok(Json(ContractOut {
+        contract,
+        corrections,
+    })
+    .into_response())
 }
 
-/// `GET /api/v1/actors/{id}/batches`: the batches it holds.
+/// A contract with its corrections.
+#[derive(Serialize)]
+struct ContractOut {
+    #[serde(flatten)]
+    contract: Contract,
+    corrections: Vec<CorrectionRecord>,
+}
+
+/// `GET /api/v1/actors/{id}/batches`: the batches it holds (at most
+/// [`MAX_PAGE`]; `truncated` says when there are more).
 pub async fn holdings(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
     IdPath(id): IdPath<ActorId>,
 ) -> Result<Response, ApiError> {
-    let batches = app
+    let (batches, truncated) = app
         .ledger
         .holdings(&id)
         .map_err(|e| ApiError::new(e, lang))?;
-    Ok(Json(serde_json::json!({ "actor": id, "batches": batches })).into_response())
+    Ok(
+        Json(serde_json::json!({ "actor": id, "batches": batches, "truncated": truncated }))
+            .into_response(),
+    )
+}
+
+/// `GET /api/v1/entries/{index}/corrections`: the corrections of any leaf
+/// (an actor's registration, a contract, the genesis).
+pub async fn corrections(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    IdPath(index): IdPath<u64>,
+) -> Result<Response, ApiError> {
+    let list = app
+        .ledger
+        .corrections(index)
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok(Json(serde_json::json!({ "index": index, "corrections": list })).into_response())
 }
 
 /// `GET /healthz`.

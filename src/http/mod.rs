@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/batches/{id}", get(api::batch))
         .route("/api/v1/batches/{id}/trace", get(api::trace))
         .route("/api/v1/contracts/{id}", get(api::contract))
+        .route("/api/v1/entries/{index}/corrections", get(api::corrections))
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))
         .fallback(api::not_found)

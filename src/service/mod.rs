@@ -766,9 +766,15 @@ impl Ledger {
             .batch(id)
             .map_err(Self::view_error)?
             .ok_or_else(|| Refusal::with(Code::UnknownBatch, id.to_string()))?;
+        // Its own leaves, and the recall leaf that marked it when the recall
+        // named a batch it was made from.
+        let mut indexes: Vec<u64> = batch.steps.iter().map(|s| s.index).collect();
+        indexes.extend(batch.recall.as_ref().map(|r| r.index));
+        indexes.sort_unstable();
+        indexes.dedup();
         let mut corrections = Vec::new();
-        for step in &batch.steps {
-            corrections.extend(store.corrections(step.index)?);
+        for index in indexes {
+            corrections.extend(store.corrections(index)?);
         }
         Ok(BatchReport { batch, corrections })
     }
@@ -780,23 +786,39 @@ impl Ledger {
             .ok_or_else(|| Refusal::with(Code::UnknownBatch, id.to_string()).into())
     }
 
-    /// A linkage contract.
-    pub fn contract(&self, id: &ContractId) -> Result<Contract, ServiceError> {
-        self.shared
-            .store
+    /// A linkage contract, with the corrections of its offer and acceptance.
+    pub fn contract(
+        &self,
+        id: &ContractId,
+    ) -> Result<(Contract, Vec<CorrectionRecord>), ServiceError> {
+        let store = &self.shared.store;
+        let contract = store
             .contract(id)
             .map_err(Self::view_error)?
-            .ok_or_else(|| Refusal::with(Code::UnknownContract, id.to_string()).into())
+            .ok_or_else(|| Refusal::with(Code::UnknownContract, id.to_string()))?;
+        let mut corrections = store.corrections(contract.offered_index)?;
+        if let crate::domain::model::ContractState::Active { index, .. } = contract.state {
+            corrections.extend(store.corrections(index)?);
+        }
+        Ok((contract, corrections))
     }
 
-    /// The batches an actor holds (at most [`MAX_PAGE`]).
-    pub fn holdings(&self, id: &ActorId) -> Result<Vec<BatchId>, ServiceError> {
+    /// The batches an actor holds, in id order: at most [`MAX_PAGE`], and
+    /// whether there are more.
+    pub fn holdings(&self, id: &ActorId) -> Result<(Vec<BatchId>, bool), ServiceError> {
         self.actor(id)?;
-        Ok(self.shared.store.holdings(id, MAX_PAGE as usize)?)
+        let page = MAX_PAGE as usize;
+        let mut batches = self.shared.store.holdings(id, page + 1)?;
+        let more = batches.len() > page;
+        batches.truncate(page);
+        Ok((batches, more))
     }
 
-    /// The corrections of leaf `index`.
+    /// The corrections of leaf `index` (which must be in the published tree).
     pub fn corrections(&self, index: u64) -> Result<Vec<CorrectionRecord>, ServiceError> {
+        if index >= self.size() {
+            return Err(Refusal::with(Code::UnknownEntry, index.to_string()).into());
+        }
         Ok(self.shared.store.corrections(index)?)
     }
 

@@ -236,8 +236,8 @@ fn correction<V: View>(view: &V, e: &Entry, c: &Correction) -> Result<Vec<Change
     })])
 }
 
-/// The whole state in memory: what the audit replays into, and the reference
-/// the property tests compare the sled views with.
+/// The whole state in memory: what the audit replays into, and the pending
+/// part of an [`Overlay`].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MemState {
     /// The genesis facts.
