@@ -52,14 +52,14 @@
 //!
 //! A quick smoke run: `BENCH_APPENDS=2000 BENCH_LEAVES=20000 cargo bench --bench ledger`.
 
+mod support;
+
 use coop_ledger::domain::checkpoint::NoteKey;
 use coop_ledger::domain::envelope::{Envelope, signed_bytes};
-use coop_ledger::domain::ids::ActorId;
 use coop_ledger::domain::keys::PublicKey;
 use coop_ledger::domain::merkle::{Hash, leaf_hash, verify_inclusion};
-use coop_ledger::domain::time::Timestamp;
+use coop_ledger::service::Ledger;
 use coop_ledger::service::audit::audit_dir;
-use coop_ledger::service::{Ledger, OpenOptions, RegistrarSpec, SystemClock};
 use ed25519_dalek::SigningKey;
 use serde_json::{Value, json};
 use std::hint::black_box;
@@ -69,6 +69,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+use support::{
+    Latency, PartialDataset, SplitMix64, Summary, cpus, env_num, ms, now, public, registrar_key,
+    verdict,
+};
 
 /// The origin of every benchmark ledger.
 const ORIGIN: &str = "bench.example/log";
@@ -76,8 +80,9 @@ const ORIGIN: &str = "bench.example/log";
 /// The one registrar's id.
 const REGISTRAR: &str = "reg";
 
-/// Marks a cached dataset whose build finished; holds the tree size.
-const COMPLETE_MARKER: &str = "bench-complete";
+/// The fill byte of the actors' key seeds ([`support::actor_key`]); the
+/// cached datasets hold keys made from it.
+const ACTOR_SEED_FILL: u8 = 7;
 
 const PROVINCES: [&str; 6] = [
     "Bắc Giang",
@@ -103,29 +108,8 @@ struct Config {
     only: Vec<String>,
 }
 
-fn env_num<T: std::str::FromStr>(name: &str, default: T) -> T {
-    match std::env::var(name) {
-        Ok(v) => v
-            .replace('_', "")
-            .parse()
-            .unwrap_or_else(|_| panic!("{name}={v:?} is not a number")),
-        Err(_) => default,
-    }
-}
-
 impl Config {
     fn from_env() -> Self {
-        let data = std::env::var_os("BENCH_DATA").map_or_else(
-            || {
-                // CARGO_BIN_EXE_* is target/<profile>/coop-ledger.
-                Path::new(env!("CARGO_BIN_EXE_coop-ledger"))
-                    .ancestors()
-                    .nth(2)
-                    .expect("the target directory")
-                    .join("bench-data")
-            },
-            PathBuf::from,
-        );
         let only = std::env::var("BENCH_ONLY")
             .unwrap_or_else(|_| "http,verify,proofs,audit".into())
             .split(',')
@@ -138,7 +122,7 @@ impl Config {
             leaves: env_num("BENCH_LEAVES", 1_000_000),
             proofs: env_num("BENCH_PROOFS", 10_000),
             build_tasks: env_num("BENCH_BUILD_TASKS", 512),
-            data,
+            data: support::data_dir(),
             only,
         };
         assert!(c.appends > 0 && c.concurrency > 0, "nothing to post");
@@ -154,26 +138,9 @@ impl Config {
 // ---------------------------------------------------------------------------
 // Keys and envelopes
 
-/// The registrar's key: a fixed seed, so every run signs the same way.
-fn registrar_key() -> SigningKey {
-    SigningKey::from_bytes(&[1u8; 32])
-}
-
-/// A distinct key per actor number.
-fn actor_key(n: u64) -> SigningKey {
-    let mut seed = [7u8; 32];
-    seed[..8].copy_from_slice(&n.to_be_bytes());
-    SigningKey::from_bytes(&seed)
-}
-
-/// The current time as statements write it.
-fn now() -> String {
-    Timestamp::from_clock(time::OffsetDateTime::now_utc()).to_string()
-}
-
 /// The statement registering cooperative number `n`, as JSON text.
 fn register_statement(n: u64, at: &str) -> String {
-    let key = actor_key(n);
+    let key = support::actor_key(ACTOR_SEED_FILL, n);
     json!({
         "v": 1,
         "type": "actor.register",
@@ -182,7 +149,7 @@ fn register_statement(n: u64, at: &str) -> String {
         "id": format!("htx-{n:07}"),
         "role": "cooperative",
         "name": format!("Hợp tác xã số {n}"),
-        "key": PublicKey::from(key.verifying_key()).to_string(),
+        "key": public(&key),
         "region": {"province": PROVINCES[(n % PROVINCES.len() as u64) as usize]},
     })
     .to_string()
@@ -196,7 +163,7 @@ fn register_body(n: u64, at: &str, registrar: &SigningKey) -> Vec<u8> {
 
 /// Signs the bodies for actors `first..first+count` on every core.
 fn presign(first: u64, count: u64) -> Vec<Vec<u8>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+    let threads = cpus() as u64;
     let per = count.div_ceil(threads);
     let at = now();
     std::thread::scope(|s| {
@@ -223,54 +190,9 @@ fn presign(first: u64, count: u64) -> Vec<Vec<u8>> {
 // ---------------------------------------------------------------------------
 // Small statistics
 
-/// Latency figures of a set of timed calls.
-#[derive(Clone, Copy, Debug)]
-struct Latency {
-    mean: Duration,
-    p50: Duration,
-    p99: Duration,
-    max: Duration,
-}
-
-impl Latency {
-    fn of(samples: &mut [Duration]) -> Self {
-        assert!(!samples.is_empty(), "no samples");
-        samples.sort_unstable();
-        let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-        let total: Duration = samples.iter().sum();
-        Self {
-            mean: total / samples.len() as u32,
-            p50: at(0.50),
-            p99: at(0.99),
-            max: samples[samples.len() - 1],
-        }
-    }
-}
-
+/// `d` in microseconds.
 fn us(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-/// A tiny deterministic generator (SplitMix64) for proof arguments.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (n > 0; the modulo bias is irrelevant here).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -288,10 +210,7 @@ impl Server {
     /// log) goes to `log`.
     fn start(dir: &Path, log: &Path) -> Self {
         let bin = env!("CARGO_BIN_EXE_coop-ledger");
-        let registrar = format!(
-            "{REGISTRAR}={}",
-            PublicKey::from(registrar_key().verifying_key())
-        );
+        let registrar = format!("{REGISTRAR}={}", public(&registrar_key()));
         let init = Command::new(bin)
             .arg("init")
             .arg("--data")
@@ -549,62 +468,22 @@ fn verify_strict_per_sec(secs: f64) -> f64 {
 // ---------------------------------------------------------------------------
 // (c) proofs over a large ledger
 
+/// Where the dataset of `cfg.leaves` leaves is cached.
 fn dataset_dir(cfg: &Config) -> PathBuf {
-    let name = if cfg.leaves == 1_000_000 {
-        "1m".to_owned()
-    } else {
-        format!("leaves-{}", cfg.leaves)
-    };
-    cfg.data.join(name)
+    support::dataset_dir(&cfg.data, "", cfg.leaves)
 }
 
-/// Waits until no thread of this process still holds sled's lock on the
-/// views of the ledger in `dir`. sled 0.34 returns from dropping a `Db`
-/// before its I/O threads release the file lock (sled issues #1234 and
-/// #1289), so opening a ledger right after closing it in the same process
-/// can fail with "could not acquire lock". sled takes an exclusive `flock`
-/// on `views/db`; so does `File::try_lock`.
-fn wait_for_views_unlocked(dir: &Path) {
-    let Ok(file) = std::fs::File::open(dir.join("views").join("db")) else {
-        return;
-    };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while let Err(e) = file.try_lock() {
-        assert!(
-            Instant::now() < deadline,
-            "{}: the views stay locked: {e}",
-            dir.display()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Opens the ledger in `dir` once sled has let go of it.
-fn open_ledger(dir: &Path) -> Ledger {
-    wait_for_views_unlocked(dir);
-    Ledger::open(dir, OpenOptions::default())
-        .unwrap_or_else(|e| panic!("opening {}: {e}", dir.display()))
-}
-
-/// True when `dir` holds a finished build of exactly `leaves` leaves.
-fn dataset_complete(dir: &Path, leaves: u64) -> bool {
-    std::fs::read_to_string(dir.join(COMPLETE_MARKER)).is_ok_and(|s| s.trim().parse() == Ok(leaves))
+/// The completion marker of a dataset of `leaves` leaves: the tree size.
+fn marker(leaves: u64) -> String {
+    leaves.to_string()
 }
 
 /// Builds a ledger of `cfg.leaves` leaves (genesis + registrations) in
 /// `dir`, through the public API, and marks it complete.
 async fn build_dataset(cfg: &Config, dir: &Path) -> Duration {
-    let partial = dir.with_extension("partial");
-    let _ = std::fs::remove_dir_all(&partial);
-    let _ = std::fs::remove_dir_all(dir);
+    let dataset = PartialDataset::start(dir);
     let registrar = registrar_key();
-    let spec = RegistrarSpec {
-        id: ActorId::parse(REGISTRAR).expect("registrar id"),
-        key: PublicKey::from(registrar.verifying_key()),
-        name: None,
-    };
-    Ledger::init(&partial, ORIGIN, None, &[spec], &SystemClock).expect("Ledger::init");
-    let ledger = Arc::new(open_ledger(&partial));
+    let ledger = Arc::new(dataset.init(ORIGIN, REGISTRAR, &registrar, None));
 
     let start = Instant::now();
     let next = Arc::new(AtomicU64::new(1));
@@ -633,28 +512,22 @@ async fn build_dataset(cfg: &Config, dir: &Path) -> Duration {
         .collect();
     let progress = {
         let done = Arc::clone(&done);
-        tokio::spawn(async move {
-            let total = leaves - 1;
-            loop {
-                tokio::time::sleep(Duration::from_secs(10)).await;
-                let n = done.load(Ordering::Relaxed);
-                let rate = n as f64 / start.elapsed().as_secs_f64();
-                let eta = (total - n) as f64 / rate.max(1.0);
+        let total = leaves - 1;
+        support::spawn_progress(
+            start,
+            total,
+            move || done.load(Ordering::Relaxed),
+            move |n, rate, eta| {
                 eprintln!("(c) building: {n}/{total} entries, {rate:.0}/s, about {eta:.0} s to go");
-            }
-        })
+            },
+        )
     };
     for w in workers {
         w.await.expect("a build task panicked");
     }
     progress.abort();
     let elapsed = start.elapsed();
-    assert_eq!(ledger.size(), leaves, "the built tree has the wanted size");
-    ledger.shutdown().await;
-    drop(ledger);
-    wait_for_views_unlocked(&partial);
-    std::fs::write(partial.join(COMPLETE_MARKER), leaves.to_string()).expect("marker");
-    std::fs::rename(&partial, dir).expect("moving the finished dataset in place");
+    dataset.finish(ledger, leaves, &marker(leaves)).await;
     elapsed
 }
 
@@ -747,30 +620,20 @@ fn proof_figures(cfg: &Config, ledger: &Ledger) -> ProofFigures {
 /// Opens (building it first if needed) the large ledger, times proofs on it,
 /// and shuts it down. Returns the figures and the build time, if it was built.
 async fn proofs(cfg: &Config, dir: &Path) -> (Option<ProofFigures>, Option<Duration>) {
-    let built = if dataset_complete(dir, cfg.leaves) {
-        println!("(c) reusing {} ({} leaves)", dir.display(), cfg.leaves);
-        None
-    } else {
-        println!(
-            "(c) building {} leaves in {} ({} concurrent submitters)...",
-            cfg.leaves,
-            dir.display(),
-            cfg.build_tasks
-        );
-        let took = build_dataset(cfg, dir).await;
-        println!(
-            "(c) built {} leaves in {:.1} s ({:.0} entries/s)",
-            cfg.leaves,
-            took.as_secs_f64(),
-            (cfg.leaves - 1) as f64 / took.as_secs_f64()
-        );
-        Some(took)
-    };
+    let built = support::cached_dataset(
+        dir,
+        cfg.leaves,
+        &marker(cfg.leaves),
+        cfg.build_tasks,
+        "(c) ",
+        || build_dataset(cfg, dir),
+    )
+    .await;
     if !cfg.runs("proofs") {
         return (None, built);
     }
     let t = Instant::now();
-    let ledger = open_ledger(dir);
+    let ledger = support::open_ledger(dir);
     println!("(c) opened in {:.0} ms", ms(t.elapsed()));
     assert_eq!(ledger.size(), cfg.leaves, "the cached dataset has its size");
     let figures = tokio::task::block_in_place(|| proof_figures(cfg, &ledger));
@@ -784,7 +647,7 @@ async fn proofs(cfg: &Config, dir: &Path) -> (Option<ProofFigures>, Option<Durat
 
 /// Audits the stopped ledger in `dir`; returns leaves/s and the time taken.
 fn audit_figures(dir: &Path, leaves: u64) -> (f64, Duration) {
-    wait_for_views_unlocked(dir);
+    support::wait_for_views_unlocked(dir);
     let start = Instant::now();
     let report = audit_dir(dir, None, None, &mut |_, _| {}).expect("audit_dir");
     let elapsed = start.elapsed();
@@ -805,10 +668,6 @@ fn audit_figures(dir: &Path, leaves: u64) -> (f64, Duration) {
 // ---------------------------------------------------------------------------
 // Report
 
-fn verdict(ok: bool) -> &'static str {
-    if ok { "yes" } else { "NO" }
-}
-
 fn main() {
     let cfg = Config::from_env();
     std::fs::create_dir_all(&cfg.data).expect("creating the bench data directory");
@@ -821,12 +680,9 @@ fn main() {
         "parts: {}; data in {}; {} CPU(s)",
         cfg.only.join(","),
         cfg.data.display(),
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        cpus()
     );
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let rt = support::runtime();
 
     let http = cfg.runs("http").then(|| rt.block_on(http_appends(&cfg)));
     if let Some(h) = &http {
@@ -853,17 +709,9 @@ fn main() {
         );
     }
 
-    println!();
-    println!("== summary ==");
-    println!(
-        "{:<52} {:>24} {:>12} {:>4}",
-        "figure", "measured", "goal", "met"
-    );
-    let row = |figure: &str, measured: String, goal: &str, met: &str| {
-        println!("{figure:<52} {measured:>24} {goal:>12} {met:>4}");
-    };
+    let summary = Summary::start([52, 24, 12]);
     if let Some(h) = &http {
-        row(
+        summary.row(
             &format!(
                 "(a) durable appends/s, HTTP, concurrency {}",
                 cfg.concurrency
@@ -872,13 +720,13 @@ fn main() {
             "",
             "",
         );
-        row(
+        summary.row(
             "    request latency p50 / p99",
             format!("{:.1} / {:.1} ms", ms(h.latency.p50), ms(h.latency.p99)),
             "",
             "",
         );
-        row(
+        summary.row(
             "    (appends, wall time)",
             format!("{} in {:.1} s", h.appends, h.elapsed.as_secs_f64()),
             "",
@@ -886,7 +734,7 @@ fn main() {
         );
     }
     if let Some(v) = verify {
-        row(
+        summary.row(
             "(b) ed25519 verify_strict/s, one core",
             format!("{v:.0}/s"),
             "",
@@ -895,7 +743,7 @@ fn main() {
     }
     if let (Some(h), Some(v)) = (&http, verify) {
         let ratio = h.per_sec() / v;
-        row(
+        summary.row(
             "    ratio (a)/(b)",
             format!("{ratio:.3}"),
             ">= 0.5",
@@ -908,13 +756,13 @@ fn main() {
             ("inclusion", p.inclusion, p.inclusion_len),
             ("consistency", p.consistency, p.consistency_len),
         ] {
-            row(
+            summary.row(
                 &format!("(c) {name} proof @{leaves} leaves, mean / p99"),
                 format!("{:.1} / {:.1} µs", us(l.mean), us(l.p99)),
                 "< 1000 µs",
-                verdict(l.p99 < Duration::from_millis(1)),
+                verdict(l.p99_under(Duration::from_millis(1))),
             );
-            row(
+            summary.row(
                 &format!("    ({name}: max, mean hashes per proof)"),
                 format!("{:.1} µs, {len:.1}", us(l.max)),
                 "",
@@ -923,19 +771,15 @@ fn main() {
         }
     }
     if let Some(b) = built {
-        row(
+        summary.row(
             "    (dataset build, entries/s)",
-            format!(
-                "{:.1} s, {:.0}/s",
-                b.as_secs_f64(),
-                (cfg.leaves - 1) as f64 / b.as_secs_f64()
-            ),
+            support::build_figure(cfg.leaves, b),
             "",
             "",
         );
     }
     if let Some((rate, _)) = audit {
-        row(
+        summary.row(
             &format!("(d) audit @{} leaves", cfg.leaves),
             format!("{rate:.0} leaves/s"),
             ">= 50000/s",

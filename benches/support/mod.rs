@@ -1,0 +1,350 @@
+//! Helpers shared by the benchmark binaries `benches/ledger.rs` and
+//! `benches/trace.rs` (each includes this file with `mod support;`; cargo
+//! does not take a subdirectory module for a bench target of its own).
+//!
+//! They cover the environment (sizes, the data directory), fixed-seed keys,
+//! a small deterministic generator, latency figures, the cached datasets
+//! under `target/bench-data` (built in `<dir>.partial`, marked complete,
+//! moved in place, reused by later runs) and the summary table. Whatever a
+//! cached dataset depends on (key seeds, statement text, the completion
+//! marker's content) stays with the bench that builds it and is passed in.
+
+use coop_ledger::domain::ids::ActorId;
+use coop_ledger::domain::keys::PublicKey;
+use coop_ledger::domain::time::Timestamp;
+use coop_ledger::service::{Ledger, OpenOptions, RegistrarSpec, SystemClock};
+use ed25519_dalek::SigningKey;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The file that marks a cached dataset whose build finished; its content
+/// is the marker the bench passes in (for instance the tree size).
+const COMPLETE_MARKER: &str = "bench-complete";
+
+// ---------------------------------------------------------------------------
+// Environment
+
+/// The number in the environment variable `name` (`_` separators allowed,
+/// as in `1_000_000`), or `default` when it is not set. Panics on a value
+/// that does not parse.
+pub fn env_num<T: std::str::FromStr>(name: &str, default: T) -> T {
+    match std::env::var(name) {
+        Ok(v) => v
+            .replace('_', "")
+            .parse()
+            .unwrap_or_else(|_| panic!("{name}={v:?} is not a number")),
+        Err(_) => default,
+    }
+}
+
+/// Where datasets are written: `BENCH_DATA`, or else `target/bench-data`.
+pub fn data_dir() -> PathBuf {
+    std::env::var_os("BENCH_DATA").map_or_else(
+        || {
+            // CARGO_BIN_EXE_* is target/<profile>/coop-ledger.
+            Path::new(env!("CARGO_BIN_EXE_coop-ledger"))
+                .ancestors()
+                .nth(2)
+                .expect("the target directory")
+                .join("bench-data")
+        },
+        PathBuf::from,
+    )
+}
+
+/// The directory of a cached dataset of `leaves` leaves under `data`:
+/// `<prefix>1m` for a million, `<prefix>leaves-N` otherwise.
+pub fn dataset_dir(data: &Path, prefix: &str, leaves: u64) -> PathBuf {
+    let name = if leaves == 1_000_000 {
+        format!("{prefix}1m")
+    } else {
+        format!("{prefix}leaves-{leaves}")
+    };
+    data.join(name)
+}
+
+/// The number of CPUs this process may use (1 when unknown).
+pub fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// A multi-threaded tokio runtime with I/O and timers.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+// ---------------------------------------------------------------------------
+// Keys, time and randomness
+
+/// The registrar's key: a fixed seed, so every run signs the same way.
+pub fn registrar_key() -> SigningKey {
+    SigningKey::from_bytes(&[1u8; 32])
+}
+
+/// A distinct fixed key per actor number `n`: the seed is 32 bytes of
+/// `fill` with `n` (big-endian) over its first 8. Each bench keeps its own
+/// `fill`, since its cached dataset holds the keys made from it.
+pub fn actor_key(fill: u8, n: u64) -> SigningKey {
+    let mut seed = [fill; 32];
+    seed[..8].copy_from_slice(&n.to_be_bytes());
+    SigningKey::from_bytes(&seed)
+}
+
+/// The public half of `key` as statements write it.
+pub fn public(key: &SigningKey) -> String {
+    PublicKey::from(key.verifying_key()).to_string()
+}
+
+/// The current time as statements write it (RFC 3339 UTC, whole seconds).
+pub fn now() -> String {
+    Timestamp::from_clock(time::OffsetDateTime::now_utc()).to_string()
+}
+
+/// A tiny deterministic generator (SplitMix64), seeded with its field.
+pub struct SplitMix64(pub u64);
+
+impl SplitMix64 {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n > 0; the modulo bias is irrelevant here).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Latency figures
+
+/// Latency figures of a set of timed calls.
+#[derive(Clone, Copy, Debug)]
+pub struct Latency {
+    /// The mean.
+    pub mean: Duration,
+    /// The median.
+    pub p50: Duration,
+    /// The 99th percentile (nearest rank).
+    pub p99: Duration,
+    /// The slowest call.
+    pub max: Duration,
+}
+
+impl Latency {
+    /// The figures of `samples` (sorted in place); panics when empty.
+    pub fn of(samples: &mut [Duration]) -> Self {
+        assert!(!samples.is_empty(), "no samples");
+        samples.sort_unstable();
+        let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+        let total: Duration = samples.iter().sum();
+        Self {
+            mean: total / samples.len() as u32,
+            p50: at(0.50),
+            p99: at(0.99),
+            max: samples[samples.len() - 1],
+        }
+    }
+
+    /// True when the p99 is under `goal`.
+    pub fn p99_under(&self, goal: Duration) -> bool {
+        self.p99 < goal
+    }
+}
+
+/// `d` in milliseconds.
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+// ---------------------------------------------------------------------------
+// Cached datasets
+
+/// Waits until no thread of this process still holds sled's lock on the
+/// views of the ledger in `dir`. sled 0.34 returns from dropping a `Db`
+/// before its I/O threads release the file lock (sled issues #1234 and
+/// #1289), so opening a ledger right after closing it in the same process
+/// can fail with "could not acquire lock". sled takes an exclusive `flock`
+/// on `views/db`; so does `File::try_lock`.
+pub fn wait_for_views_unlocked(dir: &Path) {
+    let Ok(file) = std::fs::File::open(dir.join("views").join("db")) else {
+        return;
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while let Err(e) = file.try_lock() {
+        assert!(
+            Instant::now() < deadline,
+            "{}: the views stay locked: {e}",
+            dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Opens the ledger in `dir` once sled has let go of it.
+pub fn open_ledger(dir: &Path) -> Ledger {
+    wait_for_views_unlocked(dir);
+    Ledger::open(dir, OpenOptions::default())
+        .unwrap_or_else(|e| panic!("opening {}: {e}", dir.display()))
+}
+
+/// True when `dir` holds a finished build whose completion marker is
+/// `marker`.
+fn dataset_complete(dir: &Path, marker: &str) -> bool {
+    std::fs::read_to_string(dir.join(COMPLETE_MARKER)).is_ok_and(|s| s.trim() == marker)
+}
+
+/// Entries per second of a build of `leaves` leaves (the genesis is not
+/// submitted) that took `took`.
+fn build_rate(leaves: u64, took: Duration) -> f64 {
+    (leaves - 1) as f64 / took.as_secs_f64()
+}
+
+/// The build time and rate of a dataset of `leaves` leaves, as the
+/// summary shows them (`"12.3 s, 45678/s"`).
+pub fn build_figure(leaves: u64, took: Duration) -> String {
+    format!(
+        "{:.1} s, {:.0}/s",
+        took.as_secs_f64(),
+        build_rate(leaves, took)
+    )
+}
+
+/// Makes sure `dir` holds a finished dataset of `leaves` leaves marked
+/// `marker`: reuses it when it does, else runs `build` (which builds it
+/// with `tasks` concurrent submitters) and returns the time `build` says
+/// it took. Progress lines start with `label`.
+pub async fn cached_dataset<F>(
+    dir: &Path,
+    leaves: u64,
+    marker: &str,
+    tasks: usize,
+    label: &str,
+    build: impl FnOnce() -> F,
+) -> Option<Duration>
+where
+    F: Future<Output = Duration>,
+{
+    if dataset_complete(dir, marker) {
+        println!("{label}reusing {} ({leaves} leaves)", dir.display());
+        return None;
+    }
+    println!(
+        "{label}building {leaves} leaves in {} ({tasks} concurrent submitters)...",
+        dir.display()
+    );
+    let took = build().await;
+    println!(
+        "{label}built {leaves} leaves in {:.1} s ({:.0} entries/s)",
+        took.as_secs_f64(),
+        build_rate(leaves, took)
+    );
+    Some(took)
+}
+
+/// A dataset being built in `<dir>.partial` and moved to `dir` once
+/// finished, so that an interrupted build is never taken for a cache.
+pub struct PartialDataset {
+    partial: PathBuf,
+    dir: PathBuf,
+}
+
+impl PartialDataset {
+    /// Removes `dir` and any leftover partial build of it.
+    pub fn start(dir: &Path) -> Self {
+        let partial = dir.with_extension("partial");
+        let _ = std::fs::remove_dir_all(&partial);
+        let _ = std::fs::remove_dir_all(dir);
+        Self {
+            partial,
+            dir: dir.to_owned(),
+        }
+    }
+
+    /// Creates the ledger (`Ledger::init` with one registrar) and opens it.
+    pub fn init(
+        &self,
+        origin: &str,
+        registrar: &str,
+        key: &SigningKey,
+        name: Option<&str>,
+    ) -> Ledger {
+        let spec = RegistrarSpec {
+            id: ActorId::parse(registrar).expect("registrar id"),
+            key: PublicKey::from(key.verifying_key()),
+            name: name.map(str::to_owned),
+        };
+        Ledger::init(&self.partial, origin, None, &[spec], &SystemClock).expect("Ledger::init");
+        open_ledger(&self.partial)
+    }
+
+    /// Checks that `ledger` (its last handle) has `leaves` leaves, shuts it
+    /// down, writes the completion `marker` and moves the dataset in place.
+    pub async fn finish(self, ledger: Arc<Ledger>, leaves: u64, marker: &str) {
+        assert_eq!(ledger.size(), leaves, "the built tree has the wanted size");
+        ledger.shutdown().await;
+        drop(ledger);
+        wait_for_views_unlocked(&self.partial);
+        std::fs::write(self.partial.join(COMPLETE_MARKER), marker).expect("marker");
+        std::fs::rename(&self.partial, &self.dir).expect("moving the finished dataset in place");
+    }
+}
+
+/// Every 10 s until aborted, calls `report(n, rate, eta)` with `n = done()`
+/// of `total` entries, the rate since `start` per second and the seconds
+/// still to go at that rate.
+pub fn spawn_progress(
+    start: Instant,
+    total: u64,
+    done: impl Fn() -> u64 + Send + 'static,
+    report: impl Fn(u64, f64, f64) + Send + 'static,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            let n = done();
+            let rate = n as f64 / start.elapsed().as_secs_f64();
+            let eta = (total - n) as f64 / rate.max(1.0);
+            report(n, rate, eta);
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Report
+
+/// `"yes"` or `"NO"`, for the summary's "met" column.
+pub fn verdict(ok: bool) -> &'static str {
+    if ok { "yes" } else { "NO" }
+}
+
+/// The summary table: figure, measured, goal, met.
+pub struct Summary {
+    /// Widths of the figure, measured and goal columns.
+    widths: [usize; 3],
+}
+
+impl Summary {
+    /// Prints a blank line, `== summary ==` and the column heads.
+    pub fn start(widths: [usize; 3]) -> Self {
+        let s = Self { widths };
+        println!();
+        println!("== summary ==");
+        s.row("figure", "measured".to_owned(), "goal", "met");
+        s
+    }
+
+    /// Prints one row.
+    pub fn row(&self, figure: &str, measured: String, goal: &str, met: &str) {
+        let [f, m, g] = self.widths;
+        println!("{figure:<f$} {measured:>m$} {goal:>g$} {met:>4}");
+    }
+}

@@ -1,0 +1,1437 @@
+//! Trace speed over a large, realistic ledger: `cargo bench --bench trace`.
+//!
+//! The goal (issue): the upstream + downstream trace of a batch with 50
+//! ancestors, in a ledger of 1,000,000 leaves, answers in **under 5 ms**.
+//!
+//! * **The dataset.** A ledger of `BENCH_LEAVES` leaves is built in-process
+//!   through the public API only (`Ledger::init`, `Ledger::open`, then
+//!   `Ledger::submit` from `BENCH_BUILD_TASKS` concurrent tokio tasks), so
+//!   every leaf is a real, accepted, durable entry. Its leaves are batch
+//!   activity as design §3/§6 writes it: a registrar registers cooperatives
+//!   (rice, fruit, vegetable, seafood, OCOP honey), businesses and auditors;
+//!   each cooperative registers its members and offers a linkage contract
+//!   that its business partner accepts; then many independent "stories" run
+//!   at once, each the life of one harvest lot, whose steps are submitted in
+//!   order: a member `batch.create`s a lot and `batch.ship`s it to its
+//!   cooperative, which `batch.receive`s it, `batch.transform`s it
+//!   (drying / milling / processing / packing, then a split) and ships a part
+//!   to a business under the contract, which receives it. Some lots are
+//!   inspected by an auditor, some stay with the cooperative, some are logged
+//!   by the cooperative for a member and refused by the business, some are
+//!   only harvested. Keys come from fixed seeds. The ledger is cached in
+//!   `target/bench-data/trace-1m` (`trace-leaves-N` for other sizes), marked
+//!   complete by a `bench-complete` file, and reused by later runs; delete the
+//!   directory to rebuild it. Progress and an ETA are printed every 10 s.
+//! * **The deep batch.** Spread evenly over the whole log (its steps and the
+//!   stories pace each other), one cooperative takes 8 members'
+//!   lots, merges them, and runs 41 more transformations, each consuming
+//!   part of the previous output (some of them splits), ending in
+//!   [`TARGET`]: 8 lots + the merged batch + 41 intermediate batches = **50
+//!   ancestors**. Downstream the target is split in 4 parts, each packed into
+//!   boxes, two of which go to a business: **8 descendants**. Inspections and
+//!   later shipments of ancestors' remainders add steps that the trace must
+//!   include (inspections) or cut off (the remainders' journeys). The trace's
+//!   counts are asserted before anything is timed.
+//! * **(a) in-process:** `BENCH_TRACES` calls of `Ledger::trace(TARGET)`,
+//!   one at a time, after a warm-up; the first (cold) call is reported too.
+//! * **(b) HTTP:** the real axum server (`coop_ledger::http::router` +
+//!   `coop_ledger::http::serve` on 127.0.0.1:0) over the same open ledger;
+//!   `BENCH_TRACES` sequential `GET /api/v1/batches/{TARGET}/trace` on one
+//!   keep-alive reqwest client, each timed until its whole body is read. Every
+//!   answer must be `200` with the 50 ancestors and 8 descendants in its JSON
+//!   (checked outside the timed part).
+//!
+//! Both report mean / p50 / p99 / max; the goal is met when the **p99** is
+//! under 5 ms.
+//!
+//! Environment (printed at the start):
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `BENCH_LEAVES` | 1000000 | tree size of the dataset |
+//! | `BENCH_TRACES` | 2000 | traces timed in (a) and in (b) |
+//! | `BENCH_BUILD_TASKS` | 512 | concurrent submitters while building |
+//! | `BENCH_DATA` | `target/bench-data` | where datasets are written |
+//!
+//! A quick smoke run: `BENCH_LEAVES=20000 cargo bench --bench trace`. The
+//! first full run builds the 1M ledger (minutes); later runs reuse it.
+//! Figures are wall-clock: run on an otherwise idle machine.
+
+mod support;
+
+use coop_ledger::domain::envelope::Envelope;
+use coop_ledger::domain::ids::BatchId;
+use coop_ledger::domain::lineage::Trace;
+use coop_ledger::domain::quantity::Amount;
+use coop_ledger::http::{AppState, router, serve};
+use coop_ledger::service::Ledger;
+use ed25519_dalek::SigningKey;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use support::{
+    Latency, PartialDataset, SplitMix64, Summary, cpus, env_num, ms, now, public, registrar_key,
+    verdict,
+};
+
+/// The origin of the benchmark ledger.
+const ORIGIN: &str = "bench.example/trace";
+
+/// The one registrar's id.
+const REGISTRAR: &str = "lien-minh-htx";
+
+/// The version of what the build writes; a cache of another layout is
+/// rebuilt.
+const LAYOUT: &str = "trace-v1";
+
+/// The fill byte of the actors' key seeds ([`support::actor_key`]); the
+/// cached datasets hold keys made from it.
+const ACTOR_SEED_FILL: u8 = 0x5A;
+
+/// The batch whose trace is timed.
+const TARGET: &str = "st25-sau-dich";
+
+/// Ancestors of [`TARGET`].
+const ANCESTORS: usize = 50;
+
+/// Harvest lots merged at the root of the deep chain.
+const DEEP_LOTS: usize = 8;
+
+/// Descendants of [`TARGET`]: 4 parts and 4 packed batches.
+const DESCENDANTS: usize = 8;
+
+/// Members each cooperative registers.
+const MEMBERS_PER_COOP: usize = 40;
+
+/// One cooperative per this many leaves.
+const LEAVES_PER_COOP: u64 = 2_500;
+
+/// The goal of the issue, per trace.
+const GOAL: Duration = Duration::from_millis(5);
+
+// ---------------------------------------------------------------------------
+// Configuration
+
+/// The sizes of one run, from the environment.
+struct Config {
+    leaves: u64,
+    traces: usize,
+    build_tasks: usize,
+    data: PathBuf,
+}
+
+impl Config {
+    fn from_env() -> Self {
+        let c = Self {
+            leaves: env_num("BENCH_LEAVES", 1_000_000),
+            traces: env_num("BENCH_TRACES", 2000),
+            build_tasks: env_num("BENCH_BUILD_TASKS", 512),
+            data: support::data_dir(),
+        };
+        assert!(c.traces > 0, "BENCH_TRACES must be at least 1");
+        assert!(c.build_tasks > 0, "BENCH_BUILD_TASKS must be at least 1");
+        c
+    }
+
+    /// Where the dataset of `self.leaves` leaves is cached.
+    fn dataset_dir(&self) -> PathBuf {
+        support::dataset_dir(&self.data, "trace-", self.leaves)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Small helpers
+
+/// Today plus `days` (UTC), as `YYYY-MM-DD`.
+fn day(days: i64) -> String {
+    let d = time::OffsetDateTime::now_utc().date() + time::Duration::days(days);
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// An amount of `milli` thousandths as a design §3 decimal string.
+fn amount(milli: u64) -> String {
+    Amount::from_milli(milli)
+        .expect("an amount in (0, 10^12]")
+        .to_string()
+}
+
+fn quantity(milli: u64, unit: &str) -> Value {
+    json!({"amount": amount(milli), "unit": unit})
+}
+
+/// A statement without its `at` (filled in when it is signed).
+fn statement(kind: &str, by: &str, fields: Value) -> Value {
+    let mut st = json!({"v": 1, "type": kind, "by": by});
+    let Value::Object(fields) = fields else {
+        panic!("statement fields are an object");
+    };
+    st.as_object_mut().expect("an object").extend(fields);
+    st
+}
+
+// ---------------------------------------------------------------------------
+// Products
+
+/// One processing stage of a product line.
+struct Stage {
+    process: &'static str,
+    name: &'static str,
+    unit: &'static str,
+    /// Output per 100 of input (same unit), before packing.
+    yield_pct: u64,
+    /// Input thousandths per packed piece or box; 0 keeps the input's unit.
+    pack_milli: u64,
+}
+
+impl Stage {
+    /// What `input` thousandths of the input make.
+    fn output(&self, input: u64) -> u64 {
+        let kept = input * self.yield_pct / 100;
+        kept.checked_div(self.pack_milli)
+            .map_or(kept, |pieces| pieces.max(2) * 1000)
+    }
+}
+
+/// A cooperative's product line: its lots and the two stages it runs.
+struct Profile {
+    category: &'static str,
+    coop_word: &'static str,
+    lot: &'static str,
+    unit: &'static str,
+    /// Lot size range, whole units.
+    lot_min: u64,
+    lot_max: u64,
+    region: (&'static str, &'static str, &'static str),
+    place: &'static str,
+    lat: f64,
+    lon: f64,
+    scheme: &'static str,
+    stages: [Stage; 2],
+    ocop_stars: Option<u8>,
+}
+
+const PROFILES: [Profile; 5] = [
+    Profile {
+        category: "rice",
+        coop_word: "Lúa gạo",
+        lot: "Lúa tươi ST25",
+        unit: "kg",
+        lot_min: 500,
+        lot_max: 5000,
+        region: ("Sóc Trăng", "Mỹ Xuyên", "Gia Hòa 1"),
+        place: "Xã Gia Hòa 1, Mỹ Xuyên, Sóc Trăng",
+        lat: 9.5341,
+        lon: 105.9876,
+        scheme: "VietGAP",
+        stages: [
+            Stage {
+                process: "drying",
+                name: "Lúa khô ST25",
+                unit: "kg",
+                yield_pct: 82,
+                pack_milli: 0,
+            },
+            Stage {
+                process: "milling",
+                name: "Gạo ST25",
+                unit: "kg",
+                yield_pct: 65,
+                pack_milli: 0,
+            },
+        ],
+        ocop_stars: None,
+    },
+    Profile {
+        category: "fruit",
+        coop_word: "Vải thiều",
+        lot: "Vải thiều Lục Ngạn",
+        unit: "kg",
+        lot_min: 300,
+        lot_max: 3000,
+        region: ("Bắc Giang", "Lục Ngạn", "Phượng Sơn"),
+        place: "Xã Phượng Sơn, Lục Ngạn, Bắc Giang",
+        lat: 21.3702,
+        lon: 106.6231,
+        scheme: "GlobalGAP",
+        stages: [
+            Stage {
+                process: "processing",
+                name: "Vải thiều tuyển chọn",
+                unit: "kg",
+                yield_pct: 90,
+                pack_milli: 0,
+            },
+            Stage {
+                process: "packing",
+                name: "Vải thiều hộp 2 kg",
+                unit: "box",
+                yield_pct: 100,
+                pack_milli: 2000,
+            },
+        ],
+        ocop_stars: None,
+    },
+    Profile {
+        category: "vegetable",
+        coop_word: "Rau an toàn",
+        lot: "Rau cải ngọt",
+        unit: "kg",
+        lot_min: 100,
+        lot_max: 800,
+        region: ("Hà Nội", "Mê Linh", "Tráng Việt"),
+        place: "Xã Tráng Việt, Mê Linh, Hà Nội",
+        lat: 21.1357,
+        lon: 105.7362,
+        scheme: "VietGAP",
+        stages: [
+            Stage {
+                process: "processing",
+                name: "Rau cải ngọt sơ chế",
+                unit: "kg",
+                yield_pct: 85,
+                pack_milli: 0,
+            },
+            Stage {
+                process: "packing",
+                name: "Rau cải ngọt túi 500 g",
+                unit: "piece",
+                yield_pct: 100,
+                pack_milli: 500,
+            },
+        ],
+        ocop_stars: None,
+    },
+    Profile {
+        category: "seafood",
+        coop_word: "Nuôi tôm",
+        lot: "Tôm sú sinh thái",
+        unit: "kg",
+        lot_min: 200,
+        lot_max: 2000,
+        region: ("Cà Mau", "Cái Nước", "Tân Hưng"),
+        place: "Xã Tân Hưng, Cái Nước, Cà Mau",
+        lat: 8.9405,
+        lon: 105.0213,
+        scheme: "organic",
+        stages: [
+            Stage {
+                process: "processing",
+                name: "Tôm sú bóc vỏ đông lạnh",
+                unit: "kg",
+                yield_pct: 60,
+                pack_milli: 0,
+            },
+            Stage {
+                process: "packing",
+                name: "Tôm sú đông lạnh hộp 1 kg",
+                unit: "box",
+                yield_pct: 100,
+                pack_milli: 1000,
+            },
+        ],
+        ocop_stars: None,
+    },
+    Profile {
+        category: "ocop",
+        coop_word: "Mật ong",
+        lot: "Mật ong hoa nhãn",
+        unit: "l",
+        lot_min: 20,
+        lot_max: 300,
+        region: ("Hưng Yên", "Khoái Châu", "Hàm Tử"),
+        place: "Xã Hàm Tử, Khoái Châu, Hưng Yên",
+        lat: 20.8326,
+        lon: 105.9701,
+        scheme: "OCOP",
+        stages: [
+            Stage {
+                process: "processing",
+                name: "Mật ong hoa nhãn lọc",
+                unit: "l",
+                yield_pct: 95,
+                pack_milli: 0,
+            },
+            Stage {
+                process: "packing",
+                name: "Mật ong hoa nhãn chai 500 ml",
+                unit: "piece",
+                yield_pct: 100,
+                pack_milli: 500,
+            },
+        ],
+        ocop_stars: Some(4),
+    },
+];
+
+impl Profile {
+    fn product(&self, name: &str, finished: bool) -> Value {
+        let mut p = json!({"category": self.category, "name": name});
+        if let (true, Some(stars)) = (finished, self.ocop_stars) {
+            p["ocop_stars"] = json!(stars);
+        }
+        p
+    }
+
+    fn region(&self) -> Value {
+        let (province, district, commune) = self.region;
+        json!({"province": province, "district": district, "commune": commune})
+    }
+
+    /// Where a lot was grown, a little apart from its neighbours.
+    fn origin(&self, rng: &mut SplitMix64) -> Value {
+        let jitter = |r: &mut SplitMix64| (r.below(2001) as f64 - 1000.0) / 100_000.0;
+        let lat = ((self.lat + jitter(rng)) * 1e4).round() / 1e4;
+        let lon = ((self.lon + jitter(rng)) * 1e4).round() / 1e4;
+        json!({"place": self.place, "lat": lat, "lon": lon})
+    }
+
+    /// A lot size in thousandths, with one decimal.
+    fn lot_milli(&self, rng: &mut SplitMix64) -> u64 {
+        self.lot_min * 1000 + rng.below((self.lot_max - self.lot_min) * 10) * 100
+    }
+}
+
+/// Splits `total` thousandths in about 3/4 and 1/4; whole units for pieces
+/// and boxes.
+fn split_amounts(total: u64, unit: &str) -> (u64, u64) {
+    let mut a = total * 3 / 4;
+    if matches!(unit, "piece" | "box") {
+        a = (a / 1000).max(1) * 1000;
+    }
+    assert!(a > 0 && a < total, "{total} thousandths split in two");
+    (a, total - a)
+}
+
+// ---------------------------------------------------------------------------
+// The cast
+
+/// An actor of the dataset with its signing key.
+struct Actor {
+    id: String,
+    key: SigningKey,
+}
+
+/// Everyone who signs: fixed by the dataset size alone.
+struct Cast {
+    registrar: SigningKey,
+    coops: Vec<Actor>,
+    /// Cooperative `c`'s member `m` is at `c * MEMBERS_PER_COOP + m`.
+    members: Vec<Actor>,
+    businesses: Vec<Actor>,
+    auditors: Vec<Actor>,
+}
+
+/// A statement to sign with a key.
+type Stmt = (SigningKey, Value);
+
+impl Cast {
+    fn new(leaves: u64) -> Self {
+        let coops = (leaves / LEAVES_PER_COOP).max(4) as usize;
+        let businesses = (coops / 4).max(2);
+        let auditors = (coops / 100).max(2);
+        let mut n = 0u64;
+        let mut actor = |id: String| {
+            n += 1;
+            Actor {
+                id,
+                key: support::actor_key(ACTOR_SEED_FILL, n),
+            }
+        };
+        let coops: Vec<Actor> = (0..coops).map(|c| actor(format!("htx-{c:04}"))).collect();
+        let businesses = (0..businesses)
+            .map(|b| actor(format!("dn-{b:03}")))
+            .collect();
+        let auditors = (0..auditors).map(|a| actor(format!("kd-{a:02}"))).collect();
+        let members = (0..coops.len())
+            .flat_map(|c| (0..MEMBERS_PER_COOP).map(move |m| (c, m)))
+            .map(|(c, m)| actor(format!("tv-{c:04}-{m:02}")))
+            .collect();
+        Self {
+            registrar: registrar_key(),
+            coops,
+            members,
+            businesses,
+            auditors,
+        }
+    }
+
+    fn member(&self, c: usize, m: usize) -> &Actor {
+        &self.members[c * MEMBERS_PER_COOP + m]
+    }
+
+    /// The business cooperative `c` has its linkage contract with.
+    fn partner(&self, c: usize) -> &Actor {
+        &self.businesses[c % self.businesses.len()]
+    }
+
+    fn profile(c: usize) -> &'static Profile {
+        &PROFILES[c % PROFILES.len()]
+    }
+
+    fn contract(c: usize) -> String {
+        format!("hd-{c:04}")
+    }
+
+    fn registration(
+        &self,
+        id: &str,
+        role: &str,
+        name: &str,
+        key: &SigningKey,
+        region: Value,
+    ) -> Value {
+        statement(
+            "actor.register",
+            REGISTRAR,
+            json!({"id": id, "role": role, "name": name, "key": public(key), "region": region}),
+        )
+    }
+
+    /// Setup, phase 1: the registrar registers cooperatives, businesses and
+    /// auditors.
+    fn phase1(&self) -> Vec<Stmt> {
+        let reg = |st: Value| (self.registrar.clone(), st);
+        let mut out: Vec<Stmt> = Vec::new();
+        for (c, a) in self.coops.iter().enumerate() {
+            let p = Cast::profile(c);
+            let name = format!("HTX {} số {}", p.coop_word, c + 1);
+            out.push(reg(self.registration(
+                &a.id,
+                "cooperative",
+                &name,
+                &a.key,
+                p.region(),
+            )));
+        }
+        for (b, a) in self.businesses.iter().enumerate() {
+            let name = format!("Công ty CP Nông sản Việt số {}", b + 1);
+            let region = json!({"province": "TP. Hồ Chí Minh", "district": "Thủ Đức"});
+            out.push(reg(
+                self.registration(&a.id, "business", &name, &a.key, region)
+            ));
+        }
+        for (i, a) in self.auditors.iter().enumerate() {
+            let name = format!("Trung tâm Kiểm định chất lượng số {}", i + 1);
+            let region = json!({"province": "Hà Nội", "district": "Cầu Giấy"});
+            out.push(reg(
+                self.registration(&a.id, "auditor", &name, &a.key, region)
+            ));
+        }
+        out
+    }
+
+    /// Setup, phase 2: each cooperative registers its members and offers
+    /// its business partner a linkage contract.
+    fn phase2(&self) -> Vec<Stmt> {
+        let mut out: Vec<Stmt> = Vec::new();
+        for (c, coop) in self.coops.iter().enumerate() {
+            let p = Cast::profile(c);
+            for m in 0..MEMBERS_PER_COOP {
+                let a = self.member(c, m);
+                let mut st = statement(
+                    "actor.register",
+                    &coop.id,
+                    json!({
+                        "id": a.id, "role": "member", "name": format!("Hộ thành viên {} của {}", m + 1, coop.id),
+                        "key": public(&a.key), "region": p.region(), "cooperative": coop.id,
+                    }),
+                );
+                if m % 3 == 0 {
+                    st["public"] = json!(true);
+                }
+                out.push((coop.key.clone(), st));
+            }
+            let st = statement(
+                "contract.offer",
+                &coop.id,
+                json!({
+                    "contract": Cast::contract(c), "cooperative": coop.id, "business": self.partner(c).id,
+                    "product_category": p.category, "from": day(-90), "to": day(365),
+                    "volume": quantity(50_000_000, p.unit),
+                }),
+            );
+            out.push((coop.key.clone(), st));
+        }
+        out
+    }
+
+    /// Setup, phase 3: the businesses accept the contracts.
+    fn phase3(&self) -> Vec<Stmt> {
+        (0..self.coops.len())
+            .map(|c| {
+                let b = self.partner(c);
+                let st = statement(
+                    "contract.accept",
+                    &b.id,
+                    json!({"contract": Cast::contract(c)}),
+                );
+                (b.key.clone(), st)
+            })
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Stories: the life of one lot, submitted in order
+
+/// What happens to one lot.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    /// Member harvests, ships to the cooperative; the cooperative processes
+    /// twice, splits and ships a part to its partner under the contract.
+    Full,
+    /// As `Full`, and an auditor inspects the lot.
+    FullInspected,
+    /// Member harvests and hands the lot to the cooperative.
+    ToCoop,
+    /// The cooperative logs a lot for a member, processes it, ships it; the
+    /// business refuses it.
+    Refused,
+    /// Harvested, still with the member.
+    Harvest,
+}
+
+impl Kind {
+    fn of(n: u64) -> Self {
+        match n % 20 {
+            0..=10 => Kind::Full,
+            11..=13 => Kind::FullInspected,
+            14..=17 => Kind::ToCoop,
+            18 => Kind::Refused,
+            _ => Kind::Harvest,
+        }
+    }
+
+    /// Leaves it adds.
+    fn len(self) -> u64 {
+        match self {
+            Kind::Full => 8,
+            Kind::FullInspected => 9,
+            Kind::ToCoop => 3,
+            Kind::Refused => 4,
+            Kind::Harvest => 1,
+        }
+    }
+}
+
+/// The kinds of the background stories, adding up to exactly `budget`
+/// leaves.
+fn plan_stories(budget: u64) -> Vec<Kind> {
+    let mut left = budget;
+    let mut out = Vec::new();
+    let mut n = 0u64;
+    while left > 0 {
+        let mut k = Kind::of(n);
+        if k.len() > left {
+            k = Kind::Harvest;
+        }
+        left -= k.len();
+        out.push(k);
+        n += 1;
+    }
+    out
+}
+
+/// A `batch.create` of a harvest lot.
+fn create_lot(p: &Profile, rng: &mut SplitMix64, id: &str, by: &str, milli: u64) -> Value {
+    let mut st = statement(
+        "batch.create",
+        by,
+        json!({
+            "batch": id, "product": p.product(p.lot, false), "quantity": quantity(milli, p.unit),
+            "origin": p.origin(rng), "harvested_at": day(-(rng.below(20) as i64)),
+        }),
+    );
+    if rng.below(2) == 0 {
+        st["certifications"] = json!([{
+            "scheme": p.scheme, "id": format!("{}-{:06}", p.scheme.to_uppercase(), rng.below(1_000_000)),
+            "valid_until": day(300),
+        }]);
+    }
+    st
+}
+
+/// A one-input transformation.
+fn transform(
+    by: &str,
+    process: &str,
+    input: (&str, u64),
+    outputs: &[(&str, Value, Value)],
+) -> Value {
+    let outputs: Vec<Value> = outputs
+        .iter()
+        .map(|(id, product, q)| json!({"batch": id, "product": product, "quantity": q}))
+        .collect();
+    statement(
+        "batch.transform",
+        by,
+        json!({
+            "process": process,
+            "inputs": [{"batch": input.0, "amount": amount(input.1)}],
+            "outputs": outputs,
+        }),
+    )
+}
+
+fn ship(by: &str, batch: &str, to: &str, contract: Option<&str>) -> Value {
+    let mut st = statement("batch.ship", by, json!({"batch": batch, "to": to}));
+    if let Some(c) = contract {
+        st["contract"] = json!(c);
+    }
+    st
+}
+
+fn receive(by: &str, batch: &str, accepted: bool) -> Value {
+    statement(
+        "batch.receive",
+        by,
+        json!({"batch": batch, "accepted": accepted}),
+    )
+}
+
+fn inspect(by: &str, batch: &str, scheme: &str, note: &str) -> Value {
+    statement(
+        "batch.inspect",
+        by,
+        json!({
+            "batch": batch, "result": "pass", "scheme": scheme, "note": note,
+            "report_blake3": blake3::hash(format!("biên bản kiểm tra {batch}").as_bytes()).to_hex().to_string(),
+        }),
+    )
+}
+
+/// The statements of background story `n`, in the order they are submitted.
+fn story(cast: &Cast, n: u64, kind: Kind) -> Vec<Stmt> {
+    let mut rng = SplitMix64(n ^ 0x7EA5_17ED);
+    let c = rng.below(cast.coops.len() as u64) as usize;
+    let m = rng.below(MEMBERS_PER_COOP as u64) as usize;
+    let p = Cast::profile(c);
+    let coop = &cast.coops[c];
+    let member = cast.member(c, m);
+    let business = cast.partner(c);
+    let auditor = &cast.auditors[n as usize % cast.auditors.len()];
+    let lot = format!("lo-{n:07}");
+    let lot_milli = p.lot_milli(&mut rng);
+    let [s1, s2] = &p.stages;
+    let (id1, id2) = (format!("{lot}-1"), format!("{lot}-2"));
+    let (id2a, id2b) = (format!("{lot}-2a"), format!("{lot}-2b"));
+    let m1 = s1.output(lot_milli);
+    let m2 = s2.output(m1);
+    let (ma, mb) = split_amounts(m2, s2.unit);
+    let contract = Cast::contract(c);
+
+    let by_member = |st: Value| (member.key.clone(), st);
+    let by_coop = |st: Value| (coop.key.clone(), st);
+    let by_business = |st: Value| (business.key.clone(), st);
+    let t1 = || {
+        let out = (
+            id1.as_str(),
+            p.product(s1.name, false),
+            quantity(m1, s1.unit),
+        );
+        transform(&coop.id, s1.process, (&lot, lot_milli), &[out])
+    };
+    let mut out = Vec::new();
+    match kind {
+        Kind::Harvest => out.push(by_member(create_lot(
+            p, &mut rng, &lot, &member.id, lot_milli,
+        ))),
+        Kind::Refused => {
+            let mut st = create_lot(p, &mut rng, &lot, &coop.id, lot_milli);
+            st["producer"] = json!(member.id);
+            out.push(by_coop(st));
+            out.push(by_coop(t1()));
+            out.push(by_coop(ship(&coop.id, &id1, &business.id, None)));
+            out.push(by_business(receive(&business.id, &id1, false)));
+        }
+        Kind::ToCoop | Kind::Full | Kind::FullInspected => {
+            out.push(by_member(create_lot(
+                p, &mut rng, &lot, &member.id, lot_milli,
+            )));
+            out.push(by_member(ship(&member.id, &lot, &coop.id, None)));
+            out.push(by_coop(receive(&coop.id, &lot, true)));
+            if matches!(kind, Kind::ToCoop) {
+                return out;
+            }
+            if matches!(kind, Kind::FullInspected) {
+                let st = inspect(&auditor.id, &lot, p.scheme, "Đạt yêu cầu");
+                out.push((auditor.key.clone(), st));
+            }
+            out.push(by_coop(t1()));
+            let out2 = (
+                id2.as_str(),
+                p.product(s2.name, true),
+                quantity(m2, s2.unit),
+            );
+            out.push(by_coop(transform(
+                &coop.id,
+                s2.process,
+                (&id1, m1),
+                &[out2],
+            )));
+            let parts = [
+                (
+                    id2a.as_str(),
+                    p.product(s2.name, true),
+                    quantity(ma, s2.unit),
+                ),
+                (
+                    id2b.as_str(),
+                    p.product(s2.name, true),
+                    quantity(mb, s2.unit),
+                ),
+            ];
+            out.push(by_coop(transform(&coop.id, "split", (&id2, m2), &parts)));
+            out.push(by_coop(ship(
+                &coop.id,
+                &id2a,
+                &business.id,
+                Some(&contract),
+            )));
+            out.push(by_business(receive(&business.id, &id2a, true)));
+        }
+    }
+    debug_assert_eq!(out.len() as u64, kind.len());
+    out
+}
+
+/// The deep chain: 8 lots merged, then 41 more transformations down to
+/// [`TARGET`], its descendants, and steps after the fact (inspections,
+/// remainders shipped on).
+fn deep_plan(cast: &Cast) -> Vec<Stmt> {
+    let c = 0;
+    let p = Cast::profile(c);
+    assert_eq!(p.category, "rice", "the deep chain is a rice chain");
+    let coop = &cast.coops[c];
+    let business = cast.partner(c);
+    let auditor = &cast.auditors[0];
+    let contract = Cast::contract(c);
+    let by_coop = |st: Value| (coop.key.clone(), st);
+    let mut rng = SplitMix64(0xDEE9);
+    let mut out: Vec<Stmt> = Vec::new();
+
+    // The lots, handed to the cooperative.
+    let mut lots = Vec::new();
+    for i in 0..DEEP_LOTS {
+        let member = cast.member(c, i);
+        let id = format!("sau-lo-{i}");
+        let milli = 1_800_500 + 150_000 * i as u64;
+        let st = create_lot(p, &mut rng, &id, &member.id, milli);
+        out.push((member.key.clone(), st));
+        out.push((member.key.clone(), ship(&member.id, &id, &coop.id, None)));
+        out.push(by_coop(receive(&coop.id, &id, true)));
+        lots.push((id, milli));
+    }
+    let st = inspect(&auditor.id, &lots[0].0, "VietGAP", "Đạt VietGAP");
+    out.push((auditor.key.clone(), st));
+
+    // The merge.
+    let total: u64 = lots.iter().map(|(_, m)| m).sum();
+    let inputs: Vec<Value> = lots
+        .iter()
+        .map(|(id, m)| json!({"batch": id, "amount": amount(*m)}))
+        .collect();
+    out.push(by_coop(statement(
+        "batch.transform",
+        &coop.id,
+        json!({
+            "process": "merge", "inputs": inputs,
+            "outputs": [{"batch": "sau-gop", "product": p.product("Lúa tươi ST25 gộp lô", false), "quantity": quantity(total, "kg")}],
+        }),
+    )));
+
+    // The chain: each step uses 95% of what the previous one made.
+    let chain = ANCESTORS - DEEP_LOTS;
+    let mut prev = ("sau-gop".to_owned(), total);
+    let mut remainders = Vec::new();
+    for k in 1..=chain {
+        let id = if k == chain {
+            TARGET.to_owned()
+        } else {
+            format!("sau-c{k:02}")
+        };
+        let used = prev.1 * 95 / 100;
+        remainders.push((prev.0.clone(), prev.1 - used));
+        let (process, name) = match k % 5 {
+            0 => ("drying", format!("Lúa ST25 sấy lần {k}")),
+            1 => ("milling", format!("Gạo ST25 xát lần {k}")),
+            2 => ("processing", format!("Gạo ST25 đánh bóng lần {k}")),
+            3 => ("split", format!("Gạo ST25 tách lô {k}")),
+            _ => ("other", format!("Gạo ST25 phân loại lần {k}")),
+        };
+        let made = if process == "split" {
+            let (a, b) = (used * 4 / 5, used - used * 4 / 5);
+            let side = format!("sau-n{k:02}");
+            let outs = [
+                (id.as_str(), p.product(&name, false), quantity(a, "kg")),
+                (side.as_str(), p.product(&name, false), quantity(b, "kg")),
+            ];
+            out.push(by_coop(transform(
+                &coop.id,
+                process,
+                (&prev.0, used),
+                &outs,
+            )));
+            a
+        } else {
+            let a = used * 99 / 100;
+            let outs = [(id.as_str(), p.product(&name, false), quantity(a, "kg"))];
+            out.push(by_coop(transform(
+                &coop.id,
+                process,
+                (&prev.0, used),
+                &outs,
+            )));
+            a
+        };
+        prev = (id, made);
+    }
+    assert_eq!(prev.0, TARGET);
+    let target_milli = prev.1;
+
+    // After the fact: inspections (kept upstream) and remainders of two
+    // ancestors shipped on (cut off upstream).
+    let st = inspect(
+        &auditor.id,
+        "sau-c20",
+        "food-safety",
+        "Không phát hiện dư lượng",
+    );
+    out.push((auditor.key.clone(), st));
+    let st = inspect(&auditor.id, TARGET, "food-safety", "Đạt an toàn thực phẩm");
+    out.push((auditor.key.clone(), st));
+    for (id, left) in [&remainders[10], &remainders[30]] {
+        assert!(*left > 0, "{id} keeps a remainder");
+        out.push(by_coop(ship(&coop.id, id, &business.id, Some(&contract))));
+        out.push((business.key.clone(), receive(&business.id, id, true)));
+    }
+
+    // Downstream: 4 parts, each packed in 5 kg boxes; two go to the business.
+    let quarter = target_milli / 4;
+    let parts: Vec<(String, u64)> = (1..=4)
+        .map(|i| {
+            let m = if i == 4 {
+                target_milli - 3 * quarter
+            } else {
+                quarter
+            };
+            (format!("{TARGET}-p{i}"), m)
+        })
+        .collect();
+    let outs: Vec<(&str, Value, Value)> = parts
+        .iter()
+        .map(|(id, m)| {
+            (
+                id.as_str(),
+                p.product("Gạo ST25", false),
+                quantity(*m, "kg"),
+            )
+        })
+        .collect();
+    out.push(by_coop(transform(
+        &coop.id,
+        "split",
+        (TARGET, target_milli),
+        &outs,
+    )));
+    for (i, (id, m)) in parts.iter().enumerate() {
+        let boxes = m / 5000;
+        assert!(boxes >= 1, "{id} fills at least one 5 kg box");
+        let boxed = format!("{TARGET}-h{}", i + 1);
+        let outs = [(
+            boxed.as_str(),
+            p.product("Gạo ST25 hộp 5 kg", true),
+            quantity(boxes * 1000, "box"),
+        )];
+        out.push(by_coop(transform(
+            &coop.id,
+            "packing",
+            (id, boxes * 5000),
+            &outs,
+        )));
+    }
+    for i in 1..=2 {
+        let boxed = format!("{TARGET}-h{i}");
+        out.push(by_coop(ship(
+            &coop.id,
+            &boxed,
+            &business.id,
+            Some(&contract),
+        )));
+        out.push((business.key.clone(), receive(&business.id, &boxed, true)));
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Building the dataset
+
+/// Submits signed statements and counts them.
+struct Builder {
+    ledger: Arc<Ledger>,
+    /// Every entry accepted so far (but the genesis).
+    done: AtomicU64,
+    /// Entries of the background stories accepted so far.
+    stories_done: AtomicU64,
+    /// Entries of the deep chain accepted so far.
+    deep_done: AtomicU64,
+    /// Entries of the deep chain.
+    deep_steps: u64,
+    /// Entries of the background stories.
+    story_leaves: u64,
+}
+
+impl Builder {
+    /// How many story entries are logged before deep step `i` (0-based)
+    /// starts: the deep chain's entries spread evenly over the stories.
+    fn due(&self, i: u64) -> u64 {
+        self.story_leaves * (i + 1) / (self.deep_steps + 1)
+    }
+
+    /// Holds a story task back while the deep chain lags behind (only
+    /// happens in small, fast builds): stories do not run past the due
+    /// point of the deep step after the next one.
+    async fn wait_for_deep(&self) {
+        loop {
+            let d = self.deep_done.load(Ordering::Relaxed);
+            if d >= self.deep_steps || self.stories_done.load(Ordering::Relaxed) < self.due(d + 1) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+
+    /// Stamps `at`, signs, submits; panics with the refusal if any.
+    async fn submit(&self, (key, mut st): Stmt) -> u64 {
+        st["at"] = json!(now());
+        let text = st.to_string();
+        let env = Envelope::sign(text.clone(), &key);
+        let body = serde_json::to_vec(&env).expect("an envelope serialises");
+        let index = match self.ledger.submit(&body).await {
+            Ok(r) if !r.duplicate => r.index,
+            Ok(r) => panic!("logged before, at {}: {text}", r.index),
+            Err(e) => panic!("the ledger refused a statement: {e}\nstatement: {text}"),
+        };
+        self.done.fetch_add(1, Ordering::Relaxed);
+        index
+    }
+
+    /// Submits independent statements from `tasks` concurrent tasks.
+    async fn all(self: &Arc<Self>, stmts: Vec<Stmt>, tasks: usize) {
+        let mut lanes: Vec<Vec<Stmt>> = (0..tasks).map(|_| Vec::new()).collect();
+        for (i, s) in stmts.into_iter().enumerate() {
+            lanes[i % tasks].push(s);
+        }
+        let handles: Vec<_> = lanes
+            .into_iter()
+            .filter(|l| !l.is_empty())
+            .map(|lane| {
+                let b = Arc::clone(self);
+                tokio::spawn(async move {
+                    for s in lane {
+                        b.submit(s).await;
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.await.expect("a setup task panicked");
+        }
+    }
+}
+
+/// The completion marker of a dataset of `leaves` leaves.
+fn marker(leaves: u64) -> String {
+    format!("{LAYOUT} {leaves}")
+}
+
+/// Builds the dataset in `dir` through the public API and marks it
+/// complete; returns the time the submissions took.
+async fn build_dataset(cfg: &Config, dir: &Path) -> Duration {
+    let dataset = PartialDataset::start(dir);
+
+    let cast = Arc::new(Cast::new(cfg.leaves));
+    let phases = [cast.phase1(), cast.phase2(), cast.phase3()];
+    let deep = deep_plan(&cast);
+    let setup: u64 = phases.iter().map(|p| p.len() as u64).sum();
+    let fixed = 1 + setup + deep.len() as u64;
+    assert!(
+        cfg.leaves >= fixed + 1000,
+        "BENCH_LEAVES={} is too small: the actors, contracts and deep chain alone take {fixed} leaves",
+        cfg.leaves
+    );
+    let stories = Arc::new(plan_stories(cfg.leaves - fixed));
+    let story_leaves = cfg.leaves - fixed;
+    println!(
+        "building: {} cooperatives, {} members, {} businesses, {} auditors ({setup} setup entries); \
+         {} lot stories ({story_leaves} entries); deep chain {} entries",
+        cast.coops.len(),
+        cast.members.len(),
+        cast.businesses.len(),
+        cast.auditors.len(),
+        stories.len(),
+        deep.len()
+    );
+
+    let ledger = dataset.init(
+        ORIGIN,
+        REGISTRAR,
+        &cast.registrar,
+        Some("Liên minh Hợp tác xã Việt Nam"),
+    );
+    let builder = Arc::new(Builder {
+        ledger: Arc::new(ledger),
+        done: AtomicU64::new(0),
+        stories_done: AtomicU64::new(0),
+        deep_done: AtomicU64::new(0),
+        deep_steps: deep.len() as u64,
+        story_leaves,
+    });
+
+    let start = Instant::now();
+    let total = cfg.leaves - 1;
+    let progress = {
+        let b = Arc::clone(&builder);
+        support::spawn_progress(
+            start,
+            total,
+            move || b.done.load(Ordering::Relaxed),
+            move |n, rate, eta| {
+                eprintln!(
+                    "building: {n}/{total} entries ({:.1}%), {rate:.0}/s, about {eta:.0} s to go",
+                    100.0 * n as f64 / total as f64
+                );
+            },
+        )
+    };
+
+    for phase in phases {
+        builder.all(phase, cfg.build_tasks).await;
+    }
+
+    // The deep chain, paced so that its entries spread over the whole log.
+    let deep_task = {
+        let b = Arc::clone(&builder);
+        tokio::spawn(async move {
+            for (i, s) in deep.into_iter().enumerate() {
+                while b.stories_done.load(Ordering::Relaxed) < b.due(i as u64) {
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                }
+                b.submit(s).await;
+                b.deep_done.fetch_add(1, Ordering::Relaxed);
+            }
+        })
+    };
+    let next = Arc::new(AtomicU64::new(0));
+    let workers: Vec<_> = (0..cfg.build_tasks)
+        .map(|_| {
+            let (b, next, cast, stories) = (
+                Arc::clone(&builder),
+                Arc::clone(&next),
+                Arc::clone(&cast),
+                Arc::clone(&stories),
+            );
+            tokio::spawn(async move {
+                loop {
+                    b.wait_for_deep().await;
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(kind) = stories.get(n as usize) else {
+                        break;
+                    };
+                    for s in story(&cast, n, *kind) {
+                        b.submit(s).await;
+                        b.stories_done.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.await.expect("a story task panicked");
+    }
+    deep_task.await.expect("the deep chain task panicked");
+    progress.abort();
+    // Awaiting the aborted task drops its handle on the ledger.
+    let _ = progress.await;
+    let elapsed = start.elapsed();
+
+    let ledger = Arc::clone(&builder.ledger);
+    drop(builder);
+    dataset
+        .finish(ledger, cfg.leaves, &marker(cfg.leaves))
+        .await;
+    elapsed
+}
+
+// ---------------------------------------------------------------------------
+// Measuring
+
+/// The size of the target's trace.
+#[derive(Clone, Copy, Debug)]
+struct Shape {
+    ancestors: usize,
+    descendants: usize,
+    upstream_steps: usize,
+    downstream_steps: usize,
+    edges: usize,
+}
+
+/// Checks the in-process trace of [`TARGET`] and returns its shape.
+fn check_trace(t: &Trace) -> Shape {
+    assert_eq!(t.batch.as_str(), TARGET);
+    assert!(!t.truncated, "the trace is not truncated");
+    let up: HashSet<&str> = t.upstream.iter().map(|s| s.batch.as_str()).collect();
+    let down: HashSet<&str> = t.downstream.iter().map(|s| s.batch.as_str()).collect();
+    assert_eq!(t.ancestors.len(), ANCESTORS, "ancestors visited upstream");
+    assert_eq!(
+        up.len(),
+        ANCESTORS,
+        "distinct batches in the upstream steps"
+    );
+    assert_eq!(
+        down.len(),
+        DESCENDANTS,
+        "distinct batches in the downstream steps"
+    );
+    for i in 0..DEEP_LOTS {
+        assert!(
+            up.contains(format!("sau-lo-{i}").as_str()),
+            "lot {i} upstream"
+        );
+    }
+    assert!(
+        t.upstream
+            .iter()
+            .any(|s| s.batch.as_str() == "sau-c20" && s.kind == "batch.inspect"),
+        "a later inspection of an ancestor stays upstream"
+    );
+    assert!(
+        !t.upstream
+            .iter()
+            .any(|s| s.batch.as_str() == "sau-c10" && s.kind == "batch.ship"),
+        "where an ancestor's remainder went is cut off upstream"
+    );
+    Shape {
+        ancestors: t.ancestors.len(),
+        descendants: down.len(),
+        upstream_steps: t.upstream.len(),
+        downstream_steps: t.downstream.len(),
+        edges: t.edges.len(),
+    }
+}
+
+/// Checks one HTTP answer's JSON.
+fn check_json(body: &[u8]) {
+    let v: Value = serde_json::from_slice(body).expect("trace JSON");
+    let distinct = |side: &str| -> usize {
+        v[side]
+            .as_array()
+            .unwrap_or_else(|| panic!("{side} is a list"))
+            .iter()
+            .map(|s| s["batch"].as_str().expect("a step names its batch"))
+            .collect::<HashSet<_>>()
+            .len()
+    };
+    assert_eq!(v["batch"], TARGET);
+    assert_eq!(v["truncated"], false, "the HTTP trace is not truncated");
+    assert_eq!(
+        distinct("upstream"),
+        ANCESTORS,
+        "upstream batches over HTTP"
+    );
+    assert_eq!(
+        distinct("downstream"),
+        DESCENDANTS,
+        "downstream batches over HTTP"
+    );
+}
+
+/// (a): returns the first (cold) call and the timed calls.
+fn in_process(ledger: &Ledger, id: &BatchId, n: usize) -> (Duration, Shape, Latency) {
+    let t = Instant::now();
+    let first = ledger.trace(id).expect("trace");
+    let cold = t.elapsed();
+    let shape = check_trace(&first);
+    for _ in 0..n.min(200) {
+        black_box(ledger.trace(id).expect("trace"));
+    }
+    let mut samples = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        let trace = black_box(ledger.trace(id).expect("trace"));
+        samples.push(t.elapsed());
+        drop(trace);
+    }
+    (cold, shape, Latency::of(&mut samples))
+}
+
+/// (b): returns the latencies and the size of one answer.
+async fn over_http(ledger: Arc<Ledger>, n: usize) -> (Latency, usize) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
+    let base = format!("http://{}", listener.local_addr().expect("local address"));
+    let state = AppState {
+        ledger,
+        base_url: base.clone(),
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        serve(listener, router(state), async {
+            let _ = stopped.await;
+        })
+        .await
+        .expect("serve");
+    });
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(1)
+        .build()
+        .expect("http client");
+    let url = format!("{base}/api/v1/batches/{TARGET}/trace");
+    let get = || async {
+        let t = Instant::now();
+        let resp = client.get(&url).send().await.expect("GET trace");
+        let status = resp.status();
+        let body = resp.bytes().await.expect("reading the trace");
+        let took = t.elapsed();
+        assert_eq!(
+            status.as_u16(),
+            200,
+            "GET {url}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        (took, body)
+    };
+    let mut size = 0;
+    for _ in 0..n.min(200) {
+        let (_, body) = get().await;
+        size = body.len();
+    }
+    let mut samples = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (took, body) = get().await;
+        samples.push(took);
+        check_json(&body);
+    }
+    let _ = stop.send(());
+    server.await.expect("the server task");
+    (Latency::of(&mut samples), size)
+}
+
+// ---------------------------------------------------------------------------
+// Report
+
+fn main() {
+    let cfg = Config::from_env();
+    std::fs::create_dir_all(&cfg.data).expect("creating the bench data directory");
+    println!("coop-ledger trace benchmark");
+    println!(
+        "sizes: BENCH_LEAVES={} BENCH_TRACES={} BENCH_BUILD_TASKS={}; data in {}; {} CPU(s)",
+        cfg.leaves,
+        cfg.traces,
+        cfg.build_tasks,
+        cfg.data.display(),
+        cpus()
+    );
+    let rt = support::runtime();
+
+    let dir = cfg.dataset_dir();
+    let built = rt.block_on(support::cached_dataset(
+        &dir,
+        cfg.leaves,
+        &marker(cfg.leaves),
+        cfg.build_tasks,
+        "",
+        || build_dataset(&cfg, &dir),
+    ));
+
+    let t = Instant::now();
+    let ledger = Arc::new(support::open_ledger(&dir));
+    println!("opened in {:.0} ms", ms(t.elapsed()));
+    let size = ledger.size();
+    assert_eq!(size, cfg.leaves, "the dataset has its size");
+    let id = BatchId::parse(TARGET).expect("the target id");
+
+    let (cold, shape, local) = in_process(&ledger, &id, cfg.traces);
+    println!(
+        "(a) Ledger::trace: {} ancestors, {} descendants, {} upstream and {} downstream steps, {} edges",
+        shape.ancestors,
+        shape.descendants,
+        shape.upstream_steps,
+        shape.downstream_steps,
+        shape.edges
+    );
+    println!(
+        "(a) {} calls: mean {:.3} ms, p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms (first, cold: {:.3} ms)",
+        cfg.traces,
+        ms(local.mean),
+        ms(local.p50),
+        ms(local.p99),
+        ms(local.max),
+        ms(cold)
+    );
+    let (http, body) = rt.block_on(over_http(Arc::clone(&ledger), cfg.traces));
+    println!(
+        "(b) {} x GET /api/v1/batches/{TARGET}/trace ({body} bytes each): mean {:.3} ms, p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        cfg.traces,
+        ms(http.mean),
+        ms(http.p50),
+        ms(http.p99),
+        ms(http.max)
+    );
+    rt.block_on(ledger.shutdown());
+
+    let summary = Summary::start([48, 30, 14]);
+    summary.row("tree size (leaves)", size.to_string(), "", "");
+    summary.row(
+        &format!("trace of {TARGET}: ancestors / descendants"),
+        format!("{} / {}", shape.ancestors, shape.descendants),
+        "50 / -",
+        verdict(shape.ancestors == ANCESTORS),
+    );
+    summary.row(
+        "    (upstream / downstream steps, edges)",
+        format!(
+            "{} / {}, {}",
+            shape.upstream_steps, shape.downstream_steps, shape.edges
+        ),
+        "",
+        "",
+    );
+    for (name, l) in [
+        ("(a) Ledger::trace in-process", local),
+        ("(b) GET .../trace over HTTP, keep-alive", http),
+    ] {
+        summary.row(
+            &format!("{name}, mean / p50"),
+            format!("{:.3} / {:.3} ms", ms(l.mean), ms(l.p50)),
+            "",
+            "",
+        );
+        summary.row(
+            "    p99 / max",
+            format!("{:.3} / {:.3} ms", ms(l.p99), ms(l.max)),
+            "p99 < 5 ms",
+            verdict(l.p99_under(GOAL)),
+        );
+    }
+    summary.row(
+        "    (a) first call, cold",
+        format!("{:.3} ms", ms(cold)),
+        "",
+        "",
+    );
+    summary.row("    (b) answer size", format!("{body} bytes"), "", "");
+    if let Some(b) = built {
+        summary.row(
+            "(dataset build, entries/s)",
+            support::build_figure(cfg.leaves, b),
+            "",
+            "",
+        );
+    }
+}
