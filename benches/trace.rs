@@ -1275,10 +1275,7 @@ async fn over_http(ledger: Arc<Ledger>, n: usize) -> (Latency, usize) {
         .await
         .expect("bind 127.0.0.1:0");
     let base = format!("http://{}", listener.local_addr().expect("local address"));
-    let state = AppState {
-        ledger,
-        base_url: base.clone(),
-    };
+    let state = AppState::new(ledger, base.clone());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         serve(listener, router(state), async {

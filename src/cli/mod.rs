@@ -458,10 +458,7 @@ async fn run_server(
     // The last line on stdout: scripts and tests wait for it.
     println!("listening on http://{addr}");
     tracing::info!(%addr, size = ledger.size(), "serving the ledger");
-    let state = AppState {
-        ledger: Arc::clone(&ledger),
-        base_url,
-    };
+    let state = AppState::new(Arc::clone(&ledger), base_url);
     http::serve(listener, http::router(state), shutdown_signal()).await?;
     ledger.shutdown().await;
     tracing::info!("stopped");

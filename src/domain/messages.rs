@@ -6,7 +6,7 @@
 //! (which field, which id) is appended after the sentence.
 
 /// The language of a message. Vietnamese is the default (design §1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
     /// Tiếng Việt.
     #[default]

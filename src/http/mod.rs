@@ -3,8 +3,12 @@
 //! the server the same way.
 
 pub mod api;
+pub mod assets;
 pub mod error;
 pub mod extract;
+pub mod i18n;
+pub mod pages;
+pub mod qr;
 
 use crate::domain::envelope::MAX_ENVELOPE_BYTES;
 use crate::service::Ledger;
@@ -22,6 +26,19 @@ pub struct AppState {
     pub ledger: Arc<Ledger>,
     /// The public base URL of pages and QR codes (`--base-url`).
     pub base_url: String,
+    /// Rendered buyer pages, valid for one tree size.
+    pub pages: Arc<pages::PageCache>,
+}
+
+impl AppState {
+    /// The state of a server for `ledger` whose pages live under `base_url`.
+    pub fn new(ledger: Arc<Ledger>, base_url: String) -> Self {
+        Self {
+            ledger,
+            base_url,
+            pages: Arc::default(),
+        }
+    }
 }
 
 /// All routes.
@@ -38,6 +55,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/batches/{id}/trace", get(api::trace))
         .route("/api/v1/contracts/{id}", get(api::contract))
         .route("/api/v1/entries/{index}/corrections", get(api::corrections))
+        .route("/b/{id}", get(pages::batch))
+        .route("/b/{id}/qr.svg", get(pages::qr_svg))
+        .route("/b/{id}/qr.png", get(pages::qr_png))
+        .route("/b/{id}/labels", get(pages::labels))
+        .route("/01/{gtin}/10/{lot}", get(pages::digital_link))
+        .route("/static/{file}", get(assets::serve))
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))
         .fallback(api::not_found)

@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod batch;
+pub mod buyer;
 pub mod client;
 pub mod demo;
 pub mod keyfile;

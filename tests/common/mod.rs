@@ -83,10 +83,7 @@ impl TestServer {
             .await
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = AppState {
-            ledger: Arc::clone(&ledger),
-            base_url: url.clone(),
-        };
+        let state = AppState::new(Arc::clone(&ledger), url.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             http::serve(listener, http::router(state), async {

@@ -1,0 +1,182 @@
+//! What the buyer's page needs (design §8, "QR codes and lookup pages"): a
+//! batch, its journey upstream, the actors who handled it (as the public may
+//! see them), and the proof bundle that lets the phone check it all — the
+//! leaves of every step shown, their inclusion proofs, and the signed
+//! checkpoint they lead to.
+//!
+//! Everything is read at one published tree size, so the proofs and the
+//! checkpoint agree; steps logged after that size are left for the next
+//! page view.
+
+use super::{Ledger, ServiceError};
+use crate::domain::ids::{ActorId, BatchId};
+use crate::domain::lineage::{self, TraceStep};
+use crate::domain::merkle::{Hash, prove_record};
+use crate::domain::messages::{Code, Refusal};
+use crate::domain::model::{Actor, Batch, CorrectionRecord};
+use crate::domain::product::{Gtin, Origin};
+use crate::domain::rules::View;
+use crate::domain::time::HarvestTime;
+use std::collections::{BTreeSet, HashMap};
+
+/// One leaf the page shows, with its proof.
+#[derive(Debug, Clone)]
+pub struct ProvenLeaf {
+    /// The leaf index.
+    pub index: u64,
+    /// The exact leaf bytes.
+    pub bytes: Vec<u8>,
+    /// Its RFC 9162 inclusion proof in the tree of [`BuyerView::size`].
+    pub proof: Vec<Hash>,
+}
+
+/// Everything the buyer's page shows about one batch.
+#[derive(Debug, Clone)]
+pub struct BuyerView {
+    /// The batch.
+    pub batch: Batch,
+    /// The batches it was made from, nearest first.
+    pub ancestors: Vec<Batch>,
+    /// Its journey: its own steps and its ancestors', in log order.
+    pub journey: Vec<TraceStep>,
+    /// Corrections of any leaf in the journey.
+    pub corrections: Vec<CorrectionRecord>,
+    /// Every actor named on the page.
+    pub actors: HashMap<ActorId, Actor>,
+    /// The producing cooperative, when one can be named.
+    pub cooperative: Option<Actor>,
+    /// Where it was grown (its own or its nearest ancestor's).
+    pub origin: Option<Origin>,
+    /// When it was harvested (its own or its nearest ancestor's).
+    pub harvested_at: Option<HarvestTime>,
+    /// The tree size everything was read at.
+    pub size: u64,
+    /// The signed checkpoint of that size.
+    pub checkpoint: String,
+    /// The leaves of every step shown, with proofs.
+    pub leaves: Vec<ProvenLeaf>,
+}
+
+/// How the buyer's page is found: the plain lot path or the GS1 Digital
+/// Link form.
+#[derive(Debug, Clone)]
+pub enum Lookup {
+    /// `/b/{id}`.
+    Batch(BatchId),
+    /// `/01/{gtin}/10/{lot}`: the batch whose id is the lot and whose
+    /// product carries that GTIN.
+    DigitalLink(Gtin, BatchId),
+}
+
+impl Ledger {
+    /// The buyer's view of a batch, or `unknown_batch`.
+    pub fn buyer_view(&self, lookup: &Lookup) -> Result<BuyerView, ServiceError> {
+        let store = &self.shared.store;
+        let err = |e: crate::domain::rules::ViewError| ServiceError::Store(e.to_string());
+        let id = match lookup {
+            Lookup::Batch(id) | Lookup::DigitalLink(_, id) => id,
+        };
+        let not_found = || ServiceError::from(Refusal::with(Code::UnknownBatch, id.to_string()));
+        let trace = lineage::trace(store, id)
+            .map_err(err)?
+            .ok_or_else(not_found)?;
+        let batch = store.batch(id).map_err(err)?.ok_or_else(not_found)?;
+        if let Lookup::DigitalLink(gtin, _) = lookup
+            && batch.product.gtin != Some(*gtin)
+        {
+            return Err(not_found());
+        }
+        let tip = self.shared.published();
+        let mut journey: Vec<TraceStep> = trace
+            .upstream
+            .iter()
+            .chain(&trace.steps)
+            .filter(|s| s.index < tip.size)
+            .cloned()
+            .collect();
+        journey.sort_by(|a, b| (a.index, &a.batch).cmp(&(b.index, &b.batch)));
+
+        let mut indexes: BTreeSet<u64> = journey.iter().map(|s| s.index).collect();
+        let mut corrections = Vec::new();
+        for &i in &indexes {
+            corrections.extend(store.corrections(i)?);
+        }
+        if let Some(r) = batch.recall.as_ref().filter(|r| r.index < tip.size) {
+            indexes.insert(r.index);
+            corrections.extend(store.corrections(r.index)?);
+        }
+        corrections.retain(|c| c.index < tip.size);
+        indexes.extend(corrections.iter().map(|c| c.index));
+
+        let mut names: BTreeSet<ActorId> = journey
+            .iter()
+            .flat_map(|s| std::iter::once(s.by.clone()).chain(s.to.clone()))
+            .collect();
+        for b in std::iter::once(&batch).chain(&trace.ancestors) {
+            names.insert(b.holder.clone());
+            names.insert(b.creator.clone());
+            names.extend(b.producer.clone());
+            names.extend(b.inspections.iter().map(|i| i.by.clone()));
+        }
+        names.extend(batch.recall.as_ref().map(|r| r.by.clone()));
+        let mut actors = HashMap::new();
+        for id in names {
+            if let Some(a) = store.actor(&id).map_err(err)? {
+                actors.insert(id, a);
+            }
+        }
+        // The producer cooperative: the member producer's cooperative, else
+        // the cooperative that created it or its nearest ancestor.
+        let lineage: Vec<&Batch> = std::iter::once(&batch).chain(&trace.ancestors).collect();
+        let mut cooperative = None;
+        for b in &lineage {
+            let coop_id = b
+                .producer
+                .as_ref()
+                .and_then(|p| actors.get(p))
+                .and_then(|p| p.cooperative.clone())
+                .or_else(|| {
+                    actors
+                        .get(&b.creator)
+                        .filter(|c| c.kind.is(crate::domain::statement::Role::Cooperative))
+                        .map(|c| c.id.clone())
+                });
+            if let Some(c) = coop_id {
+                cooperative = match actors.get(&c) {
+                    Some(a) => Some(a.clone()),
+                    None => store.actor(&c).map_err(err)?,
+                };
+                break;
+            }
+        }
+        let origin = lineage.iter().find_map(|b| b.origin.clone());
+        let harvested_at = lineage.iter().find_map(|b| b.harvested_at.clone());
+
+        let mut leaves = Vec::with_capacity(indexes.len());
+        for index in indexes {
+            let bytes = store
+                .leaf(index)?
+                .ok_or_else(|| ServiceError::Store(format!("leaf {index} missing")))?;
+            let proof = prove_record(tip.size, index, store)
+                .map_err(|e| ServiceError::Store(format!("inclusion proof: {e}")))?;
+            leaves.push(ProvenLeaf {
+                index,
+                bytes,
+                proof,
+            });
+        }
+        Ok(BuyerView {
+            batch,
+            ancestors: trace.ancestors,
+            journey,
+            corrections,
+            actors,
+            cooperative,
+            origin,
+            harvested_at,
+            size: tip.size,
+            checkpoint: tip.checkpoint.clone(),
+            leaves,
+        })
+    }
+}
