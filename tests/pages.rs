@@ -11,40 +11,6 @@ use common::*;
 use coop_ledger::domain::keys::PublicKey;
 use serde_json::json;
 
-/// A lychee lot created by MEMBER, received and packed (with a GTIN) by
-/// COOP, inspected, and a rice lot without a GTIN.
-async fn shop() -> TestServer {
-    let server = TestServer::with_cast().await;
-    server
-        .ok(&signed(MEMBER, "batch.create", lychee("vai-01", "500")))
-        .await;
-    server
-        .ok(&signed(
-            MEMBER,
-            "batch.ship",
-            json!({"batch": "vai-01", "to": COOP}),
-        ))
-        .await;
-    server
-        .ok(&signed(
-            COOP,
-            "batch.receive",
-            json!({"batch": "vai-01", "accepted": true}),
-        ))
-        .await;
-    server
-        .ok(&signed(COOP, "batch.transform", json!({"process": "packing", "inputs": [{"batch": "vai-01", "amount": "500"}],
-            "outputs": [{"batch": "vai-hop-01", "product": {"category": "fruit", "name": "Vải thiều hộp 2 kg", "gtin": "08935049501503", "ocop_stars": 4}, "quantity": {"amount": "250", "unit": "box"}}]})))
-        .await;
-    server
-        .ok(&signed(AUDITOR, "batch.inspect", json!({"batch": "vai-hop-01", "result": "pass", "scheme": "food-safety", "note": "Đạt"})))
-        .await;
-    let mut rice = lychee("gao-01", "1000");
-    rice["product"] = json!({"category": "rice", "name": "Gạo ST25"});
-    server.ok(&signed(OTHER_MEMBER, "batch.create", rice)).await;
-    server
-}
-
 async fn page(
     server: &TestServer,
     path: &str,
@@ -62,7 +28,7 @@ async fn page(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_batch_page_speaks_vietnamese_by_default_and_english_on_request() {
-    let server = shop().await;
+    let server = TestServer::with_shop().await;
     let (status, vi, headers) = page(&server, "/b/vai-hop-01", None).await;
     assert_eq!(status, 200);
     assert!(
@@ -136,7 +102,7 @@ fn extract(html: &str, before: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn digital_link_and_linkset_answer_as_gs1_resolvers_do() {
-    let server = shop().await;
+    let server = TestServer::with_shop().await;
     let (status, body, headers) = page(&server, "/01/08935049501503/10/vai-hop-01", None).await;
     assert_eq!(status, 200);
     assert!(body.contains("Vải thiều hộp 2 kg"));
@@ -171,7 +137,7 @@ async fn digital_link_and_linkset_answer_as_gs1_resolvers_do() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_lot_gets_a_page_in_the_buyers_language_never_a_bare_404() {
-    let server = shop().await;
+    let server = TestServer::with_shop().await;
     let (status, vi, headers) = page(&server, "/b/chua-co-lo-nay", None).await;
     assert_eq!(status, 404);
     assert!(
@@ -233,7 +199,7 @@ fn extract_json(html: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_household_is_named_only_with_consent_and_no_contract_volume_is_shown() {
-    let server = shop().await;
+    let server = TestServer::with_shop().await;
     server
         .ok(&signed(COOP, "contract.offer", json!({"contract": "hd-1", "cooperative": COOP, "business": BUSINESS, "product_category": "fruit", "from": "2026-01-01", "to": "2030-12-31", "volume": {"amount": "987654", "unit": "kg"}})))
         .await;
@@ -267,7 +233,7 @@ fn zbarimg(png: &[u8]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_qr_code_decodes_to_exactly_its_page_url() {
-    let server = shop().await;
+    let server = TestServer::with_shop().await;
     for (id, expected) in [
         (
             "vai-hop-01",
@@ -305,7 +271,7 @@ async fn every_qr_code_decodes_to_exactly_its_page_url() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cooperative_prints_a_sheet_of_labels() {
-    let server = shop().await;
+    let server = TestServer::with_shop().await;
     let (status, body, _) = page(&server, "/b/vai-hop-01/labels?count=12", None).await;
     assert_eq!(status, 200);
     assert_eq!(body.matches(r#"<div class="label">"#).count(), 12);

@@ -385,6 +385,41 @@ impl TestServer {
         server
     }
 
+    /// A lychee lot created by MEMBER, received and packed (with a GTIN) by
+    /// COOP, inspected, and a rice lot without a GTIN.
+    pub async fn with_shop() -> Self {
+        use cast::*;
+        let server = Self::with_cast().await;
+        server
+            .ok(&signed(MEMBER, "batch.create", lychee("vai-01", "500")))
+            .await;
+        server
+            .ok(&signed(
+                MEMBER,
+                "batch.ship",
+                json!({"batch": "vai-01", "to": COOP}),
+            ))
+            .await;
+        server
+            .ok(&signed(
+                COOP,
+                "batch.receive",
+                json!({"batch": "vai-01", "accepted": true}),
+            ))
+            .await;
+        server
+            .ok(&signed(COOP, "batch.transform", json!({"process": "packing", "inputs": [{"batch": "vai-01", "amount": "500"}],
+                "outputs": [{"batch": "vai-hop-01", "product": {"category": "fruit", "name": "Vải thiều hộp 2 kg", "gtin": "08935049501503", "ocop_stars": 4}, "quantity": {"amount": "250", "unit": "box"}}]})))
+            .await;
+        server
+            .ok(&signed(AUDITOR, "batch.inspect", json!({"batch": "vai-hop-01", "result": "pass", "scheme": "food-safety", "note": "Đạt"})))
+            .await;
+        let mut rice = lychee("gao-01", "1000");
+        rice["product"] = json!({"category": "rice", "name": "Gạo ST25"});
+        server.ok(&signed(OTHER_MEMBER, "batch.create", rice)).await;
+        server
+    }
+
     /// Submits an envelope that must be logged (201); returns the receipt.
     pub async fn ok(&self, env: &Envelope) -> Value {
         let (status, body) = self.submit(env).await;

@@ -1,0 +1,286 @@
+//! The buyer's page in a real headless Chromium (Debian `chromium`, driven
+//! through `chromedriver` with the fantoccini WebDriver client), on a
+//! 360-pixel-wide phone viewport (issue 4):
+//! - on a good chain the badge reaches "verified", in Vietnamese and in
+//!   English, with WebCrypto's Ed25519 and with the vendored
+//!   @noble/ed25519 fallback;
+//! - when the server is made to serve a tampered leaf or a tampered proof
+//!   (a proxy between browser and server changes one of them), the badge
+//!   reaches "not verified".
+//!
+//! Screenshots are saved under `target/screenshots/`.
+
+mod common;
+
+use axum::extract::{Path as AxPath, State};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use common::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use std::io::BufRead as _;
+use std::time::Duration;
+
+/// A chromedriver child process, stopped on drop.
+struct Driver {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Driver {
+    fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let mut child = std::process::Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian chromium-driver) must be installed; .ci/run installs it");
+        let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        while !line.contains("started successfully") {
+            line.clear();
+            assert!(
+                out.read_line(&mut line).expect("read") > 0,
+                "chromedriver exited"
+            );
+        }
+        Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// A headless Chromium session with a phone-sized viewport.
+    async fn browser(&self, profile: &std::path::Path) -> Client {
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--disable-quic",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+                "mobileEmulation": {"deviceMetrics": {"width": 360, "height": 780, "pixelRatio": 2.0}},
+                // A phone set to Vietnamese.
+                "prefs": {"intl.accept_languages": "vi-VN,vi"},
+            }
+        });
+        let Value::Object(caps) = caps else {
+            unreachable!()
+        };
+        // reqwest brings rustls with ring, fantoccini with aws-lc-rs; the
+        // process picks one once.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        ClientBuilder::rustls()
+            .expect("tls")
+            .capabilities(caps)
+            .connect(&self.url)
+            .await
+            .expect("a Chromium session")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What the proxy does to the page on its way to the browser.
+#[derive(Clone, Copy, PartialEq)]
+enum Tamper {
+    /// Nothing.
+    None,
+    /// Change the amount in the first leaf's statement.
+    Leaf,
+    /// Replace a hash of the last leaf's inclusion proof.
+    Proof,
+    /// Make WebCrypto refuse Ed25519, so the vendored fallback is used.
+    NoWebCryptoEd25519,
+}
+
+#[derive(Clone)]
+struct Proxy {
+    upstream: String,
+    tamper: Tamper,
+    client: reqwest::Client,
+}
+
+/// Forwards a GET to the real server and applies the tampering to HTML.
+async fn forward(
+    State(p): State<Proxy>,
+    AxPath(path): AxPath<String>,
+    q: axum::extract::RawQuery,
+) -> Response {
+    let url = match q.0 {
+        Some(q) => format!("{}/{path}?{q}", p.upstream),
+        None => format!("{}/{path}", p.upstream),
+    };
+    let resp = p.client.get(url).send().await.expect("upstream");
+    let status = resp.status();
+    let ctype = resp.headers()["content-type"]
+        .to_str()
+        .expect("type")
+        .to_owned();
+    let body = resp.text().await.expect("body");
+    let body = if ctype.starts_with("text/html") {
+        tamper(&body, p.tamper)
+    } else {
+        body
+    };
+    (status, [("content-type", ctype)], body).into_response()
+}
+
+fn tamper(html: &str, how: Tamper) -> String {
+    let marker = r#"id="ledger-proof""#;
+    let Some(at) = html.find(marker) else {
+        return html.to_owned();
+    };
+    let open = html[at..].find('>').expect(">") + at + 1;
+    let close = html[open..].find("</script>").expect("end") + open;
+    let mut data: Value = serde_json::from_str(&html[open..close]).expect("proof json");
+    match how {
+        Tamper::None => return html.to_owned(),
+        Tamper::Leaf => {
+            let leaf = data["leaves"][0]["leaf"].as_str().expect("leaf");
+            let bytes = String::from_utf8(B64.decode(leaf).expect("b64")).expect("utf-8");
+            let changed = bytes.replacen("500", "900", 1);
+            assert_ne!(bytes, changed, "the first leaf names 500 kg");
+            data["leaves"][0]["leaf"] = json!(B64.encode(changed));
+        }
+        Tamper::Proof => {
+            let last = data["leaves"].as_array().expect("leaves").len() - 1;
+            let other = B64.encode([7u8; 32]);
+            data["leaves"][last]["proof"][0] = json!(other);
+        }
+        Tamper::NoWebCryptoEd25519 => {
+            let hook = r#"<script>(() => { const s = crypto.subtle; const orig = s.importKey.bind(s);
+s.importKey = (f, k, a, ...r) => (a && (a === "Ed25519" || a.name === "Ed25519")) ? Promise.reject(new DOMException("no Ed25519", "NotSupportedError")) : orig(f, k, a, ...r); })();</script>"#;
+            return html.replacen("</head>", &format!("{hook}</head>"), 1);
+        }
+    }
+    format!(
+        "{}{}{}",
+        &html[..open],
+        data.to_string().replace('<', "\\u003c"),
+        &html[close..]
+    )
+}
+
+async fn proxy(upstream: &str, how: Tamper) -> String {
+    let state = Proxy {
+        upstream: upstream.to_owned(),
+        tamper: how,
+        client: reqwest::Client::new(),
+    };
+    let app = axum::Router::new()
+        .route("/{*path}", axum::routing::get(forward))
+        .with_state(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("proxy");
+    });
+    url
+}
+
+/// Opens `url`, waits for the badge to settle, saves a screenshot, and
+/// returns the badge's state and text.
+async fn badge(c: &Client, url: &str, shot: &str) -> (String, String) {
+    c.goto(url).await.expect("goto");
+    let el = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(
+            r#"#verify-badge[data-state="verified"], #verify-badge[data-state="failed"]"#,
+        ))
+        .await
+        .expect("the badge settles");
+    let state = el
+        .attr("data-state")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    let text = el.text().await.expect("text");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshots dir");
+    std::fs::write(dir.join(shot), c.screenshot().await.expect("screenshot")).expect("save");
+    (state, text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_badge_verifies_a_good_chain_and_refuses_a_tampered_one_on_a_phone() {
+    let server = TestServer::with_shop().await;
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().expect("profile");
+    let c = driver.browser(profile.path()).await;
+
+    // Vietnamese (the phone's language): verified, and it fits a 360-px
+    // screen.
+    let page = format!("{}/01/08935049501503/10/vai-hop-01", server.url);
+    let (state, text) = badge(&c, &page, "buyer-vi-360.png").await;
+    assert_eq!(state, "verified", "{text}");
+    assert!(text.starts_with("✔ Đã xác minh"), "{text}");
+    let width = c
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .expect("width");
+    assert_eq!(width[1], 360, "phone viewport");
+    assert!(
+        width[0].as_u64() <= width[1].as_u64(),
+        "no sideways scrolling: {width}"
+    );
+
+    // English.
+    let (state, text) = badge(&c, &format!("{page}?lang=en"), "buyer-en-360.png").await;
+    assert_eq!(state, "verified", "{text}");
+    assert!(text.starts_with("✔ Verified on this device"), "{text}");
+
+    // The audited fallback when WebCrypto has no Ed25519.
+    let fallback = proxy(&server.url, Tamper::NoWebCryptoEd25519).await;
+    let (state, text) = badge(
+        &c,
+        &format!("{fallback}/b/vai-hop-01"),
+        "buyer-fallback.png",
+    )
+    .await;
+    assert_eq!(state, "verified", "{text}");
+
+    // A tampered leaf, and a tampered proof: not verified.
+    let bad_leaf = proxy(&server.url, Tamper::Leaf).await;
+    let (state, text) = badge(
+        &c,
+        &format!("{bad_leaf}/b/vai-hop-01"),
+        "buyer-tampered-leaf.png",
+    )
+    .await;
+    assert_eq!(state, "failed", "{text}");
+    assert!(text.starts_with("✘ KHÔNG xác minh được"), "{text}");
+    let bad_proof = proxy(&server.url, Tamper::Proof).await;
+    let (state, text) = badge(
+        &c,
+        &format!("{bad_proof}/b/vai-hop-01?lang=en"),
+        "buyer-tampered-proof.png",
+    )
+    .await;
+    assert_eq!(state, "failed", "{text}");
+    assert!(text.contains("not in the signed tree"), "{text}");
+    // The same proxy without tampering passes: the failures above are the
+    // tampering's, not the proxy's.
+    let clean = proxy(&server.url, Tamper::None).await;
+    let (state, _) = badge(&c, &format!("{clean}/b/vai-hop-01"), "buyer-proxied.png").await;
+    assert_eq!(state, "verified");
+    c.close().await.expect("close");
+}
