@@ -45,6 +45,8 @@ const MAX_CACHED_PAGES: usize = 4096;
 #[derive(Default)]
 pub struct PageCache {
     pages: Mutex<HashMap<(String, Lang), Cached>>,
+    /// QR images by request path: a batch's page URL never changes.
+    images: Mutex<HashMap<String, Bytes>>,
 }
 
 /// A rendered page and the tree size it was rendered at.
@@ -57,6 +59,19 @@ impl PageCache {
             .get(&(path.to_owned(), lang))
             .filter(|(s, _)| *s == size)
             .map(|(_, p)| p.clone())
+    }
+
+    fn image(&self, path: &str) -> Option<Bytes> {
+        self.images.lock().ok()?.get(path).cloned()
+    }
+
+    fn put_image(&self, path: String, image: Bytes) {
+        if let Ok(mut images) = self.images.lock() {
+            if images.len() >= MAX_CACHED_PAGES {
+                images.clear();
+            }
+            images.insert(path, image);
+        }
     }
 
     fn put(&self, path: String, lang: Lang, size: u64, page: Bytes) {
@@ -595,7 +610,7 @@ async fn batch_and_url(app: &AppState, raw: &str) -> Result<(Batch, String), Ser
     Ok((report.batch, url))
 }
 
-fn image(content_type: &'static str, body: Vec<u8>, path: &str) -> Response {
+fn image(content_type: &'static str, body: Bytes, path: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
@@ -610,24 +625,44 @@ fn image(content_type: &'static str, body: Vec<u8>, path: &str) -> Response {
         .into_response()
 }
 
+/// A QR image of a batch's page URL, rendered once and then served from
+/// memory.
+async fn qr_image(
+    app: AppState,
+    lang: Lang,
+    raw: String,
+    kind: &'static str,
+    content_type: &'static str,
+    render: fn(&str) -> Result<Vec<u8>, qr::QrError>,
+) -> Response {
+    let path = format!("/b/{raw}");
+    let key = format!("{path}/{kind}");
+    if let Some(img) = app.pages.image(&key) {
+        return image(content_type, img, &path);
+    }
+    match batch_and_url(&app, &raw).await {
+        Ok((_, url)) => match render(&url) {
+            Ok(bytes) => {
+                let bytes = Bytes::from(bytes);
+                app.pages.put_image(key, bytes.clone());
+                image(content_type, bytes, &path)
+            }
+            Err(e) => failure(Texts::of(lang), &path, ServiceError::Internal(e.to_string())),
+        },
+        Err(e) => failure(Texts::of(lang), &path, e),
+    }
+}
+
 /// `GET /b/{id}/qr.svg`.
 pub async fn qr_svg(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
     Path(raw): Path<String>,
 ) -> Response {
-    let path = format!("/b/{raw}");
-    match batch_and_url(&app, &raw).await {
-        Ok((_, url)) => match qr::svg(&url) {
-            Ok(svg) => image("image/svg+xml", svg.into_bytes(), &path),
-            Err(e) => failure(
-                Texts::of(lang),
-                &path,
-                ServiceError::Internal(e.to_string()),
-            ),
-        },
-        Err(e) => failure(Texts::of(lang), &path, e),
-    }
+    qr_image(app, lang, raw, "qr.svg", "image/svg+xml", |url| {
+        qr::svg(url).map(String::into_bytes)
+    })
+    .await
 }
 
 /// `GET /b/{id}/qr.png`.
@@ -636,18 +671,7 @@ pub async fn qr_png(
     ClientLang(lang): ClientLang,
     Path(raw): Path<String>,
 ) -> Response {
-    let path = format!("/b/{raw}");
-    match batch_and_url(&app, &raw).await {
-        Ok((_, url)) => match qr::png(&url) {
-            Ok(png) => image("image/png", png, &path),
-            Err(e) => failure(
-                Texts::of(lang),
-                &path,
-                ServiceError::Internal(e.to_string()),
-            ),
-        },
-        Err(e) => failure(Texts::of(lang), &path, e),
-    }
+    qr_image(app, lang, raw, "qr.png", "image/png", qr::png).await
 }
 
 /// Query of the labels sheet.
