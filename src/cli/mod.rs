@@ -206,11 +206,25 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     "demo ledger in {} (actor keys in its keys/ folder)",
                     data.display()
                 );
-                run_server(ledger, &listen, None, |url| {
-                    println!("open {url}/api/v1/ledger");
-                    println!("     {url}/api/v1/checkpoint");
-                    println!("     {url}/api/v1/entries");
-                    println!("     {url}/api/v1/actors/htx-vai-phuong-nam");
+                let views = Arc::clone(&ledger);
+                run_server(ledger, &listen, None, move |url| {
+                    // The page each sample product's QR code opens: its GS1
+                    // Digital Link when it has a GTIN, else /b/{id}.
+                    println!("buyer pages (what the QR code on each product opens):");
+                    for (id, what) in demo::SHOWCASE {
+                        let page = crate::domain::ids::BatchId::parse(id)
+                            .ok()
+                            .and_then(|b| views.batch(&b).ok())
+                            .map(|r| crate::http::pages::page_url(url, &r.batch))
+                            .unwrap_or_else(|| format!("{url}/b/{id}"));
+                        println!("  {what}\n    {page}");
+                    }
+                    println!("JSON API:");
+                    println!("    {url}/api/v1/ledger");
+                    println!("    {url}/api/v1/checkpoint");
+                    println!("    {url}/api/v1/batches/{}/trace", demo::RICE_BAG);
+                    println!("    {url}/api/v1/contracts/{}", demo::CONTRACT);
+                    println!("audit it live: coop-ledger audit --server {url}");
                 })
                 .await
             })?;
