@@ -124,6 +124,8 @@ pub struct Texts {
     pub categories: [&'static str; 7],
     /// Processes, in [`Process::ALL`] order.
     pub processes: [&'static str; 7],
+    /// Units: kg, t, l, piece, box.
+    pub units: [&'static str; 5],
 }
 
 /// Tiếng Việt.
@@ -210,6 +212,7 @@ pub const VI: Texts = Texts {
         "Chế biến",
         "Khác",
     ],
+    units: ["kg", "tấn", "lít", "cái", "hộp"],
 };
 
 /// English.
@@ -296,6 +299,7 @@ pub const EN: Texts = Texts {
         "Processing",
         "Other",
     ],
+    units: ["kg", "t", "l", "pieces", "boxes"],
 };
 
 impl Texts {
@@ -332,6 +336,18 @@ impl Texts {
     pub fn process(&self, p: Process) -> &'static str {
         let i = Process::ALL.iter().position(|x| *x == p).unwrap_or(6);
         self.processes[i]
+    }
+
+    /// A unit's name.
+    pub fn unit(&self, u: crate::domain::quantity::Unit) -> &'static str {
+        use crate::domain::quantity::Unit;
+        self.units[match u {
+            Unit::Kg => 0,
+            Unit::T => 1,
+            Unit::L => 2,
+            Unit::Piece => 3,
+            Unit::Box => 4,
+        }]
     }
 
     /// An inspection result.

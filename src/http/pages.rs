@@ -116,6 +116,20 @@ fn local_time(at: &str) -> String {
     }
 }
 
+/// A harvest time as written: a bare date as `10/06/2026`, a time as
+/// [`local_time`].
+fn harvest_time(text: &str) -> String {
+    match crate::domain::time::parse_date(text) {
+        Ok(d) => format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year()),
+        Err(_) => local_time(text),
+    }
+}
+
+/// A quantity with its unit in the reader's language.
+fn quantity(t: &Texts, q: &crate::domain::quantity::Quantity) -> String {
+    format!("{} {}", q.amount, t.unit(q.unit))
+}
+
 fn place(actor: &Actor) -> String {
     actor
         .region
@@ -355,7 +369,7 @@ fn render_batch(app: &AppState, t: &'static Texts, view: &BuyerView, path: &str)
                 href: format!("/b/{}?lang={}", i.batch, t.tag),
                 product: input.map_or_else(|| i.batch.to_string(), |a| a.product.name.clone()),
                 lot: i.batch.to_string(),
-                quantity: i.quantity.to_string(),
+                quantity: quantity(t, &i.quantity),
             }
         })
         .collect();
@@ -394,8 +408,8 @@ fn render_batch(app: &AppState, t: &'static Texts, view: &BuyerView, path: &str)
         harvested: view
             .harvested_at
             .as_ref()
-            .map_or_else(|| t.not_stated.to_owned(), |h| h.as_str().to_owned()),
-        quantity: b.quantity.to_string(),
+            .map_or_else(|| t.not_stated.to_owned(), |h| harvest_time(h.as_str())),
+        quantity: quantity(t, &b.quantity),
         recall: b.recall.as_ref().map(|r| RecallView {
             reason: r.reason.clone(),
             date: view
@@ -647,7 +661,11 @@ async fn qr_image(
                 app.pages.put_image(key, bytes.clone());
                 image(content_type, bytes, &path)
             }
-            Err(e) => failure(Texts::of(lang), &path, ServiceError::Internal(e.to_string())),
+            Err(e) => failure(
+                Texts::of(lang),
+                &path,
+                ServiceError::Internal(e.to_string()),
+            ),
         },
         Err(e) => failure(Texts::of(lang), &path, e),
     }
