@@ -5,26 +5,10 @@
 
 mod common;
 
-use common::{ChildServer, run_cli};
+use common::{ChildServer, run_cli, zbarimg};
 use coop_ledger::domain::product::Gtin;
 use coop_ledger::service::demo;
 use serde_json::Value;
-
-fn zbarimg(png: &[u8]) -> String {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("qr.png");
-    std::fs::write(&path, png).expect("write");
-    let out = std::process::Command::new("zbarimg")
-        .args(["--quiet", "--raw"])
-        .arg(&path)
-        .output()
-        .expect("zbarimg (Debian zbar-tools) must be installed; .ci/run installs it");
-    assert!(out.status.success(), "zbarimg could not decode the code");
-    String::from_utf8(out.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_owned()
-}
 
 #[test]
 fn the_sample_names_no_person_in_an_id_and_its_gtin_checks() {

@@ -215,22 +215,6 @@ async fn a_member_household_is_named_only_with_consent_and_no_contract_volume_is
     assert!(!body.contains("987654"), "no contract volume");
 }
 
-fn zbarimg(png: &[u8]) -> String {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("qr.png");
-    std::fs::write(&path, png).expect("write");
-    let out = std::process::Command::new("zbarimg")
-        .args(["--quiet", "--raw"])
-        .arg(&path)
-        .output()
-        .expect("zbarimg (Debian zbar-tools) must be installed; .ci/run installs it");
-    assert!(out.status.success(), "zbarimg could not decode the code");
-    String::from_utf8(out.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_qr_code_decodes_to_exactly_its_page_url() {
     let server = TestServer::with_shop().await;

@@ -155,15 +155,7 @@ impl Client {
             .build()
             .map_err(|e| ClientError::Transport(e.to_string()))?;
         let url = format!("{base}/api/v1/ledger");
-        let info: LedgerInfo = http
-            .get(&url)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|e| ClientError::Transport(format!("{url}: {e}")))?
-            .json()
-            .await
-            .map_err(|e| ClientError::Transport(format!("{url}: {e}")))?;
+        let info: LedgerInfo = get_json(&http, &url).await?;
         let key = PublicKey::parse(&info.public_key)
             .map_err(|e| ClientError::Transport(format!("{url}: {e}")))?;
         if let Some(p) = pinned.filter(|p| *p != key) {
@@ -248,16 +240,7 @@ impl Client {
         }
         use base64::Engine as _;
         let url = format!("{}/api/v1/entries?start={index}&limit=1", self.base);
-        let page: Page = self
-            .http
-            .get(&url)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|e| ClientError::Transport(format!("{url}: {e}")))?
-            .json()
-            .await
-            .map_err(|e| ClientError::Transport(format!("{url}: {e}")))?;
+        let page: Page = get_json(&self.http, &url).await?;
         page.entries
             .into_iter()
             .find(|e| e.index == index)
@@ -317,6 +300,22 @@ impl Client {
             checkpoint_size: cp.size,
         })
     }
+}
+
+/// GETs `url` and parses its JSON; any failure is a transport error.
+async fn get_json<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    url: &str,
+) -> Result<T, ClientError> {
+    let err = |e: reqwest::Error| ClientError::Transport(format!("{url}: {e}"));
+    http.get(url)
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .map_err(err)?
+        .json()
+        .await
+        .map_err(err)
 }
 
 /// How long to wait before try `tries + 1`: the server's `Retry-After` when

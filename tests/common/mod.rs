@@ -443,3 +443,21 @@ impl TestServer {
         body
     }
 }
+
+/// Decodes a QR code PNG with a stock decoder, zbarimg (Debian
+/// `zbar-tools`), and returns the text it holds.
+pub fn zbarimg(png: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("qr.png");
+    std::fs::write(&path, png).expect("write");
+    let out = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(&path)
+        .output()
+        .expect("zbarimg (Debian zbar-tools) must be installed; .ci/run installs it");
+    assert!(out.status.success(), "zbarimg could not decode the code");
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
+}
