@@ -41,6 +41,21 @@ async fn cli(args: Vec<String>) -> (i32, String) {
     .expect("cli")
 }
 
+/// `coop-ledger submit --server URL --key KEY --lang en FILES...`.
+async fn submit(url: &str, key: &Path, files: Vec<String>) -> (i32, String) {
+    let mut args: Vec<String> = vec![
+        "submit".into(),
+        "--server".into(),
+        url.to_owned(),
+        "--key".into(),
+        key.display().to_string(),
+        "--lang".into(),
+        "en".into(),
+    ];
+    args.extend(files);
+    cli(args).await
+}
+
 fn steps_of(trace: &Value, side: &str) -> Vec<(String, String, u64)> {
     trace[side]
         .as_array()
@@ -117,45 +132,39 @@ async fn a_harvest_travels_from_member_to_business_and_a_recall_follows_it() {
         ))
         .expect("json"),
     );
-    let (code, out) = cli(vec![
-        "submit".into(),
-        "--server".into(),
-        server.url.clone(),
-        "--key".into(),
-        member_key.display().to_string(),
-        "--lang".into(),
-        "en".into(),
-        signed_file.display().to_string(),
-        ship.display().to_string(),
-    ])
+    let (code, out) = submit(
+        &server.url,
+        &member_key,
+        vec![
+            signed_file.display().to_string(),
+            ship.display().to_string(),
+        ],
+    )
     .await;
     assert_eq!(code, 0, "{out}");
     assert_eq!(out.matches("inclusion proof verified").count(), 2, "{out}");
     assert!(out.contains("2 of 2 logged"), "{out}");
     // Sending the same envelope again is harmless: the ledger names the
     // first index. Shipping again is refused with the rule's code.
-    let (code, out) = cli(vec![
-        "submit".into(),
-        "--server".into(),
-        server.url.clone(),
-        "--key".into(),
-        member_key.display().to_string(),
-        "--lang".into(),
-        "en".into(),
-        signed_file.display().to_string(),
-        write_json(
-            f,
-            "ship-again.json",
-            &serde_json::from_str::<Value>(&statement(
-                "batch.ship",
-                MEMBER,
-                json!({"batch": "vai-hg01-0610", "to": COOP, "nonce": "again"}),
-            ))
-            .expect("json"),
-        )
-        .display()
-        .to_string(),
-    ])
+    let (code, out) = submit(
+        &server.url,
+        &member_key,
+        vec![
+            signed_file.display().to_string(),
+            write_json(
+                f,
+                "ship-again.json",
+                &serde_json::from_str::<Value>(&statement(
+                    "batch.ship",
+                    MEMBER,
+                    json!({"batch": "vai-hg01-0610", "to": COOP, "nonce": "again"}),
+                ))
+                .expect("json"),
+            )
+            .display()
+            .to_string(),
+        ],
+    )
     .await;
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("already logged as leaf 11"), "{out}");
