@@ -153,6 +153,14 @@ async fn an_unknown_lot_gets_a_page_in_the_buyers_language_never_a_bare_404() {
     let (status, bad, _) = page(&server, "/b/l%C3%B4%201", None).await;
     assert_eq!(status, 400);
     assert!(bad.contains("Mã không hợp lệ"));
+    // Nothing from the request reaches the Link header unencoded.
+    let (_, _, headers) = page(&server, "/b/x%3E%3B%20rel%3D%22evil%22", None).await;
+    let link = headers["link"].to_str().expect("link");
+    assert_eq!(link.matches("rel=").count(), 1, "{link}");
+    assert!(
+        link.starts_with("</b/x%3E%3B%20rel%3D%22evil%22?linkType=linkset>"),
+        "{link}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -437,9 +437,20 @@ fn render_batch(app: &AppState, t: &'static Texts, view: &BuyerView, path: &str)
 }
 
 /// The `Link` header every answer carries (GS1 Digital Link resolvers).
+/// The path comes from the request, so every byte outside the URL's
+/// unreserved set and `/` is percent-encoded: nothing from the request can
+/// add parameters or links to the header.
 fn link_header(path: &str) -> (header::HeaderName, HeaderValue) {
+    let mut safe = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            safe.push(char::from(b));
+        } else {
+            safe.push_str(&format!("%{b:02X}"));
+        }
+    }
     let v =
-        format!("<{path}?linkType=linkset>; rel=\"linkset\"; type=\"application/linkset+json\"");
+        format!("<{safe}?linkType=linkset>; rel=\"linkset\"; type=\"application/linkset+json\"");
     (
         header::LINK,
         HeaderValue::from_str(&v).unwrap_or(HeaderValue::from_static("")),
