@@ -5,7 +5,8 @@
 //!   English, with WebCrypto's Ed25519 and with the vendored
 //!   @noble/ed25519 fallback;
 //! - when the server is made to serve a tampered leaf or a tampered proof
-//!   (a proxy between browser and server changes one of them), the badge
+//!   (a proxy between browser and server changes one of them), or shows a
+//!   step at another time than signed, or a step no entry backs, the badge
 //!   reaches "not verified".
 //!
 //! Screenshots are saved under `target/screenshots/`.
@@ -104,6 +105,10 @@ enum Tamper {
     Proof,
     /// Make WebCrypto refuse Ed25519, so the vendored fallback is used.
     NoWebCryptoEd25519,
+    /// Show a step at another time than its signed statement says.
+    StepTime,
+    /// Add a step to the journey that no entry backs.
+    ExtraStep,
 }
 
 #[derive(Clone)]
@@ -139,6 +144,21 @@ async fn forward(
 }
 
 fn tamper(html: &str, how: Tamper) -> String {
+    match how {
+        Tamper::StepTime => {
+            let at = html.find(r#"data-at=""#).expect("a step") + r#"data-at=""#.len();
+            let end = html[at..].find('"').expect("end") + at;
+            return format!("{}2020-01-01T00:00:00Z{}", &html[..at], &html[end..]);
+        }
+        Tamper::ExtraStep => {
+            return html.replacen(
+                r#"<ol class="journey">"#,
+                r#"<ol class="journey"><li><div class="what">Kiểm định hữu cơ châu Âu</div></li>"#,
+                1,
+            );
+        }
+        _ => {}
+    }
     let marker = r#"id="ledger-proof""#;
     let Some(at) = html.find(marker) else {
         return html.to_owned();
@@ -147,7 +167,7 @@ fn tamper(html: &str, how: Tamper) -> String {
     let close = html[open..].find("</script>").expect("end") + open;
     let mut data: Value = serde_json::from_str(&html[open..close]).expect("proof json");
     match how {
-        Tamper::None => return html.to_owned(),
+        Tamper::None | Tamper::StepTime | Tamper::ExtraStep => return html.to_owned(),
         Tamper::Leaf => {
             let leaf = data["leaves"][0]["leaf"].as_str().expect("leaf");
             let bytes = String::from_utf8(B64.decode(leaf).expect("b64")).expect("utf-8");
@@ -277,6 +297,13 @@ async fn the_badge_verifies_a_good_chain_and_refuses_a_tampered_one_on_a_phone()
     .await;
     assert_eq!(state, "failed", "{text}");
     assert!(text.contains("not in the signed tree"), "{text}");
+    // A step shown at another time, or a step no entry backs: not verified.
+    let moved = proxy(&server.url, Tamper::StepTime).await;
+    let (state, text) = badge(&c, &format!("{moved}/b/vai-hop-01"), "buyer-step-time.png").await;
+    assert_eq!(state, "failed", "{text}");
+    let extra = proxy(&server.url, Tamper::ExtraStep).await;
+    let (state, text) = badge(&c, &format!("{extra}/b/vai-hop-01"), "buyer-extra-step.png").await;
+    assert_eq!(state, "failed", "{text}");
     // The same proxy without tampering passes: the failures above are the
     // tampering's, not the proxy's.
     let clean = proxy(&server.url, Tamper::None).await;

@@ -153,6 +153,24 @@ async fn an_unknown_lot_gets_a_page_in_the_buyers_language_never_a_bare_404() {
     let (status, bad, _) = page(&server, "/b/l%C3%B4%201", None).await;
     assert_eq!(status, 400);
     assert!(bad.contains("Mã không hợp lệ"));
+    // Paths a printed code might hold that no route matches: a page too.
+    for path in [
+        "/b/",
+        "/b/vai-hop-01/",
+        "/01/08935049501503",
+        "/01/08935049501503/10/vai-hop-01/21/123",
+    ] {
+        let (status, body, headers) = page(&server, path, None).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(body.contains("Chưa có thông tin cho mã này"), "{path}");
+        assert!(headers.contains_key("link"), "{path}");
+    }
+    let (status, body, _) = page(&server, "/api/v1/nothing", None).await;
+    assert_eq!(status, 404);
+    assert!(
+        body.contains(r#""error":"not_found""#),
+        "the API keeps its JSON 404"
+    );
     // Nothing from the request reaches the Link header unencoded.
     let (_, _, headers) = page(&server, "/b/x%3E%3B%20rel%3D%22evil%22", None).await;
     let link = headers["link"].to_str().expect("link");

@@ -361,8 +361,3 @@ pub async fn metrics(State(app): State<AppState>) -> Response {
 pub async fn method_not_allowed(ClientLang(lang): ClientLang) -> ApiError {
     ApiError::new(Refusal::new(Code::MethodNotAllowed), lang)
 }
-
-/// Any other path: a JSON 404.
-pub async fn not_found(ClientLang(lang): ClientLang) -> ApiError {
-    ApiError::new(Refusal::new(Code::NotFound), lang)
-}

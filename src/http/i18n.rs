@@ -24,7 +24,8 @@ pub struct Texts {
     pub badge_checking: &'static str,
     /// Badge when every check passed.
     pub badge_verified: &'static str,
-    /// Detail after "verified"; `{leaves}` and `{size}` are filled in.
+    /// Detail after "verified"; `{leaves}`, `{size}` and `{key}` (the key id
+    /// the checkpoint was verified with) are filled in.
     pub badge_detail: &'static str,
     /// Badge when a check failed.
     pub badge_failed: &'static str,
@@ -137,7 +138,7 @@ pub const VI: Texts = Texts {
     badge_unchecked: "Chưa kiểm tra trên thiết bị này",
     badge_checking: "Đang kiểm tra chữ ký và bằng chứng…",
     badge_verified: "✔ Đã xác minh trên thiết bị này",
-    badge_detail: "({leaves} bản ghi, trong sổ cái {size} mục)",
+    badge_detail: "({leaves} bản ghi, trong sổ cái {size} mục, khóa {key})",
     badge_failed: "✘ KHÔNG xác minh được",
     badge_explain: "Điện thoại của bạn tự kiểm tra chữ ký số của từng bước, bằng chứng Merkle và điểm kiểm tra có chữ ký của sổ cái.",
     product: "Sản phẩm",
@@ -224,7 +225,7 @@ pub const EN: Texts = Texts {
     badge_unchecked: "Not checked on this device",
     badge_checking: "Checking signatures and proofs…",
     badge_verified: "✔ Verified on this device",
-    badge_detail: "({leaves} entries, in a ledger of {size})",
+    badge_detail: "({leaves} entries, in a ledger of {size}, key {key})",
     badge_failed: "✘ NOT verified",
     badge_explain: "Your phone checks each step's digital signature, the Merkle proofs and the ledger's signed checkpoint itself.",
     product: "Product",

@@ -63,7 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{file}", get(assets::serve))
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))
-        .fallback(api::not_found)
+        .fallback(pages::fallback)
         .method_not_allowed_fallback(api::method_not_allowed)
         // The body limit sits a little above the envelope limit so that the
         // extractor, not the transport, gives the 413 its JSON shape.

@@ -175,6 +175,8 @@ struct StepView {
     index: u64,
     kind: String,
     by_id: String,
+    batch: String,
+    at: String,
     lot: String,
     date: String,
     action: &'static str,
@@ -185,6 +187,8 @@ struct StepView {
 }
 
 struct InspectionView {
+    index: u64,
+    code: &'static str,
     class: &'static str,
     result: &'static str,
     scheme: String,
@@ -194,6 +198,7 @@ struct InspectionView {
 }
 
 struct RecallView {
+    index: u64,
     reason: String,
     date: String,
     by: String,
@@ -299,7 +304,12 @@ fn proof_json(app: &AppState, view: &BuyerView) -> String {
     .replace('<', "\\u003c")
 }
 
-fn render_batch(app: &AppState, t: &'static Texts, view: &BuyerView, path: &str) -> String {
+fn render_batch(
+    app: &AppState,
+    t: &'static Texts,
+    view: &BuyerView,
+    path: &str,
+) -> Result<String, askama::Error> {
     let b = &view.batch;
     let name = |id: &ActorId| public_name(view, t, id);
     let steps = view
@@ -325,6 +335,8 @@ fn render_batch(app: &AppState, t: &'static Texts, view: &BuyerView, path: &str)
                 index: s.index,
                 kind: s.kind.clone(),
                 by_id: s.by.to_string(),
+                batch: s.batch.to_string(),
+                at: s.at.clone(),
                 lot: format!("{} · {}", lot_batch.product.name, lot_batch.id),
                 date: local_time(&s.at),
                 action: t.step(&s.kind, s.accepted),
@@ -338,7 +350,10 @@ fn render_batch(app: &AppState, t: &'static Texts, view: &BuyerView, path: &str)
     let inspections = std::iter::once(b)
         .chain(&view.ancestors)
         .flat_map(|x| &x.inspections)
+        .filter(|i| i.index < view.size)
         .map(|i| InspectionView {
+            index: i.index,
+            code: i.result.as_str(),
             class: match i.result {
                 crate::domain::product::InspectResult::Pass => "pass",
                 crate::domain::product::InspectResult::Fail => "fail",
@@ -410,15 +425,20 @@ fn render_batch(app: &AppState, t: &'static Texts, view: &BuyerView, path: &str)
             .as_ref()
             .map_or_else(|| t.not_stated.to_owned(), |h| harvest_time(h.as_str())),
         quantity: quantity(t, &b.quantity),
-        recall: b.recall.as_ref().map(|r| RecallView {
-            reason: r.reason.clone(),
-            date: view
-                .journey
-                .iter()
-                .find(|s| s.index == r.index)
-                .map_or_else(|| format!("#{}", r.index), |s| local_time(&s.at)),
-            by: name(&r.by),
-        }),
+        recall: b
+            .recall
+            .as_ref()
+            .filter(|r| r.index < view.size)
+            .map(|r| RecallView {
+                index: r.index,
+                reason: r.reason.clone(),
+                date: view
+                    .journey
+                    .iter()
+                    .find(|s| s.index == r.index)
+                    .map_or_else(|| format!("#{}", r.index), |s| local_time(&s.at)),
+                by: name(&r.by),
+            }),
         certifications,
         inspections,
         steps,
@@ -426,14 +446,18 @@ fn render_batch(app: &AppState, t: &'static Texts, view: &BuyerView, path: &str)
         corrections,
         origin_name: app.ledger.info().origin,
         size: view.size,
-        ledger_key: app.ledger.info().public_key.to_string(),
+        ledger_key: {
+            let info = app.ledger.info();
+            format!(
+                "{} ({:08x})",
+                info.public_key,
+                crate::domain::checkpoint::key_id(&info.key_name, &info.public_key)
+            )
+        },
         api_url: format!("/api/v1/batches/{}/trace", b.id),
         proof_json: proof_json(app, view),
     };
-    page.render().unwrap_or_else(|e| {
-        tracing::error!(error = %e, "rendering the batch page failed");
-        String::new()
-    })
+    page.render()
 }
 
 /// The `Link` header every answer carries (GS1 Digital Link resolvers).
@@ -467,6 +491,10 @@ fn html(status: StatusCode, path: &str, body: impl Into<Bytes>) -> Response {
                 HeaderValue::from_static("text/html; charset=utf-8"),
             ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            (
+                header::VARY,
+                HeaderValue::from_static("Accept-Language, Accept"),
+            ),
             link_header(path),
         ],
         body,
@@ -581,7 +609,10 @@ async fn show(
     if linkset_wanted {
         return linkset(&app, &view, &path);
     }
-    let page = Bytes::from(render_batch(&app, t, &view, &path));
+    let page = match render_batch(&app, t, &view, &path) {
+        Ok(p) => Bytes::from(p),
+        Err(e) => return failure(t, &path, ServiceError::Internal(e.to_string())),
+    };
     app.pages.put(path.clone(), lang, view.size, page.clone());
     html(StatusCode::OK, &path, page)
 }
@@ -760,4 +791,16 @@ pub async fn labels(
         count,
     };
     html(StatusCode::OK, &path, page.render().unwrap_or_default())
+}
+
+/// Any path no route matched. A printed code never meets a bare 404: what
+/// looks like a buyer's page (`/b/…`, `/01/…`, a trailing slash, more GS1
+/// qualifiers) gets the not-found page in the buyer's language; anything
+/// else gets the JSON 404 of the API.
+pub async fn fallback(ClientLang(lang): ClientLang, uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    if path.starts_with("/b/") || path.starts_with("/01/") || path == "/b" || path == "/01" {
+        return missing(Texts::of(lang), path, StatusCode::NOT_FOUND, Code::NotFound);
+    }
+    super::error::ApiError::new(Refusal::new(Code::NotFound), lang).into_response()
 }

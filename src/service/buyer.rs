@@ -77,6 +77,11 @@ impl Ledger {
             Lookup::Batch(id) | Lookup::DigitalLink(_, id) => id,
         };
         let not_found = || ServiceError::from(Refusal::with(Code::UnknownBatch, id.to_string()));
+        // The tip first: the sequencer writes the views before it publishes
+        // a checkpoint, so every view read after this is at least as new as
+        // the tip, and a recall published meanwhile cannot be missed by a
+        // page cached under the newer size.
+        let tip = self.shared.published();
         let trace = lineage::trace(store, id)
             .map_err(err)?
             .ok_or_else(not_found)?;
@@ -86,7 +91,6 @@ impl Ledger {
         {
             return Err(not_found());
         }
-        let tip = self.shared.published();
         let mut journey: Vec<TraceStep> = trace
             .upstream
             .iter()
@@ -119,6 +123,7 @@ impl Ledger {
             names.extend(b.inspections.iter().map(|i| i.by.clone()));
         }
         names.extend(batch.recall.as_ref().map(|r| r.by.clone()));
+        names.extend(corrections.iter().map(|c| c.by.clone()));
         let mut actors = HashMap::new();
         for id in names {
             if let Some(a) = store.actor(&id).map_err(err)? {

@@ -10,8 +10,12 @@
 //   2. for every leaf: its SHA-256 leaf hash (0x00 ‖ bytes), its inclusion
 //      proof to the checkpoint's root (RFC 9162 §2.1.3.2), and the Ed25519
 //      signature over "coop-ledger statement v1\n" ‖ statement;
-//   3. that every step shown on the page (elements with data-leaf) names a
-//      leaf checked above with the same type and signer.
+//   3. that everything the page shows with a data-leaf (every journey step,
+//      inspection and the recall banner) says what its signed statement
+//      says: type, signer, batch, time, result; that the lot's own entries
+//      are among them; and that a logged recall is shown.
+// What it cannot see is an entry the server left out altogether: the badge
+// says the steps shown are signed and logged, not that nothing is missing.
 // Ed25519 uses WebCrypto where the browser has it, otherwise the vendored
 // @noble/ed25519 (served by the app itself). Without JavaScript the badge
 // keeps its server-rendered text: "not checked on this device".
@@ -47,6 +51,9 @@ async function sha256(bytes) {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
 }
 
+/// This device cannot check (no Ed25519 anywhere): not a failed check.
+class CannotCheck extends Error {}
+
 let noble = null;
 async function ed25519Verify(sig, msg, key) {
   try {
@@ -56,7 +63,11 @@ async function ed25519Verify(sig, msg, key) {
     // No Ed25519 in this browser's WebCrypto: the audited fallback.
     if (!noble) {
       const url = document.getElementById("ledger-proof").dataset.noble;
-      noble = await import(url);
+      try {
+        noble = await import(url);
+      } catch (_) {
+        throw new CannotCheck("no Ed25519 on this device");
+      }
     }
     try {
       return await noble.verifyAsync(sig, msg, key, { zip215: false });
@@ -68,7 +79,7 @@ async function ed25519Verify(sig, msg, key) {
 
 // RFC 9162 §2.1.3.2: verify an inclusion proof.
 async function inclusionRoot(index, size, leafHash, proof) {
-  if (index >= size) throw new Error("index beyond the tree");
+  if (!Number.isSafeInteger(index) || index < 0 || index >= size) throw new Error("index beyond the tree");
   let fn = index;
   let sn = size - 1;
   let r = leafHash;
@@ -101,6 +112,7 @@ async function checkCheckpoint(note, origin, keyName, ledgerKey) {
   const lines = body.split("\n");
   if (lines.length !== 4 || lines[3] !== "") throw new Error("checkpoint has extra lines");
   if (lines[0] !== origin) throw new Error("checkpoint of another ledger");
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(lines[1])) throw new Error("malformed checkpoint");
   const size = Number(lines[1]);
   const root = b64(lines[2]);
   if (!Number.isSafeInteger(size) || root.length !== 32) throw new Error("malformed checkpoint");
@@ -110,7 +122,7 @@ async function checkCheckpoint(note, origin, keyName, ledgerKey) {
     if (!m || m[1] !== keyName) continue;
     const raw = b64(m[2]);
     if (raw.length !== 68 || !equal(raw.slice(0, 4), keyId)) continue;
-    if (await ed25519Verify(raw.slice(4), enc.encode(body), ledgerKey)) return { size, root };
+    if (await ed25519Verify(raw.slice(4), enc.encode(body), ledgerKey)) return { size, root, keyId };
   }
   throw new Error("checkpoint not signed by the ledger key");
 }
@@ -131,14 +143,38 @@ async function check(data) {
     if (!ok) throw new Error(`leaf ${item.index}: the signature does not verify`);
     statements.set(item.index, JSON.parse(leaf.statement));
   }
+  // Everything the page shows with a data-leaf must say what its signed
+  // statement says: type, signer, batch, time, inspection result.
+  for (const li of document.querySelectorAll("ol.journey > li")) {
+    if (!li.dataset.leaf) throw new Error("a step without its entry");
+  }
+  let ownSteps = 0;
   for (const el of document.querySelectorAll("[data-leaf]")) {
     const st = statements.get(Number(el.dataset.leaf));
-    if (!st) throw new Error(`step ${el.dataset.leaf} has no checked leaf`);
-    if (st.type !== el.dataset.type || st.by !== el.dataset.by) {
-      throw new Error(`step ${el.dataset.leaf} differs from its leaf`);
+    const d = el.dataset;
+    const bad = () => new Error(`entry ${d.leaf} differs from what the page shows`);
+    if (!st) throw new Error(`entry ${d.leaf} was not checked`);
+    if (d.type !== undefined && st.type !== d.type) throw bad();
+    if (d.by !== undefined && st.by !== d.by) throw bad();
+    if (d.at !== undefined && Date.parse(st.at) !== Date.parse(d.at)) throw bad();
+    if (d.result !== undefined && st.result !== d.result) throw bad();
+    if (d.batch !== undefined) {
+      const named = st.type === "batch.transform"
+        ? [...st.inputs, ...st.outputs].map((x) => x.batch)
+        : [st.batch];
+      if (!named.includes(d.batch)) throw bad();
+      if (d.batch === data.lot) ownSteps++;
     }
   }
-  return { size: cp.size, leaves: statements.size };
+  if (ownSteps === 0) throw new Error("no entry of this lot");
+  // A recall among the checked entries must be on the page, and a recall
+  // banner must come from one.
+  const recalled = [...statements.values()].some((st) => st.type === "batch.recall");
+  if (recalled !== !!document.getElementById("recall-banner")) {
+    throw new Error("the recall is not shown as logged");
+  }
+  const fingerprint = [...cp.keyId].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return { size: cp.size, leaves: statements.size, key: fingerprint };
 }
 
 async function main() {
@@ -149,13 +185,21 @@ async function main() {
     badge.dataset.state = state;
     badge.textContent = badge.dataset[state] + (extra ? " " + extra : "");
   };
+  // Without WebCrypto (an old browser, or a page not served over HTTPS)
+  // nothing can be checked here: say so, and never "not verified".
+  if (!window.crypto || !crypto.subtle) return;
   say("checking");
+  const data = JSON.parse(holder.textContent);
+  data.lot = holder.dataset.lot;
   try {
-    if (!window.crypto || !crypto.subtle) throw new Error("no WebCrypto");
-    const r = await check(JSON.parse(holder.textContent));
-    say("verified", badge.dataset.detail.replace("{leaves}", r.leaves).replace("{size}", r.size));
+    const r = await check(data);
+    say(
+      "verified",
+      badge.dataset.detail.replace("{leaves}", r.leaves).replace("{size}", r.size).replace("{key}", r.key),
+    );
   } catch (e) {
-    say("failed", "(" + e.message + ")");
+    if (e instanceof CannotCheck) say("unchecked");
+    else say("failed", "(" + e.message + ")");
   }
 }
 
