@@ -14,11 +14,6 @@ use coop_ledger::service::keyfile;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
-fn day(offset_days: i64) -> String {
-    let d = time::OffsetDateTime::now_utc().date() + time::Duration::days(offset_days);
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
 /// Writes `actor`'s key as a PEM file, as `keygen` would.
 fn pem(dir: &Path, actor: &str) -> PathBuf {
     let path = dir.join(format!("{actor}.pem"));

@@ -10,11 +10,6 @@ use common::*;
 use coop_ledger::domain::keys::PublicKey;
 use serde_json::{Value, json};
 
-fn day(offset_days: i64) -> String {
-    let d = time::OffsetDateTime::now_utc().date() + time::Duration::days(offset_days);
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
 async fn batch(server: &TestServer, id: &str) -> Value {
     server.json(&format!("/api/v1/batches/{id}")).await
 }

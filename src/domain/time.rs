@@ -54,7 +54,12 @@ impl Timestamp {
     /// The calendar date in Vietnam ([`LOCAL_OFFSET_HOURS`]): what a
     /// contract's `from`/`to` and a bare harvest date are compared with.
     pub fn local_date(&self) -> Date {
-        self.0.to_offset(local_offset()).date()
+        self.local().date()
+    }
+
+    /// The instant on Vietnam's clock ([`LOCAL_OFFSET_HOURS`]).
+    pub fn local(&self) -> OffsetDateTime {
+        self.0.to_offset(local_offset())
     }
 
     /// The inner `time` value.

@@ -99,10 +99,7 @@ pub fn page_url(base: &str, batch: &Batch) -> String {
 fn local_time(at: &str) -> String {
     match Timestamp::parse(at) {
         Ok(t) => {
-            let local = t.inner().to_offset(
-                time::UtcOffset::from_hms(crate::domain::time::LOCAL_OFFSET_HOURS, 0, 0)
-                    .unwrap_or(time::UtcOffset::UTC),
-            );
+            let local = t.local();
             format!(
                 "{:02}/{:02}/{:04} {:02}:{:02}",
                 local.day(),

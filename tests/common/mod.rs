@@ -461,3 +461,9 @@ pub fn zbarimg(png: &[u8]) -> String {
         .trim()
         .to_owned()
 }
+
+/// Today plus `offset_days`, as a `YYYY-MM-DD` date (UTC).
+pub fn day(offset_days: i64) -> String {
+    let d = time::OffsetDateTime::now_utc().date() + time::Duration::days(offset_days);
+    coop_ledger::domain::time::Day::from(d).to_string()
+}
