@@ -91,6 +91,11 @@ impl Ledger {
         {
             return Err(not_found());
         }
+        // A batch whose making is not yet under a published checkpoint
+        // cannot be proven yet: the page says "not logged yet, try again".
+        if batch.steps.first().is_none_or(|s| s.index >= tip.size) {
+            return Err(not_found());
+        }
         let mut journey: Vec<TraceStep> = trace
             .upstream
             .iter()
