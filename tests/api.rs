@@ -355,6 +355,7 @@ async fn a_full_queue_answers_429_and_the_waiting_entries_are_still_logged() {
         TestServer::start_with(OpenOptions {
             clock,
             queue_capacity: 1,
+            ..OpenOptions::default()
         })
         .await,
     );

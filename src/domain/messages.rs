@@ -168,6 +168,9 @@ codes! {
     BadPeriod = "bad_period", Malformed,
         "The contract ends before it starts; check the from and to dates.",
         "Hợp đồng kết thúc trước khi bắt đầu; hãy kiểm tra ngày from và to.";
+    BadReportPeriod = "bad_report_period", Malformed,
+        "The report period is not valid: give from and to as YYYY-MM-DD, from on or before to, at most 30 years apart.",
+        "Kỳ báo cáo không hợp lệ: hãy ghi from và to dạng YYYY-MM-DD, from không sau to, cách nhau không quá 30 năm.";
     BadTransform = "bad_transform", Malformed,
         "A transformation needs inputs and outputs, each batch named once; a split has one input and several outputs, a merge several inputs and one output.",
         "Một lần chế biến cần có đầu vào và đầu ra, mỗi lô chỉ nêu một lần; tách lô có một đầu vào và nhiều đầu ra, gộp lô có nhiều đầu vào và một đầu ra.";

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod keys;
 pub mod leaf;
 pub mod lineage;
+pub mod linkage;
 pub mod merkle;
 pub mod messages;
 pub mod model;

@@ -101,12 +101,48 @@ impl Amount {
 impl fmt::Display for Amount {
     /// The shortest decimal form: `1250.5`, `3`, `0.125`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (w, m) = (self.0 / SCALE, self.0 % SCALE);
-        if m == 0 {
-            return write!(f, "{w}");
-        }
-        let frac = format!("{m:03}");
-        write!(f, "{w}.{}", frac.trim_end_matches('0'))
+        write_milli(u128::from(self.0), f)
+    }
+}
+
+/// Writes thousandths in the shortest decimal form.
+fn write_milli(milli: u128, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let scale = u128::from(SCALE);
+    let (w, m) = (milli / scale, milli % scale);
+    if m == 0 {
+        return write!(f, "{w}");
+    }
+    let frac = format!("{m:03}");
+    write!(f, "{w}.{}", frac.trim_end_matches('0'))
+}
+
+/// A sum of many amounts (a report's volume), exact and never overflowing
+/// in practice: `u128` thousandths hold 10^20 maximal amounts.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
+pub struct Total(u128);
+
+impl Total {
+    /// Adds an amount (saturating at `u128::MAX`, which no ledger reaches).
+    pub fn add(&mut self, a: Amount) {
+        self.0 = self.0.saturating_add(u128::from(a.0));
+    }
+
+    /// The total in thousandths.
+    pub fn milli(&self) -> u128 {
+        self.0
+    }
+}
+
+impl fmt::Display for Total {
+    /// The shortest decimal form, as for [`Amount`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_milli(self.0, f)
+    }
+}
+
+impl Serialize for Total {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -150,7 +186,7 @@ pub mod remaining {
 }
 
 /// A unit of measure (design §3).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
     /// Kilograms.

@@ -5,16 +5,18 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{Body, ClientLang, IdPath, Query};
 use crate::domain::ids::{ActorId, BatchId, ContractId};
+use crate::domain::linkage::LinkageReport;
 use crate::domain::merkle::Hash;
 use crate::domain::messages::{Code, Refusal};
 use crate::domain::model::{Actor, ActorKind, ActorStatus};
 use crate::domain::model::{
     BatchStatus, Contract, CorrectionRecord, Custody, Input, Inspection, RecallMark, Step,
 };
+use crate::domain::product::Category;
 use crate::domain::product::{Certification, Origin, Process, Product};
 use crate::domain::quantity::Quantity;
-use crate::domain::time::HarvestTime;
-use crate::service::{BatchReport, MAX_PAGE, Receipt};
+use crate::domain::time::{Day, HarvestTime};
+use crate::service::{BatchReport, MAX_PAGE, Receipt, ServiceError};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -360,4 +362,95 @@ pub async fn metrics(State(app): State<AppState>) -> Response {
 /// A known path with the wrong method: a JSON 405.
 pub async fn method_not_allowed(ClientLang(lang): ClientLang) -> ApiError {
     ApiError::new(Refusal::new(Code::MethodNotAllowed), lang)
+}
+
+/// The query of `GET /api/v1/linkage` and of the dashboard, as sent.
+#[derive(Debug, Default, Deserialize)]
+pub struct LinkageParams {
+    /// First day, `YYYY-MM-DD` (default: 1 January of this year).
+    from: Option<String>,
+    /// Last day (default: today, Vietnam time).
+    to: Option<String>,
+    /// A province to restrict to.
+    province: Option<String>,
+    /// A product category to restrict to.
+    category: Option<String>,
+}
+
+/// [`LinkageParams`] parsed at the edge.
+pub struct LinkageFilter {
+    /// First day.
+    pub from: Option<Day>,
+    /// Last day.
+    pub to: Option<Day>,
+    /// Province.
+    pub province: Option<String>,
+    /// Category.
+    pub category: Option<Category>,
+}
+
+impl LinkageParams {
+    /// Parses the dates and the category; an empty field counts as absent
+    /// (what an HTML form sends).
+    pub fn parse(self) -> Result<LinkageFilter, Refusal> {
+        let given = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let date = |v: Option<String>, name: &str| {
+            given(v)
+                .map(|s| {
+                    Day::parse(&s)
+                        .map_err(|_| Refusal::with(Code::BadReportPeriod, format!("{name}: {s:?}")))
+                })
+                .transpose()
+        };
+        Ok(LinkageFilter {
+            from: date(self.from, "from")?,
+            to: date(self.to, "to")?,
+            province: given(self.province),
+            category: given(self.category)
+                .map(|c| Category::parse(&c).ok_or_else(|| Refusal::with(Code::BadCategory, c)))
+                .transpose()?,
+        })
+    }
+}
+
+/// Runs the report a [`LinkageParams`] asks for.
+pub fn linkage_report(
+    app: &AppState,
+    params: LinkageParams,
+) -> Result<LinkageReport, ServiceError> {
+    let f = params.parse()?;
+    app.ledger.linkage(f.from, f.to, f.province, f.category)
+}
+
+/// `GET /api/v1/linkage`: the value-chain linkage figures (design §9).
+pub async fn linkage(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    Query(params): Query<LinkageParams>,
+) -> Result<Response, ApiError> {
+    let report = linkage_report(&app, params).map_err(|e| ApiError::new(e, lang))?;
+    Ok(Json(report).into_response())
+}
+
+/// `GET /api/v1/linkage.csv`: the same figures as a spreadsheet.
+pub async fn linkage_csv(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    Query(params): Query<LinkageParams>,
+) -> Result<Response, ApiError> {
+    let report = linkage_report(&app, params).map_err(|e| ApiError::new(e, lang))?;
+    let text = crate::service::linkage::to_csv(&report)
+        .map_err(|e| ApiError::new(ServiceError::Internal(e.to_string()), lang))?;
+    let name = format!(
+        "attachment; filename=\"linkage-{}-{}.csv\"",
+        report.from, report.to
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        text,
+    )
+        .into_response())
 }

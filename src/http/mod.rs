@@ -55,6 +55,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/batches/{id}/trace", get(api::trace))
         .route("/api/v1/contracts/{id}", get(api::contract))
         .route("/api/v1/entries/{index}/corrections", get(api::corrections))
+        .route("/api/v1/linkage", get(api::linkage))
+        .route("/api/v1/linkage.csv", get(api::linkage_csv))
         .route("/b/{id}", get(pages::batch))
         .route("/b/{id}/qr.svg", get(pages::qr_svg))
         .route("/b/{id}/qr.png", get(pages::qr_png))

@@ -6,6 +6,7 @@
 
 use crate::domain::envelope::Envelope;
 use crate::domain::ids::EntryId;
+use crate::domain::linkage::LinkFact;
 use crate::domain::merkle::{
     Hash, HashReader, TlogError, leaf_hash, stored_hash_count, stored_hashes_for_record_hash,
     tree_hash,
@@ -118,6 +119,17 @@ impl<'a> Pending<'a> {
         self.entry_ids.push(id);
         self.leaves.push(leaf);
         Ok(index)
+    }
+
+    /// The linkage facts of the accepted entries, in log order.
+    pub fn link_facts(&self) -> Vec<LinkFact> {
+        self.changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Link { fact, .. } => Some(fact.clone()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// True when nothing was accepted.

@@ -12,6 +12,7 @@ pub mod buyer;
 pub mod client;
 pub mod demo;
 pub mod keyfile;
+pub mod linkage;
 pub mod metrics;
 pub mod sequencer;
 
@@ -22,12 +23,14 @@ use crate::domain::ids::{BatchId, ContractId};
 use crate::domain::keys::PublicKey;
 use crate::domain::leaf::Leaf;
 use crate::domain::lineage::{self, Trace};
+use crate::domain::linkage::{LinkFact, LinkageIndex, LinkageReport, Query, Targets};
 use crate::domain::merkle::{Hash, TlogError, prove_record, prove_tree, tree_hash};
 use crate::domain::messages::{Code, Refusal};
 use crate::domain::model::{Actor, Batch, Contract, CorrectionRecord};
+use crate::domain::product::Category;
 use crate::domain::rules::{ApplyError, Context, MemState, View};
 use crate::domain::statement::{self, LEDGER_SIGNER};
-use crate::domain::time::Timestamp;
+use crate::domain::time::{Day, Timestamp};
 use crate::store::leaflog::{LeafWriter, Records};
 use crate::store::{self, Layout, LedgerConfig, Store, StoreError};
 use batch::Pending;
@@ -163,9 +166,26 @@ pub struct Shared {
     tip: RwLock<Arc<Published>>,
     poisoned: AtomicBool,
     metrics: Metrics,
+    /// The linkage index (design §9), folded from the stored facts at open
+    /// and from each group commit's facts before its tree is published.
+    linkage: RwLock<LinkageIndex>,
 }
 
 impl Shared {
+    /// Folds a commit's linkage facts into the index.
+    fn index_links(&self, facts: &[LinkFact]) {
+        if facts.is_empty() {
+            return;
+        }
+        let mut index = match self.linkage.write() {
+            Ok(i) => i,
+            Err(p) => p.into_inner(),
+        };
+        for f in facts {
+            index.apply(f);
+        }
+    }
+
     fn published(&self) -> Arc<Published> {
         match self.tip.read() {
             Ok(t) => Arc::clone(&t),
@@ -192,6 +212,8 @@ pub struct OpenOptions {
     pub clock: Arc<dyn Clock>,
     /// Submissions that may wait for the sequencer before new ones get 429.
     pub queue_capacity: usize,
+    /// The targets the linkage figures are compared with (design §9).
+    pub targets: Targets,
 }
 
 impl Default for OpenOptions {
@@ -199,6 +221,7 @@ impl Default for OpenOptions {
         Self {
             clock: Arc::new(SystemClock),
             queue_capacity: sequencer::QUEUE_CAPACITY,
+            targets: Targets::default(),
         }
     }
 }
@@ -209,6 +232,8 @@ pub struct Ledger {
     tx: mpsc::Sender<Msg>,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     points: RwLock<std::collections::HashMap<[u8; 32], ed25519_dalek::VerifyingKey>>,
+    clock: Arc<dyn Clock>,
+    targets: Targets,
     _lock: File,
 }
 
@@ -323,6 +348,15 @@ fn replay(
         store.commit(&pending.into_commit(offsets, records.end(), None))?;
         on_progress(size);
     }
+}
+
+/// Folds every stored linkage fact, in log order, into a new index.
+fn linkage_index(store: &Store) -> Result<LinkageIndex, ServiceError> {
+    let mut index = LinkageIndex::default();
+    for f in store.link_facts()? {
+        index.apply(&f);
+    }
+    Ok(index)
 }
 
 /// Writes only a checkpoint to the views' meta.
@@ -515,6 +549,7 @@ impl Ledger {
         let signer = NoteKey::signer(&config.key_name, key);
         let checkpoint =
             settle_checkpoint(&store, &config, &signer, ledger_key, size, writer.end())?;
+        let linkage = RwLock::new(linkage_index(&store)?);
         let shared = Arc::new(Shared {
             store,
             config,
@@ -522,6 +557,7 @@ impl Ledger {
             tip: RwLock::new(Arc::new(Published { size, checkpoint })),
             poisoned: AtomicBool::new(false),
             metrics: Metrics::default(),
+            linkage,
         });
         shared
             .metrics
@@ -532,7 +568,7 @@ impl Ledger {
             shared: Arc::clone(&shared),
             writer,
             signer,
-            clock: options.clock,
+            clock: Arc::clone(&options.clock),
         };
         let thread = std::thread::Builder::new()
             .name("sequencer".into())
@@ -543,6 +579,8 @@ impl Ledger {
             tx,
             thread: Mutex::new(Some(thread)),
             points: RwLock::default(),
+            clock: options.clock,
+            targets: options.targets,
             _lock: lock,
         })
     }
@@ -826,6 +864,24 @@ impl Ledger {
     /// Every key and value of the views (for checking `reindex`).
     pub fn dump_views(&self) -> Result<Vec<crate::store::KeyValue>, ServiceError> {
         Ok(self.shared.store.dump()?)
+    }
+
+    /// The value-chain linkage figures (design §9), from the in-memory
+    /// index; missing dates default to this year so far.
+    pub fn linkage(
+        &self,
+        from: Option<Day>,
+        to: Option<Day>,
+        province: Option<String>,
+        category: Option<Category>,
+    ) -> Result<LinkageReport, ServiceError> {
+        let today = Day::from(Timestamp::from_clock(self.clock.now()).local_date());
+        let q = Query::with_defaults(from, to, province, category, today)?;
+        let index = match self.shared.linkage.read() {
+            Ok(i) => i,
+            Err(p) => p.into_inner(),
+        };
+        Ok(index.report(&q, &self.targets))
     }
 
     /// The Prometheus text for `/metrics`.

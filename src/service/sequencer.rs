@@ -164,6 +164,7 @@ impl Sequencer {
             }
         }
         if !pending.is_empty() {
+            let facts = pending.link_facts();
             let written = super::write_pending(
                 &mut self.writer,
                 store,
@@ -173,7 +174,10 @@ impl Sequencer {
                 Some(&shared.metrics),
             );
             match written {
-                Ok(published) => shared.publish(published),
+                Ok(published) => {
+                    shared.index_links(&facts);
+                    shared.publish(published);
+                }
                 Err(e) => {
                     // Nothing in this batch was acknowledged. After a failed
                     // fdatasync the page cache cannot be trusted, so the ledger

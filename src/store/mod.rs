@@ -34,12 +34,15 @@
 //! | holdings | `w` | holder actor id ‖ 0x00 ‖ batch id | empty |
 //! | contracts | `c` | contract id (UTF-8) | JSON [`Contract`] |
 //! | corrections | `x` | u64 BE corrected leaf ‖ u64 BE correction leaf | JSON [`CorrectionRecord`] |
+//! | linkage facts | `l` | u64 BE leaf index ‖ u16 BE fact number within the leaf | JSON [`LinkFact`] |
 //!
 //! Ids never contain 0x00 (design §3 allows `[A-Za-z0-9._-]`), so the
 //! composite keys split unambiguously and a prefix scan of `id ‖ 0x00`
 //! finds exactly one id's children or holdings. Lineage is answered from
 //! `d` (downstream) and from each batch's own `inputs` (upstream), never by
-//! reading the log. The signer of a leaf, which the correction rule needs,
+//! reading the log. The linkage facts are read once, in log order, when the
+//! ledger opens, and folded into the in-memory linkage index (design §9).
+//! The signer of a leaf, which the correction rule needs,
 //! is read back from the leaf itself.
 //!
 //! Every keyspace changes together in one atomic sled batch per group
@@ -52,6 +55,7 @@ pub mod leaflog;
 use crate::domain::ids::{ActorId, BatchId, ContractId, EntryId};
 use crate::domain::keys::PublicKey;
 use crate::domain::leaf::Leaf;
+use crate::domain::linkage::LinkFact;
 use crate::domain::merkle::{Hash, HashReader, TlogError};
 use crate::domain::model::{Actor, Batch, Contract, CorrectionRecord, LedgerInfo};
 use crate::domain::rules::{Change, View, ViewError};
@@ -279,6 +283,7 @@ pub struct Store {
     holdings: Space,
     contracts: Space,
     corrections: Space,
+    links: Space,
     leaves: LeafReader,
     /// The genesis facts never change once written; kept after first read.
     ledger_cache: std::sync::RwLock<Option<LedgerInfo>>,
@@ -315,6 +320,7 @@ impl Store {
             holdings: space(b'w'),
             contracts: space(b'c'),
             corrections: space(b'x'),
+            links: space(b'l'),
             leaves: LeafReader::open(&layout.leaves())?,
             ledger_cache: std::sync::RwLock::new(None),
             views,
@@ -377,6 +383,8 @@ impl Store {
             self.offsets.put(&mut b, be(index), be(*off));
             self.entries.put(&mut b, id.0, be(index));
         }
+        // The number of the next fact within its leaf.
+        let mut fact_no: (u64, u16) = (u64::MAX, 0);
         for change in &c.changes {
             match change {
                 Change::SetLedger(l) => self.meta.put(&mut b, "ledger", json(l)?),
@@ -403,6 +411,15 @@ impl Store {
                     k.extend_from_slice(&be(r.index));
                     self.corrections.put(&mut b, k, json(r)?)
                 }
+                Change::Link { index, fact } => {
+                    fact_no = match fact_no {
+                        (i, n) if i == *index => (i, n.saturating_add(1)),
+                        _ => (*index, 0),
+                    };
+                    let mut k = be(*index).to_vec();
+                    k.extend_from_slice(&fact_no.1.to_be_bytes());
+                    self.links.put(&mut b, k, json(fact)?)
+                }
                 // Read back from the leaf itself (see `leaf_signer`).
                 Change::Logged { .. } => {}
             }
@@ -421,6 +438,17 @@ impl Store {
     pub fn corrections(&self, target: u64) -> Result<Vec<CorrectionRecord>, StoreError> {
         self.corrections
             .suffixes(&be(target))
+            .map(|r| {
+                let (_, v) = r?;
+                serde_json::from_slice(&v).map_err(|e| StoreError::Inconsistent(e.to_string()))
+            })
+            .collect()
+    }
+
+    /// Every linkage fact, in log order (read once when the ledger opens).
+    pub fn link_facts(&self) -> Result<Vec<LinkFact>, StoreError> {
+        self.links
+            .suffixes(&[])
             .map(|r| {
                 let (_, v) = r?;
                 serde_json::from_slice(&v).map_err(|e| StoreError::Inconsistent(e.to_string()))

@@ -14,10 +14,12 @@
 mod actors;
 mod batches;
 mod contracts;
+mod link;
 
 use super::envelope::Envelope;
 use super::ids::{ActorId, BatchId, ContractId};
 use super::keys::PublicKey;
+use super::linkage::LinkFact;
 use super::messages::{Code, Refusal};
 use super::model::{Actor, ActorKind, ActorStatus, Batch, Contract, CorrectionRecord, LedgerInfo};
 use super::statement::{Body, Correction, Role, Statement};
@@ -58,6 +60,13 @@ pub enum Change {
     PutContract(Contract),
     /// A correction of an earlier leaf.
     AddCorrection(CorrectionRecord),
+    /// A linkage fact (design §9) of leaf `index`.
+    Link {
+        /// The leaf.
+        index: u64,
+        /// The fact.
+        fact: LinkFact,
+    },
     /// Who signed leaf `index`. The sled store reads this back from the leaf
     /// itself and writes nothing for it; in-memory states keep it.
     Logged {
@@ -181,7 +190,7 @@ fn decide<V: View>(
     }
     let signer = authenticate(view, env, &st.by)?;
     let e = Entry { ctx, st, signer };
-    match &st.body {
+    let mut changes = match &st.body {
         Body::Genesis(_) => refuse(Code::GenesisNotFirst, "genesis after leaf 0"),
         Body::ActorRegister(a) => actors::register(view, &e, a),
         Body::RotateKey(r) => actors::rotate_key(view, &e, r),
@@ -195,7 +204,9 @@ fn decide<V: View>(
         Body::ContractOffer(c) => contracts::offer(view, &e, c),
         Body::ContractAccept(c) => contracts::accept(view, &e, c),
         Body::Correction(c) => correction(view, &e, c),
-    }
+    }?;
+    changes.extend(link::facts(view, &e)?);
+    Ok(changes)
 }
 
 /// The signer must be registered, active, and signing with its current key.
@@ -258,6 +269,8 @@ pub struct MemState {
     pub corrections: BTreeMap<u64, Vec<CorrectionRecord>>,
     /// The signer of every leaf (`ledger` for leaf 0).
     pub signers: HashMap<u64, ActorId>,
+    /// The linkage facts, in log order.
+    pub links: Vec<(u64, LinkFact)>,
 }
 
 impl MemState {
@@ -305,6 +318,7 @@ impl MemState {
                         .or_default()
                         .push(r.clone());
                 }
+                Change::Link { index, fact } => self.links.push((*index, fact.clone())),
                 Change::Logged { index, by } => {
                     self.signers.insert(*index, by.clone());
                 }
