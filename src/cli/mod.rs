@@ -1,6 +1,8 @@
 //! The command line (design §10). Thin: parse arguments, call the service,
 //! print. anyhow lives here and in `main` only.
 
+pub mod report;
+
 use crate::domain::ids::ActorId;
 use crate::domain::keys::{PublicKey, public_key_of};
 use crate::domain::messages::Lang;
@@ -58,6 +60,9 @@ pub enum Command {
         /// The public base URL printed in QR codes and links.
         #[arg(long)]
         base_url: Option<String>,
+        /// A linkage target, GROUP:YEAR=SHARE (cooperatives:2030=0.6); repeatable.
+        #[arg(long = "target", value_name = "GROUP:YEAR=SHARE")]
+        targets: Vec<String>,
     },
     /// Create a sample ledger of Vietnamese cooperatives, members and businesses, and serve it.
     Demo {
@@ -110,12 +115,25 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Print figures computed from the ledger.
+    Report {
+        /// Which report.
+        #[command(subcommand)]
+        what: Report,
+    },
     /// Rebuild every view from the leaf file.
     Reindex {
         /// The data directory (the server must be stopped).
         #[arg(long)]
         data: PathBuf,
     },
+}
+
+/// The reports.
+#[derive(Subcommand, Debug)]
+pub enum Report {
+    /// Value-chain linkage figures against the plan targets (design §9).
+    Linkage(report::LinkageArgs),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -183,8 +201,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             data,
             listen,
             base_url,
+            targets,
         } => {
-            runtime()?.block_on(serve(data, listen, base_url))?;
+            let options = OpenOptions {
+                targets: report::targets(&targets)?,
+                ..OpenOptions::default()
+            };
+            runtime()?.block_on(serve(data, listen, base_url, options))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { listen, data } => {
@@ -294,6 +317,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 .transpose()?;
             let lang = Lang::negotiate(Some(&lang), None);
             runtime()?.block_on(submit_files(&server, key.as_ref(), pinned, lang, &files))
+        }
+        Command::Report {
+            what: Report::Linkage(args),
+        } => {
+            report::run(args)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Reindex { data } => {
             let n = Ledger::reindex(&data, &mut |n| tracing::info!(leaves = n, "reindexing"))?;
@@ -450,8 +479,13 @@ async fn shutdown_signal() {
     }
 }
 
-async fn serve(data: PathBuf, listen: String, base_url: Option<String>) -> Result<()> {
-    let ledger = Arc::new(Ledger::open(&data, OpenOptions::default())?);
+async fn serve(
+    data: PathBuf,
+    listen: String,
+    base_url: Option<String>,
+    options: OpenOptions,
+) -> Result<()> {
+    let ledger = Arc::new(Ledger::open(&data, options)?);
     run_server(ledger, &listen, base_url, |_| {}).await
 }
 

@@ -129,7 +129,7 @@ pub enum LinkFact {
 }
 
 /// One figure's target: a share to reach by a year.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Target {
     /// The year of the plan.
     pub year: u16,
@@ -154,7 +154,7 @@ impl Target {
 }
 
 /// The targets the figures are compared with (design §9).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Targets {
     /// For cooperatives linked with businesses.
     pub cooperatives: Vec<Target>,
@@ -189,6 +189,32 @@ impl Default for Targets {
                 },
             ],
         }
+    }
+}
+
+impl Targets {
+    /// Sets one target from `GROUP:YEAR=SHARE` (`cooperatives:2030=0.6`,
+    /// `collective:2045=80%`), replacing the group's target for that year.
+    pub fn set(&mut self, spec: &str) -> Result<(), String> {
+        let bad = || {
+            format!(
+                "{spec:?}: a target is GROUP:YEAR=SHARE, GROUP cooperatives or collective, SHARE 0..1 or a percentage"
+            )
+        };
+        let (group, rest) = spec.split_once(':').ok_or_else(bad)?;
+        let target = Target::parse(rest).ok_or_else(bad)?;
+        let list = match group.trim() {
+            "cooperatives" => &mut self.cooperatives,
+            "collective" => &mut self.collective,
+            _ => return Err(bad()),
+        };
+        list.retain(|t| t.year != target.year);
+        if list.len() >= MAX_TARGETS {
+            return Err(format!("at most {MAX_TARGETS} targets per group"));
+        }
+        list.push(target);
+        list.sort_by_key(|t| t.year);
+        Ok(())
     }
 }
 
@@ -430,7 +456,7 @@ fn round6(x: f64) -> f64 {
 }
 
 /// How far a figure is from one target.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
     /// The target's year.
     pub year: u16,
@@ -445,7 +471,7 @@ pub struct Progress {
 }
 
 /// Registered, linked and share, with the routes and the targets.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
     /// Registered in the period.
     pub registered: u64,
@@ -458,7 +484,7 @@ pub struct Figure {
     /// Linked through a shipment a business accepted.
     pub by_shipment: u64,
     /// Against each target.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub progress: Vec<Progress>,
 }
 
@@ -502,7 +528,7 @@ impl Figure {
 }
 
 /// The figures of one product category.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CategoryRow {
     /// The category.
     pub category: Category,
@@ -513,7 +539,7 @@ pub struct CategoryRow {
 }
 
 /// The figures of one province.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProvinceRow {
     /// The province, as the first organisation registered there wrote it.
     pub province: String,
@@ -525,7 +551,7 @@ pub struct ProvinceRow {
 
 /// The figures of one calendar month (the whole month, whatever part of it
 /// the period covers).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MonthRow {
     /// `YYYY-MM`.
     pub month: String,
@@ -536,7 +562,7 @@ pub struct MonthRow {
 }
 
 /// Members whose produce reached a business.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemberFigure {
     /// Members of the organisations counted, registered in the period.
     pub registered: u64,
@@ -547,7 +573,7 @@ pub struct MemberFigure {
 }
 
 /// Volume businesses accepted, for one category and unit.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Volume {
     /// The category.
     pub category: Category,
@@ -560,17 +586,17 @@ pub struct Volume {
 }
 
 /// The report design §8 `GET /api/v1/linkage` answers.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LinkageReport {
     /// First day.
     pub from: Day,
     /// Last day.
     pub to: Day,
     /// The province filter, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     /// The category filter, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
     /// Cooperatives.
     pub cooperatives: Figure,

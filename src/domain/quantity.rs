@@ -140,6 +140,24 @@ impl fmt::Display for Total {
     }
 }
 
+impl<'de> Deserialize<'de> for Total {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let (w, f) = s.split_once('.').unwrap_or((&s, ""));
+        let bad = || serde::de::Error::custom(format!("{BAD_AMOUNT} (got {s:?})"));
+        if w.is_empty() || f.len() > 3 || !w.bytes().chain(f.bytes()).all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let whole: u128 = w.parse().map_err(|_| bad())?;
+        let frac: u128 = format!("{f:0<3}").parse().map_err(|_| bad())?;
+        whole
+            .checked_mul(u128::from(SCALE))
+            .and_then(|m| m.checked_add(frac))
+            .map(Total)
+            .ok_or_else(bad)
+    }
+}
+
 impl Serialize for Total {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)

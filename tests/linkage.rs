@@ -1,0 +1,542 @@
+//! Value-chain linkage figures (design §9, issue 5) on a ledger built with
+//! a known answer: five cooperatives in the second quarter of 2026, three of
+//! them linked with a business by different routes, two not, plus the cases
+//! that must not count (registered after the period, revoked in it, a
+//! shipment accepted before the period, a shipment refused, a contract never
+//! accepted). The API, the CSV and the CLI must all give 5, 3, 60%.
+
+mod common;
+
+use common::*;
+use coop_ledger::domain::envelope::Envelope;
+use coop_ledger::domain::keys::PublicKey;
+use serde_json::{Value, json};
+
+/// The quarter the figures are asked for.
+const FROM: &str = "2026-04-01";
+const TO: &str = "2026-06-30";
+
+/// Every actor of the scenario: id, role, province, cooperative, key number.
+const ACTORS: &[(&str, &str, &str, Option<&str>, u32)] = &[
+    ("htx-a", "cooperative", "Sóc Trăng", None, 301),
+    ("htx-b", "cooperative", "Sóc Trăng", None, 302),
+    ("htx-c", "cooperative", "An Giang", None, 303),
+    ("htx-d", "cooperative", "An Giang", None, 304),
+    ("htx-e", "cooperative", "Đồng Tháp", None, 305),
+    ("lh-u", "union", "Đồng Tháp", None, 306),
+    ("htx-late", "cooperative", "Sóc Trăng", None, 307),
+    ("htx-gone", "cooperative", "An Giang", None, 308),
+    ("dn-1", "business", "Hà Nội", None, 309),
+    ("tv-b-01", "member", "Sóc Trăng", Some("htx-b"), 310),
+    ("tv-c-01", "member", "An Giang", Some("htx-c"), 311),
+    ("tv-d-01", "member", "An Giang", Some("htx-d"), 312),
+];
+
+fn key_no(id: &str) -> u32 {
+    ACTORS
+        .iter()
+        .find(|a| a.0 == id)
+        .unwrap_or_else(|| panic!("{id} is not in the scenario"))
+        .4
+}
+
+/// A statement by `by` dated `at` (Vietnam time), signed with its key.
+fn at(by: &str, when: &str, kind: &str, mut fields: Value) -> Envelope {
+    fields["at"] = json!(format!("{when}T08:00:00+07:00"));
+    let key = if by == REGISTRAR {
+        registrar_key()
+    } else {
+        key(key_no(by))
+    };
+    Envelope::sign(statement(kind, by, fields), &key)
+}
+
+fn create(batch: &str, category: &str, kg: &str, producer: Option<&str>) -> Value {
+    let mut f = json!({
+        "batch": batch,
+        "product": {"category": category, "name": format!("Lô {batch}")},
+        "quantity": {"amount": kg, "unit": "kg"},
+        "origin": {"place": "Đồng bằng sông Cửu Long"},
+    });
+    if let Some(p) = producer {
+        f["producer"] = json!(p);
+    }
+    f
+}
+
+fn ship(batch: &str, to: &str) -> Value {
+    json!({"batch": batch, "to": to})
+}
+
+fn receive(batch: &str, accepted: bool) -> Value {
+    json!({"batch": batch, "accepted": accepted})
+}
+
+fn offer(contract: &str, coop: &str, category: &str, from: &str, to: &str) -> Value {
+    json!({"contract": contract, "cooperative": coop, "business": "dn-1",
+        "product_category": category, "from": from, "to": to,
+        "volume": {"amount": "10000", "unit": "kg"}})
+}
+
+/// The scenario, through the real API.
+async fn known_ledger() -> TestServer {
+    let s = TestServer::start().await;
+    for (id, role, province, coop, n) in ACTORS {
+        let when = if *id == "htx-late" {
+            "2026-08-01"
+        } else {
+            "2026-01-05"
+        };
+        let mut f = json!({"id": id, "role": role, "name": format!("Tên {id}"),
+            "key": PublicKey::from(key(*n).verifying_key()).to_string(),
+            "region": {"province": province}});
+        if let Some(c) = coop {
+            f["cooperative"] = json!(c);
+        }
+        s.ok(&at(REGISTRAR, when, "actor.register", f)).await;
+    }
+    // A: linked through a contract for March–April, accepted in February.
+    s.ok(&at(
+        "dn-1",
+        "2026-02-01",
+        "contract.offer",
+        offer("hd-a", "htx-a", "rice", "2026-03-01", "2026-04-30"),
+    ))
+    .await;
+    s.ok(&at(
+        "htx-a",
+        "2026-02-10",
+        "contract.accept",
+        json!({"contract": "hd-a"}),
+    ))
+    .await;
+    // B: a member's paddy goes through the cooperative to the business in May.
+    s.ok(&at(
+        "tv-b-01",
+        "2026-04-02",
+        "batch.create",
+        create("lua-b-01", "rice", "1200", None),
+    ))
+    .await;
+    s.ok(&at(
+        "tv-b-01",
+        "2026-04-03",
+        "batch.ship",
+        ship("lua-b-01", "htx-b"),
+    ))
+    .await;
+    s.ok(&at(
+        "htx-b",
+        "2026-04-04",
+        "batch.receive",
+        receive("lua-b-01", true),
+    ))
+    .await;
+    s.ok(&at(
+        "htx-b",
+        "2026-05-10",
+        "batch.ship",
+        ship("lua-b-01", "dn-1"),
+    ))
+    .await;
+    s.ok(&at(
+        "dn-1",
+        "2026-05-11",
+        "batch.receive",
+        receive("lua-b-01", true),
+    ))
+    .await;
+    // C: both routes, a contract from April and a delivery under it in June;
+    // a second delivery in July is outside the quarter.
+    s.ok(&at(
+        "htx-c",
+        "2026-03-15",
+        "contract.offer",
+        offer("hd-c", "htx-c", "fruit", "2026-04-01", "2026-12-31"),
+    ))
+    .await;
+    s.ok(&at(
+        "dn-1",
+        "2026-03-20",
+        "contract.accept",
+        json!({"contract": "hd-c"}),
+    ))
+    .await;
+    s.ok(&at(
+        "htx-c",
+        "2026-06-01",
+        "batch.create",
+        create("xoai-c-01", "fruit", "300", Some("tv-c-01")),
+    ))
+    .await;
+    s.ok(&at(
+        "htx-c",
+        "2026-06-02",
+        "batch.ship",
+        json!({"batch": "xoai-c-01", "to": "dn-1", "contract": "hd-c"}),
+    ))
+    .await;
+    s.ok(&at(
+        "dn-1",
+        "2026-06-03",
+        "batch.receive",
+        receive("xoai-c-01", true),
+    ))
+    .await;
+    s.ok(&at(
+        "htx-c",
+        "2026-07-01",
+        "batch.create",
+        create("xoai-c-02", "fruit", "500", None),
+    ))
+    .await;
+    s.ok(&at(
+        "htx-c",
+        "2026-07-02",
+        "batch.ship",
+        ship("xoai-c-02", "dn-1"),
+    ))
+    .await;
+    s.ok(&at(
+        "dn-1",
+        "2026-07-05",
+        "batch.receive",
+        receive("xoai-c-02", true),
+    ))
+    .await;
+    // D: not linked. It ships only to another cooperative; the one lot it
+    // sends a business is refused.
+    s.ok(&at(
+        "htx-d",
+        "2026-04-10",
+        "batch.create",
+        create("lua-d-01", "rice", "800", Some("tv-d-01")),
+    ))
+    .await;
+    s.ok(&at(
+        "htx-d",
+        "2026-04-11",
+        "batch.ship",
+        ship("lua-d-01", "htx-a"),
+    ))
+    .await;
+    s.ok(&at(
+        "htx-a",
+        "2026-04-12",
+        "batch.receive",
+        receive("lua-d-01", true),
+    ))
+    .await;
+    s.ok(&at(
+        "htx-d",
+        "2026-05-19",
+        "batch.create",
+        create("lua-d-02", "rice", "100", Some("tv-d-01")),
+    ))
+    .await;
+    s.ok(&at(
+        "htx-d",
+        "2026-05-19",
+        "batch.ship",
+        ship("lua-d-02", "dn-1"),
+    ))
+    .await;
+    s.ok(&at(
+        "dn-1",
+        "2026-05-20",
+        "batch.receive",
+        receive("lua-d-02", false),
+    ))
+    .await;
+    // E: not linked. Its contract offer is never accepted, and the business
+    // took its oranges in March, before the quarter.
+    s.ok(&at(
+        "htx-e",
+        "2026-02-01",
+        "contract.offer",
+        offer("hd-e", "htx-e", "fruit", "2026-01-01", "2026-12-31"),
+    ))
+    .await;
+    s.ok(&at(
+        "htx-e",
+        "2026-03-01",
+        "batch.create",
+        create("cam-e-01", "fruit", "50", None),
+    ))
+    .await;
+    s.ok(&at(
+        "htx-e",
+        "2026-03-01",
+        "batch.ship",
+        ship("cam-e-01", "dn-1"),
+    ))
+    .await;
+    s.ok(&at(
+        "dn-1",
+        "2026-03-20",
+        "batch.receive",
+        receive("cam-e-01", true),
+    ))
+    .await;
+    // Revoked in May: linked in April, but not registered at the quarter's end.
+    s.ok(&at(
+        "htx-gone",
+        "2026-04-14",
+        "batch.create",
+        create("rau-g-01", "vegetable", "40", None),
+    ))
+    .await;
+    s.ok(&at(
+        "htx-gone",
+        "2026-04-14",
+        "batch.ship",
+        ship("rau-g-01", "dn-1"),
+    ))
+    .await;
+    s.ok(&at(
+        "dn-1",
+        "2026-04-15",
+        "batch.receive",
+        receive("rau-g-01", true),
+    ))
+    .await;
+    s.ok(&at(
+        REGISTRAR,
+        "2026-05-01",
+        "actor.revoke",
+        json!({"id": "htx-gone", "reason": "giải thể"}),
+    ))
+    .await;
+    s
+}
+
+fn counts(figure: &Value) -> (u64, u64, f64) {
+    (
+        figure["registered"].as_u64().expect("registered"),
+        figure["linked"].as_u64().expect("linked"),
+        figure["share"].as_f64().expect("share"),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_cooperatives_three_linked_by_different_routes_is_sixty_percent() {
+    let s = known_ledger().await;
+    let r = s
+        .json(&format!("/api/v1/linkage?from={FROM}&to={TO}"))
+        .await;
+    assert_eq!(
+        (r["from"].as_str(), r["to"].as_str()),
+        (Some(FROM), Some(TO))
+    );
+    assert_eq!(counts(&r["cooperatives"]), (5, 3, 0.6));
+    assert_eq!(r["cooperatives"]["by_contract"], 2, "A and C");
+    assert_eq!(r["cooperatives"]["by_shipment"], 2, "B and C");
+    // The union counts among collective organisations, not linked.
+    assert_eq!(counts(&r["collective"]), (6, 3, 0.5));
+
+    // Against the plan targets: 60% by 2030 is met, 85% by 2045 is 2 short.
+    let progress = &r["cooperatives"]["progress"];
+    assert_eq!(progress[0]["year"], 2030);
+    assert_eq!(progress[0]["met"], true);
+    assert_eq!(progress[1]["year"], 2045);
+    assert_eq!(progress[1]["target"], 0.85);
+    assert_eq!(progress[1]["gap"], 0.25);
+    assert_eq!(progress[1]["needed"], 2);
+    assert_eq!(r["collective"]["progress"][0]["target"], 0.55);
+    assert_eq!(r["collective"]["progress"][0]["needed"], 1);
+
+    let by_province: Vec<(String, (u64, u64, f64))> = r["by_province"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|p| {
+            (
+                p["province"].as_str().expect("name").to_owned(),
+                counts(&p["cooperatives"]),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_province,
+        [
+            ("An Giang".to_owned(), (2, 1, 0.5)),
+            ("Sóc Trăng".to_owned(), (2, 2, 1.0)),
+            ("Đồng Tháp".to_owned(), (1, 0, 0.0)),
+        ]
+    );
+    let by_category: Vec<(String, (u64, u64, f64))> = r["by_category"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|c| {
+            (
+                c["category"].as_str().expect("category").to_owned(),
+                counts(&c["cooperatives"]),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_category,
+        [
+            ("rice".to_owned(), (3, 2, 0.666667)),
+            ("fruit".to_owned(), (2, 1, 0.5)),
+        ]
+    );
+    // April still counts the cooperative revoked in May, linked by its
+    // April delivery.
+    let months: Vec<(String, u64, u64)> = r["by_month"]
+        .as_array()
+        .expect("months")
+        .iter()
+        .map(|m| {
+            let (reg, linked, _) = counts(&m["cooperatives"]);
+            (m["month"].as_str().expect("month").to_owned(), reg, linked)
+        })
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2026-04".to_owned(), 6, 3),
+            ("2026-05".to_owned(), 5, 2),
+            ("2026-06".to_owned(), 5, 1),
+        ]
+    );
+    let m = &r["members_reaching_business"];
+    assert_eq!(
+        (m["reached"].as_u64(), m["registered"].as_u64()),
+        (Some(2), Some(3))
+    );
+    assert_eq!(
+        r["volume_to_business"],
+        json!([
+            {"category": "rice", "unit": "kg", "amount": "1200", "deliveries": 1},
+            {"category": "fruit", "unit": "kg", "amount": "300", "deliveries": 1},
+        ])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filters_by_province_and_category_and_refuses_bad_periods() {
+    let s = known_ledger().await;
+    let rice = s
+        .json(&format!(
+            "/api/v1/linkage?from={FROM}&to={TO}&category=rice"
+        ))
+        .await;
+    assert_eq!(counts(&rice["cooperatives"]), (3, 2, 0.666667));
+    assert_eq!(rice["volume_to_business"].as_array().map(Vec::len), Some(1));
+    // Province names compare ignoring case.
+    let an_giang = s
+        .json(&format!(
+            "/api/v1/linkage?from={FROM}&to={TO}&province=an%20giang"
+        ))
+        .await;
+    assert_eq!(counts(&an_giang["cooperatives"]), (2, 1, 0.5));
+    assert_eq!(an_giang["members_reaching_business"]["reached"], 1);
+
+    for (query, code) in [
+        ("from=2026-07-01&to=2026-06-30", "bad_report_period"),
+        ("from=2026-13-01&to=2026-06-30", "bad_report_period"),
+        ("from=1990-01-01&to=2026-06-30", "bad_report_period"),
+        ("category=durian", "bad_category"),
+    ] {
+        let (status, body) = s.get(&format!("/api/v1/linkage?{query}&lang=en")).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some(code)),
+            "{query}"
+        );
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    let (status, body) = s.get("/api/v1/linkage?from=2026-07-01&to=2026-06-30").await;
+    assert_eq!(status, 400);
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("message")
+            .contains("Kỳ báo cáo")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_csv_and_the_cli_report_the_same_figures_live_and_from_a_stopped_ledger() {
+    let s = known_ledger().await;
+    let (status, csv) = s
+        .get_text(&format!("/api/v1/linkage.csv?from={FROM}&to={TO}"))
+        .await;
+    assert_eq!(status, 200);
+    let total = csv
+        .lines()
+        .find(|l| l.contains(",total,,cooperatives,"))
+        .expect("total row");
+    assert!(
+        total.starts_with(&format!(
+            "{FROM},{TO},total,,cooperatives,5,3,0.6,2,2,0.6,0,0,true,0.85,0.25,2,false"
+        )),
+        "{total}"
+    );
+    assert!(csv.contains(",volume,rice,to_business,"), "{csv}");
+
+    let api = s
+        .json(&format!("/api/v1/linkage?from={FROM}&to={TO}"))
+        .await;
+    let (code, out) = run_cli(&[
+        "report", "linkage", "--server", &s.url, "--from", FROM, "--to", TO, "--format", "json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let cli: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(cli, api);
+    let (code, out) = run_cli(&[
+        "report", "linkage", "--server", &s.url, "--from", FROM, "--to", TO, "--format", "csv",
+    ]);
+    assert_eq!((code, out.as_str()), (0, csv.as_str()));
+
+    // From the stopped ledger's own data: the index is rebuilt from the
+    // stored facts, and targets can be set.
+    let dir = s.stop().await;
+    let data = dir.path().to_str().expect("path");
+    let (code, out) = run_cli(&[
+        "report", "linkage", "--data", data, "--from", FROM, "--to", TO,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("cooperatives "))
+        .expect("cooperatives line");
+    let cells: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(cells[..4], ["cooperatives", "5", "3", "60.0%"], "{out}");
+    assert!(line.contains("2030: 60.0% met"), "{line}");
+    assert!(
+        line.contains("2045: 85.0% short by 25.0 pts (2 more)"),
+        "{line}"
+    );
+    let (code, out) = run_cli(&[
+        "report",
+        "linkage",
+        "--data",
+        data,
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--format",
+        "json",
+        "--target",
+        "cooperatives:2030=70%",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let r: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(counts(&r["cooperatives"]), (5, 3, 0.6));
+    assert_eq!(r["cooperatives"]["progress"][0]["target"], 0.7);
+    assert_eq!(r["cooperatives"]["progress"][0]["needed"], 1);
+    let (code, out) = run_cli(&[
+        "report",
+        "linkage",
+        "--data",
+        data,
+        "--target",
+        "towns:2030=1",
+    ]);
+    assert_ne!(code, 0);
+    assert!(out.contains("GROUP:YEAR=SHARE"), "{out}");
+}
