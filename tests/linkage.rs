@@ -540,3 +540,32 @@ async fn the_csv_and_the_cli_report_the_same_figures_live_and_from_a_stopped_led
     assert_ne!(code, 0);
     assert!(out.contains("GROUP:YEAR=SHARE"), "{out}");
 }
+
+/// Regression (issue 5): a ledger whose views were written before the
+/// linkage facts existed (no `l` keyspace, no views version) is rebuilt
+/// from its leaves when it opens, so its figures are complete at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn views_from_an_older_version_are_rebuilt_on_open_with_the_linkage_facts() {
+    let s = known_ledger().await;
+    let query = format!("/api/v1/linkage?from={FROM}&to={TO}");
+    let before = s.json(&query).await;
+    let dir = s.stop().await;
+    {
+        let db = sled::open(dir.path().join("views")).expect("views");
+        let views = db.open_tree("views").expect("tree");
+        let old: Vec<_> = views
+            .iter()
+            .keys()
+            .map(|k| k.expect("key"))
+            .filter(|k| k.first() == Some(&b'l') || &k[..] == b"mversion")
+            .collect();
+        assert!(old.len() > 20, "the facts were stored: {}", old.len());
+        for k in old {
+            views.remove(k).expect("remove");
+        }
+        db.flush().expect("flush");
+    }
+    let s = TestServer::serve_dir(dir, Default::default()).await;
+    assert_eq!(s.json(&query).await, before);
+    assert_eq!(counts(&s.json(&query).await["cooperatives"]), (5, 3, 0.6));
+}

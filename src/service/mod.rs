@@ -350,6 +350,30 @@ fn replay(
     }
 }
 
+/// Empties the views and replays all of `leaves.log` into them. Returns the
+/// size and end offset. The checkpoint already handed out survives and is
+/// checked against the result afterwards (`settle_checkpoint`): a rebuild
+/// never signs a smaller or inconsistent tree (design §7).
+fn rebuild(
+    layout: &Layout,
+    store: &Store,
+    on_progress: &mut dyn FnMut(u64),
+) -> Result<(u64, u64), ServiceError> {
+    let old = store.checkpoint()?;
+    store.clear()?;
+    // Written back at once, so that a replay that fails half way (or a
+    // crash) still leaves the old checkpoint for the next check.
+    if let Some(old) = &old {
+        store_checkpoint(store, 0, 0, old.clone())?;
+    }
+    let mut records = Records::open(&layout.leaves(), 0)?;
+    let size = replay(store, &mut records, 0, on_progress)?;
+    if let Some(old) = old {
+        store_checkpoint(store, size, records.end(), old)?;
+    }
+    Ok((size, records.end()))
+}
+
 /// Folds every stored linkage fact, in log order, into a new index.
 fn linkage_index(store: &Store) -> Result<LinkageIndex, ServiceError> {
     let mut index = LinkageIndex::default();
@@ -525,6 +549,14 @@ impl Ledger {
         let config = store::read_config(&layout)?;
         let key = keyfile::read(&layout.ledger_key())?;
         let store = Store::open(&layout)?;
+        if store.size()? > 0 && store.views_version()? != Some(store::VIEWS_VERSION) {
+            tracing::warn!(
+                "the views were written by another version of coop-ledger; rebuilding them from leaves.log"
+            );
+            rebuild(&layout, &store, &mut |n| {
+                tracing::info!(leaves = n, "rebuilding views")
+            })?;
+        }
         let (size, end) = (store.size()?, store.end()?);
         let file_len = std::fs::metadata(layout.leaves())
             .map_err(|e| ServiceError::Store(e.to_string()))?
@@ -593,23 +625,9 @@ impl Ledger {
         let key = keyfile::read(&layout.ledger_key())?;
         let ledger_key = PublicKey::from(key.verifying_key());
         let store = Store::open(&layout)?;
-        // The checkpoint already handed out survives the rebuild and is
-        // checked against it: a rebuild never signs a smaller or
-        // inconsistent tree (design §7).
-        let old = store.checkpoint()?;
-        store.clear()?;
-        // Written back at once, so that a replay that fails half way (or a
-        // crash) still leaves the old checkpoint for the next check.
-        if let Some(old) = &old {
-            store_checkpoint(&store, 0, 0, old.clone())?;
-        }
-        let mut records = Records::open(&layout.leaves(), 0)?;
-        let size = replay(&store, &mut records, 0, on_progress)?;
-        if let Some(old) = old {
-            store_checkpoint(&store, size, records.end(), old)?;
-        }
+        let (size, end) = rebuild(&layout, &store, on_progress)?;
         let signer = NoteKey::signer(&config.key_name, key);
-        settle_checkpoint(&store, &config, &signer, ledger_key, size, records.end())?;
+        settle_checkpoint(&store, &config, &signer, ledger_key, size, end)?;
         store.flush()?;
         Ok(size)
     }

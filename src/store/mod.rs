@@ -20,6 +20,7 @@
 //!
 //! | keyspace | prefix | key after the prefix | value |
 //! |---|---|---|---|
+//! | meta | `m` | `version` | u64 BE: [`VIEWS_VERSION`] of the code that wrote the views |
 //! | meta | `m` | `size` | u64 BE: number of leaves the views cover |
 //! | meta | `m` | `end` | u64 BE: offset in `leaves.log` just after the last covered leaf |
 //! | meta | `m` | `checkpoint` | the latest signed checkpoint note (UTF-8) |
@@ -63,6 +64,11 @@ use leaflog::{LeafLogError, LeafReader};
 use serde::{Deserialize, Serialize};
 use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
+
+/// The layout of the views this code writes. A ledger whose views were
+/// written by another version is rebuilt from `leaves.log` when it opens
+/// (version 2 added the linkage facts, keyspace `l`).
+pub const VIEWS_VERSION: u64 = 2;
 
 /// What `init` fixed, kept in `ledger.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -343,6 +349,12 @@ impl Store {
         self.meta.get("size")?.map_or(Ok(0), |v| read_be(&v))
     }
 
+    /// The [`VIEWS_VERSION`] the views were written with (`None` before
+    /// version 2, or when empty).
+    pub fn views_version(&self) -> Result<Option<u64>, StoreError> {
+        self.meta.get("version")?.map(|v| read_be(&v)).transpose()
+    }
+
     /// Leaf-file offset after the last covered leaf (0: none yet).
     pub fn end(&self) -> Result<u64, StoreError> {
         self.meta.get("end")?.map_or(Ok(0), |v| read_be(&v))
@@ -427,6 +439,7 @@ impl Store {
         self.meta
             .put(&mut b, "size", be(c.first_index + c.offsets.len() as u64));
         self.meta.put(&mut b, "end", be(c.end));
+        self.meta.put(&mut b, "version", be(VIEWS_VERSION));
         if let Some(cp) = &c.checkpoint {
             self.meta.put(&mut b, "checkpoint", cp.as_bytes());
         }
