@@ -328,8 +328,8 @@ struct DeliveryLink {
 #[derive(Clone, Debug)]
 struct Org {
     role: Role,
-    province: String,
-    province_key: String,
+    /// Index into [`LinkageIndex::provinces`].
+    province: usize,
     registered: Day,
     revoked: Option<Day>,
     /// First day active, per category slot.
@@ -337,7 +337,8 @@ struct Org {
     contracts: Vec<ContractLink>,
     /// Sorted by day.
     deliveries: Vec<DeliveryLink>,
-    members: Vec<ActorId>,
+    /// Indexes into [`LinkageIndex::members`].
+    members: Vec<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -364,26 +365,56 @@ impl Org {
         }
     }
 
-    /// `None` when not registered in the period (in that category).
-    fn standing(&self, from: Day, to: Day, category: Option<Category>) -> Option<Standing> {
-        if self.counts_from(category)? > to || self.revoked.is_some_and(|r| r <= to) {
+    /// How the organisation stands in the period, overall and in each
+    /// category it counts in; `None` when it is not registered. One pass
+    /// over its contracts and its deliveries in the period.
+    fn standings(&self, from: Day, to: Day) -> Option<Standings> {
+        if self.registered > to || self.revoked.is_some_and(|r| r <= to) {
             return None;
         }
-        let wanted = |c: Category| category.is_none_or(|k| k == c);
-        let contract = self
-            .contracts
-            .iter()
-            .any(|c| wanted(c.category) && c.from <= to && c.to >= from && c.accepted <= to);
-        let first = self.deliveries.partition_point(|d| d.day < from);
-        let shipment = self.deliveries[first..]
-            .iter()
-            .take_while(|d| d.day <= to)
-            .any(|d| d.direct && wanted(d.category));
-        Some(Standing { contract, shipment })
+        let mut by = [Standing::default(); Category::ALL.len()];
+        for c in &self.contracts {
+            if c.from <= to && c.to >= from && c.accepted <= to {
+                by[slot(c.category)].contract = true;
+            }
+        }
+        for d in self.in_period(from, to).filter(|d| d.direct) {
+            by[slot(d.category)].shipment = true;
+        }
+        let any = by.iter().fold(Standing::default(), |a, s| Standing {
+            contract: a.contract || s.contract,
+            shipment: a.shipment || s.shipment,
+        });
+        let counted = |i: usize| self.active[i].is_some_and(|a| a <= to);
+        Some(Standings {
+            any,
+            by: std::array::from_fn(|i| counted(i).then_some(by[i])),
+        })
     }
 
-    fn province_matches(&self, key: Option<&str>) -> bool {
-        key.is_none_or(|k| k == self.province_key)
+    /// Its deliveries in `from..=to`.
+    fn in_period(&self, from: Day, to: Day) -> impl Iterator<Item = &DeliveryLink> {
+        let first = self.deliveries.partition_point(|d| d.day < from);
+        self.deliveries[first..]
+            .iter()
+            .take_while(move |d| d.day <= to)
+    }
+}
+
+/// An organisation's standing in a period: overall, and in each category
+/// (`None` where it does not count: not active in it by the period's end).
+struct Standings {
+    any: Standing,
+    by: [Option<Standing>; Category::ALL.len()],
+}
+
+impl Standings {
+    /// Its standing under the category filter, if it counts under it.
+    fn under(&self, category: Option<Category>) -> Option<Standing> {
+        match category {
+            None => Some(self.any),
+            Some(c) => self.by[slot(c)],
+        }
     }
 }
 
@@ -622,7 +653,11 @@ pub struct LinkageReport {
 pub struct LinkageIndex {
     by_id: HashMap<ActorId, usize>,
     orgs: Vec<Org>,
-    members: HashMap<ActorId, Member>,
+    member_ids: HashMap<ActorId, usize>,
+    members: Vec<Member>,
+    /// Province names as first written, and their lower-case keys.
+    provinces: Vec<(String, String)>,
+    province_ids: HashMap<String, usize>,
 }
 
 /// Inserts keeping `v` sorted by `key` (facts arrive in log order, and a
@@ -646,11 +681,16 @@ impl LinkageIndex {
                 if self.by_id.contains_key(id) {
                     return;
                 }
+                let key = province.trim().to_lowercase();
+                let next = self.provinces.len();
+                let province_ix = *self.province_ids.entry(key.clone()).or_insert(next);
+                if province_ix == next {
+                    self.provinces.push((province.trim().to_owned(), key));
+                }
                 self.by_id.insert(id.clone(), self.orgs.len());
                 self.orgs.push(Org {
                     role: *role,
-                    province: province.trim().to_owned(),
-                    province_key: province.trim().to_lowercase(),
+                    province: province_ix,
                     registered: *day,
                     revoked: None,
                     active: [None; Category::ALL.len()],
@@ -664,19 +704,24 @@ impl LinkageIndex {
                 cooperative,
                 day,
             } => {
-                if let Some(org) = self.org_mut(cooperative) {
-                    org.members.push(id.clone());
+                if self.member_ids.contains_key(id) {
+                    return;
                 }
-                self.members.entry(id.clone()).or_insert(Member {
+                let ix = self.members.len();
+                self.member_ids.insert(id.clone(), ix);
+                self.members.push(Member {
                     registered: *day,
                     revoked: None,
                     reach: Vec::new(),
                 });
+                if let Some(org) = self.org_mut(cooperative) {
+                    org.members.push(ix);
+                }
             }
             LinkFact::Revoked { id, day } => {
                 if let Some(org) = self.org_mut(id) {
                     org.revoked.get_or_insert(*day);
-                } else if let Some(m) = self.members.get_mut(id) {
+                } else if let Some(m) = self.member_mut(id) {
                     m.revoked.get_or_insert(*day);
                 }
             }
@@ -720,12 +765,17 @@ impl LinkageIndex {
                     insert_sorted(&mut o.deliveries, d, |d| d.day);
                 }
                 for id in members {
-                    if let Some(m) = self.members.get_mut(id) {
+                    if let Some(m) = self.member_mut(id) {
                         insert_sorted(&mut m.reach, (*day, *category), |r| r.0);
                     }
                 }
             }
         }
+    }
+
+    fn member_mut(&mut self, id: &ActorId) -> Option<&mut Member> {
+        let i = *self.member_ids.get(id)?;
+        self.members.get_mut(i)
     }
 
     fn org_mut(&mut self, id: &ActorId) -> Option<&mut Org> {
@@ -740,39 +790,44 @@ impl LinkageIndex {
 
     /// The figures for `q`, against `targets`.
     pub fn report(&self, q: &Query, targets: &Targets) -> LinkageReport {
-        let key = q.province.as_ref().map(|p| p.to_lowercase());
-        let key = key.as_deref();
+        // The province filter as an index; a province no organisation is
+        // in matches nothing.
+        let province = match &q.province {
+            None => None,
+            Some(p) => Some(self.province_ids.get(&p.to_lowercase()).copied()),
+        };
         let (from, to) = (q.from, q.to);
         let mut all = Pair::default();
         let mut categories = [Pair::default(); Category::ALL.len()];
-        let mut provinces: BTreeMap<&str, (&str, Pair)> = BTreeMap::new();
+        let mut provinces = vec![Pair::default(); self.provinces.len()];
         let mut members = (0u64, 0u64);
         let mut volumes: BTreeMap<(Category, Unit), (Total, u64)> = BTreeMap::new();
-        for org in self.orgs.iter().filter(|o| o.province_matches(key)) {
+        for org in &self.orgs {
+            if province.is_some_and(|p| p != Some(org.province)) {
+                continue;
+            }
+            let Some(st) = org.standings(from, to) else {
+                continue;
+            };
             for (i, c) in Category::ALL.iter().enumerate() {
                 if q.category.is_none_or(|k| k == *c)
-                    && let Some(s) = org.standing(from, to, Some(*c))
+                    && let Some(s) = st.by[i]
                 {
                     categories[i].count(org.role, s);
                 }
             }
-            let Some(s) = org.standing(from, to, q.category) else {
+            let Some(s) = st.under(q.category) else {
                 continue;
             };
             all.count(org.role, s);
-            provinces
-                .entry(org.province_key.as_str())
-                .or_insert((org.province.as_str(), Pair::default()))
-                .1
-                .count(org.role, s);
-            for m in org.members.iter().filter_map(|id| self.members.get(id)) {
+            provinces[org.province].count(org.role, s);
+            for m in org.members.iter().filter_map(|i| self.members.get(*i)) {
                 if m.registered_by(to) {
                     members.0 += 1;
                     members.1 += u64::from(m.reached(from, to, q.category));
                 }
             }
-            let first = org.deliveries.partition_point(|d| d.day < from);
-            for d in org.deliveries[first..].iter().take_while(|d| d.day <= to) {
+            for d in org.in_period(from, to) {
                 if q.category.is_none_or(|k| k == d.category) {
                     let v = volumes.entry((d.category, d.quantity.unit)).or_default();
                     v.0.add(d.quantity.amount);
@@ -780,6 +835,13 @@ impl LinkageIndex {
                 }
             }
         }
+        let mut by_province: Vec<(&(String, String), Pair)> = self
+            .provinces
+            .iter()
+            .zip(provinces)
+            .filter(|(_, p)| p.collective.registered > 0)
+            .collect();
+        by_province.sort_by(|a, b| a.0.1.cmp(&b.0.1));
         let (cooperatives, collective) = all.figures(targets);
         LinkageReport {
             from,
@@ -801,18 +863,18 @@ impl LinkageIndex {
                     }
                 })
                 .collect(),
-            by_province: provinces
-                .into_values()
-                .map(|(name, p)| {
+            by_province: by_province
+                .into_iter()
+                .map(|((name, _), p)| {
                     let (cooperatives, collective) = p.figures(targets);
                     ProvinceRow {
-                        province: name.to_owned(),
+                        province: name.clone(),
                         cooperatives,
                         collective,
                     }
                 })
                 .collect(),
-            by_month: self.months(q, key),
+            by_month: self.months(q, province),
             members_reaching_business: MemberFigure {
                 registered: members.0,
                 reached: members.1,
@@ -834,12 +896,12 @@ impl LinkageIndex {
     /// The month series: for each calendar month the period touches, the
     /// same figures as a report for that whole month. One pass over the
     /// organisations, marking the months each one counts and is linked in.
-    fn months(&self, q: &Query, key: Option<&str>) -> Vec<MonthRow> {
+    fn months(&self, q: &Query, province: Option<Option<usize>>) -> Vec<MonthRow> {
         let first = month_index(q.from);
         let n = usize::try_from(month_index(q.to) - first + 1).unwrap_or(0);
         let mut series = MonthSeries::new(n);
         for (i, org) in self.orgs.iter().enumerate() {
-            if org.province_matches(key) {
+            if province.is_none_or(|p| p == Some(org.province)) {
                 series.add(i, org, first, q.category);
             }
         }
