@@ -792,10 +792,10 @@ impl LinkageIndex {
     pub fn report(&self, q: &Query, targets: &Targets) -> LinkageReport {
         // The province filter as an index; a province no organisation is
         // in matches nothing.
-        let province = match &q.province {
-            None => None,
-            Some(p) => Some(self.province_ids.get(&p.to_lowercase()).copied()),
-        };
+        let province = q
+            .province
+            .as_ref()
+            .map(|p| self.province_ids.get(&p.to_lowercase()).copied());
         let (from, to) = (q.from, q.to);
         let mut all = Pair::default();
         let mut categories = [Pair::default(); Category::ALL.len()];
