@@ -9,6 +9,11 @@
 //!   step at another time than signed, or a step no entry backs, the badge
 //!   reaches "not verified".
 //!
+//! And the linkage dashboard (issue 5) on the same phone: the figures the
+//! page shows are the API's, its four SVG charts are drawn with a size and
+//! one mark per row, nothing scrolls sideways, and the filter form asks for
+//! the figures it names.
+//!
 //! Screenshots are saved under `target/screenshots/`.
 
 mod common;
@@ -213,6 +218,13 @@ async fn proxy(upstream: &str, how: Tamper) -> String {
     url
 }
 
+/// Saves a screenshot of what the browser shows under `target/screenshots/`.
+async fn screenshot(c: &Client, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshots dir");
+    std::fs::write(dir.join(name), c.screenshot().await.expect("screenshot")).expect("save");
+}
+
 /// Opens `url`, waits for the badge to settle, saves a screenshot, and
 /// returns the badge's state and text.
 async fn badge(c: &Client, url: &str, shot: &str) -> (String, String) {
@@ -231,9 +243,7 @@ async fn badge(c: &Client, url: &str, shot: &str) -> (String, String) {
         .expect("attr")
         .unwrap_or_default();
     let text = el.text().await.expect("text");
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
-    std::fs::create_dir_all(&dir).expect("screenshots dir");
-    std::fs::write(dir.join(shot), c.screenshot().await.expect("screenshot")).expect("save");
+    screenshot(c, shot).await;
     (state, text)
 }
 
@@ -309,5 +319,163 @@ async fn the_badge_verifies_a_good_chain_and_refuses_a_tampered_one_on_a_phone()
     let clean = proxy(&server.url, Tamper::None).await;
     let (state, _) = badge(&c, &format!("{clean}/b/vai-hop-01"), "buyer-proxied.png").await;
     assert_eq!(state, "verified");
+    c.close().await.expect("close");
+}
+
+/// What the dashboard shows, read from the DOM as a user's browser laid it
+/// out: every `data-figure`'s value, each chart's drawn size and marks, and
+/// the page's scroll width against the window's.
+const READ_DASHBOARD: &str = r#"
+const figures = {};
+for (const e of document.querySelectorAll('[data-figure]')) figures[e.dataset.figure] = e.dataset.value;
+const charts = {};
+for (const s of document.querySelectorAll('svg[data-chart]')) {
+  const r = s.getBoundingClientRect();
+  charts[s.dataset.chart] = {
+    width: r.width, height: r.height,
+    marks: s.querySelectorAll('circle.pt, g.bar, g.progress').length,
+    title: s.querySelector('title').textContent,
+    role: s.getAttribute('role'),
+  };
+}
+return {
+  figures, charts,
+  share: document.querySelector('[data-figure="cooperatives-share"]').textContent,
+  scroll: document.documentElement.scrollWidth,
+  width: window.innerWidth,
+  lang: document.documentElement.lang,
+};
+"#;
+
+async fn read_dashboard(c: &Client) -> Value {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(r#"svg[data-chart="by-province"]"#))
+        .await
+        .expect("the dashboard is drawn");
+    c.execute(READ_DASHBOARD, vec![])
+        .await
+        .expect("read the page")
+}
+
+/// Checks the figures the page shows against the API's for the same query.
+fn same_figures(page: &Value, api: &Value) {
+    for group in ["cooperatives", "collective"] {
+        for field in ["registered", "linked"] {
+            assert_eq!(
+                page["figures"][format!("{group}-{field}")],
+                api[group][field].to_string(),
+                "{group} {field}"
+            );
+        }
+        let share: f64 = page["figures"][format!("{group}-share")]
+            .as_str()
+            .expect("share")
+            .parse()
+            .expect("a number");
+        assert_eq!(share, api[group]["share"].as_f64().expect("share"));
+    }
+    assert_eq!(
+        page["figures"]["members-reached"],
+        api["members_reaching_business"]["reached"].to_string()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_linkage_dashboard_shows_the_apis_figures_on_a_phone_without_scrolling_sideways() {
+    let server = TestServer::with_linkage().await;
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().expect("profile");
+    let c = driver.browser(profile.path()).await;
+    let query = common::linkage::PERIOD;
+    let api = server.json(&format!("/api/v1/linkage?{query}")).await;
+
+    c.goto(&format!("{}/linkage?{query}", server.url))
+        .await
+        .expect("goto");
+    let page = read_dashboard(&c).await;
+    screenshot(&c, "linkage-vi-360.png").await;
+    assert_eq!(page["lang"], "vi", "the phone's language");
+    assert_eq!(page["width"], 360, "phone viewport");
+    assert!(
+        page["scroll"].as_u64() <= page["width"].as_u64(),
+        "no sideways scrolling: {page}"
+    );
+    same_figures(&page, &api);
+    assert_eq!(page["share"], "40%");
+    let rows = |key: &str| api[key].as_array().expect("rows").len() as u64;
+    for (chart, marks) in [
+        ("by-month", rows("by_month")),
+        ("by-category", rows("by_category")),
+        ("by-province", rows("by_province")),
+        ("targets", 4),
+    ] {
+        let ch = &page["charts"][chart];
+        assert_eq!(ch["marks"], marks, "{chart}: {ch}");
+        assert_eq!(ch["role"], "img", "{chart}");
+        assert!(!ch["title"].as_str().unwrap_or("").is_empty(), "{chart}");
+        let (w, h) = (
+            ch["width"].as_f64().expect("width"),
+            ch["height"].as_f64().expect("height"),
+        );
+        assert!(w > 200.0 && w <= 360.0, "{chart} fits the phone: {ch}");
+        assert!(h > 20.0, "{chart} has a height: {ch}");
+    }
+    // The figures, then the charts, for the README.
+    c.execute(
+        r#"document.querySelector('section.headline').scrollIntoView();"#,
+        vec![],
+    )
+    .await
+    .expect("scroll");
+    screenshot(&c, "linkage-vi-360-figures.png").await;
+    c.execute(
+        r#"document.querySelector('svg[data-chart="targets"]').scrollIntoView();"#,
+        vec![],
+    )
+    .await
+    .expect("scroll");
+    screenshot(&c, "linkage-vi-360-charts.png").await;
+
+    // The form: one category, submitted as a user does.
+    c.find(Locator::Css(r#"select[name="category"]"#))
+        .await
+        .expect("category select")
+        .select_by_value("rice")
+        .await
+        .expect("choose rice");
+    c.find(Locator::Css(r#"form.filters button[type="submit"]"#))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("submit");
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(r#"option[value="rice"][selected]"#))
+        .await
+        .expect("the page for rice");
+    let url = c.current_url().await.expect("url");
+    assert!(
+        url.as_str()
+            .ends_with("/linkage?lang=vi&from=2026-04-01&to=2026-06-30&province=&category=rice"),
+        "the form asks for the period and rice: {url}"
+    );
+    let rice = read_dashboard(&c).await;
+    let api_rice = server
+        .json(&format!("/api/v1/linkage?{query}&category=rice"))
+        .await;
+    same_figures(&rice, &api_rice);
+    assert_eq!(rice["figures"]["cooperatives-registered"], "1");
+
+    // English.
+    c.goto(&format!("{}/linkage?{query}&lang=en", server.url))
+        .await
+        .expect("goto");
+    let en = read_dashboard(&c).await;
+    screenshot(&c, "linkage-en-360.png").await;
+    assert_eq!(en["lang"], "en");
+    same_figures(&en, &api);
+    assert!(en["scroll"].as_u64() <= en["width"].as_u64(), "{en}");
     c.close().await.expect("close");
 }

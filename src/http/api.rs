@@ -364,17 +364,18 @@ pub async fn method_not_allowed(ClientLang(lang): ClientLang) -> ApiError {
     ApiError::new(Refusal::new(Code::MethodNotAllowed), lang)
 }
 
-/// The query of `GET /api/v1/linkage` and of the dashboard, as sent.
-#[derive(Debug, Default, Deserialize)]
+/// The query of `GET /api/v1/linkage` and of the dashboard, as sent (the
+/// dashboard shows a refused query back in its form).
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct LinkageParams {
     /// First day, `YYYY-MM-DD` (default: 1 January of this year).
-    from: Option<String>,
+    pub from: Option<String>,
     /// Last day (default: today, Vietnam time).
-    to: Option<String>,
+    pub to: Option<String>,
     /// A province to restrict to.
-    province: Option<String>,
+    pub province: Option<String>,
     /// A product category to restrict to.
-    category: Option<String>,
+    pub category: Option<String>,
 }
 
 /// [`LinkageParams`] parsed at the edge.

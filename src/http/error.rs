@@ -46,20 +46,28 @@ fn status(err: &ServiceError) -> StatusCode {
     }
 }
 
+/// What a client may be told of an error: its status and the refusal to
+/// word. A 5xx is logged here, once, and told only as `internal` or
+/// `unavailable`. The JSON errors and the HTML pages both answer with it.
+pub(crate) fn public(err: ServiceError) -> (StatusCode, Refusal) {
+    let status = status(&err);
+    let refusal = match err {
+        ServiceError::Refused(r) if !status.is_server_error() => r,
+        other => {
+            tracing::error!(error = %other, status = status.as_u16(), "request failed");
+            Refusal::new(if status == StatusCode::SERVICE_UNAVAILABLE {
+                Code::Unavailable
+            } else {
+                Code::Internal
+            })
+        }
+    };
+    (status, refusal)
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = status(&self.err);
-        let refusal = match self.err {
-            ServiceError::Refused(r) if !status.is_server_error() => r,
-            other => {
-                tracing::error!(error = %other, status = status.as_u16(), "request failed");
-                Refusal::new(if status == StatusCode::SERVICE_UNAVAILABLE {
-                    Code::Unavailable
-                } else {
-                    Code::Internal
-                })
-            }
-        };
+        let (status, refusal) = public(self.err);
         let body = serde_json::json!({
             "error": refusal.code.as_str(),
             "message": refusal.message(self.lang),

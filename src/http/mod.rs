@@ -4,6 +4,8 @@
 
 pub mod api;
 pub mod assets;
+pub mod charts;
+pub mod dashboard;
 pub mod error;
 pub mod extract;
 pub mod i18n;
@@ -26,7 +28,7 @@ pub struct AppState {
     pub ledger: Arc<Ledger>,
     /// The public base URL of pages and QR codes (`--base-url`).
     pub base_url: String,
-    /// Rendered buyer pages, valid for one tree size.
+    /// Rendered buyer pages and dashboards, valid for one tree size.
     pub pages: Arc<pages::PageCache>,
 }
 
@@ -57,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/entries/{index}/corrections", get(api::corrections))
         .route("/api/v1/linkage", get(api::linkage))
         .route("/api/v1/linkage.csv", get(api::linkage_csv))
+        .route("/linkage", get(dashboard::linkage))
         .route("/b/{id}", get(pages::batch))
         .route("/b/{id}/qr.svg", get(pages::qr_svg))
         .route("/b/{id}/qr.png", get(pages::qr_png))

@@ -39,9 +39,10 @@ const DEFAULT_LABELS: u32 = 21;
 /// Rendered pages kept per server before the cache starts over.
 const MAX_CACHED_PAGES: usize = 4096;
 
-/// Rendered batch pages, keyed by path and language, valid for one tree
-/// size: a new leaf anywhere gives a new checkpoint, so the page (whose
-/// proofs lead to the checkpoint) is rendered again.
+/// Rendered pages, keyed by path (with the query, where it matters) and
+/// language, valid for one tree size: a new leaf anywhere gives a new
+/// checkpoint, so a batch page (whose proofs lead to the checkpoint) or a
+/// dashboard (whose figures may change) is rendered again.
 #[derive(Default)]
 pub struct PageCache {
     pages: Mutex<HashMap<(String, Lang), Cached>>,
@@ -53,7 +54,8 @@ pub struct PageCache {
 type Cached = (u64, Bytes);
 
 impl PageCache {
-    fn get(&self, path: &str, lang: Lang, size: u64) -> Option<Bytes> {
+    /// The page rendered for `path` in `lang` at tree size `size`, if any.
+    pub(super) fn get(&self, path: &str, lang: Lang, size: u64) -> Option<Bytes> {
         let pages = self.pages.lock().ok()?;
         pages
             .get(&(path.to_owned(), lang))
@@ -74,7 +76,8 @@ impl PageCache {
         }
     }
 
-    fn put(&self, path: String, lang: Lang, size: u64, page: Bytes) {
+    /// Keeps a page rendered at tree size `size`.
+    pub(super) fn put(&self, path: String, lang: Lang, size: u64, page: Bytes) {
         if let Ok(mut pages) = self.pages.lock() {
             if pages.len() >= MAX_CACHED_PAGES {
                 pages.clear();
@@ -478,7 +481,9 @@ fn link_header(path: &str) -> (header::HeaderName, HeaderValue) {
     )
 }
 
-fn html(status: StatusCode, path: &str, body: impl Into<Bytes>) -> Response {
+/// An HTML page: UTF-8, revalidated on every visit (a new entry may change
+/// it), varying with the language and the media asked for.
+pub(super) fn html_page(status: StatusCode, body: impl Into<Bytes>) -> Response {
     let body: Bytes = body.into();
     (
         status,
@@ -492,11 +497,18 @@ fn html(status: StatusCode, path: &str, body: impl Into<Bytes>) -> Response {
                 header::VARY,
                 HeaderValue::from_static("Accept-Language, Accept"),
             ),
-            link_header(path),
         ],
         body,
     )
         .into_response()
+}
+
+/// A buyer's page, with its `Link` header.
+fn html(status: StatusCode, path: &str, body: impl Into<Bytes>) -> Response {
+    let mut resp = html_page(status, body);
+    let (name, value) = link_header(path);
+    resp.headers_mut().insert(name, value);
+    resp
 }
 
 fn missing(t: &'static Texts, path: &str, status: StatusCode, code: Code) -> Response {

@@ -182,20 +182,36 @@ pub fn statement(kind: &str, by: &str, fields: Value) -> String {
     v.to_string()
 }
 
-/// `actor.register` of `id` with `role`, signed by the registrar.
-pub fn register(id: &str, role: &str, key: &SigningKey, cooperative: Option<&str>) -> Envelope {
+/// The fields of an `actor.register` of `id` with `role` in `region`.
+fn register_fields(
+    id: &str,
+    role: &str,
+    key: &SigningKey,
+    region: Value,
+    cooperative: Option<&str>,
+) -> Value {
     let mut fields = json!({
         "id": id,
         "role": role,
         "name": format!("Tên {id}"),
         "key": PublicKey::from(key.verifying_key()).to_string(),
-        "region": {"province": "Bắc Giang", "district": "Lục Ngạn"},
+        "region": region,
     });
     if let Some(c) = cooperative {
         fields["cooperative"] = json!(c);
     }
+    fields
+}
+
+/// `actor.register` of `id` with `role`, signed by the registrar.
+pub fn register(id: &str, role: &str, key: &SigningKey, cooperative: Option<&str>) -> Envelope {
+    let region = json!({"province": "Bắc Giang", "district": "Lục Ngạn"});
     Envelope::sign(
-        statement("actor.register", REGISTRAR, fields),
+        statement(
+            "actor.register",
+            REGISTRAR,
+            register_fields(id, role, key, region, cooperative),
+        ),
         &registrar_key(),
     )
 }
@@ -466,4 +482,135 @@ pub fn zbarimg(png: &[u8]) -> String {
 pub fn day(offset_days: i64) -> String {
     let d = time::OffsetDateTime::now_utc().date() + time::Duration::days(offset_days);
     coop_ledger::domain::time::Day::from(d).to_string()
+}
+
+/// `kind` by `by`, signed with `key`, claiming the time `at` (a statement
+/// may be signed long before it is submitted).
+pub fn signed_at(by: &str, key: &SigningKey, kind: &str, at: &str, mut fields: Value) -> Envelope {
+    fields["at"] = json!(at);
+    Envelope::sign(statement(kind, by, fields), key)
+}
+
+/// A small ledger of known linkage figures (design §9), for the dashboard
+/// tests: five cooperatives and a cooperative group registered on 10 April
+/// 2026; one cooperative linked by a contract accepted in April, one by a
+/// rice lot of its member's that a business accepted in May; the others
+/// not linked.
+pub mod linkage {
+    /// The period the figures are asked for.
+    pub const PERIOD: &str = "from=2026-04-01&to=2026-06-30";
+    /// When every actor was registered.
+    pub const REGISTERED_AT: &str = "2026-04-10T08:00:00+07:00";
+    /// Linked by a contract (Bắc Giang, fruit).
+    pub const BY_CONTRACT: &str = "htx-vai-a";
+    /// Linked by a delivery (Sóc Trăng, rice).
+    pub const BY_SHIPMENT: &str = "htx-lua-b";
+    /// The member of [`BY_SHIPMENT`] whose rice reached the business.
+    pub const MEMBER: &str = "tv-lua-b-01";
+    /// The business.
+    pub const BUSINESS: &str = "dn-lien-ket-01";
+    /// Every actor: id, role, province, cooperative, key number.
+    pub const ACTORS: &[(&str, &str, &str, Option<&str>, u32)] = &[
+        (BY_CONTRACT, "cooperative", "Bắc Giang", None, 301),
+        (BY_SHIPMENT, "cooperative", "Sóc Trăng", None, 302),
+        ("htx-c", "cooperative", "Sóc Trăng", None, 303),
+        ("htx-d", "cooperative", "Cà Mau", None, 304),
+        ("htx-e", "cooperative", "Cà Mau", None, 305),
+        ("tht-f", "cooperative_group", "Cà Mau", None, 306),
+        (MEMBER, "member", "Sóc Trăng", Some(BY_SHIPMENT), 307),
+        (BUSINESS, "business", "Hồ Chí Minh", None, 308),
+    ];
+
+    /// The key of an actor of [`ACTORS`].
+    pub fn key_of(id: &str) -> ed25519_dalek::SigningKey {
+        let n = ACTORS
+            .iter()
+            .find(|a| a.0 == id)
+            .unwrap_or_else(|| panic!("{id} is not in the linkage cast"))
+            .4;
+        super::key(n)
+    }
+}
+
+/// `actor.register` of `id` in `province`, signed by the registrar at `at`.
+pub fn register_at(
+    id: &str,
+    role: &str,
+    province: &str,
+    cooperative: Option<&str>,
+    key: &SigningKey,
+    at: &str,
+) -> Envelope {
+    let fields = register_fields(id, role, key, json!({"province": province}), cooperative);
+    signed_at(REGISTRAR, &registrar_key(), "actor.register", at, fields)
+}
+
+impl TestServer {
+    /// A fresh ledger holding the [`linkage`] figures.
+    pub async fn with_linkage() -> Self {
+        use linkage::*;
+        let server = Self::start().await;
+        for (id, role, province, coop, n) in ACTORS {
+            server
+                .ok(&register_at(
+                    id,
+                    role,
+                    province,
+                    *coop,
+                    &key(*n),
+                    REGISTERED_AT,
+                ))
+                .await;
+        }
+        let by = |id: &str, kind: &str, at: &str, fields: Value| {
+            signed_at(id, &key_of(id), kind, at, fields)
+        };
+        for env in [
+            by(
+                BUSINESS,
+                "contract.offer",
+                "2026-04-12T09:00:00+07:00",
+                json!({"contract": "hd-lk-a", "cooperative": BY_CONTRACT, "business": BUSINESS, "product_category": "fruit", "from": "2026-04-15", "to": "2026-12-31", "volume": {"amount": "50", "unit": "t"}}),
+            ),
+            by(
+                BY_CONTRACT,
+                "contract.accept",
+                "2026-04-14T09:00:00+07:00",
+                json!({"contract": "hd-lk-a"}),
+            ),
+            by(
+                MEMBER,
+                "batch.create",
+                "2026-05-02T07:00:00+07:00",
+                json!({"batch": "lua-b-01", "product": {"category": "rice", "name": "Lúa ST25"}, "quantity": {"amount": "1250.5", "unit": "kg"}, "origin": {"place": "Mỹ Xuyên, Sóc Trăng"}, "harvested_at": "2026-05-01"}),
+            ),
+            by(
+                MEMBER,
+                "batch.ship",
+                "2026-05-02T10:00:00+07:00",
+                json!({"batch": "lua-b-01", "to": BY_SHIPMENT}),
+            ),
+            by(
+                BY_SHIPMENT,
+                "batch.receive",
+                "2026-05-03T08:00:00+07:00",
+                json!({"batch": "lua-b-01", "accepted": true}),
+            ),
+            by(
+                BY_SHIPMENT,
+                "batch.ship",
+                "2026-05-10T08:00:00+07:00",
+                json!({"batch": "lua-b-01", "to": BUSINESS}),
+            ),
+            by(
+                BUSINESS,
+                "batch.receive",
+                "2026-05-11T08:00:00+07:00",
+                json!({"batch": "lua-b-01", "accepted": true}),
+            ),
+        ] {
+            server.ok(&env).await;
+        }
+        server
+    }
 }

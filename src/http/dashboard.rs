@@ -1,0 +1,485 @@
+//! The value-chain linkage dashboard, `GET /linkage` (design §9, issue 5):
+//! the figures of `GET /api/v1/linkage` as a page for authorities, in
+//! Vietnamese by default and English on request, phone-first and
+//! printable.
+//!
+//! The handler extracts the query (the same [`LinkageParams`] as the API),
+//! makes one service call ([`api::linkage_report`]) and renders
+//! `web/templates/linkage.html` with one struct, `DashboardPage`. The
+//! charts are inline SVG whose geometry comes from [`super::charts`]; every
+//! number is also in a table. A refused query gets the same page with the
+//! sentence in the user's language, status 400 and the form still filled
+//! in; a 5xx says only that the ledger could not answer. Rendered pages are
+//! kept in the [`super::pages::PageCache`] per period, filters and
+//! language, for one tree size.
+
+use super::AppState;
+use super::api::{self, LinkageParams};
+use super::assets;
+use super::charts::{self, BarChart, LineChart, NumberFormat, ProgressChart};
+use super::error;
+use super::extract::ClientLang;
+use super::i18n::{DashboardTexts, Texts};
+use super::pages::html_page;
+use crate::domain::linkage::{Figure, LinkageReport, Progress};
+use crate::domain::messages::{Code, Lang, Refusal};
+use crate::domain::product::Category;
+use crate::domain::time::Day;
+use crate::service::ServiceError;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+/// The filter form as shown: the period the figures cover, or what was
+/// asked for when it was refused.
+struct FormView {
+    from: String,
+    to: String,
+    province: String,
+    category: String,
+}
+
+/// One choice of the category select.
+struct CategoryOption {
+    code: &'static str,
+    name: &'static str,
+    selected: bool,
+}
+
+/// A headline figure, raw and written out.
+struct FigureView {
+    registered: u64,
+    linked: u64,
+    share: f64,
+    by_contract: u64,
+    by_shipment: u64,
+    registered_text: String,
+    linked_text: String,
+    share_text: String,
+    by_contract_text: String,
+    by_shipment_text: String,
+}
+
+/// A table row: a name, then `linked/registered · share` of cooperatives
+/// and of collective organisations.
+struct RowView {
+    name: String,
+    cooperatives: String,
+    collective: String,
+}
+
+/// What businesses accepted, for one category and unit.
+struct VolumeView {
+    category: &'static str,
+    code: String,
+    raw: String,
+    amount: String,
+    unit: &'static str,
+    deliveries: String,
+}
+
+/// A row of the targets table.
+struct TargetView {
+    group: &'static str,
+    year: u16,
+    target: String,
+    now: String,
+    met: bool,
+    note: String,
+}
+
+/// Everything the page shows of a report.
+struct ReportView {
+    period: String,
+    filters: String,
+    cooperatives: FigureView,
+    collective: FigureView,
+    members_registered: u64,
+    members_reached: u64,
+    members_reached_text: String,
+    members_of: String,
+    members_share_text: String,
+    volumes: Vec<VolumeView>,
+    targets: ProgressChart,
+    target_rows: Vec<TargetView>,
+    by_month: LineChart,
+    by_category: BarChart,
+    by_province: BarChart,
+    province_note: Option<String>,
+    months: Vec<RowView>,
+    categories: Vec<RowView>,
+    provinces: Vec<RowView>,
+    label_month: String,
+    label_category: String,
+    label_province: String,
+    label_targets: String,
+    csv_url: String,
+    json_url: String,
+    source: String,
+}
+
+/// A refused query, as the page says it.
+struct ErrorView {
+    code: &'static str,
+    message: String,
+}
+
+/// `GET /linkage`: the dashboard (or its error page).
+#[derive(Template)]
+#[template(path = "linkage.html")]
+struct DashboardPage {
+    t: &'static Texts,
+    d: &'static DashboardTexts,
+    style: &'static str,
+    other_lang_url: String,
+    form: FormView,
+    categories: Vec<CategoryOption>,
+    error: Option<ErrorView>,
+    report: Option<ReportView>,
+}
+
+fn number_format(d: &DashboardTexts) -> NumberFormat {
+    NumberFormat {
+        decimal: d.decimal,
+        thousands: d.thousands,
+    }
+}
+
+/// `01/04/2026`.
+fn date(d: Day) -> String {
+    let d = d.date();
+    format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
+}
+
+/// The query string of a set of filters, empty ones left out.
+fn query_string(pairs: &[(&str, &str)]) -> String {
+    let given: Vec<(&str, &str)> = pairs
+        .iter()
+        .copied()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    serde_urlencoded::to_string(given).unwrap_or_default()
+}
+
+/// `/linkage?…&lang=xx`, the other language's address of the same page.
+fn other_lang_url(query: &str, t: &Texts) -> String {
+    if query.is_empty() {
+        format!("/linkage?lang={}", t.other_tag)
+    } else {
+        format!("/linkage?{query}&lang={}", t.other_tag)
+    }
+}
+
+fn category_options(t: &Texts, selected: &str) -> Vec<CategoryOption> {
+    Category::ALL
+        .iter()
+        .map(|c| CategoryOption {
+            code: c.as_str(),
+            name: t.category(*c),
+            selected: c.as_str() == selected,
+        })
+        .collect()
+}
+
+fn figure(f: &Figure, n: &NumberFormat) -> FigureView {
+    FigureView {
+        registered: f.registered,
+        linked: f.linked,
+        share: f.share,
+        by_contract: f.by_contract,
+        by_shipment: f.by_shipment,
+        registered_text: n.count(f.registered),
+        linked_text: n.count(f.linked),
+        share_text: n.percent(f.share),
+        by_contract_text: n.count(f.by_contract),
+        by_shipment_text: n.count(f.by_shipment),
+    }
+}
+
+/// The sentence under a progress bar or in the targets table.
+fn progress_note(d: &DashboardTexts, n: &NumberFormat, sentence: &str, p: &Progress) -> String {
+    if p.met {
+        d.met.to_owned()
+    } else {
+        sentence
+            .replace("{gap}", &n.points(p.gap))
+            .replace("{n}", &n.count(p.needed))
+    }
+}
+
+fn report_view(
+    t: &'static Texts,
+    d: &'static DashboardTexts,
+    r: &LinkageReport,
+    query: &str,
+    size: u64,
+) -> ReportView {
+    let n = number_format(d);
+    let period = format!("{} – {}", date(r.from), date(r.to));
+    let filters = [
+        r.province.clone(),
+        r.category.map(|c| t.category(c).to_owned()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let groups = [
+        (d.cooperatives.to_owned(), &r.cooperatives),
+        (d.collective_short.to_owned(), &r.collective),
+    ];
+    let targets = charts::progress(&groups, &n, |p| progress_note(d, &n, d.needed_short, p));
+    let target_rows = [
+        (d.cooperatives, d.needed_cooperatives, &r.cooperatives),
+        (d.collective, d.needed_collective, &r.collective),
+    ]
+    .iter()
+    .flat_map(|(group, sentence, f)| {
+        f.progress.iter().map(|p| TargetView {
+            group,
+            year: p.year,
+            target: n.percent(p.target),
+            now: n.percent(f.share),
+            met: p.met,
+            note: progress_note(d, &n, sentence, p),
+        })
+    })
+    .collect();
+    let by_category = charts::bars(
+        &r.by_category
+            .iter()
+            .map(|c| (t.category(c.category).to_owned(), &c.cooperatives))
+            .collect::<Vec<_>>(),
+        &r.targets.cooperatives,
+        &n,
+    );
+    let by_province = charts::provinces(&r.by_province, &r.targets.cooperatives, &n);
+    let province_note = (by_province.hidden > 0).then(|| {
+        d.provinces_hidden
+            .replace("{shown}", &n.count(by_province.bars.len() as u64))
+            .replace("{hidden}", &n.count(by_province.hidden as u64))
+    });
+    let row = |name: String, coop: &Figure, coll: &Figure| RowView {
+        name,
+        cooperatives: n.ratio(coop),
+        collective: n.ratio(coll),
+    };
+    let m = &r.members_reaching_business;
+    ReportView {
+        filters,
+        cooperatives: figure(&r.cooperatives, &n),
+        collective: figure(&r.collective, &n),
+        members_registered: m.registered,
+        members_reached: m.reached,
+        members_reached_text: n.count(m.reached),
+        members_of: d.members_of.replace("{n}", &n.count(m.registered)),
+        members_share_text: n.percent(m.share),
+        volumes: r
+            .volume_to_business
+            .iter()
+            .map(|v| VolumeView {
+                category: t.category(v.category),
+                code: format!("{}-{}", v.category.as_str(), v.unit.as_str()),
+                raw: v.amount.to_string(),
+                amount: n.decimal(&v.amount.to_string()),
+                unit: t.unit(v.unit),
+                deliveries: n.count(v.deliveries),
+            })
+            .collect(),
+        targets,
+        target_rows,
+        by_month: charts::months(&r.by_month, &r.targets.cooperatives, &n),
+        by_category,
+        by_province,
+        province_note,
+        months: r
+            .by_month
+            .iter()
+            .map(|m| {
+                let name = m
+                    .month
+                    .split_once('-')
+                    .map_or_else(|| m.month.clone(), |(y, mo)| format!("{mo}/{y}"));
+                row(name, &m.cooperatives, &m.collective)
+            })
+            .collect(),
+        categories: r
+            .by_category
+            .iter()
+            .map(|c| {
+                row(
+                    t.category(c.category).to_owned(),
+                    &c.cooperatives,
+                    &c.collective,
+                )
+            })
+            .collect(),
+        provinces: r
+            .by_province
+            .iter()
+            .map(|p| row(p.province.clone(), &p.cooperatives, &p.collective))
+            .collect(),
+        label_month: format!("{} ({period})", d.chart_month),
+        label_category: format!("{} ({period})", d.chart_category),
+        label_province: format!("{} ({period})", d.chart_province),
+        label_targets: format!("{} ({period})", d.chart_targets),
+        csv_url: format!("/api/v1/linkage.csv?{query}"),
+        json_url: format!("/api/v1/linkage?{query}"),
+        source: d.source.replace("{size}", &n.count(size)),
+        period,
+    }
+}
+
+/// The page for a refused query (400) or a failure (5xx, without detail).
+fn refused(
+    t: &'static Texts,
+    d: &'static DashboardTexts,
+    lang: Lang,
+    params: &LinkageParams,
+    err: ServiceError,
+) -> Response {
+    let (status, refusal) = error::public(err);
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let form = FormView {
+        from: text(&params.from),
+        to: text(&params.to),
+        province: text(&params.province),
+        category: text(&params.category),
+    };
+    let query = query_string(&[
+        ("from", &form.from),
+        ("to", &form.to),
+        ("province", &form.province),
+        ("category", &form.category),
+    ]);
+    let page = DashboardPage {
+        t,
+        d,
+        style: assets::path("style"),
+        other_lang_url: other_lang_url(&query, t),
+        categories: category_options(t, &form.category),
+        form,
+        error: Some(ErrorView {
+            code: refusal.code.as_str(),
+            message: refusal.message(lang),
+        }),
+        report: None,
+    };
+    match page.render() {
+        Ok(html) => html_page(status, html),
+        Err(e) => {
+            tracing::error!(error = %e, "dashboard error page failed to render");
+            html_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Code::Internal.message(lang),
+            )
+        }
+    }
+}
+
+/// `GET /linkage?from=&to=&province=&category=`: the linkage dashboard.
+pub async fn linkage(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let (t, d) = (Texts::of(lang), DashboardTexts::of(lang));
+    let params: LinkageParams = match serde_urlencoded::from_str(raw.as_deref().unwrap_or("")) {
+        Ok(p) => p,
+        Err(e) => {
+            let bad = Refusal::with(Code::BadQuery, e.to_string());
+            return refused(t, d, lang, &LinkageParams::default(), bad.into());
+        }
+    };
+    // The size is read first: the figures are then at least as new as it,
+    // so a page kept for this size is never older than the size says.
+    let size = app.ledger.size();
+    let report = match api::linkage_report(&app, params.clone()) {
+        Ok(r) => r,
+        Err(e) => return refused(t, d, lang, &params, e),
+    };
+    let from = report.from.to_string();
+    let to = report.to.to_string();
+    let province = report.province.clone().unwrap_or_default();
+    let category = report.category.map_or("", |c| c.as_str());
+    let query = query_string(&[
+        ("from", &from),
+        ("to", &to),
+        ("province", &province),
+        ("category", category),
+    ]);
+    let key = format!("/linkage?{query}");
+    if let Some(page) = app.pages.get(&key, lang, size) {
+        return html_page(StatusCode::OK, page);
+    }
+    let page = DashboardPage {
+        t,
+        d,
+        style: assets::path("style"),
+        other_lang_url: other_lang_url(&query, t),
+        categories: category_options(t, category),
+        form: FormView {
+            from,
+            to,
+            province,
+            category: category.to_owned(),
+        },
+        error: None,
+        report: Some(report_view(t, d, &report, &query, size)),
+    };
+    match page.render() {
+        Ok(html) => {
+            let html = Bytes::from(html);
+            app.pages.put(key, lang, size, html.clone());
+            html_page(StatusCode::OK, html)
+        }
+        Err(e) => refused(t, d, lang, &params, ServiceError::Internal(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::i18n::{DASHBOARD_EN, DASHBOARD_VI, EN, VI};
+
+    #[test]
+    fn a_query_string_leaves_out_empty_filters_and_encodes_the_rest() {
+        assert_eq!(
+            query_string(&[
+                ("from", "2026-01-01"),
+                ("province", "Bắc Giang & <x>"),
+                ("category", "")
+            ]),
+            "from=2026-01-01&province=B%E1%BA%AFc+Giang+%26+%3Cx%3E"
+        );
+        assert_eq!(other_lang_url("", &VI), "/linkage?lang=en");
+        assert_eq!(
+            other_lang_url("to=2026-02-01", &EN),
+            "/linkage?to=2026-02-01&lang=vi"
+        );
+    }
+
+    #[test]
+    fn a_missed_target_says_how_far_and_how_many_more() {
+        let p = Progress {
+            year: 2030,
+            target: 0.6,
+            gap: 0.2,
+            needed: 1234,
+            met: false,
+        };
+        let n = number_format(&DASHBOARD_VI);
+        assert_eq!(
+            progress_note(&DASHBOARD_VI, &n, DASHBOARD_VI.needed_cooperatives, &p),
+            "Còn thiếu 20 điểm phần trăm: cần thêm 1.234 hợp tác xã liên kết"
+        );
+        let n = number_format(&DASHBOARD_EN);
+        let met = Progress { met: true, ..p };
+        assert_eq!(
+            progress_note(&DASHBOARD_EN, &n, DASHBOARD_EN.needed_collective, &met),
+            "Target met"
+        );
+    }
+}
