@@ -177,6 +177,15 @@ codes! {
     TooManyItems = "too_many_items", Malformed,
         "A list in the statement has more items than the ledger allows.",
         "Một danh sách trong bản khai có nhiều mục hơn mức sổ cái cho phép.";
+    BadDate = "bad_date", Malformed,
+        "Dates must be written YYYY-MM-DD, for example 2026-06-30.",
+        "Ngày phải viết dạng YYYY-MM-DD, ví dụ 2026-06-30.";
+    DatesReversed = "dates_reversed", Malformed,
+        "The period ends before it starts: from must be on or before to.",
+        "Khoảng thời gian kết thúc trước khi bắt đầu: from phải trước hoặc trùng ngày to.";
+    ExportTooLarge = "export_too_large", TooLarge,
+        "The export would hold more than 10,000 events; ask for a shorter period or a smaller chain.",
+        "Bản xuất sẽ có hơn 10.000 sự kiện; hãy chọn khoảng thời gian ngắn hơn hoặc chuỗi nhỏ hơn.";
     BadSignature = "bad_signature", Unauthenticated,
         "The signature does not match the statement and key. Sign the statement again with your key.",
         "Chữ ký không khớp với bản khai và khóa. Hãy ký lại bản khai bằng khóa của bạn.";

@@ -11,6 +11,7 @@ pub mod batch;
 pub mod buyer;
 pub mod client;
 pub mod demo;
+pub mod export;
 pub mod keyfile;
 pub mod metrics;
 pub mod sequencer;
