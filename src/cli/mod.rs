@@ -1,6 +1,8 @@
 //! The command line (design §10). Thin: parse arguments, call the service,
 //! print. anyhow lives here and in `main` only.
 
+pub mod export;
+
 use crate::domain::ids::ActorId;
 use crate::domain::keys::{PublicKey, public_key_of};
 use crate::domain::messages::Lang;
@@ -109,6 +111,18 @@ pub enum Command {
         /// Statement or envelope files, submitted in this order.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Export a batch's chain or a period as EPCIS 2.0 JSON-LD, or a lot's events as a spreadsheet.
+    Export {
+        /// What to export.
+        #[command(subcommand)]
+        what: export::Export,
+    },
+    /// Import EPCIS 2.0 events as signed statements.
+    Import {
+        /// What to import.
+        #[command(subcommand)]
+        what: export::Import,
     },
     /// Rebuild every view from the leaf file.
     Reindex {
@@ -295,6 +309,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let lang = Lang::negotiate(Some(&lang), None);
             runtime()?.block_on(submit_files(&server, key.as_ref(), pinned, lang, &files))
         }
+        Command::Export { what } => export::run_export(what),
+        Command::Import { what } => export::run_import(what),
         Command::Reindex { data } => {
             let n = Ledger::reindex(&data, &mut |n| tracing::info!(leaves = n, "reindexing"))?;
             println!("rebuilt the views from {n} leaves");

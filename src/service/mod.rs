@@ -12,6 +12,7 @@ pub mod buyer;
 pub mod client;
 pub mod demo;
 pub mod export;
+pub mod import;
 pub mod keyfile;
 pub mod metrics;
 pub mod sequencer;
