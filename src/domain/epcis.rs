@@ -877,15 +877,13 @@ impl<'a> Reader<'a> {
     /// destination of a receipt) mapped to an actor, else `--by`, else the
     /// event's `coop:signer`.
     fn signer(&mut self, party: Option<&str>) -> Option<ActorId> {
-        let own = self.str(SIGNER);
         if let Some(id) = party.and_then(|p| self.actor(p)) {
             return Some(id);
         }
-        let by = self
-            .opts
-            .by
-            .clone()
-            .or_else(|| own.and_then(|s| ActorId::parse(s).ok()));
+        let by = match &self.opts.by {
+            Some(by) => Some(by.clone()),
+            None => self.str(SIGNER).and_then(|s| ActorId::parse(s).ok()),
+        };
         if let (Some(p), Some(by)) = (party, &by) {
             self.note(format!(
                 "party {p}: no actor for it (give --actor {p}=ID); signed by {by} instead"
@@ -1375,12 +1373,12 @@ impl<'a> Reader<'a> {
             "eventID" => "the ledger names entries by their own entry id",
             "recordTime" => "the ledger records its own logging time",
             "certificationInfo" => "certificates are taken only from coop:certifications",
-            LEDGER_INDEX | LEAF_HASH | ENTRY_ID | STATEMENT_TYPE => {
-                "it describes the exporting ledger's leaf; the new leaf gets its own"
-            }
             _ => "no counterpart in the ledger's statements",
         };
+        // The exporting ledger's record of its leaf, reported in one line.
+        let leaf_fields = [LEDGER_INDEX, LEAF_HASH, ENTRY_ID, STATEMENT_TYPE, SIGNER];
         let mut rest = Vec::new();
+        let mut leaf = Vec::new();
         for (k, v) in self.event {
             if k == "ilmd" {
                 if let Some(ilmd) = v.as_object() {
@@ -1394,6 +1392,12 @@ impl<'a> Reader<'a> {
                 }
                 continue;
             }
+            if leaf_fields.contains(&k.as_str()) {
+                if !self.used.contains(k.as_str()) {
+                    leaf.push(k.as_str());
+                }
+                continue;
+            }
             if !self.used.contains(k.as_str()) {
                 let shown = match v {
                     Value::String(s) => format!(" ({s})"),
@@ -1401,6 +1405,12 @@ impl<'a> Reader<'a> {
                 };
                 rest.push(format!("{k}{shown}: {}", why(k)));
             }
+        }
+        if !leaf.is_empty() {
+            rest.push(format!(
+                "{}: the exporting ledger's record of its leaf; the new leaf gets its own",
+                leaf.join(", ")
+            ));
         }
         self.plan.not_mapped.extend(rest);
     }
