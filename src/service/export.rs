@@ -47,6 +47,8 @@ struct Item {
 /// Reads the views once per batch and actor.
 struct Reader<'a> {
     store: &'a Store,
+    /// The published tree size everything is read at.
+    size: u64,
     batches: HashMap<BatchId, Option<Batch>>,
     actors: HashMap<ActorId, Option<Actor>>,
 }
@@ -78,9 +80,10 @@ fn batches_of(body: &Body) -> Vec<&BatchId> {
 }
 
 impl<'a> Reader<'a> {
-    fn new(store: &'a Store) -> Self {
+    fn new(store: &'a Store, size: u64) -> Self {
         Self {
             store,
+            size,
             batches: HashMap::new(),
             actors: HashMap::new(),
         }
@@ -191,7 +194,12 @@ impl<'a> Reader<'a> {
             index,
             leaf_hash: leaf_hash(bytes).to_string(),
             entry_id: leaf.envelope().entry_id().to_string(),
-            corrections: self.store.corrections(index)?,
+            corrections: self
+                .store
+                .corrections(index)?
+                .into_iter()
+                .filter(|c| c.index < self.size)
+                .collect(),
             statement: st,
             sender,
             moved,
@@ -265,7 +273,7 @@ impl Ledger {
         if indexes.len() > limit {
             return Err(too_large(format!("{} events", indexes.len()), limit));
         }
-        let mut reader = Reader::new(store);
+        let mut reader = Reader::new(store, tip.size);
         let mut items = Vec::with_capacity(indexes.len());
         for index in indexes {
             let (bytes, leaf, st) = reader.leaf(index)?;
@@ -285,7 +293,7 @@ impl Ledger {
     ) -> Result<(Vec<Item>, Reader<'_>), ServiceError> {
         let (from, to) = parse_period(from, to)?;
         let tip = self.shared.published();
-        let mut reader = Reader::new(&self.shared.store);
+        let mut reader = Reader::new(&self.shared.store, tip.size);
         let mut found = Vec::new();
         for index in 0..tip.size {
             let (bytes, leaf, st) = reader.leaf(index)?;
@@ -337,8 +345,9 @@ impl Ledger {
             let mut w = csv::Writer::from_writer(&mut out);
             let internal = |e: csv::Error| ServiceError::Internal(format!("csv: {e}"));
             w.write_record(headers(lang)).map_err(internal)?;
-            for r in &rows {
-                w.write_record(&r.cells).map_err(internal)?;
+            for r in rows {
+                w.write_record(r.cells.into_iter().map(spreadsheet_safe))
+                    .map_err(internal)?;
             }
             w.flush()
                 .map_err(|e| ServiceError::Internal(format!("csv: {e}")))?;
@@ -408,6 +417,18 @@ fn headers(lang: Lang) -> Vec<&'static str> {
         .iter()
         .map(|(en, vi)| if lang == Lang::Vi { *vi } else { *en })
         .collect()
+}
+
+/// A cell a spreadsheet will not run as a formula (OWASP, "CSV
+/// Injection"): one that starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return gets a leading apostrophe, so it is read as text. Free
+/// text and ids are written by whoever signs, and a base64 hash may start
+/// with `+`. The apostrophe is not part of the value.
+fn spreadsheet_safe(cell: String) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell,
+    }
 }
 
 /// One spreadsheet row.
@@ -681,6 +702,24 @@ mod tests {
         match r {
             Err(ServiceError::Refused(r)) => Some(r.code),
             _ => None,
+        }
+    }
+
+    #[test]
+    fn spreadsheet_cells_never_start_a_formula() {
+        for (cell, safe) in [
+            (
+                "=HYPERLINK(\"http://x.vn\")",
+                "'=HYPERLINK(\"http://x.vn\")",
+            ),
+            ("+84 912 345 678", "'+84 912 345 678"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("Gạo ST25", "Gạo ST25"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_safe(cell.to_owned()), safe);
         }
     }
 
