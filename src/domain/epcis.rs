@@ -861,16 +861,31 @@ impl<'a> Reader<'a> {
     /// the possessing party, as written.
     fn party(&mut self, list: &'static str, field: &str) -> Option<String> {
         let entries = self.get(list)?.as_array()?;
-        ["owning_party", "possessing_party"]
+        let of = |e: &'a Value| {
+            let kind = e.get("type").and_then(Value::as_str).map(cbv_sdt);
+            (kind, e.get(field).and_then(Value::as_str))
+        };
+        let chosen = ["owning_party", "possessing_party"]
             .iter()
             .find_map(|kind| {
                 entries
                     .iter()
-                    .find(|e| e.get("type").and_then(Value::as_str).map(cbv_sdt) == Some(*kind))
-                    .and_then(|e| e.get(field))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })
+                    .map(of)
+                    .find(|(k, _)| *k == Some(*kind))
+                    .and_then(|(_, uri)| uri)
+            });
+        // Locations, and a second party, have no place in a statement.
+        for (kind, uri) in entries.iter().map(of) {
+            if uri != chosen {
+                self.note(format!(
+                    "{list} {} {}: only one party is taken ({})",
+                    kind.unwrap_or("(no type)"),
+                    uri.unwrap_or("(no URI)"),
+                    chosen.unwrap_or("none")
+                ));
+            }
+        }
+        chosen.map(str::to_owned)
     }
 
     /// The signer: the event's own party (the source of a shipment, the
@@ -1033,12 +1048,14 @@ impl<'a> Reader<'a> {
         }
         match (action, step, disposition) {
             ("ADD", "commissioning", _) => {
+                self.disposition_as(disposition, &["active"]);
                 for o in objects {
                     self.create(o);
                 }
             }
             ("DELETE", ..) => self.note("action DELETE has no counterpart in the ledger"),
             (_, "shipping", _) => {
+                self.disposition_as(disposition, &["in_transit"]);
                 let to = self.party("destinationList", "destination");
                 let from = self.party("sourceList", "source");
                 let Some(to_id) = to.as_deref().and_then(|t| self.actor(t)) else {
@@ -1065,8 +1082,11 @@ impl<'a> Reader<'a> {
                 }
             }
             (_, "receiving", _) => {
+                self.disposition_as(disposition, &["in_progress", "returned"]);
                 let to = self.party("destinationList", "destination");
-                self.mark("sourceList");
+                // The sender is the open shipment's, which the ledger knows;
+                // the list is read only to report what else it names.
+                self.party("sourceList", "source");
                 let accepted = match self.get(ACCEPTED).and_then(Value::as_bool) {
                     Some(a) => a,
                     None => disposition != "returned",
@@ -1234,14 +1254,31 @@ impl<'a> Reader<'a> {
             .get("readPoint")
             .and_then(|l| l.get("id"))
             .and_then(Value::as_str);
-        let location = biz.or(read);
-        let place = self.ilmd_str(ORIGIN_PLACE).or(location)?.to_owned();
+        let named = self.ilmd_str(ORIGIN_PLACE);
+        let place = named.or(biz).or(read)?;
+        let coords = [biz, read].into_iter().flatten().find(|l| geo(l).is_some());
         let mut origin = json!({ "place": place });
-        if let Some((lat, lon)) = location.and_then(geo) {
+        if let Some((lat, lon)) = coords.and_then(geo) {
             origin["lat"] = json!(lat);
             origin["lon"] = json!(lon);
         }
+        for (field, l) in [("bizLocation", biz), ("readPoint", read)] {
+            if let Some(l) = l.filter(|l| Some(*l) != coords && *l != place) {
+                self.note(format!(
+                    "{field} {l}: the origin is {place:?}; a statement keeps one place"
+                ));
+            }
+        }
         Some(origin)
+    }
+
+    /// Reports a disposition the statement has no counterpart for.
+    fn disposition_as(&mut self, disposition: &str, expected: &[&str]) {
+        if !disposition.is_empty() && !expected.contains(&disposition) {
+            self.note(format!(
+                "disposition {disposition}: the statement has no counterpart for it"
+            ));
+        }
     }
 
     fn inspect(&mut self, objects: Vec<Object>, disposition: &str) {
@@ -1289,7 +1326,8 @@ impl<'a> Reader<'a> {
         let inputs = self.objects("inputEPCList", "inputQuantityList");
         let outputs = self.objects("outputEPCList", "outputQuantityList");
         let step = self.plan.biz_step.clone().unwrap_or_default();
-        self.mark("disposition");
+        let disposition = self.str("disposition").map(cbv_word).unwrap_or_default();
+        self.disposition_as(disposition, &["active", "in_progress"]);
         let process = match self.str(PROCESS).and_then(Process::parse) {
             Some(p) => p,
             None if matches!(cbv_word(&step), "packing" | "repackaging") => Process::Packing,
@@ -1530,6 +1568,92 @@ mod tests {
             parse_ident("https://ledger.example.vn/b/gao-01"),
             Ok(Ident::Batch(BatchId::parse("gao-01").expect("id")))
         );
+    }
+
+    #[test]
+    fn events_map_to_checked_statements_and_every_leftover_is_named() {
+        let lot = "https://id.gs1.org/01/08935049501503/10/VAI-1";
+        let event = |time: &str, fields: Value| {
+            let mut e =
+                json!({"type": "ObjectEvent", "eventTime": time, "eventTimeZoneOffset": "+07:00"});
+            if let (Some(e), Value::Object(f)) = (e.as_object_mut(), fields) {
+                e.extend(f);
+            }
+            e
+        };
+        let doc = json!({"type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-06-12T00:00:00Z",
+        "epcisBody": {"eventList": [
+            event("2026-06-10T07:30:00+07:00", json!({"action": "ADD", "bizStep": "commissioning", "disposition": "active",
+                "quantityList": [{"epcClass": lot, "quantity": 12.5, "uom": "KGM"}],
+                "readPoint": {"id": "urn:epc:id:sgln:8935049.00001.0"}, "bizLocation": {"id": "geo:21.38,106.62"}})),
+            event("2026-06-10T09:00:00+07:00", json!({"action": "OBSERVE", "bizStep": "shipping", "disposition": "damaged",
+                "quantityList": [{"epcClass": lot}],
+                "destinationList": [{"type": "owning_party", "destination": "urn:x:coop"}]})),
+            event("2026-06-10T10:00:00+07:00", json!({"action": "OBSERVE", "bizStep": "urn:epcglobal:cbv:bizstep:receiving",
+                "disposition": "returned", "quantityList": [{"epcClass": lot}],
+                "destinationList": [{"type": "owning_party", "destination": "urn:x:coop"},
+                                    {"type": "location", "destination": "urn:epc:id:sgln:8935049.00002.0"}]})),
+            event("2026-06-10T11:00:00+07:00", json!({"action": "OBSERVE", "bizStep": "loading", "quantityList": [{"epcClass": lot}]})),
+        ]}});
+        let id = |s: &str| ActorId::parse(s).expect("id");
+        let opts = ImportOptions {
+            by: Some(id("tv-01")),
+            actors: HashMap::from([("urn:x:coop".to_owned(), id("htx-01"))]),
+            category: Some(Category::Fruit),
+            ledger_base: None,
+        };
+        let plan = plan_import(&doc, &opts).expect("an EPCIS document");
+        let statements: Vec<Value> = plan
+            .events
+            .iter()
+            .flat_map(|e| &e.statements)
+            .map(|p| serde_json::from_str(&p.text).expect("json"))
+            .collect();
+        assert_eq!(
+            statements,
+            [
+                json!({"v": 1, "type": "batch.create", "by": "tv-01", "at": "2026-06-10T07:30:00+07:00", "batch": "VAI-1",
+                    "product": {"category": "fruit", "name": "GTIN 08935049501503", "gtin": "08935049501503"},
+                    "quantity": {"amount": "12.5", "unit": "kg"},
+                    "origin": {"place": "geo:21.38,106.62", "lat": 21.38, "lon": 106.62}}),
+                json!({"v": 1, "type": "batch.ship", "by": "tv-01", "at": "2026-06-10T09:00:00+07:00", "batch": "VAI-1", "to": "htx-01"}),
+                json!({"v": 1, "type": "batch.receive", "by": "htx-01", "at": "2026-06-10T10:00:00+07:00", "batch": "VAI-1", "accepted": false}),
+            ]
+        );
+        let notes = |i: usize| plan.events[i].not_mapped.join("\n");
+        assert!(
+            notes(0).contains("readPoint urn:epc:id:sgln:8935049.00001.0: the origin is"),
+            "{}",
+            notes(0)
+        );
+        assert!(
+            notes(0).contains("no product name in the event"),
+            "{}",
+            notes(0)
+        );
+        assert!(notes(1).contains("disposition damaged"), "{}", notes(1));
+        assert!(
+            notes(2).contains(
+                "destinationList location urn:epc:id:sgln:8935049.00002.0: only one party is taken"
+            ),
+            "{}",
+            notes(2)
+        );
+        assert!(notes(3).contains("bizStep \"loading\""), "{}", notes(3));
+        assert!(plan.events[3].statements.is_empty());
+        assert!(!plan.complete());
+        // A statement any ledger would refuse is reported, not planned.
+        let mut bad = doc.clone();
+        bad["epcisBody"]["eventList"][0]["quantityList"][0]["quantity"] = json!(0.0001);
+        let plan = plan_import(&bad, &opts).expect("an EPCIS document");
+        assert!(plan.events[0].statements.is_empty());
+        assert!(
+            plan.events[0]
+                .not_mapped
+                .join(" ")
+                .contains("is not an amount the ledger takes")
+        );
+        assert!(plan_import(&json!({"type": "EPCISQueryDocument"}), &opts).is_err());
     }
 
     #[test]
