@@ -10,30 +10,13 @@ mod common;
 
 use common::cast::*;
 use common::*;
-use coop_ledger::service::keyfile;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-
-/// Writes `actor`'s key as a PEM file, as `keygen` would.
-fn pem(dir: &Path, actor: &str) -> PathBuf {
-    let path = dir.join(format!("{actor}.pem"));
-    keyfile::write(&path, &key_of(actor)).expect("write key");
-    path
-}
 
 fn write_json(dir: &Path, name: &str, v: &Value) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, serde_json::to_string_pretty(v).expect("json") + "\n").expect("write");
     path
-}
-
-async fn cli(args: Vec<String>) -> (i32, String) {
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        run_cli(&args)
-    })
-    .await
-    .expect("cli")
 }
 
 /// `coop-ledger submit --server URL --key KEY --lang en FILES...`.

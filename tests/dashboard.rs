@@ -262,15 +262,15 @@ async fn a_bad_query_gets_a_400_page_in_the_users_language_with_the_form_filled_
         (
             "/linkage?from=2026-13-01",
             None,
-            "bad_report_period",
-            "Kỳ báo cáo không hợp lệ",
+            "bad_date",
+            "Ngày phải viết dạng YYYY-MM-DD",
             r#"name="from" value="2026-13-01""#,
         ),
         (
             "/linkage?from=2026-07-01&to=2026-06-01&lang=en",
             None,
-            "bad_report_period",
-            "The report period is not valid",
+            "dates_reversed",
+            "The period ends before it starts",
             r#"name="to" value="2026-06-01""#,
         ),
         (

@@ -465,8 +465,8 @@ async fn filters_by_province_and_category_and_refuses_bad_periods() {
     assert_eq!(an_giang["members_reaching_business"]["reached"], 1);
 
     for (query, code) in [
-        ("from=2026-07-01&to=2026-06-30", "bad_report_period"),
-        ("from=2026-13-01&to=2026-06-30", "bad_report_period"),
+        ("from=2026-07-01&to=2026-06-30", "dates_reversed"),
+        ("from=2026-13-01&to=2026-06-30", "bad_date"),
         ("from=1990-01-01&to=2026-06-30", "bad_report_period"),
         ("category=durian", "bad_category"),
     ] {
@@ -484,7 +484,7 @@ async fn filters_by_province_and_category_and_refuses_bad_periods() {
         body["message"]
             .as_str()
             .expect("message")
-            .contains("Kỳ báo cáo")
+            .contains("kết thúc trước khi bắt đầu")
     );
 }
 

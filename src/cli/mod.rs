@@ -1,6 +1,7 @@
 //! The command line (design §10). Thin: parse arguments, call the service,
 //! print. anyhow lives here and in `main` only.
 
+pub mod export;
 pub mod report;
 
 use crate::domain::ids::ActorId;
@@ -120,6 +121,18 @@ pub enum Command {
         /// Which report.
         #[command(subcommand)]
         what: Report,
+    },
+    /// Export a batch's chain or a period as EPCIS 2.0 JSON-LD, or a lot's events as a spreadsheet.
+    Export {
+        /// What to export.
+        #[command(subcommand)]
+        what: export::Export,
+    },
+    /// Import EPCIS 2.0 events as signed statements.
+    Import {
+        /// What to import.
+        #[command(subcommand)]
+        what: export::Import,
     },
     /// Rebuild every view from the leaf file.
     Reindex {
@@ -324,6 +337,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             report::run(args)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Export { what } => export::run_export(what),
+        Command::Import { what } => export::run_import(what),
         Command::Reindex { data } => {
             let n = Ledger::reindex(&data, &mut |n| tracing::info!(leaves = n, "reindexing"))?;
             println!("rebuilt the views from {n} leaves");

@@ -262,7 +262,7 @@ impl Query {
     ) -> Result<Self, Refusal> {
         if from > to {
             return Err(Refusal::with(
-                Code::BadReportPeriod,
+                Code::DatesReversed,
                 format!("from {from} is after to {to}"),
             ));
         }

@@ -169,8 +169,8 @@ codes! {
         "The contract ends before it starts; check the from and to dates.",
         "Hợp đồng kết thúc trước khi bắt đầu; hãy kiểm tra ngày from và to.";
     BadReportPeriod = "bad_report_period", Malformed,
-        "The report period is not valid: give from and to as YYYY-MM-DD, from on or before to, at most 30 years apart.",
-        "Kỳ báo cáo không hợp lệ: hãy ghi from và to dạng YYYY-MM-DD, from không sau to, cách nhau không quá 30 năm.";
+        "A report covers at most 30 years (360 months); choose a shorter period.",
+        "Một báo cáo chỉ tính tối đa 30 năm (360 tháng); hãy chọn kỳ ngắn hơn.";
     BadTransform = "bad_transform", Malformed,
         "A transformation needs inputs and outputs, each batch named once; a split has one input and several outputs, a merge several inputs and one output.",
         "Một lần chế biến cần có đầu vào và đầu ra, mỗi lô chỉ nêu một lần; tách lô có một đầu vào và nhiều đầu ra, gộp lô có nhiều đầu vào và một đầu ra.";
@@ -180,6 +180,15 @@ codes! {
     TooManyItems = "too_many_items", Malformed,
         "A list in the statement has more items than the ledger allows.",
         "Một danh sách trong bản khai có nhiều mục hơn mức sổ cái cho phép.";
+    BadDate = "bad_date", Malformed,
+        "Dates must be written YYYY-MM-DD, for example 2026-06-30.",
+        "Ngày phải viết dạng YYYY-MM-DD, ví dụ 2026-06-30.";
+    DatesReversed = "dates_reversed", Malformed,
+        "The period ends before it starts: from must be on or before to.",
+        "Khoảng thời gian kết thúc trước khi bắt đầu: from phải trước hoặc trùng ngày to.";
+    ExportTooLarge = "export_too_large", TooLarge,
+        "The export would hold more than 10,000 events; ask for a shorter period or a smaller chain.",
+        "Bản xuất sẽ có hơn 10.000 sự kiện; hãy chọn khoảng thời gian ngắn hơn hoặc chuỗi nhỏ hơn.";
     BadSignature = "bad_signature", Unauthenticated,
         "The signature does not match the statement and key. Sign the statement again with your key.",
         "Chữ ký không khớp với bản khai và khóa. Hãy ký lại bản khai bằng khóa của bạn.";

@@ -7,6 +7,7 @@
 
 pub mod checkpoint;
 pub mod envelope;
+pub mod epcis;
 pub mod ids;
 pub mod keys;
 pub mod leaf;

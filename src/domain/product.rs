@@ -285,9 +285,15 @@ pub struct Certification {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Blake3Hex([u8; 32]);
 
+impl fmt::Display for Blake3Hex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(blake3::Hash::from_bytes(self.0).to_hex().as_str())
+    }
+}
+
 impl Serialize for Blake3Hex {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&blake3::Hash::from_bytes(self.0).to_hex())
+        s.collect_str(self)
     }
 }
 

@@ -164,6 +164,21 @@ pub struct Region {
     pub commune: Option<String>,
 }
 
+impl Region {
+    /// The place in words, smallest first: "commune, district, province".
+    pub fn place(&self) -> String {
+        [
+            self.commune.as_deref(),
+            self.district.as_deref(),
+            Some(self.province.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+}
+
 /// `actor.register` fields.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -399,7 +399,7 @@ impl LinkageParams {
             given(v)
                 .map(|s| {
                     Day::parse(&s)
-                        .map_err(|_| Refusal::with(Code::BadReportPeriod, format!("{name}: {s:?}")))
+                        .map_err(|_| Refusal::with(Code::BadDate, format!("{name}: {s:?}")))
                 })
                 .transpose()
         };

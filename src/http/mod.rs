@@ -7,6 +7,7 @@ pub mod assets;
 pub mod charts;
 pub mod dashboard;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod i18n;
 pub mod pages;
@@ -55,6 +56,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/actors/{id}/batches", get(api::holdings))
         .route("/api/v1/batches/{id}", get(api::batch))
         .route("/api/v1/batches/{id}/trace", get(api::trace))
+        .route("/api/v1/batches/{id}/epcis", get(export::batch_epcis))
+        .route("/api/v1/batches/{id}/events.csv", get(export::lot_csv))
+        .route("/api/v1/epcis", get(export::period_epcis))
         .route("/api/v1/contracts/{id}", get(api::contract))
         .route("/api/v1/entries/{index}/corrections", get(api::corrections))
         .route("/api/v1/linkage", get(api::linkage))

@@ -17,6 +17,7 @@ use crate::domain::ids::{ActorId, BatchId};
 use crate::domain::messages::{Code, Lang, Refusal};
 use crate::domain::model::{Actor, Batch};
 use crate::domain::product::Gtin;
+use crate::domain::statement::Region;
 use crate::domain::time::Timestamp;
 use crate::service::ServiceError;
 use crate::service::buyer::{BuyerView, Lookup};
@@ -131,21 +132,7 @@ fn quantity(t: &Texts, q: &crate::domain::quantity::Quantity) -> String {
 }
 
 fn place(actor: &Actor) -> String {
-    actor
-        .region
-        .as_ref()
-        .map(|r| {
-            [
-                r.commune.as_deref(),
-                r.district.as_deref(),
-                Some(r.province.as_str()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ")
-        })
-        .unwrap_or_default()
+    actor.region.as_ref().map(Region::place).unwrap_or_default()
 }
 
 /// How an actor is named in public: by name, except a member household

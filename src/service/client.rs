@@ -9,6 +9,7 @@
 
 use crate::domain::checkpoint::{CheckpointBody, NoteKey};
 use crate::domain::envelope::{Envelope, MAX_ENVELOPE_BYTES};
+use crate::domain::ids::ActorId;
 use crate::domain::keys::PublicKey;
 use crate::domain::leaf::Leaf;
 use crate::domain::merkle::{Hash, leaf_hash, verify_inclusion};
@@ -225,6 +226,62 @@ impl Client {
                 message: e.message,
             });
         }
+    }
+
+    /// GETs `path` (which starts with `/`) from the server. An error answer
+    /// becomes a transport error that names the server's code and sentence.
+    pub async fn get(&self, path: &str) -> Result<Vec<u8>, ClientError> {
+        let url = format!("{}{path}", self.base);
+        let transport = |e: reqwest::Error| ClientError::Transport(format!("{url}: {e}"));
+        let resp = self
+            .http
+            .get(&url)
+            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag())
+            .send()
+            .await
+            .map_err(transport)?;
+        let status = resp.status();
+        let body = resp.bytes().await.map_err(transport)?;
+        if status.is_success() {
+            return Ok(body.to_vec());
+        }
+        Err(ClientError::Transport(
+            match serde_json::from_slice::<ErrorJson>(&body) {
+                Ok(e) => format!(
+                    "{url}: the server answered {status}, {}: {}",
+                    e.error, e.message
+                ),
+                Err(_) => format!("{url}: the server answered {status}"),
+            },
+        ))
+    }
+
+    /// The current key of actor `id`, or `None` when the ledger has no such
+    /// actor.
+    pub async fn actor_key(&self, id: &ActorId) -> Result<Option<PublicKey>, ClientError> {
+        #[derive(Deserialize)]
+        struct ActorJson {
+            key: String,
+        }
+        let url = format!("{}/api/v1/actors/{id}", self.base);
+        let resp = self
+            .http
+            .get(&url)
+            .send()
+            .await
+            .map_err(|e| ClientError::Transport(format!("{url}: {e}")))?;
+        if resp.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let actor: ActorJson = resp
+            .error_for_status()
+            .map_err(|e| ClientError::Transport(format!("{url}: {e}")))?
+            .json()
+            .await
+            .map_err(|e| ClientError::Transport(format!("{url}: {e}")))?;
+        PublicKey::parse(&actor.key)
+            .map(Some)
+            .map_err(|e| ClientError::Transport(format!("{url}: {e}")))
     }
 
     /// The bytes of leaf `index`, as the server serves them.

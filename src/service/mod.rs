@@ -11,6 +11,8 @@ pub mod batch;
 pub mod buyer;
 pub mod client;
 pub mod demo;
+pub mod export;
+pub mod import;
 pub mod keyfile;
 pub mod linkage;
 pub mod metrics;

@@ -311,6 +311,24 @@ impl ChildServer {
     }
 }
 
+/// Runs `coop-ledger` from an async test, off its workers (the server the
+/// command talks to may run in this process); returns exit code and output.
+pub async fn cli(args: Vec<String>) -> (i32, String) {
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run_cli(&args)
+    })
+    .await
+    .expect("cli")
+}
+
+/// Writes `actor`'s key as a PEM file in `dir`, as `keygen` would.
+pub fn pem(dir: &Path, actor: &str) -> std::path::PathBuf {
+    let path = dir.join(format!("{actor}.pem"));
+    coop_ledger::service::keyfile::write(&path, &key_of(actor)).expect("write key");
+    path
+}
+
 /// Runs `coop-ledger` with arguments; returns exit code and stdout.
 pub fn run_cli(args: &[&str]) -> (i32, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_coop-ledger"))

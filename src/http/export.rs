@@ -1,0 +1,114 @@
+//! Export handlers (issue 5): a batch's chain and a period as EPCIS 2.0
+//! JSON-LD, and one lot's events as a spreadsheet (CSV). Each extracts,
+//! makes one service call (off the async workers: a period export reads
+//! the whole log) and renders.
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{ClientLang, IdPath, Query};
+use crate::domain::ids::BatchId;
+use crate::domain::messages::Lang;
+use crate::service::ServiceError;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// The media type of EPCIS 2.0 JSON-LD documents (EPCIS 2.0 §10).
+pub const LD_JSON: &str = "application/ld+json";
+
+/// Runs a service call on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ServiceError> + Send + 'static,
+) -> Result<T, ServiceError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ServiceError::Internal(format!("export task: {e}")))?
+}
+
+fn ld_json(doc: &serde_json::Value) -> Response {
+    (
+        [(header::CONTENT_TYPE, LD_JSON)],
+        serde_json::to_vec(doc).unwrap_or_default(),
+    )
+        .into_response()
+}
+
+/// `GET /api/v1/batches/{id}/epcis`: the batch's chain (its own steps,
+/// upstream and downstream) as an EPCIS 2.0 document.
+pub async fn batch_epcis(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    IdPath(id): IdPath<BatchId>,
+) -> Result<Response, ApiError> {
+    let ledger = Arc::clone(&app.ledger);
+    let doc = blocking(move || ledger.epcis_chain(&id, &app.base_url))
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok(ld_json(&doc))
+}
+
+/// Query of the period export.
+#[derive(Deserialize)]
+pub struct PeriodQuery {
+    from: String,
+    to: String,
+}
+
+/// `GET /api/v1/epcis?from=DATE&to=DATE`: the batch steps of a period (as
+/// Vietnamese calendar dates) as an EPCIS 2.0 document.
+pub async fn period_epcis(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, ApiError> {
+    let ledger = Arc::clone(&app.ledger);
+    let doc = blocking(move || ledger.epcis_period(&q.from, &q.to, &app.base_url))
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok(ld_json(&doc))
+}
+
+/// Query of the spreadsheet: `lang=vi` for Vietnamese headers.
+#[derive(Deserialize)]
+pub struct CsvQuery {
+    lang: Option<String>,
+}
+
+/// `GET /api/v1/batches/{id}/events.csv`: the lot's events, one row each,
+/// as a download. Headers in English, or Vietnamese with `?lang=vi`.
+pub async fn lot_csv(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    Query(q): Query<CsvQuery>,
+    IdPath(id): IdPath<BatchId>,
+) -> Result<Response, ApiError> {
+    let sheet = if q
+        .lang
+        .as_deref()
+        .is_some_and(|l| l.eq_ignore_ascii_case("vi"))
+    {
+        Lang::Vi
+    } else {
+        Lang::En
+    };
+    // Batch ids are [A-Za-z0-9._-], so the name needs no quoting rules.
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{id}-events.csv\""))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    let ledger = Arc::clone(&app.ledger);
+    let body = blocking(move || ledger.lot_csv(&id, sheet))
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -1,0 +1,747 @@
+//! Standard exports (issue 5): a batch's chain or a period as a GS1 EPCIS
+//! 2.0 JSON-LD document, and one lot's chain as a sortable spreadsheet
+//! (CSV, in the spirit of the FDA FSMA 204 "electronic sortable
+//! spreadsheet": one row per tracking event with its key data elements).
+//!
+//! Everything is read at one published tree size, from the signed leaves
+//! themselves; the views add what a statement does not say (a lot's GTIN
+//! and unit, who shipped a received batch, how much a shipment moved, the
+//! corrections of a leaf). The mapping to EPCIS is [`crate::domain::epcis`].
+
+use super::{Ledger, ServiceError};
+use crate::domain::epcis::{self, Exporter, Facts, Logged, LotRef};
+use crate::domain::ids::{ActorId, BatchId};
+use crate::domain::leaf::Leaf;
+use crate::domain::lineage;
+use crate::domain::merkle::leaf_hash;
+use crate::domain::messages::{Code, Lang, Refusal};
+use crate::domain::model::{Actor, Batch, CorrectionRecord};
+use crate::domain::product::Product;
+use crate::domain::quantity::Quantity;
+use crate::domain::rules::{View, ViewError};
+use crate::domain::statement::{self, Body, Region, Statement};
+use crate::domain::time::{Day, Timestamp};
+use crate::store::Store;
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+
+/// Most events one export holds; a longer one is refused with
+/// `export_too_large` (413) rather than built without bound.
+pub const MAX_EXPORT_EVENTS: usize = 10_000;
+
+/// The byte-order mark the spreadsheet starts with, so that Excel reads it
+/// as UTF-8 (Vietnamese diacritics) rather than the machine's code page.
+pub const UTF8_BOM: &str = "\u{feff}";
+
+/// One exported leaf and what the views add to it.
+struct Item {
+    index: u64,
+    leaf_hash: String,
+    entry_id: String,
+    statement: Statement,
+    sender: Option<ActorId>,
+    moved: Option<Quantity>,
+    corrections: Vec<CorrectionRecord>,
+}
+
+/// Reads the views once per batch and actor.
+struct Reader<'a> {
+    store: &'a Store,
+    /// The published tree size everything is read at.
+    size: u64,
+    batches: HashMap<BatchId, Option<Batch>>,
+    actors: HashMap<ActorId, Option<Actor>>,
+}
+
+fn view(e: ViewError) -> ServiceError {
+    ServiceError::Store(e.to_string())
+}
+
+fn too_large(what: String, limit: usize) -> ServiceError {
+    Refusal::with(Code::ExportTooLarge, format!("{what}, at most {limit}")).into()
+}
+
+/// The batches a statement names.
+fn batches_of(body: &Body) -> Vec<&BatchId> {
+    match body {
+        Body::BatchCreate(b) => vec![&b.batch],
+        Body::Ship(s) => vec![&s.batch],
+        Body::Receive(r) => vec![&r.batch],
+        Body::Inspect(i) => vec![&i.batch],
+        Body::Recall(r) => vec![&r.batch],
+        Body::Transform(t) => t
+            .inputs
+            .iter()
+            .map(|i| &i.batch)
+            .chain(t.outputs.iter().map(|o| &o.batch))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl<'a> Reader<'a> {
+    fn new(store: &'a Store, size: u64) -> Self {
+        Self {
+            store,
+            size,
+            batches: HashMap::new(),
+            actors: HashMap::new(),
+        }
+    }
+
+    fn batch(&mut self, id: &BatchId) -> Result<Option<&Batch>, ServiceError> {
+        if !self.batches.contains_key(id) {
+            let b = self.store.batch(id).map_err(view)?;
+            self.batches.insert(id.clone(), b);
+        }
+        Ok(self.batches.get(id).and_then(Option::as_ref))
+    }
+
+    fn actor(&mut self, id: &ActorId) -> Result<Option<&Actor>, ServiceError> {
+        if !self.actors.contains_key(id) {
+            let a = self.store.actor(id).map_err(view)?;
+            self.actors.insert(id.clone(), a);
+        }
+        Ok(self.actors.get(id).and_then(Option::as_ref))
+    }
+
+    /// The name of an actor the public may see: a member household that
+    /// has not agreed to be named is not (design §8, privacy).
+    fn public_name(&mut self, id: Option<&ActorId>) -> Result<String, ServiceError> {
+        Ok(match id {
+            Some(id) => self
+                .actor(id)?
+                .filter(|a| a.public)
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+            None => String::new(),
+        })
+    }
+
+    /// The leaf `index` as signed, with its hashes.
+    fn leaf(&self, index: u64) -> Result<(Vec<u8>, Leaf, Statement), ServiceError> {
+        let bytes = self
+            .store
+            .leaf(index)?
+            .ok_or_else(|| ServiceError::Store(format!("leaf {index} missing")))?;
+        let leaf = Leaf::parse(&bytes)
+            .map_err(|e| ServiceError::Inconsistent(format!("leaf {index}: {e}")))?;
+        let st = statement::parse(&leaf.statement)
+            .map_err(|r| ServiceError::Inconsistent(format!("leaf {index}: {r}")))?;
+        Ok((bytes, leaf, st))
+    }
+
+    /// How much of batch `id` remained just before leaf `index`: what it
+    /// was made with, less what transformations logged before that leaf
+    /// used of it (a shipment moves all that remains, design §6).
+    fn remaining_at(&mut self, id: &BatchId, index: u64) -> Result<Option<Quantity>, ServiceError> {
+        let Some(b) = self.batch(id)? else {
+            return Ok(None);
+        };
+        let mut left = b.quantity;
+        for child in self.store.children(id).map_err(view)? {
+            let Some(c) = self.batch(&child)? else {
+                continue;
+            };
+            if c.steps.first().is_none_or(|s| s.index >= index) {
+                continue;
+            }
+            for input in c.inputs.iter().filter(|i| i.batch == *id) {
+                left.amount = match left.amount.checked_sub(input.quantity.amount) {
+                    Some(a) => a,
+                    None => return Ok(None),
+                };
+            }
+        }
+        Ok(Some(left))
+    }
+
+    /// The shipment a receipt at `index` of batch `id` answers.
+    fn shipment_before(
+        &mut self,
+        id: &BatchId,
+        index: u64,
+    ) -> Result<Option<(u64, ActorId)>, ServiceError> {
+        Ok(self.batch(id)?.and_then(|b| {
+            b.steps
+                .iter()
+                .rev()
+                .find(|s| s.index < index && s.kind == "batch.ship")
+                .map(|s| (s.index, s.by.clone()))
+        }))
+    }
+
+    /// One exported leaf, with the facts the views add.
+    fn item(
+        &mut self,
+        index: u64,
+        bytes: &[u8],
+        leaf: &Leaf,
+        st: Statement,
+    ) -> Result<Item, ServiceError> {
+        for b in batches_of(&st.body) {
+            self.batch(b)?;
+        }
+        let (sender, moved) = match &st.body {
+            Body::Ship(s) => (None, self.remaining_at(&s.batch, index)?),
+            Body::Receive(r) => match self.shipment_before(&r.batch, index)? {
+                Some((ship, by)) => (Some(by), self.remaining_at(&r.batch, ship)?),
+                None => (None, None),
+            },
+            _ => (None, None),
+        };
+        Ok(Item {
+            index,
+            leaf_hash: leaf_hash(bytes).to_string(),
+            entry_id: leaf.envelope().entry_id().to_string(),
+            corrections: self
+                .store
+                .corrections(index)?
+                .into_iter()
+                .filter(|c| c.index < self.size)
+                .collect(),
+            statement: st,
+            sender,
+            moved,
+        })
+    }
+
+    fn lots(&self) -> HashMap<BatchId, LotRef> {
+        self.batches
+            .iter()
+            .filter_map(|(id, b)| {
+                b.as_ref().map(|b| {
+                    (
+                        id.clone(),
+                        LotRef {
+                            gtin: b.product.gtin,
+                            unit: b.quantity.unit,
+                        },
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// Reads a period's dates (`YYYY-MM-DD`, Vietnamese calendar dates):
+/// `bad_date` when one is malformed, `dates_reversed` when it ends before
+/// it starts.
+pub fn parse_period(from: &str, to: &str) -> Result<(Day, Day), Refusal> {
+    let day = |name: &str, s: &str| {
+        Day::parse(s).map_err(|_| Refusal::with(Code::BadDate, format!("{name}: {s:?}")))
+    };
+    let (from, to) = (day("from", from)?, day("to", to)?);
+    if to < from {
+        return Err(Refusal::with(
+            Code::DatesReversed,
+            format!("from {from}, to {to}"),
+        ));
+    }
+    Ok((from, to))
+}
+
+impl Ledger {
+    /// The leaves of batch `id`'s chain (its own steps, upstream and
+    /// downstream, as [`Ledger::trace`] gives them) under the published
+    /// tip, at most `limit` of them.
+    fn chain(&self, id: &BatchId, limit: usize) -> Result<(Vec<Item>, Reader<'_>), ServiceError> {
+        let tip = self.shared.published();
+        let store = &self.shared.store;
+        let trace = lineage::trace(store, id)
+            .map_err(view)?
+            .ok_or_else(|| Refusal::with(Code::UnknownBatch, id.to_string()))?;
+        if trace.truncated {
+            let batches = lineage::MAX_TRACE_BATCHES;
+            return Err(too_large(
+                format!("the chain reaches more than {batches} batches on one side"),
+                limit,
+            ));
+        }
+        let indexes: BTreeSet<u64> = trace
+            .steps
+            .iter()
+            .chain(&trace.upstream)
+            .chain(&trace.downstream)
+            .map(|s| s.index)
+            .filter(|i| *i < tip.size)
+            .collect();
+        if indexes.is_empty() {
+            // Made by a leaf not yet under a published checkpoint.
+            return Err(Refusal::with(Code::UnknownBatch, id.to_string()).into());
+        }
+        if indexes.len() > limit {
+            return Err(too_large(format!("{} events", indexes.len()), limit));
+        }
+        let mut reader = Reader::new(store, tip.size);
+        let mut items = Vec::with_capacity(indexes.len());
+        for index in indexes {
+            let (bytes, leaf, st) = reader.leaf(index)?;
+            items.push(reader.item(index, &bytes, &leaf, st)?);
+        }
+        Ok((items, reader))
+    }
+
+    /// The batch steps whose `at` falls, as a Vietnamese calendar date, in
+    /// `from..=to`, under the published tip; at most `limit` of them. The
+    /// whole log is read: there is no index by time.
+    fn period(
+        &self,
+        from: &str,
+        to: &str,
+        limit: usize,
+    ) -> Result<(Vec<Item>, Reader<'_>), ServiceError> {
+        let (from, to) = parse_period(from, to)?;
+        let tip = self.shared.published();
+        let mut reader = Reader::new(&self.shared.store, tip.size);
+        let mut found = Vec::new();
+        for index in 0..tip.size {
+            let (bytes, leaf, st) = reader.leaf(index)?;
+            let day = Day::from(st.at.local_date());
+            if !epcis::is_event(&st.body) || day < from || day > to {
+                continue;
+            }
+            if found.len() == limit {
+                return Err(too_large(format!("more than {limit} events"), limit));
+            }
+            found.push((index, bytes, leaf, st));
+        }
+        let mut items = Vec::with_capacity(found.len());
+        for (index, bytes, leaf, st) in found {
+            items.push(reader.item(index, &bytes, &leaf, st)?);
+        }
+        Ok((items, reader))
+    }
+
+    /// Batch `id`'s chain as an EPCIS 2.0 document: its own steps and
+    /// those upstream and downstream of it, in log order; at most
+    /// [`MAX_EXPORT_EVENTS`] events.
+    pub fn epcis_chain(&self, id: &BatchId, base: &str) -> Result<Value, ServiceError> {
+        let (items, reader) = self.chain(id, MAX_EXPORT_EVENTS)?;
+        Ok(epcis_document(&items, &reader, base))
+    }
+
+    /// The batch steps whose `at` falls, as a Vietnamese calendar date, in
+    /// `from..=to` (design §3 dates), as an EPCIS 2.0 document in log
+    /// order; at most [`MAX_EXPORT_EVENTS`] events.
+    pub fn epcis_period(&self, from: &str, to: &str, base: &str) -> Result<Value, ServiceError> {
+        let (items, reader) = self.period(from, to, MAX_EXPORT_EVENTS)?;
+        Ok(epcis_document(&items, &reader, base))
+    }
+
+    /// Lot `id`'s chain as a spreadsheet (CSV, UTF-8 with a byte-order
+    /// mark): one row per tracking event, one per output lot for a
+    /// transformation with several outputs, sorted by event time. Headers
+    /// and event words in English, or Vietnamese for `Lang::Vi`.
+    pub fn lot_csv(&self, id: &BatchId, lang: Lang) -> Result<Vec<u8>, ServiceError> {
+        let (items, mut reader) = self.chain(id, MAX_EXPORT_EVENTS)?;
+        let mut rows = Vec::new();
+        for item in &items {
+            rows.extend(rows_of(item, &mut reader, lang)?);
+        }
+        rows.sort_by_key(|a| (a.at, a.index));
+        let mut out = UTF8_BOM.as_bytes().to_vec();
+        {
+            let mut w = csv::Writer::from_writer(&mut out);
+            let internal = |e: csv::Error| ServiceError::Internal(format!("csv: {e}"));
+            w.write_record(headers(lang)).map_err(internal)?;
+            for r in rows {
+                w.write_record(r.cells.into_iter().map(spreadsheet_safe))
+                    .map_err(internal)?;
+            }
+            w.flush()
+                .map_err(|e| ServiceError::Internal(format!("csv: {e}")))?;
+        }
+        Ok(out)
+    }
+}
+
+fn epcis_document(items: &[Item], reader: &Reader<'_>, base: &str) -> Value {
+    let lots = reader.lots();
+    let exporter = Exporter { base, lots: &lots };
+    let events = items
+        .iter()
+        .filter_map(|i| {
+            exporter.event(
+                &Logged {
+                    index: i.index,
+                    leaf_hash: &i.leaf_hash,
+                    entry_id: &i.entry_id,
+                    statement: &i.statement,
+                },
+                &Facts {
+                    sender: i.sender.as_ref(),
+                    moved: i.moved,
+                    corrections: &i.corrections,
+                },
+            )
+        })
+        .collect();
+    let now = Timestamp::from_clock(time::OffsetDateTime::now_utc());
+    epcis::document(events, &now)
+}
+
+/// The spreadsheet's columns, in order.
+const COLUMNS: [(&str, &str); 27] = [
+    ("event_time", "Thời gian"),
+    ("event", "Sự kiện"),
+    ("statement_type", "Loại bản khai"),
+    ("lot", "Lô"),
+    ("product", "Sản phẩm"),
+    ("category", "Nhóm sản phẩm"),
+    ("gtin", "GTIN"),
+    ("quantity", "Số lượng"),
+    ("unit", "Đơn vị"),
+    ("inputs", "Đầu vào"),
+    ("from_id", "Từ (mã)"),
+    ("from_name", "Từ (tên)"),
+    ("to_id", "Đến (mã)"),
+    ("to_name", "Đến (tên)"),
+    ("signed_by", "Người ký"),
+    ("location", "Địa điểm"),
+    ("contract", "Hợp đồng"),
+    ("inspection_scheme", "Tiêu chuẩn kiểm tra"),
+    ("inspection_result", "Kết quả kiểm tra"),
+    ("report_blake3", "Mã băm biên bản (BLAKE3)"),
+    ("note", "Ghi chú"),
+    ("ledger_index", "Số thứ tự trong sổ cái"),
+    ("leaf_hash", "Mã băm lá (SHA-256, base64)"),
+    ("entry_id", "Mã mục (BLAKE3)"),
+    ("recalled", "Đã thu hồi"),
+    ("corrected", "Đã đính chính"),
+    ("correction", "Nội dung đính chính"),
+];
+
+fn headers(lang: Lang) -> Vec<&'static str> {
+    COLUMNS
+        .iter()
+        .map(|(en, vi)| if lang == Lang::Vi { *vi } else { *en })
+        .collect()
+}
+
+/// A cell a spreadsheet will not run as a formula (OWASP, "CSV
+/// Injection"): one that starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return gets a leading apostrophe, so it is read as text. Free
+/// text and ids are written by whoever signs, and a base64 hash may start
+/// with `+`. The apostrophe is not part of the value.
+fn spreadsheet_safe(cell: String) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell,
+    }
+}
+
+/// One spreadsheet row.
+struct Row {
+    at: Timestamp,
+    index: u64,
+    cells: Vec<String>,
+}
+
+/// The words of an event in `lang`.
+fn words(lang: Lang, en: &str, vi: &str) -> String {
+    if lang == Lang::Vi { vi } else { en }.to_owned()
+}
+
+fn yes_no(lang: Lang, b: bool) -> String {
+    match (b, lang) {
+        (true, Lang::Vi) => "có",
+        (false, Lang::Vi) => "không",
+        (true, Lang::En) => "yes",
+        (false, Lang::En) => "no",
+    }
+    .to_owned()
+}
+
+/// What one row says before its common columns are filled in.
+#[derive(Default)]
+struct Cells {
+    event: String,
+    lot: Option<BatchId>,
+    quantity: Option<Quantity>,
+    inputs: String,
+    from: Option<ActorId>,
+    to: Option<ActorId>,
+    location: Option<String>,
+    contract: String,
+    scheme: String,
+    result: String,
+    report: String,
+    note: String,
+    /// For an output of a transformation: its product, which its batch
+    /// record also holds.
+    product: Option<Product>,
+}
+
+fn rows_of(item: &Item, reader: &mut Reader<'_>, lang: Lang) -> Result<Vec<Row>, ServiceError> {
+    let st = &item.statement;
+    let by = Some(st.by.clone());
+    let mut all: Vec<Cells> = Vec::new();
+    match &st.body {
+        Body::BatchCreate(b) => all.push(Cells {
+            event: words(
+                lang,
+                "Created (harvest or production)",
+                "Tạo lô (thu hoạch hoặc sản xuất)",
+            ),
+            lot: Some(b.batch.clone()),
+            quantity: Some(b.quantity),
+            from: by,
+            location: Some(b.origin.place.clone()),
+            product: Some(b.product.clone()),
+            ..Cells::default()
+        }),
+        Body::Ship(s) => all.push(Cells {
+            event: words(lang, "Shipped", "Gửi đi"),
+            lot: Some(s.batch.clone()),
+            quantity: item.moved,
+            from: by,
+            to: Some(s.to.clone()),
+            contract: s
+                .contract
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            ..Cells::default()
+        }),
+        Body::Receive(r) => all.push(Cells {
+            event: if r.accepted {
+                words(lang, "Received", "Nhận hàng")
+            } else {
+                words(
+                    lang,
+                    "Refused at receipt (back to sender)",
+                    "Từ chối nhận (trả lại bên gửi)",
+                )
+            },
+            lot: Some(r.batch.clone()),
+            quantity: item.moved,
+            from: item.sender.clone(),
+            to: by,
+            ..Cells::default()
+        }),
+        Body::Transform(t) => {
+            let mut inputs = Vec::new();
+            for i in &t.inputs {
+                let unit = reader.batch(&i.batch)?.map(|b| b.quantity.unit);
+                inputs.push(match unit {
+                    Some(u) => format!(
+                        "{}: {}",
+                        i.batch,
+                        Quantity {
+                            amount: i.amount,
+                            unit: u
+                        }
+                    ),
+                    None => format!("{}: {}", i.batch, i.amount),
+                });
+            }
+            let inputs = inputs.join("; ");
+            for o in &t.outputs {
+                all.push(Cells {
+                    event: words(
+                        lang,
+                        &format!("Transformed ({})", t.process),
+                        &format!("Chế biến ({})", t.process),
+                    ),
+                    lot: Some(o.batch.clone()),
+                    quantity: Some(o.quantity),
+                    inputs: inputs.clone(),
+                    from: by.clone(),
+                    product: Some(o.product.clone()),
+                    ..Cells::default()
+                });
+            }
+        }
+        Body::Inspect(i) => all.push(Cells {
+            event: words(lang, "Inspected", "Kiểm tra"),
+            lot: Some(i.batch.clone()),
+            from: by,
+            scheme: i.scheme.to_string(),
+            result: i.result.to_string(),
+            report: i.report_blake3.map(|h| h.to_string()).unwrap_or_default(),
+            note: i.note.clone().unwrap_or_default(),
+            ..Cells::default()
+        }),
+        Body::Recall(r) => all.push(Cells {
+            event: words(lang, "Recalled", "Thu hồi"),
+            lot: Some(r.batch.clone()),
+            from: by,
+            note: r.reason.clone(),
+            ..Cells::default()
+        }),
+        _ => {}
+    }
+    let corrected = !item.corrections.is_empty();
+    let correction = item
+        .corrections
+        .iter()
+        .map(|c| format!("{} ({}, leaf {})", c.reason, c.by, c.index))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut rows = Vec::with_capacity(all.len());
+    for c in all {
+        let lot = match &c.lot {
+            Some(id) => reader.batch(id)?.cloned(),
+            None => None,
+        };
+        let recalled = lot.as_ref().is_some_and(|b| b.recall.is_some());
+        let (name, category, gtin) = match c.product.or_else(|| lot.map(|b| b.product)) {
+            Some(p) => (
+                p.name,
+                p.category.to_string(),
+                p.gtin.map(|g| g.to_string()).unwrap_or_default(),
+            ),
+            None => Default::default(),
+        };
+        let location = match c.location {
+            Some(place) => place,
+            None => reader
+                .actor(&st.by)?
+                .and_then(|a| a.region.as_ref())
+                .map(Region::place)
+                .unwrap_or_default(),
+        };
+        let text = |v: Option<String>| v.unwrap_or_default();
+        let cells = vec![
+            epcis::local_time(&st.at),
+            c.event,
+            st.body.type_name().to_owned(),
+            text(c.lot.map(|b| b.to_string())),
+            name,
+            category,
+            gtin,
+            text(c.quantity.map(|q| q.amount.to_string())),
+            text(c.quantity.map(|q| q.unit.as_str().to_owned())),
+            c.inputs,
+            text(c.from.as_ref().map(ToString::to_string)),
+            reader.public_name(c.from.as_ref())?,
+            text(c.to.as_ref().map(ToString::to_string)),
+            reader.public_name(c.to.as_ref())?,
+            st.by.to_string(),
+            location,
+            c.contract,
+            c.scheme,
+            c.result,
+            c.report,
+            c.note,
+            item.index.to_string(),
+            item.leaf_hash.clone(),
+            item.entry_id.clone(),
+            yes_no(lang, recalled),
+            yes_no(lang, corrected),
+            correction.clone(),
+        ];
+        rows.push(Row {
+            at: st.at,
+            index: item.index,
+            cells,
+        });
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::envelope::Envelope;
+    use crate::domain::keys::PublicKey;
+    use crate::service::{OpenOptions, RegistrarSpec, SystemClock};
+    use ed25519_dalek::SigningKey;
+    use serde_json::json;
+
+    /// A ledger with a cooperative that logged `lots` harvests and shipped
+    /// the first one to a business that received it.
+    async fn ledger(dir: &std::path::Path, lots: usize) -> Ledger {
+        let registrar = SigningKey::from_bytes(&[1; 32]);
+        let spec = RegistrarSpec {
+            id: ActorId::parse("reg").expect("id"),
+            key: PublicKey::from(registrar.verifying_key()),
+            name: None,
+        };
+        Ledger::init(dir, "test.vn/export", None, &[spec], &SystemClock).expect("init");
+        let ledger = Ledger::open(dir, OpenOptions::default()).expect("open");
+        let at = Timestamp::from_clock(time::OffsetDateTime::now_utc()).to_string();
+        let coop = SigningKey::from_bytes(&[2; 32]);
+        let business = SigningKey::from_bytes(&[3; 32]);
+        let mut statements: Vec<(Value, &SigningKey)> = Vec::new();
+        for (id, role, key) in [("htx", "cooperative", &coop), ("dn", "business", &business)] {
+            let key = PublicKey::from(key.verifying_key()).to_string();
+            statements.push((
+                json!({"type": "actor.register", "by": "reg", "id": id, "role": role, "name": id,
+                       "key": key, "region": {"province": "Sóc Trăng"}}),
+                &registrar,
+            ));
+        }
+        for n in 0..lots {
+            statements.push((
+                json!({"type": "batch.create", "by": "htx", "batch": format!("lua-{n}"),
+                       "product": {"category": "rice", "name": "Lúa"},
+                       "quantity": {"amount": "10", "unit": "kg"}, "origin": {"place": "Mỹ Xuyên"}}),
+                &coop,
+            ));
+        }
+        statements.push((
+            json!({"type": "batch.ship", "by": "htx", "batch": "lua-0", "to": "dn"}),
+            &coop,
+        ));
+        statements.push((
+            json!({"type": "batch.receive", "by": "dn", "batch": "lua-0", "accepted": true}),
+            &business,
+        ));
+        for (mut st, key) in statements {
+            st["v"] = json!(1);
+            st["at"] = json!(at);
+            let env = serde_json::to_vec(&Envelope::sign(st.to_string(), key)).expect("json");
+            ledger.submit(&env).await.expect("logged");
+        }
+        ledger
+    }
+
+    fn code(r: Result<(Vec<Item>, Reader<'_>), ServiceError>) -> Option<Code> {
+        match r {
+            Err(ServiceError::Refused(r)) => Some(r.code),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn spreadsheet_cells_never_start_a_formula() {
+        for (cell, safe) in [
+            (
+                "=HYPERLINK(\"http://x.vn\")",
+                "'=HYPERLINK(\"http://x.vn\")",
+            ),
+            ("+84 912 345 678", "'+84 912 345 678"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("Gạo ST25", "Gạo ST25"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_safe(cell.to_owned()), safe);
+        }
+    }
+
+    #[tokio::test]
+    async fn exports_beyond_their_limit_are_refused_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ledger = ledger(dir.path(), 3).await;
+        // Today in Vietnam, which periods are read in.
+        let now = Timestamp::from_clock(time::OffsetDateTime::now_utc());
+        let today = Day::from(now.local_date()).to_string();
+        // Three harvests, a shipment and a receipt (the genesis and the
+        // registrations are no events).
+        let (items, _) = ledger.period(&today, &today, 5).expect("five events fit");
+        assert_eq!(items.len(), 5);
+        assert_eq!(
+            code(ledger.period(&today, &today, 4)),
+            Some(Code::ExportTooLarge)
+        );
+        let lot = BatchId::parse("lua-0").expect("id");
+        let (items, _) = ledger.chain(&lot, 3).expect("three events fit");
+        assert_eq!(items.len(), 3);
+        assert_eq!(code(ledger.chain(&lot, 2)), Some(Code::ExportTooLarge));
+        ledger.shutdown().await;
+    }
+}
