@@ -95,6 +95,13 @@ async fn the_demo_serves_sample_cooperatives_that_pass_a_live_audit() {
     }
     let contract = json(format!("/api/v1/contracts/{}", demo::CONTRACT)).await;
     assert_eq!(contract["state"]["state"], "active", "{contract}");
+    // Its cooperatives show on the linkage figures (this year so far), the
+    // rice cooperative linked through that contract.
+    let linkage = json("/api/v1/linkage".into()).await;
+    let coops = &linkage["cooperatives"];
+    assert!(coops["registered"].as_u64() >= Some(2), "{linkage}");
+    assert!(coops["by_contract"].as_u64() >= Some(1), "{linkage}");
+    assert_eq!(get("/linkage".into()).await.status(), 200);
 
     // The OCOP lychee boxes and the inspected shrimp.
     let lychee = json(format!("/api/v1/batches/{}", demo::LYCHEE_BOX)).await;

@@ -255,11 +255,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                             .unwrap_or_else(|| format!("{url}/b/{id}"));
                         println!("  {what}\n    {page}");
                     }
+                    println!("value-chain linkage dashboard (for authorities):");
+                    println!("    {url}/linkage");
                     println!("JSON API:");
                     println!("    {url}/api/v1/ledger");
                     println!("    {url}/api/v1/checkpoint");
                     println!("    {url}/api/v1/batches/{}/trace", demo::RICE_BAG);
                     println!("    {url}/api/v1/contracts/{}", demo::CONTRACT);
+                    println!("    {url}/api/v1/linkage");
                     println!("audit it live: coop-ledger audit --server {url}");
                 })
                 .await
