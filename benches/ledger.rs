@@ -52,6 +52,8 @@
 //!
 //! A quick smoke run: `BENCH_APPENDS=2000 BENCH_LEAVES=20000 cargo bench --bench ledger`.
 
+// Each bench uses only part of the shared helpers.
+#[allow(dead_code)]
 mod support;
 
 use coop_ledger::domain::checkpoint::NoteKey;

@@ -28,7 +28,6 @@ use coop_ledger::domain::envelope::Envelope;
 use coop_ledger::domain::linkage::LinkageReport;
 use coop_ledger::domain::product::Category;
 use coop_ledger::domain::time::Day;
-use coop_ledger::http::{AppState, router, serve};
 use coop_ledger::service::Ledger;
 use ed25519_dalek::SigningKey;
 use serde_json::{Value, json};
@@ -490,19 +489,8 @@ fn timed(n: usize, mut f: impl FnMut() -> LinkageReport) -> (Latency, LinkageRep
 }
 
 async fn over_http(ledger: Arc<Ledger>, n: usize, query: &str) -> (Latency, usize) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let state = AppState::new(ledger, base.clone());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        serve(listener, router(state), async {
-            let _ = stopped.await;
-        })
-        .await
-        .expect("serve");
-    });
+    let server = support::InProcessServer::start(ledger).await;
+    let base = server.base.clone();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(1)
         .build()
@@ -523,8 +511,7 @@ async fn over_http(ledger: Arc<Ledger>, n: usize, query: &str) -> (Latency, usiz
             samples.push(took);
         }
     }
-    let _ = stop.send(());
-    server.await.expect("server task");
+    server.stop().await;
     (Latency::of(&mut samples), size)
 }
 

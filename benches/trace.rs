@@ -63,7 +63,6 @@ use coop_ledger::domain::envelope::Envelope;
 use coop_ledger::domain::ids::BatchId;
 use coop_ledger::domain::lineage::Trace;
 use coop_ledger::domain::quantity::Amount;
-use coop_ledger::http::{AppState, router, serve};
 use coop_ledger::service::Ledger;
 use ed25519_dalek::SigningKey;
 use serde_json::{Value, json};
@@ -1271,19 +1270,8 @@ fn in_process(ledger: &Ledger, id: &BatchId, n: usize) -> (Duration, Shape, Late
 
 /// (b): returns the latencies and the size of one answer.
 async fn over_http(ledger: Arc<Ledger>, n: usize) -> (Latency, usize) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind 127.0.0.1:0");
-    let base = format!("http://{}", listener.local_addr().expect("local address"));
-    let state = AppState::new(ledger, base.clone());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        serve(listener, router(state), async {
-            let _ = stopped.await;
-        })
-        .await
-        .expect("serve");
-    });
+    let server = support::InProcessServer::start(ledger).await;
+    let base = server.base.clone();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(1)
         .build()
@@ -1314,8 +1302,7 @@ async fn over_http(ledger: Arc<Ledger>, n: usize) -> (Latency, usize) {
         samples.push(took);
         check_json(&body);
     }
-    let _ = stop.send(());
-    server.await.expect("the server task");
+    server.stop().await;
     (Latency::of(&mut samples), size)
 }
 

@@ -27,16 +27,6 @@ async fn page(server: &TestServer, path: &str, lang: Option<&str>) -> (u16, Stri
     (status, resp.text().await.expect("text"))
 }
 
-/// The `data-value` of the element marked `data-figure="{name}"`.
-fn figure(html: &str, name: &str) -> String {
-    let marker = format!(r#"data-figure="{name}" data-value=""#);
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no figure {name}"))
-        + marker.len();
-    html[start..].split('"').next().expect("value").to_owned()
-}
-
 /// The shown text of the element marked `data-figure="{name}"`.
 fn figure_text(html: &str, name: &str) -> String {
     let marker = format!(r#"data-figure="{name}""#);
@@ -93,25 +83,25 @@ async fn the_dashboard_shows_the_apis_figures_in_vietnamese_and_english() {
         for group in ["cooperatives", "collective"] {
             for field in ["registered", "linked"] {
                 assert_eq!(
-                    figure(&html, &format!("{group}-{field}")),
+                    dashboard_figure(&html, &format!("{group}-{field}")),
                     count(&api[group][field]),
                     "{lang} {group} {field}"
                 );
             }
             assert_eq!(
-                share(&figure(&html, &format!("{group}-share"))),
+                share(&dashboard_figure(&html, &format!("{group}-share"))),
                 api[group]["share"].as_f64().expect("share"),
                 "{lang} {group} share"
             );
             for route in ["contract", "shipment"] {
                 assert_eq!(
-                    figure(&html, &format!("{group}-by-{route}")),
+                    dashboard_figure(&html, &format!("{group}-by-{route}")),
                     count(&api[group][&format!("by_{route}")])
                 );
             }
         }
         assert_eq!(
-            figure(&html, "members-reached"),
+            dashboard_figure(&html, "members-reached"),
             count(&api["members_reaching_business"]["reached"])
         );
         assert_eq!(figure_text(&html, "cooperatives-share"), "40%");
@@ -236,7 +226,7 @@ async fn the_filters_narrow_the_figures_as_the_api_does() {
         assert_eq!(status, 200, "{query}");
         for f in ["registered", "linked"] {
             assert_eq!(
-                figure(&html, &format!("cooperatives-{f}")),
+                dashboard_figure(&html, &format!("cooperatives-{f}")),
                 count(&api["cooperatives"][f]),
                 "{query}"
             );
@@ -244,7 +234,7 @@ async fn the_filters_narrow_the_figures_as_the_api_does() {
     }
     let (_, html) = page(&server, &format!("/linkage?{PERIOD}&category=rice"), None).await;
     assert!(html.contains(r#"<option value="rice" selected>Lúa gạo</option>"#));
-    assert_eq!(figure(&html, "cooperatives-registered"), "1");
+    assert_eq!(dashboard_figure(&html, "cooperatives-registered"), "1");
     let (_, html) = page(
         &server,
         &format!("/linkage?{PERIOD}&province=C%C3%A0+Mau"),
@@ -252,7 +242,7 @@ async fn the_filters_narrow_the_figures_as_the_api_does() {
     )
     .await;
     assert!(html.contains(r#"name="province" value="Cà Mau""#));
-    assert_eq!(figure(&html, "cooperatives-linked"), "0");
+    assert_eq!(dashboard_figure(&html, "cooperatives-linked"), "0");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -348,7 +338,7 @@ async fn a_province_name_with_html_renders_as_text() {
     .await;
     assert_eq!(status, 200);
     assert!(!html.contains("<script>alert"));
-    assert_eq!(figure(&html, "cooperatives-registered"), "1");
+    assert_eq!(dashboard_figure(&html, "cooperatives-registered"), "1");
     assert!(html.contains(&format!(r#"name="province" value="{shown}""#)));
 }
 
@@ -393,7 +383,7 @@ async fn a_new_entry_is_on_the_dashboard_at_once() {
     let (_, first) = page(&server, &path, None).await;
     let (_, again) = page(&server, &path, None).await;
     assert_eq!(first, again, "the same ledger, the same page");
-    assert_eq!(figure(&first, "cooperatives-registered"), "5");
+    assert_eq!(dashboard_figure(&first, "cooperatives-registered"), "5");
     server
         .ok(&register_at(
             "htx-moi",
@@ -405,7 +395,7 @@ async fn a_new_entry_is_on_the_dashboard_at_once() {
         ))
         .await;
     let (_, after) = page(&server, &path, None).await;
-    assert_eq!(figure(&after, "cooperatives-registered"), "6");
+    assert_eq!(dashboard_figure(&after, "cooperatives-registered"), "6");
     assert_eq!(figure_text(&after, "cooperatives-share"), "33,3%");
     // Without dates: this year so far, and the form shows that period.
     let (status, html) = page(&server, "/linkage", None).await;
@@ -414,7 +404,7 @@ async fn a_new_entry_is_on_the_dashboard_at_once() {
     let from = api["from"].as_str().expect("from");
     assert!(html.contains(&format!(r#"name="from" value="{from}""#)));
     assert_eq!(
-        figure(&html, "cooperatives-registered"),
+        dashboard_figure(&html, "cooperatives-registered"),
         count(&api["cooperatives"]["registered"])
     );
 }

@@ -415,16 +415,6 @@ async fn five_cooperatives_three_linked_by_different_routes_is_sixty_percent() {
     );
 }
 
-/// The `data-value` of the dashboard element marked `data-figure="{name}"`.
-fn shown(html: &str, name: &str) -> String {
-    let marker = format!(r#"data-figure="{name}" data-value=""#);
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no figure {name}"))
-        + marker.len();
-    html[start..].split('"').next().expect("value").to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_shows_five_three_and_sixty_percent_in_both_languages() {
     let s = known_ledger().await;
@@ -433,15 +423,17 @@ async fn the_dashboard_shows_five_three_and_sixty_percent_in_both_languages() {
             .get_text(&format!("/linkage?from={FROM}&to={TO}&lang={lang}"))
             .await;
         assert_eq!(status, 200);
-        assert_eq!(shown(&html, "cooperatives-registered"), "5");
-        assert_eq!(shown(&html, "cooperatives-linked"), "3");
+        assert_eq!(dashboard_figure(&html, "cooperatives-registered"), "5");
+        assert_eq!(dashboard_figure(&html, "cooperatives-linked"), "3");
         assert_eq!(
-            shown(&html, "cooperatives-share").parse::<f64>().ok(),
+            dashboard_figure(&html, "cooperatives-share")
+                .parse::<f64>()
+                .ok(),
             Some(0.6)
         );
         assert!(html.contains(percent), "{lang}: the share as a percentage");
-        assert_eq!(shown(&html, "collective-registered"), "6");
-        assert_eq!(shown(&html, "members-reached"), "2");
+        assert_eq!(dashboard_figure(&html, "collective-registered"), "6");
+        assert_eq!(dashboard_figure(&html, "members-reached"), "2");
     }
 }
 

@@ -348,3 +348,40 @@ impl Summary {
         println!("{figure:<f$} {measured:>m$} {goal:>g$} {met:>4}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Serving
+
+/// The real axum server for `ledger` on 127.0.0.1:0, in this process.
+pub struct InProcessServer {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl InProcessServer {
+    /// Binds and serves (`router` + `serve`, as `main` does).
+    pub async fn start(ledger: Arc<Ledger>) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let base = format!("http://{}", listener.local_addr().expect("local address"));
+        let state = coop_ledger::http::AppState::new(ledger, base.clone());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            coop_ledger::http::serve(listener, coop_ledger::http::router(state), async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("serve");
+        });
+        Self { base, stop, task }
+    }
+
+    /// Stops serving and waits for the server task.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        self.task.await.expect("the server task");
+    }
+}

@@ -632,3 +632,14 @@ impl TestServer {
         server
     }
 }
+
+/// The `data-value` of the dashboard element marked `data-figure="{name}"`
+/// (the hooks `web/templates/linkage.html` puts on every figure).
+pub fn dashboard_figure(html: &str, name: &str) -> String {
+    let marker = format!(r#"data-figure="{name}" data-value=""#);
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no figure {name}"))
+        + marker.len();
+    html[start..].split('"').next().expect("value").to_owned()
+}
