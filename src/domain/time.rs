@@ -100,6 +100,13 @@ impl Day {
         parse_date(s).map(Self)
     }
 
+    /// Parses a date given as the query or field `name`: a malformed one
+    /// is refused with `bad_date` naming it (exports, linkage figures).
+    pub fn param(name: &str, s: &str) -> Result<Self, crate::domain::messages::Refusal> {
+        use crate::domain::messages::{Code, Refusal};
+        Self::parse(s).map_err(|_| Refusal::with(Code::BadDate, format!("{name}: {s:?}")))
+    }
+
     /// The date.
     pub fn date(&self) -> Date {
         self.0

@@ -395,14 +395,8 @@ impl LinkageParams {
     /// (what an HTML form sends).
     pub fn parse(self) -> Result<LinkageFilter, Refusal> {
         let given = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-        let date = |v: Option<String>, name: &str| {
-            given(v)
-                .map(|s| {
-                    Day::parse(&s)
-                        .map_err(|_| Refusal::with(Code::BadDate, format!("{name}: {s:?}")))
-                })
-                .transpose()
-        };
+        let date =
+            |v: Option<String>, name: &str| given(v).map(|s| Day::param(name, &s)).transpose();
         Ok(LinkageFilter {
             from: date(self.from, "from")?,
             to: date(self.to, "to")?,

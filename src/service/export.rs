@@ -228,10 +228,7 @@ impl<'a> Reader<'a> {
 /// `bad_date` when one is malformed, `dates_reversed` when it ends before
 /// it starts.
 pub fn parse_period(from: &str, to: &str) -> Result<(Day, Day), Refusal> {
-    let day = |name: &str, s: &str| {
-        Day::parse(s).map_err(|_| Refusal::with(Code::BadDate, format!("{name}: {s:?}")))
-    };
-    let (from, to) = (day("from", from)?, day("to", to)?);
+    let (from, to) = (Day::param("from", from)?, Day::param("to", to)?);
     if to < from {
         return Err(Refusal::with(
             Code::DatesReversed,
