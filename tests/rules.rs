@@ -333,6 +333,54 @@ async fn a_batch_is_created_by_a_member_or_cooperative_with_valid_fields() {
     );
 }
 
+/// A clerk's phone hashes the photo it took of the lot; only the
+/// hash is logged, and it stays with the batch that was created (not with
+/// what is made from it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_may_carry_the_blake3_of_a_photo_and_a_malformed_one_is_refused() {
+    let server = TestServer::with_cast().await;
+    let photo = blake3::hash(b"IMG_20260612_0715.jpg bytes")
+        .to_hex()
+        .to_string();
+    let mut f = lychee("lot-photo", "100");
+    f["photo_blake3"] = json!(photo);
+    server.ok(&signed(MEMBER, "batch.create", f)).await;
+    assert_eq!(batch(&server, "lot-photo").await["photo_blake3"], photo);
+    server
+        .ok(&signed(MEMBER, "batch.create", lychee("lot-plain", "100")))
+        .await;
+    assert_eq!(
+        batch(&server, "lot-plain").await["photo_blake3"],
+        Value::Null
+    );
+    server
+        .ok(&signed(MEMBER, "batch.transform", json!({"process": "split",
+            "inputs": [{"batch": "lot-photo", "amount": "100"}],
+            "outputs": [{"batch": "lot-photo-a", "product": {"category": "fruit", "name": "Vải"}, "quantity": {"amount": "60", "unit": "kg"}},
+                        {"batch": "lot-photo-b", "product": {"category": "fruit", "name": "Vải"}, "quantity": {"amount": "40", "unit": "kg"}}]})))
+        .await;
+    assert_eq!(
+        batch(&server, "lot-photo-a").await["photo_blake3"],
+        Value::Null,
+        "an output was not photographed"
+    );
+
+    for bad in [
+        json!(photo.to_uppercase()),
+        json!(&photo[..63]),
+        json!(format!("{}g", &photo[..63])),
+        json!(""),
+    ] {
+        let mut f = lychee("lot-bad-photo", "1");
+        f["photo_blake3"] = bad.clone();
+        assert_eq!(
+            server.refused(&signed(MEMBER, "batch.create", f)).await,
+            (400, "bad_hash".into()),
+            "{bad}"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn custody_moves_only_when_the_recipient_receives() {
     let server = TestServer::with_cast().await;

@@ -196,6 +196,10 @@ pub struct Batch {
     pub harvested_at: Option<HarvestTime>,
     /// Certificates listed at creation.
     pub certifications: Vec<Certification>,
+    /// BLAKE3 of the photo taken at `batch.create` (transformation outputs
+    /// have none). Absent in views written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo_blake3: Option<Blake3Hex>,
     /// For a transformation output: the process that made it.
     pub process: Option<Process>,
     /// For a transformation output: its inputs.

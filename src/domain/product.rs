@@ -21,7 +21,8 @@ pub const BAD_OCOP_STARS: &str = "OCOP stars must be 3, 4 or 5";
 pub const BAD_COORDINATES: &str = "lat must be in [-90, 90] and lon in [-180, 180]";
 
 /// Text of the error a bad BLAKE3 hex gives (maps to `bad_hash`).
-pub const BAD_HASH: &str = "report_blake3 must be 64 lowercase hex characters";
+pub const BAD_HASH: &str =
+    "a BLAKE3 hash (report_blake3, photo_blake3) must be 64 lowercase hex characters";
 
 macro_rules! word_enum {
     ($(#[$doc:meta])* $name:ident, $err:expr, { $($(#[$vdoc:meta])* $variant:ident = $text:literal,)* }) => {

@@ -241,6 +241,10 @@ pub struct BatchCreate {
     /// Certificates covering it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certifications: Option<Vec<Certification>>,
+    /// BLAKE3 of a photo the clerk took of the lot (the photo itself never
+    /// goes to the ledger; an extension of design §6, see ARCHITECTURE.md §12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo_blake3: Option<Blake3Hex>,
 }
 
 /// `batch.ship` fields.

@@ -13,7 +13,7 @@ use crate::domain::model::{
     BatchStatus, Contract, CorrectionRecord, Custody, Input, Inspection, RecallMark, Step,
 };
 use crate::domain::product::Category;
-use crate::domain::product::{Certification, Origin, Process, Product};
+use crate::domain::product::{Blake3Hex, Certification, Origin, Process, Product};
 use crate::domain::quantity::Quantity;
 use crate::domain::time::{Day, HarvestTime};
 use crate::service::{BatchReport, MAX_PAGE, Receipt, ServiceError};
@@ -222,6 +222,7 @@ struct BatchOut {
     recalled: bool,
     recall: Option<RecallMark>,
     certifications: Vec<Certification>,
+    photo_blake3: Option<Blake3Hex>,
     inspections: Vec<Inspection>,
     corrected: bool,
     corrections: Vec<CorrectionRecord>,
@@ -251,6 +252,7 @@ impl From<BatchReport> for BatchOut {
             holder: b.holder,
             recall: b.recall,
             certifications: b.certifications,
+            photo_blake3: b.photo_blake3,
             inspections: b.inspections,
             corrected: !r.corrections.is_empty(),
             corrections: r.corrections,
