@@ -248,6 +248,36 @@ impl Batch {
     }
 }
 
+/// How a shipment ended, as far as the ledger knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShipOutcome {
+    /// Not yet received or refused.
+    InTransit,
+    /// The recipient took it (`batch.receive` with `accepted: true`).
+    Accepted,
+    /// The recipient refused it; it went back to the sender.
+    Refused,
+}
+
+/// One `batch.ship` and how it ended: the record behind a sender's list
+/// of shipments.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shipment {
+    /// The `batch.ship` leaf.
+    pub index: u64,
+    /// The batch shipped.
+    pub batch: BatchId,
+    /// The sender (the holder that signed it).
+    pub from: ActorId,
+    /// The recipient.
+    pub to: ActorId,
+    /// The statement's `at`, in UTC.
+    pub at: String,
+    /// In transit until the recipient answers.
+    pub outcome: ShipOutcome,
+}
+
 /// Where a contract stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]

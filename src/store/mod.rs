@@ -33,18 +33,27 @@
 //! | batches | `b` | batch id (UTF-8) | JSON [`Batch`] |
 //! | children | `d` | parent batch id ‖ 0x00 ‖ child batch id | empty |
 //! | holdings | `w` | holder actor id ‖ 0x00 ‖ batch id | empty |
+//! | in hand | `u` | holder actor id ‖ 0x00 ‖ batch id, for each held batch not consumed | empty |
+//! | incoming | `t` | recipient actor id ‖ 0x00 ‖ batch id, for each open shipment | u64 BE `batch.ship` leaf index |
+//! | shipped | `s` | sender actor id ‖ 0x00 ‖ u64 BE `batch.ship` leaf index | JSON [`Shipment`] (with its outcome) |
 //! | contracts | `c` | contract id (UTF-8) | JSON [`Contract`] |
+//! | parties | `p` | party actor id ‖ 0x00 ‖ contract id (both parties of each contract) | empty |
 //! | corrections | `x` | u64 BE corrected leaf ‖ u64 BE correction leaf | JSON [`CorrectionRecord`] |
 //! | linkage facts | `l` | u64 BE leaf index ‖ u16 BE fact number within the leaf | JSON [`LinkFact`] |
 //!
 //! Ids never contain 0x00 (design §3 allows `[A-Za-z0-9._-]`), so the
 //! composite keys split unambiguously and a prefix scan of `id ‖ 0x00`
-//! finds exactly one id's children or holdings. Lineage is answered from
-//! `d` (downstream) and from each batch's own `inputs` (upstream), never by
-//! reading the log. The linkage facts are read once, in log order, when the
-//! ledger opens, and folded into the in-memory linkage index (design §9).
-//! The signer of a leaf, which the correction rule needs,
-//! is read back from the leaf itself.
+//! finds exactly one id's children, holdings, batches in hand, incoming or
+//! sent shipments, or contracts. `w` keeps a batch under its holder for
+//! good (consumed or not); `u` drops it when it is consumed. A shipment
+//! enters `t` and `s` with its `batch.ship` and leaves `t` with its
+//! `batch.receive`, which also writes its outcome into `s`; `s` read
+//! backwards lists a sender's shipments most recent first. Lineage is
+//! answered from `d` (downstream) and from each batch's own `inputs`
+//! (upstream), never by reading the log. The linkage facts are read once,
+//! in log order, when the ledger opens, and folded into the in-memory
+//! linkage index (design §9). The signer of a leaf, which the correction
+//! rule needs, is read back from the leaf itself.
 //!
 //! Every keyspace changes together in one atomic sled batch per group
 //! commit ([`Store::commit`]); sled applies a batch to one tree atomically,
@@ -58,17 +67,21 @@ use crate::domain::keys::PublicKey;
 use crate::domain::leaf::Leaf;
 use crate::domain::linkage::LinkFact;
 use crate::domain::merkle::{Hash, HashReader, TlogError};
-use crate::domain::model::{Actor, Batch, Contract, CorrectionRecord, LedgerInfo};
+use crate::domain::model::{
+    Actor, Batch, Contract, CorrectionRecord, Custody, LedgerInfo, ShipOutcome, Shipment,
+};
 use crate::domain::rules::{Change, View, ViewError};
 use leaflog::{LeafLogError, LeafReader};
 use serde::{Deserialize, Serialize};
 use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 /// The layout of the views this code writes. A ledger whose views were
 /// written by another version is rebuilt from `leaves.log` when it opens
-/// (version 2 added the linkage facts, keyspace `l`).
-pub const VIEWS_VERSION: u64 = 2;
+/// (version 2 added the linkage facts, keyspace `l`; version 3 the custody
+/// keyspaces `u`, `t`, `s` and `p`).
+pub const VIEWS_VERSION: u64 = 3;
 
 /// What `init` fixed, kept in `ledger.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -237,8 +250,12 @@ impl Space {
         batch.remove(self.key(k.as_ref()));
     }
 
-    /// The key parts after `prefix ‖ k` of every key that starts so.
-    fn suffixes(&self, k: &[u8]) -> impl Iterator<Item = sled::Result<(Vec<u8>, sled::IVec)>> {
+    /// The key parts after `prefix ‖ k` of every key that starts so, in key
+    /// order (or backwards, with `rev`).
+    fn suffixes(
+        &self,
+        k: &[u8],
+    ) -> impl DoubleEndedIterator<Item = sled::Result<(Vec<u8>, sled::IVec)>> {
         let start = self.key(k);
         let skip = start.len();
         self.tree
@@ -260,6 +277,13 @@ fn pair(a: &str, b: &str) -> Vec<u8> {
 fn pair_prefix(a: &str) -> Vec<u8> {
     let mut k = a.as_bytes().to_vec();
     k.push(0);
+    k
+}
+
+/// `a ‖ 0x00 ‖ n` (n big-endian): an id and a leaf index.
+fn pair_index(a: &str, n: u64) -> Vec<u8> {
+    let mut k = pair_prefix(a);
+    k.extend_from_slice(&be(n));
     k
 }
 
@@ -287,7 +311,11 @@ pub struct Store {
     batches: Space,
     children: Space,
     holdings: Space,
+    in_hand: Space,
+    incoming: Space,
+    shipped: Space,
     contracts: Space,
+    parties: Space,
     corrections: Space,
     links: Space,
     leaves: LeafReader,
@@ -324,7 +352,11 @@ impl Store {
             batches: space(b'b'),
             children: space(b'd'),
             holdings: space(b'w'),
+            in_hand: space(b'u'),
+            incoming: space(b't'),
+            shipped: space(b's'),
             contracts: space(b'c'),
+            parties: space(b'p'),
             corrections: space(b'x'),
             links: space(b'l'),
             leaves: LeafReader::open(&layout.leaves())?,
@@ -403,6 +435,10 @@ impl Store {
                 Change::PutActor(a) => self.actors.put(&mut b, a.id.as_str(), json(a)?),
                 Change::BindKey(k, id) => self.keys.put(&mut b, k.to_bytes(), id.as_str()),
                 Change::PutBatch(batch) => {
+                    if batch.custody == Custody::Consumed {
+                        self.in_hand
+                            .remove(&mut b, pair(batch.holder.as_str(), batch.id.as_str()));
+                    }
                     self.batches.put(&mut b, batch.id.as_str(), json(batch)?)
                 }
                 Change::AddChild { parent, child } => {
@@ -410,14 +446,30 @@ impl Store {
                         .put(&mut b, pair(parent.as_str(), child.as_str()), [])
                 }
                 Change::SetHolder { batch, from, to } => {
-                    if let Some(from) = from {
-                        self.holdings
-                            .remove(&mut b, pair(from.as_str(), batch.as_str()));
+                    for space in [&self.holdings, &self.in_hand] {
+                        if let Some(from) = from {
+                            space.remove(&mut b, pair(from.as_str(), batch.as_str()));
+                        }
+                        space.put(&mut b, pair(to.as_str(), batch.as_str()), []);
                     }
-                    self.holdings
-                        .put(&mut b, pair(to.as_str(), batch.as_str()), []);
                 }
-                Change::PutContract(c) => self.contracts.put(&mut b, c.id.as_str(), json(c)?),
+                Change::PutContract(c) => {
+                    for party in [&c.cooperative, &c.business] {
+                        self.parties
+                            .put(&mut b, pair(party.as_str(), c.id.as_str()), []);
+                    }
+                    self.contracts.put(&mut b, c.id.as_str(), json(c)?)
+                }
+                Change::PutShipment(s) => {
+                    let open = pair(s.to.as_str(), s.batch.as_str());
+                    if s.outcome == ShipOutcome::InTransit {
+                        self.incoming.put(&mut b, open, be(s.index));
+                    } else {
+                        self.incoming.remove(&mut b, open);
+                    }
+                    self.shipped
+                        .put(&mut b, pair_index(s.from.as_str(), s.index), json(s)?)
+                }
                 Change::AddCorrection(r) => {
                     let mut k = be(r.target).to_vec();
                     k.extend_from_slice(&be(r.index));
@@ -474,6 +526,51 @@ impl Store {
         ids_after(self.holdings.suffixes(&pair_prefix(holder.as_str())), limit)
     }
 
+    /// The batches `holder` holds that are not consumed, in id order, at
+    /// most `limit`.
+    pub fn in_hand(&self, holder: &ActorId, limit: usize) -> Result<Vec<BatchId>, StoreError> {
+        ids_after(self.in_hand.suffixes(&pair_prefix(holder.as_str())), limit)
+    }
+
+    /// The open shipments to `recipient`: each batch, in id order, with its
+    /// `batch.ship` leaf; at most `limit`.
+    pub fn incoming(
+        &self,
+        recipient: &ActorId,
+        limit: usize,
+    ) -> Result<Vec<(BatchId, u64)>, StoreError> {
+        self.incoming
+            .suffixes(&pair_prefix(recipient.as_str()))
+            .take(limit)
+            .map(|r| {
+                let (k, v) = r?;
+                Ok((stored_id(&k)?, read_be(&v)?))
+            })
+            .collect()
+    }
+
+    /// The shipments `sender` made, most recent first, at most `limit`.
+    pub fn shipped(&self, sender: &ActorId, limit: usize) -> Result<Vec<Shipment>, StoreError> {
+        self.shipped
+            .suffixes(&pair_prefix(sender.as_str()))
+            .rev()
+            .take(limit)
+            .map(|r| {
+                let (_, v) = r?;
+                serde_json::from_slice(&v).map_err(|e| StoreError::Inconsistent(e.to_string()))
+            })
+            .collect()
+    }
+
+    /// The contracts `party` is a party to, in id order, at most `limit`.
+    pub fn contracts_of(
+        &self,
+        party: &ActorId,
+        limit: usize,
+    ) -> Result<Vec<ContractId>, StoreError> {
+        ids_after(self.parties.suffixes(&pair_prefix(party.as_str())), limit)
+    }
+
     /// Every key and value of the views, in key order: what `reindex` must
     /// reproduce exactly.
     pub fn dump(&self) -> Result<Vec<KeyValue>, StoreError> {
@@ -522,19 +619,24 @@ fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
 }
 
 /// Parses the ids that make up the keys of a pair scan.
-fn ids_after(
+fn ids_after<T: FromStr>(
     scan: impl Iterator<Item = sled::Result<(Vec<u8>, sled::IVec)>>,
     limit: usize,
-) -> Result<Vec<BatchId>, StoreError> {
+) -> Result<Vec<T>, StoreError> {
     scan.take(limit)
         .map(|r| {
             let (k, _) = r?;
-            std::str::from_utf8(&k)
-                .ok()
-                .and_then(|s| BatchId::parse(s).ok())
-                .ok_or_else(|| StoreError::Inconsistent("a stored batch id is not an id".into()))
+            stored_id(&k)
         })
         .collect()
+}
+
+/// An id stored as the second half of a pair key.
+fn stored_id<T: FromStr>(k: &[u8]) -> Result<T, StoreError> {
+    std::str::from_utf8(k)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| StoreError::Inconsistent("a stored id is not an id".into()))
 }
 
 /// One key and its value, as raw bytes.

@@ -1,10 +1,12 @@
 //! Rules for batches (design §6): creation, two-party custody (ship and
 //! receive), transformation, inspection and recall.
 
-use super::{ApplyError, Change, Entry, View, can_hold, refuse};
+use super::{ApplyError, Change, Entry, View, ViewError, can_hold, refuse};
 use crate::domain::ids::BatchId;
 use crate::domain::messages::Code;
-use crate::domain::model::{Batch, Custody, Input, Inspection, RecallMark, Step};
+use crate::domain::model::{
+    Batch, Custody, Input, Inspection, RecallMark, ShipOutcome, Shipment, Step,
+};
 use crate::domain::product::Process;
 use crate::domain::quantity::{Amount, Quantity};
 use crate::domain::statement::{BatchCreate, Inspect, Recall, Receive, Role, Ship, Transform};
@@ -167,7 +169,18 @@ pub(super) fn ship<V: View>(view: &V, e: &Entry, s: &Ship) -> Result<Vec<Change>
         to: Some(s.to.clone()),
         ..step(e)
     });
-    Ok(vec![Change::PutBatch(Box::new(batch))])
+    let shipment = Shipment {
+        index: e.index(),
+        batch: s.batch.clone(),
+        from: e.by().clone(),
+        to: s.to.clone(),
+        at: e.at(),
+        outcome: ShipOutcome::InTransit,
+    };
+    Ok(vec![
+        Change::PutBatch(Box::new(batch)),
+        Change::PutShipment(shipment),
+    ])
 }
 
 /// `batch.receive`: the recipient of the open shipment takes the batch, or
@@ -178,7 +191,10 @@ pub(super) fn receive<V: View>(
     r: &Receive,
 ) -> Result<Vec<Change>, ApplyError> {
     let mut batch = find(view, &r.batch)?;
-    let Custody::InTransit { from, to, .. } = batch.custody.clone() else {
+    let Custody::InTransit {
+        from, to, index, ..
+    } = batch.custody.clone()
+    else {
         return refuse(Code::NotInTransit, r.batch.to_string());
     };
     if to != *e.by() {
@@ -187,6 +203,27 @@ pub(super) fn receive<V: View>(
             format!("{} was shipped to {to}", r.batch),
         );
     }
+    // The shipment's own step gives its time; it is always there, since the
+    // `batch.ship` rule added it with the custody.
+    let Some(shipped_at) = batch.steps.iter().rev().find(|s| s.index == index) else {
+        return Err(ViewError(format!(
+            "{}: no step for its shipment at leaf {index}",
+            r.batch
+        ))
+        .into());
+    };
+    let shipment = Shipment {
+        index,
+        batch: r.batch.clone(),
+        from: from.clone(),
+        to: to.clone(),
+        at: shipped_at.at.clone(),
+        outcome: if r.accepted {
+            ShipOutcome::Accepted
+        } else {
+            ShipOutcome::Refused
+        },
+    };
     batch.custody = Custody::Held;
     batch.steps.push(Step {
         accepted: Some(r.accepted),
@@ -202,6 +239,7 @@ pub(super) fn receive<V: View>(
         });
     }
     changes.insert(0, Change::PutBatch(Box::new(batch)));
+    changes.push(Change::PutShipment(shipment));
     Ok(changes)
 }
 

@@ -21,7 +21,10 @@ use super::ids::{ActorId, BatchId, ContractId};
 use super::keys::PublicKey;
 use super::linkage::LinkFact;
 use super::messages::{Code, Refusal};
-use super::model::{Actor, ActorKind, ActorStatus, Batch, Contract, CorrectionRecord, LedgerInfo};
+use super::model::{
+    Actor, ActorKind, ActorStatus, Batch, Contract, CorrectionRecord, Custody, LedgerInfo,
+    ShipOutcome, Shipment,
+};
 use super::statement::{Body, Correction, Role, Statement};
 use super::time::Timestamp;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -38,7 +41,8 @@ pub enum Change {
     PutActor(Actor),
     /// Bind a key to an actor (a key belongs to one actor, for good).
     BindKey(PublicKey, ActorId),
-    /// Insert or replace a batch.
+    /// Insert or replace a batch. A batch stored as consumed also leaves
+    /// its holder's batches in hand (consumption is final).
     PutBatch(Box<Batch>),
     /// `child` was made (in part) from `parent`.
     AddChild {
@@ -47,7 +51,8 @@ pub enum Change {
         /// The output.
         child: BatchId,
     },
-    /// A batch changed hands (`from` is `None` when it is new).
+    /// A batch changed hands (`from` is `None` when it is new): it moves in
+    /// the holdings and in the batches in hand.
     SetHolder {
         /// The batch.
         batch: BatchId,
@@ -56,8 +61,12 @@ pub enum Change {
         /// The new holder.
         to: ActorId,
     },
-    /// Insert or replace a contract.
+    /// Insert or replace a contract; each of its two parties lists it.
     PutContract(Contract),
+    /// Insert or replace a shipment (by sender and `batch.ship` leaf).
+    /// While it is in transit it is among the recipient's incoming
+    /// shipments; once received or refused it leaves them.
+    PutShipment(Shipment),
     /// A correction of an earlier leaf.
     AddCorrection(CorrectionRecord),
     /// A linkage fact (design §9) of leaf `index`.
@@ -263,6 +272,14 @@ pub struct MemState {
     pub children: HashMap<BatchId, BTreeSet<BatchId>>,
     /// Batches each actor holds.
     pub holdings: HashMap<ActorId, BTreeSet<BatchId>>,
+    /// Batches each actor holds that are not consumed.
+    pub in_hand: HashMap<ActorId, BTreeSet<BatchId>>,
+    /// Open shipments to each actor: batch → `batch.ship` leaf.
+    pub incoming: HashMap<ActorId, BTreeMap<BatchId, u64>>,
+    /// Shipments each actor sent, by `batch.ship` leaf.
+    pub shipped: HashMap<ActorId, BTreeMap<u64, Shipment>>,
+    /// Contracts each actor is a party to.
+    pub parties: HashMap<ActorId, BTreeSet<ContractId>>,
     /// Contracts by id.
     pub contracts: HashMap<ContractId, Contract>,
     /// Corrections by corrected leaf.
@@ -286,6 +303,12 @@ impl MemState {
                     self.keys.insert(k.to_bytes(), id.clone());
                 }
                 Change::PutBatch(b) => {
+                    if b.custody == Custody::Consumed {
+                        shrink(&mut self.in_hand, &b.holder, |s| {
+                            s.remove(&b.id);
+                            s.is_empty()
+                        });
+                    }
                     self.batches.insert(b.id.clone(), (**b).clone());
                 }
                 Change::AddChild { parent, child } => {
@@ -295,22 +318,44 @@ impl MemState {
                         .insert(child.clone());
                 }
                 Change::SetHolder { batch, from, to } => {
-                    if let Some(from) = from {
-                        let emptied = self.holdings.get_mut(from).is_some_and(|set| {
-                            set.remove(batch);
-                            set.is_empty()
-                        });
-                        if emptied {
-                            self.holdings.remove(from);
+                    for by_holder in [&mut self.holdings, &mut self.in_hand] {
+                        if let Some(from) = from {
+                            shrink(by_holder, from, |set| {
+                                set.remove(batch);
+                                set.is_empty()
+                            });
                         }
+                        by_holder
+                            .entry(to.clone())
+                            .or_default()
+                            .insert(batch.clone());
                     }
-                    self.holdings
-                        .entry(to.clone())
-                        .or_default()
-                        .insert(batch.clone());
                 }
                 Change::PutContract(k) => {
+                    for party in [&k.cooperative, &k.business] {
+                        self.parties
+                            .entry(party.clone())
+                            .or_default()
+                            .insert(k.id.clone());
+                    }
                     self.contracts.insert(k.id.clone(), k.clone());
+                }
+                Change::PutShipment(s) => {
+                    if s.outcome == ShipOutcome::InTransit {
+                        self.incoming
+                            .entry(s.to.clone())
+                            .or_default()
+                            .insert(s.batch.clone(), s.index);
+                    } else {
+                        shrink(&mut self.incoming, &s.to, |open| {
+                            open.remove(&s.batch);
+                            open.is_empty()
+                        });
+                    }
+                    self.shipped
+                        .entry(s.from.clone())
+                        .or_default()
+                        .insert(s.index, s.clone());
                 }
                 Change::AddCorrection(r) => {
                     self.corrections
@@ -324,6 +369,18 @@ impl MemState {
                 }
             }
         }
+    }
+}
+
+/// Edits `owner`'s entry of a per-actor index with `remove`, which says
+/// whether the entry is now empty; an empty entry is dropped.
+fn shrink<C>(
+    index: &mut HashMap<ActorId, C>,
+    owner: &ActorId,
+    remove: impl FnOnce(&mut C) -> bool,
+) {
+    if index.get_mut(owner).is_some_and(remove) {
+        index.remove(owner);
     }
 }
 
