@@ -531,8 +531,8 @@ fn check_memory_custody(state: &MemState, model: &CustodyModel) {
     );
 }
 
-/// Checks the custody keyspaces, as stored, and the in-memory state
-/// replayed from the log against [`CustodyModel`].
+/// Checks the custody keyspaces, as stored, the in-memory state replayed
+/// from the log, and each actor's custody view against [`CustodyModel`].
 fn check_custody(ledger: &Ledger, batches: &[Batch]) {
     let model = CustodyModel::new(ledger, batches);
     check_memory_custody(&replayed(ledger), &model);
@@ -555,6 +555,46 @@ fn check_custody(ledger: &Ledger, batches: &[Batch]) {
         })
         .collect();
     assert_eq!(stored, model.keyspaces(), "the custody keyspaces as stored");
+    check_custody_answers(ledger, &model);
+}
+
+/// Checks each actor's `Ledger::custody` answer against the model.
+fn check_custody_answers(ledger: &Ledger, model: &CustodyModel) {
+    for a in ACTORS {
+        let id = ActorId::parse(a).expect("id");
+        let view = match ledger.custody(&id) {
+            Ok(v) => v,
+            Err(ServiceError::Refused(_)) => {
+                assert!(
+                    !model.in_hand.contains_key(*a),
+                    "{a} holds batches but is unknown"
+                );
+                continue;
+            }
+            Err(e) => panic!("custody of {a}: {e}"),
+        };
+        assert!(!view.truncated, "{a}: a few batches never fill a page");
+        let list = |m: &BTreeMap<String, Vec<String>>| m.get(*a).cloned().unwrap_or_default();
+        let got: Vec<String> = view.holding.iter().map(|b| b.id.to_string()).collect();
+        assert_eq!(got, list(&model.in_hand), "{a}: in hand");
+        let got: Vec<(String, u64)> = view
+            .incoming
+            .iter()
+            .map(|i| (i.batch.id.to_string(), i.index))
+            .collect();
+        assert_eq!(
+            got,
+            model.incoming.get(*a).cloned().unwrap_or_default(),
+            "{a}: incoming"
+        );
+        assert_eq!(
+            view.shipped,
+            model.shipped.get(*a).cloned().unwrap_or_default(),
+            "{a}: shipped, newest first"
+        );
+        let got: Vec<String> = view.contracts.iter().map(|c| c.id.to_string()).collect();
+        assert_eq!(got, list(&model.parties), "{a}: contracts");
+    }
 }
 
 fn run_case(ops: &[(Op, bool)]) {

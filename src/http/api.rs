@@ -10,12 +10,14 @@ use crate::domain::merkle::Hash;
 use crate::domain::messages::{Code, Refusal};
 use crate::domain::model::{Actor, ActorKind, ActorStatus};
 use crate::domain::model::{
-    BatchStatus, Contract, CorrectionRecord, Custody, Input, Inspection, RecallMark, Step,
+    Batch, BatchStatus, Contract, ContractState, CorrectionRecord, Custody, Input, Inspection,
+    RecallMark, ShipOutcome, Shipment, Step,
 };
 use crate::domain::product::Category;
 use crate::domain::product::{Blake3Hex, Certification, Origin, Process, Product};
 use crate::domain::quantity::Quantity;
 use crate::domain::time::{Day, HarvestTime};
+use crate::service::custody::{CustodyReport, Incoming};
 use crate::service::{BatchReport, MAX_PAGE, Receipt, ServiceError};
 use axum::Json;
 use axum::extract::State;
@@ -328,6 +330,154 @@ pub async fn holdings(
         Json(serde_json::json!({ "actor": id, "batches": batches, "truncated": truncated }))
             .into_response(),
     )
+}
+
+/// A batch in a custody view's `holding`.
+#[derive(Serialize)]
+struct HeldOut {
+    id: BatchId,
+    product: Product,
+    quantity: Quantity,
+    remaining: Quantity,
+    status: BatchStatus,
+    photo_blake3: Option<Blake3Hex>,
+}
+
+impl From<Batch> for HeldOut {
+    fn from(b: Batch) -> Self {
+        Self {
+            status: b.status(),
+            remaining: b.remaining_quantity(),
+            id: b.id,
+            product: b.product,
+            quantity: b.quantity,
+            photo_blake3: b.photo_blake3,
+        }
+    }
+}
+
+/// An open shipment in a custody view's `incoming`.
+#[derive(Serialize)]
+struct IncomingOut {
+    id: BatchId,
+    from: ActorId,
+    index: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contract: Option<ContractId>,
+    product: Product,
+    remaining: Quantity,
+    status: BatchStatus,
+}
+
+impl From<Incoming> for IncomingOut {
+    fn from(i: Incoming) -> Self {
+        Self {
+            status: i.batch.status(),
+            remaining: i.batch.remaining_quantity(),
+            id: i.batch.id,
+            from: i.from,
+            index: i.index,
+            contract: i.contract,
+            product: i.batch.product,
+        }
+    }
+}
+
+/// A sent shipment in a custody view's `shipped`.
+#[derive(Serialize)]
+struct ShippedOut {
+    id: BatchId,
+    to: ActorId,
+    index: u64,
+    at: String,
+    outcome: ShipOutcome,
+}
+
+impl From<Shipment> for ShippedOut {
+    fn from(s: Shipment) -> Self {
+        Self {
+            id: s.batch,
+            to: s.to,
+            index: s.index,
+            at: s.at,
+            outcome: s.outcome,
+        }
+    }
+}
+
+/// A contract in a custody view's `contracts`: never its volume (design
+/// §8: volumes are not public).
+#[derive(Serialize)]
+struct PartyContractOut {
+    id: ContractId,
+    cooperative: ActorId,
+    business: ActorId,
+    product_category: Category,
+    from: Day,
+    to: Day,
+    state: &'static str,
+    offered_by: ActorId,
+}
+
+impl From<Contract> for PartyContractOut {
+    fn from(c: Contract) -> Self {
+        Self {
+            state: match c.state {
+                ContractState::Pending => "pending",
+                ContractState::Active { .. } => "active",
+            },
+            id: c.id,
+            cooperative: c.cooperative,
+            business: c.business,
+            product_category: c.product_category,
+            from: c.from,
+            to: c.to,
+            offered_by: c.offered_by,
+        }
+    }
+}
+
+/// `GET /api/v1/actors/{id}/custody` answer.
+#[derive(Serialize)]
+struct CustodyOut {
+    actor: ActorId,
+    holding: Vec<HeldOut>,
+    incoming: Vec<IncomingOut>,
+    shipped: Vec<ShippedOut>,
+    contracts: Vec<PartyContractOut>,
+    truncated: bool,
+}
+
+impl From<CustodyReport> for CustodyOut {
+    fn from(r: CustodyReport) -> Self {
+        fn all<T, U: From<T>>(items: Vec<T>) -> Vec<U> {
+            items.into_iter().map(U::from).collect()
+        }
+        Self {
+            actor: r.actor,
+            holding: all(r.holding),
+            incoming: all(r.incoming),
+            shipped: all(r.shipped),
+            contracts: all(r.contracts),
+            truncated: r.truncated,
+        }
+    }
+}
+
+/// `GET /api/v1/actors/{id}/custody`: what the actor has in hand, what is
+/// on its way to it, what it sent and its contracts (each list at most
+/// [`crate::service::custody::CUSTODY_PAGE`]; `truncated` says when one was
+/// cut).
+pub async fn custody(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    IdPath(id): IdPath<ActorId>,
+) -> Result<Response, ApiError> {
+    let report = app
+        .ledger
+        .custody(&id)
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok(Json(CustodyOut::from(report)).into_response())
 }
 
 /// `GET /api/v1/entries/{index}/corrections`: the corrections of any leaf

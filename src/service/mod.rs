@@ -10,6 +10,7 @@ pub mod audit;
 pub mod batch;
 pub mod buyer;
 pub mod client;
+pub mod custody;
 pub mod demo;
 pub mod export;
 pub mod import;
