@@ -22,82 +22,11 @@ use axum::extract::{Path as AxPath, State};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
+use common::browser::{Driver, screenshot};
 use common::*;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
-use std::io::BufRead as _;
 use std::time::Duration;
-
-/// A chromedriver child process, stopped on drop.
-struct Driver {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Driver {
-    fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let mut child = std::process::Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("chromedriver (Debian chromium-driver) must be installed; .ci/run installs it");
-        let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
-        let mut line = String::new();
-        while !line.contains("started successfully") {
-            line.clear();
-            assert!(
-                out.read_line(&mut line).expect("read") > 0,
-                "chromedriver exited"
-            );
-        }
-        Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        }
-    }
-
-    /// A headless Chromium session with a phone-sized viewport.
-    async fn browser(&self, profile: &std::path::Path) -> Client {
-        let caps = json!({
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--disable-quic",
-                    format!("--user-data-dir={}", profile.display()),
-                ],
-                "mobileEmulation": {"deviceMetrics": {"width": 360, "height": 780, "pixelRatio": 2.0}},
-                // A phone set to Vietnamese.
-                "prefs": {"intl.accept_languages": "vi-VN,vi"},
-            }
-        });
-        let Value::Object(caps) = caps else {
-            unreachable!()
-        };
-        // reqwest brings rustls with ring, fantoccini with aws-lc-rs; the
-        // process picks one once.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        ClientBuilder::rustls()
-            .expect("tls")
-            .capabilities(caps)
-            .connect(&self.url)
-            .await
-            .expect("a Chromium session")
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// What the proxy does to the page on its way to the browser.
 #[derive(Clone, Copy, PartialEq)]
@@ -216,13 +145,6 @@ async fn proxy(upstream: &str, how: Tamper) -> String {
         axum::serve(listener, app).await.expect("proxy");
     });
     url
-}
-
-/// Saves a screenshot of what the browser shows under `target/screenshots/`.
-async fn screenshot(c: &Client, name: &str) {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
-    std::fs::create_dir_all(&dir).expect("screenshots dir");
-    std::fs::write(dir.join(name), c.screenshot().await.expect("screenshot")).expect("save");
 }
 
 /// Opens `url`, waits for the badge to settle, saves a screenshot, and

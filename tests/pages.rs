@@ -92,7 +92,25 @@ async fn the_batch_page_speaks_vietnamese_by_default_and_english_on_request() {
     )
     .await;
     assert_eq!(status, 200);
+    assert!(
+        js.contains(r#"from "proofs""#),
+        "the check imports its proofs module"
+    );
+    // The import map names the module by a path the app serves.
+    let map: serde_json::Value =
+        serde_json::from_str(extract_to(&vi, r#"<script type="importmap">"#, "</script>"))
+            .expect("import map");
+    let proofs = map["imports"]["proofs"].as_str().expect("proofs");
+    assert!(proofs.starts_with("/static/"), "{proofs}");
+    let (status, js, _) = page(&server, proofs, None).await;
+    assert_eq!(status, 200);
     assert!(js.contains("inclusionRoot"));
+}
+
+fn extract_to<'a>(html: &'a str, before: &str, after: &str) -> &'a str {
+    let start = html.find(before).expect("marker") + before.len();
+    let len = html[start..].find(after).expect("end");
+    &html[start..start + len]
 }
 
 fn extract(html: &str, before: &str) -> String {

@@ -220,6 +220,9 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// Every unit, in the order forms list them.
+    pub const ALL: &'static [Unit] = &[Unit::Kg, Unit::T, Unit::L, Unit::Piece, Unit::Box];
+
     /// The unit as written in statements.
     pub fn as_str(&self) -> &'static str {
         match self {

@@ -150,6 +150,19 @@ pub enum Role {
     Authority,
 }
 
+impl Role {
+    /// Every role, in the order forms list them.
+    pub const ALL: &'static [Role] = &[
+        Role::Member,
+        Role::Cooperative,
+        Role::CooperativeGroup,
+        Role::Union,
+        Role::Business,
+        Role::Auditor,
+        Role::Authority,
+    ];
+}
+
 /// Where an actor is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -357,7 +357,7 @@ fn refused(
     let page = DashboardPage {
         t,
         d,
-        style: assets::path("style"),
+        style: assets::path("style.css"),
         other_lang_url: other_lang_url(&query, t),
         categories: category_options(t, &form.category),
         form,
@@ -417,7 +417,7 @@ pub async fn linkage(
     let page = DashboardPage {
         t,
         d,
-        style: assets::path("style"),
+        style: assets::path("style.css"),
         other_lang_url: other_lang_url(&query, t),
         categories: category_options(t, category),
         form: FormView {

@@ -3,6 +3,7 @@
 //! the server the same way.
 
 pub mod api;
+pub mod app;
 pub mod assets;
 pub mod charts;
 pub mod dashboard;
@@ -70,7 +71,11 @@ pub fn router(state: AppState) -> Router {
         .route("/b/{id}/qr.png", get(pages::qr_png))
         .route("/b/{id}/labels", get(pages::labels))
         .route("/01/{gtin}/10/{lot}", get(pages::digital_link))
-        .route("/static/{file}", get(assets::serve))
+        .route("/app", get(app::redirect))
+        .route("/app/", get(app::shell))
+        .route("/app/sw.js", get(app::service_worker))
+        .route("/app/manifest.webmanifest", get(app::manifest))
+        .route("/static/{*file}", get(assets::serve))
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))
         .fallback(pages::fallback)

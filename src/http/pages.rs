@@ -212,7 +212,7 @@ struct BatchPage {
     t: &'static Texts,
     style: &'static str,
     verify: &'static str,
-    noble: &'static str,
+    import_map: &'static str,
     other_lang_url: String,
     product: String,
     category: &'static str,
@@ -388,9 +388,9 @@ fn render_batch(
     let stars = b.product.ocop_stars.map(|s| s.get());
     let page = BatchPage {
         t,
-        style: assets::path("style"),
-        verify: assets::path("verify"),
-        noble: assets::path("noble-ed25519"),
+        style: assets::path("style.css"),
+        verify: assets::path("verify.js"),
+        import_map: assets::import_map(),
         other_lang_url: format!("{path}?lang={}", t.other_tag),
         product: b.product.name.clone(),
         category: t.category(b.product.category),
@@ -511,7 +511,7 @@ fn missing(t: &'static Texts, path: &str, status: StatusCode, code: Code) -> Res
     };
     let page = MissingPage {
         t,
-        style: assets::path("style"),
+        style: assets::path("style.css"),
         other_lang_url: format!("{path}?lang={}", t.other_tag),
         title,
         body,
@@ -778,7 +778,7 @@ pub async fn labels(
     };
     let page = LabelsPage {
         t,
-        style: assets::path("style"),
+        style: assets::path("style.css"),
         other_lang_url: format!("{path}?lang={}&count={count}", t.other_tag),
         product: batch.product.name.clone(),
         lot: batch.id.to_string(),

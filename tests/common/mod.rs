@@ -3,6 +3,8 @@
 //! fixed seeds so that every run signs the same way.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use coop_ledger::domain::checkpoint::{CheckpointBody, NoteKey};
 use coop_ledger::domain::envelope::Envelope;
 use coop_ledger::domain::ids::ActorId;
@@ -49,6 +51,57 @@ pub fn init_ledger(dir: &Path) {
     Ledger::init(dir, ORIGIN, None, &[reg], &SystemClock).expect("init");
 }
 
+/// One request as the server received it.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    /// `GET`, `POST`…
+    pub method: String,
+    /// Path and query.
+    pub uri: String,
+    /// Every header, as `name: value` lines.
+    pub headers: String,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Every request a server received, in order.
+#[derive(Clone, Default)]
+pub struct Recorder(pub Arc<std::sync::Mutex<Vec<Seen>>>);
+
+impl Recorder {
+    /// What has been received so far.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.0.lock().expect("recorder").clone()
+    }
+}
+
+async fn record(
+    axum::extract::State(rec): axum::extract::State<Recorder>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    let headers = parts
+        .headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {}\n", String::from_utf8_lossy(v.as_bytes())))
+        .collect();
+    rec.0.lock().expect("recorder").push(Seen {
+        method: parts.method.to_string(),
+        uri: parts.uri.to_string(),
+        headers,
+        body: bytes.to_vec(),
+    });
+    next.run(axum::extract::Request::from_parts(
+        parts,
+        axum::body::Body::from(bytes),
+    ))
+    .await
+}
+
 /// A running server over a temporary ledger.
 pub struct TestServer {
     /// The data directory (removed on drop).
@@ -78,15 +131,29 @@ impl TestServer {
 
     /// Serves an existing ledger directory.
     pub async fn serve_dir(dir: tempfile::TempDir, options: OpenOptions) -> Self {
+        Self::serve_on(dir, options, "127.0.0.1:0", None).await
+    }
+
+    /// Serves an existing ledger directory on `addr` (a fixed port, to
+    /// restart a server where a browser expects it), recording every
+    /// request into `recorder` if one is given.
+    pub async fn serve_on(
+        dir: tempfile::TempDir,
+        options: OpenOptions,
+        addr: &str,
+        recorder: Option<Recorder>,
+    ) -> Self {
         let ledger = Arc::new(Ledger::open(dir.path(), options).expect("open"));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let state = AppState::new(Arc::clone(&ledger), url.clone());
+        let mut router = http::router(state);
+        if let Some(rec) = recorder {
+            router = router.layer(axum::middleware::from_fn_with_state(rec, record));
+        }
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            http::serve(listener, http::router(state), async {
+            http::serve(listener, router, async {
                 let _ = stopped.await;
             })
             .await

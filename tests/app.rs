@@ -1,0 +1,547 @@
+//! The signing app (issue 6) in a real headless Chromium at 360 px, one
+//! browser profile per phone, against the real server:
+//! - a cooperative clerk and a member household each make a key on their
+//!   phone (the backup's QR decodes, with zbarimg, to the backup itself);
+//!   the registrar registers the cooperative; the clerk registers the member
+//!   through the form; the member creates a batch and ships it; the clerk
+//!   accepts it; every receipt is checked on the phone; a bad amount is
+//!   stopped on the phone and a server refusal reads in Vietnamese; the
+//!   holder's views agree; `coop-ledger audit` passes on the result; the
+//!   backup restores the key on another phone and is the CLI's key format;
+//! - no request the server received, and nothing in localStorage, holds a
+//!   private key; the stored key is a non-extractable CryptoKey;
+//! - with the server stopped, the app still opens (service worker), keeps
+//!   what is typed across a reload, signs two statements and queues them;
+//!   when the server is back on the same port both are sent exactly once.
+//!
+//! Screenshots of the main screens are saved under `target/screenshots/`
+//! (the ones in docs/screenshots/ come from here).
+
+mod common;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD as B64, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use common::browser::{Driver, screenshot};
+use common::*;
+use coop_ledger::domain::messages::{Code, Lang};
+use coop_ledger::service::OpenOptions;
+use fantoccini::elements::Element;
+use fantoccini::{Client, Locator};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const COOP: &str = "htx-my-xuyen";
+const MEMBER: &str = "tv-my-xuyen-07";
+
+fn css(s: &str) -> Locator<'_> {
+    Locator::Css(s)
+}
+
+async fn wait(c: &Client, selector: &str) -> Element {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("{selector} did not appear: {e}"))
+}
+
+/// The text of the element `selector`, once it is there. The app redraws a
+/// screen when news arrives (a receipt checked, the holder's view read), so
+/// an element found a moment ago may have been replaced: look again.
+async fn text_of(c: &Client, selector: &str) -> String {
+    for _ in 0..20 {
+        match wait(c, selector).await.text().await {
+            Ok(t) => return t,
+            Err(e) if e.to_string().contains("stale") => continue,
+            Err(e) => panic!("{selector}: {e}"),
+        }
+    }
+    panic!("{selector} kept being redrawn")
+}
+
+/// Clicks the element `selector`, looking again if it was just redrawn.
+async fn click(c: &Client, selector: &str) {
+    for _ in 0..20 {
+        match wait(c, selector).await.click().await {
+            Ok(_) => return,
+            Err(e) if e.to_string().contains("stale") => continue,
+            Err(e) => panic!("{selector}: {e}"),
+        }
+    }
+    panic!("{selector} kept being redrawn")
+}
+
+/// The input of form field `name` (`product.category`).
+fn field(name: &str) -> String {
+    format!(r#"[id="f-{name}"]"#)
+}
+
+/// Types `value` into field `name`, or picks it from a list.
+async fn fill(c: &Client, name: &str, value: &str) {
+    let el = wait(c, &field(name)).await;
+    match el.tag_name().await.expect("tag").as_str() {
+        "select" => el.select_by_value(value).await.expect("select"),
+        _ if el.attr("type").await.expect("type").as_deref() == Some("date") => {
+            c.execute(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+                vec![serde_json::to_value(&el).expect("el"), json!(value)],
+            )
+            .await
+            .expect("date");
+        }
+        _ => {
+            el.clear().await.expect("clear");
+            el.send_keys(value).await.expect("type");
+        }
+    }
+}
+
+/// Fills in the open `batch.create` form for a rice lot.
+async fn fill_rice(c: &Client, lot: &str, kg: &str, place: &str) {
+    fill(c, "batch", lot).await;
+    fill(c, "product.category", "rice").await;
+    fill(c, "product.name", "Lúa ST25").await;
+    fill(c, "quantity.amount", kg).await;
+    fill(c, "quantity.unit", "kg").await;
+    fill(c, "origin.place", place).await;
+}
+
+/// Opens the form of `kind` from the home screen's list.
+async fn open_form(c: &Client, kind: &str) {
+    click(c, &format!(r#"nav.actions a[data-form="{kind}"]"#)).await;
+    wait(c, &format!(r#"form[data-type="{kind}"]"#)).await;
+}
+
+/// Signs and sends the open form; returns the outcome's state and text
+/// once it settles.
+async fn sign(c: &Client) -> (String, String) {
+    click(c, "#sign-send").await;
+    settled(c).await
+}
+
+async fn settled(c: &Client) -> (String, String) {
+    let el = wait(c, r#"#item-state[data-state="done"], #item-state[data-state="refused"], #item-state[data-state="check_failed"]"#,
+    )
+    .await;
+    let state = el
+        .attr("data-state")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    (state, el.text().await.expect("text"))
+}
+
+async fn home(c: &Client, url: &str) {
+    // A fresh load (not only a new fragment), in the phone's language.
+    c.goto("about:blank").await.expect("blank");
+    c.goto(&format!("{url}/app/")).await.expect("home");
+    wait(c, "#me").await;
+}
+
+/// A phone makes its key: returns the backup PEM and the public key. The
+/// backup's QR code must decode to the backup itself.
+async fn make_key(c: &Client, url: &str, lang: &str, shot: Option<&str>) -> (String, String) {
+    c.goto(&format!("{url}/app/?lang={lang}"))
+        .await
+        .expect("app");
+    click(c, "#create-key").await;
+    let pem = text_of(c, "#backup-pem").await;
+    assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"), "{pem}");
+    let qr = wait(c, "#backup-qr").await.screenshot().await.expect("qr");
+    assert_eq!(
+        zbarimg(&qr).trim(),
+        pem.trim(),
+        "the backup QR decodes to the backup"
+    );
+    if let Some(name) = shot {
+        screenshot(c, name).await;
+    }
+    click(c, "#backup-done").await;
+    let public = text_of(c, "#public-key").await;
+    (pem, public)
+}
+
+/// The phone enters its actor id; the app checks the key and opens home.
+async fn link(c: &Client, id: &str) {
+    let input = wait(c, "#actor-id").await;
+    input.send_keys(id).await.expect("type");
+    click(c, "#link-actor").await;
+    assert_eq!(text_of(c, "#me").await, id);
+}
+
+/// The registrar registers the cooperative with the key its phone shows.
+async fn register_coop(server: &TestServer, public: &str) {
+    let fields = json!({"id": COOP, "role": "cooperative", "name": "HTX Nông nghiệp Mỹ Xuyên",
+        "key": public, "region": {"province": "Sóc Trăng", "district": "Mỹ Xuyên"}});
+    server
+        .ok(&signed_at(
+            REGISTRAR,
+            &registrar_key(),
+            "actor.register",
+            &now(),
+            fields,
+        ))
+        .await;
+}
+
+/// The 32-byte seed inside a PKCS#8 PEM, and every way a leak could
+/// write it or the key file.
+fn secret_forms(pem: &str) -> Vec<String> {
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = B64.decode(&body).expect("pem base64");
+    assert_eq!(der.len(), 48, "the v1 PKCS#8 form openssl writes");
+    let seed = &der[16..];
+    let hex: String = seed.iter().map(|b| format!("{b:02x}")).collect();
+    let mut forms = vec![
+        body.clone(),
+        B64.encode(seed),
+        STANDARD_NO_PAD.encode(seed),
+        URL_SAFE_NO_PAD.encode(seed),
+        hex.clone(),
+        hex.to_uppercase(),
+    ];
+    forms.extend(
+        pem.lines()
+            .filter(|l| !l.starts_with("-----"))
+            .map(str::to_owned),
+    );
+    forms
+}
+
+fn leaks(haystack: &str, forms: &[String]) -> bool {
+    let unescaped = haystack
+        .replace("\\/", "/")
+        .replace("%2B", "+")
+        .replace("%2F", "/");
+    forms
+        .iter()
+        .any(|f| haystack.contains(f.as_str()) || unescaped.contains(f.as_str()))
+}
+
+/// What the phone keeps: localStorage as text, and how the key is held.
+async fn device_storage(c: &Client) -> (String, Value) {
+    let local = c
+        .execute(
+            "return JSON.stringify(Object.entries(localStorage));",
+            vec![],
+        )
+        .await
+        .expect("localStorage");
+    let key = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            const req = indexedDB.open("coop-ledger-app");
+            req.onsuccess = () => {
+              const get = req.result.transaction("kv").objectStore("kv").get("identity");
+              get.onsuccess = async () => {
+                const k = get.result.key;
+                let exported = "refused";
+                try { await crypto.subtle.exportKey("pkcs8", k.privateKey); exported = "exported"; } catch (e) {}
+                done({kind: k.kind, type: k.privateKey && k.privateKey.type,
+                      extractable: k.privateKey && k.privateKey.extractable, exported,
+                      fields: Object.keys(k).sort()});
+              };
+            };"#,
+            vec![],
+        )
+        .await
+        .expect("indexedDB");
+    (local.as_str().unwrap_or_default().to_owned(), key)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_forms_and_the_ledger_audits()
+ {
+    let recorder = Recorder::default();
+    let dir = tempfile::tempdir().expect("tempdir");
+    init_ledger(dir.path());
+    let server = TestServer::serve_on(
+        dir,
+        OpenOptions::default(),
+        "127.0.0.1:0",
+        Some(recorder.clone()),
+    )
+    .await;
+    let url = server.url.clone();
+    let driver = Driver::start();
+    let profiles = tempfile::tempdir().expect("profiles");
+    let coop = driver.browser(&profiles.path().join("coop")).await;
+    let member = driver.browser(&profiles.path().join("member")).await;
+
+    // Two phones make their keys; the registrar registers the cooperative.
+    let (coop_pem, coop_public) = make_key(&coop, &url, "vi", Some("app-backup-vi.png")).await;
+    register_coop(&server, &coop_public).await;
+    link(&coop, COOP).await;
+    let (member_pem, member_public) = make_key(&member, &url, "en", None).await;
+    assert_ne!(coop_public, member_public);
+
+    // The clerk registers the household through the form.
+    open_form(&coop, "actor.register").await;
+    assert_eq!(
+        wait(&coop, &field("role"))
+            .await
+            .prop("value")
+            .await
+            .expect("role"),
+        Some("member".into()),
+        "a cooperative registers members only"
+    );
+    fill(&coop, "id", MEMBER).await;
+    fill(&coop, "name", "Hộ Trần Văn Bảy").await;
+    fill(&coop, "key", &member_public).await;
+    fill(&coop, "region.province", "Sóc Trăng").await;
+    fill(&coop, "region.commune", "Xã Hòa Tú 1").await;
+    let (state, said) = sign(&coop).await;
+    assert_eq!(state, "done", "{said}");
+    assert!(said.contains("Đã ghi sổ: mục #2"), "{said}");
+    link(&member, MEMBER).await;
+
+    // The household creates a batch (in English). A bad amount is stopped on
+    // the phone, in the ledger's words, and nothing is sent.
+    open_form(&member, "batch.create").await;
+    fill_rice(
+        &member,
+        "lua-st25-0107",
+        "1200,5",
+        "Ấp Hòa Trực, xã Hòa Tú 1",
+    )
+    .await;
+    fill(&member, "harvested_at", &day(-3)).await;
+    let posts = |r: &Recorder| r.seen().iter().filter(|s| s.method == "POST").count();
+    let before = posts(&recorder);
+    click(&member, "#sign-send").await;
+    let err = wait(&member, r#"[id="e-quantity.amount"]:not([hidden])"#).await;
+    assert_eq!(
+        err.attr("data-code").await.expect("code").as_deref(),
+        Some("bad_amount")
+    );
+    assert_eq!(
+        err.text().await.expect("text"),
+        Code::BadAmount.message(Lang::En)
+    );
+    assert_eq!(posts(&recorder), before, "an invalid form sends nothing");
+    fill(&member, "quantity.amount", "1200.5").await;
+    screenshot(&member, "app-form-en.png").await;
+    let (state, said) = sign(&member).await;
+    assert_eq!(state, "done", "{said}");
+    assert!(said.contains("Logged as entry #3"), "{said}");
+    screenshot(&member, "app-receipt-en.png").await;
+
+    // The household ships it to the cooperative from its holder's view.
+    home(&member, &url).await;
+    click(
+        &member,
+        r#"#holding li[data-batch="lua-st25-0107"] a[href*="batch.ship"]"#,
+    )
+    .await;
+    wait(&member, r#"form[data-type="batch.ship"]"#).await;
+    fill(&member, "to", COOP).await;
+    let (state, said) = sign(&member).await;
+    assert_eq!(state, "done", "{said}");
+
+    // The clerk sees it coming and accepts it.
+    home(&coop, &url).await;
+    click(
+        &coop,
+        r#"#incoming li[data-batch="lua-st25-0107"] a[href*="accepted=true"]"#,
+    )
+    .await;
+    wait(&coop, r#"form[data-type="batch.receive"]"#).await;
+    let (state, said) = sign(&coop).await;
+    assert_eq!(state, "done", "{said}");
+
+    // A refusal from the server reads in the clerk's language.
+    home(&coop, &url).await;
+    open_form(&coop, "batch.create").await;
+    fill_rice(&coop, "lua-st25-0107", "10", "Mỹ Xuyên").await;
+    let (state, said) = sign(&coop).await;
+    assert_eq!(state, "refused", "{said}");
+    assert!(said.contains(Code::DuplicateId.message(Lang::Vi)), "{said}");
+
+    // The holder's views agree with the ledger.
+    home(&coop, &url).await;
+    wait(&coop, r#"#holding li[data-batch="lua-st25-0107"]"#).await;
+    screenshot(&coop, "app-home-vi.png").await;
+    let sideways = coop
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .expect("width");
+    assert_eq!(
+        sideways,
+        json!(0),
+        "nothing scrolls sideways on a 360 px phone"
+    );
+    home(&member, &url).await;
+    let shipped = text_of(&member, r#"#shipped li[data-batch="lua-st25-0107"]"#).await;
+    assert!(shipped.contains("accepted"), "{shipped}");
+    let batch = server.json("/api/v1/batches/lua-st25-0107").await;
+    assert_eq!(batch["holder"], COOP);
+    assert_eq!(batch["quantity"], json!({"amount": "1200.5", "unit": "kg"}));
+
+    // No private key reached the server, or localStorage; the stored key
+    // cannot be exported.
+    for (pem, phone) in [(&coop_pem, &coop), (&member_pem, &member)] {
+        let forms = secret_forms(pem);
+        for seen in recorder.seen() {
+            let body = String::from_utf8_lossy(&seen.body);
+            assert!(!leaks(&seen.uri, &forms), "a URL holds a key: {}", seen.uri);
+            assert!(!leaks(&seen.headers, &forms), "a header holds a key");
+            assert!(!leaks(&body, &forms), "a request body holds a key: {body}");
+        }
+        let (local, key) = device_storage(phone).await;
+        assert!(
+            !local.is_empty() && !leaks(&local, &forms),
+            "localStorage holds a key"
+        );
+        assert_eq!(key["kind"], "webcrypto", "{key}");
+        assert_eq!(key["type"], "private");
+        assert_eq!(key["extractable"], false);
+        assert_eq!(key["exported"], "refused");
+    }
+    assert!(
+        recorder
+            .seen()
+            .iter()
+            .filter(|s| s.method == "POST")
+            .count()
+            >= 5,
+        "the statements went through this server"
+    );
+
+    // The backup is the CLI's key file format, and restores the key on a
+    // new phone.
+    let pem_path = server.dir.path().join("coop-backup.pem");
+    std::fs::write(&pem_path, &coop_pem).expect("write");
+    let read = coop_ledger::service::keyfile::read(&pem_path).expect("the CLI reads the backup");
+    assert_eq!(
+        coop_ledger::domain::keys::PublicKey::from(read.verifying_key()).to_string(),
+        coop_public
+    );
+    let spare = driver.browser(&profiles.path().join("spare")).await;
+    spare.goto(&format!("{url}/app/")).await.expect("app");
+    wait(&spare, "#restore-pem")
+        .await
+        .send_keys(&coop_pem)
+        .await
+        .expect("paste");
+    click(&spare, "#restore").await;
+    assert_eq!(text_of(&spare, "#public-key").await, coop_public);
+    link(&spare, COOP).await;
+
+    for c in [coop, member, spare] {
+        c.close().await.expect("close");
+    }
+    let dir = server.stop().await;
+    let data = dir.path().display().to_string();
+    let (code, out) = run_cli(&["audit", "--data", &data]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("AUDIT PASSED"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statements_signed_while_the_server_is_down_are_sent_once_each_when_it_returns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    init_ledger(dir.path());
+    let server = TestServer::serve_on(dir, OpenOptions::default(), "127.0.0.1:0", None).await;
+    let url = server.url.clone();
+    let addr = url.trim_start_matches("http://").to_owned();
+    let driver = Driver::start();
+    let profiles = tempfile::tempdir().expect("profiles");
+    let c = driver.browser(&profiles.path().join("coop")).await;
+    let (_, public) = make_key(&c, &url, "vi", None).await;
+    register_coop(&server, &public).await;
+    link(&c, COOP).await;
+    // The service worker controls the page before the connection goes.
+    c.execute_async(
+        r#"const done = arguments[arguments.length - 1];
+        navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller
+          ? done(true)
+          : navigator.serviceWorker.addEventListener("controllerchange", () => done(true)));"#,
+        vec![],
+    )
+    .await
+    .expect("service worker");
+    let size = server.ledger.size();
+
+    let dir = server.stop().await;
+    // Offline, the app still opens from the service worker's cache.
+    home(&c, &url).await;
+    wait(&c, r#"#net[data-state="offline"]"#).await;
+    // What is typed survives a reload.
+    open_form(&c, "batch.create").await;
+    fill(&c, "batch", "gao-offline-1").await;
+    fill(&c, "product.name", "Lúa ST25").await;
+    c.refresh().await.expect("reload");
+    assert_eq!(
+        wait(&c, &field("batch"))
+            .await
+            .prop("value")
+            .await
+            .expect("value"),
+        Some("gao-offline-1".into())
+    );
+    assert_eq!(
+        wait(&c, &field("product.name"))
+            .await
+            .prop("value")
+            .await
+            .expect("value"),
+        Some("Lúa ST25".into())
+    );
+    // Two statements signed with no server: both queued.
+    for (i, lot) in ["gao-offline-1", "gao-offline-2"].into_iter().enumerate() {
+        if i > 0 {
+            home(&c, &url).await;
+            open_form(&c, "batch.create").await;
+        }
+        fill_rice(&c, lot, "500", "Mỹ Xuyên, Sóc Trăng").await;
+        click(&c, "#sign-send").await;
+        wait(&c, r#"#item-state[data-state="queued"]"#).await;
+    }
+    home(&c, &url).await;
+    assert_eq!(
+        c.find_all(css(r#"#history li[data-state="queued"]"#))
+            .await
+            .expect("queued")
+            .len(),
+        2
+    );
+    screenshot(&c, "app-offline-vi.png").await;
+
+    // The server comes back where the phone expects it.
+    let recorder = Recorder::default();
+    let server =
+        TestServer::serve_on(dir, OpenOptions::default(), &addr, Some(recorder.clone())).await;
+    c.wait()
+        .at_most(Duration::from_secs(90))
+        .for_element(css(
+            r#"#history li[data-state="done"] + li[data-state="done"]"#,
+        ))
+        .await
+        .expect("both sent and checked");
+    let posts: Vec<Seen> = recorder
+        .seen()
+        .into_iter()
+        .filter(|s| s.method == "POST" && s.uri.starts_with("/api/v1/entries"))
+        .collect();
+    assert_eq!(posts.len(), 2, "each statement is sent exactly once");
+    assert_eq!(server.ledger.size(), size + 2);
+    let first: Value = serde_json::from_slice(&posts[0].body).expect("envelope");
+    assert!(
+        first["statement"]
+            .as_str()
+            .expect("statement")
+            .contains("gao-offline-1"),
+        "in order"
+    );
+    for lot in ["gao-offline-1", "gao-offline-2"] {
+        let b = server.json(&format!("/api/v1/batches/{lot}")).await;
+        assert_eq!(b["holder"], COOP);
+        assert_eq!(b["entries"].as_array().expect("entries").len(), 1);
+    }
+    c.close().await.expect("close");
+    server.stop().await;
+}

@@ -1,0 +1,66 @@
+// coop-ledger signing app: the device's own storage (IndexedDB).
+//
+// | store    | key                 | value |
+// |----------|---------------------|-------|
+// | `kv`     | `identity`          | the signing key (a non-extractable CryptoKey, or a seed sealed under one), its public key, the actor id |
+// | `kv`     | `ledger`            | the pinned ledger: origin, key name, public key (first seen) |
+// | `outbox` | auto-increment seq  | one signed statement: envelope, state, receipt, proof check |
+//
+// IndexedDB keeps CryptoKey objects as they are, so a key made
+// non-extractable stays so at rest; localStorage (drafts, the last holder's
+// view) never holds key material.
+
+const NAME = "coop-ledger-app";
+let opened = null;
+
+function request(req) {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function db() {
+  if (!opened) {
+    const req = indexedDB.open(NAME, 1);
+    req.onupgradeneeded = () => {
+      const d = req.result;
+      d.createObjectStore("kv");
+      d.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+    };
+    opened = request(req);
+  }
+  return opened;
+}
+
+async function tx(store, mode, fn) {
+  const d = await db();
+  const t = d.transaction(store, mode);
+  const result = fn(t.objectStore(store));
+  await new Promise((resolve, reject) => {
+    t.oncomplete = resolve;
+    t.onerror = () => reject(t.error);
+    t.onabort = () => reject(t.error);
+  });
+  return result instanceof IDBRequest ? result.result : result;
+}
+
+/// The value under `key` in `store`, or undefined.
+export function get(store, key) {
+  return tx(store, "readonly", (s) => s.get(key));
+}
+
+/// Stores `value` (under `key` for `kv`); returns the key.
+export function put(store, value, key) {
+  return tx(store, "readwrite", (s) => (key === undefined ? s.put(value) : s.put(value, key)));
+}
+
+/// Removes `key` from `store`.
+export function del(store, key) {
+  return tx(store, "readwrite", (s) => s.delete(key));
+}
+
+/// Every value of `store`, in key order.
+export function all(store) {
+  return tx(store, "readonly", (s) => s.getAll());
+}

@@ -1,0 +1,148 @@
+// coop-ledger: the checks a device makes of what the ledger says, shared by
+// the buyer's page (verify.js) and the signing app (app-outbox.js):
+// - RFC 9162 §2.1.3.2 inclusion proofs over SHA-256 (leaf 0x00, node 0x01);
+// - C2SP tlog-checkpoint in a C2SP signed-note, Ed25519 under the ledger key
+//   (key id = SHA-256(name ‖ "\n" ‖ 0x01 ‖ key)[0..4]);
+// - Ed25519 signatures over "coop-ledger statement v1\n" ‖ statement
+//   (design §3), with WebCrypto where the browser has Ed25519, otherwise the
+//   vendored, audited @noble/ed25519 (import-mapped as "noble-ed25519").
+
+export const enc = new TextEncoder();
+export const PREFIX = enc.encode("coop-ledger statement v1\n");
+
+export function b64(s) {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+export function concat(...parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+export function equal(a, b) {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
+  return d === 0;
+}
+
+export async function sha256(bytes) {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+}
+
+/// This device cannot check (no Ed25519 anywhere): not a failed check.
+export class CannotCheck extends Error {}
+
+let noble = null;
+
+/// The vendored @noble/ed25519, loaded the first time it is needed.
+export async function loadNoble() {
+  return await import("noble-ed25519");
+}
+
+export async function ed25519Verify(sig, msg, key) {
+  try {
+    const k = await crypto.subtle.importKey("raw", key, { name: "Ed25519" }, false, ["verify"]);
+    return await crypto.subtle.verify({ name: "Ed25519" }, k, sig, msg);
+  } catch (e) {
+    // No Ed25519 in this browser's WebCrypto: the audited fallback.
+    if (!noble) {
+      try {
+        noble = await loadNoble();
+      } catch (_) {
+        throw new CannotCheck("no Ed25519 on this device");
+      }
+    }
+    try {
+      return await noble.verifyAsync(sig, msg, key, { zip215: false });
+    } catch (_) {
+      return false;
+    }
+  }
+}
+
+// RFC 9162 §2.1.3.2: verify an inclusion proof.
+export async function inclusionRoot(index, size, leafHash, proof) {
+  if (!Number.isSafeInteger(index) || index < 0 || index >= size) throw new Error("index beyond the tree");
+  let fn = index;
+  let sn = size - 1;
+  let r = leafHash;
+  for (const p of proof) {
+    if (sn === 0) throw new Error("proof too long");
+    if (fn % 2 === 1 || fn === sn) {
+      r = await sha256(concat(Uint8Array.of(1), p, r));
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else {
+      r = await sha256(concat(Uint8Array.of(1), r, p));
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  if (sn !== 0) throw new Error("proof too short");
+  return r;
+}
+
+// C2SP tlog-checkpoint in a signed note: returns {size, root} if the ledger
+// key signed it for this origin.
+export async function checkCheckpoint(note, origin, keyName, ledgerKey) {
+  const split = note.indexOf("\n\n");
+  if (split < 0) throw new Error("not a signed note");
+  const body = note.slice(0, split + 1);
+  const lines = body.split("\n");
+  if (lines.length !== 4 || lines[3] !== "") throw new Error("checkpoint has extra lines");
+  if (lines[0] !== origin) throw new Error("checkpoint of another ledger");
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(lines[1])) throw new Error("malformed checkpoint");
+  const size = Number(lines[1]);
+  const root = b64(lines[2]);
+  if (!Number.isSafeInteger(size) || root.length !== 32) throw new Error("malformed checkpoint");
+  const keyId = (await sha256(concat(enc.encode(keyName + "\n"), Uint8Array.of(1), ledgerKey))).slice(0, 4);
+  for (const line of note.slice(split + 2).split("\n")) {
+    const m = line.match(/^\u2014 (\S+) (\S+)$/);
+    if (!m || m[1] !== keyName) continue;
+    const raw = b64(m[2]);
+    if (raw.length !== 68 || !equal(raw.slice(0, 4), keyId)) continue;
+    if (await ed25519Verify(raw.slice(4), enc.encode(body), ledgerKey)) return { size, root, keyId };
+  }
+  throw new Error("checkpoint not signed by the ledger key");
+}
+
+/// Standard base64 (with padding) of bytes.
+export function b64encode(bytes) {
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+/// Lowercase hex of bytes.
+export function hex(bytes) {
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/// Checks one leaf against a checked checkpoint `cp` ({size, root}): its
+/// SHA-256 leaf hash (0x00 ‖ bytes), its inclusion proof to the root, that
+/// it says it is leaf `index`, and the Ed25519 signature of its statement.
+/// Returns the parsed leaf `{index, logged_at, statement, key, sig}`.
+export async function checkLeaf(bytes, index, cp, proof) {
+  const leafHash = await sha256(concat(Uint8Array.of(0), bytes));
+  const root = await inclusionRoot(index, cp.size, leafHash, proof);
+  if (!equal(root, cp.root)) throw new Error(`leaf ${index} is not in the signed tree`);
+  const leaf = JSON.parse(new TextDecoder().decode(bytes));
+  if (leaf.index !== index) throw new Error(`leaf ${index} says it is ${leaf.index}`);
+  const ok = await ed25519Verify(b64(leaf.sig), concat(PREFIX, enc.encode(leaf.statement)), b64(leaf.key));
+  if (!ok) throw new Error(`leaf ${index}: the signature does not verify`);
+  leaf.hash = leafHash;
+  return leaf;
+}
