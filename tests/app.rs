@@ -545,3 +545,288 @@ async fn statements_signed_while_the_server_is_down_are_sent_once_each_when_it_r
     c.close().await.expect("close");
     server.stop().await;
 }
+
+/// A phone that restores the registrar's key file (written by the CLI's
+/// own key writer) and signs as the registrar.
+async fn registrar_phone(c: &Client, url: &str, dir: &std::path::Path) {
+    let path = dir.join("registrar.pem");
+    coop_ledger::service::keyfile::write(&path, &registrar_key()).expect("key file");
+    let pem = std::fs::read_to_string(&path).expect("read");
+    c.goto(&format!("{url}/app/")).await.expect("app");
+    wait(c, "#restore-pem")
+        .await
+        .send_keys(&pem)
+        .await
+        .expect("paste");
+    click(c, "#restore").await;
+    link(c, REGISTRAR).await;
+}
+
+/// The registrar registers `id` with `role` through the form.
+async fn register_through_form(c: &Client, id: &str, role: &str, public: &str) {
+    open_form(c, "actor.register").await;
+    fill(c, "role", role).await;
+    fill(c, "id", id).await;
+    fill(c, "name", &format!("Tên {id}")).await;
+    fill(c, "key", public).await;
+    fill(c, "region.province", "Cần Thơ").await;
+    let (state, said) = sign(c).await;
+    assert_eq!(state, "done", "{role} {id}: {said}");
+}
+
+async fn signs(c: &Client) {
+    let (state, said) = sign(c).await;
+    assert_eq!(state, "done", "{said}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_signs_its_own_forms_from_a_phone() {
+    const BUSINESS: &str = "dn-gao-viet";
+    const AUDITOR: &str = "kiem-dinh-01";
+    let server = TestServer::start().await;
+    let url = server.url.clone();
+    let driver = Driver::start();
+    let profiles = tempfile::tempdir().expect("profiles");
+    let reg = driver.browser(&profiles.path().join("registrar")).await;
+    let coop = driver.browser(&profiles.path().join("coop")).await;
+    let biz = driver.browser(&profiles.path().join("business")).await;
+    let aud = driver.browser(&profiles.path().join("auditor")).await;
+
+    // The registrar's phone restores the registrar's key file and registers
+    // the others through its form.
+    registrar_phone(&reg, &url, profiles.path()).await;
+    let forms = |c: &'static str| format!(r#"nav.actions a[data-form="{c}"]"#);
+    assert!(reg.find(css(&forms("actor.revoke"))).await.is_ok());
+    assert!(reg.find(css(&forms("batch.create"))).await.is_err());
+    for (phone, id, role) in [
+        (&coop, COOP, "cooperative"),
+        (&biz, BUSINESS, "business"),
+        (&aud, AUDITOR, "auditor"),
+    ] {
+        let (_, public) = make_key(phone, &url, "vi", None).await;
+        home(&reg, &url).await;
+        register_through_form(&reg, id, role, &public).await;
+        link(phone, id).await;
+    }
+    assert!(aud.find(css(&forms("batch.inspect"))).await.is_ok());
+    assert!(aud.find(css(&forms("batch.create"))).await.is_err());
+
+    // Harvest, then milling with the input chosen from what it holds.
+    home(&coop, &url).await;
+    open_form(&coop, "batch.create").await;
+    fill_rice(&coop, "lua-a", "1000", "Mỹ Xuyên").await;
+    signs(&coop).await;
+    home(&coop, &url).await;
+    open_form(&coop, "batch.transform").await;
+    fill(&coop, "process", "milling").await;
+    fill(&coop, "inputs.0.batch", "lua-a").await;
+    fill(&coop, "inputs.0.amount", "1000.5").await;
+    fill(&coop, "outputs.0.batch", "gao-a").await;
+    fill(&coop, "outputs.0.product.category", "rice").await;
+    fill(&coop, "outputs.0.product.name", "Gạo ST25").await;
+    fill(&coop, "outputs.0.quantity.amount", "650").await;
+    fill(&coop, "outputs.0.quantity.unit", "kg").await;
+    // More than the lot holds is caught on the phone.
+    click(&coop, "#sign-send").await;
+    let err = wait(&coop, r#"[id="e-inputs.0.amount"]:not([hidden])"#).await;
+    assert_eq!(
+        err.attr("data-code").await.expect("code").as_deref(),
+        Some("amount_exceeds_remaining")
+    );
+    fill(&coop, "inputs.0.amount", "1000").await;
+    signs(&coop).await;
+
+    // A contract offered by the cooperative, accepted by the business from
+    // its list, a delivery under it, refused.
+    home(&coop, &url).await;
+    open_form(&coop, "contract.offer").await;
+    fill(&coop, "contract", "hd-2026-01").await;
+    fill(&coop, "business", BUSINESS).await;
+    fill(&coop, "product_category", "rice").await;
+    fill(&coop, "from", &day(-1)).await;
+    fill(&coop, "to", &day(60)).await;
+    fill(&coop, "volume.amount", "5000").await;
+    fill(&coop, "volume.unit", "kg").await;
+    signs(&coop).await;
+    let offer_index = server.ledger.size() - 1;
+    home(&biz, &url).await;
+    click(&biz, r#"#contracts a[href*="contract.accept"]"#).await;
+    wait(&biz, r#"form[data-type="contract.accept"]"#).await;
+    signs(&biz).await;
+    home(&coop, &url).await;
+    open_form(&coop, "batch.ship").await;
+    fill(&coop, "batch", "gao-a").await;
+    fill(&coop, "to", BUSINESS).await;
+    fill(&coop, "contract", "hd-2026-01").await;
+    signs(&coop).await;
+    home(&biz, &url).await;
+    click(
+        &biz,
+        r#"#incoming li[data-batch="gao-a"] a[href*="accepted=false"]"#,
+    )
+    .await;
+    wait(&biz, r#"form[data-type="batch.receive"]"#).await;
+    signs(&biz).await;
+
+    // Inspection, recall by its creator, a correction, a new key.
+    home(&aud, &url).await;
+    open_form(&aud, "batch.inspect").await;
+    fill(&aud, "batch", "gao-a").await;
+    fill(&aud, "result", "pass").await;
+    fill(&aud, "scheme", "VietGAP").await;
+    fill(&aud, "note", "Đạt chỉ tiêu dư lượng").await;
+    signs(&aud).await;
+    home(&coop, &url).await;
+    open_form(&coop, "batch.recall").await;
+    fill(&coop, "batch", "lua-a").await;
+    fill(&coop, "reason", "Nghi nhiễm nấm mốc").await;
+    signs(&coop).await;
+    home(&coop, &url).await;
+    open_form(&coop, "correction").await;
+    fill(&coop, "index", &offer_index.to_string()).await;
+    fill(&coop, "reason", "Sai khối lượng").await;
+    signs(&coop).await;
+    let new_key = coop_ledger::domain::keys::PublicKey::from(key(99).verifying_key()).to_string();
+    home(&coop, &url).await;
+    open_form(&coop, "actor.rotate_key").await;
+    fill(&coop, "new_key", &new_key).await;
+    signs(&coop).await;
+    // The phone's key is no longer the cooperative's: refused, in Vietnamese.
+    home(&coop, &url).await;
+    open_form(&coop, "batch.create").await;
+    fill_rice(&coop, "lua-b", "10", "Mỹ Xuyên").await;
+    let (state, said) = sign(&coop).await;
+    assert_eq!(state, "refused");
+    assert!(
+        said.contains(Code::NotCurrentKey.message(Lang::Vi)),
+        "{said}"
+    );
+    // And the registrar revokes the auditor.
+    home(&reg, &url).await;
+    open_form(&reg, "actor.revoke").await;
+    fill(&reg, "id", AUDITOR).await;
+    fill(&reg, "reason", "Hết hạn công nhận").await;
+    signs(&reg).await;
+
+    let gao = server.json("/api/v1/batches/gao-a").await;
+    assert_eq!(gao["holder"], COOP, "refused, back with the cooperative");
+    assert_eq!(gao["status"], "recalled", "made from the recalled paddy");
+    assert_eq!(gao["inspections"].as_array().expect("inspections").len(), 1);
+    assert_eq!(gao["inputs"][0]["batch"], "lua-a");
+    let contract = server.json("/api/v1/contracts/hd-2026-01").await;
+    assert_eq!(contract["state"]["state"], "active");
+    assert_eq!(contract["corrections"].as_array().expect("c").len(), 1);
+    assert_eq!(
+        server.json(&format!("/api/v1/actors/{AUDITOR}")).await["status"],
+        "revoked"
+    );
+    assert_eq!(
+        server.json(&format!("/api/v1/actors/{COOP}")).await["key"],
+        new_key
+    );
+    for c in [reg, coop, biz, aud] {
+        c.close().await.expect("close");
+    }
+    let dir = server.stop().await;
+    let data = dir.path().display().to_string();
+    let (code, out) = run_cli(&["audit", "--data", &data]);
+    assert_eq!(code, 0, "{out}");
+}
+
+/// Sets `path` (`product.gtin`) in a statement's fields.
+fn set_path(fields: &mut Value, path: &str, value: &str) {
+    let mut at = fields;
+    let parts: Vec<&str> = path.split('.').collect();
+    for p in &parts[..parts.len() - 1] {
+        at = &mut at[*p];
+    }
+    at[parts[parts.len() - 1]] = json!(value);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_refuses_a_field_exactly_when_the_ledger_does_and_with_its_code() {
+    let server = TestServer::with_cast().await;
+    let driver = Driver::start();
+    let profiles = tempfile::tempdir().expect("profiles");
+    let c = driver.browser(&profiles.path().join("phone")).await;
+    c.goto(&format!("{}/app/", server.url)).await.expect("app");
+    wait(&c, "#create-key").await;
+    let long = |n: usize| "a".repeat(n);
+    let cases: Vec<(&str, String)> = [
+        ("batch", "lo.1_a-B"),
+        ("batch", "lô-1"),
+        ("batch", "a b"),
+        ("batch", "a/b"),
+        ("quantity.amount", "1"),
+        ("quantity.amount", "0"),
+        ("quantity.amount", "0.000"),
+        ("quantity.amount", "0.001"),
+        ("quantity.amount", "01"),
+        ("quantity.amount", "1."),
+        ("quantity.amount", ".5"),
+        ("quantity.amount", "1.2345"),
+        ("quantity.amount", "1,5"),
+        ("quantity.amount", "1e3"),
+        ("quantity.amount", "-1"),
+        ("quantity.amount", "1000000000000"),
+        ("quantity.amount", "1000000000000.001"),
+        ("quantity.amount", "999999999999.999"),
+        ("quantity.amount", "10000000000000"),
+        ("product.gtin", "08935049501503"),
+        ("product.gtin", "08935049501504"),
+        ("product.gtin", "8935049501503"),
+        ("product.gtin", "0893504950150a"),
+        ("harvested_at", "2024-02-29"),
+        ("harvested_at", "2026-02-29"),
+        ("harvested_at", "2026-13-01"),
+        ("harvested_at", "2026-1-01"),
+        ("origin.place", "Ấp Hòa Trực"),
+    ]
+    .into_iter()
+    .map(|(f, v)| (f, v.to_owned()))
+    .chain([
+        ("batch", long(64)),
+        ("batch", long(65)),
+        ("product.name", "x".repeat(200)),
+        ("product.name", "x".repeat(201)),
+        ("photo_blake3", "ab".repeat(32)),
+        ("photo_blake3", "AB".repeat(32)),
+        ("photo_blake3", long(63)),
+        ("photo_blake3", "g".repeat(64)),
+    ])
+    .collect();
+    let phone = c
+        .execute_async(
+            r#"const [cases, done] = [arguments[0], arguments[arguments.length - 1]];
+            import("app/forms").then(({ checkValue, form }) => {
+              const cfg = JSON.parse(document.getElementById("app-config").textContent);
+              const fields = Object.fromEntries(form("batch.create").fields.filter((f) => f.name).map((f) => [f.name, f]));
+              done(cases.map(([name, value]) => {
+                try { checkValue(fields[name], value, cfg, name); return "ok"; }
+                catch (e) { return e.code || String(e); }
+              }));
+            });"#,
+            vec![json!(cases)],
+        )
+        .await
+        .expect("the phone's checks");
+    let phone = phone.as_array().expect("answers");
+    let mut disagree = Vec::new();
+    for (i, ((field, value), said)) in cases.iter().zip(phone).enumerate() {
+        let mut fields = lychee(&format!("diff-{i}"), "10");
+        set_path(&mut fields, field, value);
+        let (status, body) = server
+            .submit(&signed(cast::MEMBER, "batch.create", fields))
+            .await;
+        let ledger = if status == 201 {
+            "ok".to_owned()
+        } else {
+            body["error"].as_str().unwrap_or("?").to_owned()
+        };
+        if said.as_str() != Some(ledger.as_str()) {
+            disagree.push(format!("{field}={value:?}: phone {said}, ledger {ledger}"));
+        }
+    }
+    assert!(disagree.is_empty(), "{disagree:#?}");
+    c.close().await.expect("close");
+}

@@ -554,7 +554,7 @@ async function formScreen(id, type, params) {
   const spec = form(type);
   const me = id.actor;
   if (!spec || !spec.roles.includes(id.role)) return (location.hash = "#/");
-  const c = custody || (await loadCustody(me));
+  const c = await loadCustody(me);
   const ctx = { me, role: id.role, holding: c?.holding };
   let values = { ...(loadDraft(me, type) || {}), ...Object.fromEntries(params) };
   for (const f of spec.fields) if (f.group && f.min && !values[`${f.group}#`]) values[`${f.group}#`] = f.min;
