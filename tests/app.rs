@@ -687,6 +687,23 @@ async fn every_role_signs_its_own_forms_from_a_phone() {
     fill(&coop, "reason", "Sai khối lượng").await;
     signs(&coop).await;
     let new_key = coop_ledger::domain::keys::PublicKey::from(key(99).verifying_key()).to_string();
+    // A link cannot fill in a key (review of issue 6): only the batch, the
+    // decision or the contract come from a link.
+    coop.goto(&format!(
+        "{url}/app/#/form/actor.rotate_key?new_key={}",
+        new_key.replace('+', "%2B")
+    ))
+    .await
+    .expect("link");
+    coop.refresh().await.expect("load");
+    assert_eq!(
+        wait(&coop, &field("new_key"))
+            .await
+            .prop("value")
+            .await
+            .expect("value"),
+        Some(String::new())
+    );
     home(&coop, &url).await;
     open_form(&coop, "actor.rotate_key").await;
     fill(&coop, "new_key", &new_key).await;
@@ -780,6 +797,7 @@ async fn the_phone_refuses_a_field_exactly_when_the_ledger_does_and_with_its_cod
         ("harvested_at", "2026-02-29"),
         ("harvested_at", "2026-13-01"),
         ("harvested_at", "2026-1-01"),
+        ("harvested_at", "0050-01-01"),
         ("origin.place", "Ấp Hòa Trực"),
     ]
     .into_iter()

@@ -75,7 +75,7 @@ struct AppConfig {
     messages: BTreeMap<&'static str, &'static str>,
 }
 
-fn config(lang: Lang) -> String {
+fn config(lang: Lang) -> Option<String> {
     let role = |r: &Role| {
         serde_json::to_value(r)
             .ok()
@@ -109,8 +109,8 @@ fn config(lang: Lang) -> String {
     };
     // Inside <script>: no `<` may end the element early.
     serde_json::to_string(&cfg)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
+        .ok()
+        .map(|json| json.replace('<', "\\u003c"))
 }
 
 /// `/app/`: the shell page.
@@ -128,8 +128,14 @@ struct AppPage {
     other_lang_url: String,
 }
 
+/// The shell page, or an empty string if it could not be made (the
+/// handler then answers 500).
 fn render_shell(lang: Lang) -> String {
     let t = Texts::of(lang);
+    let Some(config) = config(lang) else {
+        tracing::error!("app shell config");
+        return String::new();
+    };
     let page = AppPage {
         t,
         a: AppTexts::of(lang),
@@ -138,7 +144,7 @@ fn render_shell(lang: Lang) -> String {
         app_js: assets::path("app.js"),
         import_map: assets::import_map(),
         manifest: MANIFEST,
-        config: config(lang),
+        config,
         other_lang_url: format!("{SCOPE}?lang={}", t.other_tag),
     };
     page.render().unwrap_or_else(|e| {
@@ -190,9 +196,13 @@ static SERVICE_WORKER_JS: LazyLock<String> = LazyLock::new(|| {
         h.update(&(part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
     }
+    let Ok(precache) = serde_json::to_string(&precache) else {
+        tracing::error!("service worker precache list");
+        return String::new();
+    };
     let sw = ServiceWorker {
         version: h.finalize().to_hex()[..16].to_owned(),
-        precache: serde_json::to_string(&precache).unwrap_or_default(),
+        precache,
     };
     sw.render().unwrap_or_else(|e| {
         tracing::error!(error = %e, "service worker template");
@@ -220,6 +230,9 @@ pub async fn shell(ClientLang(lang): ClientLang) -> Response {
 /// `GET /app/sw.js`: the service worker. Never cached by HTTP, so that a
 /// new build reaches phones on their next visit.
 pub async fn service_worker() -> Response {
+    if SERVICE_WORKER_JS.is_empty() {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal\n").into_response();
+    }
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
@@ -248,7 +261,7 @@ mod tests {
 
     #[test]
     fn the_shell_carries_every_code_in_its_language_and_no_raw_lt_in_its_json() {
-        let cfg = config(Lang::Vi);
+        let cfg = config(Lang::Vi).expect("config");
         assert!(!cfg.contains('<'));
         let v: serde_json::Value = serde_json::from_str(&cfg).expect("json");
         for code in Code::ALL {

@@ -10,11 +10,21 @@
 // (design §4, §5, §7): the checkpoint's signature under the ledger key
 // pinned when this device was set up, the leaf read back holds exactly the
 // statement, key and signature sent, its SHA-256 leaf hash is the receipt's,
-// its inclusion proof reaches the checkpoint's root, and the entry id is
-// BLAKE3(statement ‖ signature).
+// its inclusion proof reaches the checkpoint's root, the entry id is
+// BLAKE3(statement ‖ signature), and the checkpoint is consistent (RFC 9162
+// §2.1.4) with the largest one this phone has checked before, so the ledger
+// cannot show this phone a history it later rewrites.
+//
+// A refused statement holds back the ones signed after it but before the
+// refusal was known (they may depend on it) until the clerk edits or
+// dismisses it.
 
-import { b64, b64encode, checkCheckpoint, checkLeaf, concat, enc, hex } from "proofs";
+import { b64, b64encode, checkCheckpoint, checkLeaf, concat, enc, equal, hex, verifyConsistency } from "proofs";
+import { blake3 } from "blake3";
 import * as store from "app/db";
+
+/// How long one request may take before the ledger counts as unreachable.
+const TIMEOUT_MS = 30000;
 
 /// Queues a signed envelope with what the clerk typed (to edit it again
 /// if the ledger refuses it). Returns its sequence number.
@@ -40,15 +50,31 @@ export function item(seq) {
 
 class Offline extends Error {}
 
-async function get(url) {
+/// Answers that mean "try again later": no answer in time, an overloaded
+/// or failing ledger, or something that is not the ledger (a captive
+/// portal's page).
+function later(r) {
+  return r.status >= 500 || r.status === 429 || r.status === 408;
+}
+
+async function request(url, init = {}) {
   let r;
   try {
-    r = await fetch(url, { cache: "no-store" });
+    r = await fetch(url, { cache: "no-store", ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (e) {
     throw new Offline(e.message);
   }
-  if (r.status >= 500) throw new Offline(`${r.status}`);
+  if (later(r)) throw new Offline(`${r.status}`);
   return r;
+}
+
+async function get(url) {
+  const r = await request(url);
+  try {
+    return { status: r.status, body: await r.json() };
+  } catch (e) {
+    throw new Offline("not the ledger's answer");
+  }
 }
 
 /// The pinned ledger (origin, key name, public key), fetched and kept the
@@ -56,10 +82,9 @@ async function get(url) {
 export async function ledger() {
   let pin = await store.get("kv", "ledger");
   if (!pin) {
-    const r = await get("/api/v1/ledger");
-    if (!r.ok) throw new Error(`ledger: ${r.status}`);
-    const l = await r.json();
-    pin = { origin: l.origin, key_name: l.key_name, public_key: l.public_key };
+    const { status, body: l } = await get("/api/v1/ledger");
+    if (status !== 200) throw new Offline(`ledger: ${status}`);
+    pin = { origin: l.origin, key_name: l.key_name, public_key: l.public_key, note_vkey: l.note_vkey };
     await store.put("kv", pin, "ledger");
   }
   return pin;
@@ -69,8 +94,7 @@ export async function ledger() {
 async function check(env, receipt) {
   const pin = await ledger();
   const cp = await checkCheckpoint(receipt.checkpoint, pin.origin, pin.key_name, b64(pin.public_key));
-  const r = await get(`/api/v1/entries?start=${receipt.index}&limit=1`);
-  const page = await r.json();
+  const { body: page } = await get(`/api/v1/entries?start=${receipt.index}&limit=1`);
   const entry = page.entries && page.entries[0];
   if (!entry || entry.index !== receipt.index) throw new Error(`entry ${receipt.index} is not served`);
   const leaf = await checkLeaf(b64(entry.leaf), receipt.index, cp, receipt.inclusion_proof.map(b64));
@@ -78,63 +102,107 @@ async function check(env, receipt) {
     throw new Error(`entry ${receipt.index} is not the statement signed here`);
   }
   if (b64encode(leaf.hash) !== receipt.leaf_hash) throw new Error("the leaf hash differs from the receipt's");
-  const { blake3 } = await import("blake3");
   if (hex(blake3(concat(enc.encode(env.statement), b64(env.sig)))) !== receipt.entry_id) {
     throw new Error("the entry id differs from BLAKE3(statement ‖ signature)");
   }
+  await consistent(cp);
   return { index: receipt.index, size: cp.size, key: hex(cp.keyId) };
 }
 
-async function send(it, lang) {
-  let r;
-  try {
-    r = await fetch(`/api/v1/entries?lang=${lang}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(it.envelope),
-    });
-  } catch (e) {
-    throw new Offline(e.message);
+/// Checks checkpoint `cp` against the largest one this phone checked
+/// before, and keeps the larger.
+async function consistent(cp) {
+  const seen = await store.get("kv", "seen");
+  if (seen && seen.size === cp.size && !equal(seen.root, cp.root)) {
+    throw new Error(`two different trees of ${cp.size} entries`);
   }
-  if (r.status >= 500 || r.status === 429 || r.status === 408) throw new Offline(`${r.status}`);
-  const body = await r.json().catch(() => ({}));
-  if (r.status === 200 || r.status === 201) {
-    return { ...it, state: "unchecked", receipt: body, duplicate: r.status === 200, sent: new Date().toISOString() };
+  if (seen && seen.size !== cp.size) {
+    const [a, b] = seen.size < cp.size ? [seen, cp] : [cp, seen];
+    const { status, body } = await get(`/api/v1/proof/consistency?from=${a.size}&to=${b.size}`);
+    if (status !== 200 || !Array.isArray(body.proof)) throw new Error("no consistency proof");
+    if (!(await verifyConsistency(a.size, b.size, a.root, b.root, body.proof.map(b64)))) {
+      throw new Error(`the tree of ${b.size} entries does not extend the one of ${a.size} seen before`);
+    }
   }
-  return { ...it, state: "refused", error: { status: r.status, code: body.error, message: body.message } };
+  if (!seen || cp.size > seen.size) await store.put("kv", { size: cp.size, root: cp.root }, "seen");
 }
 
-/// Sends what is queued and checks what is sent, in order. Calls
-/// `changed(item)` after each step. Returns "online" when the ledger
-/// answered and nothing is left, "idle" when there was nothing to send,
-/// "offline" when the ledger could not be reached (try again later).
+async function send(it, lang) {
+  const r = await request(`/api/v1/entries?lang=${lang}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(it.envelope),
+  });
+  const body = await r.json().catch(() => ({}));
+  if ((r.status === 200 || r.status === 201) && Number.isSafeInteger(body.index) && typeof body.checkpoint === "string") {
+    return { ...it, state: "unchecked", receipt: body, duplicate: r.status === 200, sent: new Date().toISOString() };
+  }
+  // Only the ledger's own refusal ({error, message}) refuses; anything else
+  // (a proxy's page, a stray redirect) is tried again later.
+  if (r.status >= 400 && typeof body.error === "string") {
+    const error = { status: r.status, code: body.error, message: body.message };
+    return { ...it, state: "refused", error, refusedAt: new Date().toISOString() };
+  }
+  throw new Offline(`unexpected answer ${r.status}`);
+}
+
+/// Sends a statement again (after a failed check: harmless, the ledger
+/// answers a repeat with the first index).
+export async function retry(seq) {
+  const it = await item(seq);
+  if (it) await store.put("outbox", { ...it, state: "queued", error: undefined });
+}
+
+/// Lets the statements after a refused one go (the clerk has seen it).
+export async function dismiss(seq) {
+  const it = await item(seq);
+  if (it) await store.put("outbox", { ...it, dismissed: true });
+}
+
+/// Sends what is queued and checks what is sent, in order, until nothing is
+/// left (a statement signed meanwhile is sent too). Calls `changed(item)`
+/// after each step. Returns "online" when the ledger answered and nothing
+/// is left, "idle" when there was nothing to send, "blocked" when a refused
+/// statement holds back later ones, "offline" when the ledger could not be
+/// reached (try again later).
 export async function flush(lang, changed) {
   const run = async () => {
     let asked = false;
-    for (let it of await items()) {
-      if (it.state === "queued" || it.state === "unchecked") asked = true;
-      try {
-        if (it.state === "queued") {
-          it = await send(it, lang);
-          await store.put("outbox", it);
-          changed(it);
+    for (;;) {
+      let progressed = false;
+      for (let it of await items()) {
+        if (it.state === "refused" && !it.dismissed) {
+          // Only what was signed before the refusal was known waits.
+          const held = (x) => x.seq > it.seq && x.state === "queued" && x.created < it.refusedAt;
+          if ((await items()).some(held)) return "blocked";
+          continue;
         }
-        if (it.state === "unchecked") {
-          try {
-            it = { ...it, state: "done", proof: await check(it.envelope, it.receipt) };
-          } catch (e) {
-            if (e instanceof Offline) throw e;
-            it = { ...it, state: "check_failed", error: { message: e.message } };
+        if (it.state !== "queued" && it.state !== "unchecked") continue;
+        asked = progressed = true;
+        try {
+          if (it.state === "queued") {
+            it = await send(it, lang);
+            await store.put("outbox", it);
+            changed(it);
           }
-          await store.put("outbox", it);
-          changed(it);
+          if (it.state === "unchecked") {
+            try {
+              it = { ...it, state: "done", proof: await check(it.envelope, it.receipt) };
+            } catch (e) {
+              if (e instanceof Offline) throw e;
+              it = { ...it, state: "check_failed", error: { message: e.message } };
+            }
+            await store.put("outbox", it);
+            changed(it);
+          }
+        } catch (e) {
+          if (e instanceof Offline) return "offline";
+          throw e;
         }
-      } catch (e) {
-        if (e instanceof Offline) return "offline";
-        throw e;
+        if (it.state === "refused") break;
       }
+      if (!progressed) return asked ? "online" : "idle";
     }
-    return asked ? "online" : "idle";
   };
   return navigator.locks ? navigator.locks.request("coop-ledger-outbox", run) : run();
 }

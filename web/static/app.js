@@ -63,7 +63,13 @@ let custody = null;
 
 const draftKey = (me, type) => `coop-ledger:draft:${me}:${type}`;
 const loadDraft = (me, type) => JSON.parse(localStorage.getItem(draftKey(me, type)) || "null");
-const saveDraft = (me, type, values) => localStorage.setItem(draftKey(me, type), JSON.stringify(values));
+/// Keeps what was typed, unless it holds a private key (pasted by mistake
+/// into a key field): that is never written down.
+const saveDraft = (me, type, values) => {
+  const text = JSON.stringify(values);
+  if (/PRIVATE KEY/.test(text)) return localStorage.removeItem(draftKey(me, type));
+  localStorage.setItem(draftKey(me, type), text);
+};
 const dropDraft = (me, type) => localStorage.removeItem(draftKey(me, type));
 
 // ---- Sending ------------------------------------------------------------------
@@ -73,15 +79,18 @@ let timer = null;
 let flushing = null;
 
 let reachable = true;
+let blocked = false;
 
 /// Shows whether the ledger answered the last time it was asked, and how
 /// many statements wait to be sent.
 async function updateNet(result) {
   if (result === "offline" || result === "online") reachable = result === "online";
+  if (result === "blocked") blocked = true;
+  else if (result) blocked = false;
   const waiting = (await outbox.items()).filter((i) => i.state === "queued").length;
   const offline = !reachable || !navigator.onLine;
-  net.dataset.state = offline ? "offline" : "online";
-  net.textContent = (offline ? T.offline : T.online) + (waiting ? " · " + fmt(T.waiting, { n: waiting }) : "");
+  net.dataset.state = blocked ? "blocked" : offline ? "offline" : "online";
+  net.textContent = (blocked ? T.blocked : offline ? T.offline : T.online) + (waiting ? " · " + fmt(T.waiting, { n: waiting }) : "");
 }
 
 /// Sends the queue now; if the ledger cannot be reached, tries again later
@@ -246,6 +255,12 @@ function backupLost() {
       T.create_key,
     ),
   );
+}
+
+/// The ledger key this phone trusts, in signed-note verifier form, to
+/// compare with the one the cooperative union publishes.
+function ledgerKeyLine(pin) {
+  return pin ? h("p", { class: "meta", id: "ledger-key" }, `${T.ledger_key}: `, h("code", {}, pin.note_vkey || pin.public_key)) : "";
 }
 
 function publicKeyBlock(id) {
@@ -423,6 +438,9 @@ async function item(seq) {
   ];
   if (it.receipt) parts.push(h("p", { class: "meta" }, `${T.entry_id}: `, h("code", {}, it.receipt.entry_id)));
   if (it.state === "queued") parts.push(h("button", { id: "send-now", onclick: kick }, T.send_now));
+  if (it.state === "check_failed") {
+    parts.push(h("button", { id: "send-again", onclick: async () => (await outbox.retry(seq), render(), kick()) }, T.send_again));
+  }
   if (it.state === "refused") {
     parts.push(
       h(
@@ -431,22 +449,30 @@ async function item(seq) {
           id: "edit-again",
           onclick: async () => {
             const id = await keys.identity();
+            await outbox.dismiss(seq);
             saveDraft(id.actor, it.type, it.values);
             location.hash = `#/form/${it.type}`;
+            kick();
           },
         },
         T.edit_again,
       ),
     );
+    if (!it.dismissed) {
+      parts.push(h("button", { id: "dismiss", onclick: async () => (await outbox.dismiss(seq), render(), kick()) }, T.dismiss));
+    }
   }
   parts.push(h("pre", { class: "statement" }, JSON.stringify(JSON.parse(it.envelope.statement), null, 2)));
   show(...parts);
 }
 
-function keyScreen(id) {
+async function keyScreen(id) {
+  const pin = await outbox.ledger().catch(() => null);
   show(
     h("p", {}, h("a", { href: "#/" }, "← " + T.home)),
     ...publicKeyBlock(id),
+    h("p", { class: "explain" }, T.ledger_key_hint),
+    ledgerKeyLine(pin),
     h(
       "button",
       {
@@ -510,7 +536,7 @@ function input(f, key, value, ctx, onchange) {
     case "lon":
       return h("input", { ...common, inputmode: "decimal", value: value ?? "", autocomplete: "off" });
     case "stars":
-      return h("input", { ...common, type: "number", min: 3, max: 5, step: 1, value: value ?? "" });
+      return h("input", { ...common, inputmode: "numeric", value: value ?? "", autocomplete: "off" });
     case "index": {
       return h("input", { ...common, inputmode: "numeric", value: value ?? "", list: "my-entries" });
     }
@@ -556,7 +582,10 @@ async function formScreen(id, type, params) {
   if (!spec || !spec.roles.includes(id.role)) return (location.hash = "#/");
   const c = await loadCustody(me);
   const ctx = { me, role: id.role, holding: c?.holding };
-  let values = { ...(loadDraft(me, type) || {}), ...Object.fromEntries(params) };
+  // A link may choose the batch, the decision or the contract, and nothing
+  // else (never a key): a link someone sends cannot fill in a statement.
+  const prefill = [...params].filter(([k]) => ["batch", "accepted", "contract"].includes(k));
+  let values = { ...(loadDraft(me, type) || {}), ...Object.fromEntries(prefill) };
   for (const f of spec.fields) if (f.group && f.min && !values[`${f.group}#`]) values[`${f.group}#`] = f.min;
   const summary = h("div", { id: "form-errors", class: "error", hidden: true, role: "alert" });
   const formEl = h("form", { id: "statement-form", dataset: { type }, novalidate: true });
@@ -693,6 +722,9 @@ async function formScreen(id, type, params) {
       }
       return;
     }
+    const button = document.getElementById("sign-send");
+    if (button.disabled) return;
+    button.disabled = true;
     const envelope = await keys.signEnvelope(statement);
     const seq = await outbox.enqueue(envelope, type, values);
     dropDraft(me, type);

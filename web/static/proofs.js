@@ -139,10 +139,55 @@ export async function checkLeaf(bytes, index, cp, proof) {
   const leafHash = await sha256(concat(Uint8Array.of(0), bytes));
   const root = await inclusionRoot(index, cp.size, leafHash, proof);
   if (!equal(root, cp.root)) throw new Error(`leaf ${index} is not in the signed tree`);
-  const leaf = JSON.parse(new TextDecoder().decode(bytes));
+  const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  const leaf = JSON.parse(text);
   if (leaf.index !== index) throw new Error(`leaf ${index} says it is ${leaf.index}`);
+  // The leaf must be exactly the five fields in the ledger's order (design
+  // §4): a repeated or extra field would let this check and an auditor read
+  // one leaf two ways.
+  const { logged_at, statement, key, sig } = leaf;
+  if (JSON.stringify({ index, logged_at, statement, key, sig }) !== text) {
+    throw new Error(`leaf ${index} is not in the ledger's form`);
+  }
   const ok = await ed25519Verify(b64(leaf.sig), concat(PREFIX, enc.encode(leaf.statement)), b64(leaf.key));
   if (!ok) throw new Error(`leaf ${index}: the signature does not verify`);
   leaf.hash = leafHash;
   return leaf;
+}
+
+/// RFC 9162 §2.1.4.2: whether `proof` shows that the tree of `size1` leaves
+/// with root `root1` is a prefix of the tree of `size2` leaves with root
+/// `root2`.
+export async function verifyConsistency(size1, size2, root1, root2, proof) {
+  if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 0 || size2 < size1) return false;
+  // Roots are SHA-256 hashes: 32 bytes, never anything else.
+  if (root1.length !== 32 || root2.length !== 32) return false;
+  if (size1 === size2) return proof.length === 0 && equal(root1, root2);
+  if (size1 === 0 || proof.length === 0) return false;
+  // A first tree of 2^k leaves is a node of the second: its root starts the path.
+  const path = Number.isInteger(Math.log2(size1)) ? [root1, ...proof] : proof;
+  let fn = size1 - 1;
+  let sn = size2 - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0];
+  let sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = await sha256(concat(Uint8Array.of(1), c, fr));
+      sr = await sha256(concat(Uint8Array.of(1), c, sr));
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      sr = await sha256(concat(Uint8Array.of(1), sr, c));
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && equal(fr, root1) && equal(sr, root2);
 }

@@ -31,11 +31,13 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/api/")) return;
   const key = url.pathname + url.search;
-  if (!PRECACHE.includes(key) && !(request.mode === "navigate" && url.pathname === "/app/")) return;
-  // Cache first: every file here is fixed for this version.
-  event.respondWith(
-    caches.open(CACHE).then((cache) =>
-      cache.match(key).then((hit) => hit || cache.match("/app/").then((shell) => shell || fetch(request))),
-    ),
-  );
+  if (PRECACHE.includes(key)) {
+    // Cache first: every file here is fixed for this version.
+    event.respondWith(caches.open(CACHE).then((cache) => cache.match(key).then((hit) => hit || fetch(request))));
+  } else if (request.mode === "navigate" && url.pathname === "/app/") {
+    // Another address of the app's page: the network, else the shell in the
+    // language asked for.
+    const lang = url.searchParams.get("lang") === "en" ? "/app/?lang=en" : "/app/";
+    event.respondWith(fetch(request).catch(() => caches.open(CACHE).then((cache) => cache.match(lang))));
+  }
 });
