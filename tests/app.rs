@@ -848,3 +848,59 @@ async fn the_phone_refuses_a_field_exactly_when_the_ledger_does_and_with_its_cod
     assert!(disagree.is_empty(), "{disagree:#?}");
     c.close().await.expect("close");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_is_served_in_both_languages_with_its_worker_manifest_and_gzip() {
+    let server = TestServer::start().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let get = |path: &str, headers: &[(&str, &str)]| {
+        let mut req = client.get(format!("{}{path}", server.url));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        async move { req.send().await.expect("get") }
+    };
+    let moved = get("/app", &[]).await;
+    assert_eq!(moved.status(), 308);
+    assert_eq!(moved.headers()["location"], "/app/");
+    let vi = get("/app/", &[]).await.text().await.expect("vi");
+    assert!(vi.contains(r#"<html lang="vi">"#) && vi.contains("Sổ khai trên điện thoại"));
+    let en = get("/app/?lang=en", &[]).await.text().await.expect("en");
+    assert!(en.contains(r#"<html lang="en">"#) && en.contains("Ledger on your phone"));
+    assert!(
+        !vi.contains("http://") && !vi.contains("https://"),
+        "no other host"
+    );
+    // The page's checks speak the ledger's words.
+    let said = json!(Code::BadAmount.message(Lang::Vi)).to_string();
+    assert!(vi.contains(said.trim_matches('"')), "{said}");
+    let sw = get("/app/sw.js", &[]).await;
+    assert_eq!(sw.headers()["cache-control"], "no-cache");
+    let sw = sw.text().await.expect("sw");
+    let app_js = vi
+        .split('"')
+        .find(|s| s.starts_with("/static/app.") && s.ends_with(".js"))
+        .expect("app.js in the shell")
+        .to_owned();
+    assert!(sw.contains(&app_js), "the worker keeps the app's script");
+    let manifest: Value = get("/app/manifest.webmanifest", &[])
+        .await
+        .json()
+        .await
+        .expect("manifest");
+    assert_eq!(manifest["start_url"], "/app/");
+    // Scripts go compressed to a phone that asks.
+    let plain = get(&app_js, &[]).await.bytes().await.expect("plain");
+    let zipped = get(&app_js, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let zipped = zipped.bytes().await.expect("zipped");
+    assert!(
+        zipped.len() * 2 < plain.len(),
+        "{} vs {}",
+        zipped.len(),
+        plain.len()
+    );
+}

@@ -102,6 +102,8 @@ async fn the_demo_serves_sample_cooperatives_that_pass_a_live_audit() {
     assert!(coops["registered"].as_u64() >= Some(2), "{linkage}");
     assert!(coops["by_contract"].as_u64() >= Some(1), "{linkage}");
     assert_eq!(get("/linkage".into()).await.status(), 200);
+    // The signing app is served, and the key the demo names for it exists.
+    assert_eq!(get("/app/".into()).await.status(), 200);
 
     // The OCOP lychee boxes and the inspected shrimp.
     let lychee = json(format!("/api/v1/batches/{}", demo::LYCHEE_BOX)).await;
@@ -130,4 +132,10 @@ async fn the_demo_serves_sample_cooperatives_that_pass_a_live_audit() {
             .expect("key file");
         assert_eq!(key.permissions().mode() & 0o777, 0o600, "{}", a.id);
     }
+    // The key the demo names for the phone app is a cooperative's.
+    assert!(
+        demo::ACTORS
+            .iter()
+            .any(|a| a.id == demo::APP_ACTOR && a.role == "cooperative")
+    );
 }

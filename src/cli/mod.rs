@@ -255,6 +255,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                             .unwrap_or_else(|| format!("{url}/b/{id}"));
                         println!("  {what}\n    {page}");
                     }
+                    println!("signing app for phones (restore a key from the keys/ folder, e.g. keys/{}.pem, then enter that id):", demo::APP_ACTOR);
+                    println!("    {url}/app/");
                     println!("value-chain linkage dashboard (for authorities):");
                     println!("    {url}/linkage");
                     println!("JSON API:");

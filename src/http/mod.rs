@@ -83,6 +83,9 @@ pub fn router(state: AppState) -> Router {
         // The body limit sits a little above the envelope limit so that the
         // extractor, not the transport, gives the 413 its JSON shape.
         .layer(DefaultBodyLimit::max(MAX_ENVELOPE_BYTES + 1))
+        // gzip for clients that ask (a phone on a weak connection fetches
+        // the signing app's 190 KB of scripts as about 50 KB).
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

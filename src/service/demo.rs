@@ -224,6 +224,10 @@ pub const ACTORS: &[SampleActor] = &[
     ),
 ];
 
+/// The cooperative the demo suggests signing as in the phone app (its key
+/// is in the demo's `keys/` folder).
+pub const APP_ACTOR: &str = "htx-lua-gia-hoa";
+
 /// The 5 kg bags of ST25 rice (GTIN, so its QR is a GS1 Digital Link),
 /// delivered under [`CONTRACT`].
 pub const RICE_BAG: &str = "GH-ST25-5KG-01";
