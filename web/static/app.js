@@ -94,18 +94,27 @@ async function updateNet(result) {
 }
 
 /// Sends the queue now; if the ledger cannot be reached, tries again later
-/// (2 s, doubling to 15 s).
+/// (2 s, doubling to 15 s). A call while a send is under way runs one more
+/// pass after it, so a statement signed meanwhile is never left waiting.
+let again = false;
 async function kick() {
   clearTimeout(timer);
   timer = null;
-  if (flushing) return flushing;
+  if (flushing) {
+    again = true;
+    return flushing;
+  }
   flushing = (async () => {
     let result;
-    try {
-      result = await outbox.flush(cfg.lang, changed);
-    } catch (e) {
-      result = "offline";
-    }
+    do {
+      again = false;
+      try {
+        result = await outbox.flush(cfg.lang, changed);
+      } catch (e) {
+        console.error("outbox", e);
+        result = "offline";
+      }
+    } while (again && result !== "offline");
     await updateNet(result);
     if (result === "offline") {
       timer = setTimeout(kick, retry);
