@@ -11,7 +11,7 @@
 //!   signed *before* the clock starts, then posted by `BENCH_CONCURRENCY`
 //!   (64) tokio tasks sharing one HTTP/1.1 keep-alive client. Every answer
 //!   must be `201` (a `201` means the leaf is fdatasync'ed and inside the
-//!   returned checkpoint, design §7); anything else aborts the run. Reported:
+//!   returned checkpoint, spec §7); anything else aborts the run. Reported:
 //!   appends/s and p50/p99 request latency. A few receipts and the final
 //!   checkpoint are verified the way a client would.
 //! * **(b) `verify_strict` per second on one core**: a tight loop over

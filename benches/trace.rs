@@ -7,7 +7,7 @@
 //!   through the public API only (`Ledger::init`, `Ledger::open`, then
 //!   `Ledger::submit` from `BENCH_BUILD_TASKS` concurrent tokio tasks), so
 //!   every leaf is a real, accepted, durable entry. Its leaves are batch
-//!   activity as design §3/§6 writes it: a registrar registers cooperatives
+//!   activity as spec §3/§6 writes it: a registrar registers cooperatives
 //!   (rice, fruit, vegetable, seafood, OCOP honey), businesses and auditors;
 //!   each cooperative registers its members and offers a linkage contract
 //!   that its business partner accepts; then many independent "stories" run
@@ -151,7 +151,7 @@ fn day(days: i64) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-/// An amount of `milli` thousandths as a design §3 decimal string.
+/// An amount of `milli` thousandths as a spec §3 decimal string.
 fn amount(milli: u64) -> String {
     Amount::from_milli(milli)
         .expect("an amount in (0, 10^12]")

@@ -10,7 +10,7 @@
 //! * [`service`]: the use cases shared by HTTP and the CLI (sequencer, audit).
 //! * [`http`] and [`cli`]: thin front ends.
 //!
-//! `docs/ARCHITECTURE.md` is the map; `../shared/design.md` is the contract.
+//! `docs/ARCHITECTURE.md` is the map; `docs/spec.md` is the contract.
 #![forbid(unsafe_code)]
 
 pub mod cli;

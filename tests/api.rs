@@ -1,4 +1,4 @@
-//! The ledger's HTTP API against a real server (design §8): submissions are
+//! The ledger's HTTP API against a real server (spec §8): submissions are
 //! acknowledged only with a checkpoint and a proof that verify, duplicates
 //! are appended once, every refusal has its status and code, and the server
 //! keeps serving, with nothing stored changed, after bad input.

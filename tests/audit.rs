@@ -1,4 +1,4 @@
-//! `coop-ledger audit` (design §10) catches tampering with stored data and
+//! `coop-ledger audit` (spec §10) catches tampering with stored data and
 //! names the leaf: a leaf changed (even with its checksum fixed up), a leaf
 //! removed, and a trusted checkpoint the log no longer matches.
 

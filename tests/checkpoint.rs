@@ -1,4 +1,4 @@
-//! Checkpoints (design §5) byte for byte: the body is the three
+//! Checkpoints (spec §5) byte for byte: the body is the three
 //! tlog-checkpoint lines, the signature line is signed-note's
 //! `— <name> base64(key id ‖ signature)`, the key id is SHA-256(name ‖ "\n"
 //! ‖ 0x01 ‖ key)[..4]; a wrong key name, key id or signature is refused.

@@ -1,4 +1,4 @@
-//! Durability (design §7): a `coop-ledger serve` process is killed with
+//! Durability (spec §7): a `coop-ledger serve` process is killed with
 //! SIGKILL while 64 clients are submitting. After a restart every
 //! acknowledged leaf is present at its index, the new checkpoint is
 //! consistent with every checkpoint handed out before the kill, and the

@@ -678,7 +678,7 @@ async fn a_lot_spreadsheet_has_one_row_per_event_sorted_by_time_with_its_key_dat
         (PADDY, "1250.5", "kg")
     );
     assert_eq!(create["location"], "Ấp Hòa Đê, Mỹ Xuyên, Sóc Trăng");
-    // A member who has not agreed to be named is not named (design §8).
+    // A member who has not agreed to be named is not named (spec §8).
     assert_eq!(create["from_id"], OTHER_MEMBER);
     assert_eq!(create["from_name"], "");
     assert_eq!(create["corrected"], "yes");

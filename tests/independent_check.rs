@@ -1,6 +1,6 @@
 //! The ledger's checkpoint, proofs and signatures verify with an independent
 //! implementation: `tests/independent/verify_ledger.py`, written from the
-//! design contract and the C2SP / RFC 9162 specs with only `hashlib` and
+//! project's spec (docs/spec.md) and the C2SP / RFC 9162 specs with only `hashlib` and
 //! PyNaCl. CI installs PyNaCl; without it these tests fail, never skip.
 
 mod common;

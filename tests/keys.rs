@@ -1,4 +1,4 @@
-//! Key files (design §2): `keygen` writes PKCS#8 v1 PEM with mode 0600 and
+//! Key files (spec §2): `keygen` writes PKCS#8 v1 PEM with mode 0600 and
 //! prints the base64 public key; keys made by `openssl genpkey -algorithm
 //! ed25519` load, and OpenSSL reads ours. Needs the `openssl` command
 //! (installed by `.ci/run`).

@@ -1,4 +1,4 @@
-//! Value-chain linkage figures (design §9, issue 5) on a ledger built with
+//! Value-chain linkage figures (spec §9, issue 5) on a ledger built with
 //! a known answer: five cooperatives in the second quarter of 2026, three of
 //! them linked with a business by different routes, two not, plus the cases
 //! that must not count (registered after the period, revoked in it, a

@@ -1,4 +1,4 @@
-//! Property tests of the linkage index (design §9, issue 5) against a naive
+//! Property tests of the linkage index (spec §9, issue 5) against a naive
 //! reading of the definitions straight from the list of facts.
 
 use coop_ledger::domain::ids::ActorId;
@@ -93,7 +93,7 @@ fn facts(regs: &[i64], events: &[Ev]) -> Vec<LinkFact> {
     out
 }
 
-/// The definitions of design §9 read directly off the facts:
+/// The definitions of spec §9 read directly off the facts:
 /// (registered, linked) of cooperatives in `from..=to`, in `category`.
 fn naive(facts: &[LinkFact], from: Day, to: Day, category: Option<Category>) -> (u64, u64) {
     let (mut registered, mut linked) = (0, 0);

@@ -1,5 +1,5 @@
 //! Property tests for the RFC 6962 / RFC 9162 Merkle tree in
-//! `coop_ledger::domain::merkle` (design §4).
+//! `coop_ledger::domain::merkle` (spec §4).
 //!
 //! Proofs are taken from one tree of 10 000 pseudo-random, pairwise distinct
 //! leaves, built once with `MemHashes`; any smaller tree is a prefix of it

@@ -1,4 +1,4 @@
-//! Every statement rule of design §6 through the real server: for each rule
+//! Every statement rule of spec §6 through the real server: for each rule
 //! an accepted case and the refused cases, each with its exact status and
 //! error code, and nothing appended on a refusal (`TestServer::refused`
 //! checks the tree size). Issue 3.

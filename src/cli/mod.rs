@@ -1,4 +1,4 @@
-//! The command line (design §10). Thin: parse arguments, call the service,
+//! The command line (spec §10). Thin: parse arguments, call the service,
 //! print. anyhow lives here and in `main` only.
 
 pub mod export;
@@ -145,7 +145,7 @@ pub enum Command {
 /// The reports.
 #[derive(Subcommand, Debug)]
 pub enum Report {
-    /// Value-chain linkage figures against the plan targets (design §9).
+    /// Value-chain linkage figures against the plan targets (spec §9).
     Linkage(report::LinkageArgs),
 }
 

@@ -1,4 +1,4 @@
-//! `coop-ledger report linkage`: the value-chain linkage figures (design §9)
+//! `coop-ledger report linkage`: the value-chain linkage figures (spec §9)
 //! on the command line, from a stopped ledger (`--data`, the same index the
 //! server builds) or from a live one (`--server`, its JSON API), as a table,
 //! JSON or CSV.

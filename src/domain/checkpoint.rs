@@ -1,4 +1,4 @@
-//! Checkpoints (design §5): a C2SP `tlog-checkpoint` body signed as a C2SP
+//! Checkpoints (spec §5): a C2SP `tlog-checkpoint` body signed as a C2SP
 //! `signed-note` by the ledger key.
 //!
 //! ```text

@@ -1,4 +1,4 @@
-//! Envelopes: what a client submits (design §3). The signature covers the
+//! Envelopes: what a client submits (spec §3). The signature covers the
 //! domain-separated bytes `"coop-ledger statement v1\n" ‖ statement`, and the
 //! statement text is never re-serialised: the bytes signed are the bytes
 //! stored.
@@ -8,10 +8,10 @@ use super::keys::{PublicKey, Sig};
 use ed25519_dalek::{Signer as _, SigningKey};
 use serde::{Deserialize, Serialize};
 
-/// The domain-separation prefix signed before every statement (design §3).
+/// The domain-separation prefix signed before every statement (spec §3).
 pub const STATEMENT_PREFIX: &[u8] = b"coop-ledger statement v1\n";
 
-/// The largest envelope accepted, in bytes (design §3).
+/// The largest envelope accepted, in bytes (spec §3).
 pub const MAX_ENVELOPE_BYTES: usize = 64 * 1024;
 
 /// A signed statement as submitted: `{"statement", "key", "sig"}`.
@@ -50,7 +50,7 @@ impl Envelope {
         }
     }
 
-    /// Checks the signature with ed25519-dalek's `verify_strict` (design §2).
+    /// Checks the signature with ed25519-dalek's `verify_strict` (spec §2).
     pub fn verify(&self) -> Result<(), BadSignature> {
         self.verify_with(&self.key.point().map_err(|_| BadSignature)?)
     }
@@ -63,7 +63,7 @@ impl Envelope {
             .map_err(|_| BadSignature)
     }
 
-    /// BLAKE3(statement bytes ‖ signature): the entry id (design §4).
+    /// BLAKE3(statement bytes ‖ signature): the entry id (spec §4).
     pub fn entry_id(&self) -> EntryId {
         EntryId::compute(self.statement.as_bytes(), &self.sig.0)
     }

@@ -17,7 +17,7 @@
 //! | `batch.transform` | `TransformationEvent` | – | `packing` (packing), else `commissioning` | `active` |
 //!
 //! Every event carries, under the `coop:` prefix ([`EXT_NAMESPACE`]), the
-//! leaf it comes from: its index, leaf hash (base64, as design §8 writes
+//! leaf it comes from: its index, leaf hash (base64, as spec §8 writes
 //! hashes), entry id, signer and statement type. A corrected leaf carries an
 //! EPCIS `errorDeclaration` (EPCIS 2.0 §7.4.1.2) with the correction's time
 //! and reason. docs/epcis.md has the whole mapping, both ways.
@@ -187,7 +187,7 @@ fn trim(base: &str) -> &str {
 
 /// The identifier of a lot in quantity lists: its GS1 Digital Link class
 /// URI when its product has a GTIN, else the ledger's own page of it
-/// (design §8: never an invented GTIN).
+/// (spec §8: never an invented GTIN).
 pub fn lot_uri(base: &str, lot: &BatchId, gtin: Option<&Gtin>) -> String {
     match gtin {
         Some(g) => format!("{DIGITAL_LINK_HOST}/01/{g}/10/{lot}"),
@@ -261,7 +261,7 @@ pub struct Facts<'a> {
     /// For a receipt: who shipped the batch.
     pub sender: Option<&'a ActorId>,
     /// For a shipment or receipt: how much the shipment moved (all that
-    /// remained of the batch, design §6 / statements.md §5.5).
+    /// remained of the batch, spec §6).
     pub moved: Option<Quantity>,
     /// The corrections of the leaf.
     pub corrections: &'a [CorrectionRecord],

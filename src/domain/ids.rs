@@ -1,4 +1,4 @@
-//! Validated identifiers (design §3) and the BLAKE3 entry id (design §4).
+//! Validated identifiers (spec §3) and the BLAKE3 entry id (spec §4).
 //!
 //! Ids are parsed at the edge: a value of one of these types is always valid,
 //! so a bad id becomes a 400 answer and never a panic deeper down.
@@ -6,7 +6,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
-/// Longest id accepted for actors, batches and contracts (design §3).
+/// Longest id accepted for actors, batches and contracts (spec §3).
 pub const MAX_ID_LEN: usize = 64;
 
 /// An id that is not 1–64 characters of `[A-Za-z0-9._-]`.
@@ -69,7 +69,7 @@ id_type!(BatchId, "a batch (a lot of produce)");
 id_type!(ContractId, "a linkage contract");
 
 /// The entry id of an envelope: BLAKE3(statement bytes ‖ raw 64-byte
-/// signature), shown as lowercase hex (design §4). It finds and deduplicates
+/// signature), shown as lowercase hex (spec §4). It finds and deduplicates
 /// submissions; it is not part of the Merkle tree.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EntryId(pub [u8; 32]);

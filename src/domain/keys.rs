@@ -1,4 +1,4 @@
-//! Ed25519 keys and signatures in the forms design §2 fixes: public keys as
+//! Ed25519 keys and signatures in the forms spec §2 fixes: public keys as
 //! standard base64 (with padding) of the 32 raw bytes, private keys as PKCS#8
 //! PEM (written in the 48-byte v1 form, read in v1 and v2).
 
@@ -60,7 +60,7 @@ impl PublicKey {
     }
 
     /// Whether the key may be registered: a curve point that is not of
-    /// small order (design §2: weak keys are refused so that batch
+    /// small order (spec §2: weak keys are refused so that batch
     /// verification stays sound).
     pub fn check_registrable(&self) -> Result<(), KeyError> {
         match self.point()? {
@@ -153,7 +153,7 @@ pub fn signing_key_from_pem(pem: &str) -> Result<SigningKey, KeyError> {
 }
 
 /// Writes a private key as PKCS#8 v1 PEM: the 48-byte DER form that
-/// `openssl genpkey -algorithm ed25519` writes (design §2).
+/// `openssl genpkey -algorithm ed25519` writes (spec §2).
 pub fn signing_key_to_pem(key: &SigningKey) -> Result<Zeroizing<String>, KeyError> {
     let v1 = KeypairBytes {
         secret_key: key.to_bytes(),

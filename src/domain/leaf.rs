@@ -1,4 +1,4 @@
-//! Leaves (design §4): the JSON text the ledger writes once for each accepted
+//! Leaves (spec §4): the JSON text the ledger writes once for each accepted
 //! envelope and then stores and serves verbatim. Its SHA-256 leaf hash is
 //! what the Merkle tree commits to.
 

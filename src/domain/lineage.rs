@@ -1,7 +1,7 @@
 //! Lineage: a batch's journey upstream (what it was made from, back to the
 //! harvests) and downstream (everything made from it), answered from the
 //! views' indexes — each batch's `inputs` and the children index — never by
-//! reading the log (design §8 `GET /api/v1/batches/{id}/trace`).
+//! reading the log (spec §8 `GET /api/v1/batches/{id}/trace`).
 
 use super::ids::{ActorId, BatchId};
 use super::model::{Batch, Step};
@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 /// `truncated` rather than growing without bound.
 pub const MAX_TRACE_BATCHES: usize = 5_000;
 
-/// One step of a trace (design §8: `{batch, index, type, by, at}`).
+/// One step of a trace (spec §8: `{batch, index, type, by, at}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TraceStep {
     /// The batch the step belongs to.

@@ -1,4 +1,4 @@
-//! Value-chain linkage figures (design §9): how many cooperatives, and how
+//! Value-chain linkage figures (spec §9): how many cooperatives, and how
 //! many collective economic organisations, are linked with businesses in a
 //! period, against the plans' targets.
 //!
@@ -47,7 +47,7 @@ pub const MAX_PROVINCE_CHARS: usize = 100;
 /// The most targets one figure is compared with.
 pub const MAX_TARGETS: usize = 8;
 
-/// True for the roles design §9 calls collective economic organisations.
+/// True for the roles spec §9 calls collective economic organisations.
 pub fn is_collective(role: Role) -> bool {
     matches!(
         role,
@@ -153,7 +153,7 @@ impl Target {
     }
 }
 
-/// The targets the figures are compared with (design §9).
+/// The targets the figures are compared with (spec §9).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Targets {
     /// For cooperatives linked with businesses.
@@ -616,7 +616,7 @@ pub struct Volume {
     pub deliveries: u64,
 }
 
-/// The report design §8 `GET /api/v1/linkage` answers.
+/// The report spec §8 `GET /api/v1/linkage` answers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LinkageReport {
     /// First day.

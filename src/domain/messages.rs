@@ -1,11 +1,11 @@
 //! Error codes and the message catalogue (English and Vietnamese).
 //!
 //! Every refusal the ledger gives has a stable machine code (the `error`
-//! field of design §8), a class that fixes its HTTP status, and a sentence a
+//! field of spec §8), a class that fixes its HTTP status, and a sentence a
 //! cooperative clerk understands, in the clerk's language. Technical detail
 //! (which field, which id) is appended after the sentence.
 
-/// The language of a message. Vietnamese is the default (design §1).
+/// The language of a message. Vietnamese is the default (spec §1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
     /// Tiếng Việt.
@@ -49,7 +49,7 @@ impl Lang {
 }
 
 /// What kind of refusal a code is; the HTTP layer maps each class to one
-/// status (design §8).
+/// status (spec §8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Class {
     /// 400: bad JSON, wrong shape or types, bad id, amount or time.

@@ -1,6 +1,6 @@
 //! The state the log builds: actors, batches, contracts and corrections, as
 //! the views hold them. Every value here is derived from leaves by
-//! [`super::rules::apply`] and can be rebuilt from the log alone (design §7).
+//! [`super::rules::apply`] and can be rebuilt from the log alone (spec §7).
 
 use super::ids::{ActorId, BatchId, ContractId};
 use super::keys::PublicKey;
@@ -214,7 +214,7 @@ pub struct Batch {
     pub steps: Vec<Step>,
 }
 
-/// The public status of a batch (design §8).
+/// The public status of a batch (spec §8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BatchStatus {
@@ -229,7 +229,7 @@ pub enum BatchStatus {
 }
 
 impl Batch {
-    /// The status design §8 reports: a recall outranks custody.
+    /// The status spec §8 reports: a recall outranks custody.
     pub fn status(&self) -> BatchStatus {
         match (&self.recall, &self.custody) {
             (Some(_), _) => BatchStatus::Recalled,

@@ -1,5 +1,5 @@
 //! What a batch is: product categories, GTIN-14 with its check digit,
-//! OCOP stars, origin, certifications and inspection schemes (design §3,
+//! OCOP stars, origin, certifications and inspection schemes (spec §3,
 //! §6). Each type checks its own syntax when it is deserialised, so a value
 //! of one of these types is always valid.
 
@@ -69,7 +69,7 @@ macro_rules! word_enum {
 }
 
 word_enum!(
-    /// A product category (design §3).
+    /// A product category (spec §3).
     Category, BAD_CATEGORY, {
         /// Lúa gạo.
         Rice = "rice",
@@ -89,7 +89,7 @@ word_enum!(
 );
 
 word_enum!(
-    /// A certification or inspection scheme (design §6).
+    /// A certification or inspection scheme (spec §6).
     Scheme, "a scheme must be one of VietGAP, GlobalGAP, organic, OCOP, food-safety, other", {
         /// Vietnamese Good Agricultural Practices.
         VietGap = "VietGAP",
@@ -117,7 +117,7 @@ word_enum!(
 );
 
 word_enum!(
-    /// What a transformation does (design §6).
+    /// What a transformation does (spec §6).
     Process, "process must be one of split, merge, drying, milling, packing, processing, other", {
         /// One batch into several of the same product.
         Split = "split",

@@ -1,4 +1,4 @@
-//! Amounts and units (design §3): amounts are decimal strings, greater than
+//! Amounts and units (spec §3): amounts are decimal strings, greater than
 //! zero, with at most 3 fractional digits and at most 10^12; units are `kg`,
 //! `t`, `l`, `piece` and `box`.
 //!
@@ -172,7 +172,7 @@ impl Serialize for Amount {
 
 impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // Amounts are strings (design §3); a JSON number is refused with the
+        // Amounts are strings (spec §3); a JSON number is refused with the
         // same message, since "1250.5" written as a number may already have
         // been rounded by the sender's JSON library.
         match serde_json::Value::deserialize(d)? {
@@ -203,7 +203,7 @@ pub mod remaining {
     }
 }
 
-/// A unit of measure (design §3).
+/// A unit of measure (spec §3).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {

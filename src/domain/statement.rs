@@ -1,4 +1,4 @@
-//! Statements (design §3, §6): the signed JSON objects the ledger logs.
+//! Statements (spec §3, §6): the signed JSON objects the ledger logs.
 //!
 //! A statement is parsed from the exact text that was signed; the text is kept
 //! verbatim elsewhere and never re-serialised. Parsing checks the shape and
@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// The only statement format version (design §3).
+/// The only statement format version (spec §3).
 pub const VERSION: u64 = 1;
 
 /// Longest free text (names, places, reasons, nonces), in characters.
@@ -37,7 +37,7 @@ pub const MAX_CERTIFICATIONS: usize = 16;
 /// Most inputs, and most outputs, of one transformation.
 pub const MAX_TRANSFORM_SIDES: usize = 64;
 
-/// The `by` of the genesis statement (design §6).
+/// The `by` of the genesis statement (spec §6).
 pub const LEDGER_SIGNER: &str = "ledger";
 
 /// A parsed statement: the common fields and the type-specific body.
@@ -53,7 +53,7 @@ pub struct Statement {
     pub body: Body,
 }
 
-/// The type-specific part of a statement (design §6).
+/// The type-specific part of a statement (spec §6).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Body {
     /// `ledger.genesis`: leaf 0, names the ledger key and the registrars.
@@ -130,7 +130,7 @@ pub struct Registrar {
     pub name: Option<String>,
 }
 
-/// The roles an actor may be registered with (design §6).
+/// The roles an actor may be registered with (spec §6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -255,7 +255,7 @@ pub struct BatchCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certifications: Option<Vec<Certification>>,
     /// BLAKE3 of a photo the clerk took of the lot (the photo itself never
-    /// goes to the ledger; an extension of design §6, see ARCHITECTURE.md §12).
+    /// goes to the ledger; an extension of spec §6, see ARCHITECTURE.md §12).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo_blake3: Option<Blake3Hex>,
 }
@@ -462,7 +462,7 @@ fn opt_text_ok(field: &str, s: &Option<String>) -> Result<(), Refusal> {
 }
 
 /// A key being registered must be a curve point not of small order
-/// (design §2). Checked here, at the edge and in parallel, rather than by the
+/// (spec §2). Checked here, at the edge and in parallel, rather than by the
 /// sequencer.
 fn registrable(key: &PublicKey, who: &str) -> Result<(), Refusal> {
     match key.check_registrable() {
@@ -577,7 +577,7 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
     }
 }
 
-/// Parses a statement text (design §3): a JSON object with `v`, `type`,
+/// Parses a statement text (spec §3): a JSON object with `v`, `type`,
 /// `by`, `at`, an optional `nonce`, and the fields of its type.
 pub fn parse(text: &str) -> Result<Statement, Refusal> {
     let value = serde_json::from_str::<UniqueKeys>(text)

@@ -1,4 +1,4 @@
-//! Times and dates as design §3 writes them: RFC 3339 times (`at`,
+//! Times and dates as spec §3 writes them: RFC 3339 times (`at`,
 //! `logged_at`, `harvested_at`) and `YYYY-MM-DD` dates.
 
 use std::fmt;
@@ -8,7 +8,7 @@ use time::{Date, OffsetDateTime, UtcOffset};
 
 /// The ledger's civil time zone: Vietnam, UTC+7 all year (no daylight
 /// saving). Dates in statements (`from`, `to`, `valid_until`, a bare
-/// `harvested_at`) are Vietnamese calendar dates; design §3 leaves the zone
+/// `harvested_at`) are Vietnamese calendar dates; spec §3 leaves the zone
 /// open, and a clerk in Bắc Giang means her own calendar.
 pub const LOCAL_OFFSET_HOURS: i8 = 7;
 
@@ -143,7 +143,7 @@ impl<'de> serde::Deserialize<'de> for Day {
 }
 
 /// A harvest or production time: RFC 3339, or a bare `YYYY-MM-DD` date
-/// (design §3). The text is kept as the signer wrote it.
+/// (spec §3). The text is kept as the signer wrote it.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct HarvestTime {
     text: String,

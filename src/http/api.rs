@@ -1,4 +1,4 @@
-//! JSON API handlers (design §8, ledger endpoints). Each one extracts, makes
+//! JSON API handlers (spec §8, ledger endpoints). Each one extracts, makes
 //! one service call and renders.
 
 use super::AppState;
@@ -171,7 +171,7 @@ pub async fn consistency(
 }
 
 /// The public view of an actor: a member household that has not consented
-/// is not named (design §8, privacy).
+/// is not named (spec §8, privacy).
 #[derive(Serialize)]
 struct ActorOut {
     id: ActorId,
@@ -212,7 +212,7 @@ pub async fn actor(
     Ok(Json(ActorOut::from(actor)).into_response())
 }
 
-/// `GET /api/v1/batches/{id}` (design §8).
+/// `GET /api/v1/batches/{id}` (spec §8).
 #[derive(Serialize)]
 struct BatchOut {
     id: BatchId,
@@ -405,7 +405,7 @@ impl From<Shipment> for ShippedOut {
     }
 }
 
-/// A contract in a custody view's `contracts`: never its volume (design
+/// A contract in a custody view's `contracts`: never its volume (spec
 /// §8: volumes are not public).
 #[derive(Serialize)]
 struct PartyContractOut {
@@ -569,7 +569,7 @@ pub fn linkage_report(
     app.ledger.linkage(f.from, f.to, f.province, f.category)
 }
 
-/// `GET /api/v1/linkage`: the value-chain linkage figures (design §9).
+/// `GET /api/v1/linkage`: the value-chain linkage figures (spec §9).
 pub async fn linkage(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,

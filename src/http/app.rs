@@ -5,7 +5,7 @@
 //! a private key; it serves files that are the same for every user.
 //!
 //! The shell carries, as JSON, what the forms check before signing: the
-//! word lists and limits of design §3 and §6 and the ledger's own sentences
+//! word lists and limits of spec §3 and §6 and the ledger's own sentences
 //! for each error code, so that a check on the phone and a refusal from the
 //! server name the same code in the same words.
 //!
@@ -52,7 +52,7 @@ struct Enums {
     roles: Vec<String>,
 }
 
-/// The limits of design §3 and §6 the forms check.
+/// The limits of spec §3 and §6 the forms check.
 #[derive(Serialize)]
 struct Limits {
     id_chars: usize,

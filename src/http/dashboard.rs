@@ -1,4 +1,4 @@
-//! The value-chain linkage dashboard, `GET /linkage` (design §9, issue 5):
+//! The value-chain linkage dashboard, `GET /linkage` (spec §9, issue 5):
 //! the figures of `GET /api/v1/linkage` as a page for authorities, in
 //! Vietnamese by default and English on request, phone-first and
 //! printable.

@@ -1,4 +1,4 @@
-//! The one mapping from service errors to HTTP answers (design §8): the JSON
+//! The one mapping from service errors to HTTP answers (spec §8): the JSON
 //! shape `{"error": code, "message": sentence}`, the status of each class,
 //! and the rule that a 5xx is logged once and its detail never sent.
 

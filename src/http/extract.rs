@@ -1,5 +1,5 @@
 //! Extractors that parse at the edge and turn every rejection into the
-//! design §8 error shape (never axum's default 422 or plain-text bodies).
+//! spec §8 error shape (never axum's default 422 or plain-text bodies).
 
 use super::error::ApiError;
 use crate::domain::envelope::MAX_ENVELOPE_BYTES;

@@ -1,4 +1,4 @@
-//! The HTTP front end (design §8): `router(state)` builds the routes and
+//! The HTTP front end (spec §8): `router(state)` builds the routes and
 //! `serve(listener, router, shutdown)` runs them. `main` and the tests start
 //! the server the same way.
 

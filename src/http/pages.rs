@@ -1,4 +1,4 @@
-//! The buyer's pages (design §8, "QR codes and lookup pages"): the batch
+//! The buyer's pages (spec §8, "QR codes and lookup pages"): the batch
 //! page at `/b/{id}` and its GS1 Digital Link form `/01/{gtin}/10/{lot}`,
 //! its QR codes, its RFC 9264 link set, and a printable sheet of labels.
 //!
@@ -137,7 +137,7 @@ fn place(actor: &Actor) -> String {
 
 /// How an actor is named in public: by name, except a member household
 /// that has not agreed to it, which is shown by its cooperative and
-/// commune (design §8, privacy).
+/// commune (spec §8, privacy).
 fn public_name(view: &BuyerView, t: &Texts, id: &ActorId) -> String {
     let Some(a) = view.actors.get(id) else {
         return id.to_string();

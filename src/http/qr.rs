@@ -1,4 +1,4 @@
-//! QR codes of the buyer's page URL (design §8): SVG for printing and
+//! QR codes of the buyer's page URL (spec §8): SVG for printing and
 //! labels, PNG for everything else. Error correction level M (15 %), which
 //! survives a scuffed label, and the 4-module quiet zone ISO/IEC 18004
 //! requires.

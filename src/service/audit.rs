@@ -1,4 +1,4 @@
-//! The audit (design §10 `audit`): re-verify every leaf, signature, rule and
+//! The audit (spec §10 `audit`): re-verify every leaf, signature, rule and
 //! root, and consistency with a checkpoint the auditor saved earlier.
 //!
 //! The audit trusts nothing the ledger computed: it reads the raw leaves
@@ -7,7 +7,7 @@
 //! rebuilds the Merkle tree itself, and checks the signed checkpoints against
 //! that tree. Signatures are checked in parallel batches
 //! (`ed25519_dalek::verify_batch`, sound because registration refuses weak
-//! keys, design §2); a failing batch is re-checked one by one with
+//! keys, spec §2); a failing batch is re-checked one by one with
 //! `verify_strict` to name the leaf.
 
 use super::ServiceError;

@@ -1,4 +1,4 @@
-//! What the buyer's page needs (design §8, "QR codes and lookup pages"): a
+//! What the buyer's page needs (spec §8, "QR codes and lookup pages"): a
 //! batch, its journey upstream, the actors who handled it (as the public may
 //! see them), and the proof bundle that lets the phone check it all — the
 //! leaves of every step shown, their inclusion proofs, and the signed

@@ -1,4 +1,4 @@
-//! The client side of design §10 `sign` and `submit`: sign statements
+//! The client side of spec §10 `sign` and `submit`: sign statements
 //! offline, submit them (or envelopes signed earlier) to a ledger server,
 //! and check each receipt — the checkpoint's signature under the ledger key
 //! and the inclusion proof against it — instead of trusting the answer.
@@ -71,7 +71,7 @@ pub fn classify(text: &str) -> Result<Submission, ClientError> {
     Ok(Submission::Statement(text.to_owned()))
 }
 
-/// Signs a statement text (design §3): checks first everything that does
+/// Signs a statement text (spec §3): checks first everything that does
 /// not depend on the ledger's state, so a clerk offline learns at once of a
 /// mistake that any ledger would refuse. Surrounding whitespace is dropped;
 /// the remaining text is signed and stored as it is.

@@ -106,7 +106,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The name of an actor the public may see: a member household that
-    /// has not agreed to be named is not (design §8, privacy).
+    /// has not agreed to be named is not (spec §8, privacy).
     fn public_name(&mut self, id: Option<&ActorId>) -> Result<String, ServiceError> {
         Ok(match id {
             Some(id) => self
@@ -133,7 +133,7 @@ impl<'a> Reader<'a> {
 
     /// How much of batch `id` remained just before leaf `index`: what it
     /// was made with, less what transformations logged before that leaf
-    /// used of it (a shipment moves all that remains, design §6).
+    /// used of it (a shipment moves all that remains, spec §6).
     fn remaining_at(&mut self, id: &BatchId, index: u64) -> Result<Option<Quantity>, ServiceError> {
         let Some(b) = self.batch(id)? else {
             return Ok(None);
@@ -319,7 +319,7 @@ impl Ledger {
     }
 
     /// The batch steps whose `at` falls, as a Vietnamese calendar date, in
-    /// `from..=to` (design §3 dates), as an EPCIS 2.0 document in log
+    /// `from..=to` (spec §3 dates), as an EPCIS 2.0 document in log
     /// order; at most [`MAX_EXPORT_EVENTS`] events.
     pub fn epcis_period(&self, from: &str, to: &str, base: &str) -> Result<Value, ServiceError> {
         let (items, reader) = self.period(from, to, MAX_EXPORT_EVENTS)?;

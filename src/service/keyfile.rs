@@ -1,5 +1,5 @@
 //! Private key files: PKCS#8 PEM, created with mode 0600 and never logged
-//! (design §2).
+//! (spec §2).
 
 use crate::domain::keys::{KeyError, signing_key_from_pem, signing_key_to_pem};
 use ed25519_dalek::SigningKey;

@@ -113,7 +113,7 @@ impl From<crate::store::leaflog::LeafLogError> for ServiceError {
     }
 }
 
-/// The answer to an accepted (or duplicate) submission (design §8).
+/// The answer to an accepted (or duplicate) submission (spec §8).
 #[derive(Debug, Clone)]
 pub struct Receipt {
     /// The leaf index.
@@ -169,7 +169,7 @@ pub struct Shared {
     tip: RwLock<Arc<Published>>,
     poisoned: AtomicBool,
     metrics: Metrics,
-    /// The linkage index (design §9), folded from the stored facts at open
+    /// The linkage index (spec §9), folded from the stored facts at open
     /// and from each group commit's facts before its tree is published.
     linkage: RwLock<LinkageIndex>,
 }
@@ -215,7 +215,7 @@ pub struct OpenOptions {
     pub clock: Arc<dyn Clock>,
     /// Submissions that may wait for the sequencer before new ones get 429.
     pub queue_capacity: usize,
-    /// The targets the linkage figures are compared with (design §9).
+    /// The targets the linkage figures are compared with (spec §9).
     pub targets: Targets,
 }
 
@@ -356,7 +356,7 @@ fn replay(
 /// Empties the views and replays all of `leaves.log` into them. Returns the
 /// size and end offset. The checkpoint already handed out survives and is
 /// checked against the result afterwards (`settle_checkpoint`): a rebuild
-/// never signs a smaller or inconsistent tree (design §7).
+/// never signs a smaller or inconsistent tree (spec §7).
 fn rebuild(
     layout: &Layout,
     store: &Store,
@@ -406,7 +406,7 @@ fn store_checkpoint(
 /// Checks the views against what the ledger itself fixed and signed: the
 /// genesis names the key in `ledger-key.pem` and the origin in
 /// `ledger.json`, and the stored checkpoint (if any) is a prefix of the
-/// leaves, never ahead of them (design §7). Returns the checkpoint for the
+/// leaves, never ahead of them (spec §7). Returns the checkpoint for the
 /// current size, signing and storing a new one when the size has grown.
 fn settle_checkpoint(
     store: &Store,
@@ -466,7 +466,7 @@ fn settle_checkpoint(
 }
 
 impl Ledger {
-    /// Creates a ledger in `dir` (design §10 `init`): a new ledger key (0600),
+    /// Creates a ledger in `dir` (spec §10 `init`): a new ledger key (0600),
     /// `ledger.json`, and leaf 0, the genesis naming the registrars.
     pub fn init(
         dir: &Path,
@@ -620,7 +620,7 @@ impl Ledger {
         })
     }
 
-    /// Rebuilds every view from `leaves.log` (design §10 `reindex`).
+    /// Rebuilds every view from `leaves.log` (spec §10 `reindex`).
     pub fn reindex(dir: &Path, on_progress: &mut dyn FnMut(u64)) -> Result<u64, ServiceError> {
         let layout = Layout::new(dir);
         let _lock = store::lock_dir(&layout)?;
@@ -887,7 +887,7 @@ impl Ledger {
         Ok(self.shared.store.dump()?)
     }
 
-    /// The value-chain linkage figures (design §9), from the in-memory
+    /// The value-chain linkage figures (spec §9), from the in-memory
     /// index; missing dates default to this year so far.
     pub fn linkage(
         &self,

@@ -7,7 +7,7 @@
 //! one checkpoint covering them, writes the views in one atomic sled batch,
 //! publishes the new tree, and only then answers each submitter with its
 //! index and that tree; the submitter builds its inclusion proof itself
-//! (design §7).
+//! (spec §7).
 
 use super::batch::Pending;
 use super::{Clock, Published, ServiceError, Shared};

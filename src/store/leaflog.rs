@@ -10,7 +10,7 @@
 //! | 4 | CRC-32 (IEEE) of the leaf bytes, u32 big-endian |
 //!
 //! Records are only ever appended, and a batch of them is made durable with
-//! `fdatasync` before any of them is acknowledged (design §7). The CRC tells a
+//! `fdatasync` before any of them is acknowledged (spec §7). The CRC tells a
 //! torn tail (a crash mid-write of records nobody was told about) from a
 //! complete record; a torn tail is cut off on open.
 
@@ -276,7 +276,7 @@ impl LeafWriter {
         Ok(offsets)
     }
 
-    /// Makes every appended record durable: `fdatasync` (design §7).
+    /// Makes every appended record durable: `fdatasync` (spec §7).
     pub fn sync(&self) -> Result<(), LeafLogError> {
         self.file.sync_data()?;
         Ok(())

@@ -11,7 +11,7 @@
 //! | `leaves.log` | the leaves, see [`leaflog`] |
 //! | `views/` | the sled database below |
 //!
-//! sled 0.34's `flush` is not power-loss safe (design §7), so sled holds only
+//! sled 0.34's `flush` is not power-loss safe (spec §7), so sled holds only
 //! what can be rebuilt from `leaves.log`. Every numeric key is big-endian so
 //! that sled's byte order is numeric order.
 //!
@@ -41,7 +41,7 @@
 //! | corrections | `x` | u64 BE corrected leaf ‖ u64 BE correction leaf | JSON [`CorrectionRecord`] |
 //! | linkage facts | `l` | u64 BE leaf index ‖ u16 BE fact number within the leaf | JSON [`LinkFact`] |
 //!
-//! Ids never contain 0x00 (design §3 allows `[A-Za-z0-9._-]`), so the
+//! Ids never contain 0x00 (spec §3 allows `[A-Za-z0-9._-]`), so the
 //! composite keys split unambiguously and a prefix scan of `id ‖ 0x00`
 //! finds exactly one id's children, holdings, batches in hand, incoming or
 //! sent shipments, or contracts. `w` keeps a batch under its holder for
@@ -52,7 +52,7 @@
 //! answered from `d` (downstream) and from each batch's own `inputs`
 //! (upstream), never by reading the log. The linkage facts are read once,
 //! in log order, when the ledger opens, and folded into the in-memory
-//! linkage index (design §9). The signer of a leaf, which the correction
+//! linkage index (spec §9). The signer of a leaf, which the correction
 //! rule needs, is read back from the leaf itself.
 //!
 //! Every keyspace changes together in one atomic sled batch per group

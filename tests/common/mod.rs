@@ -576,7 +576,7 @@ pub fn signed_at(by: &str, key: &SigningKey, kind: &str, at: &str, mut fields: V
     Envelope::sign(statement(kind, by, fields), key)
 }
 
-/// A small ledger of known linkage figures (design §9), for the dashboard
+/// A small ledger of known linkage figures (spec §9), for the dashboard
 /// tests: five cooperatives and a cooperative group registered on 10 April
 /// 2026; one cooperative linked by a contract accepted in April, one by a
 /// rice lot of its member's that a business accepted in May; the others

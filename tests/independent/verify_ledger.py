@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent verifier for a running coop-ledger server.
 
-Written only from the project's design contract (design.md §2-§5, §8) and the
+Written only from the project's spec (docs/spec.md §2-§5, §8) and the
 public specs, sharing no code with the Rust implementation:
   - C2SP signed-note (https://c2sp.org/signed-note): note text, blank line,
     signature lines "\u2014 <name> <base64(4-byte key id || signature)>", key id =

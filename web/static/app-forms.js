@@ -1,4 +1,4 @@
-// coop-ledger signing app: one form per statement type (design §6), who may
+// coop-ledger signing app: one form per statement type (spec §6), who may
 // sign it, and the checks the ledger makes of each field, made here first so
 // that a clerk hears of a mistake before signing. A check that fails names
 // the same error code the server would answer with; the page shows that
@@ -189,7 +189,7 @@ export class Invalid extends Error {
 
 const ID = /^[A-Za-z0-9._-]+$/;
 
-/// Checks one value of kind `kind` as the ledger will (design §3), with the
+/// Checks one value of kind `kind` as the ledger will (spec §3), with the
 /// limits the page carries (`cfg.limits`). Returns the JSON value to sign.
 export function checkValue(f, raw, cfg, name) {
   const v = typeof raw === "string" ? raw.trim() : raw;
@@ -319,7 +319,7 @@ function fill(fields, values, ctx, cfg, prefix, out, errors) {
   }
 }
 
-/// Rules between fields the ledger checks before any state (design §6):
+/// Rules between fields the ledger checks before any state (spec §6):
 /// a harvest not after signing, a contract's days in order, a split or
 /// merge of the right shape, no batch named twice in a transformation.
 function crossChecks(type, st, today, me, errors) {

@@ -1,5 +1,5 @@
 // coop-ledger signing app: the actor's Ed25519 key, made and kept on this
-// device (design §2, §3). The private key never leaves the device: it is
+// device (spec §2, §3). The private key never leaves the device: it is
 // never sent, never written to localStorage, and shown only once, as a
 // PKCS#8 PEM backup (the 48-byte v1 form `openssl genpkey -algorithm
 // ed25519` writes, so the CLI and openssl read it).
@@ -119,7 +119,7 @@ export function forget() {
   return store.del("kv", "identity");
 }
 
-/// Signs `statement` (its exact UTF-8 bytes) as design §3 says; returns the
+/// Signs `statement` (its exact UTF-8 bytes) as spec §3 says; returns the
 /// envelope text `{statement, key, sig}`.
 export async function signEnvelope(statement) {
   const { key } = await identity();

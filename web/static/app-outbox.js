@@ -4,10 +4,10 @@
 // under a Web Lock so that two open tabs never send at once; an item leaves
 // the queue only on the ledger's answer, so it is sent until answered. A
 // resend after a lost answer is harmless: the ledger appends the same
-// envelope once and names the first index (design §6).
+// envelope once and names the first index (spec §6).
 //
 // Each receipt is then checked here, trusting nothing the server says
-// (design §4, §5, §7): the checkpoint's signature under the ledger key
+// (spec §4, §5, §7): the checkpoint's signature under the ledger key
 // pinned when this device was set up, the leaf read back holds exactly the
 // statement, key and signature sent, its SHA-256 leaf hash is the receipt's,
 // its inclusion proof reaches the checkpoint's root, the entry id is

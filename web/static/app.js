@@ -1,5 +1,5 @@
 // coop-ledger signing app (issue 6): a clerk's or household's phone makes
-// its own key, fills in the forms its role may sign (design §6), signs on the
+// its own key, fills in the forms its role may sign (spec §6), signs on the
 // device, queues the envelope, and sends it when the ledger can be reached;
 // each receipt is checked here against the signed checkpoint. The screens:
 //   #/            home: who signs, the holder's view, the forms, the outbox

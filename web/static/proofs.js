@@ -4,7 +4,7 @@
 // - C2SP tlog-checkpoint in a C2SP signed-note, Ed25519 under the ledger key
 //   (key id = SHA-256(name ‖ "\n" ‖ 0x01 ‖ key)[0..4]);
 // - Ed25519 signatures over "coop-ledger statement v1\n" ‖ statement
-//   (design §3), with WebCrypto where the browser has Ed25519, otherwise the
+//   (spec §3), with WebCrypto where the browser has Ed25519, otherwise the
 //   vendored, audited @noble/ed25519 (import-mapped as "noble-ed25519").
 
 export const enc = new TextEncoder();
@@ -142,7 +142,7 @@ export async function checkLeaf(bytes, index, cp, proof) {
   const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   const leaf = JSON.parse(text);
   if (leaf.index !== index) throw new Error(`leaf ${index} says it is ${leaf.index}`);
-  // The leaf must be exactly the five fields in the ledger's order (design
+  // The leaf must be exactly the five fields in the ledger's order (spec
   // §4): a repeated or extra field would let this check and an auditor read
   // one leaf two ways.
   const { logged_at, statement, key, sig } = leaf;

@@ -1,5 +1,5 @@
 // coop-ledger: checks, on the buyer's own device, that the journey shown on
-// the page is what the ledger holds (design §4, §5, §8).
+// the page is what the ledger holds (spec §4, §5, §8).
 //
 // The page carries, in <script type="application/json" id="ledger-proof">:
 //   {origin, key_name, ledger_key, checkpoint, size, leaves: [{index, leaf, proof}]}

@@ -1,4 +1,4 @@
-//! Rules for actors (design §6): `ledger.genesis`, `actor.register`,
+//! Rules for actors (spec §6): `ledger.genesis`, `actor.register`,
 //! `actor.rotate_key`, `actor.revoke`.
 
 use super::{ApplyError, Change, Context, Entry, View, refuse};

@@ -1,4 +1,4 @@
-//! Rules for batches (design §6): creation, two-party custody (ship and
+//! Rules for batches (spec §6): creation, two-party custody (ship and
 //! receive), transformation, inspection and recall.
 
 use super::{ApplyError, Change, Entry, View, ViewError, can_hold, refuse};

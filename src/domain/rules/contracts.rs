@@ -1,4 +1,4 @@
-//! Rules for linkage contracts (design §6): `contract.offer` by one party,
+//! Rules for linkage contracts (spec §6): `contract.offer` by one party,
 //! `contract.accept` by the other.
 
 use super::{ApplyError, Change, Entry, View, refuse};
@@ -8,7 +8,7 @@ use crate::domain::model::{Actor, Contract, ContractState};
 use crate::domain::statement::{ContractAccept, ContractOffer, Role};
 
 /// The cooperative side of a contract may be any collective economic
-/// organisation (design §9).
+/// organisation (spec §9).
 const COLLECTIVE: &[Role] = &[Role::Cooperative, Role::CooperativeGroup, Role::Union];
 
 fn party<V: View>(view: &V, id: &ActorId, roles: &[Role]) -> Result<Actor, ApplyError> {

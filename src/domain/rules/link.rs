@@ -1,4 +1,4 @@
-//! The linkage facts (design §9) an accepted entry adds, derived from the
+//! The linkage facts (spec §9) an accepted entry adds, derived from the
 //! state before it and the statement: registrations and revocations of
 //! organisations and members, activity in a category, accepted contracts,
 //! and deliveries a business accepted. See [`crate::domain::linkage`] for

@@ -1,4 +1,4 @@
-//! The statement rules (design §6): given the ledger's state before an entry,
+//! The statement rules (spec §6): given the ledger's state before an entry,
 //! decide whether the entry is accepted and, if so, what it changes.
 //!
 //! [`apply`] is pure. The state is read through the [`View`] trait (sled in
@@ -29,7 +29,7 @@ use super::statement::{Body, Correction, Role, Statement};
 use super::time::Timestamp;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// How far ahead of the ledger's clock a statement's `at` may be (design §6).
+/// How far ahead of the ledger's clock a statement's `at` may be (spec §6).
 pub const MAX_CLOCK_SKEW_SECS: i64 = 5 * 60;
 
 /// One change to the views, written atomically with the leaf.
@@ -69,7 +69,7 @@ pub enum Change {
     PutShipment(Shipment),
     /// A correction of an earlier leaf.
     AddCorrection(CorrectionRecord),
-    /// A linkage fact (design §9) of leaf `index`.
+    /// A linkage fact (spec §9) of leaf `index`.
     Link {
         /// The leaf.
         index: u64,
