@@ -63,6 +63,7 @@ use coop_ledger::domain::envelope::Envelope;
 use coop_ledger::domain::ids::BatchId;
 use coop_ledger::domain::lineage::Trace;
 use coop_ledger::domain::quantity::Amount;
+use coop_ledger::domain::statement::StatementType;
 use coop_ledger::service::Ledger;
 use ed25519_dalek::SigningKey;
 use serde_json::{Value, json};
@@ -1205,13 +1206,13 @@ fn check_trace(t: &Trace) -> Shape {
     assert!(
         t.upstream
             .iter()
-            .any(|s| s.batch.as_str() == "sau-c20" && s.kind == "batch.inspect"),
+            .any(|s| s.batch.as_str() == "sau-c20" && s.kind == StatementType::Inspect),
         "a later inspection of an ancestor stays upstream"
     );
     assert!(
         !t.upstream
             .iter()
-            .any(|s| s.batch.as_str() == "sau-c10" && s.kind == "batch.ship"),
+            .any(|s| s.batch.as_str() == "sau-c10" && s.kind == StatementType::Ship),
         "where an ancestor's remainder went is cut off upstream"
     );
     Shape {

@@ -12,7 +12,7 @@ use coop_ledger::domain::leaf::Leaf;
 use coop_ledger::domain::model::{Batch, Custody, ShipOutcome, Shipment};
 use coop_ledger::domain::quantity::Amount;
 use coop_ledger::domain::rules::{self, Context, MemState};
-use coop_ledger::domain::statement;
+use coop_ledger::domain::statement::{self, StatementType};
 use coop_ledger::service::{Ledger, OpenOptions, ServiceError};
 use ed25519_dalek::SigningKey;
 use proptest::prelude::*;
@@ -394,12 +394,16 @@ impl CustodyModel {
                     .push((id.clone(), *index));
             }
             for (i, step) in b.steps.iter().enumerate() {
-                let Some(to) = step.to.as_ref().filter(|_| step.kind == "batch.ship") else {
+                let Some(to) = step
+                    .to
+                    .as_ref()
+                    .filter(|_| step.kind == StatementType::Ship)
+                else {
                     continue;
                 };
                 let outcome = match b.steps[i + 1..]
                     .iter()
-                    .find(|s| s.kind == "batch.receive")
+                    .find(|s| s.kind == StatementType::Receive)
                     .and_then(|s| s.accepted)
                 {
                     None => ShipOutcome::InTransit,

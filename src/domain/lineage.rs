@@ -7,6 +7,7 @@ use super::ids::{ActorId, BatchId};
 use super::model::{Batch, Step};
 use super::quantity::Quantity;
 use super::rules::{View, ViewError};
+use super::statement::StatementType;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -23,7 +24,7 @@ pub struct TraceStep {
     pub index: u64,
     /// The statement type.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: StatementType,
     /// The signer.
     pub by: ActorId,
     /// The statement's `at`.
@@ -41,7 +42,7 @@ impl TraceStep {
         Self {
             batch: batch.clone(),
             index: s.index,
-            kind: s.kind.clone(),
+            kind: s.kind,
             by: s.by.clone(),
             at: s.at.clone(),
             to: s.to.clone(),
@@ -143,7 +144,8 @@ pub fn trace<V: View>(view: &V, id: &BatchId) -> Result<Option<Trace>, ViewError
             a.steps
                 .iter()
                 .filter(move |s| {
-                    s.index <= limit || matches!(s.kind.as_str(), "batch.inspect" | "batch.recall")
+                    s.index <= limit
+                        || matches!(s.kind, StatementType::Inspect | StatementType::Recall)
                 })
                 .map(|s| TraceStep::of(&a.id, s))
         })

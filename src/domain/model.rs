@@ -8,7 +8,7 @@ use super::product::{
     Blake3Hex, Category, Certification, InspectResult, Origin, Process, Product, Scheme,
 };
 use super::quantity::{Amount, Quantity};
-use super::statement::{Region, Role};
+use super::statement::{Region, Role, StatementType};
 use super::time::{Day, HarvestTime};
 use serde::{Deserialize, Serialize};
 
@@ -93,7 +93,7 @@ pub struct Step {
     pub index: u64,
     /// The statement type (`batch.create`, `batch.ship`, …).
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: StatementType,
     /// The signer.
     pub by: ActorId,
     /// The statement's `at`, in UTC.

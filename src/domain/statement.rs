@@ -84,24 +84,126 @@ pub enum Body {
     Correction(Correction),
 }
 
+/// A statement's `type` (spec §6): the thirteen kinds of statement.
+///
+/// Serialised as its `type` string, so the views and the API keep the
+/// strings the spec names; match on it exhaustively wherever a statement's
+/// kind decides something.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum StatementType {
+    /// `ledger.genesis`.
+    #[serde(rename = "ledger.genesis")]
+    Genesis,
+    /// `actor.register`.
+    #[serde(rename = "actor.register")]
+    ActorRegister,
+    /// `actor.rotate_key`.
+    #[serde(rename = "actor.rotate_key")]
+    RotateKey,
+    /// `actor.revoke`.
+    #[serde(rename = "actor.revoke")]
+    Revoke,
+    /// `batch.create`.
+    #[serde(rename = "batch.create")]
+    BatchCreate,
+    /// `batch.ship`.
+    #[serde(rename = "batch.ship")]
+    Ship,
+    /// `batch.receive`.
+    #[serde(rename = "batch.receive")]
+    Receive,
+    /// `batch.transform`.
+    #[serde(rename = "batch.transform")]
+    Transform,
+    /// `batch.inspect`.
+    #[serde(rename = "batch.inspect")]
+    Inspect,
+    /// `batch.recall`.
+    #[serde(rename = "batch.recall")]
+    Recall,
+    /// `contract.offer`.
+    #[serde(rename = "contract.offer")]
+    ContractOffer,
+    /// `contract.accept`.
+    #[serde(rename = "contract.accept")]
+    ContractAccept,
+    /// `correction`.
+    #[serde(rename = "correction")]
+    Correction,
+}
+
+impl StatementType {
+    /// Every type, in the order of spec §6.
+    pub const ALL: [StatementType; 13] = [
+        StatementType::Genesis,
+        StatementType::ActorRegister,
+        StatementType::RotateKey,
+        StatementType::Revoke,
+        StatementType::BatchCreate,
+        StatementType::Ship,
+        StatementType::Receive,
+        StatementType::Transform,
+        StatementType::Inspect,
+        StatementType::Recall,
+        StatementType::ContractOffer,
+        StatementType::ContractAccept,
+        StatementType::Correction,
+    ];
+
+    /// The `type` string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatementType::Genesis => "ledger.genesis",
+            StatementType::ActorRegister => "actor.register",
+            StatementType::RotateKey => "actor.rotate_key",
+            StatementType::Revoke => "actor.revoke",
+            StatementType::BatchCreate => "batch.create",
+            StatementType::Ship => "batch.ship",
+            StatementType::Receive => "batch.receive",
+            StatementType::Transform => "batch.transform",
+            StatementType::Inspect => "batch.inspect",
+            StatementType::Recall => "batch.recall",
+            StatementType::ContractOffer => "contract.offer",
+            StatementType::ContractAccept => "contract.accept",
+            StatementType::Correction => "correction",
+        }
+    }
+
+    /// The type a `type` string names, if any.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for StatementType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Body {
+    /// The statement's type.
+    pub fn kind(&self) -> StatementType {
+        match self {
+            Body::Genesis(_) => StatementType::Genesis,
+            Body::ActorRegister(_) => StatementType::ActorRegister,
+            Body::RotateKey(_) => StatementType::RotateKey,
+            Body::Revoke(_) => StatementType::Revoke,
+            Body::BatchCreate(_) => StatementType::BatchCreate,
+            Body::Ship(_) => StatementType::Ship,
+            Body::Receive(_) => StatementType::Receive,
+            Body::Transform(_) => StatementType::Transform,
+            Body::Inspect(_) => StatementType::Inspect,
+            Body::Recall(_) => StatementType::Recall,
+            Body::ContractOffer(_) => StatementType::ContractOffer,
+            Body::ContractAccept(_) => StatementType::ContractAccept,
+            Body::Correction(_) => StatementType::Correction,
+        }
+    }
+
     /// The `type` string.
     pub fn type_name(&self) -> &'static str {
-        match self {
-            Body::Genesis(_) => "ledger.genesis",
-            Body::ActorRegister(_) => "actor.register",
-            Body::RotateKey(_) => "actor.rotate_key",
-            Body::Revoke(_) => "actor.revoke",
-            Body::BatchCreate(_) => "batch.create",
-            Body::Ship(_) => "batch.ship",
-            Body::Receive(_) => "batch.receive",
-            Body::Transform(_) => "batch.transform",
-            Body::Inspect(_) => "batch.inspect",
-            Body::Recall(_) => "batch.recall",
-            Body::ContractOffer(_) => "contract.offer",
-            Body::ContractAccept(_) => "contract.accept",
-            Body::Correction(_) => "correction",
-        }
+        self.kind().as_str()
     }
 }
 
@@ -618,8 +720,10 @@ pub fn parse(text: &str) -> Result<Statement, Refusal> {
             ));
         }
     };
-    let body = match kind.as_str() {
-        "ledger.genesis" => {
+    let kind = StatementType::parse(&kind)
+        .ok_or_else(|| Refusal::with(Code::UnknownType, format!("type {kind:?}")))?;
+    let body = match kind {
+        StatementType::Genesis => {
             let g: Genesis = body(map)?;
             if g.origin.is_empty()
                 || g.origin.len() > 255
@@ -637,24 +741,24 @@ pub fn parse(text: &str) -> Result<Statement, Refusal> {
             }
             Body::Genesis(g)
         }
-        "actor.register" => {
+        StatementType::ActorRegister => {
             let a: ActorRegister = body(map)?;
             text_ok("name", &a.name)?;
             region_ok(&a.region)?;
             registrable(&a.key, a.id.as_str())?;
             Body::ActorRegister(a)
         }
-        "actor.rotate_key" => {
+        StatementType::RotateKey => {
             let r: RotateKey = body(map)?;
             registrable(&r.new_key, "new_key")?;
             Body::RotateKey(r)
         }
-        "actor.revoke" => {
+        StatementType::Revoke => {
             let r: Revoke = body(map)?;
             note_ok("reason", &r.reason)?;
             Body::Revoke(r)
         }
-        "batch.create" => {
+        StatementType::BatchCreate => {
             let b: BatchCreate = body(map)?;
             product_ok("product", &b.product)?;
             text_ok("origin.place", &b.origin.place)?;
@@ -674,26 +778,26 @@ pub fn parse(text: &str) -> Result<Statement, Refusal> {
             }
             Body::BatchCreate(b)
         }
-        "batch.ship" => Body::Ship(body(map)?),
-        "batch.receive" => Body::Receive(body(map)?),
-        "batch.transform" => {
+        StatementType::Ship => Body::Ship(body(map)?),
+        StatementType::Receive => Body::Receive(body(map)?),
+        StatementType::Transform => {
             let t: Transform = body(map)?;
             transform_ok(&t)?;
             Body::Transform(t)
         }
-        "batch.inspect" => {
+        StatementType::Inspect => {
             let i: Inspect = body(map)?;
             if let Some(n) = &i.note {
                 note_ok("note", n)?;
             }
             Body::Inspect(i)
         }
-        "batch.recall" => {
+        StatementType::Recall => {
             let r: Recall = body(map)?;
             note_ok("reason", &r.reason)?;
             Body::Recall(r)
         }
-        "contract.offer" => {
+        StatementType::ContractOffer => {
             let c: ContractOffer = body(map)?;
             if c.to < c.from {
                 return Err(Refusal::with(
@@ -703,13 +807,12 @@ pub fn parse(text: &str) -> Result<Statement, Refusal> {
             }
             Body::ContractOffer(c)
         }
-        "contract.accept" => Body::ContractAccept(body(map)?),
-        "correction" => {
+        StatementType::ContractAccept => Body::ContractAccept(body(map)?),
+        StatementType::Correction => {
             let c: Correction = body(map)?;
             note_ok("reason", &c.reason)?;
             Body::Correction(c)
         }
-        other => return Err(Refusal::with(Code::UnknownType, format!("type {other:?}"))),
     };
     Ok(Statement {
         by,

@@ -7,7 +7,7 @@
 use crate::domain::messages::Lang;
 use crate::domain::model::ActorKind;
 use crate::domain::product::{Category, InspectResult, Process};
-use crate::domain::statement::Role;
+use crate::domain::statement::{Role, StatementType};
 
 /// Every sentence and label of the pages, in one language.
 #[derive(Debug)]
@@ -363,15 +363,28 @@ impl Texts {
 
     /// A step's name from its statement type (and, for a receipt, whether
     /// it was accepted).
-    pub fn step(&self, kind: &str, accepted: Option<bool>) -> &'static str {
+    ///
+    /// A batch's history holds only batch statements; a statement of any
+    /// other type has no step name (`None`).
+    pub fn step(&self, kind: StatementType, accepted: Option<bool>) -> Option<&'static str> {
         match (kind, accepted) {
-            ("batch.create", _) => self.step_create,
-            ("batch.ship", _) => self.step_ship,
-            ("batch.receive", Some(false)) => self.step_refused,
-            ("batch.receive", _) => self.step_received,
-            ("batch.transform", _) => self.step_transform,
-            ("batch.inspect", _) => self.step_inspect,
-            _ => self.step_recall,
+            (StatementType::BatchCreate, _) => Some(self.step_create),
+            (StatementType::Ship, _) => Some(self.step_ship),
+            (StatementType::Receive, Some(false)) => Some(self.step_refused),
+            (StatementType::Receive, _) => Some(self.step_received),
+            (StatementType::Transform, _) => Some(self.step_transform),
+            (StatementType::Inspect, _) => Some(self.step_inspect),
+            (StatementType::Recall, _) => Some(self.step_recall),
+            (
+                StatementType::Genesis
+                | StatementType::ActorRegister
+                | StatementType::RotateKey
+                | StatementType::Revoke
+                | StatementType::ContractOffer
+                | StatementType::ContractAccept
+                | StatementType::Correction,
+                _,
+            ) => None,
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::domain::ids::{ActorId, BatchId};
 use crate::domain::messages::{Code, Lang, Refusal};
 use crate::domain::model::{Actor, Batch};
 use crate::domain::product::Gtin;
-use crate::domain::statement::Region;
+use crate::domain::statement::{Region, StatementType};
 use crate::domain::time::Timestamp;
 use crate::service::ServiceError;
 use crate::service::buyer::{BuyerView, Lookup};
@@ -160,7 +160,7 @@ fn public_name(view: &BuyerView, t: &Texts, id: &ActorId) -> String {
 /// One step of the journey as shown.
 struct StepView {
     index: u64,
-    kind: String,
+    kind: &'static str,
     by_id: String,
     batch: String,
     at: String,
@@ -309,24 +309,34 @@ fn render_batch(
             } else {
                 view.ancestors.iter().find(|a| a.id == s.batch).unwrap_or(b)
             };
-            let detail = match s.kind.as_str() {
-                "batch.ship" => {
+            let detail = match s.kind {
+                StatementType::Ship => {
                     s.to.as_ref()
                         .map(|to| format!("{} {}", t.sent_to, name(to)))
                 }
-                "batch.transform" if s.batch != b.id || lot_batch.process.is_none() => None,
-                "batch.transform" => lot_batch.process.map(|p| t.process(p).to_owned()),
-                _ => None,
+                StatementType::Transform if s.batch != b.id => None,
+                StatementType::Transform => lot_batch.process.map(|p| t.process(p).to_owned()),
+                StatementType::Genesis
+                | StatementType::ActorRegister
+                | StatementType::RotateKey
+                | StatementType::Revoke
+                | StatementType::BatchCreate
+                | StatementType::Receive
+                | StatementType::Inspect
+                | StatementType::Recall
+                | StatementType::ContractOffer
+                | StatementType::ContractAccept
+                | StatementType::Correction => None,
             };
             StepView {
                 index: s.index,
-                kind: s.kind.clone(),
+                kind: s.kind.as_str(),
                 by_id: s.by.to_string(),
                 batch: s.batch.to_string(),
                 at: s.at.clone(),
                 lot: format!("{} · {}", lot_batch.product.name, lot_batch.id),
                 date: local_time(&s.at),
-                action: t.step(&s.kind, s.accepted),
+                action: t.step(s.kind, s.accepted).unwrap_or(s.kind.as_str()),
                 detail,
                 who: name(&s.by),
                 role: actor.map_or("", |a| t.role(a.kind)),

@@ -19,7 +19,7 @@ use crate::domain::model::{Actor, Batch, CorrectionRecord};
 use crate::domain::product::Product;
 use crate::domain::quantity::Quantity;
 use crate::domain::rules::{View, ViewError};
-use crate::domain::statement::{self, Body, Region, Statement};
+use crate::domain::statement::{self, Body, Region, Statement, StatementType};
 use crate::domain::time::{Day, Timestamp};
 use crate::store::Store;
 use serde_json::Value;
@@ -166,7 +166,7 @@ impl<'a> Reader<'a> {
             b.steps
                 .iter()
                 .rev()
-                .find(|s| s.index < index && s.kind == "batch.ship")
+                .find(|s| s.index < index && s.kind == StatementType::Ship)
                 .map(|s| (s.index, s.by.clone()))
         }))
     }

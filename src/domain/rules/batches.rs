@@ -16,7 +16,7 @@ use std::collections::{HashSet, VecDeque};
 fn step(e: &Entry) -> Step {
     Step {
         index: e.index(),
-        kind: e.st.body.type_name().to_owned(),
+        kind: e.st.body.kind(),
         by: e.by().clone(),
         at: e.at(),
         to: None,
