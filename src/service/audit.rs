@@ -9,6 +9,13 @@
 //! (`ed25519_dalek::verify_batch`, sound because registration refuses weak
 //! keys, spec §2); a failing batch is re-checked one by one with
 //! `verify_strict` to name the leaf.
+//!
+//! [`Auditor`] is fed raw leaves in order; phase 1 (hashes, parsing, batch
+//! signature checks) runs on several threads while phase 2 (index, entry id,
+//! rules, tree) runs in order on the chunk before. [`audit_dir`] reads a
+//! stopped data directory under its lock; [`audit_server`] reads a live
+//! server over HTTP and also checks its consistency proof from a trusted
+//! checkpoint (spec §10.8).
 
 use super::ServiceError;
 use crate::domain::checkpoint::{CheckpointBody, NoteKey};
