@@ -31,13 +31,13 @@ use std::collections::HashSet;
 use std::path::Path;
 
 /// Leaves each thread parses and whose signatures it verifies together.
-const SIG_CHUNK: usize = 2048;
+pub const SIG_CHUNK: usize = 2048;
 
 /// Leaves fetched per request from a server.
-const PAGE: u64 = 1000;
+pub const PAGE: u64 = 1000;
 
 /// Failures listed before the audit stops collecting them.
-const MAX_FAILURES: usize = 100;
+pub const MAX_FAILURES: usize = 100;
 
 /// One thing that does not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -34,7 +34,7 @@ use std::time::Duration;
 pub const MAX_TRIES: u32 = 4;
 
 /// Longest wait between tries, whatever `Retry-After` says.
-const MAX_BACKOFF: Duration = Duration::from_secs(10);
+pub const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
 /// A client-side failure (not a refusal by the ledger).
 #[derive(Debug, thiserror::Error)]
