@@ -9,7 +9,12 @@
 //! (or an exclusion) that no row uses, so the table and this list can only
 //! change together. The few rows the test cannot check are listed below,
 //! each with its reason.
+//!
+//! The table of error codes (spec §13) is checked the same way: every
+//! `Code` of `domain::messages` is in the row of its class, with that
+//! class's status, and the table names no code the ledger does not have.
 
+use coop_ledger::domain::messages::{Class, Code};
 use std::collections::BTreeSet;
 
 /// A limit as a plain number, for comparing with the spec's text.
@@ -393,6 +398,73 @@ fn a_changed_number_a_missing_row_or_an_unknown_constant_is_caught() {
             .iter()
             .any(|p| p.contains("names service::sequencer::MAX_JOBS")),
         "a row naming a constant the test does not know must be caught"
+    );
+}
+
+/// The status each class of error code answers with (spec §8.1, §13).
+fn status(class: Class) -> &'static str {
+    match class {
+        Class::Malformed => "400",
+        Class::Unauthenticated => "401",
+        Class::Forbidden => "403",
+        Class::NotFound => "404",
+        Class::MethodNotAllowed => "405",
+        Class::Conflict => "409",
+        Class::TooLarge => "413",
+        Class::TooMany => "429",
+        Class::Internal => "500",
+        Class::Unavailable => "503",
+    }
+}
+
+/// Every code the rows of spec §13's table name, with the row's status.
+fn code_table(spec: &str) -> Vec<(String, String)> {
+    spec.lines()
+        .skip_while(|l| !l.starts_with("## 13."))
+        .skip(1)
+        .take_while(|l| !l.starts_with("## "))
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2)
+        .flat_map(|line| {
+            let c = cells(line);
+            assert_eq!(c.len(), 3, "a row of spec §13 has 3 cells: {line}");
+            let status = c[1].clone();
+            c[2].split('`')
+                .skip(1)
+                .step_by(2)
+                .map(|code| (code.to_owned(), status.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn every_error_code_is_in_the_spec_with_its_status() {
+    let table = code_table(&spec());
+    let mut problems = Vec::new();
+    for code in Code::ALL {
+        let want = status(code.class());
+        match table.iter().find(|(c, _)| c == code.as_str()) {
+            Some((_, got)) if got == want => {}
+            Some((_, got)) => problems.push(format!(
+                "{} is a {want}, but spec §13 lists it under {got}",
+                code.as_str()
+            )),
+            None => problems.push(format!("{} is missing from spec §13", code.as_str())),
+        }
+    }
+    for (c, _) in &table {
+        if !Code::ALL.iter().any(|code| code.as_str() == c) {
+            problems.push(format!(
+                "spec §13 lists {c}, which is no code of the ledger"
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "docs/spec.md §13 and domain::messages disagree (issue 12):\n{}",
+        problems.join("\n")
     );
 }
 
