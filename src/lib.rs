@@ -8,9 +8,14 @@
 //! * [`store`]: the append-only leaf file and the sled views; the only place
 //!   sled appears.
 //! * [`service`]: the use cases shared by HTTP and the CLI (sequencer, audit).
-//! * [`http`] and [`cli`]: thin front ends.
+//! * [`http`] and [`cli`]: thin front ends; `cli` runs the server through
+//!   [`http::router`] and [`http::serve`].
 //!
-//! `docs/ARCHITECTURE.md` is the map; `docs/spec.md` is the contract.
+//! `docs/spec.md` is the contract: every format, rule, limit, error code and
+//! the HTTP and CLI surface, with its own version. The code cites its
+//! sections as `spec §N`. `docs/ARCHITECTURE.md` is the map: the layers, the
+//! path of a submission and of a page read, where each kind of change goes,
+//! and the invariants. Each module's own doc holds its detail.
 #![forbid(unsafe_code)]
 
 pub mod cli;

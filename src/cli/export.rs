@@ -1,6 +1,9 @@
 //! `export epcis`, `export lot-csv` and `import epcis` (issue 5). Thin:
 //! parse arguments, call the service (a stopped ledger's directory) or the
 //! server's API, print.
+//!
+//! `import epcis` prints a report per event: each statement it took with its
+//! leaf or refusal, and every part it could not map (spec §10.12).
 
 use crate::domain::epcis::{self, ImportOptions};
 use crate::domain::ids::{ActorId, BatchId};

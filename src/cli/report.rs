@@ -2,6 +2,9 @@
 //! on the command line, from a stopped ledger (`--data`, the same index the
 //! server builds) or from a live one (`--server`, its JSON API), as a table,
 //! JSON or CSV.
+//!
+//! `--target` changes the targets of a `--data` report; a server applies
+//! its own (spec §10.9).
 
 use crate::domain::linkage::{Figure, LinkageReport, Targets};
 use crate::domain::product::Category;

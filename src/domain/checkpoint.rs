@@ -14,6 +14,14 @@
 //! witness tools accept the note. Note parsing and formatting come from the
 //! `signed_note` and `tlog_tiles` crates; signing and verification here use
 //! ed25519-dalek with `verify_strict`.
+//!
+//! [`NoteKey`] is our own Ed25519 note signer and verifier: the `signed_note`
+//! crate's standard verifier uses ed25519-dalek's plain `verify`, ours uses
+//! `verify_strict` and trusts only the ledger's key name and key id.
+//! Signature lines of other keys (witness cosignatures) are allowed and
+//! ignored; a line with our name and id that does not verify is an error,
+//! and a verifier whose key is no curve point verifies nothing.
+//! [`note_vkey`] formats the verifier key that `GET /api/v1/ledger` states.
 
 use super::keys::PublicKey;
 use super::merkle::Hash;

@@ -2,6 +2,11 @@
 //! domain-separated bytes `"coop-ledger statement v1\n" ‖ statement`, and the
 //! statement text is never re-serialised: the bytes signed are the bytes
 //! stored.
+//!
+//! [`Envelope::verify_with`] takes a point already decompressed, so a caller
+//! can cache the points of keys it sees often; it and [`Envelope::verify`]
+//! both use `verify_strict` (spec §2.1). [`MAX_ENVELOPE_BYTES`] is the size
+//! limit of a whole envelope (spec §11).
 
 use super::ids::EntryId;
 use super::keys::{PublicKey, Sig};

@@ -2,6 +2,10 @@
 //!
 //! Ids are parsed at the edge: a value of one of these types is always valid,
 //! so a bad id becomes a 400 answer and never a panic deeper down.
+//!
+//! Each id type implements `FromStr` with the same check, which is how
+//! `http::extract::IdPath` parses the id in a URL path. An id never holds
+//! 0x00, which the store's composite keys rely on.
 
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;

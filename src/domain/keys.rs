@@ -1,6 +1,13 @@
 //! Ed25519 keys and signatures in the forms spec §2 fixes: public keys as
 //! standard base64 (with padding) of the 32 raw bytes, private keys as PKCS#8
 //! PEM (written in the 48-byte v1 form, read in v1 and v2).
+//!
+//! A [`PublicKey`] is its 32 bytes: parsing checks only the base64, so stored
+//! keys load and compare without curve arithmetic. [`PublicKey::point`]
+//! decompresses the curve point when it is needed: to verify a signature, or
+//! for [`PublicKey::check_registrable`] (a point, not of small order:
+//! [`KeyError::Weak`]), which every key being registered must pass (spec
+//! §2.4). [`Sig`] is a raw 64-byte signature, base64 in JSON.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;

@@ -1,6 +1,11 @@
 //! Leaves (spec §4): the JSON text the ledger writes once for each accepted
 //! envelope and then stores and serves verbatim. Its SHA-256 leaf hash is
 //! what the Merkle tree commits to.
+//!
+//! The members are written in a fixed order (`index, logged_at, statement,
+//! key, sig`), compact, with `logged_at` in whole seconds of UTC (spec §4.2).
+//! [`Leaf::parse`] reads stored bytes back; nothing ever re-serialises a leaf
+//! to hash it.
 
 use super::envelope::Envelope;
 use super::keys::{PublicKey, Sig};

@@ -2,6 +2,13 @@
 //! harvests) and downstream (everything made from it), answered from the
 //! views' indexes — each batch's `inputs` and the children index — never by
 //! reading the log (spec §8 `GET /api/v1/batches/{id}/trace`).
+//!
+//! [`trace`] walks breadth first: upstream through each batch's `inputs`,
+//! downstream through the children index. Each side visits at most
+//! [`MAX_TRACE_BATCHES`] batches and then says `truncated`. Upstream, an
+//! ancestor keeps only its steps up to the latest transformation through
+//! which it leads to the traced batch, plus its inspections and recalls
+//! (spec §8.5).
 
 use super::ids::{ActorId, BatchId};
 use super::model::{Batch, Step};

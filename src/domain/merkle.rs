@@ -20,6 +20,13 @@ pub use tlog_tiles::{
     stored_hashes_for_record_hash, tree_hash,
 };
 
+/// The longest inclusion proof accepted: a proof is never longer than the
+/// tree is deep (spec §4.5).
+pub const MAX_INCLUSION_PROOF_HASHES: usize = 64;
+
+/// The longest consistency proof accepted (spec §4.5).
+pub const MAX_CONSISTENCY_PROOF_HASHES: usize = 128;
+
 /// A proof that does not verify, or a request no proof can answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProofError {
@@ -61,8 +68,7 @@ pub fn verify_inclusion(
     if index >= size {
         return Err(ProofError::IndexOutOfRange { index, size });
     }
-    // A proof is never longer than the tree is deep.
-    if proof.len() > 64 {
+    if proof.len() > MAX_INCLUSION_PROOF_HASHES {
         return Err(ProofError::Invalid);
     }
     tlog_tiles::check_record(&proof.to_vec(), size, root, index, leaf)
@@ -83,7 +89,7 @@ pub fn verify_consistency(
     if from == 0 || from > to {
         return Err(ProofError::BadSizes { from, to });
     }
-    if proof.len() > 128 {
+    if proof.len() > MAX_CONSISTENCY_PROOF_HASHES {
         return Err(ProofError::Invalid);
     }
     tlog_tiles::check_tree(&proof.to_vec(), to, new, from, old).map_err(|_| ProofError::Invalid)

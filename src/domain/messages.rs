@@ -4,6 +4,11 @@
 //! field of spec §8), a class that fixes its HTTP status, and a sentence a
 //! cooperative clerk understands, in the clerk's language. Technical detail
 //! (which field, which id) is appended after the sentence.
+//!
+//! [`Class`] is the only thing that decides a code's HTTP status (spec §13);
+//! the mapping itself is in `http::error`. [`Refusal`] is a code plus
+//! detail, and [`Lang::negotiate`] picks Vietnamese or English from a `lang`
+//! parameter or an `Accept-Language` header.
 
 /// The language of a message. Vietnamese is the default (spec §1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]

@@ -1,6 +1,11 @@
 //! The state the log builds: actors, batches, contracts and corrections, as
 //! the views hold them. Every value here is derived from leaves by
 //! [`super::rules::apply`] and can be rebuilt from the log alone (spec §7).
+//!
+//! Their serde forms are what the views store (JSON values in sled) and what
+//! the read API builds its answers from; times in them are the statement's
+//! `at` in UTC, `harvested_at` is kept as written, amounts are in shortest
+//! form.
 
 use super::ids::{ActorId, BatchId, ContractId};
 use super::keys::PublicKey;

@@ -2,6 +2,13 @@
 //! OCOP stars, origin, certifications and inspection schemes (spec §3,
 //! §6). Each type checks its own syntax when it is deserialised, so a value
 //! of one of these types is always valid.
+//!
+//! [`Gtin`] checks the GS1 check digit ([`check_digit`], which the EPCIS
+//! import also uses), [`OcopStars`] takes the JSON integers 3, 4 and 5,
+//! [`Origin`] keeps `lat` and `lon` in range, and [`Blake3Hex`] is an
+//! attachment's hash (`report_blake3`, `photo_blake3`). Each error message
+//! starts with a marker text (`BAD_GTIN`, …) from which the statement parser
+//! picks the error code.
 
 use super::time::Day;
 use serde::{Deserialize, Deserializer, Serialize};

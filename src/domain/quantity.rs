@@ -5,6 +5,9 @@
 //! An [`Amount`] is held as a whole number of thousandths, so arithmetic on
 //! remaining quantities is exact (no floating point) and can never go below
 //! zero unnoticed ([`Amount::checked_sub`]).
+//!
+//! Amounts are written back in their shortest form (`"1250.500"` as
+//! `"1250.5"`); [`Total`] sums many of them exactly for the linkage report.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;

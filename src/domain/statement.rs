@@ -357,7 +357,7 @@ pub struct BatchCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certifications: Option<Vec<Certification>>,
     /// BLAKE3 of a photo the clerk took of the lot (the photo itself never
-    /// goes to the ledger; an extension of spec §6, see ARCHITECTURE.md §12).
+    /// goes to the ledger; an addition to spec §6, see spec §6.6 and §14.3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo_blake3: Option<Blake3Hex>,
 }

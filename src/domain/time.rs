@@ -1,5 +1,12 @@
 //! Times and dates as spec §3 writes them: RFC 3339 times (`at`,
 //! `logged_at`, `harvested_at`) and `YYYY-MM-DD` dates.
+//!
+//! A [`Timestamp`] is parsed from any RFC 3339 offset and kept in UTC; from
+//! the clock it keeps whole seconds. [`Day`] is a `YYYY-MM-DD` date and
+//! [`HarvestTime`] a time or a bare date. Dates are Vietnamese calendar
+//! dates ([`LOCAL_OFFSET_HOURS`], [`Timestamp::local_date`]): a bare harvest
+//! date is midnight in Vietnam, and a contract's period is compared with the
+//! Vietnamese date of a shipment (spec §3.5).
 
 use std::fmt;
 use time::format_description::well_known::Rfc3339;

@@ -1,5 +1,11 @@
 //! JSON API handlers (spec §8, ledger endpoints). Each one extracts, makes
 //! one service call and renders.
+//!
+//! The answer types add what a client sees beyond the views: the actor
+//! answer hides the name of a member who has not agreed to be named; the
+//! batch answer adds `status`, `recalled`, `remaining` with its unit,
+//! `entries`, `corrected` and `in_transit`; the custody answer's contracts
+//! never carry the volume (spec §8.5).
 
 use super::AppState;
 use super::error::ApiError;

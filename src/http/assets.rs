@@ -10,6 +10,10 @@
 //! Pages reach the JavaScript modules through an import map
 //! ([`import_map`]), so module code names `"proofs"` or `"qrcode"` and never
 //! a hashed path.
+//!
+//! [`IMPORT_MAP`] maps the module names pages import (`proofs`,
+//! `noble-ed25519`, `qrcode`, `blake3`, `app/*`) to the hashed paths; pages
+//! carry it as `<script type="importmap">`.
 
 use axum::extract::Path;
 use axum::http::{StatusCode, header};

@@ -2,6 +2,10 @@
 //! JSON-LD, and one lot's events as a spreadsheet (CSV). Each extracts,
 //! makes one service call (off the async workers: a period export reads
 //! the whole log) and renders.
+//!
+//! EPCIS answers are `application/ld+json`; the spreadsheet is
+//! `text/csv; charset=utf-8` with `Content-Disposition: attachment`, English
+//! unless `?lang=vi` (spec §8.6).
 
 use super::AppState;
 use super::error::ApiError;

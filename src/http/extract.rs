@@ -1,5 +1,10 @@
 //! Extractors that parse at the edge and turn every rejection into the
 //! spec §8 error shape (never axum's default 422 or plain-text bodies).
+//!
+//! [`ClientLang`] is the client's language (`?lang=`, then
+//! `Accept-Language`), [`Query`] gives 400 `bad_query`, [`Body`] 413
+//! `too_large`, and [`IdPath`] parses one path id with `FromStr` (any
+//! failure, `%FF` included, is 400 `bad_id`).
 
 use super::error::ApiError;
 use crate::domain::envelope::MAX_ENVELOPE_BYTES;

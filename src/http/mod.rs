@@ -1,6 +1,13 @@
 //! The HTTP front end (spec §8): `router(state)` builds the routes and
 //! `serve(listener, router, shutdown)` runs them. `main` and the tests start
 //! the server the same way.
+//!
+//! [`router`] also holds the fallbacks (a JSON 405 for a known path with
+//! another method; a JSON 404, or the buyer's 404 page under `/b/` and
+//! `/01/`), the body limit just above the envelope limit so that the
+//! extractor gives the 413 its JSON shape, gzip for clients that ask, and
+//! the trace layer. [`serve`] shuts down gracefully. Every route is listed
+//! in spec §8.2.
 
 pub mod api;
 pub mod app;

@@ -2,6 +2,9 @@
 //! labels, PNG for everything else. Error correction level M (15 %), which
 //! survives a scuffed label, and the 4-module quiet zone ISO/IEC 18004
 //! requires.
+//!
+//! The symbols come from the `qrcode` crate and the PNG from the `png` crate
+//! (grayscale).
 
 use qrcode::render::svg;
 use qrcode::{Color, EcLevel, QrCode};

@@ -9,6 +9,13 @@
 //! (`ed25519_dalek::verify_batch`, sound because registration refuses weak
 //! keys, spec §2); a failing batch is re-checked one by one with
 //! `verify_strict` to name the leaf.
+//!
+//! [`Auditor`] is fed raw leaves in order; phase 1 (hashes, parsing, batch
+//! signature checks) runs on several threads while phase 2 (index, entry id,
+//! rules, tree) runs in order on the chunk before. [`audit_dir`] reads a
+//! stopped data directory under its lock; [`audit_server`] reads a live
+//! server over HTTP and also checks its consistency proof from a trusted
+//! checkpoint (spec §10.8).
 
 use super::ServiceError;
 use crate::domain::checkpoint::{CheckpointBody, NoteKey};
@@ -24,13 +31,13 @@ use std::collections::HashSet;
 use std::path::Path;
 
 /// Leaves each thread parses and whose signatures it verifies together.
-const SIG_CHUNK: usize = 2048;
+pub const SIG_CHUNK: usize = 2048;
 
 /// Leaves fetched per request from a server.
-const PAGE: u64 = 1000;
+pub const PAGE: u64 = 1000;
 
 /// Failures listed before the audit stops collecting them.
-const MAX_FAILURES: usize = 100;
+pub const MAX_FAILURES: usize = 100;
 
 /// One thing that does not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,6 +7,11 @@
 //! Everything is read at one published tree size, so the proofs and the
 //! checkpoint agree; steps logged after that size are left for the next
 //! page view.
+//!
+//! The page shows the producer cooperative, the origin and the harvest time
+//! of the batch or of its nearest ancestor that has them, and the
+//! corrections of every shown leaf. A [`Lookup`] is `/b/{id}` or the GS1
+//! Digital Link form, whose GTIN must be the batch's.
 
 use super::{Ledger, ServiceError};
 use crate::domain::ids::{ActorId, BatchId};

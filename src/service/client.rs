@@ -6,6 +6,16 @@
 //! Submitting is safe to retry: the ledger appends an envelope once and
 //! answers a repeat with the first index, so a lost answer on a weak
 //! connection is simply asked again.
+//!
+//! [`classify`] tells a statement from an envelope; [`sign`] parses the
+//! statement first, so a statement any ledger would refuse is caught
+//! offline. [`Client`] reads `GET /api/v1/ledger` (and compares a pinned
+//! key), submits with up to [`MAX_TRIES`] tries on 429, 503 or a lost
+//! connection, then fetches the leaf back and checks the entry id, the leaf's
+//! envelope, the leaf hash, the checkpoint's signature and origin, and the
+//! inclusion proof; [`ClientError`] says which failed. `Client::get` fetches
+//! any API answer (an error answer names the server's code and sentence), for
+//! `export --server` and `import epcis`.
 
 use crate::domain::checkpoint::{CheckpointBody, NoteKey};
 use crate::domain::envelope::{Envelope, MAX_ENVELOPE_BYTES};
@@ -24,7 +34,7 @@ use std::time::Duration;
 pub const MAX_TRIES: u32 = 4;
 
 /// Longest wait between tries, whatever `Retry-After` says.
-const MAX_BACKOFF: Duration = Duration::from_secs(10);
+pub const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
 /// A client-side failure (not a refusal by the ledger).
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,14 @@
 //! themselves; the views add what a statement does not say (a lot's GTIN
 //! and unit, who shipped a received batch, how much a shipment moved, the
 //! corrections of a leaf). The mapping to EPCIS is [`crate::domain::epcis`].
+//!
+//! `Ledger::epcis_chain` exports the leaves of a trace, `Ledger::epcis_period`
+//! every batch step whose `at` falls on a Vietnamese day of the period (it
+//! reads the whole log: there is no index by time), and `Ledger::lot_csv` the
+//! chain as rows sorted by time (UTF-8 with a byte-order mark, English or
+//! Vietnamese headers). [`parse_period`] gives `bad_date` and
+//! `dates_reversed`; more than [`MAX_EXPORT_EVENTS`] events give
+//! `export_too_large` and nothing is exported (spec §8.6).
 
 use super::{Ledger, ServiceError};
 use crate::domain::epcis::{self, Exporter, Facts, Logged, LotRef};

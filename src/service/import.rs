@@ -6,6 +6,9 @@
 //! A statement is signed with the key given for its signer: with one key,
 //! that key; with several, the one the ledger states as the signer's
 //! current key (`GET /api/v1/actors/{id}`).
+//!
+//! [`Done`] says whether a statement was logged, refused or not signed;
+//! [`read_document`] reads at most [`MAX_IMPORT_BYTES`].
 
 use super::client::{self, Client, ClientError, Outcome};
 use crate::domain::epcis::Planned;

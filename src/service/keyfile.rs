@@ -1,5 +1,9 @@
 //! Private key files: PKCS#8 PEM, created with mode 0600 and never logged
 //! (spec §2).
+//!
+//! [`generate`] makes a key from the system's randomness, [`write()`] creates the
+//! file (mode 0600, never overwriting one, synced before it returns) and
+//! [`read`] reads v1 or v2 PEM (spec §2.2).
 
 use crate::domain::keys::{KeyError, signing_key_from_pem, signing_key_to_pem};
 use ed25519_dalek::SigningKey;

@@ -6,6 +6,10 @@
 //! `volume`), `name` and `group` which figure. Cells that do not apply to a
 //! row are empty. The period is repeated on every row so that rows copied
 //! into another sheet still say what they cover.
+//!
+//! The report itself comes from `Ledger::linkage`, which reads the
+//! in-memory linkage index that opening folds from the stored facts and the
+//! sequencer keeps current; it never reads the log.
 
 use crate::domain::linkage::{Figure, LinkageReport};
 use std::collections::BTreeSet;

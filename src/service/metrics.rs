@@ -1,4 +1,7 @@
 //! Prometheus metrics served at `/metrics`.
+//!
+//! Submissions by outcome (each refusal by its code), group commit sizes,
+//! `fdatasync` times and the tree size, in the Prometheus text format.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;

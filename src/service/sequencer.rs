@@ -8,6 +8,12 @@
 //! publishes the new tree, and only then answers each submitter with its
 //! index and that tree; the submitter builds its inclusion proof itself
 //! (spec §7).
+//!
+//! Each job is answered with a [`Sequenced`] (`index`, the leaf hash, the
+//! published tip). If the group commit fails, no job of it is acknowledged,
+//! and after a failed sync the ledger answers every later submission 503
+//! until it is restarted (spec §7.2). [`MAX_BATCH`] and [`QUEUE_CAPACITY`]
+//! bound a commit and the queue.
 
 use super::batch::Pending;
 use super::{Clock, Published, ServiceError, Shared};

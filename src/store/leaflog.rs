@@ -13,6 +13,11 @@
 //! `fdatasync` before any of them is acknowledged (spec §7). The CRC tells a
 //! torn tail (a crash mid-write of records nobody was told about) from a
 //! complete record; a torn tail is cut off on open.
+//!
+//! [`LeafWriter`] appends and syncs (one positioned write and one `fdatasync`
+//! per group commit; a failed write is cut back), [`LeafReader`] reads one
+//! record by offset and checks its CRC, and [`Records`] reads in order and
+//! finds where a torn tail starts (spec §12.2).
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};

@@ -1,5 +1,8 @@
 //! Rules for batches (spec §6): creation, two-party custody (ship and
 //! receive), transformation, inspection and recall.
+//!
+//! A recall walks the children index down from the recalled batch and marks
+//! every descendant that exists at that time (spec §6.11).
 
 use super::{ApplyError, Change, Entry, View, ViewError, can_hold, refuse};
 use crate::domain::ids::BatchId;

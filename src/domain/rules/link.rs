@@ -3,6 +3,10 @@
 //! organisations and members, activity in a category, accepted contracts,
 //! and deliveries a business accepted. See [`crate::domain::linkage`] for
 //! what the figures count.
+//!
+//! A delivery fact names the member producers found upstream of the batch
+//! delivered, so the figures can count members whose produce reached a
+//! business without reading the log.
 
 use super::{ApplyError, Change, Entry, View};
 use crate::domain::ids::{ActorId, BatchId};

@@ -7,9 +7,15 @@
 //! caller writes in the same atomic step as the leaf. Replaying the log
 //! through `apply` therefore reproduces every acceptance the ledger made.
 //!
-//! The rules are split by subject: [`actors`] (genesis, registration, key
-//! rotation, revocation), [`batches`] (creation, custody, transformation,
-//! inspection, recall) and [`contracts`]; corrections are here.
+//! The rules are split by subject: `actors` (genesis, registration, key
+//! rotation, revocation), `batches` (creation, custody, transformation,
+//! inspection, recall) and `contracts`; corrections are here.
+//!
+//! [`apply`] checks `at` against the ledger's clock ([`MAX_CLOCK_SKEW_SECS`]),
+//! authenticates the signer (registered, current key, not revoked), then
+//! runs the type's rule (spec §3.6, §6). [`Overlay`] layers the changes of
+//! the entries already accepted in a group commit over the views, so entry
+//! *k* sees the effects of entries 0..*k*−1.
 
 mod actors;
 mod batches;
