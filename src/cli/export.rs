@@ -7,7 +7,8 @@ use crate::domain::ids::{ActorId, BatchId};
 use crate::domain::keys::PublicKey;
 use crate::domain::messages::Lang;
 use crate::domain::product::Category;
-use crate::service::client::{Client, Outcome};
+use crate::service::client::Client;
+use crate::service::client::submit::{Outcome, Submitter};
 use crate::service::import::{self, Done, Importer};
 use crate::service::{Ledger, OpenOptions, keyfile};
 use anyhow::{Context as _, Result, bail};
@@ -163,10 +164,10 @@ fn export(source: &Source, what: &What<'_>, out: Option<&Path>) -> Result<ExitCo
             runtime()?.block_on(ledger.shutdown());
             answer?
         }
-        (None, Some(url)) => runtime()?.block_on(async {
-            let client = Client::connect(url, Lang::En, None).await?;
-            anyhow::Ok(client.get(&what.path()?).await?)
-        })?,
+        (None, Some(url)) => {
+            let client = Client::new(url, Lang::En)?;
+            runtime()?.block_on(client.get(&what.path()?))?
+        }
         (None, None) => bail!("give --data DIR or --server URL"),
     };
     write_out(out, &bytes)?;
@@ -306,8 +307,8 @@ pub fn run_import(cmd: Import) -> Result<ExitCode> {
         .map(|k| PublicKey::parse(&k).context("--ledger-key is not a base64 Ed25519 public key"))
         .transpose()?;
     runtime()?.block_on(async {
-        let client = Client::connect(&server, lang, pinned).await?;
-        let mut importer = Importer::new(&client, keys);
+        let submitter = Submitter::connect(Client::new(&server, lang)?, pinned).await?;
+        let mut importer = Importer::new(&submitter, keys);
         for e in &plan.events {
             print_event(e);
             for p in &e.statements {

@@ -9,7 +9,8 @@ use crate::domain::keys::{PublicKey, public_key_of};
 use crate::domain::messages::Lang;
 use crate::http::{self, AppState};
 use crate::service::audit::{self, AuditReport};
-use crate::service::client::{self, Client, Outcome, Submission};
+use crate::service::client::submit::{self, Outcome, Submission, Submitter};
+use crate::service::client::{Client, ClientError};
 use crate::service::{Ledger, OpenOptions, RegistrarSpec, SystemClock, demo, keyfile};
 use anyhow::{Context as _, Result, bail};
 use clap::{Parser, Subcommand};
@@ -296,7 +297,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     })?
                 }
                 (None, Some(url)) => runtime()?.block_on(audit::audit_server(
-                    &url,
+                    &Client::new(&url, Lang::En)?,
                     pinned,
                     trust.as_deref(),
                     &mut |done, total| {
@@ -316,7 +317,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     .with_context(|| format!("reading {}", p.display()))?,
                 None => std::io::read_to_string(std::io::stdin()).context("reading stdin")?,
             };
-            let env = client::sign(&text, &key)?;
+            let env = submit::sign(&text, &key)?;
             println!("{}", serde_json::to_string(&env)?);
             Ok(ExitCode::SUCCESS)
         }
@@ -355,7 +356,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// Submits each file in order and prints one line per file: the index and
 /// proof status, or the refusal with its code. Exit 0 when every file is
 /// logged, 1 when any was refused or failed to check, 2 when the server
-/// cannot be reached at all.
+/// cannot be reached at all or answers something the API never gives.
 async fn submit_files(
     server: &str,
     key: Option<&ed25519_dalek::SigningKey>,
@@ -363,22 +364,22 @@ async fn submit_files(
     lang: Lang,
     files: &[PathBuf],
 ) -> Result<ExitCode> {
-    let client = Client::connect(server, lang, pinned).await?;
+    let submitter = Submitter::connect(Client::new(server, lang)?, pinned).await?;
     let mut failed = 0;
     for file in files {
         let name = file.display();
         let envelope = std::fs::read_to_string(file)
-            .map_err(|e| client::ClientError::Input(format!("cannot read it: {e}")))
-            .and_then(|text| client::classify(&text))
+            .map_err(|e| ClientError::Input(format!("cannot read it: {e}")))
+            .and_then(|text| submit::classify(&text))
             .and_then(|sub| match (sub, key) {
                 (Submission::Envelope(env), _) => Ok(env),
-                (Submission::Statement(text), Some(key)) => client::sign(&text, key),
-                (Submission::Statement(_), None) => Err(client::ClientError::Input(
+                (Submission::Statement(text), Some(key)) => submit::sign(&text, key),
+                (Submission::Statement(_), None) => Err(ClientError::Input(
                     "an unsigned statement; give --key to sign it".into(),
                 )),
             });
         let outcome = match envelope {
-            Ok(env) => client.submit(&env).await,
+            Ok(env) => submitter.submit(&env).await,
             Err(e) => Err(e),
         };
         match outcome {
@@ -405,21 +406,25 @@ async fn submit_files(
                 failed += 1;
                 println!("{name}: REFUSED {status} {code}: {message}");
             }
-            Err(client::ClientError::Input(e)) => {
+            Err(ClientError::Input(e)) => {
                 failed += 1;
                 println!("{name}: NOT SENT: {e}");
             }
-            Err(client::ClientError::Invalid(r)) => {
+            Err(ClientError::Invalid(r)) => {
                 failed += 1;
                 println!("{name}: NOT SENT {}: {}", r.code.as_str(), r.message(lang));
             }
-            Err(e @ client::ClientError::BadReceipt(_)) => {
+            Err(e @ ClientError::BadReceipt(_)) => {
                 failed += 1;
                 println!("{name}: RECEIPT FAILED: {e}");
             }
-            Err(e @ client::ClientError::Transport(_)) => {
+            Err(
+                e @ (ClientError::Unreachable { .. }
+                | ClientError::Answered { .. }
+                | ClientError::Unusable { .. }),
+            ) => {
                 println!("{name}: NOT SENT: {e}");
-                return Err(anyhow::Error::from(e).context("the server cannot be reached"));
+                return Err(e.into());
             }
         }
     }
