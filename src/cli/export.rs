@@ -2,6 +2,7 @@
 //! parse arguments, call the service (a stopped ledger's directory) or the
 //! server's API, print.
 
+use super::shared::{self, runtime};
 use crate::domain::epcis::{self, ImportOptions};
 use crate::domain::ids::{ActorId, BatchId};
 use crate::domain::keys::PublicKey;
@@ -97,19 +98,12 @@ pub enum Import {
         #[arg(long)]
         dry_run: bool,
         /// The ledger public key, pinned out of band (default: what the server states).
-        #[arg(long)]
-        ledger_key: Option<String>,
+        #[arg(long, value_parser = shared::parse_ledger_key)]
+        ledger_key: Option<PublicKey>,
         /// Language of the ledger's messages: vi or en.
         #[arg(long, default_value = "vi")]
         lang: String,
     },
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")
 }
 
 fn write_out(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
@@ -303,11 +297,8 @@ pub fn run_import(cmd: Import) -> Result<ExitCode> {
     if keys.is_empty() {
         bail!("give --key FILE (or --dry-run)");
     }
-    let pinned = ledger_key
-        .map(|k| PublicKey::parse(&k).context("--ledger-key is not a base64 Ed25519 public key"))
-        .transpose()?;
     runtime()?.block_on(async {
-        let submitter = Submitter::connect(Client::new(&server, lang)?, pinned).await?;
+        let submitter = Submitter::connect(Client::new(&server, lang)?, ledger_key).await?;
         let mut importer = Importer::new(&submitter, keys);
         for e in &plan.events {
             print_event(e);

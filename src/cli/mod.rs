@@ -3,6 +3,7 @@
 
 pub mod export;
 pub mod report;
+mod shared;
 
 use crate::domain::ids::ActorId;
 use crate::domain::keys::{PublicKey, public_key_of};
@@ -14,6 +15,7 @@ use crate::service::client::{Client, ClientError};
 use crate::service::{Ledger, OpenOptions, RegistrarSpec, SystemClock, demo, keyfile};
 use anyhow::{Context as _, Result, bail};
 use clap::{Parser, Subcommand};
+use shared::runtime;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -88,8 +90,8 @@ pub enum Command {
         #[arg(long)]
         trust: Option<PathBuf>,
         /// The ledger public key, pinned out of band (default: the genesis leaf's).
-        #[arg(long)]
-        ledger_key: Option<String>,
+        #[arg(long, value_parser = shared::parse_ledger_key)]
+        ledger_key: Option<PublicKey>,
     },
     /// Sign a statement (from FILE, or standard input) and print the envelope to submit later.
     Sign {
@@ -108,8 +110,8 @@ pub enum Command {
         #[arg(long)]
         key: Option<PathBuf>,
         /// The ledger public key, pinned out of band (default: what the server states).
-        #[arg(long)]
-        ledger_key: Option<String>,
+        #[arg(long, value_parser = shared::parse_ledger_key)]
+        ledger_key: Option<PublicKey>,
         /// Language of the ledger's messages: vi or en.
         #[arg(long, default_value = "vi")]
         lang: String,
@@ -170,13 +172,6 @@ fn init_tracing() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")
 }
 
 /// Runs one command.
@@ -283,22 +278,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))
                 })
                 .transpose()?;
-            let pinned = ledger_key
-                .map(|k| {
-                    PublicKey::parse(&k).context("--ledger-key is not a base64 Ed25519 public key")
-                })
-                .transpose()?;
             let bar = progress_bar();
             let report = match (data, server) {
                 (Some(dir), _) => {
-                    audit::audit_dir(&dir, pinned, trust.as_deref(), &mut |done, total| {
+                    audit::audit_dir(&dir, ledger_key, trust.as_deref(), &mut |done, total| {
                         bar.set_length(total);
                         bar.set_position(done);
                     })?
                 }
                 (None, Some(url)) => runtime()?.block_on(audit::audit_server(
                     &Client::new(&url, Lang::En)?,
-                    pinned,
+                    ledger_key,
                     trust.as_deref(),
                     &mut |done, total| {
                         bar.set_length(total);
@@ -329,13 +319,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             files,
         } => {
             let key = key.map(|k| keyfile::read(&k)).transpose()?;
-            let pinned = ledger_key
-                .map(|k| {
-                    PublicKey::parse(&k).context("--ledger-key is not a base64 Ed25519 public key")
-                })
-                .transpose()?;
             let lang = Lang::negotiate(Some(&lang), None);
-            runtime()?.block_on(submit_files(&server, key.as_ref(), pinned, lang, &files))
+            runtime()?.block_on(submit_files(
+                &server,
+                key.as_ref(),
+                ledger_key,
+                lang,
+                &files,
+            ))
         }
         Command::Report {
             what: Report::Linkage(args),

@@ -3,6 +3,7 @@
 //! server builds) or from a live one (`--server`, its JSON API), as a table,
 //! JSON or CSV.
 
+use super::shared::runtime;
 use crate::domain::linkage::{Figure, LinkageReport, Targets};
 use crate::domain::messages::Lang;
 use crate::domain::product::Category;
@@ -89,10 +90,10 @@ pub fn run(args: LinkageArgs) -> Result<()> {
             let ledger = Ledger::open(dir, options)?;
             let report =
                 ledger.linkage(args.from, args.to, args.province.clone(), args.category)?;
-            super::runtime()?.block_on(ledger.shutdown());
+            runtime()?.block_on(ledger.shutdown());
             report
         }
-        (None, Some(url)) => super::runtime()?.block_on(fetch(url, &args))?,
+        (None, Some(url)) => runtime()?.block_on(fetch(url, &args))?,
         (None, None) => bail!("give --data DIR or --server URL"),
     };
     match args.format {
