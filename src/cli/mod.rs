@@ -4,12 +4,13 @@
 //! This file holds the clap definitions and the dispatch; each subcommand
 //! is one function in a file of its own, as ripgrep does: `keygen.rs`,
 //! `init.rs`, `serve.rs` (`serve` and `demo`), `audit.rs`, `sign.rs`,
-//! `submit.rs`, [`report`], [`export`] (`export` and `import`) and
-//! `reindex.rs`. What several share (the async runtime, the
-//! `--ledger-key` parser) is in `shared.rs`.
+//! `submit.rs`, [`report`], [`export`], [`import`] and `reindex.rs`.
+//! What several share (the async runtime, the `--ledger-key` parser) is
+//! in `shared.rs`.
 
 mod audit;
 pub mod export;
+pub mod import;
 mod init;
 mod keygen;
 mod reindex;
@@ -140,7 +141,7 @@ pub enum Command {
     Import {
         /// What to import.
         #[command(subcommand)]
-        what: export::Import,
+        what: import::Import,
     },
     /// Rebuild every view from the leaf file.
     Reindex {
@@ -216,8 +217,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             report::run(args)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { what } => export::run_export(what),
-        Command::Import { what } => export::run_import(what),
+        Command::Export { what } => export::run(what),
+        Command::Import { what } => import::run(what),
         Command::Reindex { data } => reindex::run(&data),
     }
 }
