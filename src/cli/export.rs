@@ -105,14 +105,18 @@ fn export(source: &Source, what: &What<'_>, out: Option<&Path>) -> Result<ExitCo
                 .base_url
                 .clone()
                 .unwrap_or_else(|| format!("https://{}", ledger.info().origin));
-            let answer = match what {
+            // A document that cannot be written as JSON is an error, never
+            // an empty file.
+            let answer: Result<Vec<u8>> = match what {
                 What::Chain(id) => ledger
                     .epcis_chain(id, &base)
-                    .map(|d| serde_json::to_vec(&d).unwrap_or_default()),
+                    .map_err(anyhow::Error::from)
+                    .and_then(|d| Ok(serde_json::to_vec(&d)?)),
                 What::Period(from, to) => ledger
                     .epcis_period(from, to, &base)
-                    .map(|d| serde_json::to_vec(&d).unwrap_or_default()),
-                What::Csv(id, lang) => ledger.lot_csv(id, *lang),
+                    .map_err(anyhow::Error::from)
+                    .and_then(|d| Ok(serde_json::to_vec(&d)?)),
+                What::Csv(id, lang) => ledger.lot_csv(id, *lang).map_err(anyhow::Error::from),
             };
             runtime()?.block_on(ledger.shutdown());
             answer?

@@ -144,7 +144,9 @@ fn prepare(leaves: &[Vec<u8>]) -> Vec<Prepared> {
     out
 }
 
-/// [`prepare`] on `threads` parts of a chunk at once.
+/// [`prepare`] on `threads` parts of a chunk at once. A part whose thread
+/// failed is not dropped silently: the failure goes on to the thread that
+/// joins this one, and the audit reports it ([`Auditor::check_all`]).
 fn prepare_parallel(chunk: Vec<Vec<u8>>, threads: usize) -> Vec<Prepared> {
     let per = chunk.len().div_ceil(threads).max(1);
     std::thread::scope(|s| {
@@ -152,10 +154,14 @@ fn prepare_parallel(chunk: Vec<Vec<u8>>, threads: usize) -> Vec<Prepared> {
             .chunks(per)
             .map(|part| s.spawn(move || prepare(part)))
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+        let mut out = Vec::with_capacity(chunk.len());
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                Err(failure) => std::panic::resume_unwind(failure),
+            }
+        }
+        out
     })
 }
 

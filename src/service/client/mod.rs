@@ -50,8 +50,8 @@ pub enum ClientError {
     /// A local problem: the file cannot be read, or a statement needs a key.
     #[error("{0}")]
     Input(String),
-    /// The server could not be reached, or the connection failed before the
-    /// answer was whole.
+    /// The server could not be reached (or no connection to it could be set
+    /// up here), or the connection failed before the answer was whole.
     #[error("cannot reach {url}")]
     Unreachable {
         /// The URL asked for.
