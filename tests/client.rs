@@ -141,3 +141,80 @@ async fn an_error_answer_names_the_ledgers_code_and_sentence() {
         "the JSON itself is not printed: {out}"
     );
 }
+
+/// Issue 12: every request of every command comes from the one client: it
+/// names this program and version as its `User-Agent`, and asks for the
+/// ledger's sentences in the language the command was given.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_command_sends_the_one_clients_user_agent_and_language() {
+    use common::{Recorder, init_ledger, key, register};
+    let recorder = Recorder::default();
+    let dir = tempfile::tempdir().expect("tempdir");
+    init_ledger(dir.path());
+    let server = TestServer::serve_on(
+        dir,
+        coop_ledger::service::OpenOptions::default(),
+        "127.0.0.1:0",
+        Some(recorder.clone()),
+    )
+    .await;
+    let files = tempfile::tempdir().expect("tempdir");
+    let envelope = files.path().join("envelope.json");
+    let env = register("htx-1", "cooperative", &key(1), None);
+    std::fs::write(&envelope, serde_json::to_vec(&env).expect("json")).expect("write");
+    let envelope = envelope.display().to_string();
+    let url = server.url.clone();
+    let (code, out) = cli(&["submit", "--server", &url, &envelope]).await;
+    assert_eq!(code, 0, "{out}");
+    let submitted = recorder.seen().len();
+    for args in [
+        vec!["audit", "--server", url.as_str()],
+        vec!["report", "linkage", "--server", &url],
+        vec![
+            "export",
+            "epcis",
+            "--server",
+            &url,
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-31",
+        ],
+    ] {
+        let (code, out) = cli(&args).await;
+        assert_eq!(code, 0, "{out}");
+    }
+    let seen = recorder.seen();
+    for path in [
+        "/api/v1/ledger",
+        "/api/v1/entries",
+        "/api/v1/checkpoint",
+        "/api/v1/linkage",
+        "/api/v1/epcis",
+    ] {
+        assert!(
+            seen.iter().any(|s| s.uri.starts_with(path)),
+            "no request for {path}: {seen:?}"
+        );
+    }
+    assert!(seen.iter().any(|s| s.method == "POST"), "{seen:?}");
+    let agent = format!("user-agent: coop-ledger/{}\n", env!("CARGO_PKG_VERSION"));
+    for (i, s) in seen.iter().enumerate() {
+        assert!(
+            s.headers.contains(&agent),
+            "{} {}: {}",
+            s.method,
+            s.uri,
+            s.headers
+        );
+        // `submit` asks in Vietnamese by default; the others in English.
+        let lang = if i < submitted { "vi" } else { "en" };
+        assert!(
+            s.headers.contains(&format!("accept-language: {lang}\n")),
+            "{} {}: {}",
+            s.method,
+            s.uri,
+            s.headers
+        );
+    }
+}
