@@ -1,21 +1,30 @@
 //! The command line (spec §10). Thin: parse arguments, call the service,
-//! print. anyhow lives here and in `main` only.
+//! print. anyhow lives in this module only.
+//!
+//! This file holds the clap definitions and the dispatch; each subcommand
+//! is one function in a file of its own, as ripgrep does: `keygen.rs`,
+//! `init.rs`, `serve.rs` (`serve` and `demo`), `audit.rs`, `sign.rs`,
+//! `submit.rs`, [`report`], [`export`], [`import`] and `reindex.rs`.
+//! What several share (the async runtime, the `--ledger-key` parser) is
+//! in `shared.rs`.
 
+mod audit;
 pub mod export;
+pub mod import;
+mod init;
+mod keygen;
+mod reindex;
 pub mod report;
+mod serve;
+mod shared;
+mod sign;
+mod submit;
 
-use crate::domain::ids::ActorId;
-use crate::domain::keys::{PublicKey, public_key_of};
-use crate::domain::messages::Lang;
-use crate::http::{self, AppState};
-use crate::service::audit::{self, AuditReport};
-use crate::service::client::{self, Client, Outcome, Submission};
-use crate::service::{Ledger, OpenOptions, RegistrarSpec, SystemClock, demo, keyfile};
-use anyhow::{Context as _, Result, bail};
+use crate::domain::keys::PublicKey;
+use anyhow::Result;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// coop-ledger: a signed, append-only traceability ledger for cooperatives.
 #[derive(Parser, Debug)]
@@ -87,8 +96,8 @@ pub enum Command {
         #[arg(long)]
         trust: Option<PathBuf>,
         /// The ledger public key, pinned out of band (default: the genesis leaf's).
-        #[arg(long)]
-        ledger_key: Option<String>,
+        #[arg(long, value_parser = shared::parse_ledger_key)]
+        ledger_key: Option<PublicKey>,
     },
     /// Sign a statement (from FILE, or standard input) and print the envelope to submit later.
     Sign {
@@ -107,8 +116,8 @@ pub enum Command {
         #[arg(long)]
         key: Option<PathBuf>,
         /// The ledger public key, pinned out of band (default: what the server states).
-        #[arg(long)]
-        ledger_key: Option<String>,
+        #[arg(long, value_parser = shared::parse_ledger_key)]
+        ledger_key: Option<PublicKey>,
         /// Language of the ledger's messages: vi or en.
         #[arg(long, default_value = "vi")]
         lang: String,
@@ -132,7 +141,7 @@ pub enum Command {
     Import {
         /// What to import.
         #[command(subcommand)]
-        what: export::Import,
+        what: import::Import,
     },
     /// Rebuild every view from the leaf file.
     Reindex {
@@ -171,364 +180,45 @@ fn init_tracing() {
         .try_init();
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")
-}
-
-/// Runs one command.
+/// Runs one command: each has its own function, in its own file.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Keygen { out } => {
-            let key = keyfile::generate();
-            keyfile::write(&out, &key)?;
-            println!("{}", public_key_of(&key));
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Keygen { out } => keygen::run(&out),
         Command::Init {
             data,
             origin,
             registrars,
             key_name,
-        } => {
-            let registrars = registrars
-                .iter()
-                .map(|r| parse_registrar(r))
-                .collect::<Result<Vec<_>>>()?;
-            let report = Ledger::init(
-                &data,
-                &origin,
-                key_name.as_deref(),
-                &registrars,
-                &SystemClock,
-            )?;
-            println!("ledger created in {}", data.display());
-            println!("ledger public key: {}", report.ledger_key);
-            println!("verifier key (signed-note): {}", report.note_vkey);
-            print!("{}", report.checkpoint);
-            Ok(ExitCode::SUCCESS)
-        }
+        } => init::run(&data, &origin, &registrars, key_name.as_deref()),
         Command::Serve {
             data,
             listen,
             base_url,
             targets,
-        } => {
-            let options = OpenOptions {
-                targets: report::targets(&targets)?,
-                ..OpenOptions::default()
-            };
-            runtime()?.block_on(serve(data, listen, base_url, options))?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Demo { listen, data } => {
-            let data = data.unwrap_or_else(|| {
-                std::env::temp_dir().join(format!("coop-ledger-demo-{}", std::process::id()))
-            });
-            let fresh = !data.join("leaves.log").exists();
-            let registrar = if fresh {
-                Some(demo::init(&data)?)
-            } else {
-                None
-            };
-            runtime()?.block_on(async move {
-                let ledger = Arc::new(Ledger::open(&data, OpenOptions::default())?);
-                if let Some(registrar) = registrar {
-                    demo::populate(&ledger, &data, &registrar).await?;
-                }
-                println!(
-                    "demo ledger in {} (actor keys in its keys/ folder)",
-                    data.display()
-                );
-                let views = Arc::clone(&ledger);
-                run_server(ledger, &listen, None, move |url| {
-                    // The page each sample product's QR code opens: its GS1
-                    // Digital Link when it has a GTIN, else /b/{id}.
-                    println!("buyer pages (what the QR code on each product opens):");
-                    for (id, what) in demo::SHOWCASE {
-                        let page = crate::domain::ids::BatchId::parse(id)
-                            .ok()
-                            .and_then(|b| views.batch(&b).ok())
-                            .map(|r| crate::http::pages::page_url(url, &r.batch))
-                            .unwrap_or_else(|| format!("{url}/b/{id}"));
-                        println!("  {what}\n    {page}");
-                    }
-                    println!("signing app for phones (restore a key from the keys/ folder, e.g. keys/{}.pem, then enter that id):", demo::APP_ACTOR);
-                    println!("    {url}/app/");
-                    println!("value-chain linkage dashboard (for authorities):");
-                    println!("    {url}/linkage");
-                    println!("JSON API:");
-                    println!("    {url}/api/v1/ledger");
-                    println!("    {url}/api/v1/checkpoint");
-                    println!("    {url}/api/v1/batches/{}/trace", demo::RICE_BAG);
-                    println!("    {url}/api/v1/contracts/{}", demo::CONTRACT);
-                    println!("    {url}/api/v1/linkage");
-                    println!("audit it live: coop-ledger audit --server {url}");
-                })
-                .await
-            })?;
-            Ok(ExitCode::SUCCESS)
-        }
+        } => serve::run(data, listen, base_url, &targets),
+        Command::Demo { listen, data } => serve::demo(listen, data),
         Command::Audit {
             data,
             server,
             trust,
             ledger_key,
-        } => {
-            let trust = trust
-                .map(|p| {
-                    std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))
-                })
-                .transpose()?;
-            let pinned = ledger_key
-                .map(|k| {
-                    PublicKey::parse(&k).context("--ledger-key is not a base64 Ed25519 public key")
-                })
-                .transpose()?;
-            let bar = progress_bar();
-            let report = match (data, server) {
-                (Some(dir), _) => {
-                    audit::audit_dir(&dir, pinned, trust.as_deref(), &mut |done, total| {
-                        bar.set_length(total);
-                        bar.set_position(done);
-                    })?
-                }
-                (None, Some(url)) => runtime()?.block_on(audit::audit_server(
-                    &url,
-                    pinned,
-                    trust.as_deref(),
-                    &mut |done, total| {
-                        bar.set_length(total);
-                        bar.set_position(done);
-                    },
-                ))?,
-                (None, None) => bail!("give --data DIR or --server URL"),
-            };
-            bar.finish_and_clear();
-            Ok(print_audit(&report))
-        }
-        Command::Sign { key, statement } => {
-            let key = keyfile::read(&key)?;
-            let text = match statement.filter(|p| p.as_os_str() != "-") {
-                Some(p) => std::fs::read_to_string(&p)
-                    .with_context(|| format!("reading {}", p.display()))?,
-                None => std::io::read_to_string(std::io::stdin()).context("reading stdin")?,
-            };
-            let env = client::sign(&text, &key)?;
-            println!("{}", serde_json::to_string(&env)?);
-            Ok(ExitCode::SUCCESS)
-        }
+        } => audit::run(data, server, trust, ledger_key),
+        Command::Sign { key, statement } => sign::run(&key, statement),
         Command::Submit {
             server,
             key,
             ledger_key,
             lang,
             files,
-        } => {
-            let key = key.map(|k| keyfile::read(&k)).transpose()?;
-            let pinned = ledger_key
-                .map(|k| {
-                    PublicKey::parse(&k).context("--ledger-key is not a base64 Ed25519 public key")
-                })
-                .transpose()?;
-            let lang = Lang::negotiate(Some(&lang), None);
-            runtime()?.block_on(submit_files(&server, key.as_ref(), pinned, lang, &files))
-        }
+        } => submit::run(&server, key.as_deref(), ledger_key, &lang, &files),
         Command::Report {
             what: Report::Linkage(args),
         } => {
             report::run(args)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { what } => export::run_export(what),
-        Command::Import { what } => export::run_import(what),
-        Command::Reindex { data } => {
-            let n = Ledger::reindex(&data, &mut |n| tracing::info!(leaves = n, "reindexing"))?;
-            println!("rebuilt the views from {n} leaves");
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Export { what } => export::run(what),
+        Command::Import { what } => import::run(what),
+        Command::Reindex { data } => reindex::run(&data),
     }
-}
-
-/// Submits each file in order and prints one line per file: the index and
-/// proof status, or the refusal with its code. Exit 0 when every file is
-/// logged, 1 when any was refused or failed to check, 2 when the server
-/// cannot be reached at all.
-async fn submit_files(
-    server: &str,
-    key: Option<&ed25519_dalek::SigningKey>,
-    pinned: Option<PublicKey>,
-    lang: Lang,
-    files: &[PathBuf],
-) -> Result<ExitCode> {
-    let client = Client::connect(server, lang, pinned).await?;
-    let mut failed = 0;
-    for file in files {
-        let name = file.display();
-        let envelope = std::fs::read_to_string(file)
-            .map_err(|e| client::ClientError::Input(format!("cannot read it: {e}")))
-            .and_then(|text| client::classify(&text))
-            .and_then(|sub| match (sub, key) {
-                (Submission::Envelope(env), _) => Ok(env),
-                (Submission::Statement(text), Some(key)) => client::sign(&text, key),
-                (Submission::Statement(_), None) => Err(client::ClientError::Input(
-                    "an unsigned statement; give --key to sign it".into(),
-                )),
-            });
-        let outcome = match envelope {
-            Ok(env) => client.submit(&env).await,
-            Err(e) => Err(e),
-        };
-        match outcome {
-            Ok(Outcome::Logged {
-                index,
-                entry_id,
-                duplicate,
-                checkpoint_size,
-            }) => {
-                let what = if duplicate {
-                    "already logged"
-                } else {
-                    "logged"
-                };
-                println!(
-                    "{name}: {what} as leaf {index} (entry {entry_id}); inclusion proof verified against the signed checkpoint of size {checkpoint_size}"
-                );
-            }
-            Ok(Outcome::Refused {
-                status,
-                code,
-                message,
-            }) => {
-                failed += 1;
-                println!("{name}: REFUSED {status} {code}: {message}");
-            }
-            Err(client::ClientError::Input(e)) => {
-                failed += 1;
-                println!("{name}: NOT SENT: {e}");
-            }
-            Err(client::ClientError::Invalid(r)) => {
-                failed += 1;
-                println!("{name}: NOT SENT {}: {}", r.code.as_str(), r.message(lang));
-            }
-            Err(e @ client::ClientError::BadReceipt(_)) => {
-                failed += 1;
-                println!("{name}: RECEIPT FAILED: {e}");
-            }
-            Err(e @ client::ClientError::Transport(_)) => {
-                println!("{name}: NOT SENT: {e}");
-                return Err(anyhow::Error::from(e).context("the server cannot be reached"));
-            }
-        }
-    }
-    println!("{} of {} logged", files.len() - failed, files.len());
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
-}
-
-fn parse_registrar(s: &str) -> Result<RegistrarSpec> {
-    let (id, key) = s
-        .split_once('=')
-        .context("--registrar takes ID=BASE64_PUBLIC_KEY")?;
-    Ok(RegistrarSpec {
-        id: ActorId::parse(id).with_context(|| format!("registrar id {id:?}"))?,
-        key: PublicKey::parse(key).with_context(|| format!("registrar {id}'s key"))?,
-        name: None,
-    })
-}
-
-fn progress_bar() -> indicatif::ProgressBar {
-    let bar =
-        indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("auditing {wide_bar} {percent}% ({eta} left)")
-    {
-        bar.set_style(style);
-    }
-    bar
-}
-
-fn print_audit(r: &AuditReport) -> ExitCode {
-    println!("leaves: {}", r.leaves);
-    println!("root:   {}", r.root);
-    if let Some(k) = r.ledger_key {
-        println!("ledger key: {k}");
-    }
-    if let Some(c) = &r.checkpoint {
-        println!("latest checkpoint: size {} verified", c.size);
-    }
-    if let Some(t) = &r.trusted {
-        println!(
-            "trusted checkpoint: size {} is consistent with the log",
-            t.size
-        );
-    }
-    if r.passed() {
-        println!("AUDIT PASSED: every leaf, signature, rule and root holds");
-        ExitCode::SUCCESS
-    } else {
-        for f in &r.failures {
-            println!("FAIL {f}");
-        }
-        println!("AUDIT FAILED: {} problem(s)", r.failures.len());
-        ExitCode::from(1)
-    }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
-}
-
-async fn serve(
-    data: PathBuf,
-    listen: String,
-    base_url: Option<String>,
-    options: OpenOptions,
-) -> Result<()> {
-    let ledger = Arc::new(Ledger::open(&data, options)?);
-    run_server(ledger, &listen, base_url, |_| {}).await
-}
-
-/// Binds, prints "listening on URL" last (tests read this line), serves until
-/// SIGTERM or Ctrl-C, then stops the sequencer cleanly.
-async fn run_server(
-    ledger: Arc<Ledger>,
-    listen: &str,
-    base_url: Option<String>,
-    announce: impl FnOnce(&str),
-) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("listening on {listen}"))?;
-    let addr = listener.local_addr()?;
-    let base_url = base_url.unwrap_or_else(|| format!("http://{addr}"));
-    announce(&format!("http://{addr}"));
-    // The last line on stdout: scripts and tests wait for it.
-    println!("listening on http://{addr}");
-    tracing::info!(%addr, size = ledger.size(), "serving the ledger");
-    let state = AppState::new(Arc::clone(&ledger), base_url);
-    http::serve(listener, http::router(state), shutdown_signal()).await?;
-    ledger.shutdown().await;
-    tracing::info!("stopped");
-    Ok(())
 }

@@ -6,11 +6,14 @@
 //! `--target` changes the targets of a `--data` report; a server applies
 //! its own (spec §10.9).
 
+use super::shared::runtime;
 use crate::domain::linkage::{Figure, LinkageReport, Targets};
+use crate::domain::messages::Lang;
 use crate::domain::product::Category;
 use crate::domain::time::Day;
+use crate::service::client::Client;
 use crate::service::{Ledger, OpenOptions, linkage};
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -90,10 +93,10 @@ pub fn run(args: LinkageArgs) -> Result<()> {
             let ledger = Ledger::open(dir, options)?;
             let report =
                 ledger.linkage(args.from, args.to, args.province.clone(), args.category)?;
-            super::runtime()?.block_on(ledger.shutdown());
+            runtime()?.block_on(ledger.shutdown());
             report
         }
-        (None, Some(url)) => super::runtime()?.block_on(fetch(url, &args))?,
+        (None, Some(url)) => runtime()?.block_on(fetch(url, &args))?,
         (None, None) => bail!("give --data DIR or --server URL"),
     };
     match args.format {
@@ -112,18 +115,8 @@ async fn fetch(url: &str, args: &LinkageArgs) -> Result<LinkageReport> {
     query.extend(args.province.clone().map(|p| ("province", p)));
     query.extend(args.category.map(|c| ("category", c.as_str().to_owned())));
     query.push(("lang", "en".into()));
-    let resp = reqwest::Client::new()
-        .get(format!("{}/api/v1/linkage", url.trim_end_matches('/')))
-        .query(&query)
-        .send()
-        .await
-        .with_context(|| format!("{url} cannot be reached"))?;
-    let status = resp.status();
-    let body = resp.text().await.context("reading the answer")?;
-    if !status.is_success() {
-        bail!("the server answered {status}: {body}");
-    }
-    serde_json::from_str(&body).context("the server's answer is not a linkage report")
+    let path = format!("/api/v1/linkage?{}", serde_urlencoded::to_string(&query)?);
+    Ok(Client::new(url, Lang::En)?.get_json(&path).await?)
 }
 
 fn percent(share: f64) -> String {

@@ -2,7 +2,8 @@
 //! root, and consistency with a checkpoint the auditor saved earlier.
 //!
 //! The audit trusts nothing the ledger computed: it reads the raw leaves
-//! (from a stopped data directory, or page by page from a server), replays
+//! (from a stopped data directory, or page by page from a server through
+//! the one HTTP client, [`super::client::Client`]), replays
 //! every statement through the same pure rules into a fresh in-memory state,
 //! rebuilds the Merkle tree itself, and checks the signed checkpoints against
 //! that tree. Signatures are checked in parallel batches
@@ -18,6 +19,7 @@
 //! checkpoint (spec §10.8).
 
 use super::ServiceError;
+use super::client::{Client, ClientError};
 use crate::domain::checkpoint::{CheckpointBody, NoteKey};
 use crate::domain::envelope::signed_bytes;
 use crate::domain::keys::PublicKey;
@@ -149,7 +151,9 @@ fn prepare(leaves: &[Vec<u8>]) -> Vec<Prepared> {
     out
 }
 
-/// [`prepare`] on `threads` parts of a chunk at once.
+/// [`prepare`] on `threads` parts of a chunk at once. A part whose thread
+/// failed is not dropped silently: the failure goes on to the thread that
+/// joins this one, and the audit reports it ([`Auditor::check_all`]).
 fn prepare_parallel(chunk: Vec<Vec<u8>>, threads: usize) -> Vec<Prepared> {
     let per = chunk.len().div_ceil(threads).max(1);
     std::thread::scope(|s| {
@@ -157,10 +161,14 @@ fn prepare_parallel(chunk: Vec<Vec<u8>>, threads: usize) -> Vec<Prepared> {
             .chunks(per)
             .map(|part| s.spawn(move || prepare(part)))
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+        let mut out = Vec::with_capacity(chunk.len());
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                Err(failure) => std::panic::resume_unwind(failure),
+            }
+        }
+        out
     })
 }
 
@@ -446,78 +454,41 @@ pub fn audit_dir(
     Ok(report)
 }
 
-/// Audits a live ledger through its public API.
+/// Audits a live ledger through its public API, read with `client`. The
+/// server's answers are checked, not trusted; only a server that cannot be
+/// read at all (out of reach, or answering something the API never gives)
+/// is an error.
 pub async fn audit_server(
-    base: &str,
+    client: &Client,
     pinned_key: Option<PublicKey>,
     trust: Option<&str>,
     on_progress: &mut (dyn FnMut(u64, u64) + Send),
-) -> Result<AuditReport, ServiceError> {
-    let base = base.trim_end_matches('/');
-    let http = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(60))
-        .build()
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
-    let fetch = |path: String| {
-        let http = http.clone();
-        async move {
-            let resp = http
-                .get(&path)
-                .send()
-                .await
-                .map_err(|e| ServiceError::Store(format!("{path}: {e}")))?;
-            if !resp.status().is_success() {
-                return Err(ServiceError::Store(format!(
-                    "{path}: HTTP {}",
-                    resp.status()
-                )));
-            }
-            resp.bytes()
-                .await
-                .map_err(|e| ServiceError::Store(format!("{path}: {e}")))
-        }
-    };
-    #[derive(serde::Deserialize)]
-    struct Info {
-        key_name: String,
-        public_key: String,
-    }
-    let info: Info = serde_json::from_slice(&fetch(format!("{base}/api/v1/ledger")).await?)
-        .map_err(|e| ServiceError::Store(format!("/api/v1/ledger: {e}")))?;
-    let checkpoint = String::from_utf8(fetch(format!("{base}/api/v1/checkpoint")).await?.to_vec())
-        .map_err(|_| ServiceError::Store("/api/v1/checkpoint is not UTF-8".into()))?;
+) -> Result<AuditReport, ClientError> {
+    let info = client.ledger_info().await?;
+    let checkpoint = client.get_text("/api/v1/checkpoint").await?;
     // The size to read comes from the checkpoint text; its signature is
     // checked at the end against the rebuilt tree.
     let size: u64 = checkpoint
         .lines()
         .nth(1)
         .and_then(|l| l.parse().ok())
-        .ok_or_else(|| ServiceError::Store("/api/v1/checkpoint is not a checkpoint".into()))?;
-    #[derive(serde::Deserialize)]
-    struct Page {
-        entries: Vec<PageEntry>,
-    }
-    #[derive(serde::Deserialize)]
-    struct PageEntry {
-        index: u64,
-        leaf: String,
-    }
+        .ok_or_else(|| ClientError::Unusable {
+            url: client.url("/api/v1/checkpoint"),
+            what: "not a checkpoint".into(),
+        })?;
     let mut auditor = Auditor::new(pinned_key);
     while auditor.size() < size {
         let start = auditor.size();
         let limit = PAGE.min(size - start);
-        let page: Page = serde_json::from_slice(
-            &fetch(format!("{base}/api/v1/entries?start={start}&limit={limit}")).await?,
-        )
-        .map_err(|e| ServiceError::Store(format!("/api/v1/entries: {e}")))?;
-        if page.entries.is_empty() {
+        let entries = client.entries(start, limit).await?;
+        if entries.is_empty() {
             auditor.note_failure(
                 Some(start),
                 "the server returned no entries although its checkpoint covers them",
             );
             break;
         }
-        for e in page.entries {
+        for e in entries {
             use base64::Engine as _;
             let expected = auditor.size();
             if e.index != expected {
@@ -562,10 +533,9 @@ pub async fn audit_server(
             struct Proof {
                 proof: Vec<String>,
             }
-            let body = fetch(format!(
-                "{base}/api/v1/proof/consistency?from={from}&to={size}"
-            ))
-            .await?;
+            let body = client
+                .get(&format!("/api/v1/proof/consistency?from={from}&to={size}"))
+                .await?;
             proof_check = Some((
                 from,
                 old,

@@ -1,6 +1,6 @@
 //! `import epcis` (issue 5): signs the statements an EPCIS 2.0 document maps
 //! to ([`crate::domain::epcis::plan_import`]) and submits them in document
-//! order through the checking client ([`super::client`]), so every leaf's
+//! order through the checking client ([`super::client::submit`]), so every leaf's
 //! receipt is verified like `submit`'s.
 //!
 //! A statement is signed with the key given for its signer: with one key,
@@ -10,7 +10,8 @@
 //! [`Done`] says whether a statement was logged, refused or not signed;
 //! [`read_document`] reads at most [`MAX_IMPORT_BYTES`].
 
-use super::client::{self, Client, ClientError, Outcome};
+use super::client::ClientError;
+use super::client::submit::{self, Outcome, Submitter};
 use crate::domain::epcis::Planned;
 use crate::domain::ids::ActorId;
 use crate::domain::keys::PublicKey;
@@ -33,16 +34,16 @@ pub enum Done {
 
 /// Signs and submits planned statements to one ledger.
 pub struct Importer<'a> {
-    client: &'a Client,
+    submitter: &'a Submitter,
     keys: Vec<SigningKey>,
     owners: HashMap<ActorId, Option<PublicKey>>,
 }
 
 impl<'a> Importer<'a> {
     /// An importer that signs with `keys` (at least one).
-    pub fn new(client: &'a Client, keys: Vec<SigningKey>) -> Self {
+    pub fn new(submitter: &'a Submitter, keys: Vec<SigningKey>) -> Self {
         Self {
-            client,
+            submitter,
             keys,
             owners: HashMap::new(),
         }
@@ -54,7 +55,7 @@ impl<'a> Importer<'a> {
             return Ok(Some(only.clone()));
         }
         if !self.owners.contains_key(by) {
-            let key = self.client.actor_key(by).await?;
+            let key = self.submitter.client().actor_key(by).await?;
             self.owners.insert(by.clone(), key);
         }
         let Some(Some(current)) = self.owners.get(by) else {
@@ -76,14 +77,14 @@ impl<'a> Importer<'a> {
                 p.by
             )));
         };
-        let env = match client::sign(&p.text, &key) {
+        let env = match submit::sign(&p.text, &key) {
             Ok(env) => env,
             Err(ClientError::Invalid(r)) => {
                 return Ok(Done::NotSigned(format!("any ledger would refuse it: {r}")));
             }
             Err(e) => return Err(e),
         };
-        Ok(Done::Sent(self.client.submit(&env).await?))
+        Ok(Done::Sent(self.submitter.submit(&env).await?))
     }
 }
 

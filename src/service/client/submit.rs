@@ -7,23 +7,16 @@
 //! answers a repeat with the first index, so a lost answer on a weak
 //! connection is simply asked again.
 //!
-//! [`classify`] tells a statement from an envelope; [`sign`] parses the
-//! statement first, so a statement any ledger would refuse is caught
-//! offline. [`Client`] reads `GET /api/v1/ledger` (and compares a pinned
-//! key), submits with up to [`MAX_TRIES`] tries on 429, 503 or a lost
-//! connection, then fetches the leaf back and checks the entry id, the leaf's
-//! envelope, the leaf hash, the checkpoint's signature and origin, and the
-//! inclusion proof; [`ClientError`] says which failed. `Client::get` fetches
-//! any API answer (an error answer names the server's code and sentence), for
-//! `export --server` and `import epcis`.
+//! Requests go through the one [`Client`]; a [`Submitter`] adds what
+//! checking receipts needs (the ledger's key and origin).
 
+use super::{Client, ClientError};
 use crate::domain::checkpoint::{CheckpointBody, NoteKey};
 use crate::domain::envelope::{Envelope, MAX_ENVELOPE_BYTES};
-use crate::domain::ids::ActorId;
 use crate::domain::keys::PublicKey;
 use crate::domain::leaf::Leaf;
 use crate::domain::merkle::{Hash, leaf_hash, verify_inclusion};
-use crate::domain::messages::{Code, Lang, Refusal};
+use crate::domain::messages::{Code, Refusal};
 use crate::domain::statement;
 use ed25519_dalek::SigningKey;
 use serde::Deserialize;
@@ -35,24 +28,6 @@ pub const MAX_TRIES: u32 = 4;
 
 /// Longest wait between tries, whatever `Retry-After` says.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(10);
-
-/// A client-side failure (not a refusal by the ledger).
-#[derive(Debug, thiserror::Error)]
-pub enum ClientError {
-    /// The file is neither a statement nor an envelope, or the statement
-    /// would be refused by any ledger.
-    #[error("{0}")]
-    Invalid(Refusal),
-    /// A local problem: the file cannot be read, or a statement needs a key.
-    #[error("{0}")]
-    Input(String),
-    /// The server could not be reached or answered something unusable.
-    #[error("{0}")]
-    Transport(String),
-    /// The server's answer does not check out.
-    #[error("the receipt does not verify: {0}")]
-    BadReceipt(String),
-}
 
 /// What a file given to `submit` holds.
 #[derive(Debug, Clone)]
@@ -121,13 +96,6 @@ pub enum Outcome {
 }
 
 #[derive(Deserialize)]
-struct LedgerInfo {
-    origin: String,
-    key_name: String,
-    public_key: String,
-}
-
-#[derive(Deserialize)]
 struct ReceiptJson {
     index: u64,
     entry_id: String,
@@ -136,39 +104,24 @@ struct ReceiptJson {
     inclusion_proof: Vec<String>,
 }
 
-#[derive(Deserialize)]
-struct ErrorJson {
-    error: String,
-    message: String,
-}
-
-/// A connection to one ledger server.
-pub struct Client {
-    http: reqwest::Client,
-    base: String,
-    lang: Lang,
+/// A [`Client`] that submits to one ledger and checks each receipt against
+/// the ledger's key.
+pub struct Submitter {
+    client: Client,
     verifier: NoteKey,
     origin: String,
 }
 
-impl Client {
-    /// Connects: reads `GET /api/v1/ledger`. With `pinned`, the server must
-    /// state that key (an auditor's key got out of band); otherwise the
-    /// server's own statement is used.
-    pub async fn connect(
-        base: &str,
-        lang: Lang,
-        pinned: Option<PublicKey>,
-    ) -> Result<Self, ClientError> {
-        let base = base.trim_end_matches('/').to_owned();
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| ClientError::Transport(e.to_string()))?;
-        let url = format!("{base}/api/v1/ledger");
-        let info: LedgerInfo = get_json(&http, &url).await?;
-        let key = PublicKey::parse(&info.public_key)
-            .map_err(|e| ClientError::Transport(format!("{url}: {e}")))?;
+impl Submitter {
+    /// Reads `GET /api/v1/ledger`. With `pinned`, the server must state
+    /// that key (an auditor's key got out of band); otherwise the server's
+    /// own statement is used.
+    pub async fn connect(client: Client, pinned: Option<PublicKey>) -> Result<Self, ClientError> {
+        let info = client.ledger_info().await?;
+        let key = PublicKey::parse(&info.public_key).map_err(|e| ClientError::Unusable {
+            url: client.url("/api/v1/ledger"),
+            what: format!("public_key: {e}"),
+        })?;
         if let Some(p) = pinned.filter(|p| *p != key) {
             return Err(ClientError::BadReceipt(format!(
                 "the server's ledger key {key} is not the pinned key {p}"
@@ -177,138 +130,67 @@ impl Client {
         Ok(Self {
             verifier: NoteKey::verifier(&info.key_name, &key),
             origin: info.origin,
-            http,
-            base,
-            lang,
+            client,
         })
+    }
+
+    /// The client it submits with.
+    pub fn client(&self) -> &Client {
+        &self.client
     }
 
     /// Submits one envelope, retrying when the server is busy or out of
     /// reach, and verifies the receipt.
     pub async fn submit(&self, env: &Envelope) -> Result<Outcome, ClientError> {
-        let url = format!("{}/api/v1/entries", self.base);
         let mut tries = 0;
         loop {
             tries += 1;
-            let sent = self
-                .http
-                .post(&url)
-                .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag())
-                .json(env)
-                .send()
-                .await;
-            let resp = match sent {
-                Ok(r) => r,
-                Err(e) if tries < MAX_TRIES => {
+            let answer = match self.client.post_json("/api/v1/entries", env).await {
+                Ok(a) => a,
+                Err(e @ ClientError::Unreachable { .. }) if tries < MAX_TRIES => {
                     tracing::warn!(error = %e, "submission failed; trying again");
                     tokio::time::sleep(backoff(tries, None)).await;
                     continue;
                 }
-                Err(e) => return Err(ClientError::Transport(format!("{url}: {e}"))),
+                Err(e) => return Err(e),
             };
-            let status = resp.status().as_u16();
+            let status = answer.status().as_u16();
             if matches!(status, 429 | 503) && tries < MAX_TRIES {
-                let after = resp
-                    .headers()
-                    .get(reqwest::header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.parse().ok())
-                    .map(Duration::from_secs);
-                tokio::time::sleep(backoff(tries, after)).await;
+                tokio::time::sleep(backoff(tries, answer.retry_after())).await;
                 continue;
             }
-            let body = resp
-                .bytes()
-                .await
-                .map_err(|e| ClientError::Transport(format!("{url}: {e}")))?;
-            if matches!(status, 200 | 201) {
-                let r: ReceiptJson = serde_json::from_slice(&body)
-                    .map_err(|e| ClientError::BadReceipt(e.to_string()))?;
-                let leaf = self.leaf(r.index).await?;
-                return self.check(env, &leaf, r, status == 200);
-            }
-            let e: ErrorJson = serde_json::from_slice(&body).map_err(|_| {
-                ClientError::Transport(format!("{url}: HTTP {status} without an error body"))
-            })?;
-            return Ok(Outcome::Refused {
-                status,
-                code: e.error,
-                message: e.message,
-            });
+            return match answer.json::<ReceiptJson>() {
+                Ok(r) if matches!(status, 200 | 201) => {
+                    let leaf = self.leaf(r.index).await?;
+                    self.check(env, &leaf, r, status == 200)
+                }
+                Ok(_) => Err(ClientError::BadReceipt(format!(
+                    "HTTP {status} is not a receipt's status"
+                ))),
+                Err(ClientError::Answered {
+                    status,
+                    code,
+                    message,
+                    ..
+                }) => Ok(Outcome::Refused {
+                    status: status.as_u16(),
+                    code,
+                    message,
+                }),
+                Err(ClientError::Unusable { what, .. }) if (200..300).contains(&status) => {
+                    Err(ClientError::BadReceipt(what))
+                }
+                Err(e) => Err(e),
+            };
         }
-    }
-
-    /// GETs `path` (which starts with `/`) from the server. An error answer
-    /// becomes a transport error that names the server's code and sentence.
-    pub async fn get(&self, path: &str) -> Result<Vec<u8>, ClientError> {
-        let url = format!("{}{path}", self.base);
-        let transport = |e: reqwest::Error| ClientError::Transport(format!("{url}: {e}"));
-        let resp = self
-            .http
-            .get(&url)
-            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.tag())
-            .send()
-            .await
-            .map_err(transport)?;
-        let status = resp.status();
-        let body = resp.bytes().await.map_err(transport)?;
-        if status.is_success() {
-            return Ok(body.to_vec());
-        }
-        Err(ClientError::Transport(
-            match serde_json::from_slice::<ErrorJson>(&body) {
-                Ok(e) => format!(
-                    "{url}: the server answered {status}, {}: {}",
-                    e.error, e.message
-                ),
-                Err(_) => format!("{url}: the server answered {status}"),
-            },
-        ))
-    }
-
-    /// The current key of actor `id`, or `None` when the ledger has no such
-    /// actor.
-    pub async fn actor_key(&self, id: &ActorId) -> Result<Option<PublicKey>, ClientError> {
-        #[derive(Deserialize)]
-        struct ActorJson {
-            key: String,
-        }
-        let url = format!("{}/api/v1/actors/{id}", self.base);
-        let resp = self
-            .http
-            .get(&url)
-            .send()
-            .await
-            .map_err(|e| ClientError::Transport(format!("{url}: {e}")))?;
-        if resp.status() == reqwest::StatusCode::NOT_FOUND {
-            return Ok(None);
-        }
-        let actor: ActorJson = resp
-            .error_for_status()
-            .map_err(|e| ClientError::Transport(format!("{url}: {e}")))?
-            .json()
-            .await
-            .map_err(|e| ClientError::Transport(format!("{url}: {e}")))?;
-        PublicKey::parse(&actor.key)
-            .map(Some)
-            .map_err(|e| ClientError::Transport(format!("{url}: {e}")))
     }
 
     /// The bytes of leaf `index`, as the server serves them.
     async fn leaf(&self, index: u64) -> Result<Vec<u8>, ClientError> {
-        #[derive(Deserialize)]
-        struct Page {
-            entries: Vec<PageEntry>,
-        }
-        #[derive(Deserialize)]
-        struct PageEntry {
-            index: u64,
-            leaf: String,
-        }
         use base64::Engine as _;
-        let url = format!("{}/api/v1/entries?start={index}&limit=1", self.base);
-        let page: Page = get_json(&self.http, &url).await?;
-        page.entries
+        self.client
+            .entries(index, 1)
+            .await?
             .into_iter()
             .find(|e| e.index == index)
             .and_then(|e| {
@@ -367,22 +249,6 @@ impl Client {
             checkpoint_size: cp.size,
         })
     }
-}
-
-/// GETs `url` and parses its JSON; any failure is a transport error.
-async fn get_json<T: serde::de::DeserializeOwned>(
-    http: &reqwest::Client,
-    url: &str,
-) -> Result<T, ClientError> {
-    let err = |e: reqwest::Error| ClientError::Transport(format!("{url}: {e}"));
-    http.get(url)
-        .send()
-        .await
-        .and_then(reqwest::Response::error_for_status)
-        .map_err(err)?
-        .json()
-        .await
-        .map_err(err)
 }
 
 /// How long to wait before try `tries + 1`: the server's `Retry-After` when

@@ -1,0 +1,132 @@
+//! `coop-ledger serve` and `coop-ledger demo` (spec §10): the ledger over
+//! HTTP, until SIGTERM or Ctrl-C.
+
+use super::report;
+use super::shared::runtime;
+use crate::http::{self, AppState};
+use crate::service::{Ledger, OpenOptions, demo};
+use anyhow::{Context as _, Result};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Serves the ledger in `data` on `listen`, with the linkage `targets`
+/// (`GROUP:YEAR=SHARE` each) over the defaults.
+pub fn run(
+    data: PathBuf,
+    listen: String,
+    base_url: Option<String>,
+    targets: &[String],
+) -> Result<ExitCode> {
+    let options = OpenOptions {
+        targets: report::targets(targets)?,
+        ..OpenOptions::default()
+    };
+    runtime()?.block_on(serve(data, listen, base_url, options))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Creates a sample ledger in `data` (default: a new folder under the
+/// system's temporary directory) unless one is there, and serves it,
+/// printing where to look first.
+pub fn demo(listen: String, data: Option<PathBuf>) -> Result<ExitCode> {
+    let data = data.unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("coop-ledger-demo-{}", std::process::id()))
+    });
+    let fresh = !data.join("leaves.log").exists();
+    let registrar = if fresh {
+        Some(demo::init(&data)?)
+    } else {
+        None
+    };
+    runtime()?.block_on(async move {
+        let ledger = Arc::new(Ledger::open(&data, OpenOptions::default())?);
+        if let Some(registrar) = registrar {
+            demo::populate(&ledger, &data, &registrar).await?;
+        }
+        println!(
+            "demo ledger in {} (actor keys in its keys/ folder)",
+            data.display()
+        );
+        let views = Arc::clone(&ledger);
+        run_server(ledger, &listen, None, move |url| {
+            // The page each sample product's QR code opens: its GS1
+            // Digital Link when it has a GTIN, else /b/{id}.
+            println!("buyer pages (what the QR code on each product opens):");
+            for (id, what) in demo::SHOWCASE {
+                let page = crate::domain::ids::BatchId::parse(id)
+                    .ok()
+                    .and_then(|b| views.batch(&b).ok())
+                    .map(|r| crate::http::pages::page_url(url, &r.batch))
+                    .unwrap_or_else(|| format!("{url}/b/{id}"));
+                println!("  {what}\n    {page}");
+            }
+            println!("signing app for phones (restore a key from the keys/ folder, e.g. keys/{}.pem, then enter that id):", demo::APP_ACTOR);
+            println!("    {url}/app/");
+            println!("value-chain linkage dashboard (for authorities):");
+            println!("    {url}/linkage");
+            println!("JSON API:");
+            println!("    {url}/api/v1/ledger");
+            println!("    {url}/api/v1/checkpoint");
+            println!("    {url}/api/v1/batches/{}/trace", demo::RICE_BAG);
+            println!("    {url}/api/v1/contracts/{}", demo::CONTRACT);
+            println!("    {url}/api/v1/linkage");
+            println!("audit it live: coop-ledger audit --server {url}");
+        })
+        .await
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+async fn serve(
+    data: PathBuf,
+    listen: String,
+    base_url: Option<String>,
+    options: OpenOptions,
+) -> Result<()> {
+    let ledger = Arc::new(Ledger::open(&data, options)?);
+    run_server(ledger, &listen, base_url, |_| {}).await
+}
+
+/// Binds, prints "listening on URL" last (tests read this line), serves until
+/// SIGTERM or Ctrl-C, then stops the sequencer cleanly.
+async fn run_server(
+    ledger: Arc<Ledger>,
+    listen: &str,
+    base_url: Option<String>,
+    announce: impl FnOnce(&str),
+) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    let addr = listener.local_addr()?;
+    let base_url = base_url.unwrap_or_else(|| format!("http://{addr}"));
+    announce(&format!("http://{addr}"));
+    // The last line on stdout: scripts and tests wait for it.
+    println!("listening on http://{addr}");
+    tracing::info!(%addr, size = ledger.size(), "serving the ledger");
+    let state = AppState::new(Arc::clone(&ledger), base_url);
+    http::serve(listener, http::router(state), shutdown_signal()).await?;
+    ledger.shutdown().await;
+    tracing::info!("stopped");
+    Ok(())
+}
