@@ -7,12 +7,12 @@
 //! translate.
 
 pub mod audit;
-pub mod batch;
 pub mod buyer;
 pub mod client;
 pub mod custody;
 pub mod demo;
 pub mod export;
+pub mod group_commit;
 pub mod import;
 pub mod keyfile;
 pub mod linkage;
@@ -36,7 +36,7 @@ use crate::domain::statement::{self, LEDGER_SIGNER};
 use crate::domain::time::{Day, Timestamp};
 use crate::store::leaflog::{LeafWriter, Records};
 use crate::store::{self, Layout, LedgerConfig, Store, StoreError};
-use batch::Pending;
+use group_commit::GroupCommit;
 use keyfile::KeyFileError;
 use metrics::Metrics;
 use sequencer::{Job, Msg, Sequencer};
@@ -269,25 +269,25 @@ fn refused(e: ApplyError) -> ServiceError {
     }
 }
 
-/// Appends a pending commit, syncs, signs its checkpoint and writes the
+/// Appends a group commit, syncs, signs its checkpoint and writes the
 /// views: the one write path (sequencer, `init`).
-fn write_pending(
+fn write_group_commit(
     writer: &mut LeafWriter,
     store: &Store,
     signer: &NoteKey,
     origin: &str,
-    pending: Pending<'_>,
+    group: GroupCommit<'_>,
     metrics: Option<&Metrics>,
 ) -> Result<Published, ServiceError> {
-    let size = pending.new_size();
-    let offsets = writer.append(pending.leaves())?;
+    let size = group.new_size();
+    let offsets = writer.append(group.leaves())?;
     let t = std::time::Instant::now();
     writer.sync()?;
     if let Some(m) = metrics {
         m.sync_seconds.observe(t.elapsed().as_secs_f64());
-        m.batch_size.observe(offsets.len() as f64);
+        m.group_commit_entries.observe(offsets.len() as f64);
     }
-    let root = pending
+    let root = group
         .root()
         .map_err(|e| ServiceError::Internal(e.to_string()))?;
     let body = CheckpointBody {
@@ -298,7 +298,7 @@ fn write_pending(
     let note = signer
         .sign(&body)
         .map_err(|e| ServiceError::Internal(e.to_string()))?;
-    let commit = pending.into_commit(offsets, writer.end(), Some(note.clone()));
+    let commit = group.into_commit(offsets, writer.end(), Some(note.clone()));
     store.commit(&commit)?;
     Ok(Published {
         size,
@@ -315,11 +315,11 @@ fn replay(
     on_progress: &mut dyn FnMut(u64),
 ) -> Result<u64, ServiceError> {
     loop {
-        let mut pending = Pending::new(store, size);
+        let mut group = GroupCommit::new(store, size);
         let mut offsets = Vec::new();
         for rec in records.by_ref().take(REPLAY_CHUNK) {
             let (off, bytes) = rec?;
-            let index = pending.next_index();
+            let index = group.next_index();
             let bad = |why: String| {
                 ServiceError::Inconsistent(format!("leaf {index} in leaves.log: {why}"))
             };
@@ -330,25 +330,25 @@ fn replay(
             let env = leaf.envelope();
             env.verify().map_err(|e| bad(e.to_string()))?;
             let id = env.entry_id();
-            if pending.pending_index(&id).is_some() || store.entry_index(&id)?.is_some() {
+            if group.accepted_index(&id).is_some() || store.entry_index(&id)?.is_some() {
                 return Err(bad("the same envelope is logged twice".into()));
             }
             let st = statement::parse(&env.statement).map_err(|r| bad(r.to_string()))?;
             let logged_at = leaf.logged_at().map_err(|e| bad(e.to_string()))?;
             let ctx = Context { index, logged_at };
-            let changes = pending
+            let changes = group
                 .decide(&ctx, &env, &st)
                 .map_err(|e| bad(format!("the rules refuse it: {e}")))?;
-            pending
+            group
                 .accept(bytes, id, changes)
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
             offsets.push(off);
         }
-        if pending.is_empty() {
+        if group.is_empty() {
             return Ok(size);
         }
-        size = pending.new_size();
-        store.commit(&pending.into_commit(offsets, records.end(), None))?;
+        size = group.new_size();
+        store.commit(&group.into_commit(offsets, records.end(), None))?;
         on_progress(size);
     }
 }
@@ -523,14 +523,14 @@ impl Ledger {
         )?;
         let mut writer = LeafWriter::create(&layout.leaves())?;
         let store = Store::open(&layout)?;
-        let mut pending = Pending::new(&store, 0);
-        let changes = pending.decide(&ctx, &env, &st).map_err(refused)?;
+        let mut group = GroupCommit::new(&store, 0);
+        let changes = group.decide(&ctx, &env, &st).map_err(refused)?;
         let leaf = Leaf::new(0, at, &env).to_bytes();
-        pending
+        group
             .accept(leaf, env.entry_id(), changes)
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
         let signer = NoteKey::signer(&key_name, key);
-        let published = write_pending(&mut writer, &store, &signer, origin, pending, None)?;
+        let published = write_group_commit(&mut writer, &store, &signer, origin, group, None)?;
         store.flush()?;
         // The new files' directory entries must survive a power cut too.
         File::open(dir)
@@ -910,7 +910,7 @@ impl Ledger {
         self.shared.metrics.render()
     }
 
-    /// Stops the sequencer after the batch in progress; entries still queued
+    /// Stops the sequencer after the group commit in progress; entries still queued
     /// are answered 503. Safe to call more than once.
     pub async fn shutdown(&self) {
         let (done, wait) = oneshot::channel();

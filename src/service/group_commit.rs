@@ -16,17 +16,17 @@ use crate::domain::statement::Statement;
 use crate::store::{Commit, Store};
 use std::collections::HashMap;
 
-/// Stored hashes of the pending leaves over those already stored.
-struct PendingHashes<'a> {
+/// Stored hashes of the commit's new leaves over those already stored.
+struct CommitHashes<'a> {
     store: &'a Store,
     first: u64,
     new: Vec<Hash>,
 }
 
-impl HashReader for PendingHashes<'_> {
+impl HashReader for CommitHashes<'_> {
     fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, TlogError> {
         // Most indexes asked for are old ones; read those from the store in
-        // one call and fill in the pending ones.
+        // one call and fill in the new ones.
         let old: Vec<u64> = indexes
             .iter()
             .copied()
@@ -50,9 +50,9 @@ impl HashReader for PendingHashes<'_> {
 }
 
 /// A group commit being assembled.
-pub struct Pending<'a> {
+pub struct GroupCommit<'a> {
     view: Overlay<'a, Store>,
-    hashes: PendingHashes<'a>,
+    hashes: CommitHashes<'a>,
     size: u64,
     leaves: Vec<Vec<u8>>,
     entry_ids: Vec<EntryId>,
@@ -60,17 +60,17 @@ pub struct Pending<'a> {
     changes: Vec<Change>,
 }
 
-/// A failure inside the batch machinery (not a refusal).
+/// A failure inside the group-commit machinery (not a refusal).
 #[derive(Debug, thiserror::Error)]
 #[error("merkle hashes: {0}")]
 pub struct HashError(#[from] pub TlogError);
 
-impl<'a> Pending<'a> {
+impl<'a> GroupCommit<'a> {
     /// Starts a commit on top of a store holding `size` leaves.
     pub fn new(store: &'a Store, size: u64) -> Self {
         Self {
             view: Overlay::new(store),
-            hashes: PendingHashes {
+            hashes: CommitHashes {
                 store,
                 first: stored_hash_count(size),
                 new: Vec::new(),
@@ -89,11 +89,11 @@ impl<'a> Pending<'a> {
     }
 
     /// The index of an entry accepted earlier in this commit.
-    pub fn pending_index(&self, id: &EntryId) -> Option<u64> {
+    pub fn accepted_index(&self, id: &EntryId) -> Option<u64> {
         self.seen.get(id).copied()
     }
 
-    /// Decides an entry against the state including the pending entries.
+    /// Decides an entry against the state including the entries accepted before it.
     pub fn decide(
         &self,
         ctx: &Context,
