@@ -863,12 +863,12 @@ impl Ledger {
         Ok((contract, corrections))
     }
 
-    /// The batches an actor holds, in id order: at most [`MAX_PAGE`], and
-    /// whether there are more.
-    pub fn holdings(&self, id: &ActorId) -> Result<(Vec<BatchId>, bool), ServiceError> {
+    /// Every batch an actor has held, consumed or not, in id order: at most
+    /// [`MAX_PAGE`], and whether there are more.
+    pub fn ever_held(&self, id: &ActorId) -> Result<(Vec<BatchId>, bool), ServiceError> {
         self.actor(id)?;
         let page = MAX_PAGE as usize;
-        let mut batches = self.shared.store.holdings(id, page + 1)?;
+        let mut batches = self.shared.store.ever_held(id, page + 1)?;
         let more = batches.len() > page;
         batches.truncate(page);
         Ok((batches, more))

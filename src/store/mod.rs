@@ -32,7 +32,7 @@
 //! | keys | `k` | 32-byte public key | actor id (UTF-8) bound to it |
 //! | batches | `b` | batch id (UTF-8) | JSON [`Batch`] |
 //! | children | `d` | parent batch id ‖ 0x00 ‖ child batch id | empty |
-//! | holdings | `w` | holder actor id ‖ 0x00 ‖ batch id | empty |
+//! | ever held | `w` | holder actor id ‖ 0x00 ‖ batch id, for each batch it ever held | empty |
 //! | in hand | `u` | holder actor id ‖ 0x00 ‖ batch id, for each held batch not consumed | empty |
 //! | incoming | `t` | recipient actor id ‖ 0x00 ‖ batch id, for each open shipment | u64 BE `batch.ship` leaf index |
 //! | shipped | `s` | sender actor id ‖ 0x00 ‖ u64 BE `batch.ship` leaf index | JSON [`Shipment`] (with its outcome) |
@@ -43,7 +43,7 @@
 //!
 //! Ids never contain 0x00 (spec §3 allows `[A-Za-z0-9._-]`), so the
 //! composite keys split unambiguously and a prefix scan of `id ‖ 0x00`
-//! finds exactly one id's children, holdings, batches in hand, incoming or
+//! finds exactly one id's children, batches ever held, batches in hand, incoming or
 //! sent shipments, or contracts. `w` keeps a batch under its holder for
 //! good (consumed or not); `u` drops it when it is consumed. A shipment
 //! enters `t` and `s` with its `batch.ship` and leaves `t` with its
@@ -310,7 +310,7 @@ pub struct Store {
     keys: Space,
     batches: Space,
     children: Space,
-    holdings: Space,
+    ever_held: Space,
     in_hand: Space,
     incoming: Space,
     shipped: Space,
@@ -351,7 +351,7 @@ impl Store {
             keys: space(b'k'),
             batches: space(b'b'),
             children: space(b'd'),
-            holdings: space(b'w'),
+            ever_held: space(b'w'),
             in_hand: space(b'u'),
             incoming: space(b't'),
             shipped: space(b's'),
@@ -446,7 +446,7 @@ impl Store {
                         .put(&mut b, pair(parent.as_str(), child.as_str()), [])
                 }
                 Change::SetHolder { batch, from, to } => {
-                    for space in [&self.holdings, &self.in_hand] {
+                    for space in [&self.ever_held, &self.in_hand] {
                         if let Some(from) = from {
                             space.remove(&mut b, pair(from.as_str(), batch.as_str()));
                         }
@@ -521,9 +521,13 @@ impl Store {
             .collect()
     }
 
-    /// The batches `holder` holds, in id order, at most `limit`.
-    pub fn holdings(&self, holder: &ActorId, limit: usize) -> Result<Vec<BatchId>, StoreError> {
-        ids_after(self.holdings.suffixes(&pair_prefix(holder.as_str())), limit)
+    /// Every batch `holder` has held, consumed or not, in id order, at
+    /// most `limit` (what it holds now and has not used up is [`Store::in_hand`]).
+    pub fn ever_held(&self, holder: &ActorId, limit: usize) -> Result<Vec<BatchId>, StoreError> {
+        ids_after(
+            self.ever_held.suffixes(&pair_prefix(holder.as_str())),
+            limit,
+        )
     }
 
     /// The batches `holder` holds that are not consumed, in id order, at
