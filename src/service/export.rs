@@ -44,8 +44,9 @@ struct Item {
     corrections: Vec<CorrectionRecord>,
 }
 
-/// Reads the views once per batch and actor.
-struct Reader<'a> {
+/// The views as of one published tree size, each batch and actor read
+/// once and kept for the rest of the export.
+struct TipViews<'a> {
     store: &'a Store,
     /// The published tree size everything is read at.
     size: u64,
@@ -79,7 +80,7 @@ fn batches_of(body: &Body) -> Vec<&BatchId> {
     }
 }
 
-impl<'a> Reader<'a> {
+impl<'a> TipViews<'a> {
     fn new(store: &'a Store, size: u64) -> Self {
         Self {
             store,
@@ -242,7 +243,7 @@ impl Ledger {
     /// The leaves of batch `id`'s chain (its own steps, upstream and
     /// downstream, as [`Ledger::trace`] gives them) under the published
     /// tip, at most `limit` of them.
-    fn chain(&self, id: &BatchId, limit: usize) -> Result<(Vec<Item>, Reader<'_>), ServiceError> {
+    fn chain(&self, id: &BatchId, limit: usize) -> Result<(Vec<Item>, TipViews<'_>), ServiceError> {
         let tip = self.shared.published();
         let store = &self.shared.store;
         let trace = lineage::trace(store, id)
@@ -270,13 +271,13 @@ impl Ledger {
         if indexes.len() > limit {
             return Err(too_large(format!("{} events", indexes.len()), limit));
         }
-        let mut reader = Reader::new(store, tip.size);
+        let mut views = TipViews::new(store, tip.size);
         let mut items = Vec::with_capacity(indexes.len());
         for index in indexes {
-            let (bytes, leaf, st) = reader.leaf(index)?;
-            items.push(reader.item(index, &bytes, &leaf, st)?);
+            let (bytes, leaf, st) = views.leaf(index)?;
+            items.push(views.item(index, &bytes, &leaf, st)?);
         }
-        Ok((items, reader))
+        Ok((items, views))
     }
 
     /// The batch steps whose `at` falls, as a Vietnamese calendar date, in
@@ -287,13 +288,13 @@ impl Ledger {
         from: &str,
         to: &str,
         limit: usize,
-    ) -> Result<(Vec<Item>, Reader<'_>), ServiceError> {
+    ) -> Result<(Vec<Item>, TipViews<'_>), ServiceError> {
         let (from, to) = parse_period(from, to)?;
         let tip = self.shared.published();
-        let mut reader = Reader::new(&self.shared.store, tip.size);
+        let mut views = TipViews::new(&self.shared.store, tip.size);
         let mut found = Vec::new();
         for index in 0..tip.size {
-            let (bytes, leaf, st) = reader.leaf(index)?;
+            let (bytes, leaf, st) = views.leaf(index)?;
             let day = Day::from(st.at.local_date());
             if !epcis::is_event(&st.body) || day < from || day > to {
                 continue;
@@ -305,25 +306,25 @@ impl Ledger {
         }
         let mut items = Vec::with_capacity(found.len());
         for (index, bytes, leaf, st) in found {
-            items.push(reader.item(index, &bytes, &leaf, st)?);
+            items.push(views.item(index, &bytes, &leaf, st)?);
         }
-        Ok((items, reader))
+        Ok((items, views))
     }
 
     /// Batch `id`'s chain as an EPCIS 2.0 document: its own steps and
     /// those upstream and downstream of it, in log order; at most
     /// [`MAX_EXPORT_EVENTS`] events.
     pub fn epcis_chain(&self, id: &BatchId, base: &str) -> Result<Value, ServiceError> {
-        let (items, reader) = self.chain(id, MAX_EXPORT_EVENTS)?;
-        Ok(epcis_document(&items, &reader, base))
+        let (items, views) = self.chain(id, MAX_EXPORT_EVENTS)?;
+        Ok(epcis_document(&items, &views, base))
     }
 
     /// The batch steps whose `at` falls, as a Vietnamese calendar date, in
     /// `from..=to` (spec §3 dates), as an EPCIS 2.0 document in log
     /// order; at most [`MAX_EXPORT_EVENTS`] events.
     pub fn epcis_period(&self, from: &str, to: &str, base: &str) -> Result<Value, ServiceError> {
-        let (items, reader) = self.period(from, to, MAX_EXPORT_EVENTS)?;
-        Ok(epcis_document(&items, &reader, base))
+        let (items, views) = self.period(from, to, MAX_EXPORT_EVENTS)?;
+        Ok(epcis_document(&items, &views, base))
     }
 
     /// Lot `id`'s chain as a spreadsheet (CSV, UTF-8 with a byte-order
@@ -331,10 +332,10 @@ impl Ledger {
     /// transformation with several outputs, sorted by event time. Headers
     /// and event words in English, or Vietnamese for `Lang::Vi`.
     pub fn lot_csv(&self, id: &BatchId, lang: Lang) -> Result<Vec<u8>, ServiceError> {
-        let (items, mut reader) = self.chain(id, MAX_EXPORT_EVENTS)?;
+        let (items, mut views) = self.chain(id, MAX_EXPORT_EVENTS)?;
         let mut rows = Vec::new();
         for item in &items {
-            rows.extend(rows_of(item, &mut reader, lang)?);
+            rows.extend(rows_of(item, &mut views, lang)?);
         }
         rows.sort_by_key(|a| (a.at, a.index));
         let mut out = UTF8_BOM.as_bytes().to_vec();
@@ -353,8 +354,8 @@ impl Ledger {
     }
 }
 
-fn epcis_document(items: &[Item], reader: &Reader<'_>, base: &str) -> Value {
-    let lots = reader.lots();
+fn epcis_document(items: &[Item], views: &TipViews<'_>, base: &str) -> Value {
+    let lots = views.lots();
     let exporter = Exporter { base, lots: &lots };
     let events = items
         .iter()
@@ -470,7 +471,7 @@ struct Cells {
     product: Option<Product>,
 }
 
-fn rows_of(item: &Item, reader: &mut Reader<'_>, lang: Lang) -> Result<Vec<Row>, ServiceError> {
+fn rows_of(item: &Item, views: &mut TipViews<'_>, lang: Lang) -> Result<Vec<Row>, ServiceError> {
     let st = &item.statement;
     let by = Some(st.by.clone());
     let mut all: Vec<Cells> = Vec::new();
@@ -520,7 +521,7 @@ fn rows_of(item: &Item, reader: &mut Reader<'_>, lang: Lang) -> Result<Vec<Row>,
         Body::Transform(t) => {
             let mut inputs = Vec::new();
             for i in &t.inputs {
-                let unit = reader.batch(&i.batch)?.map(|b| b.quantity.unit);
+                let unit = views.batch(&i.batch)?.map(|b| b.quantity.unit);
                 inputs.push(match unit {
                     Some(u) => format!(
                         "{}: {}",
@@ -579,7 +580,7 @@ fn rows_of(item: &Item, reader: &mut Reader<'_>, lang: Lang) -> Result<Vec<Row>,
     let mut rows = Vec::with_capacity(all.len());
     for c in all {
         let lot = match &c.lot {
-            Some(id) => reader.batch(id)?.cloned(),
+            Some(id) => views.batch(id)?.cloned(),
             None => None,
         };
         let recalled = lot.as_ref().is_some_and(|b| b.recall.is_some());
@@ -593,7 +594,7 @@ fn rows_of(item: &Item, reader: &mut Reader<'_>, lang: Lang) -> Result<Vec<Row>,
         };
         let location = match c.location {
             Some(place) => place,
-            None => reader
+            None => views
                 .actor(&st.by)?
                 .and_then(|a| a.region.as_ref())
                 .map(Region::place)
@@ -612,9 +613,9 @@ fn rows_of(item: &Item, reader: &mut Reader<'_>, lang: Lang) -> Result<Vec<Row>,
             text(c.quantity.map(|q| q.unit.as_str().to_owned())),
             c.inputs,
             text(c.from.as_ref().map(ToString::to_string)),
-            reader.public_name(c.from.as_ref())?,
+            views.public_name(c.from.as_ref())?,
             text(c.to.as_ref().map(ToString::to_string)),
-            reader.public_name(c.to.as_ref())?,
+            views.public_name(c.to.as_ref())?,
             st.by.to_string(),
             location,
             c.contract,
@@ -695,7 +696,7 @@ mod tests {
         ledger
     }
 
-    fn code(r: Result<(Vec<Item>, Reader<'_>), ServiceError>) -> Option<Code> {
+    fn code(r: Result<(Vec<Item>, TipViews<'_>), ServiceError>) -> Option<Code> {
         match r {
             Err(ServiceError::Refused(r)) => Some(r.code),
             _ => None,
