@@ -49,7 +49,8 @@ use tokio::sync::{mpsc, oneshot};
 /// Most entries `GET /api/v1/entries` returns at once.
 pub const MAX_PAGE: u64 = 1000;
 
-/// Decompressed keys kept by [`Ledger`] before the cache starts over.
+/// Most decompressed keys [`Ledger`] keeps: a bounded cache that evicts
+/// entries one by one when full (it is never emptied).
 const MAX_CACHED_POINTS: usize = 65_536;
 
 /// Leaves replayed per views commit during recovery and `reindex`.
@@ -234,7 +235,8 @@ pub struct Ledger {
     shared: Arc<Shared>,
     tx: mpsc::Sender<Msg>,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
-    points: RwLock<std::collections::HashMap<[u8; 32], ed25519_dalek::VerifyingKey>>,
+    /// Decompressed curve points by key bytes, at most [`MAX_CACHED_POINTS`].
+    points: quick_cache::sync::Cache<[u8; 32], ed25519_dalek::VerifyingKey>,
     clock: Arc<dyn Clock>,
     targets: Targets,
     _lock: File,
@@ -613,7 +615,7 @@ impl Ledger {
             shared,
             tx,
             thread: Mutex::new(Some(thread)),
-            points: RwLock::default(),
+            points: quick_cache::sync::Cache::new(MAX_CACHED_POINTS),
             clock: options.clock,
             targets: options.targets,
             _lock: lock,
@@ -713,20 +715,11 @@ impl Ledger {
 
     /// The curve point of a key, decompressed once and then cached (most
     /// entries are signed by a few keys; decompression costs a fifth of a
-    /// verification).
+    /// verification). A key that is not a point is refused and not cached.
     fn point(&self, key: &PublicKey) -> Result<ed25519_dalek::VerifyingKey, Refusal> {
-        let bytes = key.to_bytes();
-        if let Some(p) = self.points.read().ok().and_then(|m| m.get(&bytes).copied()) {
-            return Ok(p);
-        }
-        let p = key.point().map_err(|_| Refusal::new(Code::BadKey))?;
-        if let Ok(mut m) = self.points.write() {
-            if m.len() >= MAX_CACHED_POINTS {
-                m.clear();
-            }
-            m.insert(bytes, p);
-        }
-        Ok(p)
+        self.points.get_or_insert_with(&key.to_bytes(), || {
+            key.point().map_err(|_| Refusal::new(Code::BadKey))
+        })
     }
 
     /// Submissions waiting for the sequencer.
