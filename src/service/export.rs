@@ -18,7 +18,7 @@ use crate::domain::messages::{Code, Lang, Refusal};
 use crate::domain::model::{Actor, Batch, CorrectionRecord};
 use crate::domain::product::Product;
 use crate::domain::quantity::Quantity;
-use crate::domain::rules::{View, ViewError};
+use crate::domain::rules::View;
 use crate::domain::statement::{self, Body, Region, Statement};
 use crate::domain::time::{Day, Timestamp};
 use crate::store::Store;
@@ -52,10 +52,6 @@ struct TipViews<'a> {
     size: u64,
     batches: HashMap<BatchId, Option<Batch>>,
     actors: HashMap<ActorId, Option<Actor>>,
-}
-
-fn view(e: ViewError) -> ServiceError {
-    ServiceError::Store(e.to_string())
 }
 
 fn too_large(what: String, limit: usize) -> ServiceError {
@@ -92,7 +88,7 @@ impl<'a> TipViews<'a> {
 
     fn batch(&mut self, id: &BatchId) -> Result<Option<&Batch>, ServiceError> {
         if !self.batches.contains_key(id) {
-            let b = self.store.batch(id).map_err(view)?;
+            let b = self.store.batch(id)?;
             self.batches.insert(id.clone(), b);
         }
         Ok(self.batches.get(id).and_then(Option::as_ref))
@@ -100,7 +96,7 @@ impl<'a> TipViews<'a> {
 
     fn actor(&mut self, id: &ActorId) -> Result<Option<&Actor>, ServiceError> {
         if !self.actors.contains_key(id) {
-            let a = self.store.actor(id).map_err(view)?;
+            let a = self.store.actor(id)?;
             self.actors.insert(id.clone(), a);
         }
         Ok(self.actors.get(id).and_then(Option::as_ref))
@@ -140,7 +136,7 @@ impl<'a> TipViews<'a> {
             return Ok(None);
         };
         let mut left = b.quantity;
-        for child in self.store.children(id).map_err(view)? {
+        for child in self.store.children(id)? {
             let Some(c) = self.batch(&child)? else {
                 continue;
             };
@@ -246,8 +242,7 @@ impl Ledger {
     fn chain(&self, id: &BatchId, limit: usize) -> Result<(Vec<Item>, TipViews<'_>), ServiceError> {
         let tip = self.shared.published();
         let store = &self.shared.store;
-        let trace = lineage::trace(store, id)
-            .map_err(view)?
+        let trace = lineage::trace(store, id)?
             .ok_or_else(|| Refusal::with(Code::UnknownBatch, id.to_string()))?;
         if trace.truncated {
             let batches = lineage::MAX_TRACE_BATCHES;

@@ -2,8 +2,13 @@
 //! effects of the entries before them, their leaves, stored hashes and view
 //! changes, ready to be written in one step. The sequencer and the replay
 //! (recovery, `reindex`) both build commits with this, so live appends and a
-//! rebuild from the log go through the very same code.
+//! rebuild from the log go through the very same code. [`GroupCommit::write`]
+//! is the one path that appends, syncs, signs a checkpoint and writes the
+//! views.
 
+use super::metrics::Metrics;
+use super::{Published, ServiceError};
+use crate::domain::checkpoint::{CheckpointBody, NoteKey};
 use crate::domain::envelope::Envelope;
 use crate::domain::ids::EntryId;
 use crate::domain::linkage::LinkFact;
@@ -13,6 +18,7 @@ use crate::domain::merkle::{
 };
 use crate::domain::rules::{self, ApplyError, Change, Context, Overlay};
 use crate::domain::statement::Statement;
+use crate::store::leaflog::LeafWriter;
 use crate::store::{Commit, Store};
 use std::collections::HashMap;
 
@@ -164,5 +170,44 @@ impl<'a> GroupCommit<'a> {
             end,
             checkpoint,
         }
+    }
+
+    /// Writes the commit: appends its leaves to `leaves.log`, syncs them,
+    /// signs the checkpoint of the new size and writes the views. The one
+    /// write path of a signed tree (sequencer, `init`); replay writes the
+    /// views only, through [`GroupCommit::into_commit`].
+    pub fn write(
+        self,
+        writer: &mut LeafWriter,
+        signer: &NoteKey,
+        origin: &str,
+        metrics: Option<&Metrics>,
+    ) -> Result<Published, ServiceError> {
+        let store = self.hashes.store;
+        let size = self.new_size();
+        let offsets = writer.append(self.leaves())?;
+        let t = std::time::Instant::now();
+        writer.sync()?;
+        if let Some(m) = metrics {
+            m.sync_seconds.observe(t.elapsed().as_secs_f64());
+            m.group_commit_entries.observe(offsets.len() as f64);
+        }
+        let root = self
+            .root()
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let body = CheckpointBody {
+            origin: origin.to_owned(),
+            size,
+            root,
+        };
+        let note = signer
+            .sign(&body)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let commit = self.into_commit(offsets, writer.end(), Some(note.clone()));
+        store.commit(&commit)?;
+        Ok(Published {
+            size,
+            checkpoint: note,
+        })
     }
 }

@@ -17,7 +17,7 @@ use crate::domain::ids::EntryId;
 use crate::domain::leaf::Leaf;
 use crate::domain::merkle::{Hash, leaf_hash};
 use crate::domain::messages::{Code, Refusal};
-use crate::domain::rules::{ApplyError, Context};
+use crate::domain::rules::Context;
 use crate::domain::statement::Statement;
 use crate::domain::time::Timestamp;
 use crate::store::leaflog::LeafWriter;
@@ -155,22 +155,17 @@ impl Sequencer {
                         }
                     }
                 }
-                Err(ApplyError::Refused(r)) => {
-                    let _ = job.reply.send(Err(r.into()));
-                }
-                Err(ApplyError::View(e)) => {
-                    let _ = job.reply.send(Err(ServiceError::Store(e.to_string())));
+                Err(e) => {
+                    let _ = job.reply.send(Err(e.into()));
                 }
             }
         }
         if !group.is_empty() {
             let facts = group.link_facts();
-            let written = super::write_group_commit(
+            let written = group.write(
                 &mut self.writer,
-                store,
                 &self.signer,
                 &shared.config.origin,
-                group,
                 Some(&shared.metrics),
             );
             match written {
