@@ -8,7 +8,7 @@
 //! and unit, who shipped a received batch, how much a shipment moved, the
 //! corrections of a leaf). The mapping to EPCIS is [`crate::domain::epcis`].
 //!
-//! This file reads the leaves of an export ([`TipViews`], a chain or a
+//! This file reads the leaves of an export (`TipViews`, a chain or a
 //! period) and writes the EPCIS documents; `spreadsheet.rs` writes the lot
 //! spreadsheet from the same leaves.
 
