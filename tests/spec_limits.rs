@@ -122,10 +122,10 @@ fn constants() -> Vec<(&'static str, u128)> {
             "http::charts::MAX_PROVINCE_BARS",
             n(http::charts::MAX_PROVINCE_BARS),
         ),
-        ("service::client::MAX_TRIES", n(service::client::MAX_TRIES)),
+        ("service::client::submit::MAX_TRIES", n(service::client::submit::MAX_TRIES)),
         (
-            "service::client::MAX_BACKOFF",
-            n(service::client::MAX_BACKOFF.as_secs()),
+            "service::client::submit::MAX_BACKOFF",
+            n(service::client::submit::MAX_BACKOFF.as_secs()),
         ),
         ("service::audit::SIG_CHUNK", n(service::audit::SIG_CHUNK)),
         ("service::audit::PAGE", n(service::audit::PAGE)),

@@ -284,7 +284,7 @@ fn check_invariants(ledger: &Ledger) {
     let mut held: HashMap<BatchId, Vec<ActorId>> = HashMap::new();
     for a in ACTORS {
         let id = ActorId::parse(a).expect("id");
-        if let Ok((batches, _)) = ledger.holdings(&id) {
+        if let Ok((batches, _)) = ledger.ever_held(&id) {
             for b in batches {
                 held.entry(b).or_default().push(id.clone());
             }

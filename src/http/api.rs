@@ -321,16 +321,16 @@ struct ContractOut {
     corrections: Vec<CorrectionRecord>,
 }
 
-/// `GET /api/v1/actors/{id}/batches`: the batches it holds (at most
+/// `GET /api/v1/actors/{id}/batches`: every batch it ever held (at most
 /// [`MAX_PAGE`]; `truncated` says when there are more).
-pub async fn holdings(
+pub async fn ever_held(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
     IdPath(id): IdPath<ActorId>,
 ) -> Result<Response, ApiError> {
     let (batches, truncated) = app
         .ledger
-        .holdings(&id)
+        .ever_held(&id)
         .map_err(|e| ApiError::new(e, lang))?;
     Ok(
         Json(serde_json::json!({ "actor": id, "batches": batches, "truncated": truncated }))

@@ -77,7 +77,6 @@ impl Ledger {
     /// The buyer's view of a batch, or `unknown_batch`.
     pub fn buyer_view(&self, lookup: &Lookup) -> Result<BuyerView, ServiceError> {
         let store = &self.shared.store;
-        let err = |e: crate::domain::rules::ViewError| ServiceError::Store(e.to_string());
         let id = match lookup {
             Lookup::Batch(id) | Lookup::DigitalLink(_, id) => id,
         };
@@ -87,10 +86,8 @@ impl Ledger {
         // the tip, and a recall published meanwhile cannot be missed by a
         // page cached under the newer size.
         let tip = self.shared.published();
-        let trace = lineage::trace(store, id)
-            .map_err(err)?
-            .ok_or_else(not_found)?;
-        let batch = store.batch(id).map_err(err)?.ok_or_else(not_found)?;
+        let trace = lineage::trace(store, id)?.ok_or_else(not_found)?;
+        let batch = store.batch(id)?.ok_or_else(not_found)?;
         if let Lookup::DigitalLink(gtin, _) = lookup
             && batch.product.gtin != Some(*gtin)
         {
@@ -136,7 +133,7 @@ impl Ledger {
         names.extend(corrections.iter().map(|c| c.by.clone()));
         let mut actors = HashMap::new();
         for id in names {
-            if let Some(a) = store.actor(&id).map_err(err)? {
+            if let Some(a) = store.actor(&id)? {
                 actors.insert(id, a);
             }
         }
@@ -159,7 +156,7 @@ impl Ledger {
             if let Some(c) = coop_id {
                 cooperative = match actors.get(&c) {
                     Some(a) => Some(a.clone()),
-                    None => store.actor(&c).map_err(err)?,
+                    None => store.actor(&c)?,
                 };
                 break;
             }

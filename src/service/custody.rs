@@ -63,7 +63,7 @@ impl Ledger {
         self.actor(id)?;
         let store = &self.shared.store;
         let read = CUSTODY_PAGE + 1;
-        let batch = |b| store.batch(b).map_err(Self::view_error);
+        let batch = |b| store.batch(b).map_err(ServiceError::from);
 
         let (ids, cut_holding) = page(store.in_hand(id, read)?);
         let mut holding = Vec::with_capacity(ids.len());
@@ -101,12 +101,9 @@ impl Ledger {
         let (ids, cut_contracts) = page(store.contracts_of(id, read)?);
         let mut contracts = Vec::with_capacity(ids.len());
         for c in &ids {
-            let contract = store
-                .contract(c)
-                .map_err(Self::view_error)?
-                .ok_or_else(|| {
-                    ServiceError::Inconsistent(format!("contract {c} is listed but not stored"))
-                })?;
+            let contract = store.contract(c)?.ok_or_else(|| {
+                ServiceError::Inconsistent(format!("contract {c} is listed but not stored"))
+            })?;
             contracts.push(contract);
         }
 

@@ -23,7 +23,7 @@ pub struct Metrics {
     /// Submissions by outcome.
     pub submissions: Family<Outcome, Counter>,
     /// Entries per group commit.
-    pub batch_size: Histogram,
+    pub group_commit_entries: Histogram,
     /// Seconds per `fdatasync` of the leaf file.
     pub sync_seconds: Histogram,
     /// Current tree size.
@@ -34,14 +34,14 @@ impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("coop_ledger");
         let submissions = Family::<Outcome, Counter>::default();
-        let batch_size = Histogram::new(exponential_buckets(1.0, 2.0, 12));
+        let group_commit_entries = Histogram::new(exponential_buckets(1.0, 2.0, 12));
         let sync_seconds = Histogram::new(exponential_buckets(0.0001, 2.0, 16));
         let tree_size = Gauge::default();
         registry.register("submissions", "Submissions by outcome", submissions.clone());
         registry.register(
             "commit_batch_entries",
             "Entries per group commit",
-            batch_size.clone(),
+            group_commit_entries.clone(),
         );
         registry.register(
             "leaf_sync_seconds",
@@ -52,7 +52,7 @@ impl Default for Metrics {
         Self {
             registry,
             submissions,
-            batch_size,
+            group_commit_entries,
             sync_seconds,
             tree_size,
         }

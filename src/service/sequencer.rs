@@ -15,7 +15,7 @@
 //! until it is restarted (spec §7.2). [`MAX_BATCH`] and [`QUEUE_CAPACITY`]
 //! bound a commit and the queue.
 
-use super::batch::Pending;
+use super::group_commit::GroupCommit;
 use super::{Clock, Published, ServiceError, Shared};
 use crate::domain::checkpoint::NoteKey;
 use crate::domain::envelope::Envelope;
@@ -23,7 +23,7 @@ use crate::domain::ids::EntryId;
 use crate::domain::leaf::Leaf;
 use crate::domain::merkle::{Hash, leaf_hash};
 use crate::domain::messages::{Code, Refusal};
-use crate::domain::rules::{ApplyError, Context};
+use crate::domain::rules::Context;
 use crate::domain::statement::Statement;
 use crate::domain::time::Timestamp;
 use crate::store::leaflog::LeafWriter;
@@ -56,7 +56,7 @@ pub struct Job {
 pub struct Sequenced {
     /// The leaf index.
     pub index: u64,
-    /// The leaf hash when this batch wrote the leaf; `None` for a duplicate.
+    /// The leaf hash when this group commit wrote the leaf; `None` for a duplicate.
     pub leaf_hash: Option<Hash>,
     /// The published tree covering the leaf.
     pub tip: Arc<Published>,
@@ -96,7 +96,7 @@ impl Sequencer {
                 }
             }
             if !jobs.is_empty() {
-                self.batch(jobs);
+                self.commit_group(jobs);
             }
             if stop.is_some() {
                 break;
@@ -116,7 +116,7 @@ impl Sequencer {
         }
     }
 
-    fn batch(&mut self, jobs: Vec<Job>) {
+    fn commit_group(&mut self, jobs: Vec<Job>) {
         let shared = Arc::clone(&self.shared);
         if shared.poisoned.load(Ordering::SeqCst) {
             for j in jobs {
@@ -127,12 +127,12 @@ impl Sequencer {
         let store = &shared.store;
         let size = shared.published().size;
         let logged_at = Timestamp::from_clock(self.clock.now());
-        let mut pending = Pending::new(store, size);
+        let mut group = GroupCommit::new(store, size);
         // Jobs that get an answer after the commit, with their index.
-        // (job, index, leaf hash if this batch wrote the leaf)
+        // (job, index, leaf hash if this commit wrote the leaf)
         let mut answered: Vec<(Job, u64, Option<Hash>)> = Vec::with_capacity(jobs.len());
         for job in jobs {
-            let known = match pending.pending_index(&job.entry_id) {
+            let known = match group.accepted_index(&job.entry_id) {
                 Some(i) => Some(i),
                 None => match store.entry_index(&job.entry_id) {
                     Ok(i) => i,
@@ -147,36 +147,31 @@ impl Sequencer {
                 continue;
             }
             let ctx = Context {
-                index: pending.next_index(),
+                index: group.next_index(),
                 logged_at,
             };
-            match pending.decide(&ctx, &job.env, &job.statement) {
+            match group.decide(&ctx, &job.env, &job.statement) {
                 Ok(changes) => {
                     let leaf = Leaf::new(ctx.index, logged_at, &job.env).to_bytes();
                     let hash = leaf_hash(&leaf);
-                    match pending.accept(leaf, job.entry_id, changes) {
+                    match group.accept(leaf, job.entry_id, changes) {
                         Ok(index) => answered.push((job, index, Some(hash))),
                         Err(e) => {
                             let _ = job.reply.send(Err(ServiceError::Internal(e.to_string())));
                         }
                     }
                 }
-                Err(ApplyError::Refused(r)) => {
-                    let _ = job.reply.send(Err(r.into()));
-                }
-                Err(ApplyError::View(e)) => {
-                    let _ = job.reply.send(Err(ServiceError::Store(e.to_string())));
+                Err(e) => {
+                    let _ = job.reply.send(Err(e.into()));
                 }
             }
         }
-        if !pending.is_empty() {
-            let facts = pending.link_facts();
-            let written = super::write_pending(
+        if !group.is_empty() {
+            let facts = group.link_facts();
+            let written = group.write(
                 &mut self.writer,
-                store,
                 &self.signer,
                 &shared.config.origin,
-                pending,
                 Some(&shared.metrics),
             );
             match written {
@@ -185,7 +180,7 @@ impl Sequencer {
                     shared.publish(published);
                 }
                 Err(e) => {
-                    // Nothing in this batch was acknowledged. After a failed
+                    // Nothing in this group commit was acknowledged. After a failed
                     // fdatasync the page cache cannot be trusted, so the ledger
                     // stops taking writes until it is restarted and recovers
                     // from the leaf file.

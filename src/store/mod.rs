@@ -32,18 +32,18 @@
 //! | keys | `k` | 32-byte public key | actor id (UTF-8) bound to it |
 //! | batches | `b` | batch id (UTF-8) | JSON [`Batch`] |
 //! | children | `d` | parent batch id ‖ 0x00 ‖ child batch id | empty |
-//! | holdings | `w` | holder actor id ‖ 0x00 ‖ batch id | empty |
+//! | ever held | `w` | holder actor id ‖ 0x00 ‖ batch id, for each batch it ever held | empty |
 //! | in hand | `u` | holder actor id ‖ 0x00 ‖ batch id, for each held batch not consumed | empty |
 //! | incoming | `t` | recipient actor id ‖ 0x00 ‖ batch id, for each open shipment | u64 BE `batch.ship` leaf index |
-//! | shipped | `s` | sender actor id ‖ 0x00 ‖ u64 BE `batch.ship` leaf index | JSON [`Shipment`] (with its outcome) |
+//! | shipped | `s` | sender actor id ‖ 0x00 ‖ u64 BE `batch.ship` leaf index | JSON [`Shipment`](crate::domain::model::Shipment) (with its outcome) |
 //! | contracts | `c` | contract id (UTF-8) | JSON [`Contract`] |
 //! | parties | `p` | party actor id ‖ 0x00 ‖ contract id (both parties of each contract) | empty |
-//! | corrections | `x` | u64 BE corrected leaf ‖ u64 BE correction leaf | JSON [`CorrectionRecord`] |
-//! | linkage facts | `l` | u64 BE leaf index ‖ u16 BE fact number within the leaf | JSON [`LinkFact`] |
+//! | corrections | `x` | u64 BE corrected leaf ‖ u64 BE correction leaf | JSON [`CorrectionRecord`](crate::domain::model::CorrectionRecord) |
+//! | linkage facts | `l` | u64 BE leaf index ‖ u16 BE fact number within the leaf | JSON [`LinkFact`](crate::domain::linkage::LinkFact) |
 //!
 //! Ids never contain 0x00 (spec §3 allows `[A-Za-z0-9._-]`), so the
 //! composite keys split unambiguously and a prefix scan of `id ‖ 0x00`
-//! finds exactly one id's children, holdings, batches in hand, incoming or
+//! finds exactly one id's children, batches ever held, batches in hand, incoming or
 //! sent shipments, or contracts. `w` keeps a batch under its holder for
 //! good (consumed or not); `u` drops it when it is consumed. A shipment
 //! enters `t` and `s` with its `batch.ship` and leaves `t` with its
@@ -59,23 +59,27 @@
 //! commit ([`Store::commit`]); sled applies a batch to one tree atomically,
 //! also across a crash, which a multi-tree transaction did too but at about
 //! twice the cost.
+//!
+//! This file holds the data directory, the keyspaces, [`Store::commit`] and
+//! the point reads; the prefix scans over the composite keys are in
+//! `scans.rs`, the leaf file in [`leaflog`].
 
 pub mod leaflog;
+mod scans;
+
+pub use scans::KeyValue;
 
 use crate::domain::ids::{ActorId, BatchId, ContractId, EntryId};
 use crate::domain::keys::PublicKey;
 use crate::domain::leaf::Leaf;
-use crate::domain::linkage::LinkFact;
 use crate::domain::merkle::{Hash, HashReader, TlogError};
-use crate::domain::model::{
-    Actor, Batch, Contract, CorrectionRecord, Custody, LedgerInfo, ShipOutcome, Shipment,
-};
+use crate::domain::model::{Actor, Batch, Contract, Custody, LedgerInfo, ShipOutcome};
 use crate::domain::rules::{Change, View, ViewError};
 use leaflog::{LeafLogError, LeafReader};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 /// The layout of the views this code writes. A ledger whose views were
 /// written by another version is rebuilt from `leaves.log` when it opens
@@ -310,7 +314,7 @@ pub struct Store {
     keys: Space,
     batches: Space,
     children: Space,
-    holdings: Space,
+    ever_held: Space,
     in_hand: Space,
     incoming: Space,
     shipped: Space,
@@ -351,7 +355,7 @@ impl Store {
             keys: space(b'k'),
             batches: space(b'b'),
             children: space(b'd'),
-            holdings: space(b'w'),
+            ever_held: space(b'w'),
             in_hand: space(b'u'),
             incoming: space(b't'),
             shipped: space(b's'),
@@ -446,7 +450,7 @@ impl Store {
                         .put(&mut b, pair(parent.as_str(), child.as_str()), [])
                 }
                 Change::SetHolder { batch, from, to } => {
-                    for space in [&self.holdings, &self.in_hand] {
+                    for space in [&self.ever_held, &self.in_hand] {
                         if let Some(from) = from {
                             space.remove(&mut b, pair(from.as_str(), batch.as_str()));
                         }
@@ -499,90 +503,6 @@ impl Store {
         Ok(())
     }
 
-    /// The corrections of leaf `target`, in log order.
-    pub fn corrections(&self, target: u64) -> Result<Vec<CorrectionRecord>, StoreError> {
-        self.corrections
-            .suffixes(&be(target))
-            .map(|r| {
-                let (_, v) = r?;
-                serde_json::from_slice(&v).map_err(|e| StoreError::Inconsistent(e.to_string()))
-            })
-            .collect()
-    }
-
-    /// Every linkage fact, in log order (read once when the ledger opens).
-    pub fn link_facts(&self) -> Result<Vec<LinkFact>, StoreError> {
-        self.links
-            .suffixes(&[])
-            .map(|r| {
-                let (_, v) = r?;
-                serde_json::from_slice(&v).map_err(|e| StoreError::Inconsistent(e.to_string()))
-            })
-            .collect()
-    }
-
-    /// The batches `holder` holds, in id order, at most `limit`.
-    pub fn holdings(&self, holder: &ActorId, limit: usize) -> Result<Vec<BatchId>, StoreError> {
-        ids_after(self.holdings.suffixes(&pair_prefix(holder.as_str())), limit)
-    }
-
-    /// The batches `holder` holds that are not consumed, in id order, at
-    /// most `limit`.
-    pub fn in_hand(&self, holder: &ActorId, limit: usize) -> Result<Vec<BatchId>, StoreError> {
-        ids_after(self.in_hand.suffixes(&pair_prefix(holder.as_str())), limit)
-    }
-
-    /// The open shipments to `recipient`: each batch, in id order, with its
-    /// `batch.ship` leaf; at most `limit`.
-    pub fn incoming(
-        &self,
-        recipient: &ActorId,
-        limit: usize,
-    ) -> Result<Vec<(BatchId, u64)>, StoreError> {
-        self.incoming
-            .suffixes(&pair_prefix(recipient.as_str()))
-            .take(limit)
-            .map(|r| {
-                let (k, v) = r?;
-                Ok((stored_id(&k)?, read_be(&v)?))
-            })
-            .collect()
-    }
-
-    /// The shipments `sender` made, most recent first, at most `limit`.
-    pub fn shipped(&self, sender: &ActorId, limit: usize) -> Result<Vec<Shipment>, StoreError> {
-        self.shipped
-            .suffixes(&pair_prefix(sender.as_str()))
-            .rev()
-            .take(limit)
-            .map(|r| {
-                let (_, v) = r?;
-                serde_json::from_slice(&v).map_err(|e| StoreError::Inconsistent(e.to_string()))
-            })
-            .collect()
-    }
-
-    /// The contracts `party` is a party to, in id order, at most `limit`.
-    pub fn contracts_of(
-        &self,
-        party: &ActorId,
-        limit: usize,
-    ) -> Result<Vec<ContractId>, StoreError> {
-        ids_after(self.parties.suffixes(&pair_prefix(party.as_str())), limit)
-    }
-
-    /// Every key and value of the views, in key order: what `reindex` must
-    /// reproduce exactly.
-    pub fn dump(&self) -> Result<Vec<KeyValue>, StoreError> {
-        self.views
-            .iter()
-            .map(|r| {
-                let (k, v) = r?;
-                Ok((k.to_vec(), v.to_vec()))
-            })
-            .collect()
-    }
-
     /// Flushes sled (best effort on shutdown; not a durability promise).
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
@@ -618,30 +538,6 @@ fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
     }
 }
 
-/// Parses the ids that make up the keys of a pair scan.
-fn ids_after<T: FromStr>(
-    scan: impl Iterator<Item = sled::Result<(Vec<u8>, sled::IVec)>>,
-    limit: usize,
-) -> Result<Vec<T>, StoreError> {
-    scan.take(limit)
-        .map(|r| {
-            let (k, _) = r?;
-            stored_id(&k)
-        })
-        .collect()
-}
-
-/// An id stored as the second half of a pair key.
-fn stored_id<T: FromStr>(k: &[u8]) -> Result<T, StoreError> {
-    std::str::from_utf8(k)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| StoreError::Inconsistent("a stored id is not an id".into()))
-}
-
-/// One key and its value, as raw bytes.
-pub type KeyValue = (Vec<u8>, Vec<u8>);
-
 /// Just the signer of a statement.
 #[derive(Deserialize)]
 struct SignedBy {
@@ -650,6 +546,11 @@ struct SignedBy {
 
 fn json<T: Serialize>(v: &T) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(v).map_err(|e| StoreError::Inconsistent(e.to_string()))
+}
+
+/// Reads back a value [`json`] wrote.
+fn from_json<T: DeserializeOwned>(v: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(v).map_err(|e| StoreError::Inconsistent(e.to_string()))
 }
 
 impl View for Store {
@@ -678,7 +579,7 @@ impl View for Store {
     }
 
     fn children(&self, id: &BatchId) -> Result<Vec<BatchId>, ViewError> {
-        ids_after(
+        scans::ids_after(
             self.children.suffixes(&pair_prefix(id.as_str())),
             usize::MAX,
         )
@@ -716,9 +617,7 @@ impl Store {
     fn batch_view(&self, id: &BatchId) -> Result<Option<Batch>, StoreError> {
         self.batches
             .get(id.as_str())?
-            .map(|v| {
-                serde_json::from_slice(&v).map_err(|e| StoreError::Inconsistent(e.to_string()))
-            })
+            .map(|v| from_json(&v))
             .transpose()
     }
 }

@@ -15,6 +15,14 @@
 //! Vietnamese headers). [`parse_period`] gives `bad_date` and
 //! `dates_reversed`; more than [`MAX_EXPORT_EVENTS`] events give
 //! `export_too_large` and nothing is exported (spec §8.6).
+//!
+//! This file reads the leaves of an export (`TipViews`, a chain or a
+//! period) and writes the EPCIS documents; `spreadsheet.rs` writes the lot
+//! spreadsheet from the same leaves.
+
+mod spreadsheet;
+
+pub use spreadsheet::UTF8_BOM;
 
 use super::{Ledger, ServiceError};
 use crate::domain::epcis::{self, Exporter, Facts, Logged, LotRef};
@@ -22,12 +30,11 @@ use crate::domain::ids::{ActorId, BatchId};
 use crate::domain::leaf::Leaf;
 use crate::domain::lineage;
 use crate::domain::merkle::leaf_hash;
-use crate::domain::messages::{Code, Lang, Refusal};
+use crate::domain::messages::{Code, Refusal};
 use crate::domain::model::{Actor, Batch, CorrectionRecord};
-use crate::domain::product::Product;
 use crate::domain::quantity::Quantity;
-use crate::domain::rules::{View, ViewError};
-use crate::domain::statement::{self, Body, Region, Statement, StatementType};
+use crate::domain::rules::View;
+use crate::domain::statement::{self, Body, Statement, StatementType};
 use crate::domain::time::{Day, Timestamp};
 use crate::store::Store;
 use serde_json::Value;
@@ -36,10 +43,6 @@ use std::collections::{BTreeSet, HashMap};
 /// Most events one export holds; a longer one is refused with
 /// `export_too_large` (413) rather than built without bound.
 pub const MAX_EXPORT_EVENTS: usize = 10_000;
-
-/// The byte-order mark the spreadsheet starts with, so that Excel reads it
-/// as UTF-8 (Vietnamese diacritics) rather than the machine's code page.
-pub const UTF8_BOM: &str = "\u{feff}";
 
 /// One exported leaf and what the views add to it.
 struct Item {
@@ -52,17 +55,14 @@ struct Item {
     corrections: Vec<CorrectionRecord>,
 }
 
-/// Reads the views once per batch and actor.
-struct Reader<'a> {
+/// The views as of one published tree size, each batch and actor read
+/// once and kept for the rest of the export.
+struct TipViews<'a> {
     store: &'a Store,
     /// The published tree size everything is read at.
     size: u64,
     batches: HashMap<BatchId, Option<Batch>>,
     actors: HashMap<ActorId, Option<Actor>>,
-}
-
-fn view(e: ViewError) -> ServiceError {
-    ServiceError::Store(e.to_string())
 }
 
 fn too_large(what: String, limit: usize) -> ServiceError {
@@ -87,7 +87,7 @@ fn batches_of(body: &Body) -> Vec<&BatchId> {
     }
 }
 
-impl<'a> Reader<'a> {
+impl<'a> TipViews<'a> {
     fn new(store: &'a Store, size: u64) -> Self {
         Self {
             store,
@@ -99,7 +99,7 @@ impl<'a> Reader<'a> {
 
     fn batch(&mut self, id: &BatchId) -> Result<Option<&Batch>, ServiceError> {
         if !self.batches.contains_key(id) {
-            let b = self.store.batch(id).map_err(view)?;
+            let b = self.store.batch(id)?;
             self.batches.insert(id.clone(), b);
         }
         Ok(self.batches.get(id).and_then(Option::as_ref))
@@ -107,7 +107,7 @@ impl<'a> Reader<'a> {
 
     fn actor(&mut self, id: &ActorId) -> Result<Option<&Actor>, ServiceError> {
         if !self.actors.contains_key(id) {
-            let a = self.store.actor(id).map_err(view)?;
+            let a = self.store.actor(id)?;
             self.actors.insert(id.clone(), a);
         }
         Ok(self.actors.get(id).and_then(Option::as_ref))
@@ -147,7 +147,7 @@ impl<'a> Reader<'a> {
             return Ok(None);
         };
         let mut left = b.quantity;
-        for child in self.store.children(id).map_err(view)? {
+        for child in self.store.children(id)? {
             let Some(c) = self.batch(&child)? else {
                 continue;
             };
@@ -250,11 +250,10 @@ impl Ledger {
     /// The leaves of batch `id`'s chain (its own steps, upstream and
     /// downstream, as [`Ledger::trace`] gives them) under the published
     /// tip, at most `limit` of them.
-    fn chain(&self, id: &BatchId, limit: usize) -> Result<(Vec<Item>, Reader<'_>), ServiceError> {
+    fn chain(&self, id: &BatchId, limit: usize) -> Result<(Vec<Item>, TipViews<'_>), ServiceError> {
         let tip = self.shared.published();
         let store = &self.shared.store;
-        let trace = lineage::trace(store, id)
-            .map_err(view)?
+        let trace = lineage::trace(store, id)?
             .ok_or_else(|| Refusal::with(Code::UnknownBatch, id.to_string()))?;
         if trace.truncated {
             let batches = lineage::MAX_TRACE_BATCHES;
@@ -278,13 +277,13 @@ impl Ledger {
         if indexes.len() > limit {
             return Err(too_large(format!("{} events", indexes.len()), limit));
         }
-        let mut reader = Reader::new(store, tip.size);
+        let mut views = TipViews::new(store, tip.size);
         let mut items = Vec::with_capacity(indexes.len());
         for index in indexes {
-            let (bytes, leaf, st) = reader.leaf(index)?;
-            items.push(reader.item(index, &bytes, &leaf, st)?);
+            let (bytes, leaf, st) = views.leaf(index)?;
+            items.push(views.item(index, &bytes, &leaf, st)?);
         }
-        Ok((items, reader))
+        Ok((items, views))
     }
 
     /// The batch steps whose `at` falls, as a Vietnamese calendar date, in
@@ -295,13 +294,13 @@ impl Ledger {
         from: &str,
         to: &str,
         limit: usize,
-    ) -> Result<(Vec<Item>, Reader<'_>), ServiceError> {
+    ) -> Result<(Vec<Item>, TipViews<'_>), ServiceError> {
         let (from, to) = parse_period(from, to)?;
         let tip = self.shared.published();
-        let mut reader = Reader::new(&self.shared.store, tip.size);
+        let mut views = TipViews::new(&self.shared.store, tip.size);
         let mut found = Vec::new();
         for index in 0..tip.size {
-            let (bytes, leaf, st) = reader.leaf(index)?;
+            let (bytes, leaf, st) = views.leaf(index)?;
             let day = Day::from(st.at.local_date());
             if !epcis::is_event(&st.body) || day < from || day > to {
                 continue;
@@ -313,56 +312,30 @@ impl Ledger {
         }
         let mut items = Vec::with_capacity(found.len());
         for (index, bytes, leaf, st) in found {
-            items.push(reader.item(index, &bytes, &leaf, st)?);
+            items.push(views.item(index, &bytes, &leaf, st)?);
         }
-        Ok((items, reader))
+        Ok((items, views))
     }
 
     /// Batch `id`'s chain as an EPCIS 2.0 document: its own steps and
     /// those upstream and downstream of it, in log order; at most
     /// [`MAX_EXPORT_EVENTS`] events.
     pub fn epcis_chain(&self, id: &BatchId, base: &str) -> Result<Value, ServiceError> {
-        let (items, reader) = self.chain(id, MAX_EXPORT_EVENTS)?;
-        Ok(epcis_document(&items, &reader, base))
+        let (items, views) = self.chain(id, MAX_EXPORT_EVENTS)?;
+        Ok(epcis_document(&items, &views, base))
     }
 
     /// The batch steps whose `at` falls, as a Vietnamese calendar date, in
     /// `from..=to` (spec §3 dates), as an EPCIS 2.0 document in log
     /// order; at most [`MAX_EXPORT_EVENTS`] events.
     pub fn epcis_period(&self, from: &str, to: &str, base: &str) -> Result<Value, ServiceError> {
-        let (items, reader) = self.period(from, to, MAX_EXPORT_EVENTS)?;
-        Ok(epcis_document(&items, &reader, base))
-    }
-
-    /// Lot `id`'s chain as a spreadsheet (CSV, UTF-8 with a byte-order
-    /// mark): one row per tracking event, one per output lot for a
-    /// transformation with several outputs, sorted by event time. Headers
-    /// and event words in English, or Vietnamese for `Lang::Vi`.
-    pub fn lot_csv(&self, id: &BatchId, lang: Lang) -> Result<Vec<u8>, ServiceError> {
-        let (items, mut reader) = self.chain(id, MAX_EXPORT_EVENTS)?;
-        let mut rows = Vec::new();
-        for item in &items {
-            rows.extend(rows_of(item, &mut reader, lang)?);
-        }
-        rows.sort_by_key(|a| (a.at, a.index));
-        let mut out = UTF8_BOM.as_bytes().to_vec();
-        {
-            let mut w = csv::Writer::from_writer(&mut out);
-            let internal = |e: csv::Error| ServiceError::Internal(format!("csv: {e}"));
-            w.write_record(headers(lang)).map_err(internal)?;
-            for r in rows {
-                w.write_record(r.cells.into_iter().map(spreadsheet_safe))
-                    .map_err(internal)?;
-            }
-            w.flush()
-                .map_err(|e| ServiceError::Internal(format!("csv: {e}")))?;
-        }
-        Ok(out)
+        let (items, views) = self.period(from, to, MAX_EXPORT_EVENTS)?;
+        Ok(epcis_document(&items, &views, base))
     }
 }
 
-fn epcis_document(items: &[Item], reader: &Reader<'_>, base: &str) -> Value {
-    let lots = reader.lots();
+fn epcis_document(items: &[Item], views: &TipViews<'_>, base: &str) -> Value {
+    let lots = views.lots();
     let exporter = Exporter { base, lots: &lots };
     let events = items
         .iter()
@@ -384,266 +357,6 @@ fn epcis_document(items: &[Item], reader: &Reader<'_>, base: &str) -> Value {
         .collect();
     let now = Timestamp::from_clock(time::OffsetDateTime::now_utc());
     epcis::document(events, &now)
-}
-
-/// The spreadsheet's columns, in order.
-const COLUMNS: [(&str, &str); 27] = [
-    ("event_time", "Thời gian"),
-    ("event", "Sự kiện"),
-    ("statement_type", "Loại bản khai"),
-    ("lot", "Lô"),
-    ("product", "Sản phẩm"),
-    ("category", "Nhóm sản phẩm"),
-    ("gtin", "GTIN"),
-    ("quantity", "Số lượng"),
-    ("unit", "Đơn vị"),
-    ("inputs", "Đầu vào"),
-    ("from_id", "Từ (mã)"),
-    ("from_name", "Từ (tên)"),
-    ("to_id", "Đến (mã)"),
-    ("to_name", "Đến (tên)"),
-    ("signed_by", "Người ký"),
-    ("location", "Địa điểm"),
-    ("contract", "Hợp đồng"),
-    ("inspection_scheme", "Tiêu chuẩn kiểm tra"),
-    ("inspection_result", "Kết quả kiểm tra"),
-    ("report_blake3", "Mã băm biên bản (BLAKE3)"),
-    ("note", "Ghi chú"),
-    ("ledger_index", "Số thứ tự trong sổ cái"),
-    ("leaf_hash", "Mã băm lá (SHA-256, base64)"),
-    ("entry_id", "Mã mục (BLAKE3)"),
-    ("recalled", "Đã thu hồi"),
-    ("corrected", "Đã đính chính"),
-    ("correction", "Nội dung đính chính"),
-];
-
-fn headers(lang: Lang) -> Vec<&'static str> {
-    COLUMNS
-        .iter()
-        .map(|(en, vi)| if lang == Lang::Vi { *vi } else { *en })
-        .collect()
-}
-
-/// A cell a spreadsheet will not run as a formula (OWASP, "CSV
-/// Injection"): one that starts with `=`, `+`, `-`, `@`, a tab or a
-/// carriage return gets a leading apostrophe, so it is read as text. Free
-/// text and ids are written by whoever signs, and a base64 hash may start
-/// with `+`. The apostrophe is not part of the value.
-fn spreadsheet_safe(cell: String) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell,
-    }
-}
-
-/// One spreadsheet row.
-struct Row {
-    at: Timestamp,
-    index: u64,
-    cells: Vec<String>,
-}
-
-/// The words of an event in `lang`.
-fn words(lang: Lang, en: &str, vi: &str) -> String {
-    if lang == Lang::Vi { vi } else { en }.to_owned()
-}
-
-fn yes_no(lang: Lang, b: bool) -> String {
-    match (b, lang) {
-        (true, Lang::Vi) => "có",
-        (false, Lang::Vi) => "không",
-        (true, Lang::En) => "yes",
-        (false, Lang::En) => "no",
-    }
-    .to_owned()
-}
-
-/// What one row says before its common columns are filled in.
-#[derive(Default)]
-struct Cells {
-    event: String,
-    lot: Option<BatchId>,
-    quantity: Option<Quantity>,
-    inputs: String,
-    from: Option<ActorId>,
-    to: Option<ActorId>,
-    location: Option<String>,
-    contract: String,
-    scheme: String,
-    result: String,
-    report: String,
-    note: String,
-    /// For an output of a transformation: its product, which its batch
-    /// record also holds.
-    product: Option<Product>,
-}
-
-fn rows_of(item: &Item, reader: &mut Reader<'_>, lang: Lang) -> Result<Vec<Row>, ServiceError> {
-    let st = &item.statement;
-    let by = Some(st.by.clone());
-    let mut all: Vec<Cells> = Vec::new();
-    match &st.body {
-        Body::BatchCreate(b) => all.push(Cells {
-            event: words(
-                lang,
-                "Created (harvest or production)",
-                "Tạo lô (thu hoạch hoặc sản xuất)",
-            ),
-            lot: Some(b.batch.clone()),
-            quantity: Some(b.quantity),
-            from: by,
-            location: Some(b.origin.place.clone()),
-            product: Some(b.product.clone()),
-            ..Cells::default()
-        }),
-        Body::Ship(s) => all.push(Cells {
-            event: words(lang, "Shipped", "Gửi đi"),
-            lot: Some(s.batch.clone()),
-            quantity: item.moved,
-            from: by,
-            to: Some(s.to.clone()),
-            contract: s
-                .contract
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            ..Cells::default()
-        }),
-        Body::Receive(r) => all.push(Cells {
-            event: if r.accepted {
-                words(lang, "Received", "Nhận hàng")
-            } else {
-                words(
-                    lang,
-                    "Refused at receipt (back to sender)",
-                    "Từ chối nhận (trả lại bên gửi)",
-                )
-            },
-            lot: Some(r.batch.clone()),
-            quantity: item.moved,
-            from: item.sender.clone(),
-            to: by,
-            ..Cells::default()
-        }),
-        Body::Transform(t) => {
-            let mut inputs = Vec::new();
-            for i in &t.inputs {
-                let unit = reader.batch(&i.batch)?.map(|b| b.quantity.unit);
-                inputs.push(match unit {
-                    Some(u) => format!(
-                        "{}: {}",
-                        i.batch,
-                        Quantity {
-                            amount: i.amount,
-                            unit: u
-                        }
-                    ),
-                    None => format!("{}: {}", i.batch, i.amount),
-                });
-            }
-            let inputs = inputs.join("; ");
-            for o in &t.outputs {
-                all.push(Cells {
-                    event: words(
-                        lang,
-                        &format!("Transformed ({})", t.process),
-                        &format!("Chế biến ({})", t.process),
-                    ),
-                    lot: Some(o.batch.clone()),
-                    quantity: Some(o.quantity),
-                    inputs: inputs.clone(),
-                    from: by.clone(),
-                    product: Some(o.product.clone()),
-                    ..Cells::default()
-                });
-            }
-        }
-        Body::Inspect(i) => all.push(Cells {
-            event: words(lang, "Inspected", "Kiểm tra"),
-            lot: Some(i.batch.clone()),
-            from: by,
-            scheme: i.scheme.to_string(),
-            result: i.result.to_string(),
-            report: i.report_blake3.map(|h| h.to_string()).unwrap_or_default(),
-            note: i.note.clone().unwrap_or_default(),
-            ..Cells::default()
-        }),
-        Body::Recall(r) => all.push(Cells {
-            event: words(lang, "Recalled", "Thu hồi"),
-            lot: Some(r.batch.clone()),
-            from: by,
-            note: r.reason.clone(),
-            ..Cells::default()
-        }),
-        _ => {}
-    }
-    let corrected = !item.corrections.is_empty();
-    let correction = item
-        .corrections
-        .iter()
-        .map(|c| format!("{} ({}, leaf {})", c.reason, c.by, c.index))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let mut rows = Vec::with_capacity(all.len());
-    for c in all {
-        let lot = match &c.lot {
-            Some(id) => reader.batch(id)?.cloned(),
-            None => None,
-        };
-        let recalled = lot.as_ref().is_some_and(|b| b.recall.is_some());
-        let (name, category, gtin) = match c.product.or_else(|| lot.map(|b| b.product)) {
-            Some(p) => (
-                p.name,
-                p.category.to_string(),
-                p.gtin.map(|g| g.to_string()).unwrap_or_default(),
-            ),
-            None => Default::default(),
-        };
-        let location = match c.location {
-            Some(place) => place,
-            None => reader
-                .actor(&st.by)?
-                .and_then(|a| a.region.as_ref())
-                .map(Region::place)
-                .unwrap_or_default(),
-        };
-        let text = |v: Option<String>| v.unwrap_or_default();
-        let cells = vec![
-            epcis::local_time(&st.at),
-            c.event,
-            st.body.type_name().to_owned(),
-            text(c.lot.map(|b| b.to_string())),
-            name,
-            category,
-            gtin,
-            text(c.quantity.map(|q| q.amount.to_string())),
-            text(c.quantity.map(|q| q.unit.as_str().to_owned())),
-            c.inputs,
-            text(c.from.as_ref().map(ToString::to_string)),
-            reader.public_name(c.from.as_ref())?,
-            text(c.to.as_ref().map(ToString::to_string)),
-            reader.public_name(c.to.as_ref())?,
-            st.by.to_string(),
-            location,
-            c.contract,
-            c.scheme,
-            c.result,
-            c.report,
-            c.note,
-            item.index.to_string(),
-            item.leaf_hash.clone(),
-            item.entry_id.clone(),
-            yes_no(lang, recalled),
-            yes_no(lang, corrected),
-            correction.clone(),
-        ];
-        rows.push(Row {
-            at: st.at,
-            index: item.index,
-            cells,
-        });
-    }
-    Ok(rows)
 }
 
 #[cfg(test)]
@@ -703,28 +416,10 @@ mod tests {
         ledger
     }
 
-    fn code(r: Result<(Vec<Item>, Reader<'_>), ServiceError>) -> Option<Code> {
+    fn code(r: Result<(Vec<Item>, TipViews<'_>), ServiceError>) -> Option<Code> {
         match r {
             Err(ServiceError::Refused(r)) => Some(r.code),
             _ => None,
-        }
-    }
-
-    #[test]
-    fn spreadsheet_cells_never_start_a_formula() {
-        for (cell, safe) in [
-            (
-                "=HYPERLINK(\"http://x.vn\")",
-                "'=HYPERLINK(\"http://x.vn\")",
-            ),
-            ("+84 912 345 678", "'+84 912 345 678"),
-            ("-1", "'-1"),
-            ("@SUM(A1)", "'@SUM(A1)"),
-            ("\t=1", "'\t=1"),
-            ("Gạo ST25", "Gạo ST25"),
-            ("", ""),
-        ] {
-            assert_eq!(spreadsheet_safe(cell.to_owned()), safe);
         }
     }
 

@@ -2,8 +2,13 @@
 //! effects of the entries before them, their leaves, stored hashes and view
 //! changes, ready to be written in one step. The sequencer and the replay
 //! (recovery, `reindex`) both build commits with this, so live appends and a
-//! rebuild from the log go through the very same code.
+//! rebuild from the log go through the very same code. [`GroupCommit::write`]
+//! is the one path that appends, syncs, signs a checkpoint and writes the
+//! views.
 
+use super::metrics::Metrics;
+use super::{Published, ServiceError};
+use crate::domain::checkpoint::{CheckpointBody, NoteKey};
 use crate::domain::envelope::Envelope;
 use crate::domain::ids::EntryId;
 use crate::domain::linkage::LinkFact;
@@ -13,20 +18,21 @@ use crate::domain::merkle::{
 };
 use crate::domain::rules::{self, ApplyError, Change, Context, Overlay};
 use crate::domain::statement::Statement;
+use crate::store::leaflog::LeafWriter;
 use crate::store::{Commit, Store};
 use std::collections::HashMap;
 
-/// Stored hashes of the pending leaves over those already stored.
-struct PendingHashes<'a> {
+/// Stored hashes of the commit's new leaves over those already stored.
+struct CommitHashes<'a> {
     store: &'a Store,
     first: u64,
     new: Vec<Hash>,
 }
 
-impl HashReader for PendingHashes<'_> {
+impl HashReader for CommitHashes<'_> {
     fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, TlogError> {
         // Most indexes asked for are old ones; read those from the store in
-        // one call and fill in the pending ones.
+        // one call and fill in the new ones.
         let old: Vec<u64> = indexes
             .iter()
             .copied()
@@ -50,9 +56,9 @@ impl HashReader for PendingHashes<'_> {
 }
 
 /// A group commit being assembled.
-pub struct Pending<'a> {
+pub struct GroupCommit<'a> {
     view: Overlay<'a, Store>,
-    hashes: PendingHashes<'a>,
+    hashes: CommitHashes<'a>,
     size: u64,
     leaves: Vec<Vec<u8>>,
     entry_ids: Vec<EntryId>,
@@ -60,17 +66,17 @@ pub struct Pending<'a> {
     changes: Vec<Change>,
 }
 
-/// A failure inside the batch machinery (not a refusal).
+/// A failure inside the group-commit machinery (not a refusal).
 #[derive(Debug, thiserror::Error)]
 #[error("merkle hashes: {0}")]
 pub struct HashError(#[from] pub TlogError);
 
-impl<'a> Pending<'a> {
+impl<'a> GroupCommit<'a> {
     /// Starts a commit on top of a store holding `size` leaves.
     pub fn new(store: &'a Store, size: u64) -> Self {
         Self {
             view: Overlay::new(store),
-            hashes: PendingHashes {
+            hashes: CommitHashes {
                 store,
                 first: stored_hash_count(size),
                 new: Vec::new(),
@@ -89,11 +95,11 @@ impl<'a> Pending<'a> {
     }
 
     /// The index of an entry accepted earlier in this commit.
-    pub fn pending_index(&self, id: &EntryId) -> Option<u64> {
+    pub fn accepted_index(&self, id: &EntryId) -> Option<u64> {
         self.seen.get(id).copied()
     }
 
-    /// Decides an entry against the state including the pending entries.
+    /// Decides an entry against the state including the entries accepted before it.
     pub fn decide(
         &self,
         ctx: &Context,
@@ -164,5 +170,44 @@ impl<'a> Pending<'a> {
             end,
             checkpoint,
         }
+    }
+
+    /// Writes the commit: appends its leaves to `leaves.log`, syncs them,
+    /// signs the checkpoint of the new size and writes the views. The one
+    /// write path of a signed tree (sequencer, `init`); replay writes the
+    /// views only, through [`GroupCommit::into_commit`].
+    pub fn write(
+        self,
+        writer: &mut LeafWriter,
+        signer: &NoteKey,
+        origin: &str,
+        metrics: Option<&Metrics>,
+    ) -> Result<Published, ServiceError> {
+        let store = self.hashes.store;
+        let size = self.new_size();
+        let offsets = writer.append(self.leaves())?;
+        let t = std::time::Instant::now();
+        writer.sync()?;
+        if let Some(m) = metrics {
+            m.sync_seconds.observe(t.elapsed().as_secs_f64());
+            m.group_commit_entries.observe(offsets.len() as f64);
+        }
+        let root = self
+            .root()
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let body = CheckpointBody {
+            origin: origin.to_owned(),
+            size,
+            root,
+        };
+        let note = signer
+            .sign(&body)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let commit = self.into_commit(offsets, writer.end(), Some(note.clone()));
+        store.commit(&commit)?;
+        Ok(Published {
+            size,
+            checkpoint: note,
+        })
     }
 }

@@ -1,0 +1,396 @@
+//! Creating, opening and rebuilding a ledger: `init`, `open` with crash
+//! recovery (replay of the leaves the views miss, a torn tail cut), the
+//! rebuild of `reindex`, the checks of the stored checkpoint against the
+//! leaves (spec §7), and `shutdown`.
+
+use super::group_commit::GroupCommit;
+use super::metrics::Metrics;
+use super::sequencer::{Msg, Sequencer};
+use super::submit::MAX_CACHED_POINTS;
+use super::{Clock, Ledger, OpenOptions, Published, ServiceError, Shared, keyfile};
+use crate::domain::checkpoint::{CheckpointBody, NoteKey, note_vkey};
+use crate::domain::envelope::Envelope;
+use crate::domain::ids::ActorId;
+use crate::domain::keys::PublicKey;
+use crate::domain::leaf::Leaf;
+use crate::domain::linkage::LinkageIndex;
+use crate::domain::merkle::{TlogError, tree_hash};
+use crate::domain::messages::{Code, Refusal};
+use crate::domain::rules::{Context, MemState, View};
+use crate::domain::statement::{self, LEDGER_SIGNER};
+use crate::domain::time::Timestamp;
+use crate::store::leaflog::{LeafWriter, Records};
+use crate::store::{self, Layout, LedgerConfig, Store, StoreError};
+use std::fs::File;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, RwLock};
+use tokio::sync::{mpsc, oneshot};
+
+/// Leaves replayed per views commit during recovery and `reindex`.
+const REPLAY_CHUNK: usize = 10_000;
+
+/// What `init` made.
+#[derive(Debug, Clone)]
+pub struct InitReport {
+    /// The new ledger public key.
+    pub ledger_key: PublicKey,
+    /// The signed-note verifier key.
+    pub note_vkey: String,
+    /// The first checkpoint.
+    pub checkpoint: String,
+}
+
+/// A registrar named at `init`.
+#[derive(Debug, Clone)]
+pub struct RegistrarSpec {
+    /// Its id.
+    pub id: ActorId,
+    /// Its key.
+    pub key: PublicKey,
+    /// Its name (defaults to the id).
+    pub name: Option<String>,
+}
+
+/// Replays leaf records into the views through the same rules as live
+/// appends, starting at leaf `size`. Returns the new size and end offset.
+fn replay(
+    store: &Store,
+    records: &mut Records,
+    mut size: u64,
+    on_progress: &mut dyn FnMut(u64),
+) -> Result<u64, ServiceError> {
+    loop {
+        let mut group = GroupCommit::new(store, size);
+        let mut offsets = Vec::new();
+        for rec in records.by_ref().take(REPLAY_CHUNK) {
+            let (off, bytes) = rec?;
+            let index = group.next_index();
+            let bad = |why: String| {
+                ServiceError::Inconsistent(format!("leaf {index} in leaves.log: {why}"))
+            };
+            let leaf = Leaf::parse(&bytes).map_err(|e| bad(e.to_string()))?;
+            if leaf.index != index {
+                return Err(bad(format!("it says it is leaf {}", leaf.index)));
+            }
+            let env = leaf.envelope();
+            env.verify().map_err(|e| bad(e.to_string()))?;
+            let id = env.entry_id();
+            if group.accepted_index(&id).is_some() || store.entry_index(&id)?.is_some() {
+                return Err(bad("the same envelope is logged twice".into()));
+            }
+            let st = statement::parse(&env.statement).map_err(|r| bad(r.to_string()))?;
+            let logged_at = leaf.logged_at().map_err(|e| bad(e.to_string()))?;
+            let ctx = Context { index, logged_at };
+            let changes = group
+                .decide(&ctx, &env, &st)
+                .map_err(|e| bad(format!("the rules refuse it: {e}")))?;
+            group
+                .accept(bytes, id, changes)
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            offsets.push(off);
+        }
+        if group.is_empty() {
+            return Ok(size);
+        }
+        size = group.new_size();
+        store.commit(&group.into_commit(offsets, records.end(), None))?;
+        on_progress(size);
+    }
+}
+
+/// Empties the views and replays all of `leaves.log` into them. Returns the
+/// size and end offset. The checkpoint already handed out survives and is
+/// checked against the result afterwards (`settle_checkpoint`): a rebuild
+/// never signs a smaller or inconsistent tree (spec §7).
+fn rebuild(
+    layout: &Layout,
+    store: &Store,
+    on_progress: &mut dyn FnMut(u64),
+) -> Result<(u64, u64), ServiceError> {
+    let old = store.checkpoint()?;
+    store.clear()?;
+    // Written back at once, so that a replay that fails half way (or a
+    // crash) still leaves the old checkpoint for the next check.
+    if let Some(old) = &old {
+        store_checkpoint(store, 0, 0, old.clone())?;
+    }
+    let mut records = Records::open(&layout.leaves(), 0)?;
+    let size = replay(store, &mut records, 0, on_progress)?;
+    if let Some(old) = old {
+        store_checkpoint(store, size, records.end(), old)?;
+    }
+    Ok((size, records.end()))
+}
+
+/// Folds every stored linkage fact, in log order, into a new index.
+fn linkage_index(store: &Store) -> Result<LinkageIndex, ServiceError> {
+    let mut index = LinkageIndex::default();
+    for f in store.link_facts()? {
+        index.apply(&f);
+    }
+    Ok(index)
+}
+
+/// Writes only a checkpoint to the views' meta.
+fn store_checkpoint(
+    store: &Store,
+    size: u64,
+    end: u64,
+    checkpoint: String,
+) -> Result<(), ServiceError> {
+    let commit = store::Commit {
+        first_index: size,
+        end,
+        checkpoint: Some(checkpoint),
+        ..Default::default()
+    };
+    store.commit(&commit)?;
+    Ok(())
+}
+
+/// Checks the views against what the ledger itself fixed and signed: the
+/// genesis names the key in `ledger-key.pem` and the origin in
+/// `ledger.json`, and the stored checkpoint (if any) is a prefix of the
+/// leaves, never ahead of them (spec §7). Returns the checkpoint for the
+/// current size, signing and storing a new one when the size has grown.
+fn settle_checkpoint(
+    store: &Store,
+    config: &LedgerConfig,
+    signer: &NoteKey,
+    ledger_key: PublicKey,
+    size: u64,
+    end: u64,
+) -> Result<String, ServiceError> {
+    match store.ledger()? {
+        Some(info) if info.ledger_key == ledger_key && info.origin == config.origin => {}
+        Some(_) => {
+            return Err(ServiceError::Inconsistent(
+                "ledger-key.pem or ledger.json does not match the genesis leaf".into(),
+            ));
+        }
+        None => {
+            return Err(ServiceError::Inconsistent(
+                "leaves.log has no genesis leaf".into(),
+            ));
+        }
+    }
+    let internal = |e: TlogError| ServiceError::Internal(e.to_string());
+    if let Some(cp) = store.checkpoint()? {
+        let body = signer.verify(&cp, Some(&config.origin)).map_err(|e| {
+            ServiceError::Inconsistent(format!("the stored checkpoint does not verify: {e}"))
+        })?;
+        if body.size > size {
+            return Err(ServiceError::Inconsistent(format!(
+                "the stored checkpoint covers {} leaves but leaves.log holds {size}; refusing to sign a checkpoint inconsistent with it",
+                body.size
+            )));
+        }
+        if tree_hash(body.size, store).map_err(internal)? != body.root {
+            return Err(ServiceError::Inconsistent(format!(
+                "the root of the first {} leaves differs from the stored checkpoint",
+                body.size
+            )));
+        }
+        if body.size == size {
+            return Ok(cp);
+        }
+    }
+    let root = tree_hash(size, store).map_err(internal)?;
+    let cp = signer
+        .sign(&CheckpointBody {
+            origin: config.origin.clone(),
+            size,
+            root,
+        })
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    store_checkpoint(store, size, end, cp.clone())?;
+    Ok(cp)
+}
+
+impl Ledger {
+    /// Creates a ledger in `dir` (spec §10 `init`): a new ledger key (0600),
+    /// `ledger.json`, and leaf 0, the genesis naming the registrars.
+    pub fn init(
+        dir: &Path,
+        origin: &str,
+        key_name: Option<&str>,
+        registrars: &[RegistrarSpec],
+        clock: &dyn Clock,
+    ) -> Result<InitReport, ServiceError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| ServiceError::Store(format!("{}: {e}", dir.display())))?;
+        let layout = Layout::new(dir);
+        if layout.leaves().exists() || layout.config().exists() {
+            return Err(StoreError::Exists(dir.to_path_buf()).into());
+        }
+        let _lock = store::lock_dir(&layout)?;
+        let key = keyfile::generate();
+        let ledger_key = PublicKey::from(key.verifying_key());
+        let key_name = key_name.unwrap_or(origin).to_owned();
+        let at = Timestamp::from_clock(clock.now());
+        let text = serde_json::json!({
+            "v": 1,
+            "type": "ledger.genesis",
+            "by": LEDGER_SIGNER,
+            "at": at.to_string(),
+            "origin": origin,
+            "ledger_key": ledger_key.to_string(),
+            "registrars": registrars.iter().map(|r| {
+                let mut o = serde_json::json!({"id": r.id, "key": r.key.to_string()});
+                if let Some(n) = &r.name { o["name"] = serde_json::json!(n); }
+                o
+            }).collect::<Vec<_>>(),
+        })
+        .to_string();
+        let st = statement::parse(&text)?;
+        let env = Envelope::sign(text, &key);
+        let ctx = Context {
+            index: 0,
+            logged_at: at,
+        };
+        // Decide before writing anything, so a refused genesis leaves no files.
+        crate::domain::rules::apply(&MemState::default(), &ctx, &env, &st)?;
+        if !signed_note::is_key_name_valid(&key_name) {
+            return Err(
+                Refusal::with(Code::MalformedStatement, "key name: no spaces or '+'").into(),
+            );
+        }
+        keyfile::write(&layout.ledger_key(), &key)?;
+        store::write_config(
+            &layout,
+            &LedgerConfig {
+                origin: origin.to_owned(),
+                key_name: key_name.clone(),
+            },
+        )?;
+        let mut writer = LeafWriter::create(&layout.leaves())?;
+        let store = Store::open(&layout)?;
+        let mut group = GroupCommit::new(&store, 0);
+        let changes = group.decide(&ctx, &env, &st)?;
+        let leaf = Leaf::new(0, at, &env).to_bytes();
+        group
+            .accept(leaf, env.entry_id(), changes)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let signer = NoteKey::signer(&key_name, key);
+        let published = group.write(&mut writer, &signer, origin, None)?;
+        store.flush()?;
+        // The new files' directory entries must survive a power cut too.
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| ServiceError::Store(format!("{}: {e}", dir.display())))?;
+        Ok(InitReport {
+            note_vkey: note_vkey(&key_name, &ledger_key),
+            ledger_key,
+            checkpoint: published.checkpoint,
+        })
+    }
+
+    /// Opens a ledger: takes the directory lock, replays any leaves the
+    /// views have not covered (after a crash), cuts a torn tail, checks the
+    /// stored checkpoint against the leaves, and starts the sequencer.
+    pub fn open(dir: &Path, options: OpenOptions) -> Result<Self, ServiceError> {
+        let layout = Layout::new(dir);
+        let lock = store::lock_dir(&layout)?;
+        let config = store::read_config(&layout)?;
+        let key = keyfile::read(&layout.ledger_key())?;
+        let store = Store::open(&layout)?;
+        if store.size()? > 0 && store.views_version()? != Some(store::VIEWS_VERSION) {
+            tracing::warn!(
+                "the views were written by another version of coop-ledger; rebuilding them from leaves.log"
+            );
+            rebuild(&layout, &store, &mut |n| {
+                tracing::info!(leaves = n, "rebuilding views")
+            })?;
+        }
+        let (size, end) = (store.size()?, store.end()?);
+        let file_len = std::fs::metadata(layout.leaves())
+            .map_err(|e| ServiceError::Store(e.to_string()))?
+            .len();
+        if end > file_len {
+            return Err(ServiceError::Inconsistent(format!(
+                "the views cover {size} leaves ending at byte {end}, but leaves.log has only {file_len} bytes: leaves were lost; restore leaves.log from a backup"
+            )));
+        }
+        let mut records = Records::open(&layout.leaves(), end)?;
+        let size = replay(&store, &mut records, size, &mut |n| {
+            tracing::info!(leaves = n, "recovering views")
+        })?;
+        if records.torn() > 0 {
+            tracing::warn!(
+                bytes = records.torn(),
+                "cutting a torn record at the end of leaves.log (it was never acknowledged)"
+            );
+        }
+        let writer = LeafWriter::open(&layout.leaves(), records.end())?;
+        let ledger_key = PublicKey::from(key.verifying_key());
+        let signer = NoteKey::signer(&config.key_name, key);
+        let checkpoint =
+            settle_checkpoint(&store, &config, &signer, ledger_key, size, writer.end())?;
+        let linkage = RwLock::new(linkage_index(&store)?);
+        let shared = Arc::new(Shared {
+            store,
+            config,
+            ledger_key,
+            tip: RwLock::new(Arc::new(Published { size, checkpoint })),
+            poisoned: AtomicBool::new(false),
+            metrics: Metrics::default(),
+            linkage,
+        });
+        shared
+            .metrics
+            .tree_size
+            .set(i64::try_from(size).unwrap_or(i64::MAX));
+        let (tx, rx) = mpsc::channel(options.queue_capacity.max(1));
+        let seq = Sequencer {
+            shared: Arc::clone(&shared),
+            writer,
+            signer,
+            clock: Arc::clone(&options.clock),
+        };
+        let thread = std::thread::Builder::new()
+            .name("sequencer".into())
+            .spawn(move || seq.run(rx))
+            .map_err(|e| ServiceError::Internal(format!("starting the sequencer: {e}")))?;
+        Ok(Self {
+            shared,
+            tx,
+            thread: Mutex::new(Some(thread)),
+            points: quick_cache::sync::Cache::new(MAX_CACHED_POINTS),
+            clock: options.clock,
+            targets: options.targets,
+            _lock: lock,
+        })
+    }
+
+    /// Rebuilds every view from `leaves.log` (spec §10 `reindex`).
+    pub fn reindex(dir: &Path, on_progress: &mut dyn FnMut(u64)) -> Result<u64, ServiceError> {
+        let layout = Layout::new(dir);
+        let _lock = store::lock_dir(&layout)?;
+        let config = store::read_config(&layout)?;
+        let key = keyfile::read(&layout.ledger_key())?;
+        let ledger_key = PublicKey::from(key.verifying_key());
+        let store = Store::open(&layout)?;
+        let (size, end) = rebuild(&layout, &store, on_progress)?;
+        let signer = NoteKey::signer(&config.key_name, key);
+        settle_checkpoint(&store, &config, &signer, ledger_key, size, end)?;
+        store.flush()?;
+        Ok(size)
+    }
+
+    /// Stops the sequencer after the group commit in progress; entries
+    /// still queued are answered 503. Safe to call more than once.
+    pub async fn shutdown(&self) {
+        let (done, wait) = oneshot::channel();
+        if self.tx.send(Msg::Stop(done)).await.is_ok() {
+            let _ = wait.await;
+        }
+        let handle = match self.thread.lock() {
+            Ok(mut h) => h.take(),
+            Err(p) => p.into_inner().take(),
+        };
+        if let Some(h) = handle {
+            let _ = tokio::task::spawn_blocking(move || h.join()).await;
+        }
+    }
+}

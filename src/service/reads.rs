@@ -1,0 +1,213 @@
+//! The read side of [`Ledger`]: entries, proofs, the checkpoint, and the
+//! views (actors, batches, lineage, contracts, corrections, linkage
+//! figures, metrics), all at the published tree.
+
+use super::{Ledger, MAX_PAGE, ServiceError};
+use crate::domain::checkpoint::note_vkey;
+use crate::domain::ids::{ActorId, BatchId, ContractId};
+use crate::domain::keys::PublicKey;
+use crate::domain::lineage::{self, Trace};
+use crate::domain::linkage::{LinkageReport, Query};
+use crate::domain::merkle::{Hash, prove_record, prove_tree};
+use crate::domain::messages::{Code, Refusal};
+use crate::domain::model::{Actor, Batch, Contract, CorrectionRecord};
+use crate::domain::product::Category;
+use crate::domain::rules::View;
+use crate::domain::time::{Day, Timestamp};
+
+/// A batch as `GET /api/v1/batches/{id}` reports it.
+#[derive(Debug, Clone)]
+pub struct BatchReport {
+    /// The batch.
+    pub batch: Batch,
+    /// Corrections of any leaf in its history.
+    pub corrections: Vec<CorrectionRecord>,
+}
+
+/// What a verifier needs to know about the ledger (`GET /api/v1/ledger`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LedgerAnswer {
+    /// The checkpoint origin.
+    pub origin: String,
+    /// The signed-note key name.
+    pub key_name: String,
+    /// The ledger public key (base64).
+    pub public_key: PublicKey,
+    /// The signed-note verifier key.
+    pub note_vkey: String,
+}
+
+impl Ledger {
+    /// The latest signed checkpoint note.
+    pub fn checkpoint(&self) -> String {
+        self.shared.published().checkpoint.clone()
+    }
+
+    /// The latest tree size.
+    pub fn size(&self) -> u64 {
+        self.shared.published().size
+    }
+
+    /// What a verifier needs (`GET /api/v1/ledger`).
+    pub fn info(&self) -> LedgerAnswer {
+        let c = &self.shared.config;
+        LedgerAnswer {
+            origin: c.origin.clone(),
+            key_name: c.key_name.clone(),
+            public_key: self.shared.ledger_key,
+            note_vkey: note_vkey(&c.key_name, &self.shared.ledger_key),
+        }
+    }
+
+    /// Leaves `start..start+limit` (limit capped at [`MAX_PAGE`]) within the
+    /// published tree.
+    pub fn entries(&self, start: u64, limit: u64) -> Result<Vec<(u64, Vec<u8>)>, ServiceError> {
+        let size = self.size();
+        let stop = start.saturating_add(limit.min(MAX_PAGE)).min(size);
+        (start..stop)
+            .map(|i| {
+                let leaf = self
+                    .shared
+                    .store
+                    .leaf(i)?
+                    .ok_or_else(|| ServiceError::Store(format!("leaf {i} missing")))?;
+                Ok((i, leaf))
+            })
+            .collect()
+    }
+
+    /// The inclusion proof of leaf `index` in the tree of `size` leaves.
+    pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>, ServiceError> {
+        self.check_size(size)?;
+        if index >= size {
+            return Err(Refusal::with(
+                Code::BadQuery,
+                format!("index {index} must be below size {size}"),
+            )
+            .into());
+        }
+        prove_record(size, index, &self.shared.store)
+            .map_err(|e| ServiceError::Store(e.to_string()))
+    }
+
+    /// The consistency proof from the tree of `from` leaves to `to` leaves.
+    pub fn consistency_proof(&self, from: u64, to: u64) -> Result<Vec<Hash>, ServiceError> {
+        self.check_size(to)?;
+        if from == 0 || from > to {
+            return Err(Refusal::with(
+                Code::BadQuery,
+                format!("need 1 <= from <= to (from {from}, to {to})"),
+            )
+            .into());
+        }
+        prove_tree(to, from, &self.shared.store).map_err(|e| ServiceError::Store(e.to_string()))
+    }
+
+    fn check_size(&self, size: u64) -> Result<(), ServiceError> {
+        let current = self.size();
+        if size > current {
+            return Err(Refusal::with(
+                Code::NotFound,
+                format!("the tree has {current} leaves, not {size}"),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// An actor by id.
+    pub fn actor(&self, id: &ActorId) -> Result<Actor, ServiceError> {
+        self.shared
+            .store
+            .actor(id)?
+            .ok_or_else(|| Refusal::with(Code::UnknownActor, id.to_string()).into())
+    }
+
+    /// A batch with the corrections of the leaves that built it.
+    pub fn batch(&self, id: &BatchId) -> Result<BatchReport, ServiceError> {
+        let store = &self.shared.store;
+        let batch = store
+            .batch(id)?
+            .ok_or_else(|| Refusal::with(Code::UnknownBatch, id.to_string()))?;
+        // Its own leaves, and the recall leaf that marked it when the recall
+        // named a batch it was made from.
+        let mut indexes: Vec<u64> = batch.steps.iter().map(|s| s.index).collect();
+        indexes.extend(batch.recall.as_ref().map(|r| r.index));
+        indexes.sort_unstable();
+        indexes.dedup();
+        let mut corrections = Vec::new();
+        for index in indexes {
+            corrections.extend(store.corrections(index)?);
+        }
+        Ok(BatchReport { batch, corrections })
+    }
+
+    /// A batch's lineage upstream and downstream, from the indexes.
+    pub fn trace(&self, id: &BatchId) -> Result<Trace, ServiceError> {
+        lineage::trace(&self.shared.store, id)?
+            .ok_or_else(|| Refusal::with(Code::UnknownBatch, id.to_string()).into())
+    }
+
+    /// A linkage contract, with the corrections of its offer and acceptance.
+    pub fn contract(
+        &self,
+        id: &ContractId,
+    ) -> Result<(Contract, Vec<CorrectionRecord>), ServiceError> {
+        let store = &self.shared.store;
+        let contract = store
+            .contract(id)?
+            .ok_or_else(|| Refusal::with(Code::UnknownContract, id.to_string()))?;
+        let mut corrections = store.corrections(contract.offered_index)?;
+        if let crate::domain::model::ContractState::Active { index, .. } = contract.state {
+            corrections.extend(store.corrections(index)?);
+        }
+        Ok((contract, corrections))
+    }
+
+    /// Every batch an actor has held, consumed or not, in id order: at most
+    /// [`MAX_PAGE`], and whether there are more.
+    pub fn ever_held(&self, id: &ActorId) -> Result<(Vec<BatchId>, bool), ServiceError> {
+        self.actor(id)?;
+        let page = MAX_PAGE as usize;
+        let mut batches = self.shared.store.ever_held(id, page + 1)?;
+        let more = batches.len() > page;
+        batches.truncate(page);
+        Ok((batches, more))
+    }
+
+    /// The corrections of leaf `index` (which must be in the published tree).
+    pub fn corrections(&self, index: u64) -> Result<Vec<CorrectionRecord>, ServiceError> {
+        if index >= self.size() {
+            return Err(Refusal::with(Code::UnknownEntry, index.to_string()).into());
+        }
+        Ok(self.shared.store.corrections(index)?)
+    }
+
+    /// Every key and value of the views (for checking `reindex`).
+    pub fn dump_views(&self) -> Result<Vec<crate::store::KeyValue>, ServiceError> {
+        Ok(self.shared.store.dump()?)
+    }
+
+    /// The value-chain linkage figures (spec §9), from the in-memory
+    /// index; missing dates default to this year so far.
+    pub fn linkage(
+        &self,
+        from: Option<Day>,
+        to: Option<Day>,
+        province: Option<String>,
+        category: Option<Category>,
+    ) -> Result<LinkageReport, ServiceError> {
+        let today = Day::from(Timestamp::from_clock(self.clock.now()).local_date());
+        let q = Query::with_defaults(from, to, province, category, today)?;
+        let index = match self.shared.linkage.read() {
+            Ok(i) => i,
+            Err(p) => p.into_inner(),
+        };
+        Ok(index.report(&q, &self.targets))
+    }
+
+    /// The Prometheus text for `/metrics`.
+    pub fn metrics(&self) -> String {
+        self.shared.metrics.render()
+    }
+}

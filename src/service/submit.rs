@@ -1,0 +1,123 @@
+//! Submitting an entry (spec §8): the checks made before the sequencer
+//! (size, JSON, signature against a cached key point, statement shape),
+//! the hand-off to the sequencer's queue, and the [`Receipt`] built from
+//! its answer.
+
+use super::sequencer::{Job, Msg};
+use super::{Ledger, ServiceError};
+use crate::domain::envelope::{Envelope, MAX_ENVELOPE_BYTES};
+use crate::domain::ids::EntryId;
+use crate::domain::keys::PublicKey;
+use crate::domain::merkle::{Hash, prove_record};
+use crate::domain::messages::{Code, Refusal};
+use crate::domain::statement;
+use std::sync::atomic::Ordering;
+use tokio::sync::{mpsc, oneshot};
+
+/// Most decompressed keys [`Ledger`] keeps: a bounded cache that evicts
+/// entries one by one when full (it is never emptied).
+pub(super) const MAX_CACHED_POINTS: usize = 65_536;
+
+/// The answer to an accepted (or duplicate) submission (spec §8).
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    /// The leaf index.
+    pub index: u64,
+    /// The BLAKE3 entry id.
+    pub entry_id: EntryId,
+    /// The RFC 6962 leaf hash.
+    pub leaf_hash: Hash,
+    /// The signed checkpoint that covers the leaf.
+    pub checkpoint: String,
+    /// The inclusion proof against that checkpoint.
+    pub inclusion_proof: Vec<Hash>,
+    /// True when the envelope was logged before (answer 200, not 201).
+    pub duplicate: bool,
+}
+
+impl Ledger {
+    /// Submits an envelope (the request body of `POST /api/v1/entries`):
+    /// parses it, checks the signature and the statement's shape here, then
+    /// waits for the sequencer's decision and durable commit.
+    pub async fn submit(&self, body: &[u8]) -> Result<Receipt, ServiceError> {
+        let result = self.submit_inner(body).await;
+        // Every refusal, whether found here or by the sequencer's rules,
+        // is counted here and only here.
+        if let Err(ServiceError::Refused(r)) = &result {
+            self.shared.metrics.count(r.code.as_str());
+        }
+        result
+    }
+
+    async fn submit_inner(&self, body: &[u8]) -> Result<Receipt, ServiceError> {
+        if body.len() > MAX_ENVELOPE_BYTES {
+            return Err(Refusal::new(Code::TooLarge).into());
+        }
+        let env: Envelope = serde_json::from_slice(body).map_err(|e| {
+            use serde_json::error::Category;
+            match e.classify() {
+                Category::Syntax | Category::Eof | Category::Io => {
+                    Refusal::with(Code::MalformedJson, e.to_string())
+                }
+                Category::Data => Refusal::with(Code::MalformedEnvelope, e.to_string()),
+            }
+        })?;
+        let point = self.point(&env.key)?;
+        env.verify_with(&point)
+            .map_err(|_| Refusal::new(Code::BadSignature))?;
+        let statement = statement::parse(&env.statement)?;
+        if self.shared.poisoned.load(Ordering::SeqCst) {
+            return Err(Refusal::new(Code::Unavailable).into());
+        }
+        let (reply, answer) = oneshot::channel();
+        let entry_id = env.entry_id();
+        let job = Job {
+            entry_id,
+            env,
+            statement,
+            reply,
+        };
+        self.tx
+            .try_send(Msg::Submit(Box::new(job)))
+            .map_err(|e| match e {
+                mpsc::error::TrySendError::Full(_) => Refusal::new(Code::Busy),
+                mpsc::error::TrySendError::Closed(_) => Refusal::new(Code::Unavailable),
+            })?;
+        let seq = answer
+            .await
+            .map_err(|_| ServiceError::from(Refusal::new(Code::Unavailable)))??;
+        let store = &self.shared.store;
+        let inclusion_proof = prove_record(seq.tip.size, seq.index, store)
+            .map_err(|e| ServiceError::Internal(format!("inclusion proof: {e}")))?;
+        let leaf_hash = match seq.leaf_hash {
+            Some(h) => h,
+            None => crate::domain::merkle::leaf_hash(
+                &store
+                    .leaf(seq.index)?
+                    .ok_or_else(|| ServiceError::Internal(format!("leaf {} missing", seq.index)))?,
+            ),
+        };
+        Ok(Receipt {
+            index: seq.index,
+            entry_id,
+            leaf_hash,
+            checkpoint: seq.tip.checkpoint.clone(),
+            inclusion_proof,
+            duplicate: seq.leaf_hash.is_none(),
+        })
+    }
+
+    /// The curve point of a key, decompressed once and then cached (most
+    /// entries are signed by a few keys; decompression costs a fifth of a
+    /// verification). A key that is not a point is refused and not cached.
+    fn point(&self, key: &PublicKey) -> Result<ed25519_dalek::VerifyingKey, Refusal> {
+        self.points.get_or_insert_with(&key.to_bytes(), || {
+            key.point().map_err(|_| Refusal::new(Code::BadKey))
+        })
+    }
+
+    /// Submissions waiting for the sequencer.
+    pub fn queued(&self) -> usize {
+        self.tx.max_capacity() - self.tx.capacity()
+    }
+}

@@ -1,0 +1,125 @@
+//! The prefix scans of the views: a leaf's corrections, the linkage facts,
+//! and per actor the batches ever held or in hand, the open shipments to it,
+//! the shipments it sent and its contracts (each a scan of `id ‖ 0x00` in
+//! one keyspace, see the table in [`super`]); and `dump`, every key and
+//! value.
+
+use super::{Store, StoreError, be, from_json, pair_prefix, read_be};
+use crate::domain::ids::{ActorId, BatchId, ContractId};
+use crate::domain::linkage::LinkFact;
+use crate::domain::model::{CorrectionRecord, Shipment};
+use std::str::FromStr;
+
+impl Store {
+    /// The corrections of leaf `target`, in log order.
+    pub fn corrections(&self, target: u64) -> Result<Vec<CorrectionRecord>, StoreError> {
+        self.corrections
+            .suffixes(&be(target))
+            .map(|r| {
+                let (_, v) = r?;
+                from_json(&v)
+            })
+            .collect()
+    }
+
+    /// Every linkage fact, in log order (read once when the ledger opens).
+    pub fn link_facts(&self) -> Result<Vec<LinkFact>, StoreError> {
+        self.links
+            .suffixes(&[])
+            .map(|r| {
+                let (_, v) = r?;
+                from_json(&v)
+            })
+            .collect()
+    }
+
+    /// Every batch `holder` has held, consumed or not, in id order, at
+    /// most `limit` (what it holds now and has not used up is [`Store::in_hand`]).
+    pub fn ever_held(&self, holder: &ActorId, limit: usize) -> Result<Vec<BatchId>, StoreError> {
+        ids_after(
+            self.ever_held.suffixes(&pair_prefix(holder.as_str())),
+            limit,
+        )
+    }
+
+    /// The batches `holder` holds that are not consumed, in id order, at
+    /// most `limit`.
+    pub fn in_hand(&self, holder: &ActorId, limit: usize) -> Result<Vec<BatchId>, StoreError> {
+        ids_after(self.in_hand.suffixes(&pair_prefix(holder.as_str())), limit)
+    }
+
+    /// The open shipments to `recipient`: each batch, in id order, with its
+    /// `batch.ship` leaf; at most `limit`.
+    pub fn incoming(
+        &self,
+        recipient: &ActorId,
+        limit: usize,
+    ) -> Result<Vec<(BatchId, u64)>, StoreError> {
+        self.incoming
+            .suffixes(&pair_prefix(recipient.as_str()))
+            .take(limit)
+            .map(|r| {
+                let (k, v) = r?;
+                Ok((stored_id(&k)?, read_be(&v)?))
+            })
+            .collect()
+    }
+
+    /// The shipments `sender` made, most recent first, at most `limit`.
+    pub fn shipped(&self, sender: &ActorId, limit: usize) -> Result<Vec<Shipment>, StoreError> {
+        self.shipped
+            .suffixes(&pair_prefix(sender.as_str()))
+            .rev()
+            .take(limit)
+            .map(|r| {
+                let (_, v) = r?;
+                from_json(&v)
+            })
+            .collect()
+    }
+
+    /// The contracts `party` is a party to, in id order, at most `limit`.
+    pub fn contracts_of(
+        &self,
+        party: &ActorId,
+        limit: usize,
+    ) -> Result<Vec<ContractId>, StoreError> {
+        ids_after(self.parties.suffixes(&pair_prefix(party.as_str())), limit)
+    }
+
+    /// Every key and value of the views, in key order: what `reindex` must
+    /// reproduce exactly.
+    pub fn dump(&self) -> Result<Vec<KeyValue>, StoreError> {
+        self.views
+            .iter()
+            .map(|r| {
+                let (k, v) = r?;
+                Ok((k.to_vec(), v.to_vec()))
+            })
+            .collect()
+    }
+}
+
+/// Parses the ids that make up the keys of a pair scan.
+pub(super) fn ids_after<T: FromStr>(
+    scan: impl Iterator<Item = sled::Result<(Vec<u8>, sled::IVec)>>,
+    limit: usize,
+) -> Result<Vec<T>, StoreError> {
+    scan.take(limit)
+        .map(|r| {
+            let (k, _) = r?;
+            stored_id(&k)
+        })
+        .collect()
+}
+
+/// An id stored as the second half of a pair key.
+fn stored_id<T: FromStr>(k: &[u8]) -> Result<T, StoreError> {
+    std::str::from_utf8(k)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| StoreError::Inconsistent("a stored id is not an id".into()))
+}
+
+/// One key and its value, as raw bytes.
+pub type KeyValue = (Vec<u8>, Vec<u8>);
