@@ -122,7 +122,10 @@ fn constants() -> Vec<(&'static str, u128)> {
             "http::charts::MAX_PROVINCE_BARS",
             n(http::charts::MAX_PROVINCE_BARS),
         ),
-        ("service::client::submit::MAX_TRIES", n(service::client::submit::MAX_TRIES)),
+        (
+            "service::client::submit::MAX_TRIES",
+            n(service::client::submit::MAX_TRIES),
+        ),
         (
             "service::client::submit::MAX_BACKOFF",
             n(service::client::submit::MAX_BACKOFF.as_secs()),
@@ -133,28 +136,12 @@ fn constants() -> Vec<(&'static str, u128)> {
             "service::audit::MAX_FAILURES",
             n(service::audit::MAX_FAILURES),
         ),
+        ("store::DIR_LOCK_WAIT", n(store::DIR_LOCK_WAIT.as_secs())),
+        ("store::SLED_LOCK_WAIT", n(store::SLED_LOCK_WAIT.as_secs())),
+        ("service::REPLAY_CHUNK", n(service::REPLAY_CHUNK)),
+        ("service::MAX_CACHED_POINTS", n(service::MAX_CACHED_POINTS)),
     ]
 }
-
-/// Constants the table names that this test cannot read, and why.
-const UNREADABLE: &[(&str, &str)] = &[
-    (
-        "store::DIR_LOCK_WAIT",
-        "private to src/store/mod.rs, which another change of issue 12 is reworking; make it pub and map it here",
-    ),
-    (
-        "store::SLED_LOCK_WAIT",
-        "private to src/store/mod.rs, which another change of issue 12 is reworking; make it pub and map it here",
-    ),
-    (
-        "service::REPLAY_CHUNK",
-        "private to src/service/mod.rs, which issue 12 splits; make it pub and map it here",
-    ),
-    (
-        "service::MAX_CACHED_POINTS",
-        "private to src/service/mod.rs, which issue 12 splits; make it pub and map it here",
-    ),
-];
 
 /// Rows with no constant (constant cell `—`), by their limit cell, and why.
 const NO_CONSTANT: &[(&str, &str)] = &[
@@ -311,10 +298,6 @@ fn problems(spec: &str) -> Vec<String> {
             problems.push(format!("row {limit:?}: its constant cell has no `name`"));
             continue;
         };
-        if let Some((u, _)) = UNREADABLE.iter().find(|(u, _)| *u == name) {
-            used.insert(*u);
-            continue;
-        }
         let Some((k, want)) = known.iter().find(|(k, _)| *k == name) else {
             problems.push(format!(
                 "row {limit:?} names {name}, which this test does not map to a constant"
@@ -334,7 +317,6 @@ fn problems(spec: &str) -> Vec<String> {
     for name in known
         .iter()
         .map(|(k, _)| *k)
-        .chain(UNREADABLE.iter().map(|(u, _)| *u))
         .chain(NO_CONSTANT.iter().map(|(l, _)| *l))
     {
         if !used.contains(name) {

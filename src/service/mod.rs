@@ -37,9 +37,10 @@ mod submit;
 
 pub use clock::{Clock, SystemClock};
 pub use error::ServiceError;
+pub use open::REPLAY_CHUNK;
 pub use open::{InitReport, RegistrarSpec};
 pub use reads::{BatchReport, LedgerAnswer};
-pub use submit::Receipt;
+pub use submit::{MAX_CACHED_POINTS, Receipt};
 
 use crate::domain::keys::PublicKey;
 use crate::domain::linkage::{LinkFact, LinkageIndex, Targets};

@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::{mpsc, oneshot};
 
 /// Leaves replayed per views commit during recovery and `reindex`.
-const REPLAY_CHUNK: usize = 10_000;
+pub const REPLAY_CHUNK: usize = 10_000;
 
 /// What `init` made.
 #[derive(Debug, Clone)]

@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 
 /// Most decompressed keys [`Ledger`] keeps: a bounded cache that evicts
 /// entries one by one when full (it is never emptied).
-pub(super) const MAX_CACHED_POINTS: usize = 65_536;
+pub const MAX_CACHED_POINTS: usize = 65_536;
 
 /// The answer to an accepted (or duplicate) submission (spec §8).
 #[derive(Debug, Clone)]

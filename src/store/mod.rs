@@ -159,7 +159,7 @@ impl Layout {
 }
 
 /// How long [`lock_dir`] waits for a directory lock that is held.
-const DIR_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+pub const DIR_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Takes the directory's exclusive lock; released when the file is dropped.
 pub fn lock_dir(layout: &Layout) -> Result<File, StoreError> {
@@ -515,7 +515,7 @@ impl Store {
 }
 
 /// How long [`Store::open`] waits for sled's own file lock.
-const SLED_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+pub const SLED_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Opens sled, waiting a bounded time for its file lock. sled 0.34's
 /// background flusher still holds the lock for a moment after a `Db` in this
