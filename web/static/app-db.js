@@ -1,3 +1,4 @@
+// @ts-check
 // coop-ledger signing app: the device's own storage (IndexedDB).
 //
 // | store    | key                 | value |

@@ -1,3 +1,4 @@
+// @ts-check
 // coop-ledger signing app: the actor's Ed25519 key, made and kept on this
 // device (spec §2, §3). The private key never leaves the device: it is
 // never sent, never written to localStorage, and shown only once, as a
@@ -25,7 +26,7 @@ const V2_PUB = Uint8Array.from([0x81, 0x21, 0x00]);
 
 /// The PEM text of a PKCS#8 DER key.
 export function pem(der) {
-  const body = b64encode(der).match(/.{1,64}/g).join("\n");
+  const body = (b64encode(der).match(/.{1,64}/g) || []).join("\n");
   return `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`;
 }
 
@@ -74,7 +75,7 @@ async function publicOf(seed) {
   if (await hasWebCryptoEd25519()) {
     const k = await crypto.subtle.importKey("pkcs8", concat(V1_HEAD, seed), { name: "Ed25519" }, true, ["sign"]);
     const jwk = await crypto.subtle.exportKey("jwk", k);
-    return b64(jwk.x.replace(/-/g, "+").replace(/_/g, "/") + "=");
+    return b64((jwk.x || "").replace(/-/g, "+").replace(/_/g, "/") + "=");
   }
   const noble = await loadNoble();
   return await noble.getPublicKeyAsync(seed);

@@ -1,3 +1,4 @@
+// @ts-check
 // coop-ledger signing app: the outbox. Every statement is signed on the
 // device and stored here before anything is sent, so a weak or absent
 // connection loses nothing. Sending goes in signing order, one at a time,
