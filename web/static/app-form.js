@@ -16,7 +16,7 @@ import { T, cfg, dropDraft, fieldLabel, h, loadDraft, message, saveDraft, show, 
 function options(f, ctx) {
   switch (f.kind) {
     case "held":
-      return (ctx.holding || []).filter((b) => b.status === "active").map((b) => [b.id, `${b.id} · ${b.product.name} · ${b.remaining.amount} ${b.remaining.unit}`]);
+      return (/** @type {import("app/net").BatchRow[]} */ (ctx.holding || [])).filter((b) => b.status === "active").map((b) => [b.id, `${b.id} · ${b.product.name} · ${b.remaining.amount} ${b.remaining.unit}`]);
     case "incoming":
       return (lastCustody()?.incoming || []).map((b) => [b.id, `${b.id} · ${T.from} ${b.from}`]);
     case "offer":
@@ -24,7 +24,7 @@ function options(f, ctx) {
     case "contract":
       return (lastCustody()?.contracts || []).filter((k) => k.state === "active").map((k) => [k.id, `${k.id} · ${k.cooperative} ↔ ${k.business}`]);
     default:
-      return (Array.isArray(f.options) ? f.options : cfg.enums[f.options]).map((v) => [v, valueLabel(v)]);
+      return (Array.isArray(f.options) ? f.options : cfg.enums[f.options]).map((/** @type {string} */ v) => [v, valueLabel(v)]);
   }
 }
 
@@ -73,7 +73,7 @@ function input(f, key, value, ctx, onchange) {
         type: "file",
         accept: f.file,
         "aria-label": f.file === "image/*" ? T.pick_photo : T.pick_file,
-        onchange: async (e) => {
+        onchange: async (/** @type {any} */ e) => {
           const picked = e.target.files[0];
           if (!picked) return;
           const { blake3 } = await import("blake3");
@@ -119,6 +119,7 @@ export async function formScreen(id, type, params) {
   const summary = h("div", { id: "form-errors", class: "error", hidden: true, role: "alert" });
   const formEl = h("form", { id: "statement-form", dataset: { type }, novalidate: true });
 
+  /** @param {any} f @param {string} key @param {number} [row] */
   const field = (f, key, row) => {
     const wrap = h(
       "div",
@@ -218,14 +219,14 @@ export async function formScreen(id, type, params) {
     draw();
   }
 
-  formEl.addEventListener("input", (e) => {
+  formEl.addEventListener("input", (/** @type {any} */ e) => {
     const err = e.target.id && document.getElementById(`e-${e.target.name}`);
     if (err) err.hidden = true;
     if (e.target.removeAttribute) e.target.removeAttribute("aria-invalid");
     values = collect(formEl, values);
     saveDraft(me, type, values);
   });
-  formEl.addEventListener("submit", async (e) => {
+  formEl.addEventListener("submit", async (/** @type {Event} */ e) => {
     e.preventDefault();
     values = collect(formEl, values);
     saveDraft(me, type, values);

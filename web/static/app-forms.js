@@ -52,6 +52,7 @@ const ownMembers = (ctx) => bound(ctx, "own_members");
  * @param {Ctx} ctx @param {string} side */
 const onSide = (ctx, side) => (bound(ctx, "party")?.[side] || []).includes(ctx.role);
 
+/** The fields of a product. @param {string} prefix @returns {Field[]} */
 const product = (prefix) => [
   { name: `${prefix}product.category`, kind: "select", options: "categories", required: true },
   { name: `${prefix}product.name`, kind: "text", required: true },

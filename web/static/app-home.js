@@ -25,8 +25,10 @@ function batchLine(b, ...extra) {
 export async function home(id) {
   const me = id.actor;
   const c = await loadCustody(me);
+  /** @template T @param {T[] | undefined} items @param {(x: T) => any} line @param {string} section */
   const list = (items, line, section) =>
     h("ul", { class: "items", id: section }, items && items.length ? items.map(line) : h("li", { class: "muted" }, T.none));
+  /** @param {string} type @param {Record<string, string>} params */
   const go = (type, params) => `#/form/${type}?${new URLSearchParams(params)}`;
   const parts = [
     h("p", { class: "who" }, `${T.signed_in_as} `, h("strong", { id: "me" }, me), ` · ${valueLabel(id.role)}`),
@@ -37,7 +39,7 @@ export async function home(id) {
       formsFor(id.role, cfg).map((f) => h("a", { class: "button", href: `#/form/${f.type}`, dataset: { form: f.type } }, T.forms[f.type])),
     ),
   ];
-  if (c && !c.fresh) parts.push(h("p", { class: "explain" }, fmt(T.as_of, { t: new Date(c.at).toLocaleString(cfg.lang) })));
+  if (c && !c.fresh) parts.push(h("p", { class: "explain" }, fmt(T.as_of, { t: new Date(c.at || 0).toLocaleString(cfg.lang) })));
   if (c) {
     parts.push(
       h("h2", {}, T.incoming),
@@ -92,7 +94,7 @@ export async function home(id) {
       "ul",
       { class: "items", id: "history" },
       items.length
-        ? items.map((it) =>
+        ? items.map((/** @type {any} */ it) =>
             h(
               "li",
               { dataset: { seq: it.seq, state: it.state } },

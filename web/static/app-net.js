@@ -9,8 +9,17 @@ import { T, cfg, fmt, nav } from "app/ui";
 
 const net = /** @type {HTMLElement} */ (document.getElementById("net"));
 
+/**
+ * The holder's view (`GET /api/v1/actors/{id}/custody`), and whether it is
+ * fresh or as last seen (`at`).
+ * @typedef {{ id: string, product: { name: string }, remaining: { amount: string, unit: string }, status: string, from: string }} BatchRow
+ * @typedef {{ id: string, to: string, outcome: string }} ShippedRow
+ * @typedef {{ id: string, cooperative: string, business: string, product_category: string, from: string, to: string, state: string, offered_by: string }} ContractRow
+ * @typedef {{ holding?: BatchRow[], incoming?: BatchRow[], shipped?: ShippedRow[], contracts?: ContractRow[], fresh: boolean, at?: string }} Custody
+ */
+
 /** The holder's view last read (or kept), for the forms' lists.
- * @type {any} */
+ * @type {Custody | null} */
 let custody = null;
 
 /** The holder's view last read, or null. */
@@ -30,11 +39,12 @@ let blocked = false;
 
 /// Shows whether the ledger answered the last time it was asked, and how
 /// many statements wait to be sent.
+/** @param {string} [result] */
 export async function updateNet(result) {
   if (result === "offline" || result === "online") reachable = result === "online";
   if (result === "blocked") blocked = true;
   else if (result) blocked = false;
-  const waiting = (await outbox.items()).filter((i) => i.state === "queued").length;
+  const waiting = (await outbox.items()).filter((/** @type {any} */ i) => i.state === "queued").length;
   const offline = !reachable || !navigator.onLine;
   net.dataset.state = blocked ? "blocked" : offline ? "offline" : "online";
   net.textContent = (blocked ? T.blocked : offline ? T.offline : T.online) + (waiting ? " · " + fmt(T.waiting, { n: waiting }) : "");
@@ -102,7 +112,7 @@ export async function api(path) {
 }
 
 /** The holder's view, from the ledger or, offline, as last seen.
- * @param {string} me */
+ * @param {string} me @returns {Promise<Custody | null>} */
 export async function loadCustody(me) {
   const cacheKey = `coop-ledger:custody:${me}`;
   try {

@@ -22,7 +22,7 @@ export function welcome() {
   const file = h("input", {
     type: "file",
     accept: ".pem,text/plain",
-    onchange: async (e) => {
+    onchange: async (/** @type {any} */ e) => {
       const f = e.target.files[0];
       if (f) pemBox.value = await f.text();
     },
@@ -122,7 +122,7 @@ export function backupLost() {
 export function link(id) {
   const input = h("input", { id: "actor-id", autocomplete: "username", autocapitalize: "off", spellcheck: "false" });
   const error = h("p", { class: "error", id: "link-error", hidden: true });
-  const fail = (text) => {
+  const fail = (/** @type {string} */ text) => {
     error.hidden = false;
     error.textContent = text;
   };

@@ -98,7 +98,7 @@ export function stateText(it) {
 /** What a signed statement is, in a line. @param {any} it */
 export function statementSummary(it) {
   const st = JSON.parse(it.envelope.statement);
-  const what = st.batch || st.contract || st.id || (st.outputs || []).map((o) => o.batch).join(", ") || st.index;
+  const what = st.batch || st.contract || st.id || (st.outputs || []).map((/** @type {any} */ o) => o.batch).join(", ") || st.index;
   return `${T.forms[st.type] || st.type}${what !== undefined ? " · " + what : ""}`;
 }
 
