@@ -13,6 +13,10 @@
 //! - with the server stopped, the app still opens (service worker), keeps
 //!   what is typed across a reload, signs two statements and queues them;
 //!   when the server is back on the same port both are sent exactly once.
+//! - every form (issue 12): for each statement type the app has a form for,
+//!   good and bad values are built into a statement by the phone's form and
+//!   submitted; the phone refuses exactly what the ledger refuses, with the
+//!   same code.
 //!
 //! Screenshots of the main screens are saved under `target/screenshots/`
 //! (the ones in docs/screenshots/ come from here).
@@ -760,14 +764,21 @@ fn set_path(fields: &mut Value, path: &str, value: &str) {
     at[parts[parts.len() - 1]] = json!(value);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_phone_refuses_a_field_exactly_when_the_ledger_does_and_with_its_code() {
-    let server = TestServer::with_cast().await;
+/// A phone with the app open and no key yet (keep the driver and the
+/// profile for as long as the phone is used).
+async fn fresh_phone(server: &TestServer) -> (Driver, tempfile::TempDir, Client) {
     let driver = Driver::start();
     let profiles = tempfile::tempdir().expect("profiles");
     let c = driver.browser(&profiles.path().join("phone")).await;
     c.goto(&format!("{}/app/", server.url)).await.expect("app");
     wait(&c, "#create-key").await;
+    (driver, profiles, c)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_refuses_a_field_exactly_when_the_ledger_does_and_with_its_code() {
+    let server = TestServer::with_cast().await;
+    let (_driver, _profiles, c) = fresh_phone(&server).await;
     let long = |n: usize| "a".repeat(n);
     let cases: Vec<(&str, String)> = [
         ("batch", "lo.1_a-B"),
@@ -846,6 +857,485 @@ async fn the_phone_refuses_a_field_exactly_when_the_ledger_does_and_with_its_cod
         }
     }
     assert!(disagree.is_empty(), "{disagree:#?}");
+    c.close().await.expect("close");
+}
+
+/// One statement a form of the phone builds, and who signs it.
+struct FormCase {
+    /// The statement type (the form).
+    kind: &'static str,
+    /// The signer, its role and its signing key.
+    by: String,
+    role: &'static str,
+    key: ed25519_dalek::SigningKey,
+    /// The form's values (field path → text; `group#` → its rows).
+    values: Value,
+    /// What the signer holds, as the holder's view lists it.
+    holding: Value,
+    /// What the case changes from the form's good values.
+    what: String,
+}
+
+/// The values of a form for `kind`, good for the ledger's state as
+/// `setup` leaves it, with one field changed to `value` (or as they are).
+fn vary(mut base: Value, change: Option<(&str, &str)>) -> (Value, String) {
+    match change {
+        Some((field, value)) => {
+            base[field] = json!(value);
+            (base, format!("{field}={value:?}"))
+        }
+        None => (base, "as is".to_owned()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_form_refuses_on_the_phone_exactly_what_the_ledger_refuses_with_its_code() {
+    // Issue 12: for each statement type the app has a form for, good and
+    // bad values are checked by the phone's own form (`build`, with the
+    // rules, patterns and limits the server sent) and the statement it
+    // builds is signed and submitted; the phone's code and the ledger's
+    // must be the same, "ok" when both accept it.
+    use cast::*;
+    let server = TestServer::with_cast().await;
+    let (_driver, _profiles, c) = fresh_phone(&server).await;
+    let pk = |k: &ed25519_dalek::SigningKey| {
+        coop_ledger::domain::keys::PublicKey::from(k.verifying_key()).to_string()
+    };
+    let long = |n: usize| "x".repeat(n);
+    let mut cases: Vec<FormCase> = Vec::new();
+    let mut n = 0u32;
+    let mut next = || {
+        n += 1;
+        n
+    };
+    let me = |id: &str, role: &'static str| (id.to_owned(), role, key_of(id));
+    let held = |id: &str, kg: &str| json!([{"id": id, "product": {"name": "Vải"}, "remaining": {"amount": kg, "unit": "kg"}, "status": "active"}]);
+    let mut add = |kind: &'static str,
+                   (by, role, key): (String, &'static str, ed25519_dalek::SigningKey),
+                   base: &Value,
+                   holding: Value,
+                   change: Option<(&str, &str)>| {
+        let (values, what) = vary(base.clone(), change);
+        cases.push(FormCase {
+            kind,
+            by,
+            role,
+            key,
+            values,
+            holding,
+            what,
+        });
+    };
+    let create = |i: u32| {
+        json!({"batch": format!("dc-{i}"), "product.category": "fruit", "product.name": "Vải thiều",
+        "product.gtin": "08935049501503", "product.ocop_stars": "4", "quantity.amount": "10", "quantity.unit": "kg",
+        "origin.place": "Xã Hồng Giang", "origin.lat": "21.38", "origin.lon": "106.62", "harvested_at": "2026-06-10",
+        "certifications#": 1, "certifications.0.scheme": "VietGAP", "certifications.0.id": "VG-1",
+        "certifications.0.valid_until": "2028-06-30"})
+    };
+    // batch.create, by a member and by its cooperative.
+    for change in [
+        None,
+        Some(("batch", "a b")),
+        Some(("batch", "lô-1")),
+        Some(("product.category", "gold")),
+        Some(("product.name", "")),
+        Some(("product.gtin", "08935049501504")),
+        Some(("product.ocop_stars", "6")),
+        Some(("product.ocop_stars", "2")),
+        Some(("product.ocop_stars", "x")),
+        Some(("product.ocop_stars", "3")),
+        Some(("quantity.amount", "0")),
+        Some(("quantity.amount", "01")),
+        Some(("quantity.unit", "kgs")),
+        Some(("origin.lat", "90.5")),
+        Some(("origin.lat", "-90")),
+        Some(("origin.lon", "180.01")),
+        Some(("origin.lon", "east")),
+        Some(("harvested_at", "2026-02-30")),
+        Some(("harvested_at", "2099-01-01")),
+        Some(("certifications.0.scheme", "ISO")),
+        Some(("certifications.0.valid_until", "2028-6-30")),
+        Some(("photo_blake3", "AB")),
+    ] {
+        let i = next();
+        add(
+            "batch.create",
+            me(MEMBER, "member"),
+            &create(i),
+            json!([]),
+            change,
+        );
+    }
+    for change in [None, Some(("producer", "a b")), Some(("producer", MEMBER))] {
+        let i = next();
+        add(
+            "batch.create",
+            me(COOP, "cooperative"),
+            &create(i),
+            json!([]),
+            change,
+        );
+    }
+    // batch.ship: the member ships a lot of its own to the cooperative.
+    for change in [
+        None,
+        Some(("to", "a b")),
+        Some(("to", MEMBER)),
+        Some(("batch", "x/y")),
+        Some(("contract", "k k")),
+    ] {
+        let i = next();
+        let lot = format!("ds-{i}");
+        server
+            .ok(&signed(MEMBER, "batch.create", lychee(&lot, "10")))
+            .await;
+        add(
+            "batch.ship",
+            me(MEMBER, "member"),
+            &json!({"batch": lot, "to": COOP}),
+            held(&lot, "10"),
+            change,
+        );
+    }
+    // batch.receive: the cooperative takes (or refuses) what was shipped.
+    for change in [
+        None,
+        Some(("accepted", "false")),
+        Some(("accepted", "maybe")),
+        Some(("batch", "")),
+    ] {
+        let i = next();
+        let lot = format!("dr-{i}");
+        server
+            .ok(&signed(MEMBER, "batch.create", lychee(&lot, "10")))
+            .await;
+        server
+            .ok(&signed(
+                MEMBER,
+                "batch.ship",
+                json!({"batch": lot, "to": COOP}),
+            ))
+            .await;
+        add(
+            "batch.receive",
+            me(COOP, "cooperative"),
+            &json!({"batch": lot, "accepted": "true"}),
+            json!([]),
+            change,
+        );
+    }
+    // batch.transform: the member mills, splits or merges its own lot.
+    for change in [
+        None,
+        Some(("inputs.0.amount", "600")),
+        Some(("inputs.0.amount", "1.2345")),
+        Some(("process", "juggling")),
+        Some(("process", "split")),
+        Some(("process", "merge")),
+        Some(("outputs.0.quantity.unit", "kgs")),
+        Some(("outputs.0.product.gtin", "123")),
+        Some(("outputs.0.product.name", &long(201))),
+        Some(("outputs.0.batch", "SAME")),
+    ] {
+        let i = next();
+        let lot = format!("dt-{i}");
+        server
+            .ok(&signed(MEMBER, "batch.create", lychee(&lot, "500")))
+            .await;
+        let mut base = json!({"process": "milling", "inputs#": 1, "inputs.0.batch": lot, "inputs.0.amount": "500",
+            "outputs#": 1, "outputs.0.batch": format!("{lot}-o"), "outputs.0.product.category": "fruit",
+            "outputs.0.product.name": "Vải sấy", "outputs.0.quantity.amount": "100", "outputs.0.quantity.unit": "kg"});
+        let change = match change {
+            Some((f, "SAME")) => {
+                base[f] = json!(lot);
+                None
+            }
+            other => other,
+        };
+        add(
+            "batch.transform",
+            me(MEMBER, "member"),
+            &base,
+            held(&lot, "500"),
+            change,
+        );
+    }
+    for (amounts, unit) in [
+        (["250", "250"], "kg"),
+        (["250", "200"], "kg"),
+        (["250", "250"], "t"),
+    ] {
+        let i = next();
+        let lot = format!("dt-{i}");
+        server
+            .ok(&signed(MEMBER, "batch.create", lychee(&lot, "500")))
+            .await;
+        let mut base = json!({"process": "split", "inputs#": 1, "inputs.0.batch": lot, "inputs.0.amount": "500", "outputs#": 2});
+        for (o, amount) in amounts.iter().enumerate() {
+            base[format!("outputs.{o}.batch")] = json!(format!("{lot}-{o}"));
+            base[format!("outputs.{o}.product.category")] = json!("fruit");
+            base[format!("outputs.{o}.product.name")] = json!("Vải");
+            base[format!("outputs.{o}.quantity.amount")] = json!(amount);
+            base[format!("outputs.{o}.quantity.unit")] = json!(if o == 1 { unit } else { "kg" });
+        }
+        add(
+            "batch.transform",
+            me(MEMBER, "member"),
+            &base,
+            held(&lot, "500"),
+            None,
+        );
+    }
+    // actor.register: by the registrar (any role), by a cooperative (its
+    // members only: the role and cooperative are fixed).
+    let registrar = || (REGISTRAR.to_owned(), "registrar", registrar_key());
+    for change in [
+        None,
+        Some(("id", "a b")),
+        Some(("role", "king")),
+        Some(("role", "member")),
+        Some(("name", "")),
+        Some(("name", &long(201))),
+        Some(("region.province", &long(201))),
+        Some(("key", "AAAA")),
+        Some(("key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=")),
+    ] {
+        let i = next();
+        let base = json!({"id": format!("dreg-{i}"), "role": "business", "name": "DN", "key": pk(&key(5000 + i)),
+            "region.province": "Bắc Giang"});
+        add("actor.register", registrar(), &base, json!([]), change);
+    }
+    for change in [None, Some(("cooperative", "a b"))] {
+        let i = next();
+        let mut base = json!({"id": format!("dreg-{i}"), "role": "member", "name": "Hộ", "key": pk(&key(5000 + i)),
+            "region.province": "Bắc Giang", "cooperative": COOP, "public": true});
+        let by = if change.is_none() {
+            me(COOP, "cooperative")
+        } else {
+            registrar()
+        };
+        if change.is_none() {
+            base["role"] = json!("business");
+        }
+        add("actor.register", by, &base, json!([]), change);
+    }
+    // batch.inspect, by the auditor.
+    server
+        .ok(&signed(MEMBER, "batch.create", lychee("di-1", "10")))
+        .await;
+    for change in [
+        None,
+        Some(("result", "meh")),
+        Some(("scheme", "ISO")),
+        Some(("report_blake3", &"ab".repeat(32))),
+        Some(("report_blake3", &"ab".repeat(31))),
+        Some(("note", &long(1000))),
+        Some(("note", &long(1001))),
+        Some(("batch", "a\\b")),
+    ] {
+        add(
+            "batch.inspect",
+            me(AUDITOR, "auditor"),
+            &json!({"batch": "di-1", "result": "pass", "scheme": "VietGAP"}),
+            json!([]),
+            change,
+        );
+    }
+    // batch.recall, by the batch's creator.
+    for change in [None, Some(("reason", "")), Some(("reason", &long(1001)))] {
+        let i = next();
+        let lot = format!("dx-{i}");
+        server
+            .ok(&signed(MEMBER, "batch.create", lychee(&lot, "10")))
+            .await;
+        add(
+            "batch.recall",
+            me(MEMBER, "member"),
+            &json!({"batch": lot, "reason": "Nhiễm khuẩn"}),
+            json!([]),
+            change,
+        );
+    }
+    // contract.offer, by a cooperative (its side is fixed) and a business.
+    let (from, to) = (day(0), day(30));
+    for change in [
+        None,
+        Some(("to", "2000-01-01")),
+        Some(("from", "2026-02-30")),
+        Some(("product_category", "gold")),
+        Some(("contract", "k k")),
+        Some(("volume.amount", "10")),
+        Some(("volume.unit", "kg")),
+        Some(("business", "a b")),
+    ] {
+        let i = next();
+        let base = json!({"contract": format!("dk-{i}"), "business": BUSINESS, "product_category": "fruit",
+            "from": from, "to": to});
+        add(
+            "contract.offer",
+            me(COOP, "cooperative"),
+            &base,
+            json!([]),
+            change,
+        );
+    }
+    {
+        let i = next();
+        let base = json!({"contract": format!("dk-{i}"), "cooperative": COOP, "product_category": "fruit",
+            "from": from, "to": to, "volume.amount": "10", "volume.unit": "t"});
+        add(
+            "contract.offer",
+            me(BUSINESS, "business"),
+            &base,
+            json!([]),
+            None,
+        );
+    }
+    // contract.accept, by the business, of an offer the cooperative made.
+    for change in [None, Some(("contract", "a b"))] {
+        let i = next();
+        let id = format!("da-{i}");
+        server
+            .ok(&signed(
+                COOP,
+                "contract.offer",
+                json!({"contract": id, "cooperative": COOP, "business": BUSINESS,
+                "product_category": "fruit", "from": from, "to": to}),
+            ))
+            .await;
+        add(
+            "contract.accept",
+            me(BUSINESS, "business"),
+            &json!({"contract": id}),
+            json!([]),
+            change,
+        );
+    }
+    // correction, by the signer of the corrected leaf.
+    let own = server
+        .ok(&signed(MEMBER, "batch.create", lychee("dcor-1", "10")))
+        .await["index"]
+        .to_string();
+    for change in [
+        None,
+        Some(("index", "-1")),
+        Some(("index", "1.5")),
+        Some(("index", "x")),
+        Some(("reason", "")),
+        Some(("reason", &long(1001))),
+    ] {
+        add(
+            "correction",
+            me(MEMBER, "member"),
+            &json!({"index": own, "reason": "Sai số lượng"}),
+            json!([]),
+            change,
+        );
+    }
+    // actor.rotate_key and actor.revoke, each of an actor of its own.
+    for (kind, change) in [
+        ("actor.rotate_key", None),
+        ("actor.rotate_key", Some(("new_key", "AAAA"))),
+        (
+            "actor.rotate_key",
+            Some(("new_key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA===")),
+        ),
+        ("actor.revoke", None),
+        ("actor.revoke", Some(("id", "a b"))),
+        ("actor.revoke", Some(("reason", ""))),
+        ("actor.revoke", Some(("reason", &long(1001)))),
+    ] {
+        let i = next();
+        let id = format!("dact-{i}");
+        let k = key(6000 + i);
+        server.ok(&register(&id, "business", &k, None)).await;
+        if kind == "actor.rotate_key" {
+            let base = json!({"new_key": pk(&key(7000 + i))});
+            add(kind, (id, "business", k), &base, json!([]), change);
+        } else {
+            add(
+                kind,
+                registrar(),
+                &json!({"id": id, "reason": "Giải thể"}),
+                json!([]),
+                change,
+            );
+        }
+    }
+
+    let asked: Vec<Value> = cases
+        .iter()
+        .map(|k| json!({"type": k.kind, "by": k.by, "role": k.role, "values": k.values, "holding": k.holding}))
+        .collect();
+    let phone = c
+        .execute_async(
+            r#"const [cases, at, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+            import("app/forms").then(({ FORMS, build, context, mayUse }) => {
+              const cfg = JSON.parse(document.getElementById("app-config").textContent);
+              done({
+                forms: FORMS.map((f) => f.type),
+                built: cases.map(({ type, by, role, values, holding }) => {
+                  const { statement, errors } = build(type, values, context(type, by, role, holding, cfg), cfg, at);
+                  return { statement, offered: mayUse(type, role, cfg), codes: errors.map((e) => e.code) };
+                }),
+              });
+            });"#,
+            vec![json!(asked), json!(now())],
+        )
+        .await
+        .expect("the phone's forms");
+    let forms: Vec<&str> = phone["forms"]
+        .as_array()
+        .expect("forms")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let covered: std::collections::BTreeSet<&str> = cases.iter().map(|k| k.kind).collect();
+    assert_eq!(
+        covered,
+        forms.iter().copied().collect(),
+        "every form is tried"
+    );
+    let mut disagree = Vec::new();
+    let mut refused = 0;
+    for (case, built) in cases.iter().zip(phone["built"].as_array().expect("built")) {
+        let codes: Vec<&str> = built["codes"]
+            .as_array()
+            .expect("codes")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let said = match codes.as_slice() {
+            [] => "ok".to_owned(),
+            [one] => (*one).to_owned(),
+            many => format!("{many:?}"),
+        };
+        let statement = built["statement"].as_str().expect("statement").to_owned();
+        let (status, body) = server
+            .submit(&coop_ledger::domain::envelope::Envelope::sign(
+                statement, &case.key,
+            ))
+            .await;
+        let ledger = if status == 201 {
+            "ok".to_owned()
+        } else {
+            refused += 1;
+            body["error"].as_str().unwrap_or("?").to_owned()
+        };
+        if said != ledger || built["offered"] != json!(true) {
+            disagree.push(format!(
+                "{} by {} ({}), {}: phone {said}, ledger {ledger}, form offered {}",
+                case.kind, case.by, case.role, case.what, built["offered"]
+            ));
+        }
+    }
+    assert!(disagree.is_empty(), "{disagree:#?}");
+    assert!(
+        refused * 3 > cases.len() && refused < cases.len(),
+        "good and bad values both: {refused} of {}",
+        cases.len()
+    );
     c.close().await.expect("close");
 }
 

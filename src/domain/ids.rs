@@ -13,6 +13,10 @@ use std::fmt;
 /// Longest id accepted for actors, batches and contracts (spec §3).
 pub const MAX_ID_LEN: usize = 64;
 
+/// The ids [`ActorId::parse`] accepts, as a regular expression (whole
+/// match) for clients that check before they sign: the signing app.
+pub const ID_PATTERN: &str = "[A-Za-z0-9._-]{1,64}";
+
 /// An id that is not 1–64 characters of `[A-Za-z0-9._-]`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("an id must be 1–64 characters of A–Z, a–z, 0–9, '.', '_' or '-'")]

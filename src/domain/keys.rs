@@ -34,6 +34,11 @@ pub enum KeyError {
     BadPrivateKey,
 }
 
+/// A public key's spelling as [`PublicKey::parse`] accepts it, as a
+/// regular expression (whole match): standard base64 of 32 bytes, with its
+/// padding and no stray bits in the last character.
+pub const PUBLIC_KEY_PATTERN: &str = "[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=";
+
 /// An Ed25519 public key: its 32 bytes. Parsing checks only the encoding;
 /// the curve point is decompressed when it is needed ([`PublicKey::point`]:
 /// to verify a signature, or to check a key being registered), so that

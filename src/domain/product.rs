@@ -27,6 +27,26 @@ pub const BAD_OCOP_STARS: &str = "OCOP stars must be 3, 4 or 5";
 /// Text of the error bad coordinates give (maps to `bad_coordinates`).
 pub const BAD_COORDINATES: &str = "lat must be in [-90, 90] and lon in [-180, 180]";
 
+/// The spelling of a GTIN-14, as a regular expression (whole match); its
+/// last digit must also be the GS1 check digit ([`check_digit`]).
+pub const GTIN_PATTERN: &str = "[0-9]{14}";
+
+/// The fewest OCOP stars.
+pub const MIN_OCOP_STARS: u8 = 3;
+
+/// The most OCOP stars.
+pub const MAX_OCOP_STARS: u8 = 5;
+
+/// The largest latitude, north or south, in degrees.
+pub const MAX_LAT: f64 = 90.0;
+
+/// The largest longitude, east or west, in degrees.
+pub const MAX_LON: f64 = 180.0;
+
+/// A BLAKE3 hash as [`Blake3Hex`] accepts it, as a regular expression
+/// (whole match).
+pub const BLAKE3_PATTERN: &str = "[0-9a-f]{64}";
+
 /// Text of the error a bad BLAKE3 hex gives (maps to `bad_hash`).
 pub const BAD_HASH: &str =
     "a BLAKE3 hash (report_blake3, photo_blake3) must be 64 lowercase hex characters";
@@ -211,7 +231,9 @@ impl<'de> Deserialize<'de> for OcopStars {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = serde_json::Value::deserialize(d)?;
         match v.as_u64() {
-            Some(n @ 3..=5) => Ok(Self(n as u8)),
+            Some(n) if (u64::from(MIN_OCOP_STARS)..=u64::from(MAX_OCOP_STARS)).contains(&n) => {
+                Ok(Self(n as u8))
+            }
             _ => Err(serde::de::Error::custom(format!(
                 "{BAD_OCOP_STARS} (got {v})"
             ))),
@@ -247,11 +269,11 @@ fn coordinate<'de, D: Deserializer<'de>>(d: D, limit: f64) -> Result<Option<f64>
 }
 
 fn latitude<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    coordinate(d, 90.0)
+    coordinate(d, MAX_LAT)
 }
 
 fn longitude<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    coordinate(d, 180.0)
+    coordinate(d, MAX_LON)
 }
 
 /// Where a batch was grown or caught.

@@ -18,6 +18,10 @@ const SCALE: u64 = 1000;
 /// The largest amount, 10^12 units, in thousandths.
 pub const MAX_AMOUNT_MILLI: u64 = 1_000_000_000_000 * SCALE;
 
+/// The spelling [`Amount::parse`] accepts, as a regular expression (whole
+/// match); the value must also be in (0, [`MAX_AMOUNT_MILLI`]].
+pub const AMOUNT_PATTERN: &str = r"(0|[1-9][0-9]{0,12})(\.[0-9]{1,3})?";
+
 /// Text of the error an amount that breaks the rules gives; the statement
 /// parser maps it to the `bad_amount` code.
 pub const BAD_AMOUNT: &str = "an amount must be a decimal string";

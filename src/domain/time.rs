@@ -93,6 +93,11 @@ pub fn parse_date(s: &str) -> Result<Date, BadTime> {
     Date::parse(s, format_description!("[year]-[month]-[day]")).map_err(|_| BadTime)
 }
 
+/// The spelling [`parse_date`] accepts, as a regular expression (whole
+/// match): a four-digit year, which may carry a sign; it must also be a day
+/// of the (proleptic Gregorian) calendar.
+pub const DATE_PATTERN: &str = "[+-]?[0-9]{4}-[0-9]{2}-[0-9]{2}";
+
 /// Text of the error a bad date gives (the statement parser maps it to
 /// `bad_time`).
 pub const BAD_DATE: &str = "a date must be written YYYY-MM-DD";

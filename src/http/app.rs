@@ -4,10 +4,14 @@
 //! and talks to the JSON API like any other client. The server never sees
 //! a private key; it serves files that are the same for every user.
 //!
-//! The shell carries, as JSON, what the forms check before signing: the
-//! word lists and limits of spec §3 and §6 and the ledger's own sentences
-//! for each error code, so that a check on the phone and a refusal from the
-//! server name the same code in the same words.
+//! The shell carries, as JSON ([`AppConfig`]), every rule the forms check
+//! before signing, taken from the domain so that the phone states none of
+//! its own: who may sign each statement type ([`roles::signer_roles`]), the
+//! spelling of each kind of field (the domain parsers' own patterns), the
+//! word lists and limits of spec §3 and §6, the error code each check
+//! names, and the ledger's own sentences for each code. A check on the
+//! phone and a refusal from the server thus name the same code in the same
+//! words.
 //!
 //! Offline: the service worker keeps the shell and every static file in a
 //! cache named by a version that is the hash of all of them, so a new build
@@ -18,13 +22,19 @@ use super::extract::ClientLang;
 use super::i18n::{AppTexts, Texts};
 use super::pages::html_page;
 use crate::domain::envelope::MAX_ENVELOPE_BYTES;
-use crate::domain::ids::MAX_ID_LEN;
+use crate::domain::ids::{ID_PATTERN, MAX_ID_LEN};
+use crate::domain::keys::PUBLIC_KEY_PATTERN;
 use crate::domain::messages::{Code, Lang};
-use crate::domain::product::{Category, Process, Scheme};
-use crate::domain::quantity::{MAX_AMOUNT_MILLI, Unit};
-use crate::domain::statement::{
-    MAX_CERTIFICATIONS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, MAX_TRANSFORM_SIDES, Role,
+use crate::domain::product::{
+    BLAKE3_PATTERN, Category, GTIN_PATTERN, InspectResult, MAX_LAT, MAX_LON, MAX_OCOP_STARS,
+    MIN_OCOP_STARS, Process, Scheme,
 };
+use crate::domain::quantity::{AMOUNT_PATTERN, MAX_AMOUNT_MILLI, Unit};
+use crate::domain::rules::roles::{self, SignerRoles};
+use crate::domain::statement::{
+    MAX_CERTIFICATIONS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, MAX_TRANSFORM_SIDES, Role, StatementType,
+};
+use crate::domain::time::{DATE_PATTERN, LOCAL_OFFSET_HOURS};
 use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -49,7 +59,20 @@ struct Enums {
     units: Vec<&'static str>,
     processes: Vec<&'static str>,
     schemes: Vec<&'static str>,
+    results: Vec<&'static str>,
     roles: Vec<String>,
+}
+
+/// The spelling of each kind of text field, as the domain's parsers accept
+/// it: regular expressions that must match the whole value.
+#[derive(Serialize)]
+struct Patterns {
+    id: &'static str,
+    amount: &'static str,
+    gtin: &'static str,
+    date: &'static str,
+    hash: &'static str,
+    key: &'static str,
 }
 
 /// The limits of spec §3 and §6 the forms check.
@@ -62,6 +85,11 @@ struct Limits {
     sides: usize,
     max_amount: String,
     envelope_bytes: usize,
+    min_ocop_stars: u8,
+    max_ocop_stars: u8,
+    lat: f64,
+    lon: f64,
+    local_offset_hours: i8,
 }
 
 /// What the app's script reads from the shell.
@@ -71,9 +99,50 @@ struct AppConfig {
     sw: &'static str,
     scope: &'static str,
     enums: Enums,
+    /// Who may sign each statement type, by its `type` string.
+    signers: BTreeMap<&'static str, SignerRoles>,
+    patterns: Patterns,
     limits: Limits,
+    /// The code each kind of check names ([`CODES`]).
+    codes: BTreeMap<&'static str, &'static str>,
+    /// The role of the actors that belong to a cooperative (they name it
+    /// when they are registered).
+    member_role: Role,
     messages: BTreeMap<&'static str, &'static str>,
 }
+
+const PATTERNS: Patterns = Patterns {
+    id: ID_PATTERN,
+    amount: AMOUNT_PATTERN,
+    gtin: GTIN_PATTERN,
+    date: DATE_PATTERN,
+    hash: BLAKE3_PATTERN,
+    key: PUBLIC_KEY_PATTERN,
+};
+
+/// The code the ledger refuses a bad value of each kind of field with (and
+/// a bad word of each word list), so that the phone names the same one.
+const CODES: &[(&str, Code)] = &[
+    ("id", Code::BadId),
+    ("text", Code::TooLong),
+    ("amount", Code::BadAmount),
+    ("gtin", Code::BadGtin),
+    ("stars", Code::BadOcopStars),
+    ("coordinates", Code::BadCoordinates),
+    ("date", Code::BadTime),
+    ("hash", Code::BadHash),
+    ("key", Code::BadKey),
+    ("index", Code::MalformedStatement),
+    ("categories", Code::BadCategory),
+    ("units", Code::BadUnit),
+    ("processes", Code::MalformedStatement),
+    ("schemes", Code::MalformedStatement),
+    ("results", Code::MalformedStatement),
+    ("roles", Code::MalformedStatement),
+    ("choice", Code::MalformedStatement),
+    ("missing", Code::MalformedStatement),
+    ("too_many", Code::TooManyItems),
+];
 
 fn config(lang: Lang) -> Option<String> {
     let role = |r: &Role| {
@@ -91,8 +160,15 @@ fn config(lang: Lang) -> Option<String> {
             units: Unit::ALL.iter().map(|u| u.as_str()).collect(),
             processes: Process::ALL.iter().map(|p| p.as_str()).collect(),
             schemes: Scheme::ALL.iter().map(|s| s.as_str()).collect(),
+            results: InspectResult::ALL.iter().map(|r| r.as_str()).collect(),
             roles: Role::ALL.iter().map(role).collect(),
         },
+        signers: StatementType::ALL
+            .into_iter()
+            .map(|t| (t.as_str(), roles::signer_roles(t)))
+            .collect(),
+        patterns: PATTERNS,
+        codes: CODES.iter().map(|(k, c)| (*k, c.as_str())).collect(),
         limits: Limits {
             id_chars: MAX_ID_LEN,
             text_chars: MAX_TEXT_CHARS,
@@ -101,7 +177,13 @@ fn config(lang: Lang) -> Option<String> {
             sides: MAX_TRANSFORM_SIDES,
             max_amount: (MAX_AMOUNT_MILLI / 1000).to_string(),
             envelope_bytes: MAX_ENVELOPE_BYTES,
+            min_ocop_stars: MIN_OCOP_STARS,
+            max_ocop_stars: MAX_OCOP_STARS,
+            lat: MAX_LAT,
+            lon: MAX_LON,
+            local_offset_hours: LOCAL_OFFSET_HOURS,
         },
+        member_role: Role::Member,
         messages: Code::ALL
             .iter()
             .map(|c| (c.as_str(), c.message(lang)))
@@ -268,6 +350,257 @@ mod tests {
             assert_eq!(v["messages"][code.as_str()], code.message(Lang::Vi));
         }
         assert_eq!(v["limits"]["max_amount"], "1000000000000");
+    }
+
+    /// Whether the whole of `value` matches the pattern `p`, as the app
+    /// tests it (`new RegExp(`^(?:${p})$`)`).
+    fn matches(p: &str, value: &str) -> bool {
+        regex::Regex::new(&format!("^(?:{p})$"))
+            .expect("pattern")
+            .is_match(value)
+    }
+
+    /// The ledger's verdict on a `batch.create` whose field `path` is
+    /// `value`: accepted, or the code it is refused with.
+    fn ledger(path: &[&str], value: &str) -> Result<(), Code> {
+        let mut st = serde_json::json!({
+            "v": 1, "type": "batch.create", "by": "tv-1", "at": "2026-11-21T08:00:00Z",
+            "batch": "b-1", "product": {"category": "fruit", "name": "Vải"},
+            "quantity": {"amount": "10", "unit": "kg"}, "origin": {"place": "Xã Hồng Giang"},
+            "certifications": [{"scheme": "VietGAP", "id": "VG-1"}],
+        });
+        let mut at = &mut st;
+        for p in &path[..path.len() - 1] {
+            at = match p.parse::<usize>() {
+                Ok(i) => &mut at[i],
+                Err(_) => &mut at[*p],
+            };
+        }
+        at[path[path.len() - 1]] = value.into();
+        crate::domain::statement::parse(&st.to_string())
+            .map(|_| ())
+            .map_err(|r| r.code)
+    }
+
+    fn code_of(kind: &str) -> Code {
+        CODES
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, c)| *c)
+            .expect("a code for every kind")
+    }
+
+    /// Each pattern the app receives against the domain's own parser, on
+    /// good and bad samples (issue 12): where the pattern alone decides,
+    /// the parser agrees with it and refuses with the code the app names;
+    /// where the app checks more after the pattern (a GTIN's check digit, a
+    /// day of the calendar, an amount's size), the samples say what that
+    /// check decides.
+    #[test]
+    fn every_pattern_sent_to_the_app_agrees_with_the_domain_parser() {
+        let long = |c: &str, n: usize| c.repeat(n);
+        // (kind, field, value, what the app's check after the pattern says)
+        let samples: Vec<(&str, &[&str], String, bool)> = [
+            ("id", &["batch"][..], "a", true),
+            ("id", &["batch"], "lo.1_a-B", true),
+            ("id", &["batch"], "", true),
+            ("id", &["batch"], "lô-1", true),
+            ("id", &["batch"], "a b", true),
+            ("id", &["batch"], "a/b", true),
+            ("id", &["batch"], "a\n", true),
+            ("amount", &["quantity", "amount"], "1", true),
+            ("amount", &["quantity", "amount"], "0.001", true),
+            ("amount", &["quantity", "amount"], "1.5", true),
+            ("amount", &["quantity", "amount"], "999999999999.999", true),
+            ("amount", &["quantity", "amount"], "1000000000000", true),
+            (
+                "amount",
+                &["quantity", "amount"],
+                "1000000000000.001",
+                false,
+            ),
+            ("amount", &["quantity", "amount"], "0", false),
+            ("amount", &["quantity", "amount"], "0.000", false),
+            ("amount", &["quantity", "amount"], "01", true),
+            ("amount", &["quantity", "amount"], "1.", true),
+            ("amount", &["quantity", "amount"], ".5", true),
+            ("amount", &["quantity", "amount"], "1.2345", true),
+            ("amount", &["quantity", "amount"], "1,5", true),
+            ("amount", &["quantity", "amount"], "1e3", true),
+            ("amount", &["quantity", "amount"], "-1", true),
+            ("amount", &["quantity", "amount"], " 1", true),
+            ("amount", &["quantity", "amount"], "10000000000000", true),
+            ("gtin", &["product", "gtin"], "08935049501503", true),
+            ("gtin", &["product", "gtin"], "00614141000036", true),
+            ("gtin", &["product", "gtin"], "08935049501504", false),
+            ("gtin", &["product", "gtin"], "8935049501503", true),
+            ("gtin", &["product", "gtin"], "0893504950150a", true),
+            ("gtin", &["product", "gtin"], "+8935049501503", true),
+            (
+                "date",
+                &["certifications", "0", "valid_until"],
+                "2024-02-29",
+                true,
+            ),
+            (
+                "date",
+                &["certifications", "0", "valid_until"],
+                "0050-01-01",
+                true,
+            ),
+            (
+                "date",
+                &["certifications", "0", "valid_until"],
+                "2026-02-29",
+                false,
+            ),
+            (
+                "date",
+                &["certifications", "0", "valid_until"],
+                "2026-13-01",
+                false,
+            ),
+            (
+                "date",
+                &["certifications", "0", "valid_until"],
+                "2026-00-10",
+                false,
+            ),
+            (
+                "date",
+                &["certifications", "0", "valid_until"],
+                "2026-1-01",
+                true,
+            ),
+            (
+                "date",
+                &["certifications", "0", "valid_until"],
+                "+2026-01-01",
+                true,
+            ),
+            (
+                "date",
+                &["certifications", "0", "valid_until"],
+                "-0004-02-29",
+                true,
+            ),
+            (
+                "date",
+                &["certifications", "0", "valid_until"],
+                "-0001-02-29",
+                false,
+            ),
+            (
+                "date",
+                &["certifications", "0", "valid_until"],
+                "+20260-01-01",
+                true,
+            ),
+            (
+                "date",
+                &["certifications", "0", "valid_until"],
+                "2026-01-1",
+                true,
+            ),
+            (
+                "date",
+                &["certifications", "0", "valid_until"],
+                "20260101",
+                true,
+            ),
+            (
+                "date",
+                &["certifications", "0", "valid_until"],
+                "2026/01/01",
+                true,
+            ),
+            ("hash", &["photo_blake3"], "ab", true),
+            ("hash", &["photo_blake3"], "AB", true),
+            ("hash", &["photo_blake3"], "g", true),
+        ]
+        .into_iter()
+        .map(|(k, f, v, after)| {
+            let v = match (k, v) {
+                ("hash", "ab") => long("ab", 32),
+                ("hash", "AB") => long("AB", 32),
+                ("hash", "g") => long("g", 64),
+                (_, "a\n") => "a\n".to_owned(),
+                _ => v.to_owned(),
+            };
+            (k, f, v, after)
+        })
+        .chain([
+            ("id", &["batch"][..], long("a", 64), true),
+            ("id", &["batch"][..], long("a", 65), true),
+            ("hash", &["photo_blake3"][..], long("a", 63), true),
+            ("hash", &["photo_blake3"][..], long("a", 65), true),
+        ])
+        .collect();
+        let pattern = |kind: &str| match kind {
+            "id" => PATTERNS.id,
+            "amount" => PATTERNS.amount,
+            "gtin" => PATTERNS.gtin,
+            "date" => PATTERNS.date,
+            "hash" => PATTERNS.hash,
+            _ => unreachable!("{kind}"),
+        };
+        for (kind, field, value, after) in &samples {
+            let app = matches(pattern(kind), value) && *after;
+            let said = ledger(field, value);
+            assert_eq!(app, said.is_ok(), "{kind} {value:?}: ledger {said:?}");
+            if let Err(code) = said {
+                assert_eq!(code, code_of(kind), "{kind} {value:?}");
+            }
+        }
+        // Public keys: the pattern is exactly the spelling the key parser
+        // reads (whether the bytes are a usable point is the ledger's to say).
+        let real = crate::domain::keys::PublicKey::from(
+            ed25519_dalek::SigningKey::from_bytes(&[7; 32]).verifying_key(),
+        )
+        .to_string();
+        let a43 = long("A", 43);
+        for key in [
+            real.clone(),
+            format!("{a43}="),
+            format!("{}B=", long("A", 42)),
+            a43.clone(),
+            format!("{a43}=="),
+            format!("{}==", long("A", 42)),
+            format!("{}=", long("A", 44)),
+            real.replace('=', ""),
+            format!(" {real}"),
+        ] {
+            assert_eq!(
+                matches(PATTERNS.key, &key),
+                crate::domain::keys::PublicKey::parse(&key).is_ok(),
+                "{key:?}"
+            );
+        }
+        assert!(matches(PATTERNS.key, &real));
+        // The id pattern says 64, as the parser's limit does.
+        assert!(ID_PATTERN.ends_with(&format!("{{1,{MAX_ID_LEN}}}")));
+    }
+
+    #[test]
+    fn the_app_receives_who_may_sign_each_type_from_the_rules_table() {
+        let cfg = config(Lang::En).expect("config");
+        let v: serde_json::Value = serde_json::from_str(&cfg).expect("json");
+        for t in StatementType::ALL {
+            let sent = &v["signers"][t.as_str()];
+            assert_eq!(
+                *sent,
+                serde_json::to_value(roles::signer_roles(t)).expect("json"),
+                "{t}"
+            );
+        }
+        assert_eq!(
+            v["signers"]["batch.inspect"]["roles"],
+            serde_json::json!(["auditor", "authority"])
+        );
+        assert_eq!(
+            v["signers"]["actor.register"]["only"]["condition"],
+            serde_json::json!({"own_members": {"members": "member"}})
+        );
     }
 
     #[test]

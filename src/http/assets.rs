@@ -61,6 +61,13 @@ const FILES: &[Asset] = &[
         "static/app-outbox.js"
     ),
     asset!("app-texts.js", Some("app/texts"), JS, "static/app-texts.js"),
+    asset!("app-ui.js", Some("app/ui"), JS, "static/app-ui.js"),
+    asset!("app-net.js", Some("app/net"), JS, "static/app-net.js"),
+    asset!("app-setup.js", Some("app/setup"), JS, "static/app-setup.js"),
+    asset!("app-home.js", Some("app/home"), JS, "static/app-home.js"),
+    asset!("app-form.js", Some("app/form"), JS, "static/app-form.js"),
+    asset!("app-item.js", Some("app/item"), JS, "static/app-item.js"),
+    asset!("app-mykey.js", Some("app/mykey"), JS, "static/app-mykey.js"),
     asset!(
         "noble-ed25519.js",
         Some("noble-ed25519"),

@@ -1,3 +1,4 @@
+// @ts-check
 // coop-ledger signing app: the device's own storage (IndexedDB).
 //
 // | store    | key                 | value |
@@ -11,8 +12,10 @@
 // view) never holds key material.
 
 const NAME = "coop-ledger-app";
+/** @type {Promise<IDBDatabase> | null} */
 let opened = null;
 
+/** @template T @param {IDBRequest<T>} req @returns {Promise<T>} */
 function request(req) {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
@@ -20,6 +23,7 @@ function request(req) {
   });
 }
 
+/** @returns {Promise<IDBDatabase>} */
 function db() {
   if (!opened) {
     const req = indexedDB.open(NAME, 1);
@@ -33,6 +37,7 @@ function db() {
   return opened;
 }
 
+/** @param {string} store @param {IDBTransactionMode} mode @param {(s: IDBObjectStore) => IDBRequest} fn @returns {Promise<any>} */
 async function tx(store, mode, fn) {
   const d = await db();
   const t = d.transaction(store, mode);
@@ -46,21 +51,25 @@ async function tx(store, mode, fn) {
 }
 
 /// The value under `key` in `store`, or undefined.
+/** @param {string} store @param {IDBValidKey} key */
 export function get(store, key) {
   return tx(store, "readonly", (s) => s.get(key));
 }
 
 /// Stores `value` (under `key` for `kv`); returns the key.
+/** @param {string} store @param {any} value @param {IDBValidKey} [key] */
 export function put(store, value, key) {
   return tx(store, "readwrite", (s) => (key === undefined ? s.put(value) : s.put(value, key)));
 }
 
 /// Removes `key` from `store`.
+/** @param {string} store @param {IDBValidKey} key */
 export function del(store, key) {
   return tx(store, "readwrite", (s) => s.delete(key));
 }
 
 /// Every value of `store`, in key order.
+/** @param {string} store */
 export function all(store) {
   return tx(store, "readonly", (s) => s.getAll());
 }

@@ -1,16 +1,58 @@
-// coop-ledger signing app: one form per statement type (spec §6), who may
-// sign it, and the checks the ledger makes of each field, made here first so
-// that a clerk hears of a mistake before signing. A check that fails names
-// the same error code the server would answer with; the page shows that
-// code's sentence from the ledger's own catalogue.
+// @ts-check
+// coop-ledger signing app: one form per statement type (spec §6) and the
+// checks the ledger makes of each field, made here first so that a clerk
+// hears of a mistake before signing. This module states no rule of its own:
+// who may sign each type (the ledger's table, `domain::rules::roles`), the
+// spelling of each kind of field, the limits and the code each check names
+// all come from the server in the page's configuration (`AppConfig` in
+// src/http/app.rs). A check that fails names the same error code the server
+// would answer with; the page shows that code's sentence from the ledger's
+// own catalogue. What stays here is each form's layout.
 //
 // Field names are the statement's JSON paths (`product.category`); a group
 // (`certifications`, `inputs`, `outputs`) is a list of rows.
 
-const HOLDERS = ["member", "cooperative", "cooperative_group", "union", "business"];
-const COLLECTIVE = ["cooperative", "cooperative_group", "union"];
-const EVERYONE = [...HOLDERS, "auditor", "authority", "registrar"];
+/**
+ * @typedef {{ roles: string[], only: { roles: string[], condition: any } | null }} SignerRoles
+ * @typedef {{
+ *   lang: string, sw: string, scope: string,
+ *   enums: Record<string, string[]>,
+ *   signers: Record<string, SignerRoles>,
+ *   patterns: Record<string, string>,
+ *   limits: Record<string, any>,
+ *   codes: Record<string, string>,
+ *   messages: Record<string, string>,
+ *   member_role: string,
+ * }} Config
+ * @typedef {{ id: string, product: { name: string }, remaining: { amount: string, unit: string }, status?: string }} Held
+ * @typedef {{ me: string, role: string, holding?: Held[], bound?: any, memberRole: string }} Ctx
+ * @typedef {Record<string, any>} Values
+ * @typedef {{
+ *   name: string, kind: string, required?: boolean, lot?: boolean, label?: string, file?: string,
+ *   options?: string | string[], requiredWith?: string,
+ *   when?: (values: Values, ctx: Ctx) => boolean,
+ *   fixed?: (ctx: Ctx) => string | undefined,
+ *   group?: undefined,
+ * }} Field
+ * A group of rows of fields; `max` names the limit on its rows.
+ * @typedef {{ group: string, name?: undefined, min?: number, max: string, fields: Field[], when?: undefined }} Group
+ * @typedef {{ type: string, fields: (Field | Group)[] }} Form
+ */
 
+/** The condition `name` that binds the signer of this form, if one does
+ * (`own_members`, `party`, …: see `domain::rules::roles::Condition`).
+ * @param {Ctx} ctx @param {string} name */
+const bound = (ctx, name) => (ctx.bound && typeof ctx.bound === "object" ? ctx.bound[name] : undefined);
+
+/** A cooperative acting for its own members: the role it registers.
+ * @param {Ctx} ctx */
+const ownMembers = (ctx) => bound(ctx, "own_members");
+
+/** The signer stands on side `side` of the contract it offers.
+ * @param {Ctx} ctx @param {string} side */
+const onSide = (ctx, side) => (bound(ctx, "party")?.[side] || []).includes(ctx.role);
+
+/** The fields of a product. @param {string} prefix @returns {Field[]} */
 const product = (prefix) => [
   { name: `${prefix}product.category`, kind: "select", options: "categories", required: true },
   { name: `${prefix}product.name`, kind: "text", required: true },
@@ -18,11 +60,12 @@ const product = (prefix) => [
   { name: `${prefix}product.ocop_stars`, kind: "stars" },
 ];
 
-/// Every form: the statement type, the roles that may sign it, its fields.
+/** Every form: the statement type and its fields. Who may sign it is the
+ * ledger's table, in `cfg.signers`.
+ * @type {Form[]} */
 export const FORMS = [
   {
     type: "batch.create",
-    roles: ["member", "cooperative"],
     fields: [
       { name: "batch", kind: "id", required: true, lot: true },
       ...product(""),
@@ -32,7 +75,8 @@ export const FORMS = [
       { name: "origin.lat", kind: "lat" },
       { name: "origin.lon", kind: "lon" },
       { name: "harvested_at", kind: "date" },
-      { name: "producer", kind: "id", roles: ["cooperative"] },
+      // A cooperative may name one of its own members.
+      { name: "producer", kind: "id", when: (_, ctx) => ownMembers(ctx) !== undefined },
       {
         group: "certifications",
         max: "certifications",
@@ -47,7 +91,6 @@ export const FORMS = [
   },
   {
     type: "batch.ship",
-    roles: HOLDERS,
     fields: [
       { name: "batch", kind: "held", required: true },
       { name: "to", kind: "id", required: true },
@@ -56,7 +99,6 @@ export const FORMS = [
   },
   {
     type: "batch.receive",
-    roles: HOLDERS,
     fields: [
       { name: "batch", kind: "incoming", required: true },
       { name: "accepted", kind: "choice", options: ["true", "false"], required: true },
@@ -64,7 +106,6 @@ export const FORMS = [
   },
   {
     type: "batch.transform",
-    roles: HOLDERS,
     fields: [
       { name: "process", kind: "select", options: "processes", required: true },
       {
@@ -91,10 +132,9 @@ export const FORMS = [
   },
   {
     type: "actor.register",
-    roles: ["registrar", "cooperative"],
     fields: [
       { name: "id", kind: "id", required: true },
-      { name: "role", kind: "select", options: "roles", required: true, fixed: (ctx) => (ctx.role === "cooperative" ? "member" : undefined) },
+      { name: "role", kind: "select", options: "roles", required: true, fixed: (ctx) => ownMembers(ctx)?.members },
       { name: "name", kind: "text", required: true },
       { name: "key", kind: "key", required: true },
       { name: "region.province", kind: "text", required: true },
@@ -103,19 +143,18 @@ export const FORMS = [
       {
         name: "cooperative",
         kind: "id",
-        when: (v) => v.role === "member",
+        when: (v, ctx) => v.role === ctx.memberRole,
         required: true,
-        fixed: (ctx) => (ctx.role === "cooperative" ? ctx.me : undefined),
+        fixed: (ctx) => (ownMembers(ctx) ? ctx.me : undefined),
       },
-      { name: "public", kind: "bool", when: (v) => v.role === "member" },
+      { name: "public", kind: "bool", when: (v, ctx) => v.role === ctx.memberRole },
     ],
   },
   {
     type: "batch.inspect",
-    roles: ["auditor", "authority"],
     fields: [
       { name: "batch", kind: "id", required: true },
-      { name: "result", kind: "choice", options: ["pass", "fail"], required: true },
+      { name: "result", kind: "select", options: "results", required: true },
       { name: "scheme", kind: "select", options: "schemes", required: true },
       { name: "report_blake3", kind: "hash", file: "*/*" },
       { name: "note", kind: "note" },
@@ -123,8 +162,6 @@ export const FORMS = [
   },
   {
     type: "batch.recall",
-    // An authority, or the batch's creator (the ledger checks which).
-    roles: [...HOLDERS, "authority"],
     fields: [
       { name: "batch", kind: "id", required: true },
       { name: "reason", kind: "note", required: true },
@@ -132,11 +169,10 @@ export const FORMS = [
   },
   {
     type: "contract.offer",
-    roles: [...COLLECTIVE, "business"],
     fields: [
       { name: "contract", kind: "id", required: true },
-      { name: "cooperative", kind: "id", required: true, fixed: (ctx) => (COLLECTIVE.includes(ctx.role) ? ctx.me : undefined) },
-      { name: "business", kind: "id", required: true, fixed: (ctx) => (ctx.role === "business" ? ctx.me : undefined) },
+      { name: "cooperative", kind: "id", required: true, fixed: (ctx) => (onSide(ctx, "cooperative") ? ctx.me : undefined) },
+      { name: "business", kind: "id", required: true, fixed: (ctx) => (onSide(ctx, "business") ? ctx.me : undefined) },
       { name: "product_category", kind: "select", options: "categories", required: true },
       { name: "from", kind: "date", required: true },
       { name: "to", kind: "date", required: true, label: "to_date" },
@@ -146,21 +182,18 @@ export const FORMS = [
   },
   {
     type: "contract.accept",
-    roles: [...COLLECTIVE, "business"],
     fields: [{ name: "contract", kind: "offer", required: true }],
   },
   {
     type: "correction",
-    roles: EVERYONE,
     fields: [
       { name: "index", kind: "index", required: true },
       { name: "reason", kind: "note", required: true },
     ],
   },
-  { type: "actor.rotate_key", roles: EVERYONE, fields: [{ name: "new_key", kind: "key", required: true }] },
+  { type: "actor.rotate_key", fields: [{ name: "new_key", kind: "key", required: true }] },
   {
     type: "actor.revoke",
-    roles: ["registrar"],
     fields: [
       { name: "id", kind: "id", required: true },
       { name: "reason", kind: "note", required: true },
@@ -168,18 +201,39 @@ export const FORMS = [
   },
 ];
 
-/// The forms an actor of `role` may fill in.
-export function formsFor(role) {
-  return FORMS.filter((f) => f.roles.includes(role));
+/** The forms an actor of `role` may fill in: those the ledger's table lets
+ * it sign.
+ * @param {string} role @param {Config} cfg */
+export function formsFor(role, cfg) {
+  return FORMS.filter((f) => mayUse(f.type, role, cfg));
 }
 
-/// The form of statement `type`.
+/** Whether an actor of `role` may sign statements of `type`.
+ * @param {string} type @param {string} role @param {Config} cfg */
+export function mayUse(type, role, cfg) {
+  return Boolean(cfg.signers[type]?.roles.includes(role));
+}
+
+/** The form of statement `type`.
+ * @param {string} type */
 export function form(type) {
   return FORMS.find((f) => f.type === type);
 }
 
-/// A refusal found on the device: the server's code and the field.
+/** What a form needs to know of its signer: who it is, what it holds, and
+ * the condition of the ledger's table that binds it for this type, if any.
+ * @param {string} type @param {string} me @param {string} role
+ * @param {Held[] | undefined} holding @param {Config} cfg
+ * @returns {Ctx} */
+export function context(type, me, role, holding, cfg) {
+  const only = cfg.signers[type]?.only;
+  const bound = only && only.roles.includes(role) ? only.condition : undefined;
+  return { me, role, holding, bound, memberRole: cfg.member_role };
+}
+
+/** A refusal found on the device: the server's code and the field. */
 export class Invalid extends Error {
+  /** @param {string} code @param {string} field */
   constructor(code, field) {
     super(`${code}: ${field}`);
     this.code = code;
@@ -187,117 +241,161 @@ export class Invalid extends Error {
   }
 }
 
-const ID = /^[A-Za-z0-9._-]+$/;
+/** Whether the whole of `v` is spelt as pattern `name` of the configuration.
+ * @param {Config} cfg @param {string} name @param {string} v */
+const spelt = (cfg, name, v) => new RegExp(`^(?:${cfg.patterns[name]})$`).test(v);
 
-/// Checks one value of kind `kind` as the ledger will (spec §3), with the
-/// limits the page carries (`cfg.limits`). Returns the JSON value to sign.
+/** The number a text is, in JSON's own syntax, or undefined.
+ * @param {string} v @returns {number | undefined} */
+function number(v) {
+  try {
+    const n = JSON.parse(v);
+    return typeof n === "number" ? n : undefined;
+  } catch (_) {
+    return undefined;
+  }
+}
+
+/** An amount in thousandths (after its pattern has matched).
+ * @param {string} a */
+const milli = (a) => {
+  const [w, f = ""] = a.split(".");
+  return BigInt(w) * 1000n + BigInt(f.padEnd(3, "0"));
+};
+
+/** The value a field's text stands for in the statement: a number or a
+ * boolean where the statement has one, else the text. A value the checks
+ * refuse keeps this form too, so that it reads as the ledger would read it.
+ * @param {Field} f @param {any} v */
+function toJson(f, v) {
+  switch (f.kind) {
+    case "stars":
+    case "lat":
+    case "lon":
+    case "index":
+      return number(v) ?? v;
+    case "choice":
+      return v === "true" ? true : v === "false" ? false : v;
+    case "bool":
+      return v === true || v === "true" || v === "on";
+    default:
+      return v;
+  }
+}
+
+/** Checks one value of field `f` as the ledger will (spec §3), with the
+ * patterns, limits and codes the page carries. Returns the JSON value to
+ * sign; throws an `Invalid` naming the ledger's code.
+ * @param {Field} f @param {any} raw @param {Config} cfg @param {string} name */
 export function checkValue(f, raw, cfg, name) {
   const v = typeof raw === "string" ? raw.trim() : raw;
+  const { limits, codes } = cfg;
+  /** @param {string} code @returns {never} */
   const fail = (code) => {
     throw new Invalid(code, name);
   };
+  const value = toJson(f, v);
   switch (f.kind) {
     case "id":
     case "held":
     case "incoming":
     case "contract":
     case "offer":
-      if (!ID.test(v) || v.length > cfg.limits.id_chars) fail("bad_id");
-      return v;
+      if (!spelt(cfg, "id", v)) fail(codes.id);
+      return value;
     case "text":
     case "note": {
-      const max = f.kind === "note" ? cfg.limits.note_chars : cfg.limits.text_chars;
-      if ([...v].length > max) fail("too_long");
-      return v;
+      const max = f.kind === "note" ? limits.note_chars : limits.text_chars;
+      if ([...v].length > max) fail(codes.text);
+      return value;
     }
     case "amount": {
-      const m = v.match(/^(0|[1-9][0-9]{0,12})(?:\.([0-9]{1,3}))?$/);
-      if (!m) fail("bad_amount");
-      const milli = BigInt(m[1]) * 1000n + BigInt((m[2] || "").padEnd(3, "0"));
-      if (milli <= 0n || milli > BigInt(cfg.limits.max_amount) * 1000n) fail("bad_amount");
-      return v;
+      if (!spelt(cfg, "amount", v)) fail(codes.amount);
+      const m = milli(v);
+      if (m <= 0n || m > BigInt(limits.max_amount) * 1000n) fail(codes.amount);
+      return value;
     }
     case "select":
     case "choice": {
-      const options = Array.isArray(f.options) ? f.options : cfg.enums[f.options];
-      if (!options.includes(v)) fail(f.options === "categories" ? "bad_category" : f.options === "units" ? "bad_unit" : "malformed_statement");
-      return v === "true" ? true : v === "false" ? false : v;
+      const options = Array.isArray(f.options) ? f.options : cfg.enums[f.options || ""];
+      if (!options.includes(v)) fail((typeof f.options === "string" && codes[f.options]) || codes.choice);
+      return value;
     }
     case "gtin": {
-      if (!/^[0-9]{14}$/.test(v)) fail("bad_gtin");
+      if (!spelt(cfg, "gtin", v)) fail(codes.gtin);
+      // GS1's mod-10 check digit: weights 3 and 1 from the right.
       const d = [...v].map(Number);
-      const sum = d.slice(0, 13).reduce((s, x, i) => s + x * (i % 2 === 0 ? 3 : 1), 0);
-      if ((10 - (sum % 10)) % 10 !== d[13]) fail("bad_gtin");
-      return v;
+      const body = d.slice(0, -1).reverse();
+      const sum = body.reduce((s, x, i) => s + x * (i % 2 === 0 ? 3 : 1), 0);
+      if ((10 - (sum % 10)) % 10 !== d.at(-1)) fail(codes.gtin);
+      return value;
     }
     case "stars":
-      if (!/^[345]$/.test(v)) fail("bad_ocop_stars");
-      return Number(v);
+      if (!Number.isInteger(value) || value < limits.min_ocop_stars || value > limits.max_ocop_stars) fail(codes.stars);
+      return value;
     case "lat":
-    case "lon": {
-      const n = Number(v);
-      const max = f.kind === "lat" ? 90 : 180;
-      if (v === "" || !Number.isFinite(n) || !(Math.abs(n) <= max)) fail("bad_coordinates");
-      return n;
-    }
+    case "lon":
+      if (typeof value !== "number" || !(Math.abs(value) <= limits[f.kind])) fail(codes.coordinates);
+      return value;
     case "date": {
-      const m = v.match(/^([0-9]{4})-([0-9]{2})-([0-9]{2})$/);
-      const d = m && new Date(Date.UTC(2000, +m[2] - 1, +m[3]));
-      if (d) d.setUTCFullYear(+m[1], +m[2] - 1, +m[3]);
-      if (!m || d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) {
-        fail("bad_time");
-      }
-      return v;
+      if (!spelt(cfg, "date", v)) fail(codes.date);
+      // A day of the calendar (proleptic Gregorian, as the ledger's).
+      const [y, mo, day] = [+v.slice(0, -6), +v.slice(-5, -3), +v.slice(-2)];
+      const d = new Date(Date.UTC(2000, 0, 1));
+      d.setUTCFullYear(y, mo - 1, day);
+      if (d.getUTCFullYear() !== y || d.getUTCMonth() !== mo - 1 || d.getUTCDate() !== day) fail(codes.date);
+      return value;
     }
-    case "key": {
-      let bytes;
-      try {
-        bytes = atob(v);
-      } catch (_) {
-        fail("bad_key");
-      }
-      if (bytes.length !== 32 || btoa(bytes) !== v) fail("bad_key");
-      return v;
-    }
+    case "key":
+      if (!spelt(cfg, "key", v)) fail(codes.key);
+      return value;
     case "hash":
-      if (!/^[0-9a-f]{64}$/.test(v)) fail("bad_hash");
-      return v;
+      if (!spelt(cfg, "hash", v)) fail(codes.hash);
+      return value;
     case "index":
-      if (!/^(0|[1-9][0-9]*)$/.test(v) || !Number.isSafeInteger(Number(v))) fail("malformed_statement");
-      return Number(v);
+      if (!Number.isSafeInteger(value) || value < 0) fail(codes.index);
+      return value;
     case "bool":
-      return v === true || v === "true" || v === "on";
+      return value;
     default:
       throw new Error(`unknown field kind ${f.kind}`);
   }
 }
 
+/** @param {Values} obj @param {string} path @param {any} value */
 function setPath(obj, path, value) {
   const parts = path.split(".");
   let o = obj;
   for (const p of parts.slice(0, -1)) o = o[p] ??= {};
-  o[parts.at(-1)] = value;
+  o[parts[parts.length - 1]] = value;
 }
 
+/** @param {any} v */
 const empty = (v) => v === undefined || v === null || v === "" || v === false;
 
-/// The fields of `fields` that apply to `values` and `ctx`.
+/** The fields of `fields` that apply to `values` and `ctx`.
+ * @template {Field | Group} F
+ * @param {F[]} fields @param {Values} values @param {Ctx} ctx @returns {F[]} */
 export function applicable(fields, values, ctx) {
-  return fields.filter((f) => (!f.roles || f.roles.includes(ctx.role)) && (!f.when || f.when(values)));
+  return fields.filter((f) => f.group !== undefined || !f.when || f.when(values, ctx));
 }
 
+/**
+ * @param {(Field | Group)[]} fields @param {Values} values @param {Ctx} ctx @param {Config} cfg
+ * @param {string} prefix @param {Values} out @param {Invalid[]} errors
+ */
 function fill(fields, values, ctx, cfg, prefix, out, errors) {
   for (const f of applicable(fields, values, ctx)) {
-    if (f.group) {
+    if (f.group !== undefined) {
       const rows = values[`${f.group}#`] || 0;
       const list = [];
       for (let i = 0; i < rows; i++) {
+        /** @type {Values} */
         const row = {};
         fill(f.fields, values, ctx, cfg, `${f.group}.${i}.`, row, errors);
         if (Object.keys(row).length) list.push(row);
       }
-      const max = typeof f.max === "string" ? cfg.limits[f.max] : f.max;
-      if (list.length > max) errors.push(new Invalid("too_many_items", f.group));
+      if (list.length > cfg.limits[f.max]) errors.push(new Invalid(cfg.codes.too_many, f.group));
       if (f.min && list.length < f.min) errors.push(new Invalid("bad_transform", f.group));
       if (list.length) out[f.group] = list;
       continue;
@@ -306,27 +404,35 @@ function fill(fields, values, ctx, cfg, prefix, out, errors) {
     const fixed = f.fixed && f.fixed(ctx);
     const raw = fixed !== undefined ? fixed : values[key];
     const required = f.required || (f.requiredWith && !empty(values[prefix + f.requiredWith]));
-    if (empty(typeof raw === "string" ? raw.trim() : raw)) {
-      if (required) errors.push(new Invalid("malformed_statement", key));
+    const text = typeof raw === "string" ? raw.trim() : raw;
+    if (empty(text)) {
+      if (required) errors.push(new Invalid(cfg.codes.missing, key));
       continue;
     }
     try {
       setPath(out, f.name, checkValue(f, raw, cfg, key));
     } catch (e) {
-      if (e instanceof Invalid) errors.push(e);
-      else throw e;
+      if (!(e instanceof Invalid)) throw e;
+      errors.push(e);
+      // Never signed; kept so the statement reads as the ledger would see it.
+      setPath(out, f.name, toJson(f, text));
     }
   }
 }
+/** A date's place in the calendar, as a number that orders days (for
+ * dates whose pattern has matched; a year may carry a sign).
+ * @param {string} d */
+const dayNumber = (d) => +d.slice(0, -6) * 10000 + +d.slice(-5, -3) * 100 + +d.slice(-2);
 
-/// Rules between fields the ledger checks before any state (spec §6):
-/// a harvest not after signing, a contract's days in order, a split or
-/// merge of the right shape, no batch named twice in a transformation.
+/** Rules between fields the ledger checks before any state (spec §6):
+ * a harvest not after signing, a contract's days in order, a split or
+ * merge of the right shape, no batch named twice in a transformation.
+ * @param {string} type @param {Values} st @param {string} today @param {string} me @param {Invalid[]} errors */
 function crossChecks(type, st, today, me, errors) {
-  if (type === "batch.create" && st.harvested_at && st.harvested_at > today) {
+  if (type === "batch.create" && st.harvested_at && dayNumber(st.harvested_at) > dayNumber(today)) {
     errors.push(new Invalid("harvest_after_statement", "harvested_at"));
   }
-  if (type === "contract.offer" && st.from && st.to && st.to < st.from) {
+  if (type === "contract.offer" && st.from && st.to && dayNumber(st.to) < dayNumber(st.from)) {
     errors.push(new Invalid("bad_period", "to"));
   }
   if (type === "batch.ship" && st.to && st.to === me) {
@@ -344,15 +450,12 @@ function crossChecks(type, st, today, me, errors) {
   }
 }
 
-/// Checks against what this actor holds (from the holder's view): an input
-/// used beyond what remains, or in another unit for a split or merge.
+/** Checks against what this actor holds (from the holder's view): an input
+ * used beyond what remains, or in another unit for a split or merge.
+ * @param {Values} st @param {Held[] | undefined} holding @param {Invalid[]} errors */
 function holdingChecks(st, holding, errors) {
-  if (!st.inputs || !holding) return;
-  const milli = (a) => {
-    const [w, f = ""] = a.split(".");
-    return BigInt(w) * 1000n + BigInt(f.padEnd(3, "0"));
-  };
-  st.inputs.forEach((input, i) => {
+  if (!st.inputs || !holding || errors.length) return;
+  st.inputs.forEach((/** @type {Values} */ input, /** @type {number} */ i) => {
     const held = holding.find((b) => b.id === input.batch);
     if (held && milli(input.amount) > milli(held.remaining.amount)) {
       errors.push(new Invalid("amount_exceeds_remaining", `inputs.${i}.amount`));
@@ -360,10 +463,11 @@ function holdingChecks(st, holding, errors) {
   });
   if (st.process === "split" || st.process === "merge") {
     const units = [
-      ...st.inputs.map((x) => holding.find((b) => b.id === x.batch)?.remaining.unit),
-      ...st.outputs.map((o) => o.quantity?.unit),
+      ...st.inputs.map((/** @type {Values} */ x) => holding.find((b) => b.id === x.batch)?.remaining.unit),
+      ...st.outputs.map((/** @type {Values} */ o) => o.quantity?.unit),
     ].filter(Boolean);
     if (new Set(units).size > 1) errors.push(new Invalid("unit_mismatch", "outputs"));
+    /** @param {Values[]} list @param {(x: Values) => string | undefined} amount */
     const total = (list, amount) => list.reduce((sum, x) => sum + milli(amount(x) || "0"), 0n);
     const used = total(st.inputs, (x) => x.amount);
     const made = total(st.outputs, (o) => o.quantity?.amount);
@@ -371,18 +475,32 @@ function holdingChecks(st, holding, errors) {
   }
 }
 
-/// Builds the statement of form `type` from the form's `values` (a flat map
-/// of field path → text; `group#` the number of rows of a group), signed by
-/// `ctx.me` at `at`. Returns `{statement, errors}`; the statement text is
-/// what gets signed, byte for byte.
+/** Builds the statement of form `type` from the form's `values` (a flat map
+ * of field path → text; `group#` the number of rows of a group), signed by
+ * `ctx.me` at `at`. Returns `{statement, errors}`; the statement text is
+ * what gets signed, byte for byte (only when there are no errors).
+ * @param {string} type @param {Values} values @param {Ctx} ctx @param {Config} cfg @param {string} at
+ * @returns {{ statement: string, errors: Invalid[] }} */
 export function build(type, values, ctx, cfg, at) {
   const spec = form(type);
+  if (!spec) throw new Error(`no form for ${type}`);
+  /** @type {Values} */
   const st = {};
+  /** @type {Invalid[]} */
   const errors = [];
-  fill(spec.fields, values, ctx, cfg, "", st, errors);
+  // What the signer's role fixes counts, whatever was typed (a field's
+  // `when` reads it too).
+  const given = { ...values };
+  for (const f of spec.fields) {
+    const fixed = f.group === undefined && f.fixed ? f.fixed(ctx) : undefined;
+    if (f.group === undefined && fixed !== undefined) given[f.name] = fixed;
+  }
+  fill(spec.fields, given, ctx, cfg, "", st, errors);
   // A bare harvest date starts at midnight in Vietnam (UTC+7).
-  const today = new Date(Date.parse(at) + 7 * 3600 * 1000).toISOString().slice(0, 10);
-  crossChecks(type, st, today, ctx.me, errors);
+  const today = new Date(Date.parse(at) + cfg.limits.local_offset_hours * 3600 * 1000).toISOString().slice(0, 10);
+  // Like the ledger, which stops at the first refusal: the rules between
+  // fields only once every field is well formed.
+  if (!errors.length) crossChecks(type, st, today, ctx.me, errors);
   holdingChecks(st, ctx.holding, errors);
   const statement = JSON.stringify({ v: 1, type, by: ctx.me, at, ...st });
   // The envelope as sent: the statement escaped as a JSON string, a 44-byte

@@ -1,3 +1,4 @@
+// @ts-check
 // coop-ledger signing app: the actor's Ed25519 key, made and kept on this
 // device (spec §2, §3). The private key never leaves the device: it is
 // never sent, never written to localStorage, and shown only once, as a
@@ -24,12 +25,14 @@ const V2_HEAD = Uint8Array.from([
 const V2_PUB = Uint8Array.from([0x81, 0x21, 0x00]);
 
 /// The PEM text of a PKCS#8 DER key.
+/** @param {Uint8Array<ArrayBuffer>} der */
 export function pem(der) {
-  const body = b64encode(der).match(/.{1,64}/g).join("\n");
+  const body = (b64encode(der).match(/.{1,64}/g) || []).join("\n");
   return `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`;
 }
 
 /// The seed (and the public key, for v2) of a PKCS#8 PEM Ed25519 key.
+/** @param {string} text */
 export function parsePem(text) {
   const m = String(text).match(/-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\s]+)-----END PRIVATE KEY-----/);
   if (!m) throw new Error("not a PEM private key");
@@ -41,6 +44,7 @@ export function parsePem(text) {
   throw new Error("not an Ed25519 PKCS#8 key");
 }
 
+/** @type {boolean | null} */
 let webcrypto = null;
 /// Whether this browser's WebCrypto signs with Ed25519.
 async function hasWebCryptoEd25519() {
@@ -57,6 +61,7 @@ async function hasWebCryptoEd25519() {
 
 /// Keeps `seed` on the device: as a non-extractable WebCrypto key, or
 /// sealed for @noble/ed25519. Returns the stored key record.
+/** @param {Uint8Array<ArrayBuffer>} seed @param {Uint8Array<ArrayBuffer>} publicKey */
 async function keep(seed, publicKey) {
   if (await hasWebCryptoEd25519()) {
     const privateKey = await crypto.subtle.importKey("pkcs8", concat(V1_HEAD, seed), { name: "Ed25519" }, false, [
@@ -70,11 +75,12 @@ async function keep(seed, publicKey) {
   return { kind: "noble", wrap, iv, sealed, publicKey: b64encode(publicKey) };
 }
 
+/** @param {Uint8Array<ArrayBuffer>} seed @returns {Promise<Uint8Array<ArrayBuffer>>} */
 async function publicOf(seed) {
   if (await hasWebCryptoEd25519()) {
     const k = await crypto.subtle.importKey("pkcs8", concat(V1_HEAD, seed), { name: "Ed25519" }, true, ["sign"]);
     const jwk = await crypto.subtle.exportKey("jwk", k);
-    return b64(jwk.x.replace(/-/g, "+").replace(/_/g, "/") + "=");
+    return b64((jwk.x || "").replace(/-/g, "+").replace(/_/g, "/") + "=");
   }
   const noble = await loadNoble();
   return await noble.getPublicKeyAsync(seed);
@@ -93,6 +99,7 @@ export async function createKey() {
 }
 
 /// Restores a key from its PEM backup text.
+/** @param {string} text */
 export async function importKey(text) {
   const { seed, publicKey: stated } = parsePem(text);
   const publicKey = await publicOf(seed);
@@ -109,6 +116,7 @@ export function identity() {
 }
 
 /// Updates fields of the identity record.
+/** @param {Record<string, any>} fields */
 export async function update(fields) {
   const id = await identity();
   await store.put("kv", { ...id, ...fields }, "identity");
@@ -121,6 +129,7 @@ export function forget() {
 
 /// Signs `statement` (its exact UTF-8 bytes) as spec §3 says; returns the
 /// envelope text `{statement, key, sig}`.
+/** @param {string} statement @returns {Promise<{ statement: string, key: string, sig: string }>} */
 export async function signEnvelope(statement) {
   const { key } = await identity();
   const msg = concat(PREFIX, new TextEncoder().encode(statement));

@@ -1,3 +1,4 @@
+// @ts-check
 // coop-ledger signing app: the outbox. Every statement is signed on the
 // device and stored here before anything is sent, so a weak or absent
 // connection loses nothing. Sending goes in signing order, one at a time,
@@ -28,6 +29,7 @@ const TIMEOUT_MS = 30000;
 
 /// Queues a signed envelope with what the clerk typed (to edit it again
 /// if the ledger refuses it). Returns its sequence number.
+/** @param {{ statement: string, key: string, sig: string }} envelope @param {string} type @param {Record<string, any>} values */
 export function enqueue(envelope, type, values) {
   return store.put("outbox", {
     envelope,
@@ -44,6 +46,7 @@ export function items() {
 }
 
 /// One item.
+/** @param {number} seq */
 export function item(seq) {
   return store.get("outbox", seq);
 }
@@ -53,10 +56,12 @@ class Offline extends Error {}
 /// Answers that mean "try again later": no answer in time, an overloaded
 /// or failing ledger, or something that is not the ledger (a captive
 /// portal's page).
+/** @param {Response} r */
 function later(r) {
   return r.status >= 500 || r.status === 429 || r.status === 408;
 }
 
+/** @param {string} url @param {RequestInit} [init] */
 async function request(url, init = {}) {
   let r;
   try {
@@ -68,6 +73,7 @@ async function request(url, init = {}) {
   return r;
 }
 
+/** @param {string} url */
 async function get(url) {
   const r = await request(url);
   try {
@@ -91,6 +97,7 @@ export async function ledger() {
 }
 
 /// Checks a receipt as the header says; returns `{index, size, key}`.
+/** @param {{ statement: string, key: string, sig: string }} env @param {any} receipt */
 async function check(env, receipt) {
   const pin = await ledger();
   const cp = await checkCheckpoint(receipt.checkpoint, pin.origin, pin.key_name, b64(pin.public_key));
@@ -111,6 +118,7 @@ async function check(env, receipt) {
 
 /// Checks checkpoint `cp` against the largest one this phone checked
 /// before, and keeps the larger.
+/** @param {any} cp */
 async function consistent(cp) {
   const seen = await store.get("kv", "seen");
   if (seen && seen.size === cp.size && !equal(seen.root, cp.root)) {
@@ -127,6 +135,7 @@ async function consistent(cp) {
   if (!seen || cp.size > seen.size) await store.put("kv", { size: cp.size, root: cp.root }, "seen");
 }
 
+/** @param {any} it @param {string} lang */
 async function send(it, lang) {
   const r = await request(`/api/v1/entries?lang=${lang}`, {
     method: "POST",
@@ -148,12 +157,14 @@ async function send(it, lang) {
 
 /// Sends a statement again (after a failed check: harmless, the ledger
 /// answers a repeat with the first index).
+/** @param {number} seq */
 export async function retry(seq) {
   const it = await item(seq);
   if (it) await store.put("outbox", { ...it, state: "queued", error: undefined });
 }
 
 /// Lets the statements after a refused one go (the clerk has seen it).
+/** @param {number} seq */
 export async function dismiss(seq) {
   const it = await item(seq);
   if (it) await store.put("outbox", { ...it, dismissed: true });
@@ -165,6 +176,7 @@ export async function dismiss(seq) {
 /// is left, "idle" when there was nothing to send, "blocked" when a refused
 /// statement holds back later ones, "offline" when the ledger could not be
 /// reached (try again later).
+/** @param {string} lang @param {(it: any) => void} changed @returns {Promise<string>} */
 export async function flush(lang, changed) {
   const run = async () => {
     let asked = false;
@@ -173,7 +185,7 @@ export async function flush(lang, changed) {
       for (let it of await items()) {
         if (it.state === "refused" && !it.dismissed) {
           // Only what was signed before the refusal was known waits.
-          const held = (x) => x.seq > it.seq && x.state === "queued" && x.created < it.refusedAt;
+          const held = (/** @type {any} */ x) => x.seq > it.seq && x.state === "queued" && x.created < it.refusedAt;
           if ((await items()).some(held)) return "blocked";
           continue;
         }

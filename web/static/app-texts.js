@@ -1,3 +1,4 @@
+// @ts-check
 // coop-ledger signing app: the words of the app, in Vietnamese (default)
 // and English. The sentences for refusals are not here: the page carries the
 // ledger's own catalogue (the same words the server answers with), so a

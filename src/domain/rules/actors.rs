@@ -1,6 +1,7 @@
 //! Rules for actors (spec §6): `ledger.genesis`, `actor.register`,
 //! `actor.rotate_key`, `actor.revoke`.
 
+use super::roles::Condition;
 use super::{ApplyError, Change, Context, Entry, View, refuse};
 use crate::domain::envelope::Envelope;
 use crate::domain::keys::PublicKey;
@@ -82,22 +83,19 @@ pub(super) fn register<V: View>(
     e: &Entry,
     a: &ActorRegister,
 ) -> Result<Vec<Change>, ApplyError> {
-    match e.signer.kind {
-        ActorKind::Registrar => {}
-        ActorKind::Role(Role::Cooperative) => {
-            if a.role != Role::Member || a.cooperative.as_ref() != Some(e.by()) {
-                return refuse(
-                    Code::NotOurMember,
-                    format!("{} registers only members of {}", e.by(), e.by()),
-                );
-            }
-        }
-        ActorKind::Role(_) => {
-            return refuse(
-                Code::NotAllowed,
-                "only a registrar, or a cooperative for its members, registers actors",
-            );
-        }
+    if !e.may_sign() {
+        return refuse(
+            Code::NotAllowed,
+            "only a registrar, or a cooperative for its members, registers actors",
+        );
+    }
+    if let Some(Condition::OwnMembers { members }) = e.signers().condition_for(e.signer.kind)
+        && (a.role != members || a.cooperative.as_ref() != Some(e.by()))
+    {
+        return refuse(
+            Code::NotOurMember,
+            format!("{} registers only members of {}", e.by(), e.by()),
+        );
     }
     if a.id.as_str() == LEDGER_SIGNER {
         return refuse(Code::ReservedId, LEDGER_SIGNER);
@@ -157,7 +155,7 @@ pub(super) fn rotate_key<V: View>(
 
 /// `actor.revoke`: a registrar ends an actor's signing; its past stays.
 pub(super) fn revoke<V: View>(view: &V, e: &Entry, r: &Revoke) -> Result<Vec<Change>, ApplyError> {
-    if e.signer.kind != ActorKind::Registrar {
+    if !e.may_sign() {
         return refuse(Code::NotAllowed, "only a registrar revokes actors");
     }
     let Some(mut actor) = view.actor(&r.id)? else {

@@ -61,7 +61,7 @@ pub(super) fn create<V: View>(
     e: &Entry,
     b: &BatchCreate,
 ) -> Result<Vec<Change>, ApplyError> {
-    if !e.signer_is(&[Role::Member, Role::Cooperative]) {
+    if !e.may_sign() {
         return refuse(
             Code::NotAllowed,
             "only a member or a cooperative creates batches",
@@ -70,7 +70,8 @@ pub(super) fn create<V: View>(
     if view.batch(&b.batch)?.is_some() {
         return refuse(Code::DuplicateId, b.batch.to_string());
     }
-    let producer = match (&b.producer, e.signer.kind.is(Role::Member)) {
+    // A member names only itself; a cooperative, only its own members.
+    let producer = match (&b.producer, e.signs_freely()) {
         (None, true) => Some(e.by().clone()),
         (Some(p), true) if p == e.by() => Some(p.clone()),
         (Some(p), true) => {
@@ -365,7 +366,7 @@ pub(super) fn inspect<V: View>(
     e: &Entry,
     i: &Inspect,
 ) -> Result<Vec<Change>, ApplyError> {
-    if !e.signer_is(&[Role::Auditor, Role::Authority]) {
+    if !e.may_sign() {
         return refuse(Code::NotAllowed, "only an auditor or an authority inspects");
     }
     let mut batch = find(view, &i.batch)?;
@@ -386,7 +387,7 @@ pub(super) fn inspect<V: View>(
 /// reaches every batch made from it, however many steps down.
 pub(super) fn recall<V: View>(view: &V, e: &Entry, r: &Recall) -> Result<Vec<Change>, ApplyError> {
     let mut batch = find(view, &r.batch)?;
-    if !e.signer_is(&[Role::Authority]) && batch.creator != *e.by() {
+    if !e.allowed(batch.creator == *e.by()) {
         return refuse(
             Code::NotAllowed,
             format!("only an authority or {} recalls {}", batch.creator, r.batch),

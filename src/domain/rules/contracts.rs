@@ -1,20 +1,18 @@
 //! Rules for linkage contracts (spec §6): `contract.offer` by one party,
 //! `contract.accept` by the other.
 
+use super::roles::{BUSINESS_SIDE, COOPERATIVE_SIDE};
 use super::{ApplyError, Change, Entry, View, refuse};
 use crate::domain::ids::ActorId;
 use crate::domain::messages::Code;
-use crate::domain::model::{Actor, Contract, ContractState};
-use crate::domain::statement::{ContractAccept, ContractOffer, Role};
+use crate::domain::model::{Actor, ActorKind, Contract, ContractState};
+use crate::domain::statement::{ContractAccept, ContractOffer};
 
-/// The cooperative side of a contract may be any collective economic
-/// organisation (spec §9).
-const COLLECTIVE: &[Role] = &[Role::Cooperative, Role::CooperativeGroup, Role::Union];
-
-fn party<V: View>(view: &V, id: &ActorId, roles: &[Role]) -> Result<Actor, ApplyError> {
+/// The actor `id`, active and of one of `kinds` (a side of the contract).
+fn party<V: View>(view: &V, id: &ActorId, kinds: &[ActorKind]) -> Result<Actor, ApplyError> {
     match view.actor(id)? {
         None => refuse(Code::UnknownActor, id.to_string()),
-        Some(a) if a.is_active() && roles.iter().any(|r| a.kind.is(*r)) => Ok(a),
+        Some(a) if a.is_active() && kinds.contains(&a.kind) => Ok(a),
         Some(_) => refuse(Code::BadParty, id.to_string()),
     }
 }
@@ -26,12 +24,7 @@ pub(super) fn offer<V: View>(
     e: &Entry,
     c: &ContractOffer,
 ) -> Result<Vec<Change>, ApplyError> {
-    if !e.signer_is(&[
-        Role::Cooperative,
-        Role::CooperativeGroup,
-        Role::Union,
-        Role::Business,
-    ]) {
+    if !e.may_sign() {
         return refuse(
             Code::NotAllowed,
             "only a cooperative or a business offers contracts",
@@ -46,8 +39,8 @@ pub(super) fn offer<V: View>(
             format!("{} offers only contracts it is party to", e.by()),
         );
     }
-    party(view, &c.cooperative, COLLECTIVE)?;
-    party(view, &c.business, &[Role::Business])?;
+    party(view, &c.cooperative, COOPERATIVE_SIDE)?;
+    party(view, &c.business, BUSINESS_SIDE)?;
     Ok(vec![Change::PutContract(Contract {
         id: c.contract.clone(),
         cooperative: c.cooperative.clone(),

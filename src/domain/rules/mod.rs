@@ -21,6 +21,7 @@ mod actors;
 mod batches;
 mod contracts;
 mod link;
+pub mod roles;
 
 use super::envelope::Envelope;
 use super::ids::{ActorId, BatchId, ContractId};
@@ -28,10 +29,10 @@ use super::keys::PublicKey;
 use super::linkage::LinkFact;
 use super::messages::{Code, Refusal};
 use super::model::{
-    Actor, ActorKind, ActorStatus, Batch, Contract, CorrectionRecord, Custody, LedgerInfo,
-    ShipOutcome, Shipment,
+    Actor, ActorStatus, Batch, Contract, CorrectionRecord, Custody, LedgerInfo, ShipOutcome,
+    Shipment,
 };
-use super::statement::{Body, Correction, Role, Statement};
+use super::statement::{Body, Correction, Statement};
 use super::time::Timestamp;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -155,9 +156,25 @@ impl Entry<'_> {
         &self.signer.id
     }
 
-    /// The signer has one of `roles`.
-    fn signer_is(&self, roles: &[Role]) -> bool {
-        roles.iter().any(|r| self.signer.kind.is(*r))
+    /// Who may sign this entry's type ([`roles::signer_roles`]).
+    fn signers(&self) -> roles::SignerRoles {
+        roles::signer_roles(self.st.body.kind())
+    }
+
+    /// The signer's kind may sign this entry's type at all.
+    fn may_sign(&self) -> bool {
+        self.signers().allows(self.signer.kind)
+    }
+
+    /// The signer's kind may sign this entry's type with no condition.
+    fn signs_freely(&self) -> bool {
+        self.signers().allows_freely(self.signer.kind)
+    }
+
+    /// The signer may sign this entry: freely, or under the type's
+    /// condition, which the rule found `met`.
+    fn allowed(&self, met: bool) -> bool {
+        self.signs_freely() || (self.may_sign() && met)
     }
 }
 
@@ -244,7 +261,7 @@ fn correction<V: View>(view: &V, e: &Entry, c: &Correction) -> Result<Vec<Change
     let Some(signer) = view.leaf_signer(c.index)? else {
         return refuse(Code::UnknownEntry, format!("index {}", c.index));
     };
-    if signer != *e.by() && !e.signer_is(&[Role::Authority]) {
+    if !e.allowed(signer == *e.by()) {
         return refuse(
             Code::NotAllowed,
             format!(
@@ -486,8 +503,8 @@ impl<V: View> View for Overlay<'_, V> {
     }
 }
 
-/// Checks that `kind` may hold batches (every registered role may; the
-/// registrars may not).
+/// Checks that `actor` may hold batches: it is active and of a kind in
+/// [`roles::HOLDING`].
 fn can_hold(actor: &Actor) -> bool {
-    actor.is_active() && actor.kind != ActorKind::Registrar
+    actor.is_active() && roles::HOLDING.contains(&actor.kind)
 }

@@ -1,0 +1,268 @@
+// @ts-check
+// coop-ledger signing app: the form screen. Draws the form of a statement
+// type (its layout and checks are app-forms.js; its rules come from the
+// server), keeps every keystroke as a draft, shows each refusal the phone
+// finds with the ledger's own sentence, and signs and queues the statement
+// once it passes.
+
+import * as keys from "app/keys";
+import * as outbox from "app/outbox";
+import { applicable, build, context, form, mayUse } from "app/forms";
+import { kick, lastCustody, loadCustody } from "app/net";
+import { T, cfg, dropDraft, fieldLabel, h, loadDraft, message, saveDraft, show, statementSummary, valueLabel } from "app/ui";
+
+/** The choices of a list field: a word list, or from the holder's view.
+ * @param {any} f @param {any} ctx @returns {[string, string][]} */
+function options(f, ctx) {
+  switch (f.kind) {
+    case "held":
+      return (/** @type {import("app/net").BatchRow[]} */ (ctx.holding || [])).filter((b) => b.status === "active").map((b) => [b.id, `${b.id} · ${b.product.name} · ${b.remaining.amount} ${b.remaining.unit}`]);
+    case "incoming":
+      return (lastCustody()?.incoming || []).map((b) => [b.id, `${b.id} · ${T.from} ${b.from}`]);
+    case "offer":
+      return (lastCustody()?.contracts || []).filter((k) => k.state === "pending" && k.offered_by !== ctx.me).map((k) => [k.id, `${k.id} · ${k.cooperative} ↔ ${k.business}`]);
+    case "contract":
+      return (lastCustody()?.contracts || []).filter((k) => k.state === "active").map((k) => [k.id, `${k.id} · ${k.cooperative} ↔ ${k.business}`]);
+    default:
+      return (Array.isArray(f.options) ? f.options : cfg.enums[f.options]).map((/** @type {string} */ v) => [v, valueLabel(v)]);
+  }
+}
+
+/** The input element of field `f`, named `key`.
+ * @param {any} f @param {string} key @param {any} value @param {any} ctx @param {() => void} onchange */
+function input(f, key, value, ctx, onchange) {
+  const common = { name: key, id: `f-${key}`, "aria-describedby": `e-${key}` };
+  const fixed = f.fixed && f.fixed(ctx);
+  if (fixed !== undefined) return h("input", { ...common, value: fixed, readonly: true });
+  switch (f.kind) {
+    case "select":
+    case "choice":
+    case "held":
+    case "incoming":
+    case "offer":
+    case "contract": {
+      const opts = options(f, ctx);
+      // Without the holder's view (never online yet), ids are typed.
+      if (["held", "incoming", "offer", "contract"].includes(f.kind) && (!lastCustody() || (!opts.length && f.kind === "contract"))) {
+        return h("input", { ...common, value: value ?? "", autocapitalize: "off", spellcheck: "false" });
+      }
+      const sel = h("select", { ...common, onchange }, h("option", { value: "" }, T.choose));
+      for (const [v, text] of opts) sel.append(h("option", { value: v, selected: v === value }, text));
+      if (value && !opts.some(([v]) => v === value)) sel.append(h("option", { value, selected: true }, value));
+      return sel;
+    }
+    case "bool":
+      return h("input", { ...common, type: "checkbox", checked: value === true || value === "true" });
+    case "date":
+      return h("input", { ...common, type: "date", value: value ?? "" });
+    case "amount":
+    case "lat":
+    case "lon":
+      return h("input", { ...common, inputmode: "decimal", value: value ?? "", autocomplete: "off" });
+    case "stars":
+      return h("input", { ...common, inputmode: "numeric", value: value ?? "", autocomplete: "off" });
+    case "index": {
+      return h("input", { ...common, inputmode: "numeric", value: value ?? "", list: "my-entries" });
+    }
+    case "key":
+    case "note":
+      return h("textarea", { ...common, rows: f.kind === "key" ? 2 : 3, spellcheck: f.kind === "note" ? "true" : "false" }, value ?? "");
+    case "hash": {
+      const text = h("input", { ...common, value: value ?? "", autocomplete: "off", spellcheck: "false" });
+      const file = h("input", {
+        type: "file",
+        accept: f.file,
+        "aria-label": f.file === "image/*" ? T.pick_photo : T.pick_file,
+        onchange: async (/** @type {any} */ e) => {
+          const picked = e.target.files[0];
+          if (!picked) return;
+          const { blake3 } = await import("blake3");
+          const { hex } = await import("proofs");
+          text.value = hex(blake3(new Uint8Array(await picked.arrayBuffer())));
+          text.dispatchEvent(new Event("input", { bubbles: true }));
+        },
+      });
+      return h("span", { class: "hash" }, text, h("small", {}, f.file === "image/*" ? T.pick_photo : T.pick_file), file);
+    }
+    default: {
+      const el = h("input", { ...common, value: value ?? "", autocapitalize: f.kind === "id" ? "off" : undefined, spellcheck: "false" });
+      return el;
+    }
+  }
+}
+
+/** The form's values: what was kept, and what its elements hold now.
+ * @param {HTMLFormElement} formEl @param {Record<string, any>} values */
+function collect(formEl, values) {
+  const out = { ...values };
+  for (const el of /** @type {any} */ (formEl.elements)) {
+    if (!el.name) continue;
+    out[el.name] = el.type === "checkbox" ? el.checked : el.value;
+  }
+  return out;
+}
+
+/** The form of statement `type`, signed by actor `id.actor`.
+ * @param {any} id @param {string} type @param {URLSearchParams} params */
+export async function formScreen(id, type, params) {
+  const spec = form(type);
+  const me = id.actor;
+  if (!spec || !mayUse(type, id.role, cfg)) return (location.hash = "#/");
+  const c = await loadCustody(me);
+  const ctx = context(type, me, id.role, c?.holding, cfg);
+  const fields = spec.fields;
+  // A link may choose the batch, the decision or the contract, and nothing
+  // else (never a key): a link someone sends cannot fill in a statement.
+  const prefill = [...params].filter(([k]) => ["batch", "accepted", "contract"].includes(k));
+  let values = { ...(loadDraft(me, type) || {}), ...Object.fromEntries(prefill) };
+  for (const f of fields) if (f.group !== undefined && f.min && !values[`${f.group}#`]) values[`${f.group}#`] = f.min;
+  const summary = h("div", { id: "form-errors", class: "error", hidden: true, role: "alert" });
+  const formEl = h("form", { id: "statement-form", dataset: { type }, novalidate: true });
+
+  /** @param {any} f @param {string} key @param {number} [row] */
+  const field = (f, key, row) => {
+    const wrap = h(
+      "div",
+      { class: "field", dataset: { field: key } },
+      h("label", { for: `f-${key}` }, fieldLabel(f), f.required ? "" : h("small", {}, ` (${T.optional})`)),
+      input(f, key, values[key], ctx, redraw),
+      h("p", { class: "field-error", id: `e-${key}`, hidden: true }),
+    );
+    if (f.lot) {
+      wrap.append(
+        h(
+          "button",
+          {
+            type: "button",
+            class: "small",
+            onclick: () => {
+              const day = new Date().toISOString().slice(0, 10).replace(/-/g, "");
+              const n = crypto.getRandomValues(new Uint16Array(1))[0].toString(36);
+              const el = formEl.elements[key];
+              el.value = `${me}-${day}-${n}`.slice(-cfg.limits.id_chars);
+              el.dispatchEvent(new Event("input", { bubbles: true }));
+            },
+          },
+          T.new_lot_id,
+        ),
+      );
+    }
+    return wrap;
+  };
+
+  function draw() {
+    const nodes = [];
+    for (const f of applicable(fields, values, ctx)) {
+      if (f.group === undefined) {
+        nodes.push(field(f, f.name));
+        continue;
+      }
+      const rows = values[`${f.group}#`] || 0;
+      const set = h("fieldset", { dataset: { group: f.group } }, h("legend", {}, T.fields[f.group]));
+      for (let i = 0; i < rows; i++) {
+        const row = h("div", { class: "row", dataset: { row: i } });
+        for (const sub of applicable(f.fields, values, ctx)) row.append(field(sub, `${f.group}.${i}.${sub.name}`, i));
+        if (rows > (f.min || 0)) {
+          row.append(
+            h(
+              "button",
+              {
+                type: "button",
+                class: "small",
+                onclick: () => {
+                  values = collect(formEl, values);
+                  for (const sub of f.fields) {
+                    for (let j = i; j < rows - 1; j++) values[`${f.group}.${j}.${sub.name}`] = values[`${f.group}.${j + 1}.${sub.name}`];
+                    delete values[`${f.group}.${rows - 1}.${sub.name}`];
+                  }
+                  values[`${f.group}#`] = rows - 1;
+                  saveDraft(me, type, values);
+                  draw();
+                },
+              },
+              T.remove_row,
+            ),
+          );
+        }
+        set.append(row);
+      }
+      set.append(
+        h(
+          "button",
+          {
+            type: "button",
+            class: "small add",
+            dataset: { add: f.group },
+            onclick: () => {
+              values = collect(formEl, values);
+              values[`${f.group}#`] = rows + 1;
+              saveDraft(me, type, values);
+              draw();
+            },
+          },
+          `${T.add_row}: ${T.fields[f.group]}`,
+        ),
+      );
+      nodes.push(set);
+    }
+    const mine = h("datalist", { id: "my-entries" });
+    nodes.push(mine, h("button", { type: "submit", class: "primary", id: "sign-send" }, T.sign_send));
+    formEl.replaceChildren(...nodes);
+    outbox.items().then((all) => {
+      for (const it of all) if (it.proof) mine.append(h("option", { value: it.proof.index }, statementSummary(it)));
+    });
+  }
+
+  function redraw() {
+    values = collect(formEl, values);
+    saveDraft(me, type, values);
+    draw();
+  }
+
+  formEl.addEventListener("input", (/** @type {any} */ e) => {
+    const err = e.target.id && document.getElementById(`e-${e.target.name}`);
+    if (err) err.hidden = true;
+    if (e.target.removeAttribute) e.target.removeAttribute("aria-invalid");
+    values = collect(formEl, values);
+    saveDraft(me, type, values);
+  });
+  formEl.addEventListener("submit", async (/** @type {Event} */ e) => {
+    e.preventDefault();
+    values = collect(formEl, values);
+    saveDraft(me, type, values);
+    // Whole seconds, UTC (spec §3).
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace(".000Z", "Z");
+    const { statement, errors } = build(type, values, ctx, cfg, at);
+    for (const p of formEl.querySelectorAll(".field-error")) p.hidden = true;
+    for (const el of formEl.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+    if (errors.length) {
+      summary.hidden = false;
+      summary.textContent = T.fix_errors;
+      for (const err of errors) {
+        const p = document.getElementById(`e-${err.field}`);
+        const el = document.getElementById(`f-${err.field}`);
+        const text = message(err.code);
+        if (p) {
+          p.hidden = false;
+          p.dataset.code = err.code;
+          p.textContent = text;
+          if (el) el.setAttribute("aria-invalid", "true");
+        } else {
+          summary.append(h("p", { class: "field-error", dataset: { code: err.code } }, `${text} (${T.fields[err.field] || err.field})`));
+        }
+      }
+      return;
+    }
+    const button = /** @type {HTMLButtonElement} */ (document.getElementById("sign-send"));
+    if (button.disabled) return;
+    button.disabled = true;
+    const envelope = await keys.signEnvelope(statement);
+    const seq = await outbox.enqueue(envelope, type, values);
+    dropDraft(me, type);
+    location.hash = `#/item/${seq}`;
+    kick();
+  });
+
+  draw();
+  show(h("p", {}, h("a", { href: "#/" }, "← " + T.home)), h("h1", {}, T.forms[type]), summary, formEl);
+}

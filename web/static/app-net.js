@@ -1,0 +1,129 @@
+// @ts-check
+// coop-ledger signing app: talking to the ledger. When to send the outbox
+// (at once, on coming back online, and again later while the ledger cannot
+// be reached), the header's connection line, and the reads the screens make
+// (the holder's view, kept for when there is no connection).
+
+import * as outbox from "app/outbox";
+import { T, cfg, fmt, nav } from "app/ui";
+
+const net = /** @type {HTMLElement} */ (document.getElementById("net"));
+
+/**
+ * The holder's view (`GET /api/v1/actors/{id}/custody`), and whether it is
+ * fresh or as last seen (`at`).
+ * @typedef {{ id: string, product: { name: string }, remaining: { amount: string, unit: string }, status: string, from: string }} BatchRow
+ * @typedef {{ id: string, to: string, outcome: string }} ShippedRow
+ * @typedef {{ id: string, cooperative: string, business: string, product_category: string, from: string, to: string, state: string, offered_by: string }} ContractRow
+ * @typedef {{ holding?: BatchRow[], incoming?: BatchRow[], shipped?: ShippedRow[], contracts?: ContractRow[], fresh: boolean, at?: string }} Custody
+ */
+
+/** The holder's view last read (or kept), for the forms' lists.
+ * @type {Custody | null} */
+let custody = null;
+
+/** The holder's view last read, or null. */
+export const lastCustody = () => custody;
+
+// ---- Sending ------------------------------------------------------------------
+
+/** @type {number} */
+let retry = 2000;
+/** @type {ReturnType<typeof setTimeout> | null} */
+let timer = null;
+/** @type {Promise<void> | null} */
+let flushing = null;
+
+let reachable = true;
+let blocked = false;
+
+/// Shows whether the ledger answered the last time it was asked, and how
+/// many statements wait to be sent.
+/** @param {string} [result] */
+export async function updateNet(result) {
+  if (result === "offline" || result === "online") reachable = result === "online";
+  if (result === "blocked") blocked = true;
+  else if (result) blocked = false;
+  const waiting = (await outbox.items()).filter((/** @type {any} */ i) => i.state === "queued").length;
+  const offline = !reachable || !navigator.onLine;
+  net.dataset.state = blocked ? "blocked" : offline ? "offline" : "online";
+  net.textContent = (blocked ? T.blocked : offline ? T.offline : T.online) + (waiting ? " · " + fmt(T.waiting, { n: waiting }) : "");
+}
+
+/// Sends the queue now; if the ledger cannot be reached, tries again later
+/// (2 s, doubling to 15 s). A call while a send is under way runs one more
+/// pass after it, so a statement signed meanwhile is never left waiting.
+let again = false;
+export async function kick() {
+  if (timer) clearTimeout(timer);
+  timer = null;
+  if (flushing) {
+    again = true;
+    return flushing;
+  }
+  flushing = (async () => {
+    let result;
+    do {
+      again = false;
+      try {
+        result = await outbox.flush(cfg.lang, changed);
+      } catch (e) {
+        console.error("outbox", e);
+        result = "offline";
+      }
+    } while (again && result !== "offline");
+    await updateNet(result);
+    if (result === "offline") {
+      timer = setTimeout(kick, retry);
+      retry = Math.min(retry * 2, 15000);
+    } else {
+      retry = 2000;
+    }
+  })();
+  try {
+    await flushing;
+  } finally {
+    flushing = null;
+  }
+}
+
+/** After a step of the outbox: the home and item screens show it. */
+function changed() {
+  const route = location.hash;
+  if (route === "" || route === "#/" || route.startsWith("#/item/")) nav.render();
+}
+
+// ---- Ledger reads ---------------------------------------------------------------
+
+/** GETs `path` of the ledger's API, in the page's language.
+ * @param {string} path @returns {Promise<{ status: number, body: any }>} */
+export async function api(path) {
+  const sep = path.includes("?") ? "&" : "?";
+  let r;
+  try {
+    r = await fetch(`${path}${sep}lang=${cfg.lang}`, { cache: "no-store" });
+  } catch (e) {
+    updateNet("offline");
+    throw e;
+  }
+  updateNet(r.status >= 500 ? "offline" : "online");
+  const body = await r.json().catch(() => ({}));
+  return { status: r.status, body };
+}
+
+/** The holder's view, from the ledger or, offline, as last seen.
+ * @param {string} me @returns {Promise<Custody | null>} */
+export async function loadCustody(me) {
+  const cacheKey = `coop-ledger:custody:${me}`;
+  try {
+    const { status, body } = await api(`/api/v1/actors/${encodeURIComponent(me)}/custody`);
+    if (status !== 200) throw new Error(body.message || status);
+    custody = { ...body, fresh: true };
+    localStorage.setItem(cacheKey, JSON.stringify({ at: new Date().toISOString(), body }));
+  } catch (_) {
+    const cached = JSON.parse(localStorage.getItem(cacheKey) || "null");
+    custody = cached ? { ...cached.body, fresh: false, at: cached.at } : null;
+  }
+  return custody;
+}
+

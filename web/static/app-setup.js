@@ -1,0 +1,161 @@
+// @ts-check
+// coop-ledger signing app: setting up the key. Making one (and its backup,
+// shown once), restoring one from a backup file, and linking it to the
+// actor the ledger registered with it.
+
+import * as keys from "app/keys";
+import * as outbox from "app/outbox";
+import { api } from "app/net";
+import { T, h, nav, publicKeyBlock, qr, show } from "app/ui";
+
+/** The backup of a key just made, until the clerk has saved it.
+ * @type {string | null} */
+let pendingBackup = null;
+
+/** Whether the backup of the key just made can still be shown. */
+export const backupShown = () => pendingBackup !== null;
+
+/** The first screen: make a key or restore one. */
+export function welcome() {
+  const pemBox = h("textarea", { id: "restore-pem", rows: 5, autocomplete: "off", spellcheck: "false" });
+  const error = h("p", { class: "error", id: "restore-error", hidden: true });
+  const file = h("input", {
+    type: "file",
+    accept: ".pem,text/plain",
+    onchange: async (/** @type {any} */ e) => {
+      const f = e.target.files[0];
+      if (f) pemBox.value = await f.text();
+    },
+  });
+  show(
+    h("h1", {}, T.app),
+    h("p", {}, T.welcome),
+    h(
+      "button",
+      {
+        id: "create-key",
+        class: "primary",
+        onclick: async () => {
+          pendingBackup = (await keys.createKey()).backup;
+          location.hash = "#/backup";
+          nav.render();
+        },
+      },
+      T.create_key,
+    ),
+    h("h2", {}, T.restore_key),
+    h("p", { class: "explain" }, T.restore_hint),
+    pemBox,
+    file,
+    error,
+    h(
+      "button",
+      {
+        id: "restore",
+        onclick: async () => {
+          try {
+            await keys.importKey(pemBox.value);
+            pemBox.value = "";
+            nav.render();
+          } catch (_) {
+            error.hidden = false;
+            error.textContent = T.bad_backup;
+          }
+        },
+      },
+      T.restore,
+    ),
+  );
+}
+
+/** The one-time backup: PEM text, a file and a QR code. */
+export function backup() {
+  const text = pendingBackup || "";
+  const url = URL.createObjectURL(new Blob([text], { type: "application/x-pem-file" }));
+  show(
+    h("h1", {}, T.backup_title),
+    h("p", {}, T.backup_hint),
+    qr(text, "backup-qr"),
+    h("pre", { id: "backup-pem", class: "pem" }, text),
+    h("a", { id: "backup-download", class: "button", href: url, download: "coop-ledger-key.pem" }, T.backup_download),
+    h(
+      "button",
+      {
+        id: "backup-done",
+        class: "primary",
+        onclick: async () => {
+          await keys.update({ backup: "saved" });
+          pendingBackup = null;
+          URL.revokeObjectURL(url);
+          location.hash = "#/";
+          nav.render();
+        },
+      },
+      T.backup_done,
+    ),
+  );
+}
+
+/** The backup was not saved before a reload: offer a new key. */
+export function backupLost() {
+  show(
+    h("p", { class: "error" }, T.backup_lost),
+    h(
+      "button",
+      {
+        id: "create-key",
+        class: "primary",
+        onclick: async () => {
+          await keys.forget();
+          pendingBackup = (await keys.createKey()).backup;
+          location.hash = "#/backup";
+          nav.render();
+        },
+      },
+      T.create_key,
+    ),
+  );
+}
+
+/** Linking the key to its actor: the id the ledger registered it under.
+ * @param {any} id */
+export function link(id) {
+  const input = h("input", { id: "actor-id", autocomplete: "username", autocapitalize: "off", spellcheck: "false" });
+  const error = h("p", { class: "error", id: "link-error", hidden: true });
+  const fail = (/** @type {string} */ text) => {
+    error.hidden = false;
+    error.textContent = text;
+  };
+  show(
+    h("h1", {}, T.app),
+    ...publicKeyBlock(id),
+    h("p", {}, T.your_key_hint),
+    h("label", {}, T.actor_id, input),
+    error,
+    h(
+      "button",
+      {
+        id: "link-actor",
+        class: "primary",
+        onclick: async () => {
+          const wanted = input.value.trim();
+          let r;
+          try {
+            r = await api(`/api/v1/actors/${encodeURIComponent(wanted)}`);
+          } catch (_) {
+            return fail(T.offline);
+          }
+          if (r.status === 404) return fail(T.not_registered);
+          if (r.status !== 200) return fail(r.body.message || String(r.status));
+          if (r.body.key !== id.key.publicKey) return fail(T.other_key);
+          if (r.body.status !== "active") return fail(T.revoked);
+          await outbox.ledger();
+          await keys.update({ actor: r.body.id, role: r.body.role });
+          nav.render();
+        },
+      },
+      T.link_actor,
+    ),
+  );
+}
+
