@@ -17,6 +17,12 @@
 //! path of a submission and of a page read, where each kind of change goes,
 //! and the invariants. Each module's own doc holds its detail.
 #![forbid(unsafe_code)]
+// Rules held by the compiler, not by discipline (issue 12): no unwrap,
+// expect or panic outside tests. Bad input is answered with an error.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod cli;
 pub mod domain;
