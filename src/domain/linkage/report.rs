@@ -1,5 +1,5 @@
 //! The linkage report ([`LinkageReport`]) worked out from the index for a
-//! [`Query`](super::Query): the [`Figure`]s for cooperatives and for all
+//! [`Query`]: the [`Figure`]s for cooperatives and for all
 //! collective organisations, [`Progress`] against each target, rows by
 //! category, province and month, members reaching a business and the
 //! volume delivered to businesses.

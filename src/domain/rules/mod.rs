@@ -7,9 +7,9 @@
 //! caller writes in the same atomic step as the leaf. Replaying the log
 //! through `apply` therefore reproduces every acceptance the ledger made.
 //!
-//! The rules are split by subject: [`actors`] (genesis, registration, key
-//! rotation, revocation), [`batches`] (creation, custody, transformation,
-//! inspection, recall) and [`contracts`]; corrections are here.
+//! The rules are split by subject: `actors` (genesis, registration, key
+//! rotation, revocation), `batches` (creation, custody, transformation,
+//! inspection, recall) and `contracts`; corrections are here.
 
 mod actors;
 mod batches;
