@@ -115,9 +115,7 @@ fn code_only(text: &str) -> String {
                 }
                 out.push(' ');
             }
-            'r' if !ident_char(i.checked_sub(1).map(|p| c[p]))
-                && matches!(c.get(i + 1), Some('"') | Some('#')) =>
-            {
+            'r' if raw_string_start(&c, i) => {
                 let mut j = i + 1;
                 let mut hashes = 0;
                 while c.get(j) == Some(&'#') {
@@ -175,6 +173,14 @@ fn code_only(text: &str) -> String {
         }
     }
     out
+}
+
+/// True when `r` at `i` opens a raw string (`r"…"`, `r#"…"#`, `br"…"`),
+/// not when it ends an identifier.
+fn raw_string_start(c: &[char], i: usize) -> bool {
+    let before = |k: usize| i.checked_sub(k).map(|p| c[p]);
+    let starts = !ident_char(before(1)) || (before(1) == Some('b') && !ident_char(before(2)));
+    starts && matches!(c.get(i + 1), Some('"') | Some('#'))
 }
 
 fn ident_char(c: Option<char>) -> bool {
@@ -581,6 +587,16 @@ fn the_checker_finds_each_kind_of_wrong_way_use() {
         (
             "domain/c.rs",
             "use tokio::sync::Mutex;\nuse std::time::Duration;\n",
+        ),
+        // Strings, raw strings, characters and comments name nothing.
+        (
+            "domain/d.rs",
+            r####"const A: &str = r#"use crate::store::x; "sled::Db""#;
+const B: &[u8] = br"axum::Router";
+const C: char = '"'; // tokio::spawn
+fn f<'a>(x: &'a str) -> &'a str { /* std::fs::read */ x }
+const D: &str = "\"crate::cli::run\"";
+"####,
         ),
         ("store/mod.rs", "use sled::Db;\nuse crate::http::y;\n"),
         (
