@@ -13,8 +13,8 @@
 use super::ids::{ActorId, BatchId};
 use super::model::{Batch, Step};
 use super::quantity::Quantity;
-use super::rules::{View, ViewError};
 use super::statement::StatementType;
+use super::view::{View, ViewError};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet, VecDeque};
 

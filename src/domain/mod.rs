@@ -21,3 +21,4 @@ pub mod quantity;
 pub mod rules;
 pub mod statement;
 pub mod time;
+pub mod view;

@@ -34,6 +34,7 @@ use super::model::{
 };
 use super::statement::{Body, Correction, Statement};
 use super::time::Timestamp;
+pub use super::view::{View, ViewError};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How far ahead of the ledger's clock a statement's `at` may be (spec §6).
@@ -91,29 +92,6 @@ pub enum Change {
         /// Its signer.
         by: ActorId,
     },
-}
-
-/// A failure to read the state (an I/O problem, not a refusal).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("reading the ledger state failed: {0}")]
-pub struct ViewError(pub String);
-
-/// Read access to the ledger state that the rules need.
-pub trait View {
-    /// The ledger's origin and key, once the genesis is logged.
-    fn ledger(&self) -> Result<Option<LedgerInfo>, ViewError>;
-    /// An actor by id.
-    fn actor(&self, id: &ActorId) -> Result<Option<Actor>, ViewError>;
-    /// The actor a key is bound to.
-    fn key_owner(&self, key: &PublicKey) -> Result<Option<ActorId>, ViewError>;
-    /// A batch by id.
-    fn batch(&self, id: &BatchId) -> Result<Option<Batch>, ViewError>;
-    /// The batches made (in part) from `id`, in id order.
-    fn children(&self, id: &BatchId) -> Result<Vec<BatchId>, ViewError>;
-    /// A contract by id.
-    fn contract(&self, id: &ContractId) -> Result<Option<Contract>, ViewError>;
-    /// The signer of leaf `index`, if it is logged.
-    fn leaf_signer(&self, index: u64) -> Result<Option<ActorId>, ViewError>;
 }
 
 /// Why an entry was not accepted.

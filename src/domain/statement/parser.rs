@@ -1,0 +1,423 @@
+//! Parsing a statement's text (spec §3): the common fields, the body of
+//! its type, and every check that needs no state: keys being registered,
+//! text lengths, list sizes, the shape of a transformation, `harvested_at`
+//! not after `at`, and `from` ≤ `to`. `UniqueKeys` refuses repeated member
+//! names. A field's error code is chosen from the start of serde's message.
+
+use super::types::{
+    ActorRegister, BatchCreate, ContractOffer, Correction, Genesis, Inspect, Recall, Revoke,
+    RotateKey, Transform,
+};
+use super::{
+    Body, MAX_CERTIFICATIONS, MAX_NOTE_CHARS, MAX_REGISTRARS, MAX_TEXT_CHARS, MAX_TRANSFORM_SIDES,
+    Region, Statement, StatementType, VERSION,
+};
+use crate::domain::ids::ActorId;
+use crate::domain::keys::{KeyError, PublicKey};
+use crate::domain::messages::{Code, Refusal};
+use crate::domain::product::{
+    BAD_CATEGORY, BAD_COORDINATES, BAD_GTIN, BAD_HASH, BAD_OCOP_STARS, Process, Product,
+};
+use crate::domain::quantity::{BAD_AMOUNT, BAD_UNIT};
+use crate::domain::time::{BAD_DATE, Timestamp};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+fn note_ok(field: &str, s: &str) -> Result<(), Refusal> {
+    limited(field, s, MAX_NOTE_CHARS)
+}
+
+fn product_ok(field: &str, p: &Product) -> Result<(), Refusal> {
+    text_ok(&format!("{field}.name"), &p.name)
+}
+
+fn too_many(field: &str, n: usize, max: usize) -> Result<(), Refusal> {
+    if n > max {
+        return Err(Refusal::with(
+            Code::TooManyItems,
+            format!("{field}: at most {max}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks of a transformation that need no state: each side present and
+/// within limits, no batch named twice, an output never also an input.
+fn transform_ok(t: &Transform) -> Result<(), Refusal> {
+    let bad = |why: &str| Err(Refusal::with(Code::BadTransform, why));
+    if t.inputs.is_empty() || t.outputs.is_empty() {
+        return bad("at least one input and one output");
+    }
+    too_many("inputs", t.inputs.len(), MAX_TRANSFORM_SIDES)?;
+    too_many("outputs", t.outputs.len(), MAX_TRANSFORM_SIDES)?;
+    let mut seen = std::collections::HashSet::new();
+    for id in t
+        .inputs
+        .iter()
+        .map(|i| &i.batch)
+        .chain(t.outputs.iter().map(|o| &o.batch))
+    {
+        if !seen.insert(id) {
+            return bad(&format!("batch {id} is named twice"));
+        }
+    }
+    match t.process {
+        Process::Split if t.inputs.len() != 1 || t.outputs.len() < 2 => {
+            bad("a split has one input and two or more outputs")
+        }
+        Process::Merge if t.inputs.len() < 2 || t.outputs.len() != 1 => {
+            bad("a merge has two or more inputs and one output")
+        }
+        _ => t
+            .outputs
+            .iter()
+            .try_for_each(|o| product_ok("outputs.product", &o.product)),
+    }
+}
+
+fn text_ok(field: &str, s: &str) -> Result<(), Refusal> {
+    limited(field, s, MAX_TEXT_CHARS)
+}
+
+/// Free text must say something and stay within `max` characters.
+fn limited(field: &str, s: &str, max: usize) -> Result<(), Refusal> {
+    if s.trim().is_empty() {
+        return Err(Refusal::with(
+            Code::MalformedStatement,
+            format!("{field} is empty"),
+        ));
+    }
+    if s.chars().count() > max {
+        return Err(Refusal::with(
+            Code::TooLong,
+            format!("{field}: at most {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
+fn opt_text_ok(field: &str, s: &Option<String>) -> Result<(), Refusal> {
+    s.as_deref().map_or(Ok(()), |s| text_ok(field, s))
+}
+
+/// A key being registered must be a curve point not of small order
+/// (spec §2). Checked here, at the edge and in parallel, rather than by the
+/// sequencer.
+fn registrable(key: &PublicKey, who: &str) -> Result<(), Refusal> {
+    match key.check_registrable() {
+        Ok(()) => Ok(()),
+        Err(KeyError::Weak) => Err(Refusal::with(Code::WeakKey, who)),
+        Err(_) => Err(Refusal::with(Code::BadKey, who)),
+    }
+}
+
+fn region_ok(r: &Region) -> Result<(), Refusal> {
+    text_ok("region.province", &r.province)?;
+    opt_text_ok("region.district", &r.district)?;
+    opt_text_ok("region.commune", &r.commune)
+}
+
+/// Deserialises a body, turning serde's message into a refusal whose code
+/// says what kind of field was wrong.
+fn body<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, Refusal> {
+    serde_json::from_value(Value::Object(fields)).map_err(|e| {
+        let msg = e.to_string();
+        let code = [
+            ("an id must be", Code::BadId),
+            ("a public key", Code::BadKey),
+            (BAD_AMOUNT, Code::BadAmount),
+            (BAD_UNIT, Code::BadUnit),
+            (BAD_CATEGORY, Code::BadCategory),
+            (BAD_GTIN, Code::BadGtin),
+            (BAD_OCOP_STARS, Code::BadOcopStars),
+            (BAD_COORDINATES, Code::BadCoordinates),
+            (BAD_HASH, Code::BadHash),
+            (BAD_DATE, Code::BadTime),
+        ]
+        .into_iter()
+        // Our own messages start with their marker text; matching only the
+        // start keeps a value quoted later in the message (`got "…"`) from
+        // choosing the code.
+        .find(|(text, _)| msg.starts_with(text))
+        .map_or(Code::MalformedStatement, |(_, code)| code);
+        Refusal::with(code, msg)
+    })
+}
+
+fn take_string(map: &mut Map<String, Value>, field: &str) -> Result<String, Refusal> {
+    match map.remove(field) {
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(Refusal::with(
+            Code::MalformedStatement,
+            format!("{field} must be a string"),
+        )),
+        None => Err(Refusal::with(
+            Code::MalformedStatement,
+            format!("missing field {field}"),
+        )),
+    }
+}
+
+/// A JSON value whose objects have no repeated member names. A repeated
+/// name would let two verifiers read one signed text differently (one takes
+/// the first value, another the last), so statements with one are refused.
+struct UniqueKeys(Value);
+
+impl<'de> Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(UniqueKeysVisitor).map(UniqueKeys)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(UniqueKeys(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let UniqueKeys(v) = map.next_value()?;
+            if out.insert(key.clone(), v).is_some() {
+                return Err(serde::de::Error::custom(format!(
+                    "the member {key:?} appears twice"
+                )));
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// Parses a statement text (spec §3): a JSON object with `v`, `type`,
+/// `by`, `at`, an optional `nonce`, and the fields of its type.
+pub fn parse(text: &str) -> Result<Statement, Refusal> {
+    let value = serde_json::from_str::<UniqueKeys>(text)
+        .map_err(|e| {
+            Refusal::with(
+                Code::MalformedStatement,
+                format!("statement is not JSON: {e}"),
+            )
+        })?
+        .0;
+    let Value::Object(mut map) = value else {
+        return Err(Refusal::with(
+            Code::MalformedStatement,
+            "a statement is a JSON object",
+        ));
+    };
+    match map.remove("v") {
+        Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
+        Some(_) => return Err(Refusal::new(Code::UnsupportedVersion)),
+        None => return Err(Refusal::with(Code::MalformedStatement, "missing field v")),
+    }
+    let kind = take_string(&mut map, "type")?;
+    let by = take_string(&mut map, "by")?;
+    let by = ActorId::parse(&by).map_err(|_| Refusal::with(Code::BadId, format!("by: {by:?}")))?;
+    let at = take_string(&mut map, "at")?;
+    let at =
+        Timestamp::parse(&at).map_err(|_| Refusal::with(Code::BadTime, format!("at: {at:?}")))?;
+    let nonce = match map.remove("nonce") {
+        None => None,
+        Some(Value::String(s)) => {
+            text_ok("nonce", &s)?;
+            Some(s)
+        }
+        Some(_) => {
+            return Err(Refusal::with(
+                Code::MalformedStatement,
+                "nonce must be a string",
+            ));
+        }
+    };
+    let kind = StatementType::parse(&kind)
+        .ok_or_else(|| Refusal::with(Code::UnknownType, format!("type {kind:?}")))?;
+    let body = match kind {
+        StatementType::Genesis => {
+            let g: Genesis = body(map)?;
+            if g.origin.is_empty()
+                || g.origin.len() > 255
+                || g.origin.chars().any(|c| c.is_whitespace() || c == '+')
+            {
+                return Err(Refusal::with(
+                    Code::MalformedStatement,
+                    "origin: 1–255 bytes, no spaces or '+'",
+                ));
+            }
+            too_many("registrars", g.registrars.len(), MAX_REGISTRARS)?;
+            for r in &g.registrars {
+                opt_text_ok("registrars.name", &r.name)?;
+                registrable(&r.key, &format!("registrar {}", r.id))?;
+            }
+            Body::Genesis(g)
+        }
+        StatementType::ActorRegister => {
+            let a: ActorRegister = body(map)?;
+            text_ok("name", &a.name)?;
+            region_ok(&a.region)?;
+            registrable(&a.key, a.id.as_str())?;
+            Body::ActorRegister(a)
+        }
+        StatementType::RotateKey => {
+            let r: RotateKey = body(map)?;
+            registrable(&r.new_key, "new_key")?;
+            Body::RotateKey(r)
+        }
+        StatementType::Revoke => {
+            let r: Revoke = body(map)?;
+            note_ok("reason", &r.reason)?;
+            Body::Revoke(r)
+        }
+        StatementType::BatchCreate => {
+            let b: BatchCreate = body(map)?;
+            product_ok("product", &b.product)?;
+            text_ok("origin.place", &b.origin.place)?;
+            if let Some(certs) = &b.certifications {
+                too_many("certifications", certs.len(), MAX_CERTIFICATIONS)?;
+                for c in certs {
+                    text_ok("certifications.id", &c.id)?;
+                }
+            }
+            if let Some(h) = b.harvested_at.as_ref().filter(|h| h.earliest() > at) {
+                {
+                    return Err(Refusal::with(
+                        Code::HarvestAfterStatement,
+                        format!("harvested_at {} > at {at}", h.as_str()),
+                    ));
+                }
+            }
+            Body::BatchCreate(b)
+        }
+        StatementType::Ship => Body::Ship(body(map)?),
+        StatementType::Receive => Body::Receive(body(map)?),
+        StatementType::Transform => {
+            let t: Transform = body(map)?;
+            transform_ok(&t)?;
+            Body::Transform(t)
+        }
+        StatementType::Inspect => {
+            let i: Inspect = body(map)?;
+            if let Some(n) = &i.note {
+                note_ok("note", n)?;
+            }
+            Body::Inspect(i)
+        }
+        StatementType::Recall => {
+            let r: Recall = body(map)?;
+            note_ok("reason", &r.reason)?;
+            Body::Recall(r)
+        }
+        StatementType::ContractOffer => {
+            let c: ContractOffer = body(map)?;
+            if c.to < c.from {
+                return Err(Refusal::with(
+                    Code::BadPeriod,
+                    format!("from {} to {}", c.from, c.to),
+                ));
+            }
+            Body::ContractOffer(c)
+        }
+        StatementType::ContractAccept => Body::ContractAccept(body(map)?),
+        StatementType::Correction => {
+            let c: Correction = body(map)?;
+            note_ok("reason", &c.reason)?;
+            Body::Correction(c)
+        }
+    };
+    Ok(Statement {
+        by,
+        at,
+        nonce,
+        body,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::statement::Role;
+
+    const KEY: &str = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+
+    fn register(extra: &str) -> String {
+        format!(
+            r#"{{"v":1,"type":"actor.register","by":"reg","at":"2026-11-21T08:00:00Z","id":"htx-1","role":"cooperative","name":"HTX Phú Minh","key":"{KEY}","region":{{"province":"Hà Nội"}}{extra}}}"#
+        )
+    }
+
+    #[test]
+    fn a_well_formed_registration_parses() {
+        let st = parse(&register("")).expect("parses");
+        assert_eq!(st.by.as_str(), "reg");
+        let Body::ActorRegister(a) = st.body else {
+            panic!("wrong body")
+        };
+        assert_eq!(a.role, Role::Cooperative);
+        assert_eq!(a.region.province, "Hà Nội");
+    }
+
+    #[test]
+    fn each_malformation_has_its_own_code() {
+        let code = |t: &str| parse(t).expect_err("refused").code;
+        assert_eq!(code("[1]"), Code::MalformedStatement);
+        assert_eq!(
+            code(&register(r#","colour":"red""#)),
+            Code::MalformedStatement
+        );
+        assert_eq!(
+            code(&register("").replace(r#""v":1"#, r#""v":2"#)),
+            Code::UnsupportedVersion
+        );
+        assert_eq!(
+            code(&register("").replace("actor.register", "actor.dance")),
+            Code::UnknownType
+        );
+        assert_eq!(
+            code(&register("").replace(r#""id":"htx-1""#, r#""id":"htx 1""#)),
+            Code::BadId
+        );
+        assert_eq!(
+            code(&register("").replace("2026-11-21T08:00:00Z", "yesterday")),
+            Code::BadTime
+        );
+        assert_eq!(code(&register("").replace(KEY, "AAAA")), Code::BadKey);
+        assert_eq!(
+            code(&register("").replace("HTX Phú Minh", &"x".repeat(201))),
+            Code::TooLong
+        );
+        // A value that quotes another field's error text does not choose the
+        // code (the codes match the start of the message only).
+        assert_eq!(
+            code(&register("").replace(r#""role":"cooperative""#, r#""role":"a public key""#)),
+            Code::MalformedStatement
+        );
+    }
+}
