@@ -1,0 +1,927 @@
+//! The one statement builder (spec §3, §6): typed values in, the statement
+//! text a signer signs out, for the demo, the tests and the benchmarks.
+//!
+//! [`StatementBuilder::new`] takes the signer and the time (both passed in:
+//! the builder reads no clock and draws no randomness); one method per
+//! statement type takes that type's required fields and gives a
+//! [`Draft`], whose optional fields are chained setters. [`Draft::text`]
+//! writes `v`, `type`, `by`, `at`, the optional `nonce`, then the type's
+//! fields (serialised from the domain's own body structs of
+//! [`super::statement`], so what is built is what [`parse`] reads back);
+//! [`Draft::sign`] signs it with [`Envelope::sign`], the one place that
+//! knows the signed bytes.
+//!
+//! Tests that need a deliberately bad statement keep a raw escape hatch:
+//! [`Draft::raw`] takes the common fields as plain text, and
+//! [`Draft::field`] / [`Draft::without`] set or drop any member by name, so
+//! such a statement keeps its exact meaning.
+//!
+//! [`parse`]: super::statement::parse
+
+use super::envelope::Envelope;
+use super::ids::{ActorId, BatchId, ContractId};
+use super::keys::PublicKey;
+use super::product::{
+    Blake3Hex, Category, Certification, InspectResult, Origin, Process, Product, Scheme,
+};
+use super::quantity::{Amount, Quantity};
+use super::statement::{
+    ActorRegister, BatchCreate, ContractAccept, ContractOffer, Correction, Genesis, Inspect,
+    Recall, Receive, Region, Registrar, Revoke, Role, RotateKey, Ship, StatementType, Transform,
+    TransformInput, TransformOutput, VERSION,
+};
+use super::time::{Day, HarvestTime, Timestamp};
+use ed25519_dalek::SigningKey;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// A statement body the builder can write: one of the domain's body
+/// structs, each with the `type` it is the body of.
+pub trait Fields: Serialize {
+    /// The statement type whose fields these are.
+    const TYPE: StatementType;
+}
+
+macro_rules! fields {
+    ($($body:ty => $kind:ident,)*) => {
+        $(impl Fields for $body {
+            const TYPE: StatementType = StatementType::$kind;
+        })*
+    };
+}
+
+fields!(
+    Genesis => Genesis,
+    ActorRegister => ActorRegister,
+    RotateKey => RotateKey,
+    Revoke => Revoke,
+    BatchCreate => BatchCreate,
+    Ship => Ship,
+    Receive => Receive,
+    Transform => Transform,
+    Inspect => Inspect,
+    Recall => Recall,
+    ContractOffer => ContractOffer,
+    ContractAccept => ContractAccept,
+    Correction => Correction,
+);
+
+/// The fields of a [`Draft::raw`] statement: any JSON members at all.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Raw(pub Map<String, Value>);
+
+/// The start of every statement: who signs it and when.
+#[derive(Clone, Debug)]
+pub struct StatementBuilder {
+    by: ActorId,
+    at: Timestamp,
+}
+
+impl StatementBuilder {
+    /// A statement `by` signs, claiming the time `at`.
+    pub fn new(by: &ActorId, at: Timestamp) -> Self {
+        Self { by: by.clone(), at }
+    }
+
+    /// A statement with the given body (any of the thirteen types).
+    pub fn body<T: Fields>(self, body: T) -> Draft<T> {
+        Draft {
+            kind: T::TYPE.as_str().to_owned(),
+            by: self.by.to_string(),
+            at: self.at.to_string(),
+            nonce: None,
+            body,
+            edits: Vec::new(),
+        }
+    }
+
+    /// `ledger.genesis` naming the ledger key and the registrars (its `by`
+    /// is [`super::statement::LEDGER_SIGNER`]).
+    pub fn genesis(
+        self,
+        origin: &str,
+        ledger_key: PublicKey,
+        registrars: Vec<Registrar>,
+    ) -> Draft<Genesis> {
+        self.body(Genesis {
+            origin: origin.to_owned(),
+            ledger_key,
+            registrars,
+        })
+    }
+
+    /// `actor.register` of `id` with its role, name, key and region.
+    pub fn register(
+        self,
+        id: &ActorId,
+        role: Role,
+        name: &str,
+        key: PublicKey,
+        region: Region,
+    ) -> Draft<ActorRegister> {
+        self.body(ActorRegister {
+            id: id.clone(),
+            role,
+            name: name.to_owned(),
+            key,
+            region,
+            cooperative: None,
+            public: None,
+        })
+    }
+
+    /// `actor.rotate_key`: the signer's new key.
+    pub fn rotate_key(self, new_key: PublicKey) -> Draft<RotateKey> {
+        self.body(RotateKey { new_key })
+    }
+
+    /// `actor.revoke` of `id`, for `reason`.
+    pub fn revoke(self, id: &ActorId, reason: &str) -> Draft<Revoke> {
+        self.body(Revoke {
+            id: id.clone(),
+            reason: reason.to_owned(),
+        })
+    }
+
+    /// `batch.create` of `batch`: what, how much, and where from.
+    pub fn batch_create(
+        self,
+        batch: &BatchId,
+        product: Product,
+        quantity: Quantity,
+        origin: Origin,
+    ) -> Draft<BatchCreate> {
+        self.body(BatchCreate {
+            batch: batch.clone(),
+            product,
+            quantity,
+            origin,
+            harvested_at: None,
+            producer: None,
+            certifications: None,
+            photo_blake3: None,
+        })
+    }
+
+    /// `batch.ship` of `batch` to `to`.
+    pub fn ship(self, batch: &BatchId, to: &ActorId) -> Draft<Ship> {
+        self.body(Ship {
+            batch: batch.clone(),
+            to: to.clone(),
+            contract: None,
+        })
+    }
+
+    /// `batch.receive` of `batch`: taken (`accepted`) or refused.
+    pub fn receive(self, batch: &BatchId, accepted: bool) -> Draft<Receive> {
+        self.body(Receive {
+            batch: batch.clone(),
+            accepted,
+        })
+    }
+
+    /// `batch.transform`: `inputs` consumed by `process`, `outputs` made.
+    pub fn transform(
+        self,
+        process: Process,
+        inputs: Vec<TransformInput>,
+        outputs: Vec<TransformOutput>,
+    ) -> Draft<Transform> {
+        self.body(Transform {
+            process,
+            inputs,
+            outputs,
+        })
+    }
+
+    /// `batch.inspect` of `batch`: its result under `scheme`.
+    pub fn inspect(self, batch: &BatchId, result: InspectResult, scheme: Scheme) -> Draft<Inspect> {
+        self.body(Inspect {
+            batch: batch.clone(),
+            result,
+            scheme,
+            report_blake3: None,
+            note: None,
+        })
+    }
+
+    /// `batch.recall` of `batch`, for `reason`.
+    pub fn recall(self, batch: &BatchId, reason: &str) -> Draft<Recall> {
+        self.body(Recall {
+            batch: batch.clone(),
+            reason: reason.to_owned(),
+        })
+    }
+
+    /// `contract.offer` of `contract` between a cooperative and a business,
+    /// for a category, from one day to another.
+    pub fn contract_offer(
+        self,
+        contract: &ContractId,
+        cooperative: &ActorId,
+        business: &ActorId,
+        product_category: Category,
+        (from, to): (Day, Day),
+    ) -> Draft<ContractOffer> {
+        self.body(ContractOffer {
+            contract: contract.clone(),
+            cooperative: cooperative.clone(),
+            business: business.clone(),
+            product_category,
+            from,
+            to,
+            volume: None,
+        })
+    }
+
+    /// `contract.accept` of `contract`.
+    pub fn contract_accept(self, contract: &ContractId) -> Draft<ContractAccept> {
+        self.body(ContractAccept {
+            contract: contract.clone(),
+        })
+    }
+
+    /// `correction` of leaf `index`, for `reason`.
+    pub fn correction(self, index: u64, reason: &str) -> Draft<Correction> {
+        self.body(Correction {
+            index,
+            reason: reason.to_owned(),
+        })
+    }
+}
+
+/// One input of a transformation: `amount` of `batch`, in its unit.
+pub fn input(batch: &BatchId, amount: Amount) -> TransformInput {
+    TransformInput {
+        batch: batch.clone(),
+        amount,
+    }
+}
+
+/// One output of a transformation: `quantity` of `product` as `batch`.
+pub fn output(batch: &BatchId, product: Product, quantity: Quantity) -> TransformOutput {
+    TransformOutput {
+        batch: batch.clone(),
+        product,
+        quantity,
+    }
+}
+
+/// A product with no GTIN and no OCOP stars.
+pub fn product(category: Category, name: &str) -> Product {
+    Product {
+        category,
+        name: name.to_owned(),
+        gtin: None,
+        ocop_stars: None,
+    }
+}
+
+/// A place with no coordinates.
+pub fn place(place: &str) -> Origin {
+    Origin {
+        place: place.to_owned(),
+        lat: None,
+        lon: None,
+    }
+}
+
+/// A region of a province, with its district and commune when given.
+pub fn region(province: &str, district: Option<&str>, commune: Option<&str>) -> Region {
+    Region {
+        province: province.to_owned(),
+        district: district.map(str::to_owned),
+        commune: commune.map(str::to_owned),
+    }
+}
+
+/// The BLAKE3 of `data`, as `report_blake3` and `photo_blake3` write it.
+fn blake3_of(data: &[u8]) -> Option<Blake3Hex> {
+    // The hex of a BLAKE3 hash is always 64 lowercase hex characters, which
+    // is all `Blake3Hex` asks of its text.
+    serde_json::from_value(Value::String(blake3::hash(data).to_hex().to_string())).ok()
+}
+
+/// A statement being built: its common fields, a typed body, and any raw
+/// edits. Nothing is written until [`Draft::text`] or [`Draft::sign`].
+#[derive(Clone, Debug)]
+pub struct Draft<T> {
+    kind: String,
+    by: String,
+    at: String,
+    nonce: Option<String>,
+    body: T,
+    /// Raw members set (`Some`) or dropped (`None`), applied in order.
+    edits: Vec<(String, Option<Value>)>,
+}
+
+impl Draft<Raw> {
+    /// A statement whose common fields are plain text, unchecked, and whose
+    /// fields are added with [`Draft::field`] or [`Draft::fields`]: for
+    /// tests of what the ledger refuses.
+    pub fn raw(kind: &str, by: &str, at: &str) -> Self {
+        Draft {
+            kind: kind.to_owned(),
+            by: by.to_owned(),
+            at: at.to_owned(),
+            nonce: None,
+            body: Raw::default(),
+            edits: Vec::new(),
+        }
+    }
+
+    /// Sets every member of `fields` (a JSON object; anything else adds
+    /// nothing), as [`Draft::field`] does, in their order.
+    pub fn fields(self, fields: Value) -> Self {
+        match fields {
+            Value::Object(map) => map.into_iter().fold(self, |d, (k, v)| d.field(&k, v)),
+            _ => self,
+        }
+    }
+}
+
+impl<T: Serialize> Draft<T> {
+    /// The typed body as built (raw edits aside).
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// Claims another time (a statement may be stamped when it is sent).
+    pub fn at(mut self, at: Timestamp) -> Self {
+        self.at = at.to_string();
+        self
+    }
+
+    /// Adds a `nonce`, which lets a signer make two otherwise identical
+    /// statements.
+    pub fn nonce(mut self, nonce: &str) -> Self {
+        self.nonce = Some(nonce.to_owned());
+        self
+    }
+
+    /// Sets the member `name` to `value`, raw: in its place if the
+    /// statement has it (`v`, `type`, `by` and `at` included), else last.
+    pub fn field(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.edits.push((name.to_owned(), Some(value.into())));
+        self
+    }
+
+    /// Drops the member `name`, whatever it is.
+    pub fn without(mut self, name: &str) -> Self {
+        self.edits.push((name.to_owned(), None));
+        self
+    }
+
+    /// The members in the order they are written.
+    fn members(&self) -> Vec<(String, Value)> {
+        let mut members = vec![
+            ("v".to_owned(), Value::from(VERSION)),
+            ("type".to_owned(), Value::from(self.kind.as_str())),
+            ("by".to_owned(), Value::from(self.by.as_str())),
+            ("at".to_owned(), Value::from(self.at.as_str())),
+        ];
+        if let Some(n) = &self.nonce {
+            members.push(("nonce".to_owned(), Value::from(n.as_str())));
+        }
+        // The bodies are structs of strings, numbers and lists, which
+        // serialise without fail into an object.
+        if let Ok(Value::Object(fields)) = serde_json::to_value(&self.body) {
+            members.extend(fields);
+        }
+        for (name, edit) in &self.edits {
+            let at = members.iter().position(|(k, _)| k == name);
+            match (at, edit) {
+                (Some(i), Some(v)) => members[i].1 = v.clone(),
+                (None, Some(v)) => members.push((name.clone(), v.clone())),
+                (Some(i), None) => {
+                    members.remove(i);
+                }
+                (None, None) => {}
+            }
+        }
+        members
+    }
+
+    /// The statement's JSON text, exactly as it is signed.
+    pub fn text(&self) -> String {
+        let members: Vec<String> = self
+            .members()
+            .iter()
+            .map(|(k, v)| format!("{}:{v}", Value::from(k.as_str())))
+            .collect();
+        format!("{{{}}}", members.join(","))
+    }
+
+    /// The statement signed with `key` ([`Envelope::sign`]).
+    pub fn sign(&self, key: &SigningKey) -> Envelope {
+        Envelope::sign(self.text(), key)
+    }
+}
+
+impl Draft<ActorRegister> {
+    /// A member's cooperative.
+    pub fn cooperative(mut self, cooperative: &ActorId) -> Self {
+        self.body.cooperative = Some(cooperative.clone());
+        self
+    }
+
+    /// A member's consent (or refusal) to be named on public pages.
+    pub fn public(mut self, public: bool) -> Self {
+        self.body.public = Some(public);
+        self
+    }
+}
+
+impl Draft<BatchCreate> {
+    /// When it was harvested or produced.
+    pub fn harvested_at(mut self, at: HarvestTime) -> Self {
+        self.body.harvested_at = Some(at);
+        self
+    }
+
+    /// The member household that produced it.
+    pub fn producer(mut self, producer: &ActorId) -> Self {
+        self.body.producer = Some(producer.clone());
+        self
+    }
+
+    /// The certificates covering it.
+    pub fn certifications(mut self, certifications: Vec<Certification>) -> Self {
+        self.body.certifications = Some(certifications);
+        self
+    }
+
+    /// The BLAKE3 of a photo of the lot (the photo's bytes).
+    pub fn photo_of(mut self, photo: &[u8]) -> Self {
+        self.body.photo_blake3 = blake3_of(photo);
+        self
+    }
+}
+
+impl Draft<Ship> {
+    /// The linkage contract it is delivered under.
+    pub fn contract(mut self, contract: &ContractId) -> Self {
+        self.body.contract = Some(contract.clone());
+        self
+    }
+}
+
+impl Draft<Inspect> {
+    /// The BLAKE3 of the inspection report (the report's bytes).
+    pub fn report_of(mut self, report: &[u8]) -> Self {
+        self.body.report_blake3 = blake3_of(report);
+        self
+    }
+
+    /// A note.
+    pub fn note(mut self, note: &str) -> Self {
+        self.body.note = Some(note.to_owned());
+        self
+    }
+}
+
+impl Draft<ContractOffer> {
+    /// The agreed volume.
+    pub fn volume(mut self, volume: Quantity) -> Self {
+        self.body.volume = Some(volume);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::product::Gtin;
+    use crate::domain::quantity::Unit;
+    use crate::domain::statement::{Body, LEDGER_SIGNER, Statement, parse};
+
+    fn actor(s: &str) -> ActorId {
+        ActorId::parse(s).expect("id")
+    }
+    fn batch(s: &str) -> BatchId {
+        BatchId::parse(s).expect("id")
+    }
+    fn at() -> Timestamp {
+        Timestamp::parse("2026-11-21T08:00:00Z").expect("time")
+    }
+    fn kg(s: &str) -> Quantity {
+        Quantity {
+            amount: Amount::parse(s).expect("amount"),
+            unit: Unit::Kg,
+        }
+    }
+    fn key() -> PublicKey {
+        PublicKey::from(SigningKey::from_bytes(&[3u8; 32]).verifying_key())
+    }
+    fn by(s: &str) -> StatementBuilder {
+        StatementBuilder::new(&actor(s), at())
+    }
+
+    /// Parses a draft's text and checks it reads back as the draft's own
+    /// signer, time and body.
+    fn parses_as<T: Serialize + Clone>(draft: &Draft<T>, wrap: fn(T) -> Body) -> Statement {
+        let text = draft.text();
+        let st = parse(&text).unwrap_or_else(|r| panic!("{text}: {r}"));
+        assert_eq!(st.by.as_str(), draft.by);
+        assert_eq!(st.at, Timestamp::parse(&draft.at).expect("at"));
+        assert_eq!(st.nonce, draft.nonce);
+        assert_eq!(st.body, wrap(draft.body().clone()), "{text}");
+        st
+    }
+
+    #[test]
+    fn the_text_starts_with_the_common_fields_then_the_body() {
+        let d = by("htx-1").ship(&batch("lo-1"), &actor("dn-1"));
+        assert_eq!(
+            d.text(),
+            r#"{"v":1,"type":"batch.ship","by":"htx-1","at":"2026-11-21T08:00:00Z","batch":"lo-1","to":"dn-1"}"#
+        );
+        let d = d.nonce("lần 2");
+        assert!(
+            d.text()
+                .contains(r#""at":"2026-11-21T08:00:00Z","nonce":"lần 2","batch""#)
+        );
+    }
+
+    #[test]
+    fn every_builder_method_parses_to_its_body() {
+        let vn = region("Bắc Giang", Some("Lục Ngạn"), Some("Phượng Sơn"));
+        let registrar = Registrar {
+            id: actor("reg"),
+            key: key(),
+            name: Some("Sở NN".into()),
+        };
+        parses_as(
+            &StatementBuilder::new(&actor(LEDGER_SIGNER), at()).genesis(
+                "test.example/log",
+                key(),
+                vec![registrar],
+            ),
+            Body::Genesis,
+        );
+        parses_as(
+            &by("reg")
+                .register(&actor("tv-1"), Role::Member, "Hộ 1", key(), vn.clone())
+                .cooperative(&actor("htx-1"))
+                .public(false),
+            Body::ActorRegister,
+        );
+        parses_as(&by("htx-1").rotate_key(key()), Body::RotateKey);
+        parses_as(&by("reg").revoke(&actor("htx-1"), "giải thể"), Body::Revoke);
+        let lychee = Product {
+            gtin: Gtin::parse("08935049501503"),
+            ..product(Category::Fruit, "Vải thiều")
+        };
+        let create = by("htx-1")
+            .batch_create(
+                &batch("lo-1"),
+                lychee.clone(),
+                kg("1250.5"),
+                Origin {
+                    lat: Some(21.38),
+                    lon: Some(106.62),
+                    ..place("Lục Ngạn")
+                },
+            )
+            .harvested_at(HarvestTime::parse("2026-06-10").expect("date"))
+            .producer(&actor("tv-1"))
+            .certifications(vec![Certification {
+                scheme: Scheme::VietGap,
+                id: "VG-1".into(),
+                valid_until: Day::parse("2028-06-30").ok(),
+            }])
+            .photo_of(b"photo");
+        let st = parses_as(&create, Body::BatchCreate);
+        let Body::BatchCreate(b) = st.body else {
+            panic!("a batch.create")
+        };
+        assert_eq!(
+            b.photo_blake3.map(|h| h.to_string()),
+            Some(blake3::hash(b"photo").to_hex().to_string())
+        );
+        parses_as(
+            &by("htx-1")
+                .ship(&batch("lo-1"), &actor("dn-1"))
+                .contract(&ContractId::parse("hd-1").expect("id")),
+            Body::Ship,
+        );
+        parses_as(&by("dn-1").receive(&batch("lo-1"), false), Body::Receive);
+        parses_as(
+            &by("htx-1").transform(
+                Process::Split,
+                vec![input(&batch("lo-1"), Amount::parse("10").expect("amount"))],
+                vec![
+                    output(&batch("lo-1a"), lychee.clone(), kg("6")),
+                    output(&batch("lo-1b"), lychee, kg("4")),
+                ],
+            ),
+            Body::Transform,
+        );
+        parses_as(
+            &by("kd-1")
+                .inspect(&batch("lo-1"), InspectResult::Fail, Scheme::FoodSafety)
+                .report_of(b"report")
+                .note("Vượt MRL"),
+            Body::Inspect,
+        );
+        parses_as(&by("qlcl").recall(&batch("lo-1"), "dư lượng"), Body::Recall);
+        let hd = ContractId::parse("hd-1").expect("id");
+        let days = (
+            Day::parse("2026-01-01").expect("day"),
+            Day::parse("2026-12-31").expect("day"),
+        );
+        parses_as(
+            &by("dn-1")
+                .contract_offer(&hd, &actor("htx-1"), &actor("dn-1"), Category::Rice, days)
+                .volume(kg("50000")),
+            Body::ContractOffer,
+        );
+        parses_as(&by("htx-1").contract_accept(&hd), Body::ContractAccept);
+        parses_as(&by("htx-1").correction(3, "nhầm lô"), Body::Correction);
+    }
+
+    #[test]
+    fn raw_edits_keep_a_bad_statement_bad_in_its_own_way() {
+        use crate::domain::messages::Code;
+        let ship = || by("htx-1").ship(&batch("lo-1"), &actor("dn-1"));
+        let code = |t: String| parse(&t).expect_err("refused").code;
+        assert_eq!(
+            code(ship().field("colour", "red").text()),
+            Code::MalformedStatement
+        );
+        assert_eq!(code(ship().without("to").text()), Code::MalformedStatement);
+        assert_eq!(code(ship().field("v", 2).text()), Code::UnsupportedVersion);
+        assert_eq!(code(ship().field("at", "yesterday").text()), Code::BadTime);
+        // A replaced member stays in its place.
+        assert!(
+            ship()
+                .field("to", "dn 2")
+                .text()
+                .ends_with(r#""batch":"lo-1","to":"dn 2"}"#)
+        );
+        let raw = Draft::raw("actor.dance", "htx-1", "2026-11-21T08:00:00Z")
+            .fields(serde_json::json!({"steps": 3}));
+        assert_eq!(
+            raw.text(),
+            r#"{"v":1,"type":"actor.dance","by":"htx-1","at":"2026-11-21T08:00:00Z","steps":3}"#
+        );
+        assert_eq!(code(raw.text()), Code::UnknownType);
+    }
+
+    #[test]
+    fn a_signed_draft_verifies_over_its_text() {
+        let key = SigningKey::from_bytes(&[5u8; 32]);
+        let d = by("dn-1").receive(&batch("lo-1"), true);
+        let env = d.sign(&key);
+        assert_eq!(env.statement, d.text());
+        assert_eq!(env.verify(), Ok(()));
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn id() -> impl Strategy<Value = String> {
+            "[a-z][a-z0-9._-]{0,12}"
+        }
+        fn text() -> impl Strategy<Value = String> {
+            "[A-Za-zÀ-ỹ0-9][A-Za-zÀ-ỹ0-9 ,.–-]{0,30}"
+        }
+        fn quantity() -> impl Strategy<Value = Quantity> {
+            (1u64..=10_000_000_000, prop::sample::select(Unit::ALL)).prop_map(|(m, unit)| {
+                Quantity {
+                    amount: Amount::from_milli(m).expect("in range"),
+                    unit,
+                }
+            })
+        }
+        fn product_s() -> impl Strategy<Value = Product> {
+            (
+                prop::sample::select(Category::ALL),
+                text(),
+                prop::option::of(Just("08935049501503")),
+            )
+                .prop_map(|(c, name, gtin)| Product {
+                    gtin: gtin.and_then(Gtin::parse),
+                    ..product(c, &name)
+                })
+        }
+        fn time() -> impl Strategy<Value = Timestamp> {
+            (1_600_000_000i64..1_900_000_000).prop_map(|s| {
+                Timestamp::from_clock(
+                    time::OffsetDateTime::from_unix_timestamp(s).expect("in range"),
+                )
+            })
+        }
+
+        fn finish<T: Serialize>(d: Draft<T>, nonce: Option<&str>) -> String {
+            match nonce {
+                Some(n) => d.nonce(n).text(),
+                None => d.text(),
+            }
+        }
+
+        /// The text of a statement of one of the types built from random
+        /// typed values, and the statement those values make.
+        fn built() -> impl Strategy<Value = (String, Statement)> {
+            let head = (id(), time(), prop::option::of(text()));
+            let body = prop_oneof![
+                (
+                    id(),
+                    prop::sample::select(Role::ALL),
+                    text(),
+                    text(),
+                    prop::option::of(id()),
+                    prop::option::of(any::<bool>())
+                )
+                    .prop_map(|(i, role, name, province, coop, public)| {
+                        Body::ActorRegister(ActorRegister {
+                            id: actor(&i),
+                            role,
+                            name,
+                            key: key(),
+                            region: region(&province, Some("Huyện"), None),
+                            cooperative: coop.map(|c| actor(&c)),
+                            public,
+                        })
+                    }),
+                (
+                    id(),
+                    product_s(),
+                    quantity(),
+                    text(),
+                    prop::option::of((-90.0f64..=90.0, -180.0f64..=180.0)),
+                    prop::option::of(id())
+                )
+                    .prop_map(|(b, p, q, pl, ll, producer)| {
+                        Body::BatchCreate(BatchCreate {
+                            batch: batch(&b),
+                            product: p,
+                            quantity: q,
+                            origin: Origin {
+                                lat: ll.map(|l| l.0),
+                                lon: ll.map(|l| l.1),
+                                ..place(&pl)
+                            },
+                            harvested_at: None,
+                            producer: producer.map(|p| actor(&p)),
+                            certifications: None,
+                            photo_blake3: None,
+                        })
+                    }),
+                (id(), id(), prop::option::of(id())).prop_map(|(b, to, c)| Body::Ship(Ship {
+                    batch: batch(&b),
+                    to: actor(&to),
+                    contract: c.map(|c| ContractId::parse(&c).expect("id")),
+                })),
+                (id(), any::<bool>()).prop_map(|(b, accepted)| Body::Receive(Receive {
+                    batch: batch(&b),
+                    accepted
+                })),
+                (
+                    id(),
+                    prop::collection::vec(1u64..1_000_000, 1..4),
+                    prop::collection::vec((product_s(), quantity()), 1..4),
+                    prop::sample::select(
+                        &[
+                            Process::Drying,
+                            Process::Milling,
+                            Process::Packing,
+                            Process::Processing,
+                            Process::Other
+                        ][..]
+                    )
+                )
+                    .prop_map(|(base, ins, outs, process)| Body::Transform(
+                        Transform {
+                            process,
+                            inputs: ins
+                                .iter()
+                                .enumerate()
+                                .map(|(i, m)| input(
+                                    &batch(&format!("{base}-i{i}")),
+                                    Amount::from_milli(*m).expect("amount")
+                                ))
+                                .collect(),
+                            outputs: outs
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, (p, q))| output(&batch(&format!("{base}-o{i}")), p, q))
+                                .collect(),
+                        }
+                    )),
+                (
+                    id(),
+                    prop::sample::select(InspectResult::ALL),
+                    prop::sample::select(Scheme::ALL),
+                    prop::option::of(text())
+                )
+                    .prop_map(|(b, result, scheme, note)| Body::Inspect(Inspect {
+                        batch: batch(&b),
+                        result,
+                        scheme,
+                        report_blake3: None,
+                        note,
+                    })),
+                (id(), text()).prop_map(|(b, reason)| Body::Recall(Recall {
+                    batch: batch(&b),
+                    reason
+                })),
+                (
+                    id(),
+                    id(),
+                    id(),
+                    prop::sample::select(Category::ALL),
+                    0i64..3000,
+                    0i64..3000,
+                    prop::option::of(quantity())
+                )
+                    .prop_map(|(c, coop, biz, category, a, len, volume)| {
+                        let day = |d: i64| {
+                            Day::from(
+                                time::Date::from_calendar_date(2020, time::Month::January, 1)
+                                    .expect("date")
+                                    + time::Duration::days(d),
+                            )
+                        };
+                        Body::ContractOffer(ContractOffer {
+                            contract: ContractId::parse(&c).expect("id"),
+                            cooperative: actor(&coop),
+                            business: actor(&biz),
+                            product_category: category,
+                            from: day(a),
+                            to: day(a + len),
+                            volume,
+                        })
+                    }),
+                id().prop_map(|c| Body::ContractAccept(ContractAccept {
+                    contract: ContractId::parse(&c).expect("id")
+                })),
+                (id(), text()).prop_map(|(i, reason)| Body::Revoke(Revoke {
+                    id: actor(&i),
+                    reason
+                })),
+                Just(Body::RotateKey(RotateKey { new_key: key() })),
+                (
+                    id(),
+                    prop::collection::vec((id(), prop::option::of(text())), 0..3)
+                )
+                    .prop_map(|(origin, regs)| Body::Genesis(Genesis {
+                        origin,
+                        ledger_key: key(),
+                        registrars: regs
+                            .into_iter()
+                            .map(|(i, name)| Registrar {
+                                id: actor(&i),
+                                key: key(),
+                                name
+                            })
+                            .collect(),
+                    })),
+                (any::<u64>(), text())
+                    .prop_map(|(index, reason)| Body::Correction(Correction { index, reason })),
+            ];
+            (head, body).prop_map(|((by, at, nonce), body)| {
+                let b = StatementBuilder::new(&actor(&by), at);
+                let n = nonce.as_deref();
+                let text = match body.clone() {
+                    Body::Genesis(x) => finish(b.body(x), n),
+                    Body::ActorRegister(x) => finish(b.body(x), n),
+                    Body::RotateKey(x) => finish(b.body(x), n),
+                    Body::Revoke(x) => finish(b.body(x), n),
+                    Body::BatchCreate(x) => finish(b.body(x), n),
+                    Body::Ship(x) => finish(b.body(x), n),
+                    Body::Receive(x) => finish(b.body(x), n),
+                    Body::Transform(x) => finish(b.body(x), n),
+                    Body::Inspect(x) => finish(b.body(x), n),
+                    Body::Recall(x) => finish(b.body(x), n),
+                    Body::ContractOffer(x) => finish(b.body(x), n),
+                    Body::ContractAccept(x) => finish(b.body(x), n),
+                    Body::Correction(x) => finish(b.body(x), n),
+                };
+                (
+                    text,
+                    Statement {
+                        by: actor(&by),
+                        at,
+                        nonce,
+                        body,
+                    },
+                )
+            })
+        }
+
+        proptest! {
+            /// Invariant: every built statement parses, and round-trips its
+            /// fields: the parsed signer, time, nonce and body are exactly
+            /// the typed values it was built from.
+            #[test]
+            fn every_built_statement_parses_and_round_trips_its_fields((text, want) in built()) {
+                let got = parse(&text);
+                prop_assert!(got.is_ok(), "{text}: {got:?}");
+                prop_assert_eq!(got.ok(), Some(want), "{}", text);
+            }
+        }
+    }
+}
