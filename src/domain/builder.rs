@@ -22,7 +22,7 @@ use super::envelope::Envelope;
 use super::ids::{ActorId, BatchId, ContractId};
 use super::keys::PublicKey;
 use super::product::{
-    Blake3Hex, Category, Certification, InspectResult, Origin, Process, Product, Scheme,
+    Blake3Hex, Category, Certification, InspectResult, OcopStars, Origin, Process, Product, Scheme,
 };
 use super::quantity::{Amount, Quantity};
 use super::statement::{
@@ -276,6 +276,11 @@ pub fn product(category: Category, name: &str) -> Product {
         gtin: None,
         ocop_stars: None,
     }
+}
+
+/// OCOP stars, when `n` is 3, 4 or 5.
+pub fn stars(n: u8) -> Option<OcopStars> {
+    serde_json::from_value(Value::from(n)).ok()
 }
 
 /// A place with no coordinates.
