@@ -9,6 +9,7 @@ use coop_ledger::domain::envelope::Envelope;
 use coop_ledger::domain::ids::{ActorId, BatchId, ContractId};
 use coop_ledger::domain::keys::PublicKey;
 use coop_ledger::domain::leaf::Leaf;
+use coop_ledger::domain::messages::Code;
 use coop_ledger::domain::model::{Batch, Custody, ShipOutcome, Shipment};
 use coop_ledger::domain::quantity::Amount;
 use coop_ledger::domain::rules::{self, Context, MemState};
@@ -171,11 +172,11 @@ fn actor_index(id: &ActorId) -> Option<usize> {
 /// the recipient receives, the creator recalls. Other fields stay random,
 /// so many plausible ops are still refused.
 fn plausible(op: &Op, ledger: &Ledger) -> Op {
-    let batch = |i: usize| {
-        ledger
-            .batch(&BatchId::parse(BATCHES[i]).expect("id"))
-            .ok()
-            .map(|r| r.batch)
+    // A batch not made yet is none; any other error fails the case.
+    let batch = |i: usize| match ledger.batch(&BatchId::parse(BATCHES[i]).expect("id")) {
+        Ok(r) => Some(r.batch),
+        Err(ServiceError::Refused(r)) if r.code == Code::UnknownBatch => None,
+        Err(e) => panic!("reading {}: {e}", BATCHES[i]),
     };
     let mut op = op.clone();
     match &mut op {
@@ -284,10 +285,14 @@ fn check_invariants(ledger: &Ledger) {
     let mut held: HashMap<BatchId, Vec<ActorId>> = HashMap::new();
     for a in ACTORS {
         let id = ActorId::parse(a).expect("id");
-        if let Ok((batches, _)) = ledger.holdings(&id) {
-            for b in batches {
-                held.entry(b).or_default().push(id.clone());
-            }
+        // Every actor of the case is registered (the registrar by the
+        // genesis), so an error here fails the case.
+        let (batches, more) = ledger
+            .holdings(&id)
+            .unwrap_or_else(|e| panic!("holdings of {a}: {e}"));
+        assert!(!more, "{a}: a few batches never fill a page");
+        for b in batches {
+            held.entry(b).or_default().push(id.clone());
         }
     }
     // Each transformation's inputs are listed on every one of its outputs;
@@ -424,13 +429,18 @@ impl CustodyModel {
             }
         }
         for c in CONTRACTS {
-            if let Ok((c, _)) = ledger.contract(&ContractId::parse(c).expect("id")) {
-                for party in [&c.cooperative, &c.business] {
-                    m.parties
-                        .entry(party.to_string())
-                        .or_default()
-                        .push(c.id.to_string());
-                }
+            // A contract never offered is unknown; any other error fails
+            // the case.
+            let c = match ledger.contract(&ContractId::parse(c).expect("id")) {
+                Ok((c, _)) => c,
+                Err(ServiceError::Refused(r)) if r.code == Code::UnknownContract => continue,
+                Err(e) => panic!("reading contract {c}: {e}"),
+            };
+            for party in [&c.cooperative, &c.business] {
+                m.parties
+                    .entry(party.to_string())
+                    .or_default()
+                    .push(c.id.to_string());
             }
         }
         for list in m.in_hand.values_mut().chain(m.parties.values_mut()) {
