@@ -57,16 +57,23 @@
 //! first full run builds the 1M ledger (minutes); later runs reuse it.
 //! Figures are wall-clock: run on an otherwise idle machine.
 
+// Each bench uses only part of the shared helpers.
+#[allow(dead_code)]
 mod support;
 
-use coop_ledger::domain::envelope::Envelope;
+use coop_ledger::domain::builder::{self, Draft, Raw, StatementBuilder};
 use coop_ledger::domain::ids::BatchId;
+use coop_ledger::domain::keys::PublicKey;
 use coop_ledger::domain::lineage::Trace;
-use coop_ledger::domain::quantity::Amount;
-use coop_ledger::domain::statement::StatementType;
+use coop_ledger::domain::product::{
+    Category, Certification, InspectResult, Origin, Process, Product, Scheme,
+};
+use coop_ledger::domain::quantity::{Quantity, Unit};
+use coop_ledger::domain::statement::{BatchCreate, Region, Role, StatementType};
+use coop_ledger::domain::time::{Day, HarvestTime};
 use coop_ledger::service::Ledger;
 use ed25519_dalek::SigningKey;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::HashSet;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -74,8 +81,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use support::{
-    Latency, PartialDataset, SplitMix64, Summary, cpus, env_num, ms, now, public, registrar_key,
-    verdict,
+    Latency, PartialDataset, SplitMix64, Stmt, Submitter, Summary, actor, amount, contract, cpus,
+    env_num, lot, ms, now_at, quantity, registrar_key, verdict,
 };
 
 /// The origin of the benchmark ledger.
@@ -86,7 +93,7 @@ const REGISTRAR: &str = "lien-minh-htx";
 
 /// The version of what the build writes; a cache of another layout is
 /// rebuilt.
-const LAYOUT: &str = "trace-v1";
+const LAYOUT: &str = "trace-v2";
 
 /// The fill byte of the actors' key seeds ([`support::actor_key`]); the
 /// cached datasets hold keys made from it.
@@ -146,31 +153,14 @@ impl Config {
 // ---------------------------------------------------------------------------
 // Small helpers
 
-/// Today plus `days` (UTC), as `YYYY-MM-DD`.
-fn day(days: i64) -> String {
-    let d = time::OffsetDateTime::now_utc().date() + time::Duration::days(days);
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+/// Today plus `days` (UTC).
+fn day(days: i64) -> Day {
+    Day::from(time::OffsetDateTime::now_utc().date() + time::Duration::days(days))
 }
 
-/// An amount of `milli` thousandths as a spec §3 decimal string.
-fn amount(milli: u64) -> String {
-    Amount::from_milli(milli)
-        .expect("an amount in (0, 10^12]")
-        .to_string()
-}
-
-fn quantity(milli: u64, unit: &str) -> Value {
-    json!({"amount": amount(milli), "unit": unit})
-}
-
-/// A statement without its `at` (filled in when it is signed).
-fn statement(kind: &str, by: &str, fields: Value) -> Value {
-    let mut st = json!({"v": 1, "type": kind, "by": by});
-    let Value::Object(fields) = fields else {
-        panic!("statement fields are an object");
-    };
-    st.as_object_mut().expect("an object").extend(fields);
-    st
+/// A statement `id` signs (its `at` is stamped when it is sent).
+fn by(id: &str) -> StatementBuilder {
+    support::by(id, now_at())
 }
 
 // ---------------------------------------------------------------------------
@@ -178,9 +168,9 @@ fn statement(kind: &str, by: &str, fields: Value) -> Value {
 
 /// One processing stage of a product line.
 struct Stage {
-    process: &'static str,
+    process: Process,
     name: &'static str,
-    unit: &'static str,
+    unit: Unit,
     /// Output per 100 of input (same unit), before packing.
     yield_pct: u64,
     /// Input thousandths per packed piece or box; 0 keeps the input's unit.
@@ -198,10 +188,10 @@ impl Stage {
 
 /// A cooperative's product line: its lots and the two stages it runs.
 struct Profile {
-    category: &'static str,
+    category: Category,
     coop_word: &'static str,
     lot: &'static str,
-    unit: &'static str,
+    unit: Unit,
     /// Lot size range, whole units.
     lot_min: u64,
     lot_max: u64,
@@ -209,36 +199,36 @@ struct Profile {
     place: &'static str,
     lat: f64,
     lon: f64,
-    scheme: &'static str,
+    scheme: Scheme,
     stages: [Stage; 2],
     ocop_stars: Option<u8>,
 }
 
 const PROFILES: [Profile; 5] = [
     Profile {
-        category: "rice",
+        category: Category::Rice,
         coop_word: "Lúa gạo",
         lot: "Lúa tươi ST25",
-        unit: "kg",
+        unit: Unit::Kg,
         lot_min: 500,
         lot_max: 5000,
         region: ("Sóc Trăng", "Mỹ Xuyên", "Gia Hòa 1"),
         place: "Xã Gia Hòa 1, Mỹ Xuyên, Sóc Trăng",
         lat: 9.5341,
         lon: 105.9876,
-        scheme: "VietGAP",
+        scheme: Scheme::VietGap,
         stages: [
             Stage {
-                process: "drying",
+                process: Process::Drying,
                 name: "Lúa khô ST25",
-                unit: "kg",
+                unit: Unit::Kg,
                 yield_pct: 82,
                 pack_milli: 0,
             },
             Stage {
-                process: "milling",
+                process: Process::Milling,
                 name: "Gạo ST25",
-                unit: "kg",
+                unit: Unit::Kg,
                 yield_pct: 65,
                 pack_milli: 0,
             },
@@ -246,29 +236,29 @@ const PROFILES: [Profile; 5] = [
         ocop_stars: None,
     },
     Profile {
-        category: "fruit",
+        category: Category::Fruit,
         coop_word: "Vải thiều",
         lot: "Vải thiều Lục Ngạn",
-        unit: "kg",
+        unit: Unit::Kg,
         lot_min: 300,
         lot_max: 3000,
         region: ("Bắc Giang", "Lục Ngạn", "Phượng Sơn"),
         place: "Xã Phượng Sơn, Lục Ngạn, Bắc Giang",
         lat: 21.3702,
         lon: 106.6231,
-        scheme: "GlobalGAP",
+        scheme: Scheme::GlobalGap,
         stages: [
             Stage {
-                process: "processing",
+                process: Process::Processing,
                 name: "Vải thiều tuyển chọn",
-                unit: "kg",
+                unit: Unit::Kg,
                 yield_pct: 90,
                 pack_milli: 0,
             },
             Stage {
-                process: "packing",
+                process: Process::Packing,
                 name: "Vải thiều hộp 2 kg",
-                unit: "box",
+                unit: Unit::Box,
                 yield_pct: 100,
                 pack_milli: 2000,
             },
@@ -276,29 +266,29 @@ const PROFILES: [Profile; 5] = [
         ocop_stars: None,
     },
     Profile {
-        category: "vegetable",
+        category: Category::Vegetable,
         coop_word: "Rau an toàn",
         lot: "Rau cải ngọt",
-        unit: "kg",
+        unit: Unit::Kg,
         lot_min: 100,
         lot_max: 800,
         region: ("Hà Nội", "Mê Linh", "Tráng Việt"),
         place: "Xã Tráng Việt, Mê Linh, Hà Nội",
         lat: 21.1357,
         lon: 105.7362,
-        scheme: "VietGAP",
+        scheme: Scheme::VietGap,
         stages: [
             Stage {
-                process: "processing",
+                process: Process::Processing,
                 name: "Rau cải ngọt sơ chế",
-                unit: "kg",
+                unit: Unit::Kg,
                 yield_pct: 85,
                 pack_milli: 0,
             },
             Stage {
-                process: "packing",
+                process: Process::Packing,
                 name: "Rau cải ngọt túi 500 g",
-                unit: "piece",
+                unit: Unit::Piece,
                 yield_pct: 100,
                 pack_milli: 500,
             },
@@ -306,29 +296,29 @@ const PROFILES: [Profile; 5] = [
         ocop_stars: None,
     },
     Profile {
-        category: "seafood",
+        category: Category::Seafood,
         coop_word: "Nuôi tôm",
         lot: "Tôm sú sinh thái",
-        unit: "kg",
+        unit: Unit::Kg,
         lot_min: 200,
         lot_max: 2000,
         region: ("Cà Mau", "Cái Nước", "Tân Hưng"),
         place: "Xã Tân Hưng, Cái Nước, Cà Mau",
         lat: 8.9405,
         lon: 105.0213,
-        scheme: "organic",
+        scheme: Scheme::Organic,
         stages: [
             Stage {
-                process: "processing",
+                process: Process::Processing,
                 name: "Tôm sú bóc vỏ đông lạnh",
-                unit: "kg",
+                unit: Unit::Kg,
                 yield_pct: 60,
                 pack_milli: 0,
             },
             Stage {
-                process: "packing",
+                process: Process::Packing,
                 name: "Tôm sú đông lạnh hộp 1 kg",
-                unit: "box",
+                unit: Unit::Box,
                 yield_pct: 100,
                 pack_milli: 1000,
             },
@@ -336,29 +326,29 @@ const PROFILES: [Profile; 5] = [
         ocop_stars: None,
     },
     Profile {
-        category: "ocop",
+        category: Category::Ocop,
         coop_word: "Mật ong",
         lot: "Mật ong hoa nhãn",
-        unit: "l",
+        unit: Unit::L,
         lot_min: 20,
         lot_max: 300,
         region: ("Hưng Yên", "Khoái Châu", "Hàm Tử"),
         place: "Xã Hàm Tử, Khoái Châu, Hưng Yên",
         lat: 20.8326,
         lon: 105.9701,
-        scheme: "OCOP",
+        scheme: Scheme::Ocop,
         stages: [
             Stage {
-                process: "processing",
+                process: Process::Processing,
                 name: "Mật ong hoa nhãn lọc",
-                unit: "l",
+                unit: Unit::L,
                 yield_pct: 95,
                 pack_milli: 0,
             },
             Stage {
-                process: "packing",
+                process: Process::Packing,
                 name: "Mật ong hoa nhãn chai 500 ml",
-                unit: "piece",
+                unit: Unit::Piece,
                 yield_pct: 100,
                 pack_milli: 500,
             },
@@ -368,25 +358,31 @@ const PROFILES: [Profile; 5] = [
 ];
 
 impl Profile {
-    fn product(&self, name: &str, finished: bool) -> Value {
-        let mut p = json!({"category": self.category, "name": name});
-        if let (true, Some(stars)) = (finished, self.ocop_stars) {
-            p["ocop_stars"] = json!(stars);
+    fn product(&self, name: &str, finished: bool) -> Product {
+        Product {
+            ocop_stars: self
+                .ocop_stars
+                .filter(|_| finished)
+                .and_then(builder::stars),
+            ..builder::product(self.category, name)
         }
-        p
     }
 
-    fn region(&self) -> Value {
+    fn region(&self) -> Region {
         let (province, district, commune) = self.region;
-        json!({"province": province, "district": district, "commune": commune})
+        builder::region(province, Some(district), Some(commune))
     }
 
     /// Where a lot was grown, a little apart from its neighbours.
-    fn origin(&self, rng: &mut SplitMix64) -> Value {
+    fn origin(&self, rng: &mut SplitMix64) -> Origin {
         let jitter = |r: &mut SplitMix64| (r.below(2001) as f64 - 1000.0) / 100_000.0;
         let lat = ((self.lat + jitter(rng)) * 1e4).round() / 1e4;
         let lon = ((self.lon + jitter(rng)) * 1e4).round() / 1e4;
-        json!({"place": self.place, "lat": lat, "lon": lon})
+        Origin {
+            lat: Some(lat),
+            lon: Some(lon),
+            ..builder::place(self.place)
+        }
     }
 
     /// A lot size in thousandths, with one decimal.
@@ -397,9 +393,9 @@ impl Profile {
 
 /// Splits `total` thousandths in about 3/4 and 1/4; whole units for pieces
 /// and boxes.
-fn split_amounts(total: u64, unit: &str) -> (u64, u64) {
+fn split_amounts(total: u64, unit: Unit) -> (u64, u64) {
     let mut a = total * 3 / 4;
-    if matches!(unit, "piece" | "box") {
+    if matches!(unit, Unit::Piece | Unit::Box) {
         a = (a / 1000).max(1) * 1000;
     }
     assert!(a > 0 && a < total, "{total} thousandths split in two");
@@ -424,9 +420,6 @@ struct Cast {
     businesses: Vec<Actor>,
     auditors: Vec<Actor>,
 }
-
-/// A statement to sign with a key.
-type Stmt = (SigningKey, Value);
 
 impl Cast {
     fn new(leaves: u64) -> Self {
@@ -479,29 +472,28 @@ impl Cast {
     fn registration(
         &self,
         id: &str,
-        role: &str,
+        role: Role,
         name: &str,
         key: &SigningKey,
-        region: Value,
-    ) -> Value {
-        statement(
-            "actor.register",
-            REGISTRAR,
-            json!({"id": id, "role": role, "name": name, "key": public(key), "region": region}),
-        )
+        region: Region,
+    ) -> Draft<Raw> {
+        let key = PublicKey::from(key.verifying_key());
+        by(REGISTRAR)
+            .register(&actor(id), role, name, key, region)
+            .into_raw()
     }
 
     /// Setup, phase 1: the registrar registers cooperatives, businesses and
     /// auditors.
     fn phase1(&self) -> Vec<Stmt> {
-        let reg = |st: Value| (self.registrar.clone(), st);
+        let reg = |st: Draft<Raw>| (self.registrar.clone(), st);
         let mut out: Vec<Stmt> = Vec::new();
         for (c, a) in self.coops.iter().enumerate() {
             let p = Cast::profile(c);
             let name = format!("HTX {} số {}", p.coop_word, c + 1);
             out.push(reg(self.registration(
                 &a.id,
-                "cooperative",
+                Role::Cooperative,
                 &name,
                 &a.key,
                 p.region(),
@@ -509,17 +501,25 @@ impl Cast {
         }
         for (b, a) in self.businesses.iter().enumerate() {
             let name = format!("Công ty CP Nông sản Việt số {}", b + 1);
-            let region = json!({"province": "TP. Hồ Chí Minh", "district": "Thủ Đức"});
-            out.push(reg(
-                self.registration(&a.id, "business", &name, &a.key, region)
-            ));
+            let region = builder::region("TP. Hồ Chí Minh", Some("Thủ Đức"), None);
+            out.push(reg(self.registration(
+                &a.id,
+                Role::Business,
+                &name,
+                &a.key,
+                region,
+            )));
         }
         for (i, a) in self.auditors.iter().enumerate() {
             let name = format!("Trung tâm Kiểm định chất lượng số {}", i + 1);
-            let region = json!({"province": "Hà Nội", "district": "Cầu Giấy"});
-            out.push(reg(
-                self.registration(&a.id, "auditor", &name, &a.key, region)
-            ));
+            let region = builder::region("Hà Nội", Some("Cầu Giấy"), None);
+            out.push(reg(self.registration(
+                &a.id,
+                Role::Auditor,
+                &name,
+                &a.key,
+                region,
+            )));
         }
         out
     }
@@ -532,29 +532,27 @@ impl Cast {
             let p = Cast::profile(c);
             for m in 0..MEMBERS_PER_COOP {
                 let a = self.member(c, m);
-                let mut st = statement(
-                    "actor.register",
-                    &coop.id,
-                    json!({
-                        "id": a.id, "role": "member", "name": format!("Hộ thành viên {} của {}", m + 1, coop.id),
-                        "key": public(&a.key), "region": p.region(), "cooperative": coop.id,
-                    }),
-                );
+                let name = format!("Hộ thành viên {} của {}", m + 1, coop.id);
+                let key = PublicKey::from(a.key.verifying_key());
+                let mut st = by(&coop.id)
+                    .register(&actor(&a.id), Role::Member, &name, key, p.region())
+                    .cooperative(&actor(&coop.id));
                 if m % 3 == 0 {
-                    st["public"] = json!(true);
+                    st = st.public(true);
                 }
-                out.push((coop.key.clone(), st));
+                out.push((coop.key.clone(), st.into_raw()));
             }
-            let st = statement(
-                "contract.offer",
-                &coop.id,
-                json!({
-                    "contract": Cast::contract(c), "cooperative": coop.id, "business": self.partner(c).id,
-                    "product_category": p.category, "from": day(-90), "to": day(365),
-                    "volume": quantity(50_000_000, p.unit),
-                }),
-            );
-            out.push((coop.key.clone(), st));
+            let (hd, partner) = (contract(&Cast::contract(c)), actor(&self.partner(c).id));
+            let st = by(&coop.id)
+                .contract_offer(
+                    &hd,
+                    &actor(&coop.id),
+                    &partner,
+                    p.category,
+                    (day(-90), day(365)),
+                )
+                .volume(quantity(50_000_000, p.unit));
+            out.push((coop.key.clone(), st.into_raw()));
         }
         out
     }
@@ -564,12 +562,8 @@ impl Cast {
         (0..self.coops.len())
             .map(|c| {
                 let b = self.partner(c);
-                let st = statement(
-                    "contract.accept",
-                    &b.id,
-                    json!({"contract": Cast::contract(c)}),
-                );
-                (b.key.clone(), st)
+                let st = by(&b.id).contract_accept(&contract(&Cast::contract(c)));
+                (b.key.clone(), st.into_raw())
             })
             .collect()
     }
@@ -637,71 +631,74 @@ fn plan_stories(budget: u64) -> Vec<Kind> {
 }
 
 /// A `batch.create` of a harvest lot.
-fn create_lot(p: &Profile, rng: &mut SplitMix64, id: &str, by: &str, milli: u64) -> Value {
-    let mut st = statement(
-        "batch.create",
-        by,
-        json!({
-            "batch": id, "product": p.product(p.lot, false), "quantity": quantity(milli, p.unit),
-            "origin": p.origin(rng), "harvested_at": day(-(rng.below(20) as i64)),
-        }),
-    );
+fn create_lot(
+    p: &Profile,
+    rng: &mut SplitMix64,
+    id: &str,
+    signer: &str,
+    milli: u64,
+) -> Draft<BatchCreate> {
+    let origin = p.origin(rng);
+    let harvested = day(-(rng.below(20) as i64)).to_string();
+    let st = by(signer)
+        .batch_create(
+            &lot(id),
+            p.product(p.lot, false),
+            quantity(milli, p.unit),
+            origin,
+        )
+        .harvested_at(HarvestTime::parse(&harvested).expect("a date"));
     if rng.below(2) == 0 {
-        st["certifications"] = json!([{
-            "scheme": p.scheme, "id": format!("{}-{:06}", p.scheme.to_uppercase(), rng.below(1_000_000)),
-            "valid_until": day(300),
-        }]);
+        let id = format!(
+            "{}-{:06}",
+            p.scheme.as_str().to_uppercase(),
+            rng.below(1_000_000)
+        );
+        st.certifications(vec![Certification {
+            scheme: p.scheme,
+            id,
+            valid_until: Some(day(300)),
+        }])
+    } else {
+        st
     }
-    st
 }
 
 /// A one-input transformation.
 fn transform(
-    by: &str,
-    process: &str,
-    input: (&str, u64),
-    outputs: &[(&str, Value, Value)],
-) -> Value {
-    let outputs: Vec<Value> = outputs
+    signer: &str,
+    process: Process,
+    (input, used): (&str, u64),
+    outputs: &[(&str, Product, Quantity)],
+) -> Draft<Raw> {
+    let outputs = outputs
         .iter()
-        .map(|(id, product, q)| json!({"batch": id, "product": product, "quantity": q}))
+        .map(|(id, product, q)| builder::output(&lot(id), product.clone(), *q))
         .collect();
-    statement(
-        "batch.transform",
-        by,
-        json!({
-            "process": process,
-            "inputs": [{"batch": input.0, "amount": amount(input.1)}],
-            "outputs": outputs,
-        }),
-    )
+    let inputs = vec![builder::input(&lot(input), amount(used))];
+    by(signer).transform(process, inputs, outputs).into_raw()
 }
 
-fn ship(by: &str, batch: &str, to: &str, contract: Option<&str>) -> Value {
-    let mut st = statement("batch.ship", by, json!({"batch": batch, "to": to}));
-    if let Some(c) = contract {
-        st["contract"] = json!(c);
+fn ship(signer: &str, batch: &str, to: &str, under: Option<&str>) -> Draft<Raw> {
+    let st = by(signer).ship(&lot(batch), &actor(to));
+    match under {
+        Some(c) => st.contract(&contract(c)),
+        None => st,
     }
-    st
+    .into_raw()
 }
 
-fn receive(by: &str, batch: &str, accepted: bool) -> Value {
-    statement(
-        "batch.receive",
-        by,
-        json!({"batch": batch, "accepted": accepted}),
-    )
+fn receive(signer: &str, batch: &str, accepted: bool) -> Draft<Raw> {
+    by(signer).receive(&lot(batch), accepted).into_raw()
 }
 
-fn inspect(by: &str, batch: &str, scheme: &str, note: &str) -> Value {
-    statement(
-        "batch.inspect",
-        by,
-        json!({
-            "batch": batch, "result": "pass", "scheme": scheme, "note": note,
-            "report_blake3": blake3::hash(format!("biên bản kiểm tra {batch}").as_bytes()).to_hex().to_string(),
-        }),
-    )
+fn inspect(signer: &str, batch: &str, scheme: Scheme, note: &str) -> Draft<Raw> {
+    let report = format!("biên bản kiểm tra {batch}");
+    by(signer)
+        .inspect(&lot(batch), InspectResult::Pass, scheme)
+        .note(note)
+        .report_of(report.as_bytes())
+        .into_raw()
 }
 
 /// The statements of background story `n`, in the order they are submitted.
@@ -724,9 +721,9 @@ fn story(cast: &Cast, n: u64, kind: Kind) -> Vec<Stmt> {
     let (ma, mb) = split_amounts(m2, s2.unit);
     let contract = Cast::contract(c);
 
-    let by_member = |st: Value| (member.key.clone(), st);
-    let by_coop = |st: Value| (coop.key.clone(), st);
-    let by_business = |st: Value| (business.key.clone(), st);
+    let by_member = |st: Draft<Raw>| (member.key.clone(), st);
+    let by_coop = |st: Draft<Raw>| (coop.key.clone(), st);
+    let by_business = |st: Draft<Raw>| (business.key.clone(), st);
     let t1 = || {
         let out = (
             id1.as_str(),
@@ -737,21 +734,20 @@ fn story(cast: &Cast, n: u64, kind: Kind) -> Vec<Stmt> {
     };
     let mut out = Vec::new();
     match kind {
-        Kind::Harvest => out.push(by_member(create_lot(
-            p, &mut rng, &lot, &member.id, lot_milli,
-        ))),
+        Kind::Harvest => out.push(by_member(
+            create_lot(p, &mut rng, &lot, &member.id, lot_milli).into_raw(),
+        )),
         Kind::Refused => {
-            let mut st = create_lot(p, &mut rng, &lot, &coop.id, lot_milli);
-            st["producer"] = json!(member.id);
-            out.push(by_coop(st));
+            let st = create_lot(p, &mut rng, &lot, &coop.id, lot_milli);
+            out.push(by_coop(st.producer(&actor(&member.id)).into_raw()));
             out.push(by_coop(t1()));
             out.push(by_coop(ship(&coop.id, &id1, &business.id, None)));
             out.push(by_business(receive(&business.id, &id1, false)));
         }
         Kind::ToCoop | Kind::Full | Kind::FullInspected => {
-            out.push(by_member(create_lot(
-                p, &mut rng, &lot, &member.id, lot_milli,
-            )));
+            out.push(by_member(
+                create_lot(p, &mut rng, &lot, &member.id, lot_milli).into_raw(),
+            ));
             out.push(by_member(ship(&member.id, &lot, &coop.id, None)));
             out.push(by_coop(receive(&coop.id, &lot, true)));
             if matches!(kind, Kind::ToCoop) {
@@ -785,7 +781,12 @@ fn story(cast: &Cast, n: u64, kind: Kind) -> Vec<Stmt> {
                     quantity(mb, s2.unit),
                 ),
             ];
-            out.push(by_coop(transform(&coop.id, "split", (&id2, m2), &parts)));
+            out.push(by_coop(transform(
+                &coop.id,
+                Process::Split,
+                (&id2, m2),
+                &parts,
+            )));
             out.push(by_coop(ship(
                 &coop.id,
                 &id2a,
@@ -805,12 +806,12 @@ fn story(cast: &Cast, n: u64, kind: Kind) -> Vec<Stmt> {
 fn deep_plan(cast: &Cast) -> Vec<Stmt> {
     let c = 0;
     let p = Cast::profile(c);
-    assert_eq!(p.category, "rice", "the deep chain is a rice chain");
+    assert_eq!(p.category, Category::Rice, "the deep chain is a rice chain");
     let coop = &cast.coops[c];
     let business = cast.partner(c);
     let auditor = &cast.auditors[0];
     let contract = Cast::contract(c);
-    let by_coop = |st: Value| (coop.key.clone(), st);
+    let by_coop = |st: Draft<Raw>| (coop.key.clone(), st);
     let mut rng = SplitMix64(0xDEE9);
     let mut out: Vec<Stmt> = Vec::new();
 
@@ -821,28 +822,27 @@ fn deep_plan(cast: &Cast) -> Vec<Stmt> {
         let id = format!("sau-lo-{i}");
         let milli = 1_800_500 + 150_000 * i as u64;
         let st = create_lot(p, &mut rng, &id, &member.id, milli);
-        out.push((member.key.clone(), st));
+        out.push((member.key.clone(), st.into_raw()));
         out.push((member.key.clone(), ship(&member.id, &id, &coop.id, None)));
         out.push(by_coop(receive(&coop.id, &id, true)));
         lots.push((id, milli));
     }
-    let st = inspect(&auditor.id, &lots[0].0, "VietGAP", "Đạt VietGAP");
+    let st = inspect(&auditor.id, &lots[0].0, Scheme::VietGap, "Đạt VietGAP");
     out.push((auditor.key.clone(), st));
 
     // The merge.
     let total: u64 = lots.iter().map(|(_, m)| m).sum();
-    let inputs: Vec<Value> = lots
+    let inputs = lots
         .iter()
-        .map(|(id, m)| json!({"batch": id, "amount": amount(*m)}))
+        .map(|(id, m)| builder::input(&lot(id), amount(*m)))
         .collect();
-    out.push(by_coop(statement(
-        "batch.transform",
-        &coop.id,
-        json!({
-            "process": "merge", "inputs": inputs,
-            "outputs": [{"batch": "sau-gop", "product": p.product("Lúa tươi ST25 gộp lô", false), "quantity": quantity(total, "kg")}],
-        }),
-    )));
+    let merged = builder::output(
+        &lot("sau-gop"),
+        p.product("Lúa tươi ST25 gộp lô", false),
+        quantity(total, Unit::Kg),
+    );
+    let st = by(&coop.id).transform(Process::Merge, inputs, vec![merged]);
+    out.push(by_coop(st.into_raw()));
 
     // The chain: each step uses 95% of what the previous one made.
     let chain = ANCESTORS - DEEP_LOTS;
@@ -857,18 +857,22 @@ fn deep_plan(cast: &Cast) -> Vec<Stmt> {
         let used = prev.1 * 95 / 100;
         remainders.push((prev.0.clone(), prev.1 - used));
         let (process, name) = match k % 5 {
-            0 => ("drying", format!("Lúa ST25 sấy lần {k}")),
-            1 => ("milling", format!("Gạo ST25 xát lần {k}")),
-            2 => ("processing", format!("Gạo ST25 đánh bóng lần {k}")),
-            3 => ("split", format!("Gạo ST25 tách lô {k}")),
-            _ => ("other", format!("Gạo ST25 phân loại lần {k}")),
+            0 => (Process::Drying, format!("Lúa ST25 sấy lần {k}")),
+            1 => (Process::Milling, format!("Gạo ST25 xát lần {k}")),
+            2 => (Process::Processing, format!("Gạo ST25 đánh bóng lần {k}")),
+            3 => (Process::Split, format!("Gạo ST25 tách lô {k}")),
+            _ => (Process::Other, format!("Gạo ST25 phân loại lần {k}")),
         };
-        let made = if process == "split" {
+        let made = if process == Process::Split {
             let (a, b) = (used * 4 / 5, used - used * 4 / 5);
             let side = format!("sau-n{k:02}");
             let outs = [
-                (id.as_str(), p.product(&name, false), quantity(a, "kg")),
-                (side.as_str(), p.product(&name, false), quantity(b, "kg")),
+                (id.as_str(), p.product(&name, false), quantity(a, Unit::Kg)),
+                (
+                    side.as_str(),
+                    p.product(&name, false),
+                    quantity(b, Unit::Kg),
+                ),
             ];
             out.push(by_coop(transform(
                 &coop.id,
@@ -879,7 +883,7 @@ fn deep_plan(cast: &Cast) -> Vec<Stmt> {
             a
         } else {
             let a = used * 99 / 100;
-            let outs = [(id.as_str(), p.product(&name, false), quantity(a, "kg"))];
+            let outs = [(id.as_str(), p.product(&name, false), quantity(a, Unit::Kg))];
             out.push(by_coop(transform(
                 &coop.id,
                 process,
@@ -898,11 +902,16 @@ fn deep_plan(cast: &Cast) -> Vec<Stmt> {
     let st = inspect(
         &auditor.id,
         "sau-c20",
-        "food-safety",
+        Scheme::FoodSafety,
         "Không phát hiện dư lượng",
     );
     out.push((auditor.key.clone(), st));
-    let st = inspect(&auditor.id, TARGET, "food-safety", "Đạt an toàn thực phẩm");
+    let st = inspect(
+        &auditor.id,
+        TARGET,
+        Scheme::FoodSafety,
+        "Đạt an toàn thực phẩm",
+    );
     out.push((auditor.key.clone(), st));
     for (id, left) in [&remainders[10], &remainders[30]] {
         assert!(*left > 0, "{id} keeps a remainder");
@@ -922,19 +931,19 @@ fn deep_plan(cast: &Cast) -> Vec<Stmt> {
             (format!("{TARGET}-p{i}"), m)
         })
         .collect();
-    let outs: Vec<(&str, Value, Value)> = parts
+    let outs: Vec<(&str, Product, Quantity)> = parts
         .iter()
         .map(|(id, m)| {
             (
                 id.as_str(),
                 p.product("Gạo ST25", false),
-                quantity(*m, "kg"),
+                quantity(*m, Unit::Kg),
             )
         })
         .collect();
     out.push(by_coop(transform(
         &coop.id,
-        "split",
+        Process::Split,
         (TARGET, target_milli),
         &outs,
     )));
@@ -945,11 +954,11 @@ fn deep_plan(cast: &Cast) -> Vec<Stmt> {
         let outs = [(
             boxed.as_str(),
             p.product("Gạo ST25 hộp 5 kg", true),
-            quantity(boxes * 1000, "box"),
+            quantity(boxes * 1000, Unit::Box),
         )];
         out.push(by_coop(transform(
             &coop.id,
-            "packing",
+            Process::Packing,
             (id, boxes * 5000),
             &outs,
         )));
@@ -972,9 +981,9 @@ fn deep_plan(cast: &Cast) -> Vec<Stmt> {
 
 /// Submits signed statements and counts them.
 struct Builder {
-    ledger: Arc<Ledger>,
-    /// Every entry accepted so far (but the genesis).
-    done: AtomicU64,
+    /// Signs, stamps and submits; counts every entry accepted so far (but
+    /// the genesis).
+    sub: Arc<Submitter>,
     /// Entries of the background stories accepted so far.
     stories_done: AtomicU64,
     /// Entries of the deep chain accepted so far.
@@ -1006,41 +1015,8 @@ impl Builder {
     }
 
     /// Stamps `at`, signs, submits; panics with the refusal if any.
-    async fn submit(&self, (key, mut st): Stmt) -> u64 {
-        st["at"] = json!(now());
-        let text = st.to_string();
-        let env = Envelope::sign(text.clone(), &key);
-        let body = serde_json::to_vec(&env).expect("an envelope serialises");
-        let index = match self.ledger.submit(&body).await {
-            Ok(r) if !r.duplicate => r.index,
-            Ok(r) => panic!("logged before, at {}: {text}", r.index),
-            Err(e) => panic!("the ledger refused a statement: {e}\nstatement: {text}"),
-        };
-        self.done.fetch_add(1, Ordering::Relaxed);
-        index
-    }
-
-    /// Submits independent statements from `tasks` concurrent tasks.
-    async fn all(self: &Arc<Self>, stmts: Vec<Stmt>, tasks: usize) {
-        let mut lanes: Vec<Vec<Stmt>> = (0..tasks).map(|_| Vec::new()).collect();
-        for (i, s) in stmts.into_iter().enumerate() {
-            lanes[i % tasks].push(s);
-        }
-        let handles: Vec<_> = lanes
-            .into_iter()
-            .filter(|l| !l.is_empty())
-            .map(|lane| {
-                let b = Arc::clone(self);
-                tokio::spawn(async move {
-                    for s in lane {
-                        b.submit(s).await;
-                    }
-                })
-            })
-            .collect();
-        for h in handles {
-            h.await.expect("a setup task panicked");
-        }
+    async fn submit(&self, st: Stmt) -> u64 {
+        self.sub.submit(st).await
     }
 }
 
@@ -1084,8 +1060,7 @@ async fn build_dataset(cfg: &Config, dir: &Path) -> Duration {
         Some("Liên minh Hợp tác xã Việt Nam"),
     );
     let builder = Arc::new(Builder {
-        ledger: Arc::new(ledger),
-        done: AtomicU64::new(0),
+        sub: Submitter::new(ledger, true),
         stories_done: AtomicU64::new(0),
         deep_done: AtomicU64::new(0),
         deep_steps: deep.len() as u64,
@@ -1099,7 +1074,7 @@ async fn build_dataset(cfg: &Config, dir: &Path) -> Duration {
         support::spawn_progress(
             start,
             total,
-            move || b.done.load(Ordering::Relaxed),
+            move || b.sub.done.load(Ordering::Relaxed),
             move |n, rate, eta| {
                 eprintln!(
                     "building: {n}/{total} entries ({:.1}%), {rate:.0}/s, about {eta:.0} s to go",
@@ -1110,7 +1085,7 @@ async fn build_dataset(cfg: &Config, dir: &Path) -> Duration {
     };
 
     for phase in phases {
-        builder.all(phase, cfg.build_tasks).await;
+        builder.sub.all(phase, cfg.build_tasks).await;
     }
 
     // The deep chain, paced so that its entries spread over the whole log.
@@ -1159,7 +1134,7 @@ async fn build_dataset(cfg: &Config, dir: &Path) -> Duration {
     let _ = progress.await;
     let elapsed = start.elapsed();
 
-    let ledger = Arc::clone(&builder.ledger);
+    let ledger = Arc::clone(&builder.sub.ledger);
     drop(builder);
     dataset
         .finish(ledger, cfg.leaves, &marker(cfg.leaves))

@@ -352,6 +352,23 @@ impl<T: Serialize> Draft<T> {
         &self.body
     }
 
+    /// The same statement with its body as raw members: drafts of every
+    /// type in one list (a batch of statements to send later).
+    pub fn into_raw(self) -> Draft<Raw> {
+        let body = match serde_json::to_value(&self.body) {
+            Ok(Value::Object(fields)) => fields,
+            _ => Map::new(),
+        };
+        Draft {
+            kind: self.kind,
+            by: self.by,
+            at: self.at,
+            nonce: self.nonce,
+            body: Raw(body),
+            edits: self.edits,
+        }
+    }
+
     /// Claims another time (a statement may be stamped when it is sent).
     pub fn at(mut self, at: Timestamp) -> Self {
         self.at = at.to_string();
@@ -681,6 +698,8 @@ mod tests {
         let env = d.sign(&key);
         assert_eq!(env.statement, d.text());
         assert_eq!(env.verify(), Ok(()));
+        let raw = d.clone().field("nonce", "x").into_raw();
+        assert_eq!(raw.text(), d.field("nonce", "x").text());
     }
 
     mod props {
