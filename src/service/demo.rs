@@ -36,7 +36,7 @@ use crate::domain::product::{
     Category, Certification, Gtin, InspectResult, Origin, Process, Product, Scheme, check_digit,
 };
 use crate::domain::quantity::{Amount, Quantity, Unit};
-use crate::domain::statement::{Role, TransformInput, TransformOutput};
+use crate::domain::statement::{TransformInput, TransformOutput};
 use crate::domain::time::{Day, HarvestTime, LOCAL_OFFSET_HOURS, Timestamp};
 use ed25519_dalek::SigningKey;
 use serde::Serialize;
@@ -50,181 +50,13 @@ pub const REGISTRAR: &str = "lien-minh-htx";
 /// The demo's origin.
 pub const ORIGIN: &str = "demo.coop-ledger.vn/2026";
 
-/// A sample actor, registered by the registrar (members: by their
-/// cooperative).
-#[derive(Debug, Clone, Copy)]
-pub struct SampleActor {
-    /// Actor id (never a person's name).
-    pub id: &'static str,
-    /// Role.
-    pub role: Role,
-    /// Name.
-    pub name: &'static str,
-    /// Province.
-    pub province: &'static str,
-    /// District.
-    pub district: &'static str,
-    /// Commune (or ward), when given.
-    pub commune: Option<&'static str>,
-    /// A member's cooperative.
-    pub cooperative: Option<&'static str>,
-    /// A member's consent to be named on public pages.
-    pub public: bool,
-}
+mod cast;
 
-const fn org(
-    id: &'static str,
-    role: Role,
-    name: &'static str,
-    province: &'static str,
-    district: &'static str,
-    commune: Option<&'static str>,
-) -> SampleActor {
-    SampleActor {
-        id,
-        role,
-        name,
-        province,
-        district,
-        commune,
-        cooperative: None,
-        public: true,
-    }
-}
-
-const fn member(
-    id: &'static str,
-    name: &'static str,
-    coop: &'static SampleActor,
-    public: bool,
-) -> SampleActor {
-    SampleActor {
-        id,
-        role: Role::Member,
-        name,
-        province: coop.province,
-        district: coop.district,
-        commune: coop.commune,
-        cooperative: Some(coop.id),
-        public,
-    }
-}
-
-const RICE_COOP: SampleActor = org(
-    "htx-lua-gia-hoa",
-    Role::Cooperative,
-    "HTX Nông nghiệp Lúa – Tôm Gia Hòa",
-    "Sóc Trăng",
-    "Mỹ Xuyên",
-    Some("Gia Hòa 1"),
-);
-const LYCHEE_COOP: SampleActor = org(
-    "htx-vai-phuong-nam",
-    Role::Cooperative,
-    "HTX Vải thiều Phượng Nam",
-    "Bắc Giang",
-    "Lục Ngạn",
-    Some("Phượng Sơn"),
-);
-const SHRIMP_COOP: SampleActor = org(
-    "htx-tom-tan-hung",
-    Role::Cooperative,
-    "HTX Nuôi tôm sinh thái Tân Hưng",
-    "Cà Mau",
-    "Cái Nước",
-    Some("Tân Hưng"),
-);
-const TAN_LAP_COOP: SampleActor = org(
-    "htx-tan-lap",
-    Role::Cooperative,
-    "HTX Dịch vụ Nông nghiệp Tân Lập",
-    "Thái Bình",
-    "Vũ Thư",
-    Some("Tân Lập"),
-);
-const RICE_BUYER: &str = "dn-gao-viet-xanh";
-const FRUIT_BUYER: &str = "dn-trai-cay-kinh-bac";
-const SEAFOOD_BUYER: &str = "dn-thuy-san-mekong";
-const AUDITOR: &str = "tt-chung-nhan-nong-san";
-const AUTHORITY_BAC_GIANG: &str = "chi-cuc-qlcl-bac-giang";
-const AUTHORITY_CA_MAU: &str = "chi-cuc-qlcl-ca-mau";
-const AUTHORITY_THAI_BINH: &str = "chi-cuc-qlcl-thai-binh";
-
-/// The sample actors, in registration order (cooperatives before their
-/// members).
-pub const ACTORS: &[SampleActor] = &[
-    RICE_COOP,
-    LYCHEE_COOP,
-    SHRIMP_COOP,
-    TAN_LAP_COOP,
-    org(
-        RICE_BUYER,
-        Role::Business,
-        "Công ty CP Gạo Việt Xanh",
-        "TP. Hồ Chí Minh",
-        "TP. Thủ Đức",
-        Some("Linh Trung"),
-    ),
-    org(
-        FRUIT_BUYER,
-        Role::Business,
-        "Công ty TNHH Trái cây Kinh Bắc",
-        "Bắc Ninh",
-        "Từ Sơn",
-        Some("Đồng Nguyên"),
-    ),
-    org(
-        SEAFOOD_BUYER,
-        Role::Business,
-        "Công ty CP Thủy sản Mekong Xanh",
-        "Cần Thơ",
-        "Ninh Kiều",
-        Some("An Hòa"),
-    ),
-    org(
-        AUDITOR,
-        Role::Auditor,
-        "Trung tâm Chứng nhận Chất lượng Nông sản",
-        "Hà Nội",
-        "Long Biên",
-        None,
-    ),
-    org(
-        AUTHORITY_BAC_GIANG,
-        Role::Authority,
-        "Chi cục Quản lý chất lượng Nông lâm sản và Thủy sản Bắc Giang",
-        "Bắc Giang",
-        "TP. Bắc Giang",
-        None,
-    ),
-    org(
-        AUTHORITY_CA_MAU,
-        Role::Authority,
-        "Chi cục Quản lý chất lượng Nông lâm sản và Thủy sản Cà Mau",
-        "Cà Mau",
-        "TP. Cà Mau",
-        None,
-    ),
-    org(
-        AUTHORITY_THAI_BINH,
-        Role::Authority,
-        "Chi cục Quản lý chất lượng Nông lâm sản và Thủy sản Thái Bình",
-        "Thái Bình",
-        "TP. Thái Bình",
-        None,
-    ),
-    member("tv-st25-01", "Hộ ông Trần Văn Hải", &RICE_COOP, true),
-    member("tv-st25-02", "Hộ bà Lâm Thị Sương", &RICE_COOP, false),
-    member("tv-st25-03", "Hộ ông Thạch Văn Phước", &RICE_COOP, true),
-    member("tv-vai-ps-01", "Hộ ông Lê Văn Cường", &LYCHEE_COOP, false),
-    member("tv-tom-th-01", "Hộ bà Phạm Thị Dung", &SHRIMP_COOP, true),
-    member(
-        "tv-tan-lap-01",
-        "Hộ ông Nguyễn Văn An",
-        &TAN_LAP_COOP,
-        false,
-    ),
-];
+pub use cast::{ACTORS, SampleActor};
+use cast::{
+    AUDITOR, AUTHORITY_BAC_GIANG, AUTHORITY_CA_MAU, AUTHORITY_THAI_BINH, FRUIT_BUYER, LYCHEE_COOP,
+    RICE_BUYER, RICE_COOP, SEAFOOD_BUYER, SHRIMP_COOP, TAN_LAP_COOP,
+};
 
 /// The cooperative the demo suggests signing as in the phone app (its key
 /// is in the demo's `keys/` folder).
