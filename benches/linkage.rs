@@ -36,7 +36,6 @@ use ed25519_dalek::SigningKey;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use support::{
     Latency, SplitMix64, Stmt, Submitter, Summary, actor, actor_key, contract, env_num, lot, ms,
@@ -400,17 +399,7 @@ async fn build(cfg: &Config, dir: &Path) -> Duration {
     let b = Submitter::new(ledger, false);
     let start = Instant::now();
     let total = cfg.leaves - 1;
-    let progress = {
-        let b = Arc::clone(&b);
-        support::spawn_progress(
-            start,
-            total,
-            move || b.done.load(Ordering::Relaxed),
-            move |n, rate, eta| {
-                eprintln!("building: {n}/{total} entries, {rate:.0}/s, about {eta:.0} s to go");
-            },
-        )
-    };
+    let progress = b.report_progress(start, total);
     for phase in phases {
         b.all(phase, cfg.tasks).await;
     }
@@ -444,30 +433,12 @@ fn timed(n: usize, mut f: impl FnMut() -> LinkageReport) -> (Latency, LinkageRep
 }
 
 async fn over_http(ledger: Arc<Ledger>, n: usize, query: &str) -> (Latency, usize) {
-    let server = support::InProcessServer::start(ledger).await;
-    let base = server.base.clone();
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(1)
-        .build()
-        .expect("client");
-    let url = format!("{base}/api/v1/linkage?{query}");
-    let mut samples = Vec::with_capacity(n);
-    let mut size = 0;
-    for i in 0..n + 20 {
-        let t = Instant::now();
-        let resp = client.get(&url).send().await.expect("GET linkage");
-        assert_eq!(resp.status().as_u16(), 200);
-        let body = resp.bytes().await.expect("body");
-        let took = t.elapsed();
-        let r: LinkageReport = serde_json::from_slice(&body).expect("a linkage report");
+    let path = format!("/api/v1/linkage?{query}");
+    support::timed_gets(ledger, &path, n, 20, |body| {
+        let r: LinkageReport = serde_json::from_slice(body).expect("a linkage report");
         assert!(r.cooperatives.registered > 0);
-        size = body.len();
-        if i >= 20 {
-            samples.push(took);
-        }
-    }
-    server.stop().await;
-    (Latency::of(&mut samples), size)
+    })
+    .await
 }
 
 fn main() {

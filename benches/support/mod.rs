@@ -210,6 +210,27 @@ impl Submitter {
         index
     }
 
+    /// Every 10 s until aborted, prints how far the build of `total` entries
+    /// begun at `start` has come.
+    pub fn report_progress(
+        self: &Arc<Self>,
+        start: Instant,
+        total: u64,
+    ) -> tokio::task::JoinHandle<()> {
+        let b = Arc::clone(self);
+        spawn_progress(
+            start,
+            total,
+            move || b.done.load(Ordering::Relaxed),
+            move |n, rate, eta| {
+                eprintln!(
+                    "building: {n}/{total} entries ({:.1}%), {rate:.0}/s, about {eta:.0} s to go",
+                    100.0 * n as f64 / total as f64
+                );
+            },
+        )
+    }
+
     /// Runs sequences of statements on `tasks` concurrent tasks, each
     /// sequence in order.
     pub async fn run(self: &Arc<Self>, seqs: Vec<Vec<Stmt>>, tasks: usize) {
@@ -504,4 +525,45 @@ impl InProcessServer {
         let _ = self.stop.send(());
         self.task.await.expect("the server task");
     }
+}
+
+/// Serves `ledger` and times `n` sequential `GET {path}` on one keep-alive
+/// client, each until its whole body is read, after `warmup` untimed ones.
+/// Every answer must be `200`, and `check` is called on each body outside
+/// the timed part. Returns the latencies and the size of one answer.
+pub async fn timed_gets(
+    ledger: Arc<Ledger>,
+    path: &str,
+    n: usize,
+    warmup: usize,
+    check: impl Fn(&[u8]),
+) -> (Latency, usize) {
+    let server = InProcessServer::start(ledger).await;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(1)
+        .build()
+        .expect("http client");
+    let url = format!("{}{path}", server.base);
+    let mut samples = Vec::with_capacity(n);
+    let mut size = 0;
+    for i in 0..warmup + n {
+        let t = Instant::now();
+        let resp = client.get(&url).send().await.expect("GET");
+        let status = resp.status();
+        let body = resp.bytes().await.expect("reading the answer");
+        let took = t.elapsed();
+        assert_eq!(
+            status.as_u16(),
+            200,
+            "GET {url}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        check(&body);
+        size = body.len();
+        if i >= warmup {
+            samples.push(took);
+        }
+    }
+    server.stop().await;
+    (Latency::of(&mut samples), size)
 }

@@ -702,20 +702,7 @@ pub(crate) async fn build_dataset(cfg: &Config, dir: &Path) -> Duration {
 
     let start = Instant::now();
     let total = cfg.leaves - 1;
-    let progress = {
-        let b = Arc::clone(&builder);
-        support::spawn_progress(
-            start,
-            total,
-            move || b.sub.done.load(Ordering::Relaxed),
-            move |n, rate, eta| {
-                eprintln!(
-                    "building: {n}/{total} entries ({:.1}%), {rate:.0}/s, about {eta:.0} s to go",
-                    100.0 * n as f64 / total as f64
-                );
-            },
-        )
-    };
+    let progress = builder.sub.report_progress(start, total);
 
     for phase in phases {
         builder.sub.all(phase, cfg.build_tasks).await;

@@ -251,40 +251,8 @@ fn in_process(ledger: &Ledger, id: &BatchId, n: usize) -> (Duration, Shape, Late
 
 /// (b): returns the latencies and the size of one answer.
 async fn over_http(ledger: Arc<Ledger>, n: usize) -> (Latency, usize) {
-    let server = support::InProcessServer::start(ledger).await;
-    let base = server.base.clone();
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(1)
-        .build()
-        .expect("http client");
-    let url = format!("{base}/api/v1/batches/{TARGET}/trace");
-    let get = || async {
-        let t = Instant::now();
-        let resp = client.get(&url).send().await.expect("GET trace");
-        let status = resp.status();
-        let body = resp.bytes().await.expect("reading the trace");
-        let took = t.elapsed();
-        assert_eq!(
-            status.as_u16(),
-            200,
-            "GET {url}: {}",
-            String::from_utf8_lossy(&body)
-        );
-        (took, body)
-    };
-    let mut size = 0;
-    for _ in 0..n.min(200) {
-        let (_, body) = get().await;
-        size = body.len();
-    }
-    let mut samples = Vec::with_capacity(n);
-    for _ in 0..n {
-        let (took, body) = get().await;
-        samples.push(took);
-        check_json(&body);
-    }
-    server.stop().await;
-    (Latency::of(&mut samples), size)
+    let path = format!("/api/v1/batches/{TARGET}/trace");
+    support::timed_gets(ledger, &path, n, n.min(200), check_json).await
 }
 
 // ---------------------------------------------------------------------------
