@@ -56,14 +56,17 @@
 #[allow(dead_code)]
 mod support;
 
+use coop_ledger::domain::builder;
 use coop_ledger::domain::checkpoint::NoteKey;
 use coop_ledger::domain::envelope::{Envelope, signed_bytes};
 use coop_ledger::domain::keys::PublicKey;
 use coop_ledger::domain::merkle::{Hash, leaf_hash, verify_inclusion};
+use coop_ledger::domain::statement::Role;
+use coop_ledger::domain::time::Timestamp;
 use coop_ledger::service::Ledger;
 use coop_ledger::service::audit::audit_dir;
 use ed25519_dalek::SigningKey;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::hint::black_box;
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
@@ -72,7 +75,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use support::{
-    Latency, PartialDataset, SplitMix64, Summary, cpus, env_num, ms, now, public, registrar_key,
+    Latency, PartialDataset, SplitMix64, Summary, cpus, env_num, ms, now_at, public, registrar_key,
     verdict,
 };
 
@@ -141,24 +144,22 @@ impl Config {
 // Keys and envelopes
 
 /// The statement registering cooperative number `n`, as JSON text.
-fn register_statement(n: u64, at: &str) -> String {
-    let key = support::actor_key(ACTOR_SEED_FILL, n);
-    json!({
-        "v": 1,
-        "type": "actor.register",
-        "by": REGISTRAR,
-        "at": at,
-        "id": format!("htx-{n:07}"),
-        "role": "cooperative",
-        "name": format!("Hợp tác xã số {n}"),
-        "key": public(&key),
-        "region": {"province": PROVINCES[(n % PROVINCES.len() as u64) as usize]},
-    })
-    .to_string()
+fn register_statement(n: u64, at: Timestamp) -> String {
+    let key = PublicKey::from(support::actor_key(ACTOR_SEED_FILL, n).verifying_key());
+    let province = PROVINCES[(n % PROVINCES.len() as u64) as usize];
+    support::by(REGISTRAR, at)
+        .register(
+            &support::actor(&format!("htx-{n:07}")),
+            Role::Cooperative,
+            &format!("Hợp tác xã số {n}"),
+            key,
+            builder::region(province, None, None),
+        )
+        .text()
 }
 
 /// The request body (envelope JSON) registering cooperative number `n`.
-fn register_body(n: u64, at: &str, registrar: &SigningKey) -> Vec<u8> {
+fn register_body(n: u64, at: Timestamp, registrar: &SigningKey) -> Vec<u8> {
     let env = Envelope::sign(register_statement(n, at), registrar);
     serde_json::to_vec(&env).expect("an envelope serialises")
 }
@@ -167,11 +168,10 @@ fn register_body(n: u64, at: &str, registrar: &SigningKey) -> Vec<u8> {
 fn presign(first: u64, count: u64) -> Vec<Vec<u8>> {
     let threads = cpus() as u64;
     let per = count.div_ceil(threads);
-    let at = now();
+    let at = now_at();
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
-                let at = &at;
                 s.spawn(move || {
                     let registrar = registrar_key();
                     let start = first + t * per;
@@ -442,10 +442,10 @@ async fn http_appends(cfg: &Config) -> HttpFigures {
 fn verify_strict_per_sec(secs: f64) -> f64 {
     const KEYS: u64 = 64;
     let registrar = registrar_key();
-    let at = now();
+    let at = now_at();
     let cases: Vec<_> = (0..KEYS)
         .map(|n| {
-            let env = Envelope::sign(register_statement(n, &at), &registrar);
+            let env = Envelope::sign(register_statement(n, at), &registrar);
             (
                 env.key.point().expect("a valid key"),
                 signed_bytes(&env.statement),
@@ -501,7 +501,7 @@ async fn build_dataset(cfg: &Config, dir: &Path) -> Duration {
                     if n >= leaves {
                         break;
                     }
-                    let body = register_body(n, &now(), &registrar);
+                    let body = register_body(n, now_at(), &registrar);
                     match ledger.submit(&body).await {
                         Ok(r) if !r.duplicate => {}
                         Ok(r) => panic!("actor {n} was logged before, at {}", r.index),

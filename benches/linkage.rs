@@ -24,23 +24,28 @@
 #[allow(dead_code)]
 mod support;
 
-use coop_ledger::domain::envelope::Envelope;
+use coop_ledger::domain::builder::{self, Draft};
+use coop_ledger::domain::keys::PublicKey;
 use coop_ledger::domain::linkage::LinkageReport;
 use coop_ledger::domain::product::Category;
-use coop_ledger::domain::time::Day;
+use coop_ledger::domain::quantity::Unit;
+use coop_ledger::domain::statement::Role;
+use coop_ledger::domain::time::{Day, Timestamp};
 use coop_ledger::service::Ledger;
 use ed25519_dalek::SigningKey;
-use serde_json::{Value, json};
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use support::{Latency, SplitMix64, Summary, actor_key, env_num, ms, public, verdict};
+use support::{
+    Latency, SplitMix64, Stmt, Submitter, Summary, actor, actor_key, contract, env_num, lot, ms,
+    quantity, verdict,
+};
 
 const ORIGIN: &str = "bench.example/linkage";
 const REGISTRAR: &str = "lien-minh-htx";
 /// Changes whenever the dataset's content changes (the cache key).
-const LAYOUT: &str = "linkage-v1";
+const LAYOUT: &str = "linkage-v2";
 const SEED_FILL: u8 = 0x6B;
 const GOAL: Duration = Duration::from_millis(50);
 const BUSINESSES: u64 = 1_000;
@@ -84,7 +89,13 @@ const PROVINCES: [&str; 34] = [
     "An Giang",
 ];
 
-const CATEGORIES: [&str; 5] = ["rice", "fruit", "vegetable", "seafood", "ocop"];
+const CATEGORIES: [Category; 5] = [
+    Category::Rice,
+    Category::Fruit,
+    Category::Vegetable,
+    Category::Seafood,
+    Category::Ocop,
+];
 
 struct Config {
     leaves: u64,
@@ -114,31 +125,29 @@ impl Config {
     }
 }
 
-/// A statement to sign: the key and the JSON.
-type Stmt = (SigningKey, Value);
-
 /// Day `n` after 2019-01-01, at 08:00 Vietnam time.
-fn at(days: u64) -> String {
-    let base = time::Date::from_calendar_date(2019, time::Month::January, 1).expect("date");
-    let d = base + time::Duration::days(days as i64);
-    format!("{}T08:00:00+07:00", Day::from(d))
+fn at(days: u64) -> Timestamp {
+    Timestamp::parse(&format!("{}T08:00:00+07:00", date(days))).expect("a time")
 }
 
-/// `YYYY-MM-DD` of day `n` after 2019-01-01.
-fn date(days: u64) -> String {
-    at(days)[..10].to_owned()
+/// Day `n` after 2019-01-01.
+fn date(days: u64) -> Day {
+    let base = time::Date::from_calendar_date(2019, time::Month::January, 1).expect("date");
+    Day::from(base + time::Duration::days(days as i64))
 }
 
 /// Days from 2019-01-01 to 2024-01-01 and to 2026-10-01.
 const DAY_2024: u64 = 1_826;
 const DAY_2026_10: u64 = 2_830;
 
-fn stmt(key: SigningKey, kind: &str, by: &str, when: u64, fields: Value) -> Stmt {
-    let mut v = json!({"v": 1, "type": kind, "by": by, "at": at(when)});
-    if let (Some(o), Value::Object(f)) = (v.as_object_mut(), fields) {
-        o.extend(f);
-    }
-    (key, v)
+/// The statement `by` signs with `key` on day `when`.
+fn stmt<T: Serialize>(
+    key: SigningKey,
+    by: &str,
+    when: u64,
+    build: impl FnOnce(builder::StatementBuilder) -> Draft<T>,
+) -> Stmt {
+    (key, build(support::by(by, at(when))).into_raw())
 }
 
 /// Actor numbering: every actor has its own key number.
@@ -152,18 +161,22 @@ impl Cast {
     fn coop(&self, i: u64) -> (String, SigningKey) {
         (format!("htx-{i:05}"), actor_key(SEED_FILL, 10 + i))
     }
-    fn org(&self, i: u64) -> (String, &'static str, SigningKey) {
+    fn org(&self, i: u64) -> (String, Role, SigningKey) {
         if i < self.coops {
             let (id, k) = self.coop(i);
-            (id, "cooperative", k)
+            (id, Role::Cooperative, k)
         } else if i < self.coops + self.groups {
             (
                 format!("tht-{i:05}"),
-                "cooperative_group",
+                Role::CooperativeGroup,
                 actor_key(SEED_FILL, 10 + i),
             )
         } else {
-            (format!("lh-{i:05}"), "union", actor_key(SEED_FILL, 10 + i))
+            (
+                format!("lh-{i:05}"),
+                Role::Union,
+                actor_key(SEED_FILL, 10 + i),
+            )
         }
     }
     fn orgs(&self) -> u64 {
@@ -178,7 +191,7 @@ impl Cast {
             actor_key(SEED_FILL, 2_000_000 + c * MEMBERS_PER_COOP + m),
         )
     }
-    fn category(c: u64) -> &'static str {
+    fn category(c: u64) -> Category {
         CATEGORIES[(c % CATEGORIES.len() as u64) as usize]
     }
     fn province(c: u64) -> &'static str {
@@ -188,57 +201,47 @@ impl Cast {
 
 fn register(
     id: &str,
-    role: &str,
+    role: Role,
     key: &SigningKey,
     province: &str,
     coop: Option<&str>,
     when: u64,
 ) -> Stmt {
-    let mut f = json!({"id": id, "role": role, "name": format!("Tên {id}"), "key": public(key),
-        "region": {"province": province}});
-    if let Some(c) = coop {
-        f["cooperative"] = json!(c);
-    }
-    stmt(
-        support::registrar_key(),
-        "actor.register",
-        REGISTRAR,
-        when,
-        f,
-    )
+    let name = format!("Tên {id}");
+    let region = builder::region(province, None, None);
+    stmt(support::registrar_key(), REGISTRAR, when, |b| {
+        let d = b.register(
+            &actor(id),
+            role,
+            &name,
+            PublicKey::from(key.verifying_key()),
+            region,
+        );
+        match coop {
+            Some(c) => d.cooperative(&actor(c)),
+            None => d,
+        }
+    })
 }
 
-fn create(key: SigningKey, by: &str, batch: &str, category: &str, kg: u64, when: u64) -> Stmt {
-    stmt(
-        key,
-        "batch.create",
-        by,
-        when,
-        json!({"batch": batch,
-        "product": {"category": category, "name": format!("Sản phẩm {category}")},
-        "quantity": {"amount": kg.to_string(), "unit": "kg"},
-        "origin": {"place": "Việt Nam"}}),
-    )
+fn create(key: SigningKey, by: &str, batch: &str, category: Category, kg: u64, when: u64) -> Stmt {
+    let product = builder::product(category, &format!("Sản phẩm {category}"));
+    stmt(key, by, when, |b| {
+        b.batch_create(
+            &lot(batch),
+            product,
+            quantity(kg * 1000, Unit::Kg),
+            builder::place("Việt Nam"),
+        )
+    })
 }
 
 fn ship(key: SigningKey, by: &str, batch: &str, to: &str, when: u64) -> Stmt {
-    stmt(
-        key,
-        "batch.ship",
-        by,
-        when,
-        json!({"batch": batch, "to": to}),
-    )
+    stmt(key, by, when, |b| b.ship(&lot(batch), &actor(to)))
 }
 
 fn receive(key: SigningKey, by: &str, batch: &str, when: u64) -> Stmt {
-    stmt(
-        key,
-        "batch.receive",
-        by,
-        when,
-        json!({"batch": batch, "accepted": true}),
-    )
+    stmt(key, by, when, |b| b.receive(&lot(batch), true))
 }
 
 /// The setup phases: organisations and businesses; members; contract
@@ -258,7 +261,14 @@ fn setup(cast: &Cast, rng: &mut SplitMix64) -> Vec<Vec<Stmt>> {
     }
     for b in 0..BUSINESSES {
         let (id, key) = cast.business(b);
-        orgs.push(register(&id, "business", &key, Cast::province(b), None, 0));
+        orgs.push(register(
+            &id,
+            Role::Business,
+            &key,
+            Cast::province(b),
+            None,
+            0,
+        ));
     }
     let mut members = Vec::new();
     for c in 0..cast.coops {
@@ -267,7 +277,7 @@ fn setup(cast: &Cast, rng: &mut SplitMix64) -> Vec<Vec<Stmt>> {
             let (id, key) = cast.member(c, m);
             members.push(register(
                 &id,
-                "member",
+                Role::Member,
                 &key,
                 Cast::province(c),
                 Some(&coop),
@@ -280,31 +290,23 @@ fn setup(cast: &Cast, rng: &mut SplitMix64) -> Vec<Vec<Stmt>> {
         let (coop, ckey) = cast.coop(c);
         let (biz, bkey) = cast.business(c % BUSINESSES);
         let from = DAY_2024 + rng.below(DAY_2026_10 - DAY_2024);
-        let contract = format!("hd-{c:05}");
-        offers.push(stmt(bkey, "contract.offer", &biz, from, json!({"contract": contract,
-            "cooperative": coop, "business": biz, "product_category": Cast::category(c),
-            "from": date(from), "to": date(from + 365), "volume": {"amount": "50000", "unit": "kg"}})));
+        let hd = contract(&format!("hd-{c:05}"));
+        offers.push(stmt(bkey, &biz, from, |b| {
+            let period = (date(from), date(from + 365));
+            b.contract_offer(&hd, &actor(&coop), &actor(&biz), Cast::category(c), period)
+                .volume(quantity(50_000_000, Unit::Kg))
+        }));
         if c % 10 != 1 {
-            accepts.push(stmt(
-                ckey,
-                "contract.accept",
-                &coop,
-                from + 7,
-                json!({"contract": contract}),
-            ));
+            accepts.push(stmt(ckey, &coop, from + 7, |b| b.contract_accept(&hd)));
         }
     }
     let mut revokes = Vec::new();
     for c in (0..cast.coops).filter(|c| c % 100 == 50) {
         let (coop, _) = cast.coop(c);
         let when = DAY_2024 + 366 + rng.below(365);
-        revokes.push(stmt(
-            support::registrar_key(),
-            "actor.revoke",
-            REGISTRAR,
-            when,
-            json!({"id": coop, "reason": "giải thể"}),
-        ));
+        revokes.push(stmt(support::registrar_key(), REGISTRAR, when, |b| {
+            b.revoke(&actor(&coop), "giải thể")
+        }));
     }
     vec![orgs, members, offers, accepts, revokes]
 }
@@ -358,50 +360,6 @@ fn story(cast: &Cast, n: u64, budget: u64, rng: &mut SplitMix64) -> Vec<Stmt> {
     }
 }
 
-struct Builder {
-    ledger: Arc<Ledger>,
-    done: AtomicU64,
-}
-
-impl Builder {
-    async fn submit(&self, (key, st): Stmt) {
-        let text = st.to_string();
-        let env = Envelope::sign(text.clone(), &key);
-        let body = serde_json::to_vec(&env).expect("an envelope serialises");
-        match self.ledger.submit(&body).await {
-            Ok(r) if !r.duplicate => {}
-            Ok(r) => panic!("logged before, at {}: {text}", r.index),
-            Err(e) => panic!("the ledger refused a statement: {e}\nstatement: {text}"),
-        }
-        self.done.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// Runs sequences of statements on `tasks` concurrent tasks (each
-    /// sequence in order).
-    async fn run(self: &Arc<Self>, seqs: Vec<Vec<Stmt>>, tasks: usize) {
-        let mut lanes: Vec<Vec<Vec<Stmt>>> = (0..tasks).map(|_| Vec::new()).collect();
-        for (i, s) in seqs.into_iter().enumerate() {
-            lanes[i % tasks].push(s);
-        }
-        let handles: Vec<_> = lanes
-            .into_iter()
-            .map(|lane| {
-                let b = Arc::clone(self);
-                tokio::spawn(async move {
-                    for seq in lane {
-                        for s in seq {
-                            b.submit(s).await;
-                        }
-                    }
-                })
-            })
-            .collect();
-        for h in handles {
-            h.await.expect("a build task panicked");
-        }
-    }
-}
-
 async fn build(cfg: &Config, dir: &Path) -> Duration {
     let dataset = support::PartialDataset::start(dir);
     let cast = Cast {
@@ -438,26 +396,12 @@ async fn build(cfg: &Config, dir: &Path) -> Duration {
         &support::registrar_key(),
         Some("Liên minh HTX"),
     );
-    let b = Arc::new(Builder {
-        ledger: Arc::new(ledger),
-        done: AtomicU64::new(0),
-    });
+    let b = Submitter::new(ledger, false);
     let start = Instant::now();
     let total = cfg.leaves - 1;
-    let progress = {
-        let b = Arc::clone(&b);
-        support::spawn_progress(
-            start,
-            total,
-            move || b.done.load(Ordering::Relaxed),
-            move |n, rate, eta| {
-                eprintln!("building: {n}/{total} entries, {rate:.0}/s, about {eta:.0} s to go");
-            },
-        )
-    };
+    let progress = b.report_progress(start, total);
     for phase in phases {
-        b.run(phase.into_iter().map(|s| vec![s]).collect(), cfg.tasks)
-            .await;
+        b.all(phase, cfg.tasks).await;
     }
     b.run(stories, cfg.tasks).await;
     progress.abort();
@@ -489,30 +433,12 @@ fn timed(n: usize, mut f: impl FnMut() -> LinkageReport) -> (Latency, LinkageRep
 }
 
 async fn over_http(ledger: Arc<Ledger>, n: usize, query: &str) -> (Latency, usize) {
-    let server = support::InProcessServer::start(ledger).await;
-    let base = server.base.clone();
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(1)
-        .build()
-        .expect("client");
-    let url = format!("{base}/api/v1/linkage?{query}");
-    let mut samples = Vec::with_capacity(n);
-    let mut size = 0;
-    for i in 0..n + 20 {
-        let t = Instant::now();
-        let resp = client.get(&url).send().await.expect("GET linkage");
-        assert_eq!(resp.status().as_u16(), 200);
-        let body = resp.bytes().await.expect("body");
-        let took = t.elapsed();
-        let r: LinkageReport = serde_json::from_slice(&body).expect("a linkage report");
+    let path = format!("/api/v1/linkage?{query}");
+    support::timed_gets(ledger, &path, n, 20, |body| {
+        let r: LinkageReport = serde_json::from_slice(body).expect("a linkage report");
         assert!(r.cooperatives.registered > 0);
-        size = body.len();
-        if i >= 20 {
-            samples.push(took);
-        }
-    }
-    server.stop().await;
-    (Latency::of(&mut samples), size)
+    })
+    .await
 }
 
 fn main() {

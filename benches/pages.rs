@@ -27,15 +27,22 @@
 #[allow(dead_code)]
 mod support;
 
-use coop_ledger::domain::envelope::Envelope;
+use coop_ledger::domain::builder::{self, Draft, StatementBuilder};
+use coop_ledger::domain::keys::PublicKey;
+use coop_ledger::domain::product::{
+    Category, Certification, Gtin, InspectResult, Origin, Process, Product, Scheme,
+};
+use coop_ledger::domain::quantity::Unit;
+use coop_ledger::domain::statement::Role;
+use coop_ledger::domain::time::{Day, HarvestTime};
 use coop_ledger::service::{Ledger, OpenOptions};
 use ed25519_dalek::SigningKey;
-use serde_json::{Value, json};
+use serde::Serialize;
 use std::io::BufRead as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use support::{actor_key, env_num, now, public, registrar_key, verdict};
+use support::{actor, actor_key, amount, env_num, lot, now_at, quantity, registrar_key, verdict};
 
 const ORIGIN: &str = "bench.example/pages";
 const REGISTRAR: &str = "lien-minh-htx";
@@ -44,21 +51,26 @@ const SEED: u8 = 0x3C;
 const GTIN: &str = "08935049501503";
 const LOT: &str = "vai-hop-2026-0615";
 
-fn sign(by: &str, key: &SigningKey, kind: &str, fields: Value) -> Vec<u8> {
-    let mut v = json!({"v": 1, "type": kind, "by": by, "at": now()});
-    if let (Some(o), Value::Object(f)) = (v.as_object_mut(), fields) {
-        o.extend(f);
-    }
-    serde_json::to_vec(&Envelope::sign(v.to_string(), key)).expect("json")
+/// The request body (envelope JSON) of a statement `by` signs now.
+fn sign<T: Serialize>(
+    by: &str,
+    key: &SigningKey,
+    build: impl FnOnce(StatementBuilder) -> Draft<T>,
+) -> Vec<u8> {
+    let env = build(support::by(by, now_at())).sign(key);
+    serde_json::to_vec(&env).expect("json")
 }
 
-fn register(n: u64, id: &str, role: &str, name: &str, coop: Option<&str>) -> Vec<u8> {
-    let mut f = json!({"id": id, "role": role, "name": name, "key": public(&actor_key(SEED, n)),
-        "region": {"province": "Bắc Giang", "district": "Lục Ngạn", "commune": "Phượng Sơn"}});
-    if let Some(c) = coop {
-        f["cooperative"] = json!(c);
-    }
-    sign(REGISTRAR, &registrar_key(), "actor.register", f)
+fn register(n: u64, id: &str, role: Role, name: &str, coop: Option<&str>) -> Vec<u8> {
+    let key = PublicKey::from(actor_key(SEED, n).verifying_key());
+    let region = builder::region("Bắc Giang", Some("Lục Ngạn"), Some("Phượng Sơn"));
+    sign(REGISTRAR, &registrar_key(), |b| {
+        let d = b.register(&actor(id), role, name, key, region);
+        match coop {
+            Some(c) => d.cooperative(&actor(c)),
+            None => d,
+        }
+    })
 }
 
 async fn build(dir: &Path, fill: u64) {
@@ -89,7 +101,7 @@ async fn build(dir: &Path, fill: u64) {
     submit(register(
         1,
         "htx-vai-phuong-nam",
-        "cooperative",
+        Role::Cooperative,
         "HTX Vải thiều Phượng Nam",
         None,
     ))
@@ -97,7 +109,7 @@ async fn build(dir: &Path, fill: u64) {
     submit(register(
         2,
         "tv-ps-01",
-        "member",
+        Role::Member,
         "Hộ Hoàng Văn Lợi",
         Some("htx-vai-phuong-nam"),
     ))
@@ -105,7 +117,7 @@ async fn build(dir: &Path, fill: u64) {
     submit(register(
         3,
         "dn-nong-san-kinh-bac",
-        "business",
+        Role::Business,
         "Công ty CP Nông sản Kinh Bắc",
         None,
     ))
@@ -113,58 +125,74 @@ async fn build(dir: &Path, fill: u64) {
     submit(register(
         4,
         "quatest-1",
-        "auditor",
+        Role::Auditor,
         "Trung tâm Kỹ thuật TCĐLCL 1",
         None,
     ))
     .await;
-    submit(sign("tv-ps-01", &member, "batch.create", json!({
-        "batch": "vai-ps01-0612",
-        "product": {"category": "fruit", "name": "Vải thiều Lục Ngạn"},
-        "quantity": {"amount": "1850", "unit": "kg"},
-        "origin": {"place": "Thôn Đồng Vành, xã Phượng Sơn, Lục Ngạn, Bắc Giang", "lat": 21.35, "lon": 106.55},
-        "harvested_at": "2026-06-12",
-        "certifications": [{"scheme": "VietGAP", "id": "VG-BG-2026-0231", "valid_until": "2028-06-30"}],
-    }))).await;
-    submit(sign(
-        "tv-ps-01",
-        &member,
-        "batch.ship",
-        json!({"batch": "vai-ps01-0612", "to": "htx-vai-phuong-nam"}),
-    ))
+    let (fruit, boxes) = (lot("vai-ps01-0612"), lot(LOT));
+    let (coop_id, biz_id) = (actor("htx-vai-phuong-nam"), actor("dn-nong-san-kinh-bac"));
+    submit(sign("tv-ps-01", &member, |b| {
+        let origin = Origin {
+            lat: Some(21.35),
+            lon: Some(106.55),
+            ..builder::place("Thôn Đồng Vành, xã Phượng Sơn, Lục Ngạn, Bắc Giang")
+        };
+        b.batch_create(
+            &fruit,
+            builder::product(Category::Fruit, "Vải thiều Lục Ngạn"),
+            quantity(1_850_000, Unit::Kg),
+            origin,
+        )
+        .harvested_at(HarvestTime::parse("2026-06-12").expect("date"))
+        .certifications(vec![Certification {
+            scheme: Scheme::VietGap,
+            id: "VG-BG-2026-0231".into(),
+            valid_until: Day::parse("2028-06-30").ok(),
+        }])
+    }))
     .await;
-    submit(sign(
-        "htx-vai-phuong-nam",
-        &coop,
-        "batch.receive",
-        json!({"batch": "vai-ps01-0612", "accepted": true}),
-    ))
+    submit(sign("tv-ps-01", &member, |b| b.ship(&fruit, &coop_id))).await;
+    submit(sign("htx-vai-phuong-nam", &coop, |b| {
+        b.receive(&fruit, true)
+    }))
     .await;
-    submit(sign("htx-vai-phuong-nam", &coop, "batch.transform", json!({
-        "process": "packing", "inputs": [{"batch": "vai-ps01-0612", "amount": "1850"}],
-        "outputs": [{"batch": LOT, "product": {"category": "ocop", "name": "Vải thiều Phượng Nam hộp 2 kg", "gtin": GTIN, "ocop_stars": 4}, "quantity": {"amount": "900", "unit": "box"}}],
-    }))).await;
-    submit(sign("quatest-1", &lab, "batch.inspect", json!({"batch": LOT, "result": "pass", "scheme": "food-safety", "note": "Dư lượng thuốc BVTV đạt QCVN 8-2:2011/BYT"}))).await;
-    submit(sign(
-        "htx-vai-phuong-nam",
-        &coop,
-        "batch.ship",
-        json!({"batch": LOT, "to": "dn-nong-san-kinh-bac"}),
-    ))
+    submit(sign("htx-vai-phuong-nam", &coop, |b| {
+        let product = Product {
+            gtin: Gtin::parse(GTIN),
+            ocop_stars: builder::stars(4),
+            ..builder::product(Category::Ocop, "Vải thiều Phượng Nam hộp 2 kg")
+        };
+        b.transform(
+            Process::Packing,
+            vec![builder::input(&fruit, amount(1_850_000))],
+            vec![builder::output(
+                &boxes,
+                product,
+                quantity(900_000, Unit::Box),
+            )],
+        )
+    }))
     .await;
-    submit(sign(
-        "dn-nong-san-kinh-bac",
-        &biz,
-        "batch.receive",
-        json!({"batch": LOT, "accepted": true}),
-    ))
+    submit(sign("quatest-1", &lab, |b| {
+        b.inspect(&boxes, InspectResult::Pass, Scheme::FoodSafety)
+            .note("Dư lượng thuốc BVTV đạt QCVN 8-2:2011/BYT")
+    }))
+    .await;
+    submit(sign("htx-vai-phuong-nam", &coop, |b| {
+        b.ship(&boxes, &biz_id)
+    }))
+    .await;
+    submit(sign("dn-nong-san-kinh-bac", &biz, |b| {
+        b.receive(&boxes, true)
+    }))
     .await;
     let tasks: Vec<_> = (0..fill)
         .map(|i| {
             let body = register(
                 1000 + i,
                 &format!("htx-{i:06}"),
-                "cooperative",
+                Role::Cooperative,
                 "HTX mẫu",
                 None,
             );

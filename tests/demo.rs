@@ -7,19 +7,24 @@ mod common;
 
 use common::{ChildServer, run_cli, zbarimg};
 use coop_ledger::domain::product::Gtin;
+use coop_ledger::domain::statement::Role;
 use coop_ledger::service::demo;
 use serde_json::Value;
 
 #[test]
 fn the_sample_names_no_person_in_an_id_and_its_gtin_checks() {
-    for a in demo::ACTORS.iter().filter(|a| a.role == "member") {
+    for a in demo::ACTORS.iter().filter(|a| a.role == Role::Member) {
         // `tv-<cooperative code>-NN`: the name is in `name`, never in the id.
         let (prefix, number) = a.id.rsplit_once('-').expect("id");
         assert!(prefix.starts_with("tv-"), "{}", a.id);
         assert!(number.bytes().all(|b| b.is_ascii_digit()), "{}", a.id);
     }
     assert!(Gtin::parse(&demo::rice_bag_gtin()).is_some());
-    assert!(demo::ACTORS.iter().any(|a| a.role == "member" && !a.public));
+    assert!(
+        demo::ACTORS
+            .iter()
+            .any(|a| a.role == Role::Member && !a.public)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -136,6 +141,6 @@ async fn the_demo_serves_sample_cooperatives_that_pass_a_live_audit() {
     assert!(
         demo::ACTORS
             .iter()
-            .any(|a| a.id == demo::APP_ACTOR && a.role == "cooperative")
+            .any(|a| a.id == demo::APP_ACTOR && a.role == Role::Cooperative)
     );
 }

@@ -3,19 +3,24 @@
 //! does not take a subdirectory module for a bench target of its own).
 //!
 //! They cover the environment (sizes, the data directory), fixed-seed keys,
-//! a small deterministic generator, latency figures, the cached datasets
+//! a small deterministic generator, the statements the datasets are made of
+//! (built with `coop_ledger::domain::builder`, the crate's one statement
+//! builder) and their submission, latency figures, the cached datasets
 //! under `target/bench-data` (built in `<dir>.partial`, marked complete,
 //! moved in place, reused by later runs) and the summary table. Whatever a
 //! cached dataset depends on (key seeds, statement text, the completion
 //! marker's content) stays with the bench that builds it and is passed in.
 
-use coop_ledger::domain::ids::ActorId;
+use coop_ledger::domain::builder::{Draft, Raw, StatementBuilder};
+use coop_ledger::domain::ids::{ActorId, BatchId, ContractId};
 use coop_ledger::domain::keys::PublicKey;
+use coop_ledger::domain::quantity::{Amount, Quantity, Unit};
 use coop_ledger::domain::time::Timestamp;
 use coop_ledger::service::{Ledger, OpenOptions, RegistrarSpec, SystemClock};
 use ed25519_dalek::SigningKey;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// The file that marks a cached dataset whose build finished; its content
@@ -99,11 +104,6 @@ pub fn public(key: &SigningKey) -> String {
     PublicKey::from(key.verifying_key()).to_string()
 }
 
-/// The current time as statements write it (RFC 3339 UTC, whole seconds).
-pub fn now() -> String {
-    Timestamp::from_clock(time::OffsetDateTime::now_utc()).to_string()
-}
-
 /// A tiny deterministic generator (SplitMix64), seeded with its field.
 pub struct SplitMix64(pub u64);
 
@@ -120,6 +120,147 @@ impl SplitMix64 {
     /// Uniform in `0..n` (n > 0; the modulo bias is irrelevant here).
     pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Statements
+
+/// A statement to sign with a key, of any type (the builder's raw form).
+pub type Stmt = (SigningKey, Draft<Raw>);
+
+/// An actor id (panics on a bad one: the benches make their own).
+pub fn actor(id: &str) -> ActorId {
+    ActorId::parse(id).unwrap_or_else(|_| panic!("bad actor id {id:?}"))
+}
+
+/// A batch id (panics on a bad one).
+pub fn lot(id: &str) -> BatchId {
+    BatchId::parse(id).unwrap_or_else(|_| panic!("bad batch id {id:?}"))
+}
+
+/// A contract id (panics on a bad one).
+pub fn contract(id: &str) -> ContractId {
+    ContractId::parse(id).unwrap_or_else(|_| panic!("bad contract id {id:?}"))
+}
+
+/// An amount of `milli` thousandths (panics outside (0, 10^12]).
+pub fn amount(milli: u64) -> Amount {
+    Amount::from_milli(milli).expect("an amount in (0, 10^12]")
+}
+
+/// `milli` thousandths of `unit`.
+pub fn quantity(milli: u64, unit: Unit) -> Quantity {
+    Quantity {
+        amount: amount(milli),
+        unit,
+    }
+}
+
+/// A statement `id` signs at `at`.
+pub fn by(id: &str, at: Timestamp) -> StatementBuilder {
+    StatementBuilder::new(&actor(id), at)
+}
+
+/// The current time as a statement claims it.
+pub fn now_at() -> Timestamp {
+    Timestamp::from_clock(time::OffsetDateTime::now_utc())
+}
+
+/// Signs and submits statements to a ledger, counting them.
+pub struct Submitter {
+    /// The ledger being built.
+    pub ledger: Arc<Ledger>,
+    /// Entries accepted so far.
+    pub done: AtomicU64,
+    /// Whether each statement claims the time it is sent at.
+    stamp: bool,
+}
+
+impl Submitter {
+    /// Submits to `ledger`; with `stamp`, each statement's `at` becomes the
+    /// time it is sent (so that it is never in the future nor too old).
+    pub fn new(ledger: Ledger, stamp: bool) -> Arc<Self> {
+        Arc::new(Self {
+            ledger: Arc::new(ledger),
+            done: AtomicU64::new(0),
+            stamp,
+        })
+    }
+
+    /// Signs and submits one statement; panics with the refusal if any, or
+    /// if it was logged before. Returns its leaf index.
+    pub async fn submit(&self, (key, draft): Stmt) -> u64 {
+        let draft = if self.stamp {
+            draft.at(now_at())
+        } else {
+            draft
+        };
+        let env = draft.sign(&key);
+        let body = serde_json::to_vec(&env).expect("an envelope serialises");
+        let index = match self.ledger.submit(&body).await {
+            Ok(r) if !r.duplicate => r.index,
+            Ok(r) => panic!("logged before, at {}: {}", r.index, env.statement),
+            Err(e) => panic!(
+                "the ledger refused a statement: {e}\nstatement: {}",
+                env.statement
+            ),
+        };
+        self.done.fetch_add(1, Ordering::Relaxed);
+        index
+    }
+
+    /// Every 10 s until aborted, prints how far the build of `total` entries
+    /// begun at `start` has come.
+    pub fn report_progress(
+        self: &Arc<Self>,
+        start: Instant,
+        total: u64,
+    ) -> tokio::task::JoinHandle<()> {
+        let b = Arc::clone(self);
+        spawn_progress(
+            start,
+            total,
+            move || b.done.load(Ordering::Relaxed),
+            move |n, rate, eta| {
+                eprintln!(
+                    "building: {n}/{total} entries ({:.1}%), {rate:.0}/s, about {eta:.0} s to go",
+                    100.0 * n as f64 / total as f64
+                );
+            },
+        )
+    }
+
+    /// Runs sequences of statements on `tasks` concurrent tasks, each
+    /// sequence in order.
+    pub async fn run(self: &Arc<Self>, seqs: Vec<Vec<Stmt>>, tasks: usize) {
+        let mut lanes: Vec<Vec<Vec<Stmt>>> = (0..tasks).map(|_| Vec::new()).collect();
+        for (i, s) in seqs.into_iter().enumerate() {
+            lanes[i % tasks].push(s);
+        }
+        let handles: Vec<_> = lanes
+            .into_iter()
+            .filter(|l| !l.is_empty())
+            .map(|lane| {
+                let b = Arc::clone(self);
+                tokio::spawn(async move {
+                    for seq in lane {
+                        for s in seq {
+                            b.submit(s).await;
+                        }
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.await.expect("a build task panicked");
+        }
+    }
+
+    /// Submits independent statements from `tasks` concurrent tasks.
+    pub async fn all(self: &Arc<Self>, stmts: Vec<Stmt>, tasks: usize) {
+        self.run(stmts.into_iter().map(|s| vec![s]).collect(), tasks)
+            .await;
     }
 }
 
@@ -384,4 +525,45 @@ impl InProcessServer {
         let _ = self.stop.send(());
         self.task.await.expect("the server task");
     }
+}
+
+/// Serves `ledger` and times `n` sequential `GET {path}` on one keep-alive
+/// client, each until its whole body is read, after `warmup` untimed ones.
+/// Every answer must be `200`, and `check` is called on each body outside
+/// the timed part. Returns the latencies and the size of one answer.
+pub async fn timed_gets(
+    ledger: Arc<Ledger>,
+    path: &str,
+    n: usize,
+    warmup: usize,
+    check: impl Fn(&[u8]),
+) -> (Latency, usize) {
+    let server = InProcessServer::start(ledger).await;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(1)
+        .build()
+        .expect("http client");
+    let url = format!("{}{path}", server.base);
+    let mut samples = Vec::with_capacity(n);
+    let mut size = 0;
+    for i in 0..warmup + n {
+        let t = Instant::now();
+        let resp = client.get(&url).send().await.expect("GET");
+        let status = resp.status();
+        let body = resp.bytes().await.expect("reading the answer");
+        let took = t.elapsed();
+        assert_eq!(
+            status.as_u16(),
+            200,
+            "GET {url}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        check(&body);
+        size = body.len();
+        if i >= warmup {
+            samples.push(took);
+        }
+    }
+    server.stop().await;
+    (Latency::of(&mut samples), size)
 }

@@ -5,6 +5,7 @@
 //! time in, so the same input always gives the same answer (which is what lets
 //! an auditor replay the log and reach the ledger's own decisions).
 
+pub mod builder;
 pub mod checkpoint;
 pub mod envelope;
 pub mod epcis;

@@ -29,17 +29,19 @@
 //! for the members marked `public`.
 
 use super::{Ledger, RegistrarSpec, ServiceError, SystemClock, keyfile};
-use crate::domain::envelope::Envelope;
-use crate::domain::ids::ActorId;
+use crate::domain::builder::{self, Draft, StatementBuilder, input, output, product};
+use crate::domain::ids::{ActorId, BatchId, ContractId};
 use crate::domain::keys::PublicKey;
-use crate::domain::product::check_digit;
-use crate::domain::time::LOCAL_OFFSET_HOURS;
+use crate::domain::product::{
+    Category, Certification, Gtin, InspectResult, Origin, Process, Product, Scheme, check_digit,
+};
+use crate::domain::quantity::{Amount, Quantity, Unit};
+use crate::domain::statement::{TransformInput, TransformOutput};
+use crate::domain::time::{Day, HarvestTime, LOCAL_OFFSET_HOURS, Timestamp};
 use ed25519_dalek::SigningKey;
-use serde_json::{Value, json};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
-use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
 use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
 /// The demo's registrar id.
@@ -48,181 +50,13 @@ pub const REGISTRAR: &str = "lien-minh-htx";
 /// The demo's origin.
 pub const ORIGIN: &str = "demo.coop-ledger.vn/2026";
 
-/// A sample actor, registered by the registrar (members: by their
-/// cooperative).
-#[derive(Debug, Clone, Copy)]
-pub struct SampleActor {
-    /// Actor id (never a person's name).
-    pub id: &'static str,
-    /// Role, as `actor.register` writes it.
-    pub role: &'static str,
-    /// Name.
-    pub name: &'static str,
-    /// Province.
-    pub province: &'static str,
-    /// District.
-    pub district: &'static str,
-    /// Commune (or ward), when given.
-    pub commune: Option<&'static str>,
-    /// A member's cooperative.
-    pub cooperative: Option<&'static str>,
-    /// A member's consent to be named on public pages.
-    pub public: bool,
-}
+mod cast;
 
-const fn org(
-    id: &'static str,
-    role: &'static str,
-    name: &'static str,
-    province: &'static str,
-    district: &'static str,
-    commune: Option<&'static str>,
-) -> SampleActor {
-    SampleActor {
-        id,
-        role,
-        name,
-        province,
-        district,
-        commune,
-        cooperative: None,
-        public: true,
-    }
-}
-
-const fn member(
-    id: &'static str,
-    name: &'static str,
-    coop: &'static SampleActor,
-    public: bool,
-) -> SampleActor {
-    SampleActor {
-        id,
-        role: "member",
-        name,
-        province: coop.province,
-        district: coop.district,
-        commune: coop.commune,
-        cooperative: Some(coop.id),
-        public,
-    }
-}
-
-const RICE_COOP: SampleActor = org(
-    "htx-lua-gia-hoa",
-    "cooperative",
-    "HTX Nông nghiệp Lúa – Tôm Gia Hòa",
-    "Sóc Trăng",
-    "Mỹ Xuyên",
-    Some("Gia Hòa 1"),
-);
-const LYCHEE_COOP: SampleActor = org(
-    "htx-vai-phuong-nam",
-    "cooperative",
-    "HTX Vải thiều Phượng Nam",
-    "Bắc Giang",
-    "Lục Ngạn",
-    Some("Phượng Sơn"),
-);
-const SHRIMP_COOP: SampleActor = org(
-    "htx-tom-tan-hung",
-    "cooperative",
-    "HTX Nuôi tôm sinh thái Tân Hưng",
-    "Cà Mau",
-    "Cái Nước",
-    Some("Tân Hưng"),
-);
-const TAN_LAP_COOP: SampleActor = org(
-    "htx-tan-lap",
-    "cooperative",
-    "HTX Dịch vụ Nông nghiệp Tân Lập",
-    "Thái Bình",
-    "Vũ Thư",
-    Some("Tân Lập"),
-);
-const RICE_BUYER: &str = "dn-gao-viet-xanh";
-const FRUIT_BUYER: &str = "dn-trai-cay-kinh-bac";
-const SEAFOOD_BUYER: &str = "dn-thuy-san-mekong";
-const AUDITOR: &str = "tt-chung-nhan-nong-san";
-const AUTHORITY_BAC_GIANG: &str = "chi-cuc-qlcl-bac-giang";
-const AUTHORITY_CA_MAU: &str = "chi-cuc-qlcl-ca-mau";
-const AUTHORITY_THAI_BINH: &str = "chi-cuc-qlcl-thai-binh";
-
-/// The sample actors, in registration order (cooperatives before their
-/// members).
-pub const ACTORS: &[SampleActor] = &[
-    RICE_COOP,
-    LYCHEE_COOP,
-    SHRIMP_COOP,
-    TAN_LAP_COOP,
-    org(
-        RICE_BUYER,
-        "business",
-        "Công ty CP Gạo Việt Xanh",
-        "TP. Hồ Chí Minh",
-        "TP. Thủ Đức",
-        Some("Linh Trung"),
-    ),
-    org(
-        FRUIT_BUYER,
-        "business",
-        "Công ty TNHH Trái cây Kinh Bắc",
-        "Bắc Ninh",
-        "Từ Sơn",
-        Some("Đồng Nguyên"),
-    ),
-    org(
-        SEAFOOD_BUYER,
-        "business",
-        "Công ty CP Thủy sản Mekong Xanh",
-        "Cần Thơ",
-        "Ninh Kiều",
-        Some("An Hòa"),
-    ),
-    org(
-        AUDITOR,
-        "auditor",
-        "Trung tâm Chứng nhận Chất lượng Nông sản",
-        "Hà Nội",
-        "Long Biên",
-        None,
-    ),
-    org(
-        AUTHORITY_BAC_GIANG,
-        "authority",
-        "Chi cục Quản lý chất lượng Nông lâm sản và Thủy sản Bắc Giang",
-        "Bắc Giang",
-        "TP. Bắc Giang",
-        None,
-    ),
-    org(
-        AUTHORITY_CA_MAU,
-        "authority",
-        "Chi cục Quản lý chất lượng Nông lâm sản và Thủy sản Cà Mau",
-        "Cà Mau",
-        "TP. Cà Mau",
-        None,
-    ),
-    org(
-        AUTHORITY_THAI_BINH,
-        "authority",
-        "Chi cục Quản lý chất lượng Nông lâm sản và Thủy sản Thái Bình",
-        "Thái Bình",
-        "TP. Thái Bình",
-        None,
-    ),
-    member("tv-st25-01", "Hộ ông Trần Văn Hải", &RICE_COOP, true),
-    member("tv-st25-02", "Hộ bà Lâm Thị Sương", &RICE_COOP, false),
-    member("tv-st25-03", "Hộ ông Thạch Văn Phước", &RICE_COOP, true),
-    member("tv-vai-ps-01", "Hộ ông Lê Văn Cường", &LYCHEE_COOP, false),
-    member("tv-tom-th-01", "Hộ bà Phạm Thị Dung", &SHRIMP_COOP, true),
-    member(
-        "tv-tan-lap-01",
-        "Hộ ông Nguyễn Văn An",
-        &TAN_LAP_COOP,
-        false,
-    ),
-];
+pub use cast::{ACTORS, SampleActor};
+use cast::{
+    AUDITOR, AUTHORITY_BAC_GIANG, AUTHORITY_CA_MAU, AUTHORITY_THAI_BINH, FRUIT_BUYER, LYCHEE_COOP,
+    RICE_BUYER, RICE_COOP, SEAFOOD_BUYER, SHRIMP_COOP, TAN_LAP_COOP,
+};
 
 /// The cooperative the demo suggests signing as in the phone app (its key
 /// is in the demo's `keys/` folder).
@@ -321,13 +155,50 @@ pub async fn populate(
     demo.recall().await
 }
 
-/// BLAKE3 of an attached report, as `report_blake3` writes it.
-fn report_hash(text: &str) -> String {
-    blake3::hash(text.as_bytes()).to_hex().to_string()
-}
-
 fn vietnam() -> UtcOffset {
     UtcOffset::from_hms(LOCAL_OFFSET_HOURS, 0, 0).unwrap_or(UtcOffset::UTC)
+}
+
+/// A demo constant that does not parse stops the demo.
+fn bad(e: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Internal(format!("demo: {e}"))
+}
+
+fn actor(id: &str) -> Result<ActorId, ServiceError> {
+    ActorId::parse(id).map_err(bad)
+}
+
+fn lot(id: &str) -> Result<BatchId, ServiceError> {
+    BatchId::parse(id).map_err(bad)
+}
+
+fn amount(a: &str) -> Result<Amount, ServiceError> {
+    Amount::parse(a).map_err(bad)
+}
+
+fn quantity(a: &str, unit: Unit) -> Result<Quantity, ServiceError> {
+    Ok(Quantity {
+        amount: amount(a)?,
+        unit,
+    })
+}
+
+/// A place with its coordinates.
+fn origin(place: &str, lat: f64, lon: f64) -> Origin {
+    Origin {
+        lat: Some(lat),
+        lon: Some(lon),
+        ..builder::place(place)
+    }
+}
+
+/// A VietGAP certificate valid until `until`.
+fn vietgap(id: &str, until: Day) -> Vec<Certification> {
+    vec![Certification {
+        scheme: Scheme::VietGap,
+        id: id.to_owned(),
+        valid_until: Some(until),
+    }]
 }
 
 /// The signers' keys and the calendar of the sample.
@@ -351,41 +222,38 @@ impl<'a> Demo<'a> {
 
     /// `hour:minute` in Vietnam, `days_ago` days before today. With
     /// `days_ago` ≥ 1 it is always in the past.
-    fn at(&self, days_ago: i64, hour: i64, minute: i64) -> String {
+    fn at(&self, days_ago: i64, hour: i64, minute: i64) -> Timestamp {
         let t = PrimitiveDateTime::new(self.today - Duration::days(days_ago), Time::MIDNIGHT)
             .assume_offset(vietnam())
             + Duration::minutes(hour * 60 + minute);
-        // Formatting fails only for years beyond 9999; the ledger would
-        // then refuse the empty time with `bad_time`.
-        t.format(&Rfc3339).unwrap_or_default()
+        Timestamp::from_clock(t)
     }
 
-    /// The date `days` after today (before it when negative), `YYYY-MM-DD`.
-    fn date(&self, days: i64) -> String {
-        (self.today + Duration::days(days))
-            .format(format_description!("[year]-[month]-[day]"))
-            .unwrap_or_default()
+    /// [`Demo::at`] as a harvest time.
+    fn harvest(&self, days_ago: i64, hour: i64, minute: i64) -> Result<HarvestTime, ServiceError> {
+        HarvestTime::parse(&self.at(days_ago, hour, minute).to_string()).map_err(bad)
     }
 
-    /// Signs `{v, type, by, at, ...fields}` with `by`'s key and submits it;
-    /// any refusal (or a duplicate) stops the demo.
-    async fn log(
+    /// The date `days` after today (before it when negative).
+    fn date(&self, days: i64) -> Day {
+        Day::from(self.today + Duration::days(days))
+    }
+
+    /// Builds the statement `by` signs at `at` with `build`, signs it with
+    /// `by`'s key and submits it; any refusal (or a duplicate) stops the
+    /// demo.
+    async fn log<T: Serialize>(
         &self,
         by: &str,
-        at: String,
-        kind: &str,
-        fields: Value,
+        at: Timestamp,
+        build: impl FnOnce(StatementBuilder) -> Draft<T>,
     ) -> Result<u64, ServiceError> {
-        let mut st = json!({"v": 1, "type": kind, "by": by, "at": at});
-        if let (Some(st), Value::Object(fields)) = (st.as_object_mut(), fields) {
-            st.extend(fields);
-        }
         let key = self
             .keys
             .get(by)
             .ok_or_else(|| ServiceError::Internal(format!("demo: no key for {by}")))?;
-        let text = st.to_string();
-        let env = Envelope::sign(text.clone(), key);
+        let env = build(StatementBuilder::new(&actor(by)?, at)).sign(key);
+        let text = &env.statement;
         let body = serde_json::to_vec(&env).map_err(|e| ServiceError::Internal(e.to_string()))?;
         match self.ledger.submit(&body).await {
             Ok(r) if !r.duplicate => Ok(r.index),
@@ -400,31 +268,56 @@ impl<'a> Demo<'a> {
         }
     }
 
+    /// `from` ships `batch` to `to`, who receives it.
     async fn ship(
         &self,
         from: &str,
         to: &str,
         batch: &str,
-        shipped: String,
-        received: String,
+        shipped: Timestamp,
+        received: Timestamp,
     ) -> Result<(), ServiceError> {
-        self.log(
-            from,
-            shipped,
-            "batch.ship",
-            json!({"batch": batch, "to": to}),
-        )
-        .await?;
-        self.receive(to, batch, received).await
+        let (batch, recipient) = (lot(batch)?, actor(to)?);
+        self.log(from, shipped, |b| b.ship(&batch, &recipient))
+            .await?;
+        self.log(to, received, |b| b.receive(&batch, true)).await?;
+        Ok(())
     }
 
-    async fn receive(&self, by: &str, batch: &str, at: String) -> Result<(), ServiceError> {
-        self.log(
-            by,
-            at,
-            "batch.receive",
-            json!({"batch": batch, "accepted": true}),
-        )
+    /// One transformation of `process` by `coop` at 08:00, `days` ago.
+    async fn transform(
+        &self,
+        coop: &str,
+        days: i64,
+        process: Process,
+        inputs: Vec<TransformInput>,
+        output: TransformOutput,
+    ) -> Result<(), ServiceError> {
+        self.log(coop, self.at(days, 8, 0), |b| {
+            b.transform(process, inputs, vec![output])
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// An inspection of `batch` by `by`, with the BLAKE3 of its report.
+    #[allow(clippy::too_many_arguments)]
+    async fn inspect(
+        &self,
+        by: &str,
+        at: Timestamp,
+        batch: &str,
+        result: InspectResult,
+        scheme: Scheme,
+        report: &str,
+        note: &str,
+    ) -> Result<(), ServiceError> {
+        let batch = lot(batch)?;
+        self.log(by, at, |b| {
+            b.inspect(&batch, result, scheme)
+                .report_of(report.as_bytes())
+                .note(note)
+        })
         .await?;
         Ok(())
     }
@@ -435,18 +328,12 @@ impl<'a> Demo<'a> {
         let (mut orgs, mut members) = (0, 0);
         for a in ACTORS {
             let key = keyfile::generate();
-            let mut fields = json!({
-                "id": a.id, "role": a.role, "name": a.name,
-                "key": PublicKey::from(key.verifying_key()).to_string(),
-                "region": {"province": a.province, "district": a.district},
-            });
-            if let Some(c) = a.commune {
-                fields["region"]["commune"] = json!(c);
-            }
+            let id = actor(a.id)?;
+            let region = builder::region(a.province, Some(a.district), a.commune);
+            let public_key = PublicKey::from(key.verifying_key());
+            let coop = a.cooperative.map(actor).transpose()?;
             let (by, at) = match a.cooperative {
                 Some(coop) => {
-                    fields["cooperative"] = json!(coop);
-                    fields["public"] = json!(a.public);
                     members += 1;
                     (coop, self.at(38, 8, 10 * members))
                 }
@@ -455,7 +342,14 @@ impl<'a> Demo<'a> {
                     (REGISTRAR, self.at(40, 8, 5 * orgs))
                 }
             };
-            self.log(by, at, "actor.register", fields).await?;
+            self.log(by, at, |b| {
+                let d = b.register(&id, a.role, a.name, public_key, region);
+                match &coop {
+                    Some(c) => d.cooperative(c).public(a.public),
+                    None => d,
+                }
+            })
+            .await?;
             save_key(self.dir, a.id, &key)?;
             self.keys.insert(a.id, key);
         }
@@ -465,27 +359,18 @@ impl<'a> Demo<'a> {
     /// The rice company offers a one-year linkage contract for ST25 rice
     /// that began four weeks ago; the cooperative accepts it.
     async fn contract(&self) -> Result<(), ServiceError> {
-        self.log(
-            RICE_BUYER,
-            self.at(30, 10, 0),
-            "contract.offer",
-            json!({
-                "contract": CONTRACT,
-                "cooperative": RICE_COOP.id,
-                "business": RICE_BUYER,
-                "product_category": "rice",
-                "from": self.date(-28),
-                "to": self.date(-28 + 364),
-                "volume": {"amount": "120", "unit": "t"},
-            }),
-        )
+        let contract = ContractId::parse(CONTRACT).map_err(bad)?;
+        let (coop, business) = (actor(RICE_COOP.id)?, actor(RICE_BUYER)?);
+        let period = (self.date(-28), self.date(-28 + 364));
+        let volume = quantity("120", Unit::T)?;
+        self.log(RICE_BUYER, self.at(30, 10, 0), |b| {
+            b.contract_offer(&contract, &coop, &business, Category::Rice, period)
+                .volume(volume)
+        })
         .await?;
-        self.log(
-            RICE_COOP.id,
-            self.at(29, 8, 30),
-            "contract.accept",
-            json!({"contract": CONTRACT}),
-        )
+        self.log(RICE_COOP.id, self.at(29, 8, 30), |b| {
+            b.contract_accept(&contract)
+        })
         .await?;
         Ok(())
     }
@@ -495,18 +380,17 @@ impl<'a> Demo<'a> {
     async fn tan_lap_rice(&self) -> Result<(), ServiceError> {
         let coop = TAN_LAP_COOP.id;
         let grower = "tv-tan-lap-01";
-        self.log(
-            grower,
-            self.at(25, 15, 0),
-            "batch.create",
-            json!({
-                "batch": RECALL_SOURCE,
-                "product": {"category": "rice", "name": "Lúa Bắc Thơm số 7"},
-                "quantity": {"amount": "3.6", "unit": "t"},
-                "origin": {"place": "Xã Tân Lập, huyện Vũ Thư, Thái Bình", "lat": 20.4408, "lon": 106.2905},
-                "harvested_at": self.at(25, 6, 30),
-            }),
-        )
+        let (paddy, tonnes) = (lot(RECALL_SOURCE)?, quantity("3.6", Unit::T)?);
+        let harvested = self.harvest(25, 6, 30)?;
+        self.log(grower, self.at(25, 15, 0), |b| {
+            b.batch_create(
+                &paddy,
+                product(Category::Rice, "Lúa Bắc Thơm số 7"),
+                tonnes,
+                origin("Xã Tân Lập, huyện Vũ Thư, Thái Bình", 20.4408, 106.2905),
+            )
+            .harvested_at(harvested)
+        })
         .await?;
         self.ship(
             grower,
@@ -516,20 +400,15 @@ impl<'a> Demo<'a> {
             self.at(24, 8, 0),
         )
         .await?;
-        self.log(
-            coop,
-            self.at(22, 8, 0),
-            "batch.transform",
-            json!({
-                "process": "milling",
-                "inputs": [{"batch": RECALL_SOURCE, "amount": "3.6"}],
-                "outputs": [{
-                    "batch": RECALLED,
-                    "product": {"category": "rice", "name": "Gạo Bắc Thơm số 7 Tân Lập"},
-                    "quantity": {"amount": "2.34", "unit": "t"},
-                }],
-            }),
-        )
+        let milled = output(
+            &lot(RECALLED)?,
+            product(Category::Rice, "Gạo Bắc Thơm số 7 Tân Lập"),
+            quantity("2.34", Unit::T)?,
+        );
+        let inputs = vec![input(&paddy, amount("3.6")?)];
+        self.log(coop, self.at(22, 8, 0), |b| {
+            b.transform(Process::Milling, inputs, vec![milled])
+        })
         .await?;
         Ok(())
     }
@@ -538,123 +417,91 @@ impl<'a> Demo<'a> {
     /// 5 kg bags → the rice company, under the contract.
     async fn st25_rice(&self) -> Result<(), ServiceError> {
         let coop = RICE_COOP.id;
-        let certs = json!([{
-            "scheme": "VietGAP",
-            "id": "VietGAP-TT-15-05-94-0031",
-            "valid_until": self.date(540),
-        }]);
+        let certs = vietgap("VietGAP-TT-15-05-94-0031", self.date(540));
         // (member, lot, tonnes, lat, lon): rice–shrimp fields of Gia Hòa 1.
         let lots = [
             ("tv-st25-01", "GH-LUA-01", "6.8", 9.5043, 105.9217),
             ("tv-st25-02", "GH-LUA-02", "4.25", 9.4987, 105.9162),
             ("tv-st25-03", "GH-LUA-03", "5.5", 9.5101, 105.9289),
         ];
-        for (i, (grower, lot, tonnes, lat, lon)) in (0..).zip(lots) {
-            self.log(
-                grower,
-                self.at(20, 16, 20 * i),
-                "batch.create",
-                json!({
-                    "batch": lot,
-                    "product": {"category": "rice", "name": "Lúa ST25 (mô hình lúa – tôm)"},
-                    "quantity": {"amount": tonnes, "unit": "t"},
-                    "origin": {"place": "Xã Gia Hòa 1, huyện Mỹ Xuyên, Sóc Trăng", "lat": lat, "lon": lon},
-                    "harvested_at": self.at(20, 7 + i, 0),
-                    "certifications": certs,
-                }),
-            )
+        for (i, (grower, id, tonnes, lat, lon)) in (0..).zip(lots) {
+            let (id, tonnes) = (lot(id)?, quantity(tonnes, Unit::T)?);
+            let harvested = self.harvest(20, 7 + i, 0)?;
+            self.log(grower, self.at(20, 16, 20 * i), |b| {
+                b.batch_create(
+                    &id,
+                    product(Category::Rice, "Lúa ST25 (mô hình lúa – tôm)"),
+                    tonnes,
+                    origin("Xã Gia Hòa 1, huyện Mỹ Xuyên, Sóc Trăng", lat, lon),
+                )
+                .harvested_at(harvested)
+                .certifications(certs.clone())
+            })
             .await?;
         }
-        for (i, (grower, lot, ..)) in (0..).zip(lots) {
+        for (i, (grower, id, ..)) in (0..).zip(lots) {
             self.ship(
                 grower,
                 coop,
-                lot,
+                id,
                 self.at(19, 7, 40 * i),
                 self.at(19, 7, 40 * i + 25),
             )
             .await?;
         }
+        let merged = lots
+            .iter()
+            .map(|(_, id, t, ..)| Ok(input(&lot(id)?, amount(t)?)))
+            .collect::<Result<Vec<_>, ServiceError>>()?;
         let steps = [
-            // (process, days ago, input, amount, output, product, tonnes)
+            // (process, days ago, output, product, tonnes): each step
+            // takes the whole of the one before.
             (
-                "merge",
+                Process::Merge,
                 18,
-                "",
-                "",
                 "GH-LUA-GOP-01",
                 "Lúa ST25 tươi (gộp từ 3 hộ thành viên)",
                 "16.55",
             ),
             (
-                "drying",
+                Process::Drying,
                 17,
-                "GH-LUA-GOP-01",
-                "16.55",
                 "GH-LUA-SAY-01",
                 "Lúa ST25 đã sấy (ẩm độ 14%)",
                 "14.63",
             ),
             (
-                "milling",
+                Process::Milling,
                 16,
-                "GH-LUA-SAY-01",
-                "14.63",
                 "GH-GAO-ST25-01",
                 "Gạo ST25 xát trắng",
                 "9.51",
             ),
         ];
-        for (process, days, input, amount, output, name, tonnes) in steps {
-            let inputs = if process == "merge" {
-                json!(
-                    lots.iter()
-                        .map(|(_, lot, t, ..)| json!({"batch": lot, "amount": t}))
-                        .collect::<Vec<_>>()
-                )
-            } else {
-                json!([{"batch": input, "amount": amount}])
-            };
-            self.log(
-                coop,
-                self.at(days, 8, 0),
-                "batch.transform",
-                json!({
-                    "process": process,
-                    "inputs": inputs,
-                    "outputs": [{
-                        "batch": output,
-                        "product": {"category": "rice", "name": name},
-                        "quantity": {"amount": tonnes, "unit": "t"},
-                    }],
-                }),
-            )
-            .await?;
+        let mut inputs = merged;
+        for (process, days, out, name, tonnes) in steps {
+            let (out, tonnes) = (lot(out)?, quantity(tonnes, Unit::T)?);
+            let made = output(&out, product(Category::Rice, name), tonnes);
+            self.transform(coop, days, process, inputs, made).await?;
+            inputs = vec![input(&out, tonnes.amount)];
         }
         // 9.51 t in 5 kg bags.
-        self.log(
-            coop,
-            self.at(15, 8, 0),
-            "batch.transform",
-            json!({
-                "process": "packing",
-                "inputs": [{"batch": "GH-GAO-ST25-01", "amount": "9.51"}],
-                "outputs": [{
-                    "batch": RICE_BAG,
-                    "product": {"category": "rice", "name": "Gạo ST25 Gia Hòa – túi 5 kg", "gtin": rice_bag_gtin()},
-                    "quantity": {"amount": "1902", "unit": "piece"},
-                }],
-            }),
-        )
+        let bag = Product {
+            gtin: Gtin::parse(&rice_bag_gtin()),
+            ..product(Category::Rice, "Gạo ST25 Gia Hòa – túi 5 kg")
+        };
+        let bags = output(&lot(RICE_BAG)?, bag, quantity("1902", Unit::Piece)?);
+        self.transform(coop, 15, Process::Packing, inputs, bags)
+            .await?;
+        let (bag, buyer) = (lot(RICE_BAG)?, actor(RICE_BUYER)?);
+        let contract = ContractId::parse(CONTRACT).map_err(bad)?;
+        self.log(coop, self.at(12, 7, 0), |b| {
+            b.ship(&bag, &buyer).contract(&contract)
+        })
         .await?;
-        self.log(
-            coop,
-            self.at(12, 7, 0),
-            "batch.ship",
-            json!({"batch": RICE_BAG, "to": RICE_BUYER, "contract": CONTRACT}),
-        )
-        .await?;
-        self.receive(RICE_BUYER, RICE_BAG, self.at(11, 9, 30)).await
+        self.log(RICE_BUYER, self.at(11, 9, 30), |b| b.receive(&bag, true))
+            .await?;
+        Ok(())
     }
 
     /// Lục Ngạn: a member's lychee → the cooperative → OCOP gift boxes,
@@ -662,23 +509,23 @@ impl<'a> Demo<'a> {
     async fn lychee(&self) -> Result<(), ServiceError> {
         let coop = LYCHEE_COOP.id;
         let grower = "tv-vai-ps-01";
-        self.log(
-            grower,
-            self.at(10, 8, 30),
-            "batch.create",
-            json!({
-                "batch": "VT-PS-01",
-                "product": {"category": "fruit", "name": "Vải thiều Lục Ngạn"},
-                "quantity": {"amount": "1450", "unit": "kg"},
-                "origin": {"place": "Xã Phượng Sơn, huyện Lục Ngạn, Bắc Giang", "lat": 21.3862, "lon": 106.5529},
-                "harvested_at": self.at(10, 5, 0),
-                "certifications": [{
-                    "scheme": "VietGAP",
-                    "id": "VietGAP-TT-13-05-24-0127",
-                    "valid_until": self.date(420),
-                }],
-            }),
-        )
+        let (fruit, kg) = (lot("VT-PS-01")?, quantity("1450", Unit::Kg)?);
+        let harvested = self.harvest(10, 5, 0)?;
+        let certs = vietgap("VietGAP-TT-13-05-24-0127", self.date(420));
+        self.log(grower, self.at(10, 8, 30), |b| {
+            b.batch_create(
+                &fruit,
+                product(Category::Fruit, "Vải thiều Lục Ngạn"),
+                kg,
+                origin(
+                    "Xã Phượng Sơn, huyện Lục Ngạn, Bắc Giang",
+                    21.3862,
+                    106.5529,
+                ),
+            )
+            .harvested_at(harvested)
+            .certifications(certs)
+        })
         .await?;
         self.ship(
             grower,
@@ -689,49 +536,36 @@ impl<'a> Demo<'a> {
         )
         .await?;
         // Sorted and packed: 680 boxes of 2 kg; the rest is sold loose.
-        self.log(
-            coop,
-            self.at(10, 14, 0),
-            "batch.transform",
-            json!({
-                "process": "packing",
-                "inputs": [{"batch": "VT-PS-01", "amount": "1450"}],
-                "outputs": [{
-                    "batch": LYCHEE_BOX,
-                    "product": {"category": "fruit", "name": "Vải thiều Lục Ngạn – hộp quà 2 kg", "ocop_stars": 4},
-                    "quantity": {"amount": "680", "unit": "box"},
-                }],
-            }),
-        )
+        let boxes = Product {
+            ocop_stars: builder::stars(4),
+            ..product(Category::Fruit, "Vải thiều Lục Ngạn – hộp quà 2 kg")
+        };
+        let boxes = output(&lot(LYCHEE_BOX)?, boxes, quantity("680", Unit::Box)?);
+        let inputs = vec![input(&fruit, kg.amount)];
+        self.log(coop, self.at(10, 14, 0), |b| {
+            b.transform(Process::Packing, inputs, vec![boxes])
+        })
         .await?;
-        let report = "Biên bản đánh giá giám sát VietGAP số 127/2026/GS, HTX Vải thiều Phượng Nam: \
-                      nhật ký canh tác đầy đủ, thời gian cách ly thuốc BVTV được tuân thủ; đạt.";
-        self.log(
+        self.inspect(
             AUDITOR,
             self.at(9, 7, 30),
-            "batch.inspect",
-            json!({
-                "batch": LYCHEE_BOX,
-                "result": "pass",
-                "scheme": "VietGAP",
-                "report_blake3": report_hash(report),
-                "note": "Đánh giá giám sát tại vườn và khu sơ chế của HTX; hồ sơ truy xuất lô vải đầy đủ.",
-            }),
+            LYCHEE_BOX,
+            InspectResult::Pass,
+            Scheme::VietGap,
+            "Biên bản đánh giá giám sát VietGAP số 127/2026/GS, HTX Vải thiều Phượng Nam: \
+             nhật ký canh tác đầy đủ, thời gian cách ly thuốc BVTV được tuân thủ; đạt.",
+            "Đánh giá giám sát tại vườn và khu sơ chế của HTX; hồ sơ truy xuất lô vải đầy đủ.",
         )
         .await?;
-        let report = "Phiếu kết quả kiểm nghiệm: mẫu vải thiều hộp quà 2 kg, 3 mẫu ngẫu nhiên; \
-                      dư lượng thuốc BVTV nhóm phốt pho hữu cơ và carbamat: không phát hiện.";
-        self.log(
+        self.inspect(
             AUTHORITY_BAC_GIANG,
             self.at(9, 8, 15),
-            "batch.inspect",
-            json!({
-                "batch": LYCHEE_BOX,
-                "result": "pass",
-                "scheme": "food-safety",
-                "report_blake3": report_hash(report),
-                "note": "Lấy 3 hộp ngẫu nhiên tại kho HTX; dư lượng thuốc bảo vệ thực vật dưới giới hạn cho phép.",
-            }),
+            LYCHEE_BOX,
+            InspectResult::Pass,
+            Scheme::FoodSafety,
+            "Phiếu kết quả kiểm nghiệm: mẫu vải thiều hộp quà 2 kg, 3 mẫu ngẫu nhiên; \
+             dư lượng thuốc BVTV nhóm phốt pho hữu cơ và carbamat: không phát hiện.",
+            "Lấy 3 hộp ngẫu nhiên tại kho HTX; dư lượng thuốc bảo vệ thực vật dưới giới hạn cho phép.",
         )
         .await?;
         self.ship(
@@ -749,23 +583,19 @@ impl<'a> Demo<'a> {
     async fn shrimp(&self) -> Result<(), ServiceError> {
         let coop = SHRIMP_COOP.id;
         let grower = "tv-tom-th-01";
-        self.log(
-            grower,
-            self.at(6, 7, 0),
-            "batch.create",
-            json!({
-                "batch": SHRIMP_LOT,
-                "product": {"category": "seafood", "name": "Tôm sú nuôi quảng canh cải tiến"},
-                "quantity": {"amount": "385.5", "unit": "kg"},
-                "origin": {"place": "Xã Tân Hưng, huyện Cái Nước, Cà Mau", "lat": 8.9281, "lon": 105.0637},
-                "harvested_at": self.at(6, 4, 30),
-                "certifications": [{
-                    "scheme": "VietGAP",
-                    "id": "VietGAP-TS-11-04-96-0008",
-                    "valid_until": self.date(300),
-                }],
-            }),
-        )
+        let (shrimp, kg) = (lot(SHRIMP_LOT)?, quantity("385.5", Unit::Kg)?);
+        let harvested = self.harvest(6, 4, 30)?;
+        let certs = vietgap("VietGAP-TS-11-04-96-0008", self.date(300));
+        self.log(grower, self.at(6, 7, 0), |b| {
+            b.batch_create(
+                &shrimp,
+                product(Category::Seafood, "Tôm sú nuôi quảng canh cải tiến"),
+                kg,
+                origin("Xã Tân Hưng, huyện Cái Nước, Cà Mau", 8.9281, 105.0637),
+            )
+            .harvested_at(harvested)
+            .certifications(certs)
+        })
         .await?;
         self.ship(
             grower,
@@ -775,19 +605,15 @@ impl<'a> Demo<'a> {
             self.at(6, 8, 0),
         )
         .await?;
-        let report = "Biên bản kiểm tra điều kiện bảo quản lạnh số 58/BB-QLCL: nhiệt độ thân tôm 1,8 °C; \
-                      tỉ lệ đá vảy/tôm 1:1; thùng xe bảo ôn 2 °C; đạt yêu cầu.";
-        self.log(
+        self.inspect(
             AUTHORITY_CA_MAU,
             self.at(6, 12, 0),
-            "batch.inspect",
-            json!({
-                "batch": SHRIMP_LOT,
-                "result": "pass",
-                "scheme": "food-safety",
-                "report_blake3": report_hash(report),
-                "note": "Kiểm tra chuỗi lạnh khi bốc hàng: nhiệt độ thân tôm 1,8 °C (yêu cầu ≤ 4 °C), ướp đá vảy tỉ lệ 1:1, thùng xe bảo ôn 2 °C.",
-            }),
+            SHRIMP_LOT,
+            InspectResult::Pass,
+            Scheme::FoodSafety,
+            "Biên bản kiểm tra điều kiện bảo quản lạnh số 58/BB-QLCL: nhiệt độ thân tôm 1,8 °C; \
+             tỉ lệ đá vảy/tôm 1:1; thùng xe bảo ôn 2 °C; đạt yêu cầu.",
+            "Kiểm tra chuỗi lạnh khi bốc hàng: nhiệt độ thân tôm 1,8 °C (yêu cầu ≤ 4 °C), ướp đá vảy tỉ lệ 1:1, thùng xe bảo ôn 2 °C.",
         )
         .await?;
         self.ship(
@@ -803,30 +629,21 @@ impl<'a> Demo<'a> {
     /// Thái Bình: the retained sample of the paddy fails; the authority
     /// recalls the paddy, and so the milled rice made from it.
     async fn recall(&self) -> Result<(), ServiceError> {
-        let report = "Phiếu kết quả thử nghiệm mẫu lưu lô lúa TL-LUA-01: tricyclazole 0,09 mg/kg, \
-                      vượt giới hạn tối đa cho phép theo Thông tư 50/2016/TT-BYT.";
-        self.log(
+        self.inspect(
             AUTHORITY_THAI_BINH,
             self.at(5, 9, 0),
-            "batch.inspect",
-            json!({
-                "batch": RECALL_SOURCE,
-                "result": "fail",
-                "scheme": "food-safety",
-                "report_blake3": report_hash(report),
-                "note": "Mẫu lưu của lô lúa có dư lượng tricyclazole vượt giới hạn tối đa cho phép (MRL).",
-            }),
+            RECALL_SOURCE,
+            InspectResult::Fail,
+            Scheme::FoodSafety,
+            "Phiếu kết quả thử nghiệm mẫu lưu lô lúa TL-LUA-01: tricyclazole 0,09 mg/kg, \
+             vượt giới hạn tối đa cho phép theo Thông tư 50/2016/TT-BYT.",
+            "Mẫu lưu của lô lúa có dư lượng tricyclazole vượt giới hạn tối đa cho phép (MRL).",
         )
         .await?;
-        self.log(
-            AUTHORITY_THAI_BINH,
-            self.at(4, 8, 0),
-            "batch.recall",
-            json!({
-                "batch": RECALL_SOURCE,
-                "reason": "Dư lượng tricyclazole trong mẫu lưu vượt giới hạn tối đa cho phép theo Thông tư 50/2016/TT-BYT; thu hồi toàn bộ gạo xay xát từ lô lúa này để xử lý theo quy định.",
-            }),
-        )
+        let paddy = lot(RECALL_SOURCE)?;
+        self.log(AUTHORITY_THAI_BINH, self.at(4, 8, 0), |b| {
+            b.recall(&paddy, "Dư lượng tricyclazole trong mẫu lưu vượt giới hạn tối đa cho phép theo Thông tư 50/2016/TT-BYT; thu hồi toàn bộ gạo xay xát từ lô lúa này để xử lý theo quy định.")
+        })
         .await?;
         Ok(())
     }

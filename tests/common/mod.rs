@@ -5,11 +5,18 @@
 
 pub mod browser;
 
+use coop_ledger::domain::builder::{self, Draft, StatementBuilder};
 use coop_ledger::domain::checkpoint::{CheckpointBody, NoteKey};
 use coop_ledger::domain::envelope::Envelope;
-use coop_ledger::domain::ids::ActorId;
+use coop_ledger::domain::ids::{ActorId, BatchId, ContractId};
 use coop_ledger::domain::keys::PublicKey;
 use coop_ledger::domain::merkle::{Hash, verify_inclusion};
+use coop_ledger::domain::product::{
+    Category, Certification, Gtin, InspectResult, Origin, Process, Product, Scheme,
+};
+use coop_ledger::domain::quantity::{Amount, Quantity, Unit};
+use coop_ledger::domain::statement::{BatchCreate, Region, Role};
+use coop_ledger::domain::time::{Day, HarvestTime, Timestamp};
 use coop_ledger::http::{self, AppState};
 use coop_ledger::service::{Ledger, OpenOptions, RegistrarSpec, SystemClock};
 use ed25519_dalek::SigningKey;
@@ -240,47 +247,69 @@ impl TestServer {
     }
 }
 
-/// A statement's JSON text with the common fields filled in.
+/// A statement's JSON text with the common fields filled in: the raw
+/// [`Draft::raw`] of `kind` by `by` now, with `fields` as given (so a test
+/// may write a deliberately bad one).
 pub fn statement(kind: &str, by: &str, fields: Value) -> String {
-    let mut v = json!({"v": 1, "type": kind, "by": by, "at": now()});
-    if let (Some(o), Value::Object(f)) = (v.as_object_mut(), fields) {
-        o.extend(f);
-    }
-    v.to_string()
+    Draft::raw(kind, by, &now()).fields(fields).text()
 }
 
-/// The fields of an `actor.register` of `id` with `role` in `region`.
-fn register_fields(
-    id: &str,
-    role: &str,
-    key: &SigningKey,
-    region: Value,
-    cooperative: Option<&str>,
-) -> Value {
-    let mut fields = json!({
-        "id": id,
-        "role": role,
-        "name": format!("Tên {id}"),
-        "key": PublicKey::from(key.verifying_key()).to_string(),
-        "region": region,
-    });
-    if let Some(c) = cooperative {
-        fields["cooperative"] = json!(c);
+/// An actor id of the tests (panics on a bad one).
+pub fn actor(id: &str) -> ActorId {
+    ActorId::parse(id).unwrap_or_else(|_| panic!("bad actor id {id:?}"))
+}
+
+/// A batch id of the tests (panics on a bad one).
+pub fn lot(id: &str) -> BatchId {
+    BatchId::parse(id).unwrap_or_else(|_| panic!("bad batch id {id:?}"))
+}
+
+/// A time of the tests, RFC 3339 (panics on a bad one).
+pub fn time(at: &str) -> Timestamp {
+    Timestamp::parse(at).unwrap_or_else(|_| panic!("bad time {at:?}"))
+}
+
+/// A role as `actor.register` writes it (panics on an unknown one).
+pub fn role(role: &str) -> Role {
+    serde_json::from_value(json!(role)).unwrap_or_else(|_| panic!("bad role {role:?}"))
+}
+
+/// `amount` of `unit` (panics on a bad amount).
+pub fn quantity(amount: &str, unit: Unit) -> Quantity {
+    Quantity {
+        amount: Amount::parse(amount).expect("amount"),
+        unit,
     }
-    fields
+}
+
+/// `actor.register` of `id` with `role` in `region`, by the registrar at
+/// `at`, named "Tên {id}".
+fn registration(
+    id: &str,
+    role_name: &str,
+    key: &SigningKey,
+    region: Region,
+    cooperative: Option<&str>,
+    at: Timestamp,
+) -> Envelope {
+    let draft = StatementBuilder::new(&actor(REGISTRAR), at).register(
+        &actor(id),
+        role(role_name),
+        &format!("Tên {id}"),
+        PublicKey::from(key.verifying_key()),
+        region,
+    );
+    match cooperative {
+        Some(c) => draft.cooperative(&actor(c)),
+        None => draft,
+    }
+    .sign(&registrar_key())
 }
 
 /// `actor.register` of `id` with `role`, signed by the registrar.
 pub fn register(id: &str, role: &str, key: &SigningKey, cooperative: Option<&str>) -> Envelope {
-    let region = json!({"province": "Bắc Giang", "district": "Lục Ngạn"});
-    Envelope::sign(
-        statement(
-            "actor.register",
-            REGISTRAR,
-            register_fields(id, role, key, region, cooperative),
-        ),
-        &registrar_key(),
-    )
+    let region = builder::region("Bắc Giang", Some("Lục Ngạn"), None);
+    registration(id, role, key, region, cooperative, time(&now()))
 }
 
 /// Decodes a list of base64 hashes.
@@ -461,19 +490,57 @@ pub fn key_of(actor: &str) -> SigningKey {
 
 /// A statement of `kind` by `by`, signed with `by`'s key.
 pub fn signed(by: &str, kind: &str, fields: Value) -> Envelope {
-    Envelope::sign(statement(kind, by, fields), &key_of(by))
+    Draft::raw(kind, by, &now())
+        .fields(fields)
+        .sign(&key_of(by))
+}
+
+/// A statement `by` signs now, signed with `by`'s key.
+pub fn sign_as<T: serde::Serialize>(
+    by: &str,
+    build: impl FnOnce(StatementBuilder) -> Draft<T>,
+) -> Envelope {
+    build(StatementBuilder::new(&actor(by), time(&now()))).sign(&key_of(by))
+}
+
+/// 4-star OCOP lychee with a GTIN.
+pub fn lychee_product(name: &str) -> Product {
+    Product {
+        gtin: Gtin::parse("08935049501503"),
+        ocop_stars: builder::stars(4),
+        ..builder::product(Category::Fruit, name)
+    }
+}
+
+/// The `batch.create` of `kg` kilograms of lychee by `by` now.
+pub fn lychee_lot(by: StatementBuilder, batch: &str, kg: &str) -> Draft<BatchCreate> {
+    let origin = Origin {
+        lat: Some(21.38),
+        lon: Some(106.62),
+        ..builder::place("Xã Hồng Giang, Lục Ngạn, Bắc Giang")
+    };
+    by.batch_create(
+        &lot(batch),
+        lychee_product("Vải thiều Lục Ngạn"),
+        quantity(kg, Unit::Kg),
+        origin,
+    )
+    .harvested_at(HarvestTime::parse("2026-06-10").expect("date"))
+    .certifications(vec![Certification {
+        scheme: Scheme::VietGap,
+        id: "VG-BG-2026-0142".into(),
+        valid_until: Day::parse("2028-06-30").ok(),
+    }])
 }
 
 /// `batch.create` fields for `kg` kilograms of lychee.
 pub fn lychee(batch: &str, kg: &str) -> Value {
-    json!({
-        "batch": batch,
-        "product": {"category": "fruit", "name": "Vải thiều Lục Ngạn", "gtin": "08935049501503", "ocop_stars": 4},
-        "quantity": {"amount": kg, "unit": "kg"},
-        "origin": {"place": "Xã Hồng Giang, Lục Ngạn, Bắc Giang", "lat": 21.38, "lon": 106.62},
-        "harvested_at": "2026-06-10",
-        "certifications": [{"scheme": "VietGAP", "id": "VG-BG-2026-0142", "valid_until": "2028-06-30"}],
-    })
+    let draft = lychee_lot(
+        StatementBuilder::new(&actor(REGISTRAR), time(&now())),
+        batch,
+        kg,
+    );
+    serde_json::to_value(draft.body()).expect("json")
 }
 
 impl TestServer {
@@ -491,33 +558,36 @@ impl TestServer {
     pub async fn with_shop() -> Self {
         use cast::*;
         let server = Self::with_cast().await;
-        server
-            .ok(&signed(MEMBER, "batch.create", lychee("vai-01", "500")))
-            .await;
-        server
-            .ok(&signed(
-                MEMBER,
-                "batch.ship",
-                json!({"batch": "vai-01", "to": COOP}),
-            ))
-            .await;
-        server
-            .ok(&signed(
-                COOP,
-                "batch.receive",
-                json!({"batch": "vai-01", "accepted": true}),
-            ))
-            .await;
-        server
-            .ok(&signed(COOP, "batch.transform", json!({"process": "packing", "inputs": [{"batch": "vai-01", "amount": "500"}],
-                "outputs": [{"batch": "vai-hop-01", "product": {"category": "fruit", "name": "Vải thiều hộp 2 kg", "gtin": "08935049501503", "ocop_stars": 4}, "quantity": {"amount": "250", "unit": "box"}}]})))
-            .await;
-        server
-            .ok(&signed(AUDITOR, "batch.inspect", json!({"batch": "vai-hop-01", "result": "pass", "scheme": "food-safety", "note": "Đạt"})))
-            .await;
-        let mut rice = lychee("gao-01", "1000");
-        rice["product"] = json!({"category": "rice", "name": "Gạo ST25"});
-        server.ok(&signed(OTHER_MEMBER, "batch.create", rice)).await;
+        let (vai, hop) = (lot("vai-01"), lot("vai-hop-01"));
+        let boxes = builder::output(
+            &hop,
+            lychee_product("Vải thiều hộp 2 kg"),
+            quantity("250", Unit::Box),
+        );
+        for env in [
+            sign_as(MEMBER, |b| lychee_lot(b, "vai-01", "500")),
+            sign_as(MEMBER, |b| b.ship(&vai, &actor(COOP))),
+            sign_as(COOP, |b| b.receive(&vai, true)),
+            sign_as(COOP, |b| {
+                let used = Amount::parse("500").expect("amount");
+                b.transform(
+                    Process::Packing,
+                    vec![builder::input(&vai, used)],
+                    vec![boxes],
+                )
+            }),
+            sign_as(AUDITOR, |b| {
+                b.inspect(&hop, InspectResult::Pass, Scheme::FoodSafety)
+                    .note("Đạt")
+            }),
+            sign_as(OTHER_MEMBER, |b| {
+                let mut rice = lychee_lot(b, "gao-01", "1000");
+                rice = rice.field("product", json!({"category": "rice", "name": "Gạo ST25"}));
+                rice
+            }),
+        ] {
+            server.ok(&env).await;
+        }
         server
     }
 
@@ -571,9 +641,11 @@ pub fn day(offset_days: i64) -> String {
 
 /// `kind` by `by`, signed with `key`, claiming the time `at` (a statement
 /// may be signed long before it is submitted).
-pub fn signed_at(by: &str, key: &SigningKey, kind: &str, at: &str, mut fields: Value) -> Envelope {
-    fields["at"] = json!(at);
-    Envelope::sign(statement(kind, by, fields), key)
+pub fn signed_at(by: &str, key: &SigningKey, kind: &str, at: &str, fields: Value) -> Envelope {
+    Draft::raw(kind, by, at)
+        .fields(fields)
+        .field("at", at)
+        .sign(key)
 }
 
 /// A small ledger of known linkage figures (spec §9), for the dashboard
@@ -626,8 +698,8 @@ pub fn register_at(
     key: &SigningKey,
     at: &str,
 ) -> Envelope {
-    let fields = register_fields(id, role, key, json!({"province": province}), cooperative);
-    signed_at(REGISTRAR, &registrar_key(), "actor.register", at, fields)
+    let region = builder::region(province, None, None);
+    registration(id, role, key, region, cooperative, time(at))
 }
 
 impl TestServer {
@@ -647,52 +719,42 @@ impl TestServer {
                 ))
                 .await;
         }
-        let by = |id: &str, kind: &str, at: &str, fields: Value| {
-            signed_at(id, &key_of(id), kind, at, fields)
-        };
+        let by = |id: &str, at: &str| StatementBuilder::new(&actor(id), time(at));
+        let (contract, rice) = (ContractId::parse("hd-lk-a").expect("id"), lot("lua-b-01"));
+        let period = (
+            Day::parse("2026-04-15").expect("day"),
+            Day::parse("2026-12-31").expect("day"),
+        );
+        let (business, coop, shipper) = (actor(BUSINESS), actor(BY_CONTRACT), actor(BY_SHIPMENT));
+        let paddy = by(MEMBER, "2026-05-02T07:00:00+07:00")
+            .batch_create(
+                &rice,
+                builder::product(Category::Rice, "Lúa ST25"),
+                quantity("1250.5", Unit::Kg),
+                builder::place("Mỹ Xuyên, Sóc Trăng"),
+            )
+            .harvested_at(HarvestTime::parse("2026-05-01").expect("date"));
         for env in [
-            by(
-                BUSINESS,
-                "contract.offer",
-                "2026-04-12T09:00:00+07:00",
-                json!({"contract": "hd-lk-a", "cooperative": BY_CONTRACT, "business": BUSINESS, "product_category": "fruit", "from": "2026-04-15", "to": "2026-12-31", "volume": {"amount": "50", "unit": "t"}}),
-            ),
-            by(
-                BY_CONTRACT,
-                "contract.accept",
-                "2026-04-14T09:00:00+07:00",
-                json!({"contract": "hd-lk-a"}),
-            ),
-            by(
-                MEMBER,
-                "batch.create",
-                "2026-05-02T07:00:00+07:00",
-                json!({"batch": "lua-b-01", "product": {"category": "rice", "name": "Lúa ST25"}, "quantity": {"amount": "1250.5", "unit": "kg"}, "origin": {"place": "Mỹ Xuyên, Sóc Trăng"}, "harvested_at": "2026-05-01"}),
-            ),
-            by(
-                MEMBER,
-                "batch.ship",
-                "2026-05-02T10:00:00+07:00",
-                json!({"batch": "lua-b-01", "to": BY_SHIPMENT}),
-            ),
-            by(
-                BY_SHIPMENT,
-                "batch.receive",
-                "2026-05-03T08:00:00+07:00",
-                json!({"batch": "lua-b-01", "accepted": true}),
-            ),
-            by(
-                BY_SHIPMENT,
-                "batch.ship",
-                "2026-05-10T08:00:00+07:00",
-                json!({"batch": "lua-b-01", "to": BUSINESS}),
-            ),
-            by(
-                BUSINESS,
-                "batch.receive",
-                "2026-05-11T08:00:00+07:00",
-                json!({"batch": "lua-b-01", "accepted": true}),
-            ),
+            by(BUSINESS, "2026-04-12T09:00:00+07:00")
+                .contract_offer(&contract, &coop, &business, Category::Fruit, period)
+                .volume(quantity("50", Unit::T))
+                .sign(&key_of(BUSINESS)),
+            by(BY_CONTRACT, "2026-04-14T09:00:00+07:00")
+                .contract_accept(&contract)
+                .sign(&key_of(BY_CONTRACT)),
+            paddy.sign(&key_of(MEMBER)),
+            by(MEMBER, "2026-05-02T10:00:00+07:00")
+                .ship(&rice, &shipper)
+                .sign(&key_of(MEMBER)),
+            by(BY_SHIPMENT, "2026-05-03T08:00:00+07:00")
+                .receive(&rice, true)
+                .sign(&key_of(BY_SHIPMENT)),
+            by(BY_SHIPMENT, "2026-05-10T08:00:00+07:00")
+                .ship(&rice, &business)
+                .sign(&key_of(BY_SHIPMENT)),
+            by(BUSINESS, "2026-05-11T08:00:00+07:00")
+                .receive(&rice, true)
+                .sign(&key_of(BUSINESS)),
         ] {
             server.ok(&env).await;
         }
