@@ -4,7 +4,7 @@
 //! and talks to the JSON API like any other client. The server never sees
 //! a private key; it serves files that are the same for every user.
 //!
-//! The shell carries, as JSON ([`AppConfig`]), every rule the forms check
+//! The shell carries, as JSON (`AppConfig`), every rule the forms check
 //! before signing, taken from the domain so that the phone states none of
 //! its own: who may sign each statement type ([`roles::signer_roles`]), the
 //! spelling of each kind of field (the domain parsers' own patterns), the
