@@ -17,6 +17,8 @@
 //! path of a submission and of a page read, where each kind of change goes,
 //! and the invariants. Each module's own doc holds its detail.
 #![forbid(unsafe_code)]
+// Every public item has its `///` doc, every module its `//!` doc.
+#![deny(missing_docs)]
 // Rules held by the compiler, not by discipline (issue 12): no unwrap,
 // expect or panic outside tests. Bad input is answered with an error.
 #![cfg_attr(
