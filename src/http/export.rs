@@ -5,7 +5,7 @@
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::{ClientLang, IdPath, Query};
+use super::extract::{ClientLang, IdPath, QueryParams};
 use crate::domain::ids::BatchId;
 use crate::domain::messages::Lang;
 use crate::service::ServiceError;
@@ -61,7 +61,7 @@ pub struct PeriodQuery {
 pub async fn period_epcis(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
-    Query(q): Query<PeriodQuery>,
+    QueryParams(q): QueryParams<PeriodQuery>,
 ) -> Result<Response, ApiError> {
     let ledger = Arc::clone(&app.ledger);
     let doc = blocking(move || ledger.epcis_period(&q.from, &q.to, &app.base_url))
@@ -81,7 +81,7 @@ pub struct CsvQuery {
 pub async fn lot_csv(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
-    Query(q): Query<CsvQuery>,
+    QueryParams(q): QueryParams<CsvQuery>,
     IdPath(id): IdPath<BatchId>,
 ) -> Result<Response, ApiError> {
     let sheet = if q
