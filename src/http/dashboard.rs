@@ -10,7 +10,7 @@
 //! number is also in a table. A refused query gets the same page with the
 //! sentence in the user's language, status 400 and the form still filled
 //! in; a 5xx says only that the ledger could not answer. Rendered pages are
-//! kept in the [`super::pages::PageCache`] per period, filters and
+//! kept in the [`super::cache::PageCache`] per period, filters and
 //! language, for one tree size.
 
 use super::AppState;
@@ -20,7 +20,7 @@ use super::charts::{self, BarChart, LineChart, NumberFormat, ProgressChart};
 use super::error;
 use super::extract::ClientLang;
 use super::i18n::{DashboardTexts, Texts};
-use super::pages::html_page;
+use super::render::html_page;
 use crate::domain::linkage::{Figure, LinkageReport, Progress};
 use crate::domain::messages::{Code, Lang, Refusal};
 use crate::domain::product::Category;

@@ -5,14 +5,18 @@
 pub mod api;
 pub mod app;
 pub mod assets;
+pub mod buyer_view;
+pub mod cache;
 pub mod charts;
 pub mod dashboard;
 pub mod error;
 pub mod export;
 pub mod extract;
 pub mod i18n;
+pub mod linkset;
 pub mod pages;
 pub mod qr;
+pub mod render;
 
 use crate::domain::envelope::MAX_ENVELOPE_BYTES;
 use crate::service::Ledger;
@@ -31,7 +35,7 @@ pub struct AppState {
     /// The public base URL of pages and QR codes (`--base-url`).
     pub base_url: String,
     /// Rendered buyer pages and dashboards, valid for one tree size.
-    pub pages: Arc<pages::PageCache>,
+    pub pages: Arc<cache::PageCache>,
 }
 
 impl AppState {
