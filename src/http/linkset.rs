@@ -7,20 +7,24 @@ use super::pages::page_url;
 use crate::service::buyer::BuyerView;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// What the `Link` header leaves as it is of a request path: the URL's
+/// unreserved characters (RFC 3986 §2.3) and `/`. Every other byte is
+/// percent-encoded, as `%XX` with capital hex digits.
+const PATH_IN_LINK: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
 
 /// The `Link` header every answer carries (GS1 Digital Link resolvers).
-/// The path comes from the request, so every byte outside the URL's
-/// unreserved set and `/` is percent-encoded: nothing from the request can
-/// add parameters or links to the header.
+/// The path comes from the request, so it is encoded with
+/// [`PATH_IN_LINK`]: nothing from the request can add parameters or links
+/// to the header.
 pub(super) fn link_header(path: &str) -> (header::HeaderName, HeaderValue) {
-    let mut safe = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            safe.push(char::from(b));
-        } else {
-            safe.push_str(&format!("%{b:02X}"));
-        }
-    }
+    let safe = utf8_percent_encode(path, PATH_IN_LINK);
     let v =
         format!("<{safe}?linkType=linkset>; rel=\"linkset\"; type=\"application/linkset+json\"");
     (
@@ -29,6 +33,8 @@ pub(super) fn link_header(path: &str) -> (header::HeaderName, HeaderValue) {
     )
 }
 
+/// Whether the link set is asked for: `?linkType=linkset` (or `all`), or
+/// `Accept: application/linkset+json`.
 pub(super) fn wants_linkset(query: &Option<String>, headers: &HeaderMap) -> bool {
     query.as_deref().is_some_and(|q| {
         q.split('&')
@@ -70,4 +76,19 @@ pub(super) fn linkset(app: &AppState, view: &BuyerView, path: &str) -> Response 
         body.to_string(),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_link_header_encodes_every_byte_but_unreserved_ones_and_slashes() {
+        let (_, v) = link_header("/b/x>; rel=\"evil\"/lô 1~a.b_c-d");
+        assert_eq!(
+            v.to_str().expect("ascii"),
+            "</b/x%3E%3B%20rel%3D%22evil%22/l%C3%B4%201~a.b_c-d?linkType=linkset>; \
+             rel=\"linkset\"; type=\"application/linkset+json\""
+        );
+    }
 }
