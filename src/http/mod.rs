@@ -1,6 +1,6 @@
-//! The HTTP front end (spec §8): `router(state)` builds the routes and
-//! `serve(listener, router, shutdown)` runs them. `main` and the tests start
-//! the server the same way.
+//! The HTTP front end (spec §8): `router(state)` renders the templates
+//! once and builds the routes, and `serve(listener, router, shutdown)` runs
+//! them. `main` and the tests start the server the same way.
 
 pub mod api;
 pub mod app;
@@ -49,9 +49,12 @@ impl AppState {
     }
 }
 
-/// All routes.
-pub fn router(state: AppState) -> Router {
-    Router::new()
+/// All routes, once every template that can be rendered without a request
+/// has been rendered: a template bug stops the server from starting
+/// instead of failing its first reader.
+pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
+    check_templates(&state)?;
+    Ok(Router::new()
         .route("/api/v1/entries", post(api::submit).get(api::entries))
         .route("/api/v1/checkpoint", get(api::checkpoint))
         .route("/api/v1/ledger", get(api::ledger))
@@ -91,7 +94,17 @@ pub fn router(state: AppState) -> Router {
         // the signing app's 190 KB of scripts as about 50 KB).
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state))
+}
+
+/// Renders each page template with representative values, in both
+/// languages: the buyer's page, its labels and error pages, and the
+/// dashboard (over `state`'s ledger as it stands).
+fn check_templates(state: &AppState) -> Result<(), render::TemplateError> {
+    buyer_view::check_templates()?;
+    pages::check_templates()?;
+    error::check_templates()?;
+    dashboard::check_templates(state)
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then finishes

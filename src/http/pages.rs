@@ -12,12 +12,13 @@
 
 use super::AppState;
 use super::assets;
-use super::buyer_view::render_batch;
+use super::buyer_view::BatchPage;
+use super::error::{ApiError, PageError};
 use super::extract::ClientLang;
 use super::i18n::Texts;
 use super::linkset::{link_header, linkset, wants_linkset};
 use super::qr;
-use super::render::html_page;
+use super::render::{TemplateError, buyer_page, render};
 use crate::domain::ids::BatchId;
 use crate::domain::messages::{Code, Lang, Refusal};
 use crate::domain::model::Batch;
@@ -48,18 +49,6 @@ pub fn page_url(base: &str, batch: &Batch) -> String {
     }
 }
 
-/// An unknown lot or a malformed code: a page, never a bare 404.
-#[derive(Template)]
-#[template(path = "missing.html")]
-struct MissingPage {
-    t: &'static Texts,
-    style: &'static str,
-    other_lang_url: String,
-    title: &'static str,
-    body: &'static str,
-    code: String,
-}
-
 /// `/b/{id}/labels`: an A4 sheet of QR labels.
 #[derive(Template)]
 #[template(path = "labels.html")]
@@ -74,49 +63,46 @@ struct LabelsPage {
     count: u32,
 }
 
-/// A buyer's page, with its `Link` header.
-fn html(status: StatusCode, path: &str, body: impl Into<Bytes>) -> Response {
-    let mut resp = html_page(status, body);
-    let (name, value) = link_header(path);
-    resp.headers_mut().insert(name, value);
-    resp
-}
-
-fn missing(t: &'static Texts, path: &str, status: StatusCode, code: Code) -> Response {
-    let (title, body) = if status == StatusCode::NOT_FOUND {
-        (t.not_found_title, t.not_found_body)
-    } else if status.is_server_error() {
-        (
-            t.not_found_title,
-            code.message(if t.tag == "vi" { Lang::Vi } else { Lang::En }),
-        )
-    } else {
-        (t.bad_code_title, t.bad_code_body)
-    };
-    let page = MissingPage {
-        t,
-        style: assets::path("style.css"),
-        other_lang_url: format!("{path}?lang={}", t.other_tag),
-        title,
-        body,
-        code: code.as_str().to_owned(),
-    };
-    html(status, path, page.render().unwrap_or_default())
-}
-
-fn failure(t: &'static Texts, path: &str, e: ServiceError) -> Response {
-    match e {
-        ServiceError::Refused(r) => match r.code.class() {
-            crate::domain::messages::Class::NotFound => {
-                missing(t, path, StatusCode::NOT_FOUND, r.code)
-            }
-            _ => missing(t, path, StatusCode::BAD_REQUEST, r.code),
-        },
-        other => {
-            tracing::error!(error = %other, "buyer page failed");
-            missing(t, path, StatusCode::INTERNAL_SERVER_ERROR, Code::Internal)
+impl LabelsPage {
+    /// `count` labels of the lot `lot` of `product`, each with the QR code
+    /// `svg`.
+    fn new(
+        t: &'static Texts,
+        path: &str,
+        (product, lot, producer): (String, String, String),
+        svg: &str,
+        count: u32,
+    ) -> Self {
+        // The SVG's XML declaration cannot sit inside HTML.
+        let qr_svg = svg.find("<svg").map_or(svg, |i| &svg[i..]).to_owned();
+        Self {
+            t,
+            style: assets::path("style.css"),
+            other_lang_url: format!("{path}?lang={}&count={count}", t.other_tag),
+            product,
+            lot,
+            producer,
+            qr_svg,
+            count,
         }
     }
+}
+
+/// Renders the labels sheet in both languages at start-up, with a
+/// representative batch.
+pub(super) fn check_templates() -> Result<(), TemplateError> {
+    let svg = r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>"#;
+    for lang in [Lang::Vi, Lang::En] {
+        let names = ("Vải thiều".into(), "vai-01".into(), "HTX Lục Ngạn".into());
+        render(&LabelsPage::new(
+            Texts::of(lang),
+            "/b/vai-01/labels",
+            names,
+            svg,
+            3,
+        ))?;
+    }
+    Ok(())
 }
 
 async fn show(
@@ -127,31 +113,46 @@ async fn show(
     query: Option<String>,
     headers: HeaderMap,
 ) -> Response {
-    let t = Texts::of(lang);
-    let lookup = match lookup {
-        Ok(l) => l,
-        Err(r) => return missing(t, &path, StatusCode::BAD_REQUEST, r.code),
-    };
+    match try_show(&app, lang, lookup, &path, query, headers).await {
+        Ok(resp) => resp,
+        Err(e) => PageError::new(e, lang, path).into_response(),
+    }
+}
+
+/// The batch page (from the cache when it was rendered at this tree size)
+/// or its link set.
+async fn try_show(
+    app: &AppState,
+    lang: Lang,
+    lookup: Result<Lookup, Refusal>,
+    path: &str,
+    query: Option<String>,
+    headers: HeaderMap,
+) -> Result<Response, ServiceError> {
+    let lookup = lookup?;
     let linkset_wanted = wants_linkset(&query, &headers);
     let size = app.ledger.size();
-    if let Some(page) = app.pages.get(&path, lang, size).filter(|_| !linkset_wanted) {
-        return html(StatusCode::OK, &path, page);
+    if let Some(page) = app.pages.get(path, lang, size).filter(|_| !linkset_wanted) {
+        return Ok(buyer_page(StatusCode::OK, path, page));
     }
     let ledger = Arc::clone(&app.ledger);
-    let view = match tokio::task::spawn_blocking(move || ledger.buyer_view(&lookup)).await {
-        Ok(Ok(v)) => v,
-        Ok(Err(e)) => return failure(t, &path, e),
-        Err(e) => return failure(t, &path, ServiceError::Internal(e.to_string())),
-    };
+    let view = tokio::task::spawn_blocking(move || ledger.buyer_view(&lookup))
+        .await
+        .map_err(|e| ServiceError::Internal(format!("buyer page task: {e}")))??;
     if linkset_wanted {
-        return linkset(&app, &view, &path);
+        return Ok(linkset(app, &view, path));
     }
-    let page = match render_batch(&app, t, &view, &path) {
-        Ok(p) => Bytes::from(p),
-        Err(e) => return failure(t, &path, ServiceError::Internal(e.to_string())),
-    };
-    app.pages.put(path.clone(), lang, view.size, page.clone());
-    html(StatusCode::OK, &path, page)
+    let page = render(&BatchPage::new(app, Texts::of(lang), &view, path)).map_err(internal)?;
+    let page = Bytes::from(page);
+    app.pages
+        .put(path.to_owned(), lang, view.size, page.clone());
+    Ok(buyer_page(StatusCode::OK, path, page))
+}
+
+/// A failure of the server's own making (a template, a QR code): a 500
+/// whose detail is logged, never sent.
+fn internal(e: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Internal(e.to_string())
 }
 
 fn parse_batch(raw: &str) -> Result<BatchId, Refusal> {
@@ -226,27 +227,23 @@ async fn qr_image(
     raw: String,
     kind: &'static str,
     content_type: &'static str,
-    render: fn(&str) -> Result<Vec<u8>, qr::QrError>,
+    draw: fn(&str) -> Result<Vec<u8>, qr::QrError>,
 ) -> Response {
     let path = format!("/b/{raw}");
     let key = format!("{path}/{kind}");
     if let Some(img) = app.pages.image(&key) {
         return image(content_type, img, &path);
     }
-    match batch_and_url(&app, &raw).await {
-        Ok((_, url)) => match render(&url) {
-            Ok(bytes) => {
-                let bytes = Bytes::from(bytes);
-                app.pages.put_image(key, bytes.clone());
-                image(content_type, bytes, &path)
-            }
-            Err(e) => failure(
-                Texts::of(lang),
-                &path,
-                ServiceError::Internal(e.to_string()),
-            ),
-        },
-        Err(e) => failure(Texts::of(lang), &path, e),
+    let made = batch_and_url(&app, &raw)
+        .await
+        .and_then(|(_, url)| draw(&url).map_err(internal));
+    match made {
+        Ok(bytes) => {
+            let bytes = Bytes::from(bytes);
+            app.pages.put_image(key, bytes.clone());
+            image(content_type, bytes, &path)
+        }
+        Err(e) => PageError::new(e, lang, path).into_response(),
     }
 }
 
@@ -284,20 +281,27 @@ pub async fn labels(
     Path(raw): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let t = Texts::of(lang);
     let path = format!("/b/{raw}/labels");
-    let q: LabelsQuery = match serde_urlencoded::from_str(query.as_deref().unwrap_or("")) {
-        Ok(q) => q,
-        Err(_) => return missing(t, &path, StatusCode::BAD_REQUEST, Code::BadQuery),
-    };
+    match try_labels(&app, lang, &raw, &path, query).await {
+        Ok(html) => buyer_page(StatusCode::OK, &path, html),
+        Err(e) => PageError::new(e, lang, path).into_response(),
+    }
+}
+
+async fn try_labels(
+    app: &AppState,
+    lang: Lang,
+    raw: &str,
+    path: &str,
+    query: Option<String>,
+) -> Result<String, ServiceError> {
+    let q: LabelsQuery = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
+        .map_err(|_| Refusal::new(Code::BadQuery))?;
     let count = q.count.unwrap_or(DEFAULT_LABELS);
     if count == 0 || count > MAX_LABELS {
-        return missing(t, &path, StatusCode::BAD_REQUEST, Code::BadQuery);
+        return Err(Refusal::new(Code::BadQuery).into());
     }
-    let (batch, url) = match batch_and_url(&app, &raw).await {
-        Ok(x) => x,
-        Err(e) => return failure(t, &path, e),
-    };
+    let (batch, url) = batch_and_url(app, raw).await?;
     let ledger = Arc::clone(&app.ledger);
     let id = batch.id.clone();
     let view = tokio::task::spawn_blocking(move || ledger.buyer_view(&Lookup::Batch(id))).await;
@@ -308,26 +312,10 @@ pub async fn labels(
             .map_or_else(|| batch.creator.to_string(), |c| c.name.clone()),
         _ => batch.creator.to_string(),
     };
-    let svg = match qr::svg(&url) {
-        Ok(s) => s,
-        Err(e) => return failure(t, &path, ServiceError::Internal(e.to_string())),
-    };
-    // The SVG's XML declaration cannot sit inside HTML.
-    let svg = match svg.find("<svg") {
-        Some(i) => svg[i..].to_owned(),
-        None => svg,
-    };
-    let page = LabelsPage {
-        t,
-        style: assets::path("style.css"),
-        other_lang_url: format!("{path}?lang={}&count={count}", t.other_tag),
-        product: batch.product.name.clone(),
-        lot: batch.id.to_string(),
-        producer,
-        qr_svg: svg,
-        count,
-    };
-    html(StatusCode::OK, &path, page.render().unwrap_or_default())
+    let svg = qr::svg(&url).map_err(internal)?;
+    let names = (batch.product.name, batch.id.to_string(), producer);
+    let page = LabelsPage::new(Texts::of(lang), path, names, &svg, count);
+    render(&page).map_err(internal)
 }
 
 /// Any path no route matched. A printed code never meets a bare 404: what
@@ -337,7 +325,7 @@ pub async fn labels(
 pub async fn fallback(ClientLang(lang): ClientLang, uri: axum::http::Uri) -> Response {
     let path = uri.path();
     if path.starts_with("/b/") || path.starts_with("/01/") || path == "/b" || path == "/01" {
-        return missing(Texts::of(lang), path, StatusCode::NOT_FOUND, Code::NotFound);
+        return PageError::new(Refusal::new(Code::NotFound), lang, path).into_response();
     }
-    super::error::ApiError::new(Refusal::new(Code::NotFound), lang).into_response()
+    ApiError::new(Refusal::new(Code::NotFound), lang).into_response()
 }
