@@ -8,7 +8,8 @@
 //! `web/templates/linkage.html` with one struct, `DashboardPage`. The
 //! charts are inline SVG whose geometry comes from [`super::charts`]; every
 //! number is also in a table. A refused query gets the same page with the
-//! sentence in the user's language, status 400 and the form still filled
+//! sentence in the user's language, the status of the one mapping
+//! ([`error::public`]: 400 for a malformed query) and the form still filled
 //! in; a 5xx says only that the ledger could not answer. Rendered pages are
 //! kept in the [`super::cache::PageCache`] per period, filters and
 //! language, for one tree size.
@@ -427,11 +428,11 @@ fn report_query(report: &LinkageReport) -> String {
     ])
 }
 
-/// Renders the dashboard in both languages at start-up: a refused query,
-/// and the report of `app`'s ledger as it stands (when the ledger can give
-/// one: a failure there is not a template's).
-pub(super) fn check_templates(app: &AppState) -> Result<(), TemplateError> {
-    let report = api::linkage_report(app, LinkageParams::default()).ok();
+/// Renders the dashboard of a refused query in both languages at start-up.
+/// The page of a report is not rendered there: that needs the ledger's
+/// figures (a service call, which may block on the ledger's clock), so a
+/// bug in that part is the 500 of its first reader, logged.
+pub(super) fn check_templates() -> Result<(), TemplateError> {
     for lang in [Lang::Vi, Lang::En] {
         let (t, d) = (Texts::of(lang), DashboardTexts::of(lang));
         let bad = Refusal::with(
@@ -445,10 +446,6 @@ pub(super) fn check_templates(app: &AppState) -> Result<(), TemplateError> {
             &LinkageParams::default(),
             &bad,
         ))?;
-        if let Some(r) = &report {
-            let size = app.ledger.size();
-            render(&DashboardPage::report(t, d, r, &report_query(r), size))?;
-        }
     }
     Ok(())
 }

@@ -310,5 +310,6 @@ mod tests {
         crate::http::buyer_view::check_templates().expect("batch page");
         crate::http::pages::check_templates().expect("labels");
         check_templates().expect("error pages");
+        crate::http::dashboard::check_templates().expect("dashboard");
     }
 }
