@@ -511,9 +511,13 @@ impl InProcessServer {
         let state = coop_ledger::http::AppState::new(ledger, base.clone());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            coop_ledger::http::serve(listener, coop_ledger::http::router(state), async {
-                let _ = stopped.await;
-            })
+            coop_ledger::http::serve(
+                listener,
+                coop_ledger::http::router(state).expect("templates"),
+                async {
+                    let _ = stopped.await;
+                },
+            )
             .await
             .expect("serve");
         });

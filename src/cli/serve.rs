@@ -125,7 +125,7 @@ async fn run_server(
     println!("listening on http://{addr}");
     tracing::info!(%addr, size = ledger.size(), "serving the ledger");
     let state = AppState::new(Arc::clone(&ledger), base_url);
-    http::serve(listener, http::router(state), shutdown_signal()).await?;
+    http::serve(listener, http::router(state)?, shutdown_signal()).await?;
     ledger.shutdown().await;
     tracing::info!("stopped");
     Ok(())

@@ -9,7 +9,7 @@
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::{Body, ClientLang, IdPath, Query};
+use super::extract::{ClientLang, EnvelopeBody, IdPath, QueryParams};
 use crate::domain::ids::{ActorId, BatchId, ContractId};
 use crate::domain::linkage::LinkageReport;
 use crate::domain::merkle::Hash;
@@ -63,7 +63,7 @@ impl From<Receipt> for SubmitAnswer {
 pub async fn submit(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
-    Body(body): Body,
+    EnvelopeBody(body): EnvelopeBody,
 ) -> Result<Response, ApiError> {
     let receipt = app
         .ledger
@@ -114,7 +114,7 @@ struct EntryOut {
 pub async fn entries(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
-    Query(q): Query<EntriesQuery>,
+    QueryParams(q): QueryParams<EntriesQuery>,
 ) -> Result<Response, ApiError> {
     let page = app
         .ledger
@@ -141,7 +141,7 @@ pub struct InclusionQuery {
 pub async fn inclusion(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
-    Query(q): Query<InclusionQuery>,
+    QueryParams(q): QueryParams<InclusionQuery>,
 ) -> Result<Response, ApiError> {
     let proof = app
         .ledger
@@ -164,7 +164,7 @@ pub struct ConsistencyQuery {
 pub async fn consistency(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
-    Query(q): Query<ConsistencyQuery>,
+    QueryParams(q): QueryParams<ConsistencyQuery>,
 ) -> Result<Response, ApiError> {
     let proof = app
         .ledger
@@ -579,7 +579,7 @@ pub fn linkage_report(
 pub async fn linkage(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
-    Query(params): Query<LinkageParams>,
+    QueryParams(params): QueryParams<LinkageParams>,
 ) -> Result<Response, ApiError> {
     let report = linkage_report(&app, params).map_err(|e| ApiError::new(e, lang))?;
     Ok(Json(report).into_response())
@@ -589,7 +589,7 @@ pub async fn linkage(
 pub async fn linkage_csv(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
-    Query(params): Query<LinkageParams>,
+    QueryParams(params): QueryParams<LinkageParams>,
 ) -> Result<Response, ApiError> {
     let report = linkage_report(&app, params).map_err(|e| ApiError::new(e, lang))?;
     let text = crate::service::linkage::to_csv(&report)

@@ -20,7 +20,7 @@
 use super::assets;
 use super::extract::ClientLang;
 use super::i18n::{AppTexts, Texts};
-use super::pages::html_page;
+use super::render::html_page;
 use crate::domain::envelope::MAX_ENVELOPE_BYTES;
 use crate::domain::ids::{ID_PATTERN, MAX_ID_LEN};
 use crate::domain::keys::PUBLIC_KEY_PATTERN;

@@ -8,9 +8,10 @@
 //! `web/templates/linkage.html` with one struct, `DashboardPage`. The
 //! charts are inline SVG whose geometry comes from [`super::charts`]; every
 //! number is also in a table. A refused query gets the same page with the
-//! sentence in the user's language, status 400 and the form still filled
+//! sentence in the user's language, the status of the one mapping
+//! ([`error::public`]: 400 for a malformed query) and the form still filled
 //! in; a 5xx says only that the ledger could not answer. Rendered pages are
-//! kept in the [`super::pages::PageCache`] per period, filters and
+//! kept in the [`super::cache::PageCache`] per period, filters and
 //! language, for one tree size.
 
 use super::AppState;
@@ -20,7 +21,7 @@ use super::charts::{self, BarChart, LineChart, NumberFormat, ProgressChart};
 use super::error;
 use super::extract::ClientLang;
 use super::i18n::{DashboardTexts, Texts};
-use super::pages::html_page;
+use super::render::{TemplateError, html_page, render, unrenderable};
 use crate::domain::linkage::{Figure, LinkageReport, Progress};
 use crate::domain::messages::{Code, Lang, Refusal};
 use crate::domain::product::Category;
@@ -332,7 +333,8 @@ fn report_view(
     }
 }
 
-/// The page for a refused query (400) or a failure (5xx, without detail).
+/// The page for a refused query (4xx) or a failure (5xx, without detail),
+/// with the status of the one mapping ([`error::public`]).
 fn refused(
     t: &'static Texts,
     d: &'static DashboardTexts,
@@ -341,42 +343,111 @@ fn refused(
     err: ServiceError,
 ) -> Response {
     let (status, refusal) = error::public(err);
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let form = FormView {
-        from: text(&params.from),
-        to: text(&params.to),
-        province: text(&params.province),
-        category: text(&params.category),
-    };
-    let query = query_string(&[
-        ("from", &form.from),
-        ("to", &form.to),
-        ("province", &form.province),
-        ("category", &form.category),
-    ]);
-    let page = DashboardPage {
-        t,
-        d,
-        style: assets::path("style.css"),
-        other_lang_url: other_lang_url(&query, t),
-        categories: category_options(t, &form.category),
-        form,
-        error: Some(ErrorView {
-            code: refusal.code.as_str(),
-            message: refusal.message(lang),
-        }),
-        report: None,
-    };
-    match page.render() {
-        Ok(html) => html_page(status, html),
-        Err(e) => {
-            tracing::error!(error = %e, "dashboard error page failed to render");
-            html_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Code::Internal.message(lang),
-            )
+    match render(&DashboardPage::refused(t, d, lang, params, &refusal)) {
+        Ok(html) => error::with_error_headers(html_page(status, html), status, lang),
+        Err(e) => unrenderable(lang, &e),
+    }
+}
+
+impl DashboardPage {
+    /// The page of a refused query: the sentence, and the form as it was
+    /// filled in.
+    fn refused(
+        t: &'static Texts,
+        d: &'static DashboardTexts,
+        lang: Lang,
+        params: &LinkageParams,
+        refusal: &Refusal,
+    ) -> Self {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let form = FormView {
+            from: text(&params.from),
+            to: text(&params.to),
+            province: text(&params.province),
+            category: text(&params.category),
+        };
+        let query = query_string(&[
+            ("from", &form.from),
+            ("to", &form.to),
+            ("province", &form.province),
+            ("category", &form.category),
+        ]);
+        DashboardPage {
+            t,
+            d,
+            style: assets::path("style.css"),
+            other_lang_url: other_lang_url(&query, t),
+            categories: category_options(t, &form.category),
+            form,
+            error: Some(ErrorView {
+                code: refusal.code.as_str(),
+                message: refusal.message(lang),
+            }),
+            report: None,
         }
     }
+
+    /// The page of a report, whose filters are `query`
+    /// ([`report_query`]).
+    fn report(
+        t: &'static Texts,
+        d: &'static DashboardTexts,
+        report: &LinkageReport,
+        query: &str,
+        size: u64,
+    ) -> Self {
+        let province = report.province.clone().unwrap_or_default();
+        let category = report.category.map_or("", |c| c.as_str());
+        DashboardPage {
+            t,
+            d,
+            style: assets::path("style.css"),
+            other_lang_url: other_lang_url(query, t),
+            categories: category_options(t, category),
+            form: FormView {
+                from: report.from.to_string(),
+                to: report.to.to_string(),
+                province,
+                category: category.to_owned(),
+            },
+            error: None,
+            report: Some(report_view(t, d, report, query, size)),
+        }
+    }
+}
+
+/// The query string of the period and filters a report covers: the key of
+/// its page in the cache, and of its CSV and JSON links.
+fn report_query(report: &LinkageReport) -> String {
+    let province = report.province.clone().unwrap_or_default();
+    query_string(&[
+        ("from", &report.from.to_string()),
+        ("to", &report.to.to_string()),
+        ("province", &province),
+        ("category", report.category.map_or("", |c| c.as_str())),
+    ])
+}
+
+/// Renders the dashboard of a refused query in both languages at start-up.
+/// The page of a report is not rendered there: that needs the ledger's
+/// figures (a service call, which may block on the ledger's clock), so a
+/// bug in that part is the 500 of its first reader, logged.
+pub(super) fn check_templates() -> Result<(), TemplateError> {
+    for lang in [Lang::Vi, Lang::En] {
+        let (t, d) = (Texts::of(lang), DashboardTexts::of(lang));
+        let bad = Refusal::with(
+            Code::DatesReversed,
+            "from 2026-02-01 is after to 2026-01-01",
+        );
+        render(&DashboardPage::refused(
+            t,
+            d,
+            lang,
+            &LinkageParams::default(),
+            &bad,
+        ))?;
+    }
+    Ok(())
 }
 
 /// `GET /linkage?from=&to=&province=&category=`: the linkage dashboard.
@@ -400,36 +471,12 @@ pub async fn linkage(
         Ok(r) => r,
         Err(e) => return refused(t, d, lang, &params, e),
     };
-    let from = report.from.to_string();
-    let to = report.to.to_string();
-    let province = report.province.clone().unwrap_or_default();
-    let category = report.category.map_or("", |c| c.as_str());
-    let query = query_string(&[
-        ("from", &from),
-        ("to", &to),
-        ("province", &province),
-        ("category", category),
-    ]);
+    let query = report_query(&report);
     let key = format!("/linkage?{query}");
     if let Some(page) = app.pages.get(&key, lang, size) {
         return html_page(StatusCode::OK, page);
     }
-    let page = DashboardPage {
-        t,
-        d,
-        style: assets::path("style.css"),
-        other_lang_url: other_lang_url(&query, t),
-        categories: category_options(t, category),
-        form: FormView {
-            from,
-            to,
-            province,
-            category: category.to_owned(),
-        },
-        error: None,
-        report: Some(report_view(t, d, &report, &query, size)),
-    };
-    match page.render() {
+    match render(&DashboardPage::report(t, d, &report, &query, size)) {
         Ok(html) => {
             let html = Bytes::from(html);
             app.pages.put(key, lang, size, html.clone());

@@ -9,7 +9,7 @@
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::{ClientLang, IdPath, Query};
+use super::extract::{ClientLang, IdPath, QueryParams};
 use crate::domain::ids::BatchId;
 use crate::domain::messages::Lang;
 use crate::service::ServiceError;
@@ -31,12 +31,12 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| ServiceError::Internal(format!("export task: {e}")))?
 }
 
-fn ld_json(doc: &serde_json::Value) -> Response {
-    (
-        [(header::CONTENT_TYPE, LD_JSON)],
-        serde_json::to_vec(doc).unwrap_or_default(),
-    )
-        .into_response()
+/// A JSON-LD answer; a document that cannot be written out is a 500 (never
+/// an empty 200).
+fn ld_json(doc: &serde_json::Value, lang: Lang) -> Result<Response, ApiError> {
+    let body = serde_json::to_vec(doc)
+        .map_err(|e| ApiError::new(ServiceError::Internal(format!("EPCIS document: {e}")), lang))?;
+    Ok(([(header::CONTENT_TYPE, LD_JSON)], body).into_response())
 }
 
 /// `GET /api/v1/batches/{id}/epcis`: the batch's chain (its own steps,
@@ -50,7 +50,7 @@ pub async fn batch_epcis(
     let doc = blocking(move || ledger.epcis_chain(&id, &app.base_url))
         .await
         .map_err(|e| ApiError::new(e, lang))?;
-    Ok(ld_json(&doc))
+    ld_json(&doc, lang)
 }
 
 /// Query of the period export.
@@ -65,13 +65,13 @@ pub struct PeriodQuery {
 pub async fn period_epcis(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
-    Query(q): Query<PeriodQuery>,
+    QueryParams(q): QueryParams<PeriodQuery>,
 ) -> Result<Response, ApiError> {
     let ledger = Arc::clone(&app.ledger);
     let doc = blocking(move || ledger.epcis_period(&q.from, &q.to, &app.base_url))
         .await
         .map_err(|e| ApiError::new(e, lang))?;
-    Ok(ld_json(&doc))
+    ld_json(&doc, lang)
 }
 
 /// Query of the spreadsheet: `lang=vi` for Vietnamese headers.
@@ -85,7 +85,7 @@ pub struct CsvQuery {
 pub async fn lot_csv(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
-    Query(q): Query<CsvQuery>,
+    QueryParams(q): QueryParams<CsvQuery>,
     IdPath(id): IdPath<BatchId>,
 ) -> Result<Response, ApiError> {
     let sheet = if q

@@ -41,24 +41,26 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientLang {
 }
 
 /// Query parameters parsed into `T`; a missing or malformed one is a 400
-/// `bad_query`.
-pub struct Query<T>(pub T);
+/// `bad_query` (not axum's `Query`, whose rejection is plain text).
+pub struct QueryParams<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let q = parts.uri.query().unwrap_or("");
-        serde_urlencoded::from_str(q).map(Query).map_err(|e| {
+        serde_urlencoded::from_str(q).map(QueryParams).map_err(|e| {
             ApiError::new(Refusal::with(Code::BadQuery, e.to_string()), lang_of(parts))
         })
     }
 }
 
-/// A request body of at most [`MAX_ENVELOPE_BYTES`]; larger is 413.
-pub struct Body(pub Bytes);
+/// A submission's body, at most [`MAX_ENVELOPE_BYTES`]; larger is a 413
+/// `too_large`, an unreadable one a 400 `malformed_json` (not axum's `Body`
+/// nor `domain::statement::Body`, a statement's fields).
+pub struct EnvelopeBody(pub Bytes);
 
-impl<S: Send + Sync> FromRequest<S> for Body {
+impl<S: Send + Sync> FromRequest<S> for EnvelopeBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
@@ -66,7 +68,7 @@ impl<S: Send + Sync> FromRequest<S> for Body {
         let lang = lang_of(&parts);
         let req = Request::from_parts(parts, body);
         match Bytes::from_request(req, state).await {
-            Ok(b) if b.len() <= MAX_ENVELOPE_BYTES => Ok(Body(b)),
+            Ok(b) if b.len() <= MAX_ENVELOPE_BYTES => Ok(EnvelopeBody(b)),
             Ok(_) => Err(ApiError::new(Refusal::new(Code::TooLarge), lang)),
             Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 Err(ApiError::new(Refusal::new(Code::TooLarge), lang))

@@ -97,6 +97,9 @@ pub struct Texts {
     pub bad_code_title: &'static str,
     /// Bad-code page text.
     pub bad_code_body: &'static str,
+    /// Title of the page for any other refusal or failure (busy, too
+    /// large, internal...); its text is the refusal's own sentence.
+    pub failed_title: &'static str,
     /// Labels page title.
     pub labels_title: &'static str,
     /// "Scan to trace".
@@ -175,6 +178,7 @@ pub const VI: Texts = Texts {
     not_found_body: "Mã lô này chưa được ghi vào sổ cái, hoặc mã bị in sai. Nếu sản phẩm vừa được đóng gói, hãy thử lại sau; nếu vẫn không thấy, hãy hỏi nơi bán.",
     bad_code_title: "Mã không hợp lệ",
     bad_code_body: "Mã trên tem không đúng định dạng (mã lô hoặc mã GTIN sai). Hãy kiểm tra lại tem hoặc hỏi nơi bán.",
+    failed_title: "Chưa thể hiển thị trang này",
     labels_title: "Tem truy xuất nguồn gốc",
     scan_to_trace: "Quét để truy xuất",
     print: "In tem",
@@ -262,6 +266,7 @@ pub const EN: Texts = Texts {
     not_found_body: "This lot has not been logged in the ledger yet, or the code was misprinted. If the product was packed recently, try again later; otherwise ask the shop.",
     bad_code_title: "Invalid code",
     bad_code_body: "The code on the label is not well formed (a wrong lot code or GTIN). Check the label or ask the shop.",
+    failed_title: "This page cannot be shown right now",
     labels_title: "Traceability labels",
     scan_to_trace: "Scan to trace",
     print: "Print labels",

@@ -1,6 +1,6 @@
-//! The HTTP front end (spec §8): `router(state)` builds the routes and
-//! `serve(listener, router, shutdown)` runs them. `main` and the tests start
-//! the server the same way.
+//! The HTTP front end (spec §8): `router(state)` renders the templates
+//! once and builds the routes, and `serve(listener, router, shutdown)` runs
+//! them. `main` and the tests start the server the same way.
 //!
 //! [`router`] also holds the fallbacks (a JSON 405 for a known path with
 //! another method; a JSON 404, or the buyer's 404 page under `/b/` and
@@ -12,14 +12,18 @@
 pub mod api;
 pub mod app;
 pub mod assets;
+pub mod buyer_view;
+pub mod cache;
 pub mod charts;
 pub mod dashboard;
 pub mod error;
 pub mod export;
 pub mod extract;
 pub mod i18n;
+pub mod linkset;
 pub mod pages;
 pub mod qr;
+pub mod render;
 
 use crate::domain::envelope::MAX_ENVELOPE_BYTES;
 use crate::service::Ledger;
@@ -38,7 +42,7 @@ pub struct AppState {
     /// The public base URL of pages and QR codes (`--base-url`).
     pub base_url: String,
     /// Rendered buyer pages and dashboards, valid for one tree size.
-    pub pages: Arc<pages::PageCache>,
+    pub pages: Arc<cache::PageCache>,
 }
 
 impl AppState {
@@ -52,9 +56,12 @@ impl AppState {
     }
 }
 
-/// All routes.
-pub fn router(state: AppState) -> Router {
-    Router::new()
+/// All routes, once every template that can be rendered without a request
+/// has been rendered: a template bug stops the server from starting
+/// instead of failing its first reader.
+pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
+    check_templates()?;
+    Ok(Router::new()
         .route("/api/v1/entries", post(api::submit).get(api::entries))
         .route("/api/v1/checkpoint", get(api::checkpoint))
         .route("/api/v1/ledger", get(api::ledger))
@@ -94,7 +101,17 @@ pub fn router(state: AppState) -> Router {
         // the signing app's 190 KB of scripts as about 50 KB).
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state))
+}
+
+/// Renders each page template with representative values, in both
+/// languages: the buyer's page, its labels and error pages, and the
+/// dashboard's page of a refused query. None of it calls the ledger.
+fn check_templates() -> Result<(), render::TemplateError> {
+    buyer_view::check_templates()?;
+    pages::check_templates()?;
+    error::check_templates()?;
+    dashboard::check_templates()
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then finishes

@@ -154,7 +154,7 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let state = AppState::new(Arc::clone(&ledger), url.clone());
-        let mut router = http::router(state);
+        let mut router = http::router(state).expect("the templates render");
         if let Some(rec) = recorder {
             router = router.layer(axum::middleware::from_fn_with_state(rec, record));
         }
