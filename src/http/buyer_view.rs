@@ -1,5 +1,5 @@
 //! The buyer page's view model: turns what `service::buyer` found (a
-//! [`BuyerView`]) into the [`BatchPage`] template of `batch.html`, with
+//! [`BuyerView`]) into the `BatchPage` template of `batch.html`, with
 //! names, places, dates and quantities as a buyer reads them.
 
 use super::AppState;

@@ -9,7 +9,7 @@
 //! charts are inline SVG whose geometry comes from [`super::charts`]; every
 //! number is also in a table. A refused query gets the same page with the
 //! sentence in the user's language, the status of the one mapping
-//! ([`error::public`]: 400 for a malformed query) and the form still filled
+//! (`error::public`: 400 for a malformed query) and the form still filled
 //! in; a 5xx says only that the ledger could not answer. Rendered pages are
 //! kept in the [`super::cache::PageCache`] per period, filters and
 //! language, for one tree size.

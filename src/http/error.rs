@@ -3,7 +3,7 @@
 //! detail never sent. JSON answers ([`ApiError`], `{"error": code,
 //! "message": sentence}`) and HTML pages ([`PageError`], the error page in
 //! the reader's language; the dashboard's form) both take their status and
-//! their refusal from [`public`], and differ only in how they render it.
+//! their refusal from `public`, and differ only in how they render it.
 
 use super::assets;
 use super::i18n::Texts;

@@ -2,7 +2,7 @@
 //! spec §8 error shape (never axum's default 422 or plain-text bodies).
 //!
 //! [`ClientLang`] is the client's language (`?lang=`, then
-//! `Accept-Language`), [`Query`] gives 400 `bad_query`, [`Body`] 413
+//! `Accept-Language`), [`QueryParams`] gives 400 `bad_query`, [`EnvelopeBody`] 413
 //! `too_large`, and [`IdPath`] parses one path id with `FromStr` (any
 //! failure, `%FF` included, is 400 `bad_id`).
 
