@@ -1,4 +1,4 @@
-//! `import epcis` (issue 5): signs the statements an EPCIS 2.0 document
+//! `import epcis` (spec §10.12): signs the statements an EPCIS 2.0 document
 //! maps to and submits them in document order, checking each receipt.
 //! Thin: parse arguments, call the service, print.
 
@@ -150,26 +150,14 @@ pub fn run(cmd: Import) -> Result<ExitCode> {
             for p in &e.statements {
                 println!("  {}", p.summary);
                 match importer.submit(p).await? {
-                    Done::Sent(Outcome::Logged {
-                        index,
-                        duplicate,
-                        checkpoint_size,
-                        ..
-                    }) => {
+                    Done::Sent(o @ Outcome::Logged { .. }) => {
                         logged += 1;
-                        let what = if duplicate { "already logged" } else { "logged" };
-                        println!(
-                            "    {what} as leaf {index}; inclusion proof verified against the signed checkpoint of size {checkpoint_size}"
-                        );
+                        println!("    {o}");
                     }
-                    Done::Sent(Outcome::Refused {
-                        status,
-                        code,
-                        message,
-                    }) => {
+                    Done::Sent(o @ Outcome::Refused { .. }) => {
                         refused += 1;
                         failed = true;
-                        println!("    REFUSED {status} {code}: {message}");
+                        println!("    {o}");
                     }
                     Done::NotSigned(why) => {
                         refused += 1;

@@ -321,17 +321,15 @@ struct ContractOut {
     corrections: Vec<CorrectionRecord>,
 }
 
-/// `GET /api/v1/actors/{id}/batches`: every batch it ever held (at most
+/// `GET /api/v1/actors/{id}/batches`: every batch it holds now, consumed
+/// or not (at most
 /// [`MAX_PAGE`]; `truncated` says when there are more).
-pub async fn ever_held(
+pub async fn held(
     State(app): State<AppState>,
     ClientLang(lang): ClientLang,
     IdPath(id): IdPath<ActorId>,
 ) -> Result<Response, ApiError> {
-    let (batches, truncated) = app
-        .ledger
-        .ever_held(&id)
-        .map_err(|e| ApiError::new(e, lang))?;
+    let (batches, truncated) = app.ledger.held(&id).map_err(|e| ApiError::new(e, lang))?;
     Ok(
         Json(serde_json::json!({ "actor": id, "batches": batches, "truncated": truncated }))
             .into_response(),

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 
 /// The status of each class of refusal. One exhaustive match, no `_` arm:
 /// a new class does not compile until it is given a status here.
-fn class_status(class: Class) -> StatusCode {
+pub fn class_status(class: Class) -> StatusCode {
     match class {
         Class::Malformed => StatusCode::BAD_REQUEST,
         Class::Unauthenticated => StatusCode::UNAUTHORIZED,

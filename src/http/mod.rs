@@ -68,7 +68,7 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
         .route("/api/v1/proof/inclusion", get(api::inclusion))
         .route("/api/v1/proof/consistency", get(api::consistency))
         .route("/api/v1/actors/{id}", get(api::actor))
-        .route("/api/v1/actors/{id}/batches", get(api::ever_held))
+        .route("/api/v1/actors/{id}/batches", get(api::held))
         .route("/api/v1/actors/{id}/custody", get(api::custody))
         .route("/api/v1/batches/{id}", get(api::batch))
         .route("/api/v1/batches/{id}/trace", get(api::trace))

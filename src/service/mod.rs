@@ -16,6 +16,16 @@
 //! | `reads.rs` | entries, proofs and the views |
 //! | [`group_commit`] | one group commit, assembled and written |
 //! | [`sequencer`] | the one writer thread |
+//! | [`buyer`] | what a buyer's page shows, read at one tree size |
+//! | [`custody`] | an actor's custody view (what it holds, what is coming) |
+//! | [`linkage`] | the linkage report as CSV |
+//! | [`export`] | EPCIS 2.0 exports and the lot spreadsheet |
+//! | [`import`] | `import epcis`: sign and submit what a document maps to |
+//! | [`audit`] | re-verifying a stopped or live ledger |
+//! | [`client`] | the one HTTP client of a ledger |
+//! | [`keyfile`] | private key files (0600, never overwritten) |
+//! | [`metrics`] | the Prometheus metrics |
+//! | [`demo`] | the sample ledger of `coop-ledger demo` |
 
 pub mod audit;
 pub mod buyer;

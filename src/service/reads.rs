@@ -164,12 +164,13 @@ impl Ledger {
         Ok((contract, corrections))
     }
 
-    /// Every batch an actor has held, consumed or not, in id order: at most
+    /// Every batch an actor holds now, consumed or not (a batch it handed
+    /// on is no longer listed), in id order: at most
     /// [`MAX_PAGE`], and whether there are more.
-    pub fn ever_held(&self, id: &ActorId) -> Result<(Vec<BatchId>, bool), ServiceError> {
+    pub fn held(&self, id: &ActorId) -> Result<(Vec<BatchId>, bool), ServiceError> {
         self.actor(id)?;
         let page = MAX_PAGE as usize;
-        let mut batches = self.shared.store.ever_held(id, page + 1)?;
+        let mut batches = self.shared.store.held(id, page + 1)?;
         let more = batches.len() > page;
         batches.truncate(page);
         Ok((batches, more))

@@ -1,7 +1,7 @@
 //! The sequencer: the one writer of a ledger, on its own thread.
 //!
 //! Submissions arrive on a bounded queue. The sequencer takes everything
-//! waiting (up to [`MAX_BATCH`]), decides each entry in order against the
+//! waiting (up to [`MAX_GROUP_COMMIT_ENTRIES`]), decides each entry in order against the
 //! views plus the entries before it, appends the accepted leaves to
 //! `leaves.log`, makes them durable with one `fdatasync` (group commit), signs
 //! one checkpoint covering them, writes the views in one atomic sled batch,
@@ -12,7 +12,7 @@
 //! Each job is answered with a [`Sequenced`] (`index`, the leaf hash, the
 //! published tip). If the group commit fails, no job of it is acknowledged,
 //! and after a failed sync the ledger answers every later submission 503
-//! until it is restarted (spec §7.2). [`MAX_BATCH`] and [`QUEUE_CAPACITY`]
+//! until it is restarted (spec §7.2). [`MAX_GROUP_COMMIT_ENTRIES`] and [`QUEUE_CAPACITY`]
 //! bound a commit and the queue.
 
 use super::group_commit::GroupCommit;
@@ -32,7 +32,7 @@ use std::sync::atomic::Ordering;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most entries in one group commit.
-pub const MAX_BATCH: usize = 4096;
+pub const MAX_GROUP_COMMIT_ENTRIES: usize = 4096;
 
 /// Submissions that may wait in the queue before new ones get 429.
 pub const QUEUE_CAPACITY: usize = 16 * 1024;
@@ -88,7 +88,7 @@ impl Sequencer {
                 Msg::Submit(j) => jobs.push(*j),
                 Msg::Stop(done) => stop = Some(done),
             }
-            while stop.is_none() && jobs.len() < MAX_BATCH {
+            while stop.is_none() && jobs.len() < MAX_GROUP_COMMIT_ENTRIES {
                 match rx.try_recv() {
                     Ok(Msg::Submit(j)) => jobs.push(*j),
                     Ok(Msg::Stop(done)) => stop = Some(done),

@@ -32,7 +32,7 @@
 //! | keys | `k` | 32-byte public key | actor id (UTF-8) bound to it |
 //! | batches | `b` | batch id (UTF-8) | JSON [`Batch`] |
 //! | children | `d` | parent batch id ‖ 0x00 ‖ child batch id | empty |
-//! | ever held | `w` | holder actor id ‖ 0x00 ‖ batch id, for each batch it ever held | empty |
+//! | held | `w` | holder actor id ‖ 0x00 ‖ batch id, for each batch it holds now, consumed or not | empty |
 //! | in hand | `u` | holder actor id ‖ 0x00 ‖ batch id, for each held batch not consumed | empty |
 //! | incoming | `t` | recipient actor id ‖ 0x00 ‖ batch id, for each open shipment | u64 BE `batch.ship` leaf index |
 //! | shipped | `s` | sender actor id ‖ 0x00 ‖ u64 BE `batch.ship` leaf index | JSON [`Shipment`](crate::domain::model::Shipment) (with its outcome) |
@@ -43,9 +43,9 @@
 //!
 //! Ids never contain 0x00 (spec §3 allows `[A-Za-z0-9._-]`), so the
 //! composite keys split unambiguously and a prefix scan of `id ‖ 0x00`
-//! finds exactly one id's children, batches ever held, batches in hand, incoming or
-//! sent shipments, or contracts. `w` keeps a batch under its holder for
-//! good (consumed or not); `u` drops it when it is consumed. A shipment
+//! finds exactly one id's children, batches held, batches in hand, incoming or
+//! sent shipments, or contracts. `w` keeps a batch under its holder until
+//! it changes hands, consumed or not; `u` also drops it when it is consumed. A shipment
 //! enters `t` and `s` with its `batch.ship` and leaves `t` with its
 //! `batch.receive`, which also writes its outcome into `s`; `s` read
 //! backwards lists a sender's shipments most recent first. Lineage is
@@ -314,7 +314,7 @@ pub struct Store {
     keys: Space,
     batches: Space,
     children: Space,
-    ever_held: Space,
+    held: Space,
     in_hand: Space,
     incoming: Space,
     shipped: Space,
@@ -355,7 +355,7 @@ impl Store {
             keys: space(b'k'),
             batches: space(b'b'),
             children: space(b'd'),
-            ever_held: space(b'w'),
+            held: space(b'w'),
             in_hand: space(b'u'),
             incoming: space(b't'),
             shipped: space(b's'),
@@ -450,7 +450,7 @@ impl Store {
                         .put(&mut b, pair(parent.as_str(), child.as_str()), [])
                 }
                 Change::SetHolder { batch, from, to } => {
-                    for space in [&self.ever_held, &self.in_hand] {
+                    for space in [&self.held, &self.in_hand] {
                         if let Some(from) = from {
                             space.remove(&mut b, pair(from.as_str(), batch.as_str()));
                         }

@@ -1,5 +1,5 @@
 //! The prefix scans of the views: a leaf's corrections, the linkage facts,
-//! and per actor the batches ever held or in hand, the open shipments to it,
+//! and per actor the batches held or in hand, the open shipments to it,
 //! the shipments it sent and its contracts (each a scan of `id ‖ 0x00` in
 //! one keyspace, see the table in [`super`]); and `dump`, every key and
 //! value.
@@ -33,13 +33,10 @@ impl Store {
             .collect()
     }
 
-    /// Every batch `holder` has held, consumed or not, in id order, at
-    /// most `limit` (what it holds now and has not used up is [`Store::in_hand`]).
-    pub fn ever_held(&self, holder: &ActorId, limit: usize) -> Result<Vec<BatchId>, StoreError> {
-        ids_after(
-            self.ever_held.suffixes(&pair_prefix(holder.as_str())),
-            limit,
-        )
+    /// Every batch `holder` holds now, consumed or not, in id order, at
+    /// most `limit` (what it holds and has not used up is [`Store::in_hand`]).
+    pub fn held(&self, holder: &ActorId, limit: usize) -> Result<Vec<BatchId>, StoreError> {
+        ids_after(self.held.suffixes(&pair_prefix(holder.as_str())), limit)
     }
 
     /// The batches `holder` holds that are not consumed, in id order, at

@@ -60,7 +60,7 @@ pub enum Change {
         child: BatchId,
     },
     /// A batch changed hands (`from` is `None` when it is new): it moves in
-    /// the holdings and in the batches in hand.
+    /// the batches held and in the batches in hand.
     SetHolder {
         /// The batch.
         batch: BatchId,
@@ -271,8 +271,8 @@ pub struct MemState {
     pub batches: HashMap<BatchId, Batch>,
     /// Children of each batch.
     pub children: HashMap<BatchId, BTreeSet<BatchId>>,
-    /// Batches each actor holds.
-    pub holdings: HashMap<ActorId, BTreeSet<BatchId>>,
+    /// Batches each actor holds now, consumed or not.
+    pub held: HashMap<ActorId, BTreeSet<BatchId>>,
     /// Batches each actor holds that are not consumed.
     pub in_hand: HashMap<ActorId, BTreeSet<BatchId>>,
     /// Open shipments to each actor: batch → `batch.ship` leaf.
@@ -319,7 +319,7 @@ impl MemState {
                         .insert(child.clone());
                 }
                 Change::SetHolder { batch, from, to } => {
-                    for by_holder in [&mut self.holdings, &mut self.in_hand] {
+                    for by_holder in [&mut self.held, &mut self.in_hand] {
                         if let Some(from) = from {
                             shrink(by_holder, from, |set| {
                                 set.remove(batch);

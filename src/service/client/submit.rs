@@ -95,6 +95,35 @@ pub enum Outcome {
     },
 }
 
+/// The line the CLI prints for an outcome (`submit`, `import epcis`).
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outcome::Logged {
+                index,
+                entry_id,
+                duplicate,
+                checkpoint_size,
+            } => {
+                let what = if *duplicate {
+                    "already logged"
+                } else {
+                    "logged"
+                };
+                write!(
+                    f,
+                    "{what} as leaf {index} (entry {entry_id}); inclusion proof verified against the signed checkpoint of size {checkpoint_size}"
+                )
+            }
+            Outcome::Refused {
+                status,
+                code,
+                message,
+            } => write!(f, "REFUSED {status} {code}: {message}"),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct ReceiptJson {
     index: u64,
