@@ -17,6 +17,7 @@ pub mod linkage;
 pub mod merkle;
 pub mod messages;
 pub mod model;
+pub mod places;
 pub mod product;
 pub mod quantity;
 pub mod rules;
