@@ -20,7 +20,7 @@
 use super::assets;
 use super::extract::ClientLang;
 use super::i18n::{AppTexts, Texts};
-use super::render::html_page;
+use super::render::{TemplateError, html_page, render, unrenderable};
 use crate::domain::envelope::MAX_ENVELOPE_BYTES;
 use crate::domain::ids::{ID_PATTERN, MAX_ID_LEN};
 use crate::domain::keys::PUBLIC_KEY_PATTERN;
@@ -60,7 +60,7 @@ struct Enums {
     processes: Vec<&'static str>,
     schemes: Vec<&'static str>,
     results: Vec<&'static str>,
-    roles: Vec<String>,
+    roles: Vec<&'static str>,
 }
 
 /// The spelling of each kind of text field, as the domain's parsers accept
@@ -144,13 +144,16 @@ const CODES: &[(&str, Code)] = &[
     ("too_many", Code::TooManyItems),
 ];
 
-fn config(lang: Lang) -> Option<String> {
-    let role = |r: &Role| {
-        serde_json::to_value(r)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    };
+/// A JSON value of the app's that could not be written: a bug, reported
+/// as a template of the app's that fails to render.
+fn unwritable(what: &'static str, e: serde_json::Error) -> TemplateError {
+    TemplateError {
+        template: what,
+        source: askama::Error::Custom(Box::new(e)),
+    }
+}
+
+fn config(lang: Lang) -> Result<String, TemplateError> {
     let cfg = AppConfig {
         lang: lang.tag(),
         sw: SERVICE_WORKER,
@@ -161,7 +164,7 @@ fn config(lang: Lang) -> Option<String> {
             processes: Process::ALL.iter().map(|p| p.as_str()).collect(),
             schemes: Scheme::ALL.iter().map(|s| s.as_str()).collect(),
             results: InspectResult::ALL.iter().map(|r| r.as_str()).collect(),
-            roles: Role::ALL.iter().map(role).collect(),
+            roles: Role::ALL.iter().map(|r| r.as_str()).collect(),
         },
         signers: StatementType::ALL
             .into_iter()
@@ -191,8 +194,8 @@ fn config(lang: Lang) -> Option<String> {
     };
     // Inside <script>: no `<` may end the element early.
     serde_json::to_string(&cfg)
-        .ok()
         .map(|json| json.replace('<', "\\u003c"))
+        .map_err(|e| unwritable("AppConfig", e))
 }
 
 /// `/app/`: the shell page.
@@ -210,14 +213,10 @@ struct AppPage {
     other_lang_url: String,
 }
 
-/// The shell page, or an empty string if it could not be made (the
-/// handler then answers 500).
-fn render_shell(lang: Lang) -> String {
+/// The shell page in `lang`.
+fn render_shell(lang: Lang) -> Result<String, TemplateError> {
     let t = Texts::of(lang);
-    let Some(config) = config(lang) else {
-        tracing::error!("app shell config");
-        return String::new();
-    };
+    let config = config(lang)?;
     let page = AppPage {
         t,
         a: AppTexts::of(lang),
@@ -229,14 +228,13 @@ fn render_shell(lang: Lang) -> String {
         config,
         other_lang_url: format!("{SCOPE}?lang={}", t.other_tag),
     };
-    page.render().unwrap_or_else(|e| {
-        tracing::error!(error = %e, "app shell template");
-        String::new()
-    })
+    render(&page)
 }
 
-static SHELL_VI: LazyLock<String> = LazyLock::new(|| render_shell(Lang::Vi));
-static SHELL_EN: LazyLock<String> = LazyLock::new(|| render_shell(Lang::En));
+/// The shells, rendered once ([`check_templates`] has rendered them at
+/// start-up, so an error here is not expected while serving).
+static SHELL_VI: LazyLock<Result<String, TemplateError>> = LazyLock::new(|| render_shell(Lang::Vi));
+static SHELL_EN: LazyLock<Result<String, TemplateError>> = LazyLock::new(|| render_shell(Lang::En));
 
 /// The web app manifest (W3C Web Application Manifest): the app opens at
 /// [`SCOPE`] like an installed app.
@@ -262,7 +260,9 @@ struct ServiceWorker {
     precache: String,
 }
 
-static SERVICE_WORKER_JS: LazyLock<String> = LazyLock::new(|| {
+/// The service worker's script: its cache is named by the hash of both
+/// shells, the manifest and every static file.
+fn render_service_worker() -> Result<String, TemplateError> {
     let mut precache: Vec<String> = vec![
         SCOPE.to_owned(),
         format!("{SCOPE}?lang=vi"),
@@ -271,26 +271,31 @@ static SERVICE_WORKER_JS: LazyLock<String> = LazyLock::new(|| {
     ];
     precache.extend(assets::all_paths().iter().cloned());
     let mut h = blake3::Hasher::new();
-    for part in [&*SHELL_VI, &*SHELL_EN, &*MANIFEST_JSON]
-        .into_iter()
+    let shells = [render_shell(Lang::Vi)?, render_shell(Lang::En)?];
+    for part in shells
+        .iter()
+        .chain([&*MANIFEST_JSON])
         .chain(assets::all_paths())
     {
         h.update(&(part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
     }
-    let Ok(precache) = serde_json::to_string(&precache) else {
-        tracing::error!("service worker precache list");
-        return String::new();
-    };
-    let sw = ServiceWorker {
+    let precache =
+        serde_json::to_string(&precache).map_err(|e| unwritable("ServiceWorker.precache", e))?;
+    render(&ServiceWorker {
         version: h.finalize().to_hex()[..16].to_owned(),
         precache,
-    };
-    sw.render().unwrap_or_else(|e| {
-        tracing::error!(error = %e, "service worker template");
-        String::new()
     })
-});
+}
+
+static SERVICE_WORKER_JS: LazyLock<Result<String, TemplateError>> =
+    LazyLock::new(render_service_worker);
+
+/// Renders the shell in both languages and the service worker (which
+/// hashes the shells), at start-up ([`super::router`]).
+pub(super) fn check_templates() -> Result<(), TemplateError> {
+    render_service_worker().map(drop)
+}
 
 /// `GET /app`: to the app's scope.
 pub async fn redirect() -> Redirect {
@@ -299,30 +304,30 @@ pub async fn redirect() -> Redirect {
 
 /// `GET /app/`: the shell, in the client's language.
 pub async fn shell(ClientLang(lang): ClientLang) -> Response {
-    let body = match lang {
-        Lang::Vi => SHELL_VI.as_str(),
-        Lang::En => SHELL_EN.as_str(),
+    let shell = match lang {
+        Lang::Vi => &*SHELL_VI,
+        Lang::En => &*SHELL_EN,
     };
-    if body.is_empty() {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "internal\n").into_response();
+    match shell {
+        Ok(body) => html_page(StatusCode::OK, body.clone()),
+        Err(e) => unrenderable(lang, e),
     }
-    html_page(StatusCode::OK, body)
 }
 
 /// `GET /app/sw.js`: the service worker. Never cached by HTTP, so that a
 /// new build reaches phones on their next visit.
-pub async fn service_worker() -> Response {
-    if SERVICE_WORKER_JS.is_empty() {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "internal\n").into_response();
+pub async fn service_worker(ClientLang(lang): ClientLang) -> Response {
+    match &*SERVICE_WORKER_JS {
+        Ok(js) => (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
+            js.clone(),
+        )
+            .into_response(),
+        Err(e) => unrenderable(lang, e),
     }
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        SERVICE_WORKER_JS.as_str(),
-    )
-        .into_response()
 }
 
 /// `GET /app/manifest.webmanifest`.
@@ -605,7 +610,7 @@ mod tests {
 
     #[test]
     fn the_service_worker_precaches_the_shell_and_every_static_file() {
-        let sw = SERVICE_WORKER_JS.as_str();
+        let sw = render_service_worker().expect("service worker");
         for p in assets::all_paths() {
             assert!(sw.contains(p.as_str()), "{p}");
         }
