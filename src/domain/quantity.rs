@@ -12,8 +12,12 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-/// Thousandths per unit: amounts carry at most 3 fractional digits.
-const SCALE: u64 = 1000;
+/// The fractional digits an amount may have (spec §3).
+pub const AMOUNT_DECIMALS: u32 = 3;
+
+/// Thousandths per unit: amounts carry at most [`AMOUNT_DECIMALS`]
+/// fractional digits.
+const SCALE: u64 = 10u64.pow(AMOUNT_DECIMALS);
 
 /// The largest amount, 10^12 units, in thousandths.
 pub const MAX_AMOUNT_MILLI: u64 = 1_000_000_000_000 * SCALE;

@@ -8,8 +8,10 @@
 //! before signing, taken from the domain so that the phone states none of
 //! its own: who may sign each statement type ([`roles::signer_roles`]), the
 //! spelling of each kind of field (the domain parsers' own patterns), the
-//! word lists and limits of spec §3 and §6, the error code each check
-//! names, and the ledger's own sentences for each code. A check on the
+//! word lists and limits of spec §3 and §6, the shape of each process's
+//! transformation ([`transform_shape`]), the error code each check and
+//! each rule between fields names, and the ledger's own sentences for each
+//! code. A check on the
 //! phone and a refusal from the server thus name the same code in the same
 //! words.
 //!
@@ -20,7 +22,7 @@
 use super::assets;
 use super::extract::ClientLang;
 use super::i18n::{AppTexts, Texts};
-use super::render::html_page;
+use super::render::{TemplateError, html_page, render, unrenderable};
 use crate::domain::envelope::MAX_ENVELOPE_BYTES;
 use crate::domain::ids::{ID_PATTERN, MAX_ID_LEN};
 use crate::domain::keys::PUBLIC_KEY_PATTERN;
@@ -29,10 +31,12 @@ use crate::domain::product::{
     BLAKE3_PATTERN, Category, GTIN_PATTERN, InspectResult, MAX_LAT, MAX_LON, MAX_OCOP_STARS,
     MIN_OCOP_STARS, Process, Scheme,
 };
+use crate::domain::quantity::AMOUNT_DECIMALS;
 use crate::domain::quantity::{AMOUNT_PATTERN, MAX_AMOUNT_MILLI, Unit};
 use crate::domain::rules::roles::{self, SignerRoles};
 use crate::domain::statement::{
-    MAX_CERTIFICATIONS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, MAX_TRANSFORM_SIDES, Role, StatementType,
+    ANY_SIDES, MAX_CERTIFICATIONS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, Role, StatementType,
+    TransformShape, VERSION, transform_shape,
 };
 use crate::domain::time::{DATE_PATTERN, LOCAL_OFFSET_HOURS};
 use askama::Template;
@@ -60,7 +64,7 @@ struct Enums {
     processes: Vec<&'static str>,
     schemes: Vec<&'static str>,
     results: Vec<&'static str>,
-    roles: Vec<String>,
+    roles: Vec<&'static str>,
 }
 
 /// The spelling of each kind of text field, as the domain's parsers accept
@@ -82,8 +86,17 @@ struct Limits {
     text_chars: usize,
     note_chars: usize,
     certifications: usize,
+    /// The fewest batches on either side of a transformation.
+    min_sides: usize,
+    /// The most batches on either side of a transformation.
     sides: usize,
     max_amount: String,
+    /// The fractional digits an amount may have.
+    amount_decimals: u32,
+    /// The length of an envelope's key and signature (base64 of Ed25519's
+    /// 32 and 64 bytes).
+    key_chars: usize,
+    sig_chars: usize,
     envelope_bytes: usize,
     min_ocop_stars: u8,
     max_ocop_stars: u8,
@@ -96,6 +109,8 @@ struct Limits {
 #[derive(Serialize)]
 struct AppConfig {
     lang: &'static str,
+    /// The statement format's version, the `v` of every statement.
+    version: u64,
     sw: &'static str,
     scope: &'static str,
     enums: Enums,
@@ -105,6 +120,9 @@ struct AppConfig {
     limits: Limits,
     /// The code each kind of check names ([`CODES`]).
     codes: BTreeMap<&'static str, &'static str>,
+    /// The shape of a transformation by each process
+    /// ([`transform_shape`]), by the process's word.
+    transforms: BTreeMap<&'static str, TransformShape>,
     /// The role of the actors that belong to a cooperative (they name it
     /// when they are registered).
     member_role: Role,
@@ -121,7 +139,9 @@ const PATTERNS: Patterns = Patterns {
 };
 
 /// The code the ledger refuses a bad value of each kind of field with (and
-/// a bad word of each word list), so that the phone names the same one.
+/// a bad word of each word list), and the one each rule between fields
+/// names, so that the phone names the same one. No key is itself a code,
+/// so that the app's script spells none.
 const CODES: &[(&str, Code)] = &[
     ("id", Code::BadId),
     ("text", Code::TooLong),
@@ -142,17 +162,39 @@ const CODES: &[(&str, Code)] = &[
     ("choice", Code::MalformedStatement),
     ("missing", Code::MalformedStatement),
     ("too_many", Code::TooManyItems),
+    // A side of a transformation with fewer than `min_sides` batches.
+    ("too_few", Code::BadTransform),
+    // Rules between fields (spec §6), checked by the parser.
+    ("harvest", Code::HarvestAfterStatement),
+    ("period", Code::BadPeriod),
+    ("transform", Code::BadTransform),
+    // Rules the ledger checks against its state, which the phone checks
+    // against the holder's view.
+    ("to_self", Code::ShipToSelf),
+    ("beyond_remaining", Code::AmountExceedsRemaining),
+    ("mixed_units", Code::UnitMismatch),
+    ("totals", Code::QuantityMismatch),
+    ("envelope", Code::TooLarge),
 ];
 
-fn config(lang: Lang) -> Option<String> {
-    let role = |r: &Role| {
-        serde_json::to_value(r)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    };
+/// The characters of the standard base64 of `n` bytes, padded.
+const fn base64_chars(n: usize) -> usize {
+    n.div_ceil(3) * 4
+}
+
+/// A JSON value of the app's that could not be written: a bug, reported
+/// as a template of the app's that fails to render.
+fn unwritable(what: &'static str, e: serde_json::Error) -> TemplateError {
+    TemplateError {
+        template: what,
+        source: askama::Error::Custom(Box::new(e)),
+    }
+}
+
+fn config(lang: Lang) -> Result<String, TemplateError> {
     let cfg = AppConfig {
         lang: lang.tag(),
+        version: VERSION,
         sw: SERVICE_WORKER,
         scope: SCOPE,
         enums: Enums {
@@ -161,7 +203,7 @@ fn config(lang: Lang) -> Option<String> {
             processes: Process::ALL.iter().map(|p| p.as_str()).collect(),
             schemes: Scheme::ALL.iter().map(|s| s.as_str()).collect(),
             results: InspectResult::ALL.iter().map(|r| r.as_str()).collect(),
-            roles: Role::ALL.iter().map(role).collect(),
+            roles: Role::ALL.iter().map(|r| r.as_str()).collect(),
         },
         signers: StatementType::ALL
             .into_iter()
@@ -169,13 +211,21 @@ fn config(lang: Lang) -> Option<String> {
             .collect(),
         patterns: PATTERNS,
         codes: CODES.iter().map(|(k, c)| (*k, c.as_str())).collect(),
+        transforms: Process::ALL
+            .iter()
+            .map(|p| (p.as_str(), transform_shape(*p)))
+            .collect(),
         limits: Limits {
             id_chars: MAX_ID_LEN,
             text_chars: MAX_TEXT_CHARS,
             note_chars: MAX_NOTE_CHARS,
             certifications: MAX_CERTIFICATIONS,
-            sides: MAX_TRANSFORM_SIDES,
-            max_amount: (MAX_AMOUNT_MILLI / 1000).to_string(),
+            min_sides: ANY_SIDES.min,
+            sides: ANY_SIDES.max,
+            max_amount: (MAX_AMOUNT_MILLI / 10u64.pow(AMOUNT_DECIMALS)).to_string(),
+            amount_decimals: AMOUNT_DECIMALS,
+            key_chars: base64_chars(ed25519_dalek::PUBLIC_KEY_LENGTH),
+            sig_chars: base64_chars(ed25519_dalek::SIGNATURE_LENGTH),
             envelope_bytes: MAX_ENVELOPE_BYTES,
             min_ocop_stars: MIN_OCOP_STARS,
             max_ocop_stars: MAX_OCOP_STARS,
@@ -191,8 +241,8 @@ fn config(lang: Lang) -> Option<String> {
     };
     // Inside <script>: no `<` may end the element early.
     serde_json::to_string(&cfg)
-        .ok()
         .map(|json| json.replace('<', "\\u003c"))
+        .map_err(|e| unwritable("AppConfig", e))
 }
 
 /// `/app/`: the shell page.
@@ -210,14 +260,10 @@ struct AppPage {
     other_lang_url: String,
 }
 
-/// The shell page, or an empty string if it could not be made (the
-/// handler then answers 500).
-fn render_shell(lang: Lang) -> String {
+/// The shell page in `lang`.
+fn render_shell(lang: Lang) -> Result<String, TemplateError> {
     let t = Texts::of(lang);
-    let Some(config) = config(lang) else {
-        tracing::error!("app shell config");
-        return String::new();
-    };
+    let config = config(lang)?;
     let page = AppPage {
         t,
         a: AppTexts::of(lang),
@@ -229,14 +275,13 @@ fn render_shell(lang: Lang) -> String {
         config,
         other_lang_url: format!("{SCOPE}?lang={}", t.other_tag),
     };
-    page.render().unwrap_or_else(|e| {
-        tracing::error!(error = %e, "app shell template");
-        String::new()
-    })
+    render(&page)
 }
 
-static SHELL_VI: LazyLock<String> = LazyLock::new(|| render_shell(Lang::Vi));
-static SHELL_EN: LazyLock<String> = LazyLock::new(|| render_shell(Lang::En));
+/// The shells, rendered once ([`check_templates`] has rendered them at
+/// start-up, so an error here is not expected while serving).
+static SHELL_VI: LazyLock<Result<String, TemplateError>> = LazyLock::new(|| render_shell(Lang::Vi));
+static SHELL_EN: LazyLock<Result<String, TemplateError>> = LazyLock::new(|| render_shell(Lang::En));
 
 /// The web app manifest (W3C Web Application Manifest): the app opens at
 /// [`SCOPE`] like an installed app.
@@ -262,7 +307,9 @@ struct ServiceWorker {
     precache: String,
 }
 
-static SERVICE_WORKER_JS: LazyLock<String> = LazyLock::new(|| {
+/// The service worker's script: its cache is named by the hash of both
+/// shells, the manifest and every static file.
+fn render_service_worker() -> Result<String, TemplateError> {
     let mut precache: Vec<String> = vec![
         SCOPE.to_owned(),
         format!("{SCOPE}?lang=vi"),
@@ -271,26 +318,31 @@ static SERVICE_WORKER_JS: LazyLock<String> = LazyLock::new(|| {
     ];
     precache.extend(assets::all_paths().iter().cloned());
     let mut h = blake3::Hasher::new();
-    for part in [&*SHELL_VI, &*SHELL_EN, &*MANIFEST_JSON]
-        .into_iter()
+    let shells = [render_shell(Lang::Vi)?, render_shell(Lang::En)?];
+    for part in shells
+        .iter()
+        .chain([&*MANIFEST_JSON])
         .chain(assets::all_paths())
     {
         h.update(&(part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
     }
-    let Ok(precache) = serde_json::to_string(&precache) else {
-        tracing::error!("service worker precache list");
-        return String::new();
-    };
-    let sw = ServiceWorker {
+    let precache =
+        serde_json::to_string(&precache).map_err(|e| unwritable("ServiceWorker.precache", e))?;
+    render(&ServiceWorker {
         version: h.finalize().to_hex()[..16].to_owned(),
         precache,
-    };
-    sw.render().unwrap_or_else(|e| {
-        tracing::error!(error = %e, "service worker template");
-        String::new()
     })
-});
+}
+
+static SERVICE_WORKER_JS: LazyLock<Result<String, TemplateError>> =
+    LazyLock::new(render_service_worker);
+
+/// Renders the shell in both languages and the service worker (which
+/// hashes the shells), at start-up ([`super::router`]).
+pub(super) fn check_templates() -> Result<(), TemplateError> {
+    render_service_worker().map(drop)
+}
 
 /// `GET /app`: to the app's scope.
 pub async fn redirect() -> Redirect {
@@ -299,30 +351,30 @@ pub async fn redirect() -> Redirect {
 
 /// `GET /app/`: the shell, in the client's language.
 pub async fn shell(ClientLang(lang): ClientLang) -> Response {
-    let body = match lang {
-        Lang::Vi => SHELL_VI.as_str(),
-        Lang::En => SHELL_EN.as_str(),
+    let shell = match lang {
+        Lang::Vi => &*SHELL_VI,
+        Lang::En => &*SHELL_EN,
     };
-    if body.is_empty() {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "internal\n").into_response();
+    match shell {
+        Ok(body) => html_page(StatusCode::OK, body.clone()),
+        Err(e) => unrenderable(lang, e),
     }
-    html_page(StatusCode::OK, body)
 }
 
 /// `GET /app/sw.js`: the service worker. Never cached by HTTP, so that a
 /// new build reaches phones on their next visit.
-pub async fn service_worker() -> Response {
-    if SERVICE_WORKER_JS.is_empty() {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "internal\n").into_response();
+pub async fn service_worker(ClientLang(lang): ClientLang) -> Response {
+    match &*SERVICE_WORKER_JS {
+        Ok(js) => (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
+            js.clone(),
+        )
+            .into_response(),
+        Err(e) => unrenderable(lang, e),
     }
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        SERVICE_WORKER_JS.as_str(),
-    )
-        .into_response()
 }
 
 /// `GET /app/manifest.webmanifest`.
@@ -350,6 +402,42 @@ mod tests {
             assert_eq!(v["messages"][code.as_str()], code.message(Lang::Vi));
         }
         assert_eq!(v["limits"]["max_amount"], "1000000000000");
+    }
+
+    /// The app's rules between fields come from the domain (issue 12): the
+    /// shape of each process's transformation is the parser's own, and the
+    /// lengths the app reserves for an envelope's key and signature are
+    /// those of a signed envelope.
+    #[test]
+    fn the_app_receives_each_transformations_shape_and_the_envelopes_lengths() {
+        let v: serde_json::Value =
+            serde_json::from_str(&config(Lang::En).expect("config")).expect("json");
+        for p in Process::ALL {
+            assert_eq!(
+                v["transforms"][p.as_str()],
+                serde_json::to_value(transform_shape(*p)).expect("json"),
+                "{p}"
+            );
+        }
+        assert_eq!(
+            v["transforms"]["split"],
+            serde_json::json!({"inputs": {"min": 1, "max": 1},
+                "outputs": {"min": 2, "max": 64}, "conserves": true})
+        );
+        assert_eq!(v["codes"]["transform"], "bad_transform");
+        let env = crate::domain::envelope::Envelope::sign(
+            "{}".to_owned(),
+            &ed25519_dalek::SigningKey::from_bytes(&[7; 32]),
+        );
+        let env = serde_json::to_value(&env).expect("json");
+        assert_eq!(
+            v["limits"]["key_chars"],
+            env["key"].as_str().expect("key").len()
+        );
+        assert_eq!(
+            v["limits"]["sig_chars"],
+            env["sig"].as_str().expect("sig").len()
+        );
     }
 
     /// Whether the whole of `value` matches the pattern `p`, as the app
@@ -605,7 +693,7 @@ mod tests {
 
     #[test]
     fn the_service_worker_precaches_the_shell_and_every_static_file() {
-        let sw = SERVICE_WORKER_JS.as_str();
+        let sw = render_service_worker().expect("service worker");
         for p in assets::all_paths() {
             assert!(sw.contains(p.as_str()), "{p}");
         }

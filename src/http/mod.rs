@@ -105,9 +105,11 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
 }
 
 /// Renders each page template with representative values, in both
-/// languages: the buyer's page, its labels and error pages, and the
-/// dashboard's page of a refused query. None of it calls the ledger.
+/// languages: the buyer's page, its labels and error pages, the
+/// dashboard's page of a refused query, and the signing app's shell (with
+/// its configuration) and service worker. None of it calls the ledger.
 fn check_templates() -> Result<(), render::TemplateError> {
+    app::check_templates()?;
     buyer_view::check_templates()?;
     pages::check_templates()?;
     error::check_templates()?;

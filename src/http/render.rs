@@ -30,11 +30,11 @@ pub(super) fn render<T: Template>(page: &T) -> Result<String, TemplateError> {
     })
 }
 
-/// The answer when even an error page cannot be rendered: a 500 whose
-/// text is the `internal` sentence alone, needing no template. `e` is
-/// logged here, once.
+/// The answer when a page cannot be rendered, not even as an error page:
+/// a 500 whose text is the `internal` sentence alone, needing no template.
+/// `e` is logged here, once.
 pub(super) fn unrenderable(lang: Lang, e: &TemplateError) -> Response {
-    tracing::error!(error = %e, "error page failed to render");
+    tracing::error!(error = %e, "page failed to render");
     html_page(
         StatusCode::INTERNAL_SERVER_ERROR,
         Code::Internal.message(lang),

@@ -115,7 +115,7 @@ export async function formScreen(id, type, params) {
   // else (never a key): a link someone sends cannot fill in a statement.
   const prefill = [...params].filter(([k]) => ["batch", "accepted", "contract"].includes(k));
   let values = { ...(loadDraft(me, type) || {}), ...Object.fromEntries(prefill) };
-  for (const f of fields) if (f.group !== undefined && f.min && !values[`${f.group}#`]) values[`${f.group}#`] = f.min;
+  for (const f of fields) if (f.group !== undefined && f.min && !values[`${f.group}#`]) values[`${f.group}#`] = cfg.limits[f.min];
   const summary = h("div", { id: "form-errors", class: "error", hidden: true, role: "alert" });
   const formEl = h("form", { id: "statement-form", dataset: { type }, novalidate: true });
 
@@ -162,7 +162,7 @@ export async function formScreen(id, type, params) {
       for (let i = 0; i < rows; i++) {
         const row = h("div", { class: "row", dataset: { row: i } });
         for (const sub of applicable(f.fields, values, ctx)) row.append(field(sub, `${f.group}.${i}.${sub.name}`, i));
-        if (rows > (f.min || 0)) {
+        if (rows > (f.min ? cfg.limits[f.min] : 0)) {
           row.append(
             h(
               "button",

@@ -7,20 +7,27 @@
 // all come from the server in the page's configuration (`AppConfig` in
 // src/http/app.rs). A check that fails names the same error code the server
 // would answer with; the page shows that code's sentence from the ledger's
-// own catalogue. What stays here is each form's layout.
+// own catalogue. The rules between fields come from there too: the codes
+// they name, the shape of each process's transformation, which processes
+// keep unit and total. What stays here is each form's layout and the
+// algorithm of each check (matching a pattern, the GS1 check digit, the
+// calendar, comparing two days, summing amounts).
 //
 // Field names are the statement's JSON paths (`product.category`); a group
 // (`certifications`, `inputs`, `outputs`) is a list of rows.
 
 /**
  * @typedef {{ roles: string[], only: { roles: string[], condition: any } | null }} SignerRoles
+ * @typedef {{ min: number, max: number }} Sides
+ * @typedef {{ inputs: Sides, outputs: Sides, conserves: boolean }} TransformShape
  * @typedef {{
- *   lang: string, sw: string, scope: string,
+ *   lang: string, version: number, sw: string, scope: string,
  *   enums: Record<string, string[]>,
  *   signers: Record<string, SignerRoles>,
  *   patterns: Record<string, string>,
  *   limits: Record<string, any>,
  *   codes: Record<string, string>,
+ *   transforms: Record<string, TransformShape>,
  *   messages: Record<string, string>,
  *   member_role: string,
  * }} Config
@@ -34,8 +41,8 @@
  *   fixed?: (ctx: Ctx) => string | undefined,
  *   group?: undefined,
  * }} Field
- * A group of rows of fields; `max` names the limit on its rows.
- * @typedef {{ group: string, name?: undefined, min?: number, max: string, fields: Field[], when?: undefined }} Group
+ * A group of rows of fields; `min` and `max` name the limits on its rows.
+ * @typedef {{ group: string, name?: undefined, min?: string, max: string, fields: Field[], when?: undefined }} Group
  * @typedef {{ type: string, fields: (Field | Group)[] }} Form
  */
 
@@ -110,7 +117,7 @@ export const FORMS = [
       { name: "process", kind: "select", options: "processes", required: true },
       {
         group: "inputs",
-        min: 1,
+        min: "min_sides",
         max: "sides",
         fields: [
           { name: "batch", kind: "held", required: true },
@@ -119,7 +126,7 @@ export const FORMS = [
       },
       {
         group: "outputs",
-        min: 1,
+        min: "min_sides",
         max: "sides",
         fields: [
           { name: "batch", kind: "id", required: true, lot: true },
@@ -256,11 +263,12 @@ function number(v) {
   }
 }
 
-/** An amount in thousandths (after its pattern has matched).
- * @param {string} a */
-const milli = (a) => {
+/** An amount as a whole number of its smallest step, `decimals`
+ * fractional digits (after its pattern has matched).
+ * @param {string} a @param {number} decimals */
+const milli = (a, decimals) => {
   const [w, f = ""] = a.split(".");
-  return BigInt(w) * 1000n + BigInt(f.padEnd(3, "0"));
+  return BigInt(w) * 10n ** BigInt(decimals) + BigInt(f.padEnd(decimals, "0"));
 };
 
 /** The value a field's text stands for in the statement: a number or a
@@ -311,8 +319,8 @@ export function checkValue(f, raw, cfg, name) {
     }
     case "amount": {
       if (!spelt(cfg, "amount", v)) fail(codes.amount);
-      const m = milli(v);
-      if (m <= 0n || m > BigInt(limits.max_amount) * 1000n) fail(codes.amount);
+      const m = milli(v, limits.amount_decimals);
+      if (m <= 0n || m > milli(limits.max_amount, limits.amount_decimals)) fail(codes.amount);
       return value;
     }
     case "select":
@@ -396,7 +404,7 @@ function fill(fields, values, ctx, cfg, prefix, out, errors) {
         if (Object.keys(row).length) list.push(row);
       }
       if (list.length > cfg.limits[f.max]) errors.push(new Invalid(cfg.codes.too_many, f.group));
-      if (f.min && list.length < f.min) errors.push(new Invalid("bad_transform", f.group));
+      if (f.min && list.length < cfg.limits[f.min]) errors.push(new Invalid(cfg.codes.too_few, f.group));
       if (list.length) out[f.group] = list;
       continue;
     }
@@ -424,54 +432,61 @@ function fill(fields, values, ctx, cfg, prefix, out, errors) {
  * @param {string} d */
 const dayNumber = (d) => +d.slice(0, -6) * 10000 + +d.slice(-5, -3) * 100 + +d.slice(-2);
 
-/** Rules between fields the ledger checks before any state (spec §6):
- * a harvest not after signing, a contract's days in order, a split or
- * merge of the right shape, no batch named twice in a transformation.
- * @param {string} type @param {Values} st @param {string} today @param {string} me @param {Invalid[]} errors */
-function crossChecks(type, st, today, me, errors) {
+/** Whether `n` rows are within `sides`. @param {Sides} sides @param {number} n */
+const admits = (sides, n) => sides.min <= n && n <= sides.max;
+
+/** Rules between fields (spec §6), with the codes and shapes the server
+ * sent: a harvest not after signing, a contract's days in order, not
+ * shipping to oneself, no batch named twice in a transformation, and the
+ * shape of its process.
+ * @param {string} type @param {Values} st @param {string} today @param {string} me @param {Config} cfg
+ * @param {Invalid[]} errors */
+function crossChecks(type, st, today, me, cfg, errors) {
+  const { codes } = cfg;
   if (type === "batch.create" && st.harvested_at && dayNumber(st.harvested_at) > dayNumber(today)) {
-    errors.push(new Invalid("harvest_after_statement", "harvested_at"));
+    errors.push(new Invalid(codes.harvest, "harvested_at"));
   }
   if (type === "contract.offer" && st.from && st.to && dayNumber(st.to) < dayNumber(st.from)) {
-    errors.push(new Invalid("bad_period", "to"));
+    errors.push(new Invalid(codes.period, "to"));
   }
   if (type === "batch.ship" && st.to && st.to === me) {
-    errors.push(new Invalid("ship_to_self", "to"));
+    errors.push(new Invalid(codes.to_self, "to"));
   }
   if (type === "batch.transform" && st.inputs && st.outputs) {
     const named = [...st.inputs, ...st.outputs].map((x) => x.batch);
-    if (new Set(named).size !== named.length) errors.push(new Invalid("bad_transform", "inputs"));
-    if (st.process === "split" && (st.inputs.length !== 1 || st.outputs.length < 2)) {
-      errors.push(new Invalid("bad_transform", "outputs"));
-    }
-    if (st.process === "merge" && (st.inputs.length < 2 || st.outputs.length !== 1)) {
-      errors.push(new Invalid("bad_transform", "inputs"));
-    }
+    if (new Set(named).size !== named.length) errors.push(new Invalid(codes.transform, "inputs"));
+    const shape = cfg.transforms[st.process];
+    if (shape && !admits(shape.inputs, st.inputs.length)) errors.push(new Invalid(codes.transform, "inputs"));
+    else if (shape && !admits(shape.outputs, st.outputs.length)) errors.push(new Invalid(codes.transform, "outputs"));
   }
 }
 
 /** Checks against what this actor holds (from the holder's view): an input
- * used beyond what remains, or in another unit for a split or merge.
- * @param {Values} st @param {Held[] | undefined} holding @param {Invalid[]} errors */
-function holdingChecks(st, holding, errors) {
+ * used beyond what remains, or, for a process that keeps unit and total
+ * (`conserves`), another unit or another total.
+ * @param {Values} st @param {Held[] | undefined} holding @param {Config} cfg @param {Invalid[]} errors */
+function holdingChecks(st, holding, cfg, errors) {
   if (!st.inputs || !holding || errors.length) return;
+  const { codes } = cfg;
+  /** @param {string} a */
+  const amount = (a) => milli(a, cfg.limits.amount_decimals);
   st.inputs.forEach((/** @type {Values} */ input, /** @type {number} */ i) => {
     const held = holding.find((b) => b.id === input.batch);
-    if (held && milli(input.amount) > milli(held.remaining.amount)) {
-      errors.push(new Invalid("amount_exceeds_remaining", `inputs.${i}.amount`));
+    if (held && amount(input.amount) > amount(held.remaining.amount)) {
+      errors.push(new Invalid(codes.beyond_remaining, `inputs.${i}.amount`));
     }
   });
-  if (st.process === "split" || st.process === "merge") {
+  if (cfg.transforms[st.process]?.conserves) {
     const units = [
       ...st.inputs.map((/** @type {Values} */ x) => holding.find((b) => b.id === x.batch)?.remaining.unit),
       ...st.outputs.map((/** @type {Values} */ o) => o.quantity?.unit),
     ].filter(Boolean);
-    if (new Set(units).size > 1) errors.push(new Invalid("unit_mismatch", "outputs"));
-    /** @param {Values[]} list @param {(x: Values) => string | undefined} amount */
-    const total = (list, amount) => list.reduce((sum, x) => sum + milli(amount(x) || "0"), 0n);
+    if (new Set(units).size > 1) errors.push(new Invalid(codes.mixed_units, "outputs"));
+    /** @param {Values[]} list @param {(x: Values) => string | undefined} of */
+    const total = (list, of) => list.reduce((sum, x) => sum + amount(of(x) || "0"), 0n);
     const used = total(st.inputs, (x) => x.amount);
     const made = total(st.outputs, (o) => o.quantity?.amount);
-    if (used !== made) errors.push(new Invalid("quantity_mismatch", "outputs"));
+    if (used !== made) errors.push(new Invalid(codes.totals, "outputs"));
   }
 }
 
@@ -500,14 +515,15 @@ export function build(type, values, ctx, cfg, at) {
   const today = new Date(Date.parse(at) + cfg.limits.local_offset_hours * 3600 * 1000).toISOString().slice(0, 10);
   // Like the ledger, which stops at the first refusal: the rules between
   // fields only once every field is well formed.
-  if (!errors.length) crossChecks(type, st, today, ctx.me, errors);
-  holdingChecks(st, ctx.holding, errors);
-  const statement = JSON.stringify({ v: 1, type, by: ctx.me, at, ...st });
-  // The envelope as sent: the statement escaped as a JSON string, a 44-byte
-  // key and an 88-byte signature in base64.
-  const envelope = JSON.stringify({ statement, key: "k".repeat(44), sig: "s".repeat(88) });
-  if (new TextEncoder().encode(envelope).length > cfg.limits.envelope_bytes) {
-    errors.push(new Invalid("too_large", type));
+  if (!errors.length) crossChecks(type, st, today, ctx.me, cfg, errors);
+  holdingChecks(st, ctx.holding, cfg, errors);
+  const statement = JSON.stringify({ v: cfg.version, type, by: ctx.me, at, ...st });
+  // The envelope as sent: the statement escaped as a JSON string, and the
+  // key and signature in base64, of the lengths the server sent.
+  const { key_chars, sig_chars, envelope_bytes } = cfg.limits;
+  const envelope = JSON.stringify({ statement, key: "k".repeat(key_chars), sig: "s".repeat(sig_chars) });
+  if (new TextEncoder().encode(envelope).length > envelope_bytes) {
+    errors.push(new Invalid(cfg.codes.envelope, type));
   }
   return { statement, errors };
 }

@@ -10,9 +10,10 @@ use crate::domain::messages::Code;
 use crate::domain::model::{
     Batch, Custody, Input, Inspection, RecallMark, ShipOutcome, Shipment, Step,
 };
-use crate::domain::product::Process;
 use crate::domain::quantity::{Amount, Quantity};
-use crate::domain::statement::{BatchCreate, Inspect, Recall, Receive, Role, Ship, Transform};
+use crate::domain::statement::{
+    BatchCreate, Inspect, Recall, Receive, Role, Ship, Transform, transform_shape,
+};
 use std::collections::{HashSet, VecDeque};
 
 /// The history step the entry adds to a batch.
@@ -295,7 +296,7 @@ pub(super) fn transform<V: View>(
             return refuse(Code::DuplicateId, out.batch.to_string());
         }
     }
-    if matches!(t.process, Process::Split | Process::Merge) {
+    if transform_shape(t.process).conserves {
         let unit = used.first().map(|i| i.quantity.unit);
         if used
             .iter()

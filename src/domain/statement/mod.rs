@@ -10,13 +10,14 @@
 //! (`MAX_TEXT_CHARS`, `MAX_NOTE_CHARS`, `MAX_REGISTRARS`,
 //! `MAX_CERTIFICATIONS`, `MAX_TRANSFORM_SIDES`); [`types`] the fields of
 //! each type, [`role`] an actor's [`Role`] and [`Region`], and [`parser`]
-//! the parser ([`parse`]) and every check that needs no state.
+//! the parser ([`parse`]) and every check that needs no state, with the
+//! shape each process gives a transformation ([`transform_shape`]).
 
 pub mod parser;
 pub mod role;
 pub mod types;
 
-pub use parser::parse;
+pub use parser::{ANY_SIDES, Sides, TransformShape, parse, transform_shape};
 pub use role::{Region, Role};
 pub use types::{
     ActorRegister, BatchCreate, ContractAccept, ContractOffer, Correction, Genesis, Inspect,

@@ -20,8 +20,8 @@ use crate::domain::product::{
 };
 use crate::domain::quantity::{BAD_AMOUNT, BAD_UNIT};
 use crate::domain::time::{BAD_DATE, Timestamp};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 fn note_ok(field: &str, s: &str) -> Result<(), Refusal> {
@@ -42,15 +42,87 @@ fn too_many(field: &str, n: usize, max: usize) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// How many batches one side of a transformation names: from `min` to
+/// `max`, both included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Sides {
+    /// The fewest.
+    pub min: usize,
+    /// The most.
+    pub max: usize,
+}
+
+impl Sides {
+    /// Whether `n` batches are within these bounds.
+    pub const fn admits(self, n: usize) -> bool {
+        self.min <= n && n <= self.max
+    }
+}
+
+/// Either side of every transformation: at least one batch, at most
+/// [`MAX_TRANSFORM_SIDES`] (more is `too_many_items`, fewer
+/// `bad_transform`; spec §6).
+pub const ANY_SIDES: Sides = Sides {
+    min: 1,
+    max: MAX_TRANSFORM_SIDES,
+};
+
+/// What a transformation of one process must be (spec §6): its inputs and
+/// outputs (outside these bounds it is refused `bad_transform`), and
+/// whether its outputs keep the inputs' unit and total (`unit_mismatch`,
+/// `quantity_mismatch`, checked against the ledger's state).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct TransformShape {
+    /// How many inputs.
+    pub inputs: Sides,
+    /// How many outputs.
+    pub outputs: Sides,
+    /// Whether the outputs together are the inputs, in the same unit.
+    pub conserves: bool,
+}
+
+/// The shape of a transformation by `process`: a split has one input and
+/// two or more outputs, a merge two or more inputs and one output, both
+/// keep unit and total; any other process takes [`ANY_SIDES`] of each.
+pub const fn transform_shape(process: Process) -> TransformShape {
+    const ONE: Sides = Sides { min: 1, max: 1 };
+    const SEVERAL: Sides = Sides {
+        min: 2,
+        max: MAX_TRANSFORM_SIDES,
+    };
+    match process {
+        Process::Split => TransformShape {
+            inputs: ONE,
+            outputs: SEVERAL,
+            conserves: true,
+        },
+        Process::Merge => TransformShape {
+            inputs: SEVERAL,
+            outputs: ONE,
+            conserves: true,
+        },
+        Process::Drying
+        | Process::Milling
+        | Process::Packing
+        | Process::Processing
+        | Process::Other => TransformShape {
+            inputs: ANY_SIDES,
+            outputs: ANY_SIDES,
+            conserves: false,
+        },
+    }
+}
+
 /// Checks of a transformation that need no state: each side present and
-/// within limits, no batch named twice, an output never also an input.
+/// within limits, no batch named twice, an output never also an input, and
+/// the shape of its process ([`transform_shape`]).
 fn transform_ok(t: &Transform) -> Result<(), Refusal> {
     let bad = |why: &str| Err(Refusal::with(Code::BadTransform, why));
-    if t.inputs.is_empty() || t.outputs.is_empty() {
+    if t.inputs.len() < ANY_SIDES.min || t.outputs.len() < ANY_SIDES.min {
         return bad("at least one input and one output");
     }
-    too_many("inputs", t.inputs.len(), MAX_TRANSFORM_SIDES)?;
-    too_many("outputs", t.outputs.len(), MAX_TRANSFORM_SIDES)?;
+    too_many("inputs", t.inputs.len(), ANY_SIDES.max)?;
+    too_many("outputs", t.outputs.len(), ANY_SIDES.max)?;
     let mut seen = std::collections::HashSet::new();
     for id in t
         .inputs
@@ -62,18 +134,17 @@ fn transform_ok(t: &Transform) -> Result<(), Refusal> {
             return bad(&format!("batch {id} is named twice"));
         }
     }
-    match t.process {
-        Process::Split if t.inputs.len() != 1 || t.outputs.len() < 2 => {
-            bad("a split has one input and two or more outputs")
-        }
-        Process::Merge if t.inputs.len() < 2 || t.outputs.len() != 1 => {
-            bad("a merge has two or more inputs and one output")
-        }
-        _ => t
-            .outputs
-            .iter()
-            .try_for_each(|o| product_ok("outputs.product", &o.product)),
+    let shape = transform_shape(t.process);
+    if !shape.inputs.admits(t.inputs.len()) || !shape.outputs.admits(t.outputs.len()) {
+        let (i, o) = (shape.inputs, shape.outputs);
+        return bad(&format!(
+            "a {} has {}–{} inputs and {}–{} outputs",
+            t.process, i.min, i.max, o.min, o.max
+        ));
     }
+    t.outputs
+        .iter()
+        .try_for_each(|o| product_ok("outputs.product", &o.product))
 }
 
 fn text_ok(field: &str, s: &str) -> Result<(), Refusal> {
@@ -382,6 +453,38 @@ mod tests {
         };
         assert_eq!(a.role, Role::Cooperative);
         assert_eq!(a.region.province, "Hà Nội");
+    }
+
+    /// The parser refuses exactly the transformations outside the shape
+    /// of their process, the one the app is sent (issue 12).
+    #[test]
+    fn a_transformation_is_refused_exactly_outside_its_processes_shape() {
+        for p in Process::ALL {
+            for (ni, no) in [(1, 1), (1, 2), (2, 1), (2, 2), (3, 1), (1, 3)] {
+                let inputs: Vec<_> = (0..ni)
+                    .map(|k| serde_json::json!({"batch": format!("i{k}"), "amount": "1"}))
+                    .collect();
+                let outputs: Vec<_> = (0..no)
+                    .map(|k| {
+                        serde_json::json!({"batch": format!("o{k}"),
+                        "product": {"category": "fruit", "name": "Vải"},
+                        "quantity": {"amount": "1", "unit": "kg"}})
+                    })
+                    .collect();
+                let st = serde_json::json!({"v": 1, "type": "batch.transform", "by": "tv-1",
+                    "at": "2026-11-21T08:00:00Z", "process": p.as_str(),
+                    "inputs": inputs, "outputs": outputs});
+                let shape = transform_shape(*p);
+                let fits = shape.inputs.admits(ni) && shape.outputs.admits(no);
+                match parse(&st.to_string()) {
+                    Ok(_) => assert!(fits, "{p} {ni}→{no} accepted"),
+                    Err(r) => {
+                        assert!(!fits, "{p} {ni}→{no}: {r:?}");
+                        assert_eq!(r.code, Code::BadTransform, "{p} {ni}→{no}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

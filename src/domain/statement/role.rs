@@ -34,6 +34,19 @@ impl Role {
         Role::Auditor,
         Role::Authority,
     ];
+
+    /// The role's word in a statement (its serde name).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Cooperative => "cooperative",
+            Role::CooperativeGroup => "cooperative_group",
+            Role::Union => "union",
+            Role::Business => "business",
+            Role::Auditor => "auditor",
+            Role::Authority => "authority",
+        }
+    }
 }
 
 /// Where an actor is.
@@ -62,5 +75,21 @@ impl Region {
         .flatten()
         .collect::<Vec<_>>()
         .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_roles_word_is_its_serde_name() {
+        for role in Role::ALL {
+            assert_eq!(
+                serde_json::to_value(role).expect("json"),
+                serde_json::Value::from(role.as_str()),
+                "{role:?}"
+            );
+        }
     }
 }
