@@ -396,7 +396,13 @@ fn stored(dir: &Path) -> (Vec<u8>, Vec<(String, Vec<u8>)>) {
 
 /// One refusal case: what it is, the body sent, the status and code
 /// expected, and a text the message must hold.
-type Refused = (&'static str, Vec<u8>, u16, &'static str, Option<&'static str>);
+type Refused = (
+    &'static str,
+    Vec<u8>,
+    u16,
+    &'static str,
+    Option<&'static str>,
+);
 
 /// Issue 13: a plain member name, precise coordinates, an unknown province
 /// or commune code, a disclosure that does not match or travels beside the
@@ -669,4 +675,23 @@ async fn a_format_1_ledger_keeps_its_rules() {
         (409, Some("needs_format_2")),
         "{body}"
     );
+}
+
+/// Issue 13: an auditor checks the names the operator keeps: each must
+/// open its member's commitment, and the audit says which does not without
+/// printing the name.
+#[tokio::test]
+async fn the_audit_checks_every_kept_name_against_its_commitment() {
+    let dir = cast().await.stop().await;
+    let d = dir.path().display().to_string();
+    let (code, out) = run_cli(&["audit", "--data", &d]);
+    assert_eq!(code, 0, "{out}");
+    let kept = files_under(&dir.path().join("disclosures"));
+    let (path, bytes) = &kept[0];
+    let text = String::from_utf8(bytes.clone()).expect("utf-8");
+    std::fs::write(path, text.replace(NAMED, "Trần Thị Lan Em")).expect("rewrite");
+    let (code, out) = run_cli(&["audit", "--data", &d]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("not the one it committed to"), "{out}");
+    assert!(!out.contains("Lan Em"), "the audit prints no name: {out}");
 }
