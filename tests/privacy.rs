@@ -77,6 +77,11 @@ fn with_disclosure(env: &Envelope, member: &str, name: &str, salt: &Salt) -> Vec
     serde_json::to_vec(&body).expect("json")
 }
 
+/// The unnamed household's true name and salt beside `env`.
+fn unnamed_beside(env: &Envelope) -> Vec<u8> {
+    with_disclosure(env, MEMBER_UNNAMED, UNNAMED, &salt_of(MEMBER_UNNAMED))
+}
+
 fn consent(member: &str, public: bool) -> Envelope {
     by(COOP)
         .consent(&actor(member), public)
@@ -372,14 +377,7 @@ async fn a_retried_consent_keeps_its_disclosure() {
         Value::Null,
         "consent without a disclosure names no one"
     );
-    let (status, body) = s
-        .post_raw(with_disclosure(
-            &env,
-            MEMBER_UNNAMED,
-            UNNAMED,
-            &salt_of(MEMBER_UNNAMED),
-        ))
-        .await;
+    let (status, body) = s.post_raw(unnamed_beside(&env)).await;
     assert_eq!(status, 200, "a duplicate: {body}");
     let (_, a) = s.get(&format!("/api/v1/actors/{MEMBER_UNNAMED}")).await;
     assert_eq!(a["name"], json!(UNNAMED));
@@ -525,31 +523,21 @@ async fn each_refusal_has_its_code_and_changes_nothing() {
         ),
         (
             "a disclosure beside a withdrawal",
-            with_disclosure(
-                &consent(MEMBER_UNNAMED, false),
-                MEMBER_UNNAMED,
-                UNNAMED,
-                &salt_of(MEMBER_UNNAMED),
-            ),
+            unnamed_beside(&consent(MEMBER_UNNAMED, false)),
             400,
             "disclosure_not_allowed",
             None,
         ),
         (
             "a disclosure of another member",
-            with_disclosure(
-                &consent(MEMBER_NAMED, true),
-                MEMBER_UNNAMED,
-                UNNAMED,
-                &salt_of(MEMBER_UNNAMED),
-            ),
+            unnamed_beside(&consent(MEMBER_NAMED, true)),
             400,
             "disclosure_not_allowed",
             None,
         ),
         (
             "a disclosure beside a batch",
-            with_disclosure(
+            unnamed_beside(
                 &by(COOP)
                     .batch_create(
                         &lot("LUA-HT-08"),
@@ -558,9 +546,6 @@ async fn each_refusal_has_its_code_and_changes_nothing() {
                         builder::place("Xã Hòa Tú"),
                     )
                     .sign(&coop_key()),
-                MEMBER_UNNAMED,
-                UNNAMED,
-                &salt_of(MEMBER_UNNAMED),
             ),
             400,
             "disclosure_not_allowed",
