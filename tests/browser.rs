@@ -7,7 +7,11 @@
 //! - when the server is made to serve a tampered leaf or a tampered proof
 //!   (a proxy between browser and server changes one of them), or shows a
 //!   step at another time than signed, or a step no entry backs, the badge
-//!   reaches "not verified".
+//!   reaches "not verified";
+//! - a member household's disclosed name (issue 13) is marked "the name
+//!   signed" when it opens its registration's commitment, "not the name
+//!   signed" when the server shows or discloses another, and "could not be
+//!   checked" without WebCrypto.
 //!
 //! And the linkage dashboard (issue 5) on the same phone: the figures the
 //! page shows are the API's, its four SVG charts are drawn with a size and
@@ -43,7 +47,18 @@ enum Tamper {
     StepTime,
     /// Add a step to the journey that no entry backs.
     ExtraStep,
+    /// Show another name for the disclosed household, on the page and in
+    /// its disclosure alike (issue 13).
+    ShownName,
+    /// Change the name in the disclosure only, not where the page shows it.
+    DisclosedName,
+    /// Take WebCrypto away, as an insecure context does.
+    NoSubtle,
 }
+
+/// The name a tampering server shows instead of [`named::SHOWN_NAME`]: one
+/// letter's mark apart.
+const OTHER_NAME: &str = "Nguyễn Thị Mỹ Hằng";
 
 #[derive(Clone)]
 struct Proxy {
@@ -91,6 +106,17 @@ fn tamper(html: &str, how: Tamper) -> String {
                 1,
             );
         }
+        Tamper::ShownName => {
+            assert!(
+                html.contains(named::SHOWN_NAME),
+                "the page names the household"
+            );
+            return html.replace(named::SHOWN_NAME, OTHER_NAME);
+        }
+        Tamper::NoSubtle => {
+            let hook = r#"<script>Object.defineProperty(Crypto.prototype, "subtle", { get() { return undefined; }, configurable: true });</script>"#;
+            return html.replacen("</head>", &format!("{hook}</head>"), 1);
+        }
         _ => {}
     }
     let marker = r#"id="ledger-proof""#;
@@ -101,7 +127,15 @@ fn tamper(html: &str, how: Tamper) -> String {
     let close = html[open..].find("</script>").expect("end") + open;
     let mut data: Value = serde_json::from_str(&html[open..close]).expect("proof json");
     match how {
-        Tamper::None | Tamper::StepTime | Tamper::ExtraStep => return html.to_owned(),
+        Tamper::None
+        | Tamper::StepTime
+        | Tamper::ExtraStep
+        | Tamper::ShownName
+        | Tamper::NoSubtle => return html.to_owned(),
+        Tamper::DisclosedName => {
+            assert_eq!(data["disclosures"][0]["name"], named::SHOWN_NAME);
+            data["disclosures"][0]["name"] = json!(OTHER_NAME);
+        }
         Tamper::Leaf => {
             let leaf = data["leaves"][0]["leaf"].as_str().expect("leaf");
             let bytes = String::from_utf8(B64.decode(leaf).expect("b64")).expect("utf-8");
@@ -240,6 +274,133 @@ async fn the_badge_verifies_a_good_chain_and_refuses_a_tampered_one_on_a_phone()
     // tampering's, not the proxy's.
     let clean = proxy(&server.url, Tamper::None).await;
     let (state, _) = badge(&c, &format!("{clean}/b/vai-hop-01"), "buyer-proxied.png").await;
+    assert_eq!(state, "verified");
+    c.close().await.expect("close");
+}
+
+/// Opens `url`, waits for the mark beside the disclosed household's name
+/// to settle (verified, not the one signed, or not checkable here), saves a
+/// screenshot, and returns the mark's state and text and the badge's state.
+async fn name_mark(c: &Client, url: &str, shot: &str) -> (String, String, String) {
+    c.goto(url).await.expect("goto");
+    let css = format!(
+        r#".name-check[data-name-of="{m}"][data-state="verified"], .name-check[data-name-of="{m}"][data-state="failed"], .name-check[data-name-of="{m}"][data-state="cannot"]"#,
+        m = named::SHOWN
+    );
+    let el = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(&css))
+        .await
+        .expect("the name's mark settles");
+    let state = el
+        .attr("data-state")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    let text = el.text().await.expect("text");
+    let badge = c
+        .find(Locator::Id("verify-badge"))
+        .await
+        .expect("badge")
+        .attr("data-state")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    screenshot(c, shot).await;
+    (state, text, badge)
+}
+
+/// Issue 13: the phone recomputes a disclosed name's commitment from the
+/// name as the page shows it and the salt in the proof data, against the
+/// `name_commit` of the member's registration leaf (itself checked to the
+/// signed checkpoint), and says beside the name whether it is the name
+/// signed; a server that shows another name is caught, and a phone without
+/// WebCrypto says it could not check the name, never that it is verified.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_13_the_phone_checks_a_disclosed_name_against_its_commitment() {
+    use named::*;
+    let server = TestServer::with_named_members().await;
+    let consent = named::consent(SHOWN, true);
+    let (status, body) = server
+        .post_raw(with_disclosure(&consent, SHOWN, SHOWN_NAME, &salt(SHOWN)))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    // A server cannot keep a disclosure that does not open the commitment.
+    let (status, body) = server
+        .post_raw(with_disclosure(&consent, SHOWN, OTHER_NAME, &salt(SHOWN)))
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("disclosure_mismatch"))
+    );
+
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().expect("profile");
+    let c = driver.browser(profile.path()).await;
+    let page = format!("{}/b/{SHOWN_LOT}", server.url);
+    let (state, text, badge) = name_mark(&c, &page, "name-vi.png").await;
+    assert_eq!(
+        (state.as_str(), badge.as_str()),
+        ("verified", "verified"),
+        "{text}"
+    );
+    assert_eq!(text, "✔ đúng tên đã ký khi đăng ký");
+    let shown = c
+        .find(Locator::Css(&format!(r#"[data-member="{SHOWN}"]"#)))
+        .await
+        .expect("the name")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(shown, SHOWN_NAME);
+    let (state, text, _) = name_mark(&c, &format!("{page}?lang=en"), "name-en.png").await;
+    assert_eq!(state, "verified", "{text}");
+    assert_eq!(text, "✔ the name signed at registration");
+
+    // Another name on the page and in its disclosure: the commitment does
+    // not open, and the page says so beside the name and in the badge.
+    let other = proxy(&server.url, Tamper::ShownName).await;
+    let (state, text, badge) =
+        name_mark(&c, &format!("{other}/b/{SHOWN_LOT}"), "name-tampered.png").await;
+    assert_eq!(
+        (state.as_str(), badge.as_str()),
+        ("failed", "failed"),
+        "{text}"
+    );
+    assert_eq!(text, "✘ KHÔNG phải tên đã ký khi đăng ký");
+    // The proof data's disclosure alone changed (the page still shows the
+    // right name): not the name signed either.
+    let other = proxy(&server.url, Tamper::DisclosedName).await;
+    let (state, text, badge) = name_mark(
+        &c,
+        &format!("{other}/b/{SHOWN_LOT}?lang=en"),
+        "name-tampered-disclosure.png",
+    )
+    .await;
+    assert_eq!(
+        (state.as_str(), badge.as_str()),
+        ("failed", "failed"),
+        "{text}"
+    );
+    assert_eq!(text, "✘ NOT the name signed at registration");
+    // No WebCrypto: the name could not be checked on this phone.
+    let bare = proxy(&server.url, Tamper::NoSubtle).await;
+    let (state, text, badge) = name_mark(
+        &c,
+        &format!("{bare}/b/{SHOWN_LOT}"),
+        "name-no-webcrypto.png",
+    )
+    .await;
+    assert_eq!(
+        (state.as_str(), badge.as_str()),
+        ("cannot", "unchecked"),
+        "{text}"
+    );
+    assert_eq!(text, "(không kiểm tra được tên trên điện thoại này)");
+    // The untampered page through the same proxy verifies.
+    let clean = proxy(&server.url, Tamper::None).await;
+    let (state, _, _) = name_mark(&c, &format!("{clean}/b/{SHOWN_LOT}"), "name-proxied.png").await;
     assert_eq!(state, "verified");
     c.close().await.expect("close");
 }
