@@ -184,22 +184,28 @@ async fn proxy(upstream: &str, how: Tamper) -> String {
 /// Opens `url`, waits for the badge to settle, saves a screenshot, and
 /// returns the badge's state and text.
 async fn badge(c: &Client, url: &str, shot: &str) -> (String, String) {
+    let css = r#"#verify-badge[data-state="verified"], #verify-badge[data-state="failed"]"#;
+    let settled = settle(c, url, css).await;
+    screenshot(c, shot).await;
+    settled
+}
+
+/// Opens `url` and waits for an element `css` selects; returns its
+/// `data-state` and text.
+async fn settle(c: &Client, url: &str, css: &str) -> (String, String) {
     c.goto(url).await.expect("goto");
     let el = c
         .wait()
         .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(
-            r#"#verify-badge[data-state="verified"], #verify-badge[data-state="failed"]"#,
-        ))
+        .for_element(Locator::Css(css))
         .await
-        .expect("the badge settles");
+        .unwrap_or_else(|e| panic!("{css} settles on {url}: {e}"));
     let state = el
         .attr("data-state")
         .await
         .expect("attr")
         .unwrap_or_default();
     let text = el.text().await.expect("text");
-    screenshot(c, shot).await;
     (state, text)
 }
 
@@ -282,23 +288,11 @@ async fn the_badge_verifies_a_good_chain_and_refuses_a_tampered_one_on_a_phone()
 /// to settle (verified, not the one signed, or not checkable here), saves a
 /// screenshot, and returns the mark's state and text and the badge's state.
 async fn name_mark(c: &Client, url: &str, shot: &str) -> (String, String, String) {
-    c.goto(url).await.expect("goto");
     let css = format!(
         r#".name-check[data-name-of="{m}"][data-state="verified"], .name-check[data-name-of="{m}"][data-state="failed"], .name-check[data-name-of="{m}"][data-state="cannot"]"#,
         m = named::SHOWN
     );
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(&css))
-        .await
-        .expect("the name's mark settles");
-    let state = el
-        .attr("data-state")
-        .await
-        .expect("attr")
-        .unwrap_or_default();
-    let text = el.text().await.expect("text");
+    let (state, text) = settle(c, url, &css).await;
     let badge = c
         .find(Locator::Id("verify-badge"))
         .await
