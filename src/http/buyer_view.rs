@@ -1,6 +1,13 @@
 //! The buyer page's view model: turns what `service::buyer` found (a
 //! [`BuyerView`]) into the `BatchPage` template of `batch.html`, with
 //! names, places, dates and quantities as a buyer reads them.
+//!
+//! A member household is named only where it may be (spec §8.8, §6.17): a
+//! format-2 member by a disclosure the page carries in its proof data,
+//! beside the registration leaf whose `name_commit` it opens, so that the
+//! phone checks the name; otherwise as its cooperative's household in its
+//! commune. Places are written by their names on the 2025 map, never as
+//! codes.
 
 use super::AppState;
 use super::assets;
