@@ -52,6 +52,8 @@ enum Tamper {
     ShownName,
     /// Change the name in the disclosure only, not where the page shows it.
     DisclosedName,
+    /// Change the name where the page shows it, not in the disclosure.
+    PageName,
     /// Take WebCrypto away, as an insecure context does.
     NoSubtle,
 }
@@ -113,6 +115,12 @@ fn tamper(html: &str, how: Tamper) -> String {
             );
             return html.replace(named::SHOWN_NAME, OTHER_NAME);
         }
+        Tamper::PageName => {
+            let data = html.find(r#"id="ledger-proof""#).expect("proof data");
+            let page = html[..data].replace(named::SHOWN_NAME, OTHER_NAME);
+            assert_ne!(page, html[..data], "the page names the household");
+            return format!("{page}{}", &html[data..]);
+        }
         Tamper::NoSubtle => {
             let hook = r#"<script>Object.defineProperty(Crypto.prototype, "subtle", { get() { return undefined; }, configurable: true });</script>"#;
             return html.replacen("</head>", &format!("{hook}</head>"), 1);
@@ -131,6 +139,7 @@ fn tamper(html: &str, how: Tamper) -> String {
         | Tamper::StepTime
         | Tamper::ExtraStep
         | Tamper::ShownName
+        | Tamper::PageName
         | Tamper::NoSubtle => return html.to_owned(),
         Tamper::DisclosedName => {
             assert_eq!(data["disclosures"][0]["name"], named::SHOWN_NAME);
@@ -376,6 +385,15 @@ async fn issue_13_the_phone_checks_a_disclosed_name_against_its_commitment() {
             ("failed", "failed"),
             "✘ NOT the name signed at registration",
             "name-tampered-disclosure.png",
+        ),
+        // The page alone shows another name, beside a disclosure that
+        // opens the commitment: the name shown is not the one signed.
+        (
+            Tamper::PageName,
+            "",
+            ("failed", "failed"),
+            "✘ KHÔNG phải tên đã ký khi đăng ký",
+            "name-tampered-page.png",
         ),
         // No WebCrypto: the name could not be checked on this phone.
         (
