@@ -158,6 +158,24 @@ pub struct Province {
     pub division_type: &'static str,
 }
 
+impl Province {
+    /// Its name without its division type in front, as the table writes
+    /// the rest: `Cần Thơ` for `Thành phố Cần Thơ`; a name that does not
+    /// start with its division type (`Bắc Ninh`, a `tỉnh`) is itself. The
+    /// words are compared after [`normalize_name`].
+    pub fn short_name(&self) -> &'static str {
+        let name: &'static str = self.name;
+        let mut rest = name.trim_start();
+        for kind in normalize_name(self.division_type).split(' ') {
+            match rest.split_once(char::is_whitespace) {
+                Some((word, tail)) if normalize_name(word) == kind => rest = tail.trim_start(),
+                _ => break,
+            }
+        }
+        rest
+    }
+}
+
 /// One commune, ward or special zone (xã, phường, đặc khu).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Commune {

@@ -181,6 +181,20 @@ impl Places {
         closest(&query, provinces.chain(communes))
     }
 
+    /// The province `text` names exactly: its name as the table writes it
+    /// or without its division type in front ([`Province::short_name`]:
+    /// `Cần Thơ` for `Thành phố Cần Thơ`), compared after
+    /// [`normalize_name`]; `None` for any other text, however close.
+    pub fn province_named(&self, text: &str) -> Option<&Province> {
+        let name = normalize_name(text);
+        if name.is_empty() {
+            return None;
+        }
+        self.provinces
+            .iter()
+            .find(|p| normalize_name(p.name) == name || normalize_name(p.short_name()) == name)
+    }
+
     /// The closest province to `text`, a code or a name.
     pub fn suggest_province(&self, text: &str) -> Option<(ProvinceCode, &'static str)> {
         let query = Query::new(text)?;
