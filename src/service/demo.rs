@@ -4,41 +4,58 @@
 //! (`Ledger::submit`, so every statement passes the real rules; a refusal
 //! stops the demo with its code).
 //!
+//! The ledger is format 2 (spec §6.17) on the 2025 map: every region is GSO
+//! codes, looked up by name in `domain::places`; every place a lot names is
+//! a commune and province of that map, its coordinates at most 2 decimals.
+//!
 //! The story, with every time counted back from the clock (the ledger
 //! refuses an `at` in the future) and in order:
 //!
 //! 1. Rice: three member households of an ST25 rice–shrimp cooperative in
-//!    Mỹ Xuyên, Sóc Trăng log their VietGAP paddy; the cooperative receives
-//!    it, merges, dries, mills (about 65% of the dried paddy) and packs it
-//!    into 5 kg bags with a GTIN, and ships them under a linkage contract to
-//!    a rice company in Hồ Chí Minh City, which receives them.
-//! 2. Lychee: a member of a Lục Ngạn (Bắc Giang) cooperative harvests
-//!    vải thiều; the cooperative packs 4-star OCOP gift boxes, which a
+//!    Xã Gia Hòa, Cần Thơ (Sóc Trăng until 2025) log their VietGAP paddy;
+//!    the cooperative receives it, merges, dries, mills (about 65% of the
+//!    dried paddy) and packs it into 5 kg bags with a GTIN, and ships them
+//!    under a linkage contract to a rice company in Hồ Chí Minh City, which
+//!    receives them.
+//! 2. Lychee: a member of a cooperative in Phường Phượng Sơn, Bắc Ninh
+//!    (the Lục Ngạn lychee country, Bắc Giang until 2025) harvests vải
+//!    thiều; the cooperative packs 4-star OCOP gift boxes, which a
 //!    certification body and the provincial authority inspect before they
 //!    go to a fruit company in Bắc Ninh.
-//! 3. Shrimp: a Cái Nước (Cà Mau) member's tiger shrimp go through the
-//!    cooperative to a seafood company in Cần Thơ, with a cold-chain
+//! 3. Shrimp: a member's tiger shrimp from Xã Tân Hưng, Cà Mau go through
+//!    the cooperative to a seafood company in Cần Thơ, with a cold-chain
 //!    inspection by the provincial authority at loading.
-//! 4. Recall: a Thái Bình member's paddy is milled by the cooperative; the
-//!    authority finds a pesticide residue over the limit in the retained
-//!    sample and recalls the paddy, which marks the milled rice too.
+//! 4. Recall: a member's paddy from Xã Vũ Thư, Hưng Yên (Thái Bình until
+//!    2025) is milled by the cooperative; the authority finds a pesticide
+//!    residue over the limit in the retained sample and recalls the paddy,
+//!    which marks the milled rice too.
+//!
+//! Members are registered by their cooperative with `name_commit` only
+//! (the salt 32 bytes from the operating system's random source, drawn
+//! afresh each run). For a household that consented, the cooperative then
+//! logs `actor.consent {public: true}` with the BLAKE3 of the signed form,
+//! and the name and salt travel beside it as a disclosure. For one that did
+//! not, the salt is dropped once the commitment is made: its name is only
+//! in this source, never sent, never written under `DIR`.
 //!
 //! Every actor's key is written to `DIR/keys/<id>.pem` (0600) so that a
-//! user can go on signing as them. Member ids carry no person's name (ids
-//! are public in the log); names are in `name`, shown on public pages only
-//! for the members marked `public`.
+//! user can go on signing as them.
 
 use super::{Ledger, RegistrarSpec, ServiceError, SystemClock, keyfile};
 use crate::domain::builder::{self, Draft, StatementBuilder, input, output, product};
+use crate::domain::envelope::Envelope;
 use crate::domain::ids::{ActorId, BatchId, ContractId};
 use crate::domain::keys::PublicKey;
+use crate::domain::places::places;
+use crate::domain::privacy::{Disclosure, Salt, name_commit};
 use crate::domain::product::{
     Category, Certification, Gtin, InspectResult, Origin, Process, Product, Scheme, check_digit,
 };
 use crate::domain::quantity::{Amount, Quantity, Unit};
-use crate::domain::statement::{LedgerFormat, TransformInput, TransformOutput};
+use crate::domain::statement::{LedgerFormat, Region, TransformInput, TransformOutput};
 use crate::domain::time::{Day, HarvestTime, LOCAL_OFFSET_HOURS, Timestamp};
 use ed25519_dalek::SigningKey;
+use rand_core::{OsRng, RngCore as _};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -54,8 +71,9 @@ mod cast;
 
 pub use cast::{ACTORS, SampleActor};
 use cast::{
-    AUDITOR, AUTHORITY_BAC_GIANG, AUTHORITY_CA_MAU, AUTHORITY_THAI_BINH, FRUIT_BUYER, LYCHEE_COOP,
-    RICE_BUYER, RICE_COOP, SEAFOOD_BUYER, SHRIMP_COOP, TAN_LAP_COOP,
+    AUDITOR, AUTHORITY_BAC_NINH, AUTHORITY_CA_MAU, AUTHORITY_HUNG_YEN, FRUIT_BUYER, LYCHEE_COOP,
+    LYCHEE_MEMBER, RICE_BUYER, RICE_COOP, RICE_MEMBERS, SEAFOOD_BUYER, SHRIMP_COOP, SHRIMP_MEMBER,
+    TAN_LAP_COOP, TAN_LAP_MEMBER,
 };
 
 /// The cooperative the demo suggests signing as in the phone app (its key
@@ -125,7 +143,7 @@ pub fn init(dir: &Path) -> Result<SigningKey, ServiceError> {
         key: PublicKey::from(registrar.verifying_key()),
         name: Some("Liên minh Hợp tác xã Việt Nam".into()),
     };
-    Ledger::init(dir, ORIGIN, None, &[spec], LedgerFormat::V1, &SystemClock)?;
+    Ledger::init(dir, ORIGIN, None, &[spec], LedgerFormat::V2, &SystemClock)?;
     save_key(dir, REGISTRAR, &registrar)?;
     Ok(registrar)
 }
@@ -183,13 +201,65 @@ fn quantity(a: &str, unit: Unit) -> Result<Quantity, ServiceError> {
     })
 }
 
-/// A place with its coordinates.
-fn origin(place: &str, lat: f64, lon: f64) -> Origin {
-    Origin {
+/// The region of a sample actor: the GSO codes of its province and
+/// commune, looked up by name on the 2025 map.
+pub fn region(a: &SampleActor) -> Result<Region, ServiceError> {
+    let map = places().map_err(bad)?;
+    let province = map
+        .provinces()
+        .iter()
+        .find(|p| p.name == a.province)
+        .ok_or_else(|| bad(format!("{}: no province {:?}", a.id, a.province)))?;
+    let commune = match a.commune {
+        None => None,
+        Some(name) => {
+            let communes = map.communes_of(province.code).unwrap_or_default();
+            let c = communes
+                .iter()
+                .find(|c| c.name == name)
+                .ok_or_else(|| bad(format!("{}: no commune {name:?} in {}", a.id, a.province)))?;
+            Some(c.code.get())
+        }
+    };
+    Ok(builder::coded_region(province.code.get(), commune))
+}
+
+/// Where a member's lot comes from: its household's commune and province
+/// in words ("Xã Gia Hòa, Thành phố Cần Thơ"), at coordinates of at most
+/// 2 decimals (about 1 km; spec §6.17).
+fn origin(grower: &str, lat: f64, lon: f64) -> Result<Origin, ServiceError> {
+    let a = ACTORS
+        .iter()
+        .find(|a| a.id == grower)
+        .ok_or_else(|| bad(format!("no sample actor {grower}")))?;
+    Ok(Origin {
         lat: Some(lat),
         lon: Some(lon),
-        ..builder::place(place)
-    }
+        ..builder::place(&region(a)?.place())
+    })
+}
+
+/// A fresh salt for a member's name commitment, from the operating
+/// system's random source.
+fn salt() -> Salt {
+    let mut bytes = [0; 32];
+    OsRng.fill_bytes(&mut bytes);
+    Salt(bytes)
+}
+
+/// The consent form a household signs, on paper (its BLAKE3 goes in the
+/// `actor.consent` its cooperative logs; the form itself stays with the
+/// cooperative).
+fn consent_form(a: &SampleActor) -> String {
+    format!(
+        "PHIẾU ĐỒNG Ý CÔNG KHAI TÊN HỘ THÀNH VIÊN\n\
+         Hợp tác xã: {}\nMã thành viên: {}\nHộ: {}\n\
+         Hộ đồng ý để tên hộ hiện trên trang truy xuất nguồn gốc công khai; \
+         hộ có thể rút lại sự đồng ý bất cứ lúc nào.\n",
+        a.cooperative.unwrap_or_default(),
+        a.id,
+        a.name
+    )
 }
 
 /// A VietGAP certificate valid until `until`.
@@ -253,8 +323,26 @@ impl<'a> Demo<'a> {
             .get(by)
             .ok_or_else(|| ServiceError::Internal(format!("demo: no key for {by}")))?;
         let env = build(StatementBuilder::new(&actor(by)?, at)).sign(key);
+        self.send(&env, None).await
+    }
+
+    /// Submits `env`, with `disclosure` beside it (the body's fourth
+    /// member, spec §6.17); any refusal (or a duplicate) stops the demo.
+    async fn send(
+        &self,
+        env: &Envelope,
+        disclosure: Option<&Disclosure>,
+    ) -> Result<u64, ServiceError> {
         let text = &env.statement;
-        let body = serde_json::to_vec(&env).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let internal = |e: serde_json::Error| ServiceError::Internal(e.to_string());
+        let mut body = serde_json::to_value(env).map_err(internal)?;
+        if let (Some(d), Some(members)) = (disclosure, body.as_object_mut()) {
+            members.insert(
+                "disclosure".into(),
+                serde_json::to_value(d).map_err(internal)?,
+            );
+        }
+        let body = serde_json::to_vec(&body).map_err(internal)?;
         match self.ledger.submit(&body).await {
             Ok(r) if !r.duplicate => Ok(r.index),
             Ok(r) => Err(ServiceError::Internal(format!(
@@ -323,36 +411,76 @@ impl<'a> Demo<'a> {
     }
 
     /// 40 days ago the registrar registers the organisations; two days
-    /// later each cooperative registers its member households.
+    /// later each cooperative registers its member households, by
+    /// commitment, and logs the consent of those that agreed to be named,
+    /// with their names disclosed beside it.
     async fn register(&mut self) -> Result<(), ServiceError> {
         let (mut orgs, mut members) = (0, 0);
         for a in ACTORS {
             let key = keyfile::generate();
             let id = actor(a.id)?;
-            let region = builder::region(a.province, Some(a.district), a.commune);
+            let region = region(a)?;
             let public_key = PublicKey::from(key.verifying_key());
-            let coop = a.cooperative.map(actor).transpose()?;
-            let (by, at) = match a.cooperative {
+            match a.cooperative {
                 Some(coop) => {
                     members += 1;
-                    (coop, self.at(38, 8, 10 * members))
+                    let times = (
+                        self.at(38, 8, 10 * members),
+                        self.at(38, 8, 10 * members + 5),
+                    );
+                    self.member(a, coop, times, public_key, region).await?;
                 }
                 None => {
                     orgs += 1;
-                    (REGISTRAR, self.at(40, 8, 5 * orgs))
+                    self.log(REGISTRAR, self.at(40, 8, 5 * orgs), |b| {
+                        b.register(&id, a.role, a.name, public_key, region)
+                    })
+                    .await?;
                 }
-            };
-            self.log(by, at, |b| {
-                let d = b.register(&id, a.role, a.name, public_key, region);
-                match &coop {
-                    Some(c) => d.cooperative(c).public(a.public),
-                    None => d,
-                }
-            })
-            .await?;
+            }
             save_key(self.dir, a.id, &key)?;
             self.keys.insert(a.id, key);
         }
+        Ok(())
+    }
+
+    /// `coop` registers member `a` by a commitment to its name at the
+    /// first of `times`; if the household consented, `coop` logs its
+    /// consent at the second, the name and salt disclosed beside it.
+    /// Otherwise the salt is dropped here and the name goes nowhere.
+    async fn member(
+        &self,
+        a: &SampleActor,
+        coop: &str,
+        (at, consent_at): (Timestamp, Timestamp),
+        key: PublicKey,
+        region: Region,
+    ) -> Result<(), ServiceError> {
+        let (id, cooperative) = (actor(a.id)?, actor(coop)?);
+        let salt = salt();
+        let commit = name_commit(&salt, a.name);
+        self.log(coop, at, |b| {
+            b.register_member(&id, commit, key, region)
+                .cooperative(&cooperative)
+        })
+        .await?;
+        if !a.public {
+            return Ok(());
+        }
+        let signer = self
+            .keys
+            .get(coop)
+            .ok_or_else(|| ServiceError::Internal(format!("demo: no key for {coop}")))?;
+        let consent = StatementBuilder::new(&cooperative, consent_at)
+            .consent(&id, true)
+            .form_of(consent_form(a).as_bytes())
+            .sign(signer);
+        let disclosure = Disclosure {
+            member: id,
+            name: a.name.to_owned(),
+            salt,
+        };
+        self.send(&consent, Some(&disclosure)).await?;
         Ok(())
     }
 
@@ -375,11 +503,12 @@ impl<'a> Demo<'a> {
         Ok(())
     }
 
-    /// Thái Bình: a member's paddy, milled by the cooperative (the lot the
-    /// authority recalls later).
+    /// Xã Vũ Thư, Hưng Yên: a member's paddy, milled by the cooperative
+    /// (the lot the authority recalls later).
     async fn tan_lap_rice(&self) -> Result<(), ServiceError> {
         let coop = TAN_LAP_COOP.id;
-        let grower = "tv-tan-lap-01";
+        let grower = TAN_LAP_MEMBER;
+        let field = origin(grower, 20.44, 106.29)?;
         let (paddy, tonnes) = (lot(RECALL_SOURCE)?, quantity("3.6", Unit::T)?);
         let harvested = self.harvest(25, 6, 30)?;
         self.log(grower, self.at(25, 15, 0), |b| {
@@ -387,7 +516,7 @@ impl<'a> Demo<'a> {
                 &paddy,
                 product(Category::Rice, "Lúa Bắc Thơm số 7"),
                 tonnes,
-                origin("Xã Tân Lập, huyện Vũ Thư, Thái Bình", 20.4408, 106.2905),
+                field,
             )
             .harvested_at(harvested)
         })
@@ -413,26 +542,28 @@ impl<'a> Demo<'a> {
         Ok(())
     }
 
-    /// Sóc Trăng: three members' ST25 paddy → merge → drying → milling →
-    /// 5 kg bags → the rice company, under the contract.
+    /// Xã Gia Hòa, Cần Thơ: three members' ST25 paddy → merge → drying →
+    /// milling → 5 kg bags → the rice company, under the contract.
     async fn st25_rice(&self) -> Result<(), ServiceError> {
         let coop = RICE_COOP.id;
         let certs = vietgap("VietGAP-TT-15-05-94-0031", self.date(540));
-        // (member, lot, tonnes, lat, lon): rice–shrimp fields of Gia Hòa 1.
+        // (member, lot, tonnes, lat, lon): rice–shrimp fields of Gia Hòa,
+        // to about 1 km.
         let lots = [
-            ("tv-st25-01", "GH-LUA-01", "6.8", 9.5043, 105.9217),
-            ("tv-st25-02", "GH-LUA-02", "4.25", 9.4987, 105.9162),
-            ("tv-st25-03", "GH-LUA-03", "5.5", 9.5101, 105.9289),
+            (RICE_MEMBERS[0], "GH-LUA-01", "6.8", 9.5, 105.92),
+            (RICE_MEMBERS[1], "GH-LUA-02", "4.25", 9.49, 105.91),
+            (RICE_MEMBERS[2], "GH-LUA-03", "5.5", 9.51, 105.93),
         ];
         for (i, (grower, id, tonnes, lat, lon)) in (0..).zip(lots) {
             let (id, tonnes) = (lot(id)?, quantity(tonnes, Unit::T)?);
+            let field = origin(grower, lat, lon)?;
             let harvested = self.harvest(20, 7 + i, 0)?;
             self.log(grower, self.at(20, 16, 20 * i), |b| {
                 b.batch_create(
                     &id,
                     product(Category::Rice, "Lúa ST25 (mô hình lúa – tôm)"),
                     tonnes,
-                    origin("Xã Gia Hòa 1, huyện Mỹ Xuyên, Sóc Trăng", lat, lon),
+                    field,
                 )
                 .harvested_at(harvested)
                 .certifications(certs.clone())
@@ -504,11 +635,13 @@ impl<'a> Demo<'a> {
         Ok(())
     }
 
-    /// Lục Ngạn: a member's lychee → the cooperative → OCOP gift boxes,
+    /// Phượng Sơn, Bắc Ninh (Lục Ngạn lychee): a member's lychee → the
+    /// cooperative → OCOP gift boxes,
     /// inspected → the fruit company.
     async fn lychee(&self) -> Result<(), ServiceError> {
         let coop = LYCHEE_COOP.id;
-        let grower = "tv-vai-ps-01";
+        let grower = LYCHEE_MEMBER;
+        let field = origin(grower, 21.39, 106.55)?;
         let (fruit, kg) = (lot("VT-PS-01")?, quantity("1450", Unit::Kg)?);
         let harvested = self.harvest(10, 5, 0)?;
         let certs = vietgap("VietGAP-TT-13-05-24-0127", self.date(420));
@@ -517,11 +650,7 @@ impl<'a> Demo<'a> {
                 &fruit,
                 product(Category::Fruit, "Vải thiều Lục Ngạn"),
                 kg,
-                origin(
-                    "Xã Phượng Sơn, huyện Lục Ngạn, Bắc Giang",
-                    21.3862,
-                    106.5529,
-                ),
+                field,
             )
             .harvested_at(harvested)
             .certifications(certs)
@@ -558,7 +687,7 @@ impl<'a> Demo<'a> {
         )
         .await?;
         self.inspect(
-            AUTHORITY_BAC_GIANG,
+            AUTHORITY_BAC_NINH,
             self.at(9, 8, 15),
             LYCHEE_BOX,
             InspectResult::Pass,
@@ -578,11 +707,13 @@ impl<'a> Demo<'a> {
         .await
     }
 
-    /// Cái Nước: a member's tiger shrimp → the cooperative, inspected for
+    /// Xã Tân Hưng, Cà Mau: a member's tiger shrimp → the cooperative,
+    /// inspected for
     /// the cold chain at loading → the seafood company.
     async fn shrimp(&self) -> Result<(), ServiceError> {
         let coop = SHRIMP_COOP.id;
-        let grower = "tv-tom-th-01";
+        let grower = SHRIMP_MEMBER;
+        let field = origin(grower, 8.93, 105.06)?;
         let (shrimp, kg) = (lot(SHRIMP_LOT)?, quantity("385.5", Unit::Kg)?);
         let harvested = self.harvest(6, 4, 30)?;
         let certs = vietgap("VietGAP-TS-11-04-96-0008", self.date(300));
@@ -591,7 +722,7 @@ impl<'a> Demo<'a> {
                 &shrimp,
                 product(Category::Seafood, "Tôm sú nuôi quảng canh cải tiến"),
                 kg,
-                origin("Xã Tân Hưng, huyện Cái Nước, Cà Mau", 8.9281, 105.0637),
+                field,
             )
             .harvested_at(harvested)
             .certifications(certs)
@@ -626,11 +757,11 @@ impl<'a> Demo<'a> {
         .await
     }
 
-    /// Thái Bình: the retained sample of the paddy fails; the authority
+    /// Hưng Yên: the retained sample of the paddy fails; the authority
     /// recalls the paddy, and so the milled rice made from it.
     async fn recall(&self) -> Result<(), ServiceError> {
         self.inspect(
-            AUTHORITY_THAI_BINH,
+            AUTHORITY_HUNG_YEN,
             self.at(5, 9, 0),
             RECALL_SOURCE,
             InspectResult::Fail,
@@ -641,7 +772,7 @@ impl<'a> Demo<'a> {
         )
         .await?;
         let paddy = lot(RECALL_SOURCE)?;
-        self.log(AUTHORITY_THAI_BINH, self.at(4, 8, 0), |b| {
+        self.log(AUTHORITY_HUNG_YEN, self.at(4, 8, 0), |b| {
             b.recall(&paddy, "Dư lượng tricyclazole trong mẫu lưu vượt giới hạn tối đa cho phép theo Thông tư 50/2016/TT-BYT; thu hồi toàn bộ gạo xay xát từ lô lúa này để xử lý theo quy định.")
         })
         .await?;
