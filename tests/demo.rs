@@ -166,6 +166,9 @@ async fn the_demo_serves_sample_cooperatives_that_pass_a_live_audit() {
         assert!(kind.starts_with("text/html"), "{id}: {kind}");
         let body = resp.text().await.expect("body");
         assert!(body.contains(id), "{id}");
+        for a in &hidden {
+            assert!(!body.contains(a.name), "{id}: {}", a.name);
+        }
     }
 
     // The rice bag: a computed GTIN, a QR code that decodes to its GS1
