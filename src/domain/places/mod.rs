@@ -203,6 +203,9 @@ pub struct Places {
     commune_ix: HashMap<CommuneCode, usize>,
     /// The normalized names [`Places::suggest`] compares against.
     keys: suggest::Keys,
+    /// Each province's name and short name, normalized, to its index in
+    /// `provinces` (the first province, should two share one).
+    province_names: HashMap<String, usize>,
 }
 
 /// The embedded table, parsed on first use and kept for the life of the
@@ -305,6 +308,12 @@ impl Places {
             .map(|(i, c)| (c.code, i))
             .collect();
         let keys = suggest::Keys::new(&provinces, &communes);
+        let mut province_names = HashMap::new();
+        for (i, p) in provinces.iter().enumerate() {
+            for name in [p.name, p.short_name()] {
+                province_names.entry(normalize_name(name)).or_insert(i);
+            }
+        }
         Ok(Self {
             provinces,
             communes,
@@ -312,6 +321,7 @@ impl Places {
             province_ix,
             commune_ix,
             keys,
+            province_names,
         })
     }
 

@@ -186,13 +186,8 @@ impl Places {
     /// `Cần Thơ` for `Thành phố Cần Thơ`), compared after
     /// [`normalize_name`]; `None` for any other text, however close.
     pub fn province_named(&self, text: &str) -> Option<&Province> {
-        let name = normalize_name(text);
-        if name.is_empty() {
-            return None;
-        }
-        self.provinces
-            .iter()
-            .find(|p| normalize_name(p.name) == name || normalize_name(p.short_name()) == name)
+        let &i = self.province_names.get(&normalize_name(text))?;
+        self.provinces.get(i)
     }
 
     /// The closest province to `text`, a code or a name.
