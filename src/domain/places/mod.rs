@@ -27,7 +27,8 @@
 //!   for a province and 5 for a commune, so one code has one spelling.
 //!
 //! The module is split by job: this file holds the codes, the units and the
-//! table; `suggest` the closest-name search and [`normalize_name`].
+//! table; `suggest` the closest-name search, the exact lookup of a province
+//! by its name ([`Places::province_named`]) and [`normalize_name`].
 
 mod suggest;
 
