@@ -777,6 +777,25 @@ async fn linkage_figures_by_province_code_equal_the_old_figures_on_a_ledger_whos
             "{csv}"
         );
     }
+    // So does the command line's `--province`.
+    let code = can_tho.code.to_string();
+    let (status, out) = run_cli(&[
+        "report",
+        "linkage",
+        "--server",
+        &codes.url,
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--province",
+        &code,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, 0, "{out}");
+    let cli: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(cli, codes.json(&filtered(&code)).await);
 }
 
 /// Issue 13: on a format-1 ledger, two spellings of one 2025 province
