@@ -311,6 +311,18 @@ async fn a_household_without_consent_is_named_nowhere() {
             "{id} is built from {name}"
         );
     }
+    // A verifier learns the format, and each member's commitment and
+    // consent, from the answers.
+    let (_, info) = s.get("/api/v1/ledger").await;
+    assert_eq!(info["format"], json!(2));
+    let (_, a) = s.get(&format!("/api/v1/actors/{MEMBER_UNNAMED}")).await;
+    let commit = name_commit(&salt_of(MEMBER_UNNAMED), UNNAMED).to_string();
+    assert_eq!(
+        (&a["name_commit"], &a["public"], &a["name"]),
+        (&json!(commit), &json!(false), &Value::Null)
+    );
+    let (_, a) = s.get(&format!("/api/v1/actors/{MEMBER_NAMED}")).await;
+    assert_eq!((&a["public"], &a["name"]), (&json!(true), &json!(NAMED)));
     // Stopped, so that sled has written everything it holds.
     let dir = s.stop().await;
     assert_eq!(files_holding(dir.path(), UNNAMED), Vec::<String>::new());

@@ -44,7 +44,7 @@ pub struct LinkageArgs {
     /// Last day, YYYY-MM-DD (default: today, Vietnam time).
     #[arg(long, value_parser = parse_day)]
     pub to: Option<Day>,
-    /// Only organisations in this province.
+    /// Only organisations in this province (a GSO code or a name).
     #[arg(long)]
     pub province: Option<String>,
     /// Only this product category.

@@ -183,6 +183,11 @@ struct ActorOut {
     id: ActorId,
     role: ActorKind,
     name: Option<String>,
+    /// A format-2 member's name commitment (spec §6.17).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_commit: Option<crate::domain::privacy::NameCommit>,
+    /// Whether it may be named (a member: its latest consent).
+    public: bool,
     region: Option<crate::domain::statement::Region>,
     cooperative: Option<ActorId>,
     key: String,
@@ -195,6 +200,8 @@ impl From<Actor> for ActorOut {
         Self {
             // The service shows a name only where it may be shown.
             name: a.name,
+            name_commit: a.name_commit,
+            public: a.public,
             id: a.id,
             role: a.kind,
             region: a.region,
@@ -529,7 +536,7 @@ pub struct LinkageParams {
     pub from: Option<String>,
     /// Last day (default: today, Vietnam time).
     pub to: Option<String>,
-    /// A province to restrict to.
+    /// A province to restrict to (a GSO code or a name, spec §9.3).
     pub province: Option<String>,
     /// A product category to restrict to.
     pub category: Option<String>,

@@ -122,8 +122,8 @@ pub(super) fn who(view: &BuyerView, t: &Texts, id: &ActorId) -> Who {
     }
 }
 
-/// A member household that is not named: "household of <cooperative>
-/// (<commune>)". A commune of the 2025 map is written by its own name
+/// A member household that is not named: "household of COOPERATIVE
+/// (COMMUNE)". A commune of the 2025 map is written by its own name
 /// ("Phường Sóc Trăng"); one written as free text (format 1) after the
 /// word "commune".
 fn household(view: &BuyerView, t: &Texts, a: &Actor) -> String {

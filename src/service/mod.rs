@@ -92,6 +92,8 @@ pub struct Shared {
     disclosures: Disclosures,
     /// Disclosures kept or erased since open (see `disclosure.rs`).
     disclosure_changes: AtomicU64,
+    /// The ledger's format, from its genesis (read once at open).
+    format: crate::domain::statement::LedgerFormat,
 }
 
 impl Shared {

@@ -337,6 +337,7 @@ impl Ledger {
         let checkpoint =
             settle_checkpoint(&store, &config, &signer, ledger_key, size, writer.end())?;
         let linkage = RwLock::new(linkage_index(&store)?);
+        let format = store.ledger()?.map(|l| l.format).unwrap_or_default();
         let shared = Arc::new(Shared {
             store,
             config,
@@ -347,6 +348,7 @@ impl Ledger {
             linkage,
             disclosures: Disclosures::open(&layout.disclosures())?,
             disclosure_changes: AtomicU64::new(0),
+            format,
         });
         let erased = shared.sweep_disclosures()?;
         if erased > 0 {

@@ -13,6 +13,7 @@ use crate::domain::messages::{Code, Refusal};
 use crate::domain::model::{Actor, Batch, Contract, CorrectionRecord};
 use crate::domain::product::Category;
 use crate::domain::rules::View;
+use crate::domain::statement::LedgerFormat;
 use crate::domain::time::{Day, Timestamp};
 
 /// A batch as `GET /api/v1/batches/{id}` reports it.
@@ -35,6 +36,8 @@ pub struct LedgerAnswer {
     pub public_key: PublicKey,
     /// The signed-note verifier key.
     pub note_vkey: String,
+    /// The ledger's format (spec §6.17), as its genesis fixed it.
+    pub format: LedgerFormat,
 }
 
 impl Ledger {
@@ -56,6 +59,7 @@ impl Ledger {
             key_name: c.key_name.clone(),
             public_key: self.shared.ledger_key,
             note_vkey: note_vkey(&c.key_name, &self.shared.ledger_key),
+            format: self.shared.format,
         }
     }
 

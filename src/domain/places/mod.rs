@@ -9,9 +9,10 @@
 //! 2025.10.1; `SOURCE.md` beside this file says where from, under what
 //! terms, and how to regenerate the table.
 //!
-//! Statements do not use this module yet: issue 13 wires it into a
-//! statement's `region` (a `province` code and a `commune` code), refusing
-//! an unknown code with the closest name from [`Places::suggest`].
+//! A format-2 ledger's `region` is a `province` code and a `commune` code of
+//! this table (spec §6.17): the rules refuse an unknown code with the
+//! closest name ([`Places::suggest_province`], [`Places::suggest_commune`]),
+//! pages write the names, and the linkage figures group by province code.
 //!
 //! Invariants, checked when the table is parsed (a table that breaks one is
 //! an error value from [`places`], never a panic) and held by the tests:

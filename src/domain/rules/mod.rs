@@ -10,7 +10,7 @@
 //! The rules are split by subject: `actors` (genesis, registration, key
 //! rotation, revocation, consent), `batches` (creation, custody,
 //! transformation, inspection, recall) and `contracts`; corrections are
-//! here. [`format`] holds what a ledger's format (spec §6.17) adds: the
+//! here. [`mod@format`] holds what a ledger's format (spec §6.17) adds: the
 //! rules read the format from the genesis, so a format-1 ledger replays
 //! under the rules it was written under.
 //!
