@@ -35,7 +35,6 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 const COOP: &str = "htx-my-xuyen";
-const MEMBER: &str = "tv-my-xuyen-07";
 
 fn css(s: &str) -> Locator<'_> {
     Locator::Css(s)
@@ -176,7 +175,7 @@ async fn link(c: &Client, id: &str) {
 /// The registrar registers the cooperative with the key its phone shows.
 async fn register_coop(server: &TestServer, public: &str) {
     let fields = json!({"id": COOP, "role": "cooperative", "name": "HTX Nông nghiệp Mỹ Xuyên",
-        "key": public, "region": {"province": "Sóc Trăng", "district": "Mỹ Xuyên"}});
+        "key": public, "region": {"province": "92", "commune": "31684"}});
     server
         .ok(&signed_at(
             REGISTRAR,
@@ -290,15 +289,23 @@ async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_for
         Some("member".into()),
         "a cooperative registers members only"
     );
-    fill(&coop, "id", MEMBER).await;
+    // Its id is made by the app (issue 13), its name stays on the phone.
+    let member_id = wait(&coop, &field("id"))
+        .await
+        .prop("value")
+        .await
+        .expect("id")
+        .expect("an id");
     fill(&coop, "name", "Hộ Trần Văn Bảy").await;
     fill(&coop, "key", &member_public).await;
-    fill(&coop, "region.province", "Sóc Trăng").await;
-    fill(&coop, "region.commune", "Xã Hòa Tú 1").await;
+    fill(&coop, "region.province", "92").await;
+    wait(&coop, r#"[id="f-region.commune"] option[value="31717"]"#).await;
+    fill(&coop, "region.commune", "31717").await;
+    fill(&coop, "consent", "false").await;
     let (state, said) = sign(&coop).await;
     assert_eq!(state, "done", "{said}");
     assert!(said.contains("Đã ghi sổ: mục #2"), "{said}");
-    link(&member, MEMBER).await;
+    link(&member, &member_id).await;
 
     // The household creates a batch (in English). A bad amount is stopped on
     // the phone, in the ledger's words, and nothing is sent.
@@ -573,7 +580,7 @@ async fn register_through_form(c: &Client, id: &str, role: &str, public: &str) {
     fill(c, "id", id).await;
     fill(c, "name", &format!("Tên {id}")).await;
     fill(c, "key", public).await;
-    fill(c, "region.province", "Cần Thơ").await;
+    fill(c, "region.province", "92").await;
     let (state, said) = sign(c).await;
     assert_eq!(state, "done", "{role} {id}: {said}");
 }
@@ -952,6 +959,9 @@ async fn every_form_refuses_on_the_phone_exactly_what_the_ledger_refuses_with_it
         Some(("origin.lat", "-90")),
         Some(("origin.lon", "180.01")),
         Some(("origin.lon", "east")),
+        Some(("origin.lat", "21.385")),
+        Some(("origin.lon", "106.625")),
+        Some(("origin.lat", "21.4")),
         Some(("harvested_at", "2026-02-30")),
         Some(("harvested_at", "2099-01-01")),
         Some(("certifications.0.scheme", "ISO")),
@@ -1103,22 +1113,64 @@ async fn every_form_refuses_on_the_phone_exactly_what_the_ledger_refuses_with_it
     ] {
         let i = next();
         let base = json!({"id": format!("dreg-{i}"), "role": "business", "name": "DN", "key": pk(&key(5000 + i)),
-            "region.province": "Bắc Giang"});
+            "region.province": "24"});
         add("actor.register", registrar(), &base, json!([]), change);
     }
-    for change in [None, Some(("cooperative", "a b"))] {
+    // A member: its name stays on the phone (`name` and `consent` are not
+    // signed), its commitment is signed (issue 13).
+    for change in [
+        None,
+        Some(("cooperative", "a b")),
+        Some(("name_commit", "AB")),
+        Some(("name_commit", "")),
+        Some(("region.province", "94")),
+        Some(("region.province", "Bắc Giang")),
+        Some(("region.commune", "7582")),
+        Some(("region.commune", "31717")),
+        Some(("region.commune", "xã Lục Ngạn")),
+    ] {
         let i = next();
         let mut base = json!({"id": format!("dreg-{i}"), "role": "member", "name": "Hộ", "key": pk(&key(5000 + i)),
-            "region.province": "Bắc Giang", "cooperative": COOP, "public": true});
-        let by = if change.is_none() {
-            me(COOP, "cooperative")
-        } else {
+            "name_commit": "5e".repeat(32), "consent": "false",
+            "region.province": "24", "cooperative": COOP});
+        // The cooperative's role fixes the role and the cooperative; the
+        // registrar types them.
+        let by_registrar = matches!(change, Some(("cooperative", _)));
+        let by = if by_registrar {
             registrar()
-        };
-        if change.is_none() {
+        } else {
             base["role"] = json!("business");
-        }
+            me(COOP, "cooperative")
+        };
         add("actor.register", by, &base, json!([]), change);
+    }
+    // actor.consent (issue 13): by the cooperative, with the signed form's
+    // hash; by the member itself, without.
+    for change in [
+        None,
+        Some(("public", "false")),
+        Some(("public", "maybe")),
+        Some(("public", "")),
+        Some(("form_blake3", "")),
+        Some(("form_blake3", "AB")),
+        Some(("member", "a b")),
+    ] {
+        add(
+            "actor.consent",
+            me(COOP, "cooperative"),
+            &json!({"member": MEMBER2, "public": "true", "form_blake3": "cd".repeat(32)}),
+            json!([]),
+            change,
+        );
+    }
+    for change in [None, Some(("public", "true"))] {
+        add(
+            "actor.consent",
+            me(MEMBER, "member"),
+            &json!({"public": "false"}),
+            json!([]),
+            change,
+        );
     }
     // batch.inspect, by the auditor.
     server
@@ -1271,13 +1323,18 @@ async fn every_form_refuses_on_the_phone_exactly_what_the_ledger_refuses_with_it
     let phone = c
         .execute_async(
             r#"const [cases, at, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
-            import("app/forms").then(({ FORMS, build, context, mayUse }) => {
-              const cfg = JSON.parse(document.getElementById("app-config").textContent);
+            Promise.all([import("app/forms"), import("app/ui")]).then(async ([{ FORMS, build, context, effective, form, mayUse }, { cfg }]) => {
+              const communes = await (await fetch(cfg.places.communes)).json();
               done({
                 forms: FORMS.map((f) => f.type),
                 built: cases.map(({ type, by, role, values, holding }) => {
-                  const { statement, errors } = build(type, values, context(type, by, role, holding, cfg), cfg, at);
-                  return { statement, offered: mayUse(type, role, cfg), codes: errors.map((e) => e.code) };
+                  const ctx = context(type, by, role, holding, cfg, communes);
+                  const { statement, errors } = build(type, values, ctx, cfg, at);
+                  // What the phone keeps (a member's name, the consent
+                  // question) is never signed: its checks are the phone's.
+                  const kept = (name) => form(type).fields.find((f) => f.name === name)?.keep?.(effective(type, values, ctx), ctx);
+                  const signed = errors.filter((e) => !kept(e.field));
+                  return { statement, offered: mayUse(type, role, cfg), codes: [...new Set(signed.map((e) => e.code))] };
                 }),
               });
             });"#,
@@ -1393,4 +1450,382 @@ async fn the_app_is_served_in_both_languages_with_its_worker_manifest_and_gzip()
         zipped.len(),
         plain.len()
     );
+}
+
+/// The members this phone keeps (IndexedDB `members`), as JSON.
+async fn phone_members(c: &Client) -> Vec<Value> {
+    let v = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            const req = indexedDB.open("coop-ledger-app");
+            req.onsuccess = () => {
+              const all = req.result.transaction("members").objectStore("members").getAll();
+              all.onsuccess = () => done(all.result);
+            };"#,
+            vec![],
+        )
+        .await
+        .expect("members");
+    v.as_array().cloned().unwrap_or_default()
+}
+
+/// Every statement the ledger serves (`GET /api/v1/entries`), each leaf
+/// as served and as text.
+async fn served_leaves(server: &TestServer) -> Vec<String> {
+    let page = server.json("/api/v1/entries?start=0&limit=1000").await;
+    page["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| {
+            let bytes = B64
+                .decode(e["leaf"].as_str().expect("leaf"))
+                .expect("base64");
+            String::from_utf8(bytes).expect("utf-8")
+        })
+        .collect()
+}
+
+/// The lower-case ASCII letters of a Vietnamese name's words, without
+/// their marks (`Hộ Lê Thị Hoa` → `ho`, `le`, `thi`, `hoa`).
+fn ascii_words(name: &str) -> Vec<String> {
+    use unicode_normalization::UnicodeNormalization as _;
+    name.replace(['đ', 'Đ'], "d")
+        .nfd()
+        .filter(char::is_ascii)
+        .collect::<String>()
+        .to_lowercase()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The clerk registers one household through the form, with or without its
+/// consent to be named (`form`: the signed consent form's file); returns
+/// the id the app made.
+async fn register_household(
+    c: &Client,
+    name: &str,
+    public: &str,
+    form: Option<&std::path::Path>,
+) -> String {
+    open_form(c, "actor.register").await;
+    let id = wait(c, &field("id"))
+        .await
+        .prop("value")
+        .await
+        .expect("id")
+        .expect("an id made by the app");
+    fill(c, "name", name).await;
+    fill(c, "key", public).await;
+    fill(c, "region.province", "92").await;
+    // The communes of Cần Thơ, once the list is there.
+    wait(c, r#"[id="f-region.commune"] option[value="31717"]"#).await;
+    fill(c, "region.commune", "31717").await;
+    fill(c, "consent", if form.is_some() { "true" } else { "false" }).await;
+    if let Some(path) = form {
+        wait(c, r#"[data-field="form_blake3"] input[type="file"]"#)
+            .await
+            .send_keys(&path.display().to_string())
+            .await
+            .expect("the consent form's photo");
+        let want = blake3::hash(&std::fs::read(path).expect("form"))
+            .to_hex()
+            .to_string();
+        // The phone hashes the photo a moment later.
+        for _ in 0..200 {
+            let got = wait(c, &field("form_blake3"))
+                .await
+                .prop("value")
+                .await
+                .expect("value");
+            if got.as_deref() == Some(want.as_str()) {
+                break;
+            }
+        }
+        assert_eq!(
+            wait(c, &field("form_blake3"))
+                .await
+                .prop("value")
+                .await
+                .expect("value")
+                .as_deref(),
+            Some(want.as_str()),
+            "the photo's BLAKE3, taken on the phone"
+        );
+    }
+    let (state, said) = sign(c).await;
+    assert_eq!(state, "done", "{name}: {said}");
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_13_a_household_is_named_only_with_its_consent_and_its_name_survives_the_backup() {
+    let recorder = Recorder::default();
+    let dir = tempfile::tempdir().expect("tempdir");
+    init_ledger(dir.path());
+    let server = TestServer::serve_on(
+        dir,
+        OpenOptions::default(),
+        "127.0.0.1:0",
+        Some(recorder.clone()),
+    )
+    .await;
+    let url = server.url.clone();
+    let driver = Driver::start();
+    let profiles = tempfile::tempdir().expect("profiles");
+    let coop = driver.browser(&profiles.path().join("coop")).await;
+    let (coop_pem, coop_public) = make_key(&coop, &url, "vi", None).await;
+    register_coop(&server, &coop_public).await;
+    link(&coop, COOP).await;
+    let pk =
+        |n: u32| coop_ledger::domain::keys::PublicKey::from(key(n).verifying_key()).to_string();
+
+    // One household agrees to be named (its signed form photographed); the
+    // other does not, and its name is typed decomposed (NFD), as some
+    // keyboards send it.
+    const NAMED: &str = "Hộ Trần Văn Bảy";
+    let unnamed_nfc = "Hộ Lê Thị Hoa";
+    let unnamed: String = {
+        use unicode_normalization::UnicodeNormalization as _;
+        unnamed_nfc.nfd().collect()
+    };
+    assert_ne!(unnamed, unnamed_nfc);
+    let form = profiles.path().join("phieu-dong-y.jpg");
+    std::fs::write(&form, b"\xff\xd8 signed consent form, household 1").expect("form");
+    let named = register_household(&coop, NAMED, &pk(901), Some(&form)).await;
+    home(&coop, &url).await;
+    let other = register_household(&coop, &unnamed, &pk(902), None).await;
+
+    // Opaque ids, made by the app, never from the name.
+    let opaque = regex::Regex::new("^tv-[a-z2-7]{10}$").expect("re");
+    for (id, name) in [(&named, NAMED), (&other, unnamed_nfc)] {
+        assert!(opaque.is_match(id), "{id}");
+        for w in ascii_words(name).iter().filter(|w| w.len() >= 3) {
+            assert!(!id.contains(w.as_str()), "{id} holds {w}");
+        }
+    }
+    assert_ne!(named, other);
+
+    // The consent went after the registration, with the disclosure beside
+    // it; the register statements carry the commitment, no name.
+    home(&coop, &url).await;
+    wait(&coop, r#"#history li[data-seq="2"][data-state="done"]"#).await;
+    let kept = phone_members(&coop).await;
+    let kept_of = |id: &str| kept.iter().find(|m| m["id"] == id).cloned().expect("kept");
+    let leaves = served_leaves(&server).await;
+    let statements: Vec<Value> = leaves
+        .iter()
+        .map(|l| {
+            let leaf: Value = serde_json::from_str(l).expect("leaf");
+            serde_json::from_str(leaf["statement"].as_str().expect("statement")).expect("statement")
+        })
+        .collect();
+    for (id, name) in [(&named, NAMED), (&other, unnamed_nfc)] {
+        let reg = statements
+            .iter()
+            .find(|s| s["type"] == "actor.register" && s["id"] == **id)
+            .expect("registered");
+        assert!(
+            reg.get("name").is_none() && reg.get("public").is_none(),
+            "{reg}"
+        );
+        let m = kept_of(id);
+        assert_eq!(m["name"], name, "kept on the phone in NFC");
+        let salt = (0..32)
+            .map(|i| {
+                u8::from_str_radix(&m["salt"].as_str().expect("salt")[2 * i..2 * i + 2], 16)
+                    .expect("hex")
+            })
+            .collect::<Vec<u8>>();
+        use sha2::Digest as _;
+        let mut h = sha2::Sha256::new();
+        h.update(b"coop-ledger name v1\n");
+        h.update(&salt);
+        h.update(name.as_bytes());
+        let commit: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            reg["name_commit"], commit,
+            "the spec's commitment, made on the phone"
+        );
+    }
+    let consent = statements
+        .iter()
+        .find(|s| s["type"] == "actor.consent")
+        .expect("a consent");
+    assert_eq!(consent["member"], named);
+    assert_eq!(consent["public"], true);
+    assert_eq!(
+        consent["form_blake3"],
+        blake3::hash(&std::fs::read(&form).expect("form"))
+            .to_hex()
+            .to_string()
+    );
+    assert_eq!(
+        statements
+            .iter()
+            .filter(|s| s["type"] == "actor.consent")
+            .count(),
+        1,
+        "no consent for the household that did not agree"
+    );
+    let posts: Vec<Value> = recorder
+        .seen()
+        .iter()
+        .filter(|s| s.method == "POST")
+        .map(|s| serde_json::from_slice(&s.body).expect("json"))
+        .collect();
+    let disclosed: Vec<&Value> = posts
+        .iter()
+        .filter(|p| p.get("disclosure").is_some())
+        .collect();
+    assert_eq!(disclosed.len(), 1, "one disclosure, beside the consent");
+    assert!(
+        disclosed[0]["statement"]
+            .as_str()
+            .expect("st")
+            .contains("actor.consent")
+    );
+    assert_eq!(
+        disclosed[0]["disclosure"],
+        json!({"member": named, "name": NAMED, "salt": kept_of(&named)["salt"]})
+    );
+
+    // The name of the household that did not agree left the phone in no
+    // request, and no answer of the ledger holds it.
+    let forms = [
+        unnamed_nfc.to_owned(),
+        unnamed.clone(),
+        json!(unnamed_nfc).to_string(),
+    ];
+    for seen in recorder.seen() {
+        let body = String::from_utf8_lossy(&seen.body);
+        for f in &forms {
+            assert!(
+                !seen.uri.contains(f.as_str()) && !body.contains(f.as_str()),
+                "sent: {body}"
+            );
+        }
+    }
+    let actor = server.get_text(&format!("/api/v1/actors/{other}")).await;
+    assert_eq!(actor.0, 200, "{}", actor.1);
+    for text in leaves.iter().chain([&actor.1]) {
+        for f in &forms {
+            assert!(!text.contains(f.as_str()), "served: {text}");
+        }
+    }
+    let named_actor = server.json(&format!("/api/v1/actors/{named}")).await;
+    assert_eq!(named_actor["public"], true, "{named_actor}");
+    assert_eq!(named_actor["name"], NAMED, "the disclosure was accepted");
+
+    // The phone lists its members with the names it keeps.
+    home(&coop, &url).await;
+    for (id, name) in [(&named, NAMED), (&other, unnamed_nfc)] {
+        assert_eq!(
+            text_of(&coop, &format!(r#"#members li[data-member="{id}"] .name"#)).await,
+            name
+        );
+    }
+    wait(&coop, "#members-unsaved").await;
+    screenshot(&coop, "app-members-vi.png").await;
+
+    // The members' backup, sealed under the key: it holds no name in clear,
+    // and with the key backup it brings the names and salts back on a new
+    // phone.
+    coop.goto(&format!("{url}/app/#/key")).await.expect("key");
+    let block = text_of(&coop, "#members-backup").await;
+    assert!(
+        block.starts_with("-----BEGIN COOP-LEDGER MEMBERS-----"),
+        "{block}"
+    );
+    for w in [NAMED, unnamed_nfc] {
+        assert!(!block.contains(w));
+    }
+    click(&coop, "#members-backup-done").await;
+    home(&coop, &url).await;
+    assert!(coop.find(css("#members-unsaved")).await.is_err(), "saved");
+    let spare = driver.browser(&profiles.path().join("spare")).await;
+    spare.goto(&format!("{url}/app/")).await.expect("app");
+    wait(&spare, "#restore-pem")
+        .await
+        .send_keys(&format!("{coop_pem}\n{block}"))
+        .await
+        .expect("paste");
+    click(&spare, "#restore").await;
+    link(&spare, COOP).await;
+    let restored = phone_members(&spare).await;
+    for id in [&named, &other] {
+        let (a, b) = (
+            kept_of(id),
+            restored
+                .iter()
+                .find(|m| m["id"] == **id)
+                .cloned()
+                .expect("restored"),
+        );
+        assert_eq!((&a["name"], &a["salt"]), (&b["name"], &b["salt"]), "{id}");
+    }
+    assert_eq!(
+        text_of(
+            &spare,
+            &format!(r#"#members li[data-member="{other}"] .name"#)
+        )
+        .await,
+        unnamed_nfc
+    );
+
+    // A backup of another key does not open.
+    let third = driver.browser(&profiles.path().join("third")).await;
+    make_key(&third, &url, "vi", None).await;
+    third.goto(&format!("{url}/app/#/key")).await.expect("key");
+    wait(&third, "#members-restore-text")
+        .await
+        .send_keys(&block)
+        .await
+        .expect("paste");
+    click(&third, "#members-restore").await;
+    assert_eq!(
+        text_of(&third, "#members-said").await,
+        "Tệp này không phải bản sao lưu thành viên do khóa này niêm phong."
+    );
+
+    // Withdrawal, from the members' list: the name leaves the answers.
+    home(&coop, &url).await;
+    click(
+        &coop,
+        &format!(r#"#members li[data-member="{named}"] a[href*="actor.consent"]"#),
+    )
+    .await;
+    wait(&coop, r#"form[data-type="actor.consent"]"#).await;
+    assert_eq!(
+        wait(&coop, &field("public"))
+            .await
+            .prop("value")
+            .await
+            .expect("public")
+            .as_deref(),
+        Some("false")
+    );
+    fill(&coop, "form_blake3", &"ab".repeat(32)).await;
+    let (state, said) = sign(&coop).await;
+    assert_eq!(state, "done", "{said}");
+    let after = server.get_text(&format!("/api/v1/actors/{named}")).await.1;
+    assert!(!after.contains(NAMED), "{after}");
+    home(&coop, &url).await;
+    assert_eq!(
+        wait(&coop, &format!(r#"#members li[data-member="{named}"]"#))
+            .await
+            .attr("data-public")
+            .await
+            .expect("attr")
+            .as_deref(),
+        Some("false")
+    );
+
+    for c in [coop, spare, third] {
+        c.close().await.expect("close");
+    }
+    let dir = server.stop().await;
+    let (code, out) = run_cli(&["audit", "--data", &dir.path().display().to_string()]);
+    assert_eq!(code, 0, "{out}");
 }

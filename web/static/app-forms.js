@@ -398,11 +398,13 @@ export function checkValue(f, raw, cfg, name) {
       return value;
     }
     case "province":
+      if ([...v].length > limits.text_chars) fail(codes.text);
       if (!cfg.places.provinces.some(([code]) => code === v)) fail(codes.province);
       return value;
     case "commune":
       // Checked against its province by `fill`, where the page has the
       // communes (else by the ledger).
+      if ([...v].length > limits.text_chars) fail(codes.text);
       return value;
     case "date": {
       if (!spelt(cfg, "date", v)) fail(codes.date);
