@@ -252,9 +252,8 @@ async fn device_storage(c: &Client) -> (String, Value) {
     (local.as_str().unwrap_or_default().to_owned(), key)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_forms_and_the_ledger_audits()
- {
+/// A new ledger served on a free port, recording every request.
+async fn recorded_server() -> (TestServer, Recorder) {
     let recorder = Recorder::default();
     let dir = tempfile::tempdir().expect("tempdir");
     init_ledger(dir.path());
@@ -265,6 +264,13 @@ async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_for
         Some(recorder.clone()),
     )
     .await;
+    (server, recorder)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_forms_and_the_ledger_audits()
+ {
+    let (server, recorder) = recorded_server().await;
     let url = server.url.clone();
     let driver = Driver::start();
     let profiles = tempfile::tempdir().expect("profiles");
@@ -1561,16 +1567,7 @@ async fn register_household(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue_13_a_household_is_named_only_with_its_consent_and_its_name_survives_the_backup() {
-    let recorder = Recorder::default();
-    let dir = tempfile::tempdir().expect("tempdir");
-    init_ledger(dir.path());
-    let server = TestServer::serve_on(
-        dir,
-        OpenOptions::default(),
-        "127.0.0.1:0",
-        Some(recorder.clone()),
-    )
-    .await;
+    let (server, recorder) = recorded_server().await;
     let url = server.url.clone();
     let driver = Driver::start();
     let profiles = tempfile::tempdir().expect("profiles");
