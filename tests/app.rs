@@ -79,6 +79,15 @@ fn field(name: &str) -> String {
     format!(r#"[id="f-{name}"]"#)
 }
 
+/// The value of form field `name` now.
+async fn value_of(c: &Client, name: &str) -> Option<String> {
+    wait(c, &field(name))
+        .await
+        .prop("value")
+        .await
+        .expect("value")
+}
+
 /// Types `value` into field `name`, or picks it from a list.
 async fn fill(c: &Client, name: &str, value: &str) {
     let el = wait(c, &field(name)).await;
@@ -287,21 +296,12 @@ async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_for
     // The clerk registers the household through the form.
     open_form(&coop, "actor.register").await;
     assert_eq!(
-        wait(&coop, &field("role"))
-            .await
-            .prop("value")
-            .await
-            .expect("role"),
+        value_of(&coop, "role").await,
         Some("member".into()),
         "a cooperative registers members only"
     );
     // Its id is made by the app (issue 13), its name stays on the phone.
-    let member_id = wait(&coop, &field("id"))
-        .await
-        .prop("value")
-        .await
-        .expect("id")
-        .expect("an id");
+    let member_id = value_of(&coop, "id").await.expect("an id");
     fill(&coop, "name", "Hộ Trần Văn Bảy").await;
     fill(&coop, "key", &member_public).await;
     fill(&coop, "region.province", "92").await;
@@ -338,11 +338,37 @@ async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_for
     );
     assert_eq!(posts(&recorder), before, "an invalid form sends nothing");
     fill(&member, "quantity.amount", "1200.5").await;
+    // Exact coordinates are rounded to the ledger's grid as they are left;
+    // the exact plot stays on the phone, its commitment is signed (issue 13).
+    fill(&member, "origin.lat", "9.587123").await;
+    fill(&member, "origin.lon", "105.97").await;
+    assert_eq!(
+        value_of(&member, "origin.lat").await.as_deref(),
+        Some("9.59")
+    );
+    const PLOT: &str = "Thửa 12, tờ bản đồ 3; 9.587123, 105.973310";
+    fill(&member, "plot", PLOT).await;
     screenshot(&member, "app-form-en.png").await;
     let (state, said) = sign(&member).await;
     assert_eq!(state, "done", "{said}");
     assert!(said.contains("Logged as entry #3"), "{said}");
     screenshot(&member, "app-receipt-en.png").await;
+    let lot = server.json("/api/v1/batches/lua-st25-0107").await;
+    let plots = stored(&member, "plots").await;
+    assert_eq!(plots.len(), 1);
+    assert_eq!(plots[0]["record"], PLOT);
+    let want = commitment(b"coop-ledger plot v1\n", &plots[0]["salt"], PLOT);
+    let created = served_leaves(&server)
+        .await
+        .into_iter()
+        .find(|l| l.contains("lua-st25-0107"))
+        .expect("leaf");
+    assert!(created.contains(&want), "plot_commit: {created}");
+    assert!(
+        !created.contains("Thửa 12") && !created.contains("9.587123"),
+        "{created}"
+    );
+    assert_eq!(lot["origin"]["lat"], json!(9.59), "{lot}");
 
     // The household ships it to the cooperative from its holder's view.
     home(&member, &url).await;
@@ -492,22 +518,8 @@ async fn statements_signed_while_the_server_is_down_are_sent_once_each_when_it_r
     fill(&c, "batch", "gao-offline-1").await;
     fill(&c, "product.name", "Lúa ST25").await;
     c.refresh().await.expect("reload");
-    assert_eq!(
-        wait(&c, &field("batch"))
-            .await
-            .prop("value")
-            .await
-            .expect("value"),
-        Some("gao-offline-1".into())
-    );
-    assert_eq!(
-        wait(&c, &field("product.name"))
-            .await
-            .prop("value")
-            .await
-            .expect("value"),
-        Some("Lúa ST25".into())
-    );
+    assert_eq!(value_of(&c, "batch").await, Some("gao-offline-1".into()));
+    assert_eq!(value_of(&c, "product.name").await, Some("Lúa ST25".into()));
     // Two statements signed with no server: both queued.
     for (i, lot) in ["gao-offline-1", "gao-offline-2"].into_iter().enumerate() {
         if i > 0 {
@@ -713,14 +725,7 @@ async fn every_role_signs_its_own_forms_from_a_phone() {
     .await
     .expect("link");
     coop.refresh().await.expect("load");
-    assert_eq!(
-        wait(&coop, &field("new_key"))
-            .await
-            .prop("value")
-            .await
-            .expect("value"),
-        Some(String::new())
-    );
+    assert_eq!(value_of(&coop, "new_key").await, Some(String::new()));
     home(&coop, &url).await;
     open_form(&coop, "actor.rotate_key").await;
     fill(&coop, "new_key", &new_key).await;
@@ -968,6 +973,8 @@ async fn every_form_refuses_on_the_phone_exactly_what_the_ledger_refuses_with_it
         Some(("origin.lat", "21.385")),
         Some(("origin.lon", "106.625")),
         Some(("origin.lat", "21.4")),
+        Some(("origin.plot_commit", "AB")),
+        Some(("origin.plot_commit", &"9f".repeat(32))),
         Some(("harvested_at", "2026-02-30")),
         Some(("harvested_at", "2099-01-01")),
         Some(("certifications.0.scheme", "ISO")),
@@ -1458,21 +1465,38 @@ async fn the_app_is_served_in_both_languages_with_its_worker_manifest_and_gzip()
     );
 }
 
-/// The members this phone keeps (IndexedDB `members`), as JSON.
-async fn phone_members(c: &Client) -> Vec<Value> {
+/// What this phone keeps in IndexedDB store `store` (`members`, `plots`),
+/// as JSON.
+async fn stored(c: &Client, store: &str) -> Vec<Value> {
     let v = c
         .execute_async(
-            r#"const done = arguments[arguments.length - 1];
+            r#"const [store, done] = [arguments[0], arguments[arguments.length - 1]];
             const req = indexedDB.open("coop-ledger-app");
             req.onsuccess = () => {
-              const all = req.result.transaction("members").objectStore("members").getAll();
+              const all = req.result.transaction(store).objectStore(store).getAll();
               all.onsuccess = () => done(all.result);
             };"#,
-            vec![],
+            vec![json!(store)],
         )
         .await
-        .expect("members");
+        .expect("IndexedDB");
     v.as_array().cloned().unwrap_or_default()
+}
+
+/// A commitment of spec §6.7, computed here: hex SHA-256(prefix ‖ salt ‖
+/// UTF-8 of `text`), the salt given as the phone keeps it (hex).
+fn commitment(prefix: &[u8], salt: &Value, text: &str) -> String {
+    use sha2::Digest as _;
+    let salt = salt.as_str().expect("salt");
+    assert_eq!(salt.len(), 64, "a 32-byte salt");
+    let bytes: Vec<u8> = (0..32)
+        .map(|i| u8::from_str_radix(&salt[2 * i..2 * i + 2], 16).expect("hex"))
+        .collect();
+    let mut h = sha2::Sha256::new();
+    h.update(prefix);
+    h.update(&bytes);
+    h.update(text.as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every statement the ledger serves (`GET /api/v1/entries`), each leaf
@@ -1516,12 +1540,7 @@ async fn register_household(
     form: Option<&std::path::Path>,
 ) -> String {
     open_form(c, "actor.register").await;
-    let id = wait(c, &field("id"))
-        .await
-        .prop("value")
-        .await
-        .expect("id")
-        .expect("an id made by the app");
+    let id = value_of(c, "id").await.expect("an id made by the app");
     fill(c, "name", name).await;
     fill(c, "key", public).await;
     fill(c, "region.province", "92").await;
@@ -1540,22 +1559,13 @@ async fn register_household(
             .to_string();
         // The phone hashes the photo a moment later.
         for _ in 0..200 {
-            let got = wait(c, &field("form_blake3"))
-                .await
-                .prop("value")
-                .await
-                .expect("value");
+            let got = value_of(c, "form_blake3").await;
             if got.as_deref() == Some(want.as_str()) {
                 break;
             }
         }
         assert_eq!(
-            wait(c, &field("form_blake3"))
-                .await
-                .prop("value")
-                .await
-                .expect("value")
-                .as_deref(),
+            value_of(c, "form_blake3").await.as_deref(),
             Some(want.as_str()),
             "the photo's BLAKE3, taken on the phone"
         );
@@ -1608,7 +1618,7 @@ async fn issue_13_a_household_is_named_only_with_its_consent_and_its_name_surviv
     // it; the register statements carry the commitment, no name.
     home(&coop, &url).await;
     wait(&coop, r#"#history li[data-seq="2"][data-state="done"]"#).await;
-    let kept = phone_members(&coop).await;
+    let kept = stored(&coop, "members").await;
     let kept_of = |id: &str| kept.iter().find(|m| m["id"] == id).cloned().expect("kept");
     let leaves = served_leaves(&server).await;
     let statements: Vec<Value> = leaves
@@ -1629,20 +1639,9 @@ async fn issue_13_a_household_is_named_only_with_its_consent_and_its_name_surviv
         );
         let m = kept_of(id);
         assert_eq!(m["name"], name, "kept on the phone in NFC");
-        let salt = (0..32)
-            .map(|i| {
-                u8::from_str_radix(&m["salt"].as_str().expect("salt")[2 * i..2 * i + 2], 16)
-                    .expect("hex")
-            })
-            .collect::<Vec<u8>>();
-        use sha2::Digest as _;
-        let mut h = sha2::Sha256::new();
-        h.update(b"coop-ledger name v1\n");
-        h.update(&salt);
-        h.update(name.as_bytes());
-        let commit: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(
-            reg["name_commit"], commit,
+            reg["name_commit"],
+            commitment(b"coop-ledger name v1\n", &m["salt"], name),
             "the spec's commitment, made on the phone"
         );
     }
@@ -1750,7 +1749,7 @@ async fn issue_13_a_household_is_named_only_with_its_consent_and_its_name_surviv
         .expect("paste");
     click(&spare, "#restore").await;
     link(&spare, COOP).await;
-    let restored = phone_members(&spare).await;
+    let restored = stored(&spare, "members").await;
     for id in [&named, &other] {
         let (a, b) = (
             kept_of(id),
@@ -1794,15 +1793,7 @@ async fn issue_13_a_household_is_named_only_with_its_consent_and_its_name_surviv
     )
     .await;
     wait(&coop, r#"form[data-type="actor.consent"]"#).await;
-    assert_eq!(
-        wait(&coop, &field("public"))
-            .await
-            .prop("value")
-            .await
-            .expect("public")
-            .as_deref(),
-        Some("false")
-    );
+    assert_eq!(value_of(&coop, "public").await.as_deref(), Some("false"));
     fill(&coop, "form_blake3", &"ab".repeat(32)).await;
     let (state, said) = sign(&coop).await;
     assert_eq!(state, "done", "{said}");

@@ -124,6 +124,9 @@ struct Limits {
 struct Privacy {
     /// The domain-separation prefix (`coop-ledger name v1\n`, ASCII).
     name_prefix: std::borrow::Cow<'static, str>,
+    /// The recommended prefix of a plot commitment (`coop-ledger plot
+    /// v1\n`).
+    plot_prefix: std::borrow::Cow<'static, str>,
     /// The salt's length in bytes.
     salt_bytes: usize,
 }
@@ -223,6 +226,7 @@ const PRE_MERGE_TOO_PRECISE: Code = Code::BadCoordinates;
 const PRE_MERGE_PLACE: Code = Code::MalformedStatement;
 const MAX_COORDINATE_DECIMALS: u32 = 2;
 const NAME_COMMIT_PREFIX: &[u8] = b"coop-ledger name v1\n";
+const PLOT_COMMIT_PREFIX: &[u8] = b"coop-ledger plot v1\n";
 /// The bytes of a name commitment's salt.
 const SALT_BYTES: usize = 32;
 
@@ -330,6 +334,7 @@ fn config(lang: Lang) -> Result<String, TemplateError> {
             .collect(),
         privacy: Privacy {
             name_prefix: String::from_utf8_lossy(NAME_COMMIT_PREFIX),
+            plot_prefix: String::from_utf8_lossy(PLOT_COMMIT_PREFIX),
             salt_bytes: SALT_BYTES,
         },
         places: PlacesConfig {

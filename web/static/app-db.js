@@ -7,6 +7,7 @@
 // | `kv`     | `ledger`            | the pinned ledger: origin, key name, public key (first seen) |
 // | `outbox` | auto-increment seq  | one signed statement: envelope, state, receipt, proof check |
 // | `members`| the member's id     | a household this phone registered: its name and the salt of its `name_commit`, its consent (app-members.js) |
+// | `plots`  | the batch's id      | the exact plot of a batch's field and the salt of its `origin.plot_commit` (app-members.js) |
 //
 // A member's name and salt live here and in the members' backup, and leave
 // the phone only beside a consent to be named (spec §6, issue 13).
@@ -37,7 +38,10 @@ function db() {
         d.createObjectStore("kv");
         d.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
       }
-      if (e.oldVersion < 2) d.createObjectStore("members", { keyPath: "id" });
+      if (e.oldVersion < 2) {
+        d.createObjectStore("members", { keyPath: "id" });
+        d.createObjectStore("plots", { keyPath: "batch" });
+      }
     };
     opened = request(req);
   }

@@ -285,16 +285,22 @@ export async function formScreen(id, type, params) {
     saveDraft(me, type, values);
     // Whole seconds, UTC (spec §3).
     const at = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace(".000Z", "Z");
-    // A member's commitment, from its name and the salt this phone keeps
-    // for it.
+    // The commitments: a member's name's, with the salt this phone keeps
+    // for it; a batch's exact plot's.
     const now = effective(type, values, ctx);
-    const commit = /** @type {import("app/forms").Field | undefined} */ (
-      applicable(fields, now, ctx).find((f) => f.group === undefined && f.computed)
-    );
-    const source = commit?.computed && now[commit.computed];
-    const name = typeof source === "string" ? source.trim() : "";
-    const salted = commit && name ? await members.commitFor(now.id, name, cfg.privacy) : undefined;
-    if (commit) values[commit.name] = salted?.name_commit ?? "";
+    let salted, plot;
+    for (const f of /** @type {import("app/forms").Field[]} */ (applicable(fields, now, ctx))) {
+      if (f.group !== undefined || !f.computed) continue;
+      const source = now[f.computed];
+      const text = typeof source === "string" ? source.trim() : "";
+      if (f.name === "name_commit") {
+        salted = text ? await members.commitFor(now.id, text, cfg.privacy) : undefined;
+        values[f.name] = salted?.name_commit ?? "";
+      } else {
+        plot = text ? await members.plotFor(now.batch, text, cfg.privacy) : undefined;
+        values[f.name] = plot?.plot_commit ?? "";
+      }
+    }
     const { statement, errors, kept } = build(type, values, ctx, cfg, at);
     for (const p of formEl.querySelectorAll(".field-error")) p.hidden = true;
     for (const el of formEl.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
@@ -324,6 +330,7 @@ export async function formScreen(id, type, params) {
     if (salted) {
       seq = await registerMember(signed, kept, salted, values, at);
     } else {
+      if (plot) await members.keepPlot(plot);
       const envelope = await keys.signEnvelope(statement);
       seq = await outbox.enqueue(envelope, type, values, type === "actor.consent" ? await consentParts(signed) : {});
     }

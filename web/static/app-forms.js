@@ -30,7 +30,7 @@
  *   transforms: Record<string, TransformShape>,
  *   messages: Record<string, string>,
  *   member_role: string,
- *   privacy: { name_prefix: string, salt_bytes: number },
+ *   privacy: { name_prefix: string, plot_prefix: string, salt_bytes: number },
  *   places: { provinces: [string, string][], communes: string },
  * }} Config
  * @typedef {{ id: string, product: { name: string }, remaining: { amount: string, unit: string }, status?: string }} Held
@@ -102,6 +102,10 @@ export const FORMS = [
       // Coarse: at most the decimals the server says (about 1 km).
       { name: "origin.lat", kind: "lat" },
       { name: "origin.lon", kind: "lon" },
+      // The exact plot stays on the phone; the statement may carry its
+      // commitment.
+      { name: "plot", kind: "note", keep: () => true },
+      { name: "origin.plot_commit", kind: "commit", computed: "plot" },
       { name: "harvested_at", kind: "date" },
       // A cooperative may name one of its own members.
       { name: "producer", kind: "member", when: (_, ctx) => ownMembers(ctx) !== undefined },

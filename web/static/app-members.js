@@ -1,5 +1,6 @@
 // @ts-check
-// coop-ledger signing app: the households this phone registered (issue 13).
+// coop-ledger signing app: the households this phone registered, and the
+// exact plots of its batches' fields (issue 13).
 //
 // A member's `actor.register` carries no name: it carries `name_commit`,
 // SHA-256 of the ledger's prefix, a 32-byte random salt and the name in
@@ -14,6 +15,11 @@
 //
 // Member ids are opaque: `tv-` and 10 random base32 characters, never made
 // from a name.
+//
+// A batch's exact plot (a parcel's number, exact coordinates: what the
+// clerk types) is kept the same way: `origin.plot_commit` is SHA-256 of the
+// plot prefix, a salt and the record's UTF-8 (NFC), and the record and
+// salt stay here and in the backup; the statement's coordinates are coarse.
 
 import { b64, b64encode, concat, enc, hex, sha256 } from "proofs";
 import * as store from "app/db";
@@ -26,6 +32,8 @@ import * as keys from "app/keys";
  *   cooperative?: string, public?: boolean, form_blake3?: string,
  *   created: string, backedUp?: boolean,
  * }} Member
+ * The exact plot of a batch's field, kept on this phone.
+ * @typedef {{ batch: string, record: string, salt: string, plot_commit: string, created: string }} Plot
  * A disclosure, as it travels beside an `actor.consent` (spec §6).
  * @typedef {{ member: string, name: string, salt: string }} Disclosure
  */
@@ -54,11 +62,12 @@ export const newSalt = (bytes) => hex(crypto.getRandomValues(new Uint8Array(byte
  * @param {string} name */
 export const normalName = (name) => name.trim().normalize("NFC");
 
-/** `name_commit` = hex SHA-256(prefix ‖ salt ‖ UTF-8(NFC(name))), with the
- * ledger's prefix (`cfg.privacy.name_prefix`).
- * @param {string} prefix @param {string} saltHex @param {string} name */
-export async function nameCommit(prefix, saltHex, name) {
-  return hex(await sha256(concat(enc.encode(prefix), unhex(saltHex), enc.encode(normalName(name)))));
+/** A commitment: hex SHA-256(prefix ‖ salt ‖ UTF-8(NFC(text))). With the
+ * ledger's name prefix (`cfg.privacy.name_prefix`) it is `name_commit`;
+ * with the plot prefix, `plot_commit`.
+ * @param {string} prefix @param {string} saltHex @param {string} text */
+export async function commitment(prefix, saltHex, text) {
+  return hex(await sha256(concat(enc.encode(prefix), unhex(saltHex), enc.encode(normalName(text)))));
 }
 
 /** The salt this phone keeps for member `id`'s name, made (and kept with
@@ -70,7 +79,24 @@ export async function commitFor(id, name, privacy) {
   /** @type {Member | undefined} */
   const known = await store.get("members", id);
   const salt = known?.salt || newSalt(privacy.salt_bytes);
-  return { salt, name_commit: await nameCommit(privacy.name_prefix, salt, name) };
+  return { salt, name_commit: await commitment(privacy.name_prefix, salt, name) };
+}
+
+/** The commitment to batch `batch`'s exact plot `record`, with a new salt;
+ * the record and salt are kept on this phone (`keepPlot`) once it is signed.
+ * @param {string} batch @param {string} record @param {{ plot_prefix: string, salt_bytes: number }} privacy
+ * @returns {Promise<Plot>} */
+export async function plotFor(batch, record, privacy) {
+  /** @type {Plot | undefined} */
+  const known = await store.get("plots", batch);
+  const salt = known?.salt || newSalt(privacy.salt_bytes);
+  const text = normalName(record);
+  return { batch, record: text, salt, plot_commit: await commitment(privacy.plot_prefix, salt, text), created: new Date().toISOString() };
+}
+
+/** Keeps a batch's exact plot on this phone. @param {Plot} plot */
+export function keepPlot(plot) {
+  return store.put("plots", plot);
 }
 
 /** Keeps member `id` with its name and salt on this phone.
@@ -166,8 +192,10 @@ export async function backupBlock() {
     form_blake3,
     created,
   }));
+  /** @type {Plot[]} */
+  const plots = await store.all("plots");
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const plain = enc.encode(JSON.stringify({ v: 1, members }));
+  const plain = enc.encode(JSON.stringify({ v: 1, members, plots }));
   const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await sealingKey(), plain));
   const body = (b64encode(concat(iv, sealed)).match(/.{1,64}/g) || []).join("\n");
   return `${BEGIN}\n${body}\n${END}\n`;
@@ -195,8 +223,9 @@ export async function restore(text) {
   if (!m) throw new Error("no members' backup");
   const bytes = b64(m[1].replace(/\s+/g, ""));
   const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.slice(0, 12) }, await sealingKey(), bytes.slice(12));
-  const { members } = JSON.parse(new TextDecoder().decode(plain));
+  const { members, plots = [] } = JSON.parse(new TextDecoder().decode(plain));
   for (const x of members) await store.put("members", { ...x, backedUp: true });
+  for (const p of plots) await store.put("plots", p);
   await load();
   return members.length;
 }
