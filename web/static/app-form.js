@@ -202,8 +202,9 @@ export async function formScreen(id, type, params) {
     for (const f of applicable(fields, now, ctx)) {
       if (f.group === undefined) {
         if (f.computed) continue;
-        // The app makes an opaque id (a member's), once.
-        if (f.opaque && f.opaque(now, ctx) && !values[f.name]) {
+        // The app makes an opaque id (a member's), once; an id typed
+        // before the role was chosen is not one.
+        if (f.opaque && f.opaque(now, ctx) && !members.isOpaqueId(values[f.name])) {
           values[f.name] = members.newMemberId();
           saveDraft(me, type, values);
         }

@@ -37,7 +37,7 @@
  * The communes of each province, by the province's code: `[code, name]`
  * (the server's `/app/communes.HASH.json`, `cfg.places.communes`).
  * @typedef {Record<string, [string, string][]>} Communes
- * @typedef {{ me: string, role: string, holding?: Held[], bound?: any, memberRole: string, communes?: Communes }} Ctx
+ * @typedef {{ me: string, role: string, holding?: Held[], bound?: any, memberRole: string, communes?: Communes, signs: (type: string) => boolean }} Ctx
  * @typedef {Record<string, any>} Values
  * @typedef {{
  *   name: string, kind: string, required?: boolean, lot?: boolean, label?: string, file?: string,
@@ -185,7 +185,15 @@ export const FORMS = [
       // Whether the household agrees to be named publicly: not signed
       // here; a yes, with the signed form's BLAKE3, becomes an
       // `actor.consent` that goes once the registration is logged.
-      { name: "consent", kind: "choice", options: ["true", "false"], required: true, keep: () => true, when: registersMember },
+      // (Asked only of a signer who may sign that consent.)
+      {
+        name: "consent",
+        kind: "choice",
+        options: ["true", "false"],
+        required: true,
+        keep: () => true,
+        when: (v, ctx) => registersMember(v, ctx) && ctx.signs("actor.consent"),
+      },
       {
         name: "form_blake3",
         kind: "hash",
@@ -193,7 +201,7 @@ export const FORMS = [
         required: true,
         missing: "consent_form",
         keep: () => true,
-        when: (v, ctx) => registersMember(v, ctx) && v.consent === "true",
+        when: (v, ctx) => registersMember(v, ctx) && ctx.signs("actor.consent") && v.consent === "true",
       },
     ],
   },
@@ -287,7 +295,8 @@ export function form(type) {
 export function context(type, me, role, holding, cfg, communes) {
   const only = cfg.signers[type]?.only;
   const bound = only && only.roles.includes(role) ? only.condition : undefined;
-  return { me, role, holding, bound, memberRole: cfg.member_role, communes };
+  const signs = (/** @type {string} */ t) => mayUse(t, role, cfg);
+  return { me, role, holding, bound, memberRole: cfg.member_role, communes, signs };
 }
 
 /** A refusal found on the device: the server's code and the field. */

@@ -91,6 +91,13 @@ export async function home(id) {
       ),
     );
   }
+  const signed = await outbox.items();
+  /** The state of member `m`'s latest registration signed here, unless
+   * logged. @param {string} member */
+  const pending = (member) => {
+    const reg = signed.filter((/** @type {any} */ it) => it.type === "actor.register" && JSON.parse(it.envelope.statement).id === member).at(-1);
+    return reg && reg.state !== "done" ? ` · ${T[reg.state] || reg.state}` : "";
+  };
   if (mine.length) {
     const consents = mayUse("actor.consent", id.role, cfg);
     const unsaved = mine.filter((m) => !m.backedUp).length;
@@ -107,7 +114,7 @@ export async function home(id) {
             h("strong", {}, m.id),
             " · ",
             h("span", { class: "name" }, m.name),
-            ` · ${m.public ? T.named_publicly : T.not_named} `,
+            ` · ${m.public ? T.named_publicly : T.not_named}${pending(m.id)} `,
             consents
               ? h("a", { class: "button small", href: go("actor.consent", { member: m.id, public: String(!m.public) }) }, m.public ? T.withdraw_consent : T.give_consent)
               : "",
@@ -116,7 +123,7 @@ export async function home(id) {
       ),
     );
   }
-  const items = (await outbox.items()).reverse();
+  const items = signed.reverse();
   parts.push(
     h("h2", {}, T.history),
     h(

@@ -42,6 +42,9 @@ import * as keys from "app/keys";
  * best). */
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
+/** Whether `id` is an id `newMemberId` makes. @param {any} id */
+export const isOpaqueId = (id) => typeof id === "string" && /^tv-[a-z2-7]{10}$/.test(id);
+
 /** A new opaque member id: `tv-` and 10 random base32 characters (50 bits). */
 export function newMemberId() {
   const bytes = crypto.getRandomValues(new Uint8Array(10));
