@@ -329,7 +329,7 @@ export async function formScreen(id, type, params) {
     const signed = JSON.parse(statement);
     let seq;
     if (salted) {
-      seq = await registerMember(signed, kept, salted, values, at);
+      seq = await registerMember(statement, signed, kept, salted, values, at);
     } else {
       if (plot) await members.keepPlot(plot);
       const envelope = await keys.signEnvelope(statement);
@@ -344,11 +344,12 @@ export async function formScreen(id, type, params) {
    * phone, and, when the household agreed to be named, signs its consent
    * to go after the registration, with the name and salt beside it.
    * Returns the registration's outbox item.
-   * @param {any} st @param {Record<string, any>} kept @param {{ salt: string, name_commit: string }} salted
+   * @param {string} statement @param {any} st its value
+   * @param {Record<string, any>} kept @param {{ salt: string, name_commit: string }} salted
    * @param {Record<string, any>} values @param {string} at */
-  async function registerMember(st, kept, salted, values, at) {
+  async function registerMember(statement, st, kept, salted, values, at) {
     await members.keep({ id: st.id, name: kept.name, ...salted, cooperative: st.cooperative });
-    const seq = await outbox.enqueue(await keys.signEnvelope(JSON.stringify(st)), type, values);
+    const seq = await outbox.enqueue(await keys.signEnvelope(statement), type, values);
     if (kept.consent !== true) return seq;
     const consent = "actor.consent";
     const cctx = context(consent, me, id.role, undefined, cfg);
