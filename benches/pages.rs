@@ -84,6 +84,7 @@ async fn build(dir: &Path, fill: u64) {
         ORIGIN,
         None,
         &[reg],
+        coop_ledger::domain::statement::LedgerFormat::V1,
         &coop_ledger::service::SystemClock,
     )
     .expect("init");

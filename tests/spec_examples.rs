@@ -49,7 +49,9 @@ fn register(by: &str, id: &str, role: &str, province: &str, extra: &str) -> Stri
 fn the_examples_of_the_spec_are_one_valid_ledger() {
     let spec = spec();
     let ex = examples(&spec);
-    assert_eq!(ex.len(), 16, "spec §6 has 16 example statements");
+    assert_eq!(ex.len(), 18, "spec §6 has 18 example statements");
+    // The last two (§6.16, §6.17) are of a format-2 ledger, checked below.
+    let ex: Vec<String> = ex.into_iter().take(16).collect();
     let [
         genesis,
         coop,
@@ -189,4 +191,52 @@ fn the_examples_of_the_spec_are_one_valid_ledger() {
         spec.contains(&format!("`{id}`")),
         "spec §15 shows entry id {id}"
     );
+}
+
+/// Issue 13: the format-2 examples of spec §6.16 and §6.17 (a member
+/// registered by its name commitment, then its consent recorded by its
+/// cooperative) are accepted on a format-2 ledger whose genesis is §6.2's
+/// with `"format": 2`, and the commitment is the known answer the spec
+/// prints.
+#[test]
+fn the_format_2_examples_of_the_spec_are_a_valid_ledger() {
+    use coop_ledger::domain::privacy::{Salt, name_commit};
+    let spec = spec();
+    let ex = examples(&spec);
+    let (genesis, consent, member) = (&ex[0], &ex[16], &ex[17]);
+    let genesis = genesis.replacen(r#""v": 1,"#, r#""v": 1, "format": 2,"#, 1);
+    let salt = Salt(std::array::from_fn(|i| i as u8));
+    let commit = name_commit(&salt, "Nguyễn Văn An").to_string();
+    assert!(
+        member.contains(&commit),
+        "§6.17's member commits to the known answer"
+    );
+    let id = "tv-k3m9q2x7pd";
+    let printed = public_key_of(&key(id)).to_string();
+    assert!(
+        member.contains(&printed),
+        "§6.17's member shows its test key {printed}"
+    );
+    let registrar = "lien-minh-htx-vn";
+    let leaves: Vec<(String, &str)> = vec![
+        (genesis, "ledger"),
+        (
+            register(registrar, "htx-lua-hoa-tu", "cooperative", "92", ""),
+            registrar,
+        ),
+        (member.clone(), "htx-lua-hoa-tu"),
+        (consent.clone(), "htx-lua-hoa-tu"),
+    ];
+    let logged_at = Timestamp::parse("2026-12-01T02:00:00Z").expect("time");
+    let mut state = MemState::default();
+    for (index, (text, signer)) in (0u64..).zip(&leaves) {
+        let st = statement::parse(text).unwrap_or_else(|e| panic!("leaf {index}: {e}"));
+        let env = Envelope::sign(text.clone(), &key(signer));
+        let changes = apply(&state, &Context { index, logged_at }, &env, &st)
+            .unwrap_or_else(|e| panic!("leaf {index} is refused: {e}"));
+        state.write(&changes);
+    }
+    let member = &state.actors[&coop_ledger::domain::ids::ActorId::parse(id).expect("id")];
+    assert!(member.public, "the consent made the member public");
+    assert_eq!(member.name, None, "the views hold no name");
 }

@@ -45,6 +45,14 @@ fn constants() -> Vec<(&'static str, u128)> {
             n(domain::statement::MAX_TEXT_CHARS),
         ),
         (
+            "domain::privacy::MAX_NAME_CHARS",
+            n(domain::privacy::MAX_NAME_CHARS),
+        ),
+        (
+            "domain::rules::format::MAX_COORDINATE_DECIMALS",
+            n(domain::rules::format::MAX_COORDINATE_DECIMALS),
+        ),
+        (
             "domain::statement::MAX_NOTE_CHARS",
             n(domain::statement::MAX_NOTE_CHARS),
         ),

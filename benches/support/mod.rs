@@ -423,7 +423,15 @@ impl PartialDataset {
             key: PublicKey::from(key.verifying_key()),
             name: name.map(str::to_owned),
         };
-        Ledger::init(&self.partial, origin, None, &[spec], &SystemClock).expect("Ledger::init");
+        Ledger::init(
+            &self.partial,
+            origin,
+            None,
+            &[spec],
+            coop_ledger::domain::statement::LedgerFormat::V1,
+            &SystemClock,
+        )
+        .expect("Ledger::init");
         open_ledger(&self.partial)
     }
 

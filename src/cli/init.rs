@@ -2,24 +2,27 @@
 
 use crate::domain::ids::ActorId;
 use crate::domain::keys::PublicKey;
+use crate::domain::statement::LedgerFormat;
 use crate::service::{Ledger, RegistrarSpec, SystemClock};
 use anyhow::{Context as _, Result};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Creates a ledger in `data` whose genesis names `registrars`
+/// Creates a ledger in `data` of `format` whose genesis names `registrars`
 /// (`ID=BASE64_PUBLIC_KEY` each), and prints its keys and first checkpoint.
 pub fn run(
     data: &Path,
     origin: &str,
     registrars: &[String],
     key_name: Option<&str>,
+    format: u64,
 ) -> Result<ExitCode> {
+    let format = LedgerFormat::try_from(format).map_err(anyhow::Error::msg)?;
     let registrars = registrars
         .iter()
         .map(|r| parse_registrar(r))
         .collect::<Result<Vec<_>>>()?;
-    let report = Ledger::init(data, origin, key_name, &registrars, &SystemClock)?;
+    let report = Ledger::init(data, origin, key_name, &registrars, format, &SystemClock)?;
     println!("ledger created in {}", data.display());
     println!("ledger public key: {}", report.ledger_key);
     println!("verifier key (signed-note): {}", report.note_vkey);

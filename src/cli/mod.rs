@@ -58,6 +58,10 @@ pub enum Command {
         /// The checkpoint key name (defaults to the origin).
         #[arg(long)]
         key_name: Option<String>,
+        /// The ledger format (spec §6.17): 2 keeps members' names and exact
+        /// places out of the log; 1 only to reproduce an old ledger.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=2))]
+        format: u64,
     },
     /// Serve the ledger over HTTP.
     Serve {
@@ -189,7 +193,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             origin,
             registrars,
             key_name,
-        } => init::run(&data, &origin, &registrars, key_name.as_deref()),
+            format,
+        } => init::run(&data, &origin, &registrars, key_name.as_deref(), format),
         Command::Serve {
             data,
             listen,

@@ -21,14 +21,15 @@
 use super::envelope::Envelope;
 use super::ids::{ActorId, BatchId, ContractId};
 use super::keys::PublicKey;
+use super::privacy::NameCommit;
 use super::product::{
     Blake3Hex, Category, Certification, InspectResult, OcopStars, Origin, Process, Product, Scheme,
 };
 use super::quantity::{Amount, Quantity};
 use super::statement::{
-    ActorRegister, BatchCreate, ContractAccept, ContractOffer, Correction, Genesis, Inspect,
-    Recall, Receive, Region, Registrar, Revoke, Role, RotateKey, Ship, StatementType, Transform,
-    TransformInput, TransformOutput, VERSION,
+    ActorRegister, BatchCreate, Consent, ContractAccept, ContractOffer, Correction, Genesis,
+    Inspect, LedgerFormat, Recall, Receive, Region, Registrar, Revoke, Role, RotateKey, Ship,
+    StatementType, Transform, TransformInput, TransformOutput, VERSION,
 };
 use super::time::{Day, HarvestTime, Timestamp};
 use ed25519_dalek::SigningKey;
@@ -55,6 +56,7 @@ fields!(
     ActorRegister => ActorRegister,
     RotateKey => RotateKey,
     Revoke => Revoke,
+    Consent => Consent,
     BatchCreate => BatchCreate,
     Ship => Ship,
     Receive => Receive,
@@ -84,7 +86,7 @@ impl StatementBuilder {
         Self { by: by.clone(), at }
     }
 
-    /// A statement with the given body (any of the thirteen types).
+    /// A statement with the given body (any of the fourteen types).
     pub fn body<T: Fields>(self, body: T) -> Draft<T> {
         Draft {
             kind: T::TYPE.as_str().to_owned(),
@@ -108,10 +110,12 @@ impl StatementBuilder {
             origin: origin.to_owned(),
             ledger_key,
             registrars,
+            format: None,
         })
     }
 
-    /// `actor.register` of `id` with its role, name, key and region.
+    /// `actor.register` of `id` with its role, public name, key and
+    /// region: an organisation, or a member of a format-1 ledger.
     pub fn register(
         self,
         id: &ActorId,
@@ -123,11 +127,44 @@ impl StatementBuilder {
         self.body(ActorRegister {
             id: id.clone(),
             role,
-            name: name.to_owned(),
+            name: Some(name.to_owned()),
+            name_commit: None,
             key,
             region,
             cooperative: None,
             public: None,
+        })
+    }
+
+    /// `actor.register` of member `id` of a format-2 ledger: its name only
+    /// as a commitment ([`super::privacy::name_commit`]); name its
+    /// cooperative with [`Draft::cooperative`].
+    pub fn register_member(
+        self,
+        id: &ActorId,
+        name_commit: NameCommit,
+        key: PublicKey,
+        region: Region,
+    ) -> Draft<ActorRegister> {
+        self.body(ActorRegister {
+            id: id.clone(),
+            role: Role::Member,
+            name: None,
+            name_commit: Some(name_commit),
+            key,
+            region,
+            cooperative: None,
+            public: None,
+        })
+    }
+
+    /// `actor.consent` of `member`: consent to be named given (`public`)
+    /// or withdrawn.
+    pub fn consent(self, member: &ActorId, public: bool) -> Draft<Consent> {
+        self.body(Consent {
+            member: member.clone(),
+            public,
+            form_blake3: None,
         })
     }
 
@@ -289,10 +326,22 @@ pub fn place(place: &str) -> Origin {
         place: place.to_owned(),
         lat: None,
         lon: None,
+        plot_commit: None,
     }
 }
 
-/// A region of a province, with its district and commune when given.
+/// A region of a format-2 ledger: a province's GSO code and, when given,
+/// one of its communes' (spec §6.17).
+pub fn coded_region(province: u32, commune: Option<u32>) -> Region {
+    Region {
+        province: province.to_string(),
+        district: None,
+        commune: commune.map(|c| c.to_string()),
+    }
+}
+
+/// A region of a format-1 ledger, in words: a province, with its district
+/// and commune when given.
 pub fn region(province: &str, district: Option<&str>, commune: Option<&str>) -> Region {
     Region {
         province: province.to_owned(),
@@ -448,9 +497,27 @@ impl Draft<ActorRegister> {
         self
     }
 
-    /// A member's consent (or refusal) to be named on public pages.
+    /// A member's consent (or refusal) to be named on public pages (format
+    /// 1; a format-2 ledger takes it as `actor.consent`).
     pub fn public(mut self, public: bool) -> Self {
         self.body.public = Some(public);
+        self
+    }
+}
+
+impl Draft<Genesis> {
+    /// The ledger's format (absent: format 1).
+    pub fn format(mut self, format: LedgerFormat) -> Self {
+        self.body.format = Some(format);
+        self
+    }
+}
+
+impl Draft<Consent> {
+    /// The BLAKE3 of the consent form the household signed (the form's
+    /// bytes), which a cooperative signing for its member must give.
+    pub fn form_of(mut self, form: &[u8]) -> Self {
+        self.body.form_blake3 = blake3_of(form);
         self
     }
 }

@@ -10,6 +10,7 @@
 
 use super::ids::EntryId;
 use super::keys::{PublicKey, Sig};
+use super::privacy::Disclosure;
 use ed25519_dalek::{Signer as _, SigningKey};
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +30,35 @@ pub struct Envelope {
     pub key: PublicKey,
     /// Ed25519 signature over [`signed_bytes`].
     pub sig: Sig,
+}
+
+/// What `POST /api/v1/entries` takes: an envelope's three members and,
+/// beside them, a member's [`Disclosure`] (spec §6.17), which is kept off
+/// the log: the leaf is built from the envelope alone.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    /// The statement JSON text, exactly as signed.
+    pub statement: String,
+    /// The signer's public key.
+    pub key: PublicKey,
+    /// Ed25519 signature over [`signed_bytes`].
+    pub sig: Sig,
+    /// A member's name and salt, beside a consent to be named.
+    #[serde(default)]
+    pub disclosure: Option<Disclosure>,
+}
+
+impl Submission {
+    /// The envelope, and the disclosure beside it.
+    pub fn split(self) -> (Envelope, Option<Disclosure>) {
+        let env = Envelope {
+            statement: self.statement,
+            key: self.key,
+            sig: self.sig,
+        };
+        (env, self.disclosure)
+    }
 }
 
 /// The signature does not verify under `verify_strict`.

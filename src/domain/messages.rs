@@ -168,8 +168,32 @@ codes! {
         "Latitude must be between -90 and 90 and longitude between -180 and 180.",
         "Vĩ độ phải nằm trong khoảng -90 đến 90 và kinh độ trong khoảng -180 đến 180.";
     BadHash = "bad_hash", Malformed,
-        "A report hash must be a BLAKE3 hash written as 64 lowercase hexadecimal characters.",
-        "Mã băm của biên bản phải là mã BLAKE3 gồm 64 ký tự thập lục phân viết thường.";
+        "A hash or commitment (report_blake3, photo_blake3, form_blake3, name_commit, plot_commit, salt) must be 64 lowercase hexadecimal characters.",
+        "Mã băm hoặc cam kết (report_blake3, photo_blake3, form_blake3, name_commit, plot_commit, salt) phải gồm 64 ký tự thập lục phân viết thường.";
+    UnsupportedFormat = "unsupported_format", Malformed,
+        "This ledger format is not supported; a new ledger uses \"format\": 2.",
+        "Định dạng sổ cái này không được hỗ trợ; sổ cái mới dùng \"format\": 2.";
+    MemberNameInLog = "member_name_in_log", Malformed,
+        "A member household's name never goes into the public ledger: send name_commit, and the name only beside a consent.",
+        "Tên hộ thành viên không bao giờ được ghi vào sổ cái công khai: hãy gửi name_commit, và chỉ gửi tên kèm theo một bản đồng ý.";
+    DisclosureMismatch = "disclosure_mismatch", Malformed,
+        "The name and salt sent do not match the name commitment the member was registered with.",
+        "Tên và muối gửi kèm không khớp với cam kết tên khi đăng ký thành viên.";
+    DisclosureNotAllowed = "disclosure_not_allowed", Malformed,
+        "A member's name may be sent only beside that member's consent to be named (actor.consent with public true).",
+        "Chỉ được gửi tên thành viên kèm theo bản đồng ý công khai tên của chính thành viên đó (actor.consent với public là true).";
+    ConsentFormMissing = "consent_form_missing", Malformed,
+        "A cooperative recording a member's consent must give form_blake3, the hash of the signed consent form.",
+        "Hợp tác xã ghi nhận sự đồng ý của thành viên phải nêu form_blake3, mã băm của phiếu đồng ý đã ký.";
+    TooPrecise = "too_precise", Malformed,
+        "Coordinates in the ledger have at most 2 decimals (about 1 km); keep the exact plot with the cooperative and give plot_commit.",
+        "Tọa độ trong sổ cái chỉ có tối đa 2 chữ số thập phân (khoảng 1 km); vị trí thửa đất chính xác do hợp tác xã giữ, hãy gửi plot_commit.";
+    UnknownProvince = "unknown_province", Malformed,
+        "That is not the code of one of the 34 provinces (since 1 July 2025); use the GSO code.",
+        "Đây không phải mã của một trong 34 tỉnh, thành phố (từ 1/7/2025); hãy dùng mã của Tổng cục Thống kê.";
+    UnknownCommune = "unknown_commune", Malformed,
+        "That is not the code of a commune, ward or special zone of that province; use the GSO code.",
+        "Đây không phải mã của một xã, phường hoặc đặc khu thuộc tỉnh đó; hãy dùng mã của Tổng cục Thống kê.";
     BadPeriod = "bad_period", Malformed,
         "The contract ends before it starts; check the from and to dates.",
         "Hợp đồng kết thúc trước khi bắt đầu; hãy kiểm tra ngày from và to.";
@@ -239,6 +263,12 @@ codes! {
     UnknownEntry = "unknown_entry", NotFound,
         "The ledger has no entry with that number.",
         "Sổ cái không có mục nào với số thứ tự này.";
+    NeedsFormat2 = "needs_format_2", Conflict,
+        "This ledger was started in format 1, which does not know this; start a format-2 ledger for it.",
+        "Sổ cái này được tạo theo định dạng 1, không hỗ trợ điều này; hãy tạo sổ cái định dạng 2.";
+    NoConsent = "no_consent", Conflict,
+        "The member has not consented (or has withdrawn consent) to be named publicly, so the name is not kept.",
+        "Thành viên chưa đồng ý (hoặc đã rút lại sự đồng ý) công khai tên, nên tên không được lưu.";
     DuplicateId = "duplicate_id", Conflict,
         "That id is already taken in the ledger.",
         "Mã định danh này đã được dùng trong sổ cái.";

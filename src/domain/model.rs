@@ -9,21 +9,26 @@
 
 use super::ids::{ActorId, BatchId, ContractId};
 use super::keys::PublicKey;
+use super::privacy::NameCommit;
 use super::product::{
     Blake3Hex, Category, Certification, InspectResult, Origin, Process, Product, Scheme,
 };
 use super::quantity::{Amount, Quantity};
-use super::statement::{Region, Role, StatementType};
+use super::statement::{LedgerFormat, Region, Role, StatementType};
 use super::time::{Day, HarvestTime};
 use serde::{Deserialize, Serialize};
 
-/// What the genesis fixed: the origin and the ledger key.
+/// What the genesis fixed: the origin, the ledger key and the format.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerInfo {
     /// The checkpoint origin.
     pub origin: String,
     /// The ledger's public key.
     pub ledger_key: PublicKey,
+    /// The ledger's format (spec §6.17); views written before formats
+    /// existed hold none, which is format 1.
+    #[serde(default)]
+    pub format: LedgerFormat,
 }
 
 /// What kind of actor: a registrar named by the genesis, or a registered role.
@@ -66,15 +71,22 @@ pub struct Actor {
     pub id: ActorId,
     /// Registrar or role.
     pub kind: ActorKind,
-    /// Its name.
-    pub name: String,
+    /// Its public name: every organisation's, and a member's on a format-1
+    /// ledger; `None` for a member of a format-2 ledger, whose name is never
+    /// in the log (a disclosure may show it, see [`super::privacy`]).
+    pub name: Option<String>,
+    /// A member's name commitment (format 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_commit: Option<NameCommit>,
     /// Its current key.
     pub key: PublicKey,
     /// Where it is (registrars have none).
     pub region: Option<Region>,
     /// For members: their cooperative.
     pub cooperative: Option<ActorId>,
-    /// A member's consent to be named on public pages.
+    /// A member's consent to be named on public pages: its registration's
+    /// `public` on a format-1 ledger, its latest `actor.consent` on a
+    /// format-2 one (organisations are always public).
     pub public: bool,
     /// Active or revoked.
     pub status: ActorStatus,

@@ -45,11 +45,9 @@ pub const MAX_LON: f64 = 180.0;
 
 /// A BLAKE3 hash as [`Blake3Hex`] accepts it, as a regular expression
 /// (whole match).
-pub const BLAKE3_PATTERN: &str = "[0-9a-f]{64}";
+pub const BLAKE3_PATTERN: &str = super::hex32::HEX32_PATTERN;
 
-/// Text of the error a bad BLAKE3 hex gives (maps to `bad_hash`).
-pub const BAD_HASH: &str =
-    "a BLAKE3 hash (report_blake3, photo_blake3) must be 64 lowercase hex characters";
+pub use super::hex32::BAD_HASH;
 
 macro_rules! word_enum {
     ($(#[$doc:meta])* $name:ident, $err:expr, { $($(#[$vdoc:meta])* $variant:ident = $text:literal,)* }) => {
@@ -296,6 +294,10 @@ pub struct Origin {
         skip_serializing_if = "Option::is_none"
     )]
     pub lon: Option<f64>,
+    /// A commitment to the exact plot, whose record stays with the
+    /// cooperative (format 2, spec §6.17); the ledger never checks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plot_commit: Option<crate::domain::privacy::PlotCommit>,
 }
 
 /// A certificate the batch is covered by.
@@ -311,32 +313,11 @@ pub struct Certification {
     pub valid_until: Option<Day>,
 }
 
-/// A BLAKE3 hash of an attachment, as 64 lowercase hex characters.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct Blake3Hex([u8; 32]);
-
-impl fmt::Display for Blake3Hex {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(blake3::Hash::from_bytes(self.0).to_hex().as_str())
-    }
-}
-
-impl Serialize for Blake3Hex {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Blake3Hex {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        let lower = s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        match blake3::Hash::from_hex(&s) {
-            Ok(h) if lower => Ok(Self(*h.as_bytes())),
-            _ => Err(serde::de::Error::custom(format!("{BAD_HASH} (got {s:?})"))),
-        }
-    }
-}
+crate::hex32_type!(
+    /// A BLAKE3 hash of an attachment (an inspection report, a photo, a
+    /// signed consent form) that itself never goes to the ledger.
+    Blake3Hex
+);
 
 #[cfg(test)]
 mod tests {

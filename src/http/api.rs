@@ -193,7 +193,8 @@ struct ActorOut {
 impl From<Actor> for ActorOut {
     fn from(a: Actor) -> Self {
         Self {
-            name: a.public.then_some(a.name),
+            // The service shows a name only where it may be shown.
+            name: a.name,
             id: a.id,
             role: a.kind,
             region: a.region,

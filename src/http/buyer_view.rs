@@ -60,16 +60,16 @@ fn public_name(view: &BuyerView, t: &Texts, id: &ActorId) -> String {
     let Some(a) = view.actors.get(id) else {
         return id.to_string();
     };
-    if a.public {
-        return a.name.clone();
+    if let Some(name) = &a.name {
+        return name.clone();
     }
     let coop = a
         .cooperative
         .as_ref()
-        .and_then(|c| view.actors.get(c).map(|c| c.name.clone()))
-        .or_else(|| view.cooperative.as_ref().map(|c| c.name.clone()))
+        .and_then(|c| view.actors.get(c).and_then(|c| c.name.clone()))
+        .or_else(|| view.cooperative.as_ref().and_then(|c| c.name.clone()))
         .unwrap_or_default();
-    match a.region.as_ref().and_then(|r| r.commune.as_deref()) {
+    match a.region.as_ref().and_then(Region::commune_name) {
         Some(commune) => format!("{} {coop} ({} {commune})", t.household_of, t.commune),
         None => format!("{} {coop}", t.household_of),
     }
@@ -209,6 +209,7 @@ impl BatchPage {
                     | StatementType::ActorRegister
                     | StatementType::RotateKey
                     | StatementType::Revoke
+                    | StatementType::Consent
                     | StatementType::BatchCreate
                     | StatementType::Receive
                     | StatementType::Inspect
@@ -300,7 +301,8 @@ impl BatchPage {
             producer: view
                 .cooperative
                 .as_ref()
-                .map_or_else(|| name(&b.creator), |c| c.name.clone()),
+                .and_then(|c| c.name.clone())
+                .unwrap_or_else(|| name(&b.creator)),
             address: view.cooperative.as_ref().map(place).unwrap_or_default(),
             origin: view
                 .origin

@@ -4,10 +4,16 @@
 //! Both are bounded [`quick_cache::sync::Cache`]s (the crate's one cache
 //! type): when full, the entries least likely to be asked for again make
 //! room, instead of the whole cache starting over.
+//!
+//! A page may show a member's disclosed name, so every page is also tied
+//! to the ledger's count of erasures (spec §6.17): when a withdrawal erases
+//! a disclosure, the next read or write of the cache drops every page it
+//! holds, so no copy of the name stays in memory either.
 
 use crate::domain::messages::Lang;
 use axum::body::Bytes;
 use quick_cache::sync::Cache;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Most rendered pages (buyer pages and dashboards, each language apart)
 /// kept per server. A batch page is some tens of KiB, so the cache holds
@@ -29,6 +35,8 @@ pub struct PageCache {
     pages: Cache<(String, Lang), Cached>,
     /// QR images by request path: a batch's page URL never changes.
     images: Cache<String, Bytes>,
+    /// The ledger's erasure count the pages were rendered under.
+    erasures: AtomicU64,
 }
 
 impl Default for PageCache {
@@ -36,21 +44,39 @@ impl Default for PageCache {
         Self {
             pages: Cache::new(MAX_CACHED_PAGES),
             images: Cache::new(MAX_CACHED_IMAGES),
+            erasures: AtomicU64::new(0),
         }
     }
 }
 
 impl PageCache {
-    /// The page rendered for `path` in `lang` at tree size `size`, if any.
-    pub(super) fn get(&self, path: &str, lang: Lang, size: u64) -> Option<Bytes> {
+    /// Drops every page when the ledger has erased a disclosure since the
+    /// pages were rendered (`erasures` is its count now).
+    fn forget_erased(&self, erasures: u64) {
+        if self.erasures.swap(erasures, Ordering::SeqCst) != erasures {
+            self.pages.clear();
+        }
+    }
+
+    /// The page rendered for `path` in `lang` at tree size `size`, if any
+    /// and if no disclosure was erased since (`erasures` is the ledger's
+    /// count now).
+    pub(super) fn get(&self, path: &str, lang: Lang, size: u64, erasures: u64) -> Option<Bytes> {
+        self.forget_erased(erasures);
         self.pages
             .get(&(path.to_owned(), lang))
             .filter(|(s, _)| *s == size)
             .map(|(_, page)| page)
     }
 
-    /// Keeps a page rendered at tree size `size`.
-    pub(super) fn put(&self, path: String, lang: Lang, size: u64, page: Bytes) {
+    /// Keeps a page rendered at tree size `size`, under the ledger's count
+    /// of erasures when its data was read (`erasures`); a page read before
+    /// an erasure is not kept.
+    pub(super) fn put(&self, path: String, lang: Lang, size: u64, erasures: u64, page: Bytes) {
+        if self.erasures.load(Ordering::SeqCst) > erasures {
+            return;
+        }
+        self.forget_erased(erasures);
         self.pages.insert((path, lang), (size, page));
     }
 
@@ -72,15 +98,32 @@ mod tests {
     #[test]
     fn a_page_is_served_only_at_the_tree_size_it_was_rendered_at() {
         let cache = PageCache::default();
-        cache.put("/b/x".into(), Lang::Vi, 7, Bytes::from_static(b"seven"));
+        cache.put("/b/x".into(), Lang::Vi, 7, 0, Bytes::from_static(b"seven"));
         assert_eq!(
-            cache.get("/b/x", Lang::Vi, 7).as_deref(),
+            cache.get("/b/x", Lang::Vi, 7, 0).as_deref(),
             Some(&b"seven"[..])
         );
-        assert_eq!(cache.get("/b/x", Lang::Vi, 8), None, "a newer tree");
-        assert_eq!(cache.get("/b/x", Lang::En, 7), None, "another language");
-        cache.put("/b/x".into(), Lang::Vi, 8, Bytes::from_static(b"eight"));
-        assert_eq!(cache.get("/b/x", Lang::Vi, 7), None, "an older tree");
+        assert_eq!(cache.get("/b/x", Lang::Vi, 8, 0), None, "a newer tree");
+        assert_eq!(cache.get("/b/x", Lang::En, 7, 0), None, "another language");
+        cache.put("/b/x".into(), Lang::Vi, 8, 0, Bytes::from_static(b"eight"));
+        assert_eq!(cache.get("/b/x", Lang::Vi, 7, 0), None, "an older tree");
+    }
+
+    /// Issue 13: an erasure drops every page, and a page read before it is
+    /// not kept after it.
+    #[test]
+    fn an_erasure_drops_every_page() {
+        let cache = PageCache::default();
+        cache.put("/b/x".into(), Lang::Vi, 7, 0, Bytes::from_static(b"named"));
+        cache.put("/b/y".into(), Lang::Vi, 7, 0, Bytes::from_static(b"other"));
+        assert_eq!(cache.get("/b/y", Lang::Vi, 7, 1), None);
+        assert_eq!(cache.pages.len(), 0, "nothing stays in memory");
+        cache.put("/b/x".into(), Lang::Vi, 7, 0, Bytes::from_static(b"stale"));
+        assert_eq!(
+            cache.get("/b/x", Lang::Vi, 7, 1),
+            None,
+            "read before the erasure"
+        );
     }
 
     #[test]

@@ -385,6 +385,7 @@ impl Texts {
                 | StatementType::ActorRegister
                 | StatementType::RotateKey
                 | StatementType::Revoke
+                | StatementType::Consent
                 | StatementType::ContractOffer
                 | StatementType::ContractAccept
                 | StatementType::Correction,

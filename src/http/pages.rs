@@ -132,7 +132,12 @@ async fn try_show(
     let lookup = lookup?;
     let linkset_wanted = wants_linkset(&query, &headers);
     let size = app.ledger.size();
-    if let Some(page) = app.pages.get(path, lang, size).filter(|_| !linkset_wanted) {
+    let erasures = app.ledger.erasures();
+    if let Some(page) = app
+        .pages
+        .get(path, lang, size, erasures)
+        .filter(|_| !linkset_wanted)
+    {
         return Ok(buyer_page(StatusCode::OK, path, page));
     }
     let ledger = Arc::clone(&app.ledger);
@@ -145,7 +150,7 @@ async fn try_show(
     let page = render(&BatchPage::new(app, Texts::of(lang), &view, path)).map_err(internal)?;
     let page = Bytes::from(page);
     app.pages
-        .put(path.to_owned(), lang, view.size, page.clone());
+        .put(path.to_owned(), lang, view.size, erasures, page.clone());
     Ok(buyer_page(StatusCode::OK, path, page))
 }
 
@@ -309,7 +314,8 @@ async fn try_labels(
         Ok(Ok(v)) => v
             .cooperative
             .as_ref()
-            .map_or_else(|| batch.creator.to_string(), |c| c.name.clone()),
+            .and_then(|c| c.name.clone())
+            .unwrap_or_else(|| batch.creator.to_string()),
         _ => batch.creator.to_string(),
     };
     let svg = qr::svg(&url).map_err(internal)?;

@@ -19,6 +19,7 @@ use crate::domain::lineage::{self, TraceStep};
 use crate::domain::merkle::{Hash, prove_record};
 use crate::domain::messages::{Code, Refusal};
 use crate::domain::model::{Actor, Batch, CorrectionRecord};
+use crate::domain::privacy::Disclosure;
 use crate::domain::product::{Gtin, Origin};
 use crate::domain::rules::View;
 use crate::domain::time::HarvestTime;
@@ -46,8 +47,13 @@ pub struct BuyerView {
     pub journey: Vec<TraceStep>,
     /// Corrections of any leaf in the journey.
     pub corrections: Vec<CorrectionRecord>,
-    /// Every actor named on the page.
+    /// Every actor named on the page, as the public may see it
+    /// ([`Ledger::shown`]: no name where none may be shown).
     pub actors: HashMap<ActorId, Actor>,
+    /// The disclosures of the members named on the page, each with the
+    /// index of the registration whose `name_commit` it opens (that leaf is
+    /// among [`BuyerView::leaves`], so the phone can check the name).
+    pub disclosures: Vec<(Disclosure, u64)>,
     /// The producing cooperative, when one can be named.
     pub cooperative: Option<Actor>,
     /// Where it was grown (its own or its nearest ancestor's).
@@ -132,9 +138,20 @@ impl Ledger {
         names.extend(batch.recall.as_ref().map(|r| r.by.clone()));
         names.extend(corrections.iter().map(|c| c.by.clone()));
         let mut actors = HashMap::new();
+        let mut disclosures = Vec::new();
         for id in names {
             if let Some(a) = store.actor(&id)? {
-                actors.insert(id, a);
+                // A disclosed name comes with the registration it opens; a
+                // format-1 member's registration holds its plain name and
+                // is never added for a member not public.
+                if a.name_commit.is_some()
+                    && a.registered_index < tip.size
+                    && let Some(d) = self.disclosure(&id)?
+                {
+                    indexes.insert(a.registered_index);
+                    disclosures.push((d, a.registered_index));
+                }
+                actors.insert(id, self.shown(a)?);
             }
         }
         // The producer cooperative: the member producer's cooperative, else
@@ -156,7 +173,7 @@ impl Ledger {
             if let Some(c) = coop_id {
                 cooperative = match actors.get(&c) {
                     Some(a) => Some(a.clone()),
-                    None => store.actor(&c)?,
+                    None => store.actor(&c)?.map(|a| self.shown(a)).transpose()?,
                 };
                 break;
             }
@@ -183,6 +200,7 @@ impl Ledger {
             journey,
             corrections,
             actors,
+            disclosures,
             cooperative,
             origin,
             harvested_at,

@@ -36,7 +36,7 @@ use crate::domain::product::{
     Category, Certification, Gtin, InspectResult, Origin, Process, Product, Scheme, check_digit,
 };
 use crate::domain::quantity::{Amount, Quantity, Unit};
-use crate::domain::statement::{TransformInput, TransformOutput};
+use crate::domain::statement::{LedgerFormat, TransformInput, TransformOutput};
 use crate::domain::time::{Day, HarvestTime, LOCAL_OFFSET_HOURS, Timestamp};
 use ed25519_dalek::SigningKey;
 use serde::Serialize;
@@ -125,7 +125,7 @@ pub fn init(dir: &Path) -> Result<SigningKey, ServiceError> {
         key: PublicKey::from(registrar.verifying_key()),
         name: Some("Liên minh Hợp tác xã Việt Nam".into()),
     };
-    Ledger::init(dir, ORIGIN, None, &[spec], &SystemClock)?;
+    Ledger::init(dir, ORIGIN, None, &[spec], LedgerFormat::V1, &SystemClock)?;
     save_key(dir, REGISTRAR, &registrar)?;
     Ok(registrar)
 }

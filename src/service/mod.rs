@@ -13,6 +13,7 @@
 //! | `clock.rs` | [`Clock`], [`SystemClock`] |
 //! | `open.rs` | `init`, `open` with recovery, `reindex`, `shutdown` |
 //! | `submit.rs` | `submit`, the key-point cache, [`Receipt`] |
+//! | `disclosure.rs` | member names disclosed with consent: checked, kept, shown, erased |
 //! | `reads.rs` | entries, proofs and the views |
 //! | [`group_commit`] | one group commit, assembled and written |
 //! | [`sequencer`] | the one writer thread |
@@ -33,6 +34,7 @@ pub mod client;
 mod clock;
 pub mod custody;
 pub mod demo;
+mod disclosure;
 mod error;
 pub mod export;
 pub mod group_commit;
@@ -54,11 +56,12 @@ pub use submit::{MAX_CACHED_POINTS, Receipt};
 
 use crate::domain::keys::PublicKey;
 use crate::domain::linkage::{LinkFact, LinkageIndex, Targets};
+use crate::store::disclosures::Disclosures;
 use crate::store::{LedgerConfig, Store};
 use metrics::Metrics;
 use sequencer::Msg;
 use std::fs::File;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::mpsc;
 
@@ -85,6 +88,10 @@ pub struct Shared {
     /// The linkage index (spec §9), folded from the stored facts at open
     /// and from each group commit's facts before its tree is published.
     linkage: RwLock<LinkageIndex>,
+    /// Member names disclosed with consent, off the log (spec §6.17).
+    disclosures: Disclosures,
+    /// Disclosures erased since open (see `disclosure.rs`).
+    erasures: AtomicU64,
 }
 
 impl Shared {

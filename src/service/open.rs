@@ -17,13 +17,14 @@ use crate::domain::linkage::LinkageIndex;
 use crate::domain::merkle::{TlogError, tree_hash};
 use crate::domain::messages::{Code, Refusal};
 use crate::domain::rules::{Context, MemState, View};
-use crate::domain::statement::{self, LEDGER_SIGNER};
+use crate::domain::statement::{self, LEDGER_SIGNER, LedgerFormat};
 use crate::domain::time::Timestamp;
+use crate::store::disclosures::Disclosures;
 use crate::store::leaflog::{LeafWriter, Records};
 use crate::store::{self, Layout, LedgerConfig, Store, StoreError};
 use std::fs::File;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::{mpsc, oneshot};
 
@@ -210,12 +211,16 @@ fn settle_checkpoint(
 
 impl Ledger {
     /// Creates a ledger in `dir` (spec §10 `init`): a new ledger key (0600),
-    /// `ledger.json`, and leaf 0, the genesis naming the registrars.
+    /// `ledger.json`, and leaf 0, the genesis naming the registrars and the
+    /// ledger's `format` (a real ledger starts in
+    /// [`LedgerFormat::NEWEST`]; format 1 is for reading old ledgers'
+    /// behaviour in tests).
     pub fn init(
         dir: &Path,
         origin: &str,
         key_name: Option<&str>,
         registrars: &[RegistrarSpec],
+        format: LedgerFormat,
         clock: &dyn Clock,
     ) -> Result<InitReport, ServiceError> {
         std::fs::create_dir_all(dir)
@@ -229,7 +234,7 @@ impl Ledger {
         let ledger_key = PublicKey::from(key.verifying_key());
         let key_name = key_name.unwrap_or(origin).to_owned();
         let at = Timestamp::from_clock(clock.now());
-        let text = serde_json::json!({
+        let mut genesis = serde_json::json!({
             "v": 1,
             "type": "ledger.genesis",
             "by": LEDGER_SIGNER,
@@ -241,8 +246,12 @@ impl Ledger {
                 if let Some(n) = &r.name { o["name"] = serde_json::json!(n); }
                 o
             }).collect::<Vec<_>>(),
-        })
-        .to_string();
+        });
+        // A format-1 genesis has no `format`, as before formats existed.
+        if format != LedgerFormat::V1 {
+            genesis["format"] = serde_json::json!(format.number());
+        }
+        let text = genesis.to_string();
         let st = statement::parse(&text)?;
         let env = Envelope::sign(text, &key);
         let ctx = Context {
@@ -336,7 +345,13 @@ impl Ledger {
             poisoned: AtomicBool::new(false),
             metrics: Metrics::default(),
             linkage,
+            disclosures: Disclosures::open(&layout.disclosures())?,
+            erasures: AtomicU64::new(0),
         });
+        let erased = shared.sweep_disclosures()?;
+        if erased > 0 {
+            tracing::info!(erased, "erased disclosures whose consent was withdrawn");
+        }
         shared
             .metrics
             .tree_size

@@ -115,12 +115,14 @@ impl Ledger {
         Ok(())
     }
 
-    /// An actor by id.
+    /// An actor by id, as the public may see it ([`Ledger::shown`]).
     pub fn actor(&self, id: &ActorId) -> Result<Actor, ServiceError> {
-        self.shared
+        let a = self
+            .shared
             .store
             .actor(id)?
-            .ok_or_else(|| Refusal::with(Code::UnknownActor, id.to_string()).into())
+            .ok_or_else(|| Refusal::with(Code::UnknownActor, id.to_string()))?;
+        self.shown(a)
     }
 
     /// A batch with the corrections of the leaves that built it.

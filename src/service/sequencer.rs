@@ -178,6 +178,13 @@ impl Sequencer {
                 Ok(published) => {
                     shared.index_links(&facts);
                     shared.publish(published);
+                    // Consent withdrawn is erased before it is answered.
+                    shared.erase_withdrawn(
+                        answered
+                            .iter()
+                            .filter(|(_, _, written)| written.is_some())
+                            .filter_map(|(job, _, _)| super::disclosure::withdrawn(&job.statement)),
+                    );
                 }
                 Err(e) => {
                     // Nothing in this group commit was acknowledged. After a failed

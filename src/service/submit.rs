@@ -5,7 +5,7 @@
 
 use super::sequencer::{Job, Msg};
 use super::{Ledger, ServiceError};
-use crate::domain::envelope::{Envelope, MAX_ENVELOPE_BYTES};
+use crate::domain::envelope::{MAX_ENVELOPE_BYTES, Submission};
 use crate::domain::ids::EntryId;
 use crate::domain::keys::PublicKey;
 use crate::domain::merkle::{Hash, prove_record};
@@ -37,8 +37,9 @@ pub struct Receipt {
 
 impl Ledger {
     /// Submits an envelope (the request body of `POST /api/v1/entries`):
-    /// parses it, checks the signature and the statement's shape here, then
-    /// waits for the sequencer's decision and durable commit.
+    /// parses it, checks the signature, the statement's shape and any
+    /// disclosure beside it here, then waits for the sequencer's decision
+    /// and durable commit, and then keeps the disclosure.
     pub async fn submit(&self, body: &[u8]) -> Result<Receipt, ServiceError> {
         let result = self.submit_inner(body).await;
         // Every refusal, whether found here or by the sequencer's rules,
@@ -53,7 +54,7 @@ impl Ledger {
         if body.len() > MAX_ENVELOPE_BYTES {
             return Err(Refusal::new(Code::TooLarge).into());
         }
-        let env: Envelope = serde_json::from_slice(body).map_err(|e| {
+        let submission: Submission = serde_json::from_slice(body).map_err(|e| {
             use serde_json::error::Category;
             match e.classify() {
                 Category::Syntax | Category::Eof | Category::Io => {
@@ -62,10 +63,14 @@ impl Ledger {
                 Category::Data => Refusal::with(Code::MalformedEnvelope, e.to_string()),
             }
         })?;
+        let (env, disclosure) = submission.split();
         let point = self.point(&env.key)?;
         env.verify_with(&point)
             .map_err(|_| Refusal::new(Code::BadSignature))?;
         let statement = statement::parse(&env.statement)?;
+        let disclosure = disclosure
+            .map(|d| self.check_disclosure(d, &statement))
+            .transpose()?;
         if self.shared.poisoned.load(Ordering::SeqCst) {
             return Err(Refusal::new(Code::Unavailable).into());
         }
@@ -86,6 +91,11 @@ impl Ledger {
         let seq = answer
             .await
             .map_err(|_| ServiceError::from(Refusal::new(Code::Unavailable)))??;
+        // The consent is durable: now, and only now, its disclosure is kept
+        // (also when the envelope is a retry of one logged before).
+        if let Some(d) = disclosure {
+            self.keep_disclosure(d)?;
+        }
         let store = &self.shared.store;
         let inclusion_proof = prove_record(seq.tip.size, seq.index, store)
             .map_err(|e| ServiceError::Internal(format!("inclusion proof: {e}")))?;

@@ -10,6 +10,7 @@
 //! | `ledger-key.pem` | the ledger's private key, PKCS#8 PEM, mode 0600 |
 //! | `leaves.log` | the leaves, see [`leaflog`] |
 //! | `views/` | the sled database below |
+//! | `disclosures/` | names members consented to show, one file each, see [`disclosures`] (never in sled, so that they can be erased) |
 //!
 //! sled 0.34's `flush` is not power-loss safe (spec §7), so sled holds only
 //! what can be rebuilt from `leaves.log`. Every numeric key is big-endian so
@@ -64,6 +65,7 @@
 //! the point reads; the prefix scans over the composite keys are in
 //! `scans.rs`, the leaf file in [`leaflog`].
 
+pub mod disclosures;
 pub mod leaflog;
 mod scans;
 
@@ -155,6 +157,10 @@ impl Layout {
     /// `views/`.
     pub fn views(&self) -> PathBuf {
         self.dir.join("views")
+    }
+    /// `disclosures/`.
+    pub fn disclosures(&self) -> PathBuf {
+        self.dir.join("disclosures")
     }
 }
 

@@ -242,13 +242,19 @@ mod props {
                 text(),
                 text(),
                 prop::option::of(id()),
-                prop::option::of(any::<bool>())
+                prop::option::of(any::<bool>()),
+                any::<[u8; 32]>()
             )
-                .prop_map(|(i, role, name, province, coop, public)| {
+                .prop_map(|(i, role, name, province, coop, public, commit)| {
+                    // A member is registered by its commitment or, as on a
+                    // format-1 ledger, by its name.
+                    let committed = role == Role::Member && commit[0] % 2 == 0;
                     Body::ActorRegister(ActorRegister {
                         id: actor(&i),
                         role,
-                        name,
+                        name: (!committed).then_some(name),
+                        name_commit: committed
+                            .then_some(crate::domain::privacy::NameCommit(commit)),
                         key: key(),
                         region: region(&province, Some("Huyện"), None),
                         cooperative: coop.map(|c| actor(&c)),
@@ -370,11 +376,19 @@ mod props {
                 reason
             })),
             Just(Body::RotateKey(RotateKey { new_key: key() })),
+            (id(), any::<bool>(), prop::option::of(any::<[u8; 32]>())).prop_map(
+                |(m, public, form)| Body::Consent(Consent {
+                    member: actor(&m),
+                    public,
+                    form_blake3: form.map(crate::domain::product::Blake3Hex),
+                })
+            ),
             (
                 id(),
                 prop::collection::vec((id(), prop::option::of(text())), 0..3)
             )
                 .prop_map(|(origin, regs)| Body::Genesis(Genesis {
+                    format: (origin.len() % 2 == 0).then_some(LedgerFormat::V2),
                     origin,
                     ledger_key: key(),
                     registrars: regs
@@ -397,6 +411,7 @@ mod props {
                 Body::ActorRegister(x) => finish(b.body(x), n),
                 Body::RotateKey(x) => finish(b.body(x), n),
                 Body::Revoke(x) => finish(b.body(x), n),
+                Body::Consent(x) => finish(b.body(x), n),
                 Body::BatchCreate(x) => finish(b.body(x), n),
                 Body::Ship(x) => finish(b.body(x), n),
                 Body::Receive(x) => finish(b.body(x), n),

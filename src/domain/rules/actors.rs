@@ -1,6 +1,7 @@
 //! Rules for actors (spec §6): `ledger.genesis`, `actor.register`,
 //! `actor.rotate_key`, `actor.revoke`.
 
+use super::format;
 use super::roles::Condition;
 use super::{ApplyError, Change, Context, Entry, View, refuse};
 use crate::domain::envelope::Envelope;
@@ -8,7 +9,8 @@ use crate::domain::keys::PublicKey;
 use crate::domain::messages::Code;
 use crate::domain::model::{Actor, ActorKind, ActorStatus, LedgerInfo};
 use crate::domain::statement::{
-    ActorRegister, Genesis, LEDGER_SIGNER, Revoke, Role, RotateKey, Statement,
+    ActorRegister, Consent, Genesis, LEDGER_SIGNER, LedgerFormat, Revoke, Role, RotateKey,
+    Statement,
 };
 use std::collections::HashSet;
 
@@ -37,6 +39,7 @@ pub(super) fn genesis(
     let mut changes = vec![Change::SetLedger(LedgerInfo {
         origin: g.origin.clone(),
         ledger_key: g.ledger_key,
+        format: g.format.unwrap_or_default(),
     })];
     let mut ids = HashSet::new();
     let mut keys = HashSet::from([g.ledger_key]);
@@ -53,7 +56,8 @@ pub(super) fn genesis(
         changes.push(Change::PutActor(Actor {
             id: r.id.clone(),
             kind: ActorKind::Registrar,
-            name: r.name.clone().unwrap_or_else(|| r.id.to_string()),
+            name: Some(r.name.clone().unwrap_or_else(|| r.id.to_string())),
+            name_commit: None,
             key: r.key,
             region: None,
             cooperative: None,
@@ -97,6 +101,7 @@ pub(super) fn register<V: View>(
             format!("{} registers only members of {}", e.by(), e.by()),
         );
     }
+    format::register(e.format, a)?;
     if a.id.as_str() == LEDGER_SIGNER {
         return refuse(Code::ReservedId, LEDGER_SIGNER);
     }
@@ -125,16 +130,60 @@ pub(super) fn register<V: View>(
             id: a.id.clone(),
             kind: ActorKind::Role(a.role),
             name: a.name.clone(),
+            name_commit: a.name_commit,
             key: a.key,
             region: Some(a.region.clone()),
             cooperative: a.cooperative.clone(),
-            public: a.role != Role::Member || a.public == Some(true),
+            // A format-2 member is named only once it consents.
+            public: a.role != Role::Member
+                || (e.format == LedgerFormat::V1 && a.public == Some(true)),
             status: ActorStatus::Active,
             registered_index: e.index(),
             registered_at: e.at(),
         }),
         Change::BindKey(a.key, a.id.clone()),
     ])
+}
+
+/// `actor.consent` (format 2): the member itself, or its cooperative with
+/// the signed form's hash, gives or withdraws the member's consent to be
+/// named; the latest consent is the member's `public`.
+pub(super) fn consent<V: View>(
+    view: &V,
+    e: &Entry,
+    c: &Consent,
+) -> Result<Vec<Change>, ApplyError> {
+    if e.format == LedgerFormat::V1 {
+        return refuse(Code::NeedsFormat2, "actor.consent");
+    }
+    if !e.may_sign() {
+        return refuse(
+            Code::NotAllowed,
+            "only the member, or its cooperative, records a member's consent",
+        );
+    }
+    let Some(mut member) = view.actor(&c.member)? else {
+        return refuse(Code::UnknownActor, c.member.to_string());
+    };
+    if !member.kind.is(Role::Member) {
+        return refuse(
+            Code::NotAllowed,
+            format!("{} is not a member household", c.member),
+        );
+    }
+    if e.by() != &c.member {
+        if member.cooperative.as_ref() != Some(e.by()) || !e.signer.kind.is(Role::Cooperative) {
+            return refuse(
+                Code::NotOurMember,
+                format!("{} records consent only for its own members", e.by()),
+            );
+        }
+        if c.form_blake3.is_none() {
+            return refuse(Code::ConsentFormMissing, format!("member {}", c.member));
+        }
+    }
+    member.public = c.public;
+    Ok(vec![Change::PutActor(member)])
 }
 
 /// `actor.rotate_key`: the actor, signing with its current key, names its

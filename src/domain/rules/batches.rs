@@ -68,6 +68,7 @@ pub(super) fn create<V: View>(
             "only a member or a cooperative creates batches",
         );
     }
+    super::format::origin(e.format, &b.origin)?;
     if view.batch(&b.batch)?.is_some() {
         return refuse(Code::DuplicateId, b.batch.to_string());
     }

@@ -8,8 +8,11 @@
 //! through `apply` therefore reproduces every acceptance the ledger made.
 //!
 //! The rules are split by subject: `actors` (genesis, registration, key
-//! rotation, revocation), `batches` (creation, custody, transformation,
-//! inspection, recall) and `contracts`; corrections are here.
+//! rotation, revocation, consent), `batches` (creation, custody,
+//! transformation, inspection, recall) and `contracts`; corrections are
+//! here. [`format`] holds what a ledger's format (spec §6.17) adds: the
+//! rules read the format from the genesis, so a format-1 ledger replays
+//! under the rules it was written under.
 //!
 //! [`apply`] checks `at` against the ledger's clock ([`MAX_CLOCK_SKEW_SECS`]),
 //! authenticates the signer (registered, current key, not revoked), then
@@ -20,6 +23,7 @@
 mod actors;
 mod batches;
 mod contracts;
+pub mod format;
 mod link;
 pub mod roles;
 
@@ -32,7 +36,7 @@ use super::model::{
     Actor, ActorStatus, Batch, Contract, CorrectionRecord, Custody, LedgerInfo, ShipOutcome,
     Shipment,
 };
-use super::statement::{Body, Correction, Statement};
+use super::statement::{Body, Correction, LedgerFormat, Statement};
 use super::time::Timestamp;
 pub use super::view::{View, ViewError};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -119,6 +123,8 @@ struct Entry<'a> {
     ctx: &'a Context,
     st: &'a Statement,
     signer: Actor,
+    /// The ledger's format, from its genesis.
+    format: LedgerFormat,
 }
 
 impl Entry<'_> {
@@ -199,12 +205,19 @@ fn decide<V: View>(
         return refuse(Code::GenesisNotFirst, "the ledger has no genesis yet");
     }
     let signer = authenticate(view, env, &st.by)?;
-    let e = Entry { ctx, st, signer };
+    let format = format::of(view)?;
+    let e = Entry {
+        ctx,
+        st,
+        signer,
+        format,
+    };
     let mut changes = match &st.body {
         Body::Genesis(_) => refuse(Code::GenesisNotFirst, "genesis after leaf 0"),
         Body::ActorRegister(a) => actors::register(view, &e, a),
         Body::RotateKey(r) => actors::rotate_key(view, &e, r),
         Body::Revoke(r) => actors::revoke(view, &e, r),
+        Body::Consent(c) => actors::consent(view, &e, c),
         Body::BatchCreate(b) => batches::create(view, &e, b),
         Body::Ship(s) => batches::ship(view, &e, s),
         Body::Receive(r) => batches::receive(view, &e, r),

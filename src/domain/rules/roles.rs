@@ -65,6 +65,9 @@ pub enum Condition {
         /// The role of the actors it acts for.
         members: Role,
     },
+    /// A member for its own consent; a cooperative for its own members',
+    /// giving the BLAKE3 of the consent form the household signed.
+    OwnConsent,
     /// The batch's current holder (of every input, for a transformation).
     Holder,
     /// The recipient of the batch's open shipment.
@@ -145,6 +148,10 @@ pub fn signer_roles(t: StatementType) -> SignerRoles {
         ),
         T::RotateKey => (EVERYONE, None),
         T::Revoke => (&[ActorKind::Registrar][..], None),
+        T::Consent => (
+            &[MEMBER, COOPERATIVE][..],
+            only(&[MEMBER, COOPERATIVE], C::OwnConsent),
+        ),
         T::BatchCreate => (
             &[MEMBER, COOPERATIVE][..],
             only(&[COOPERATIVE], OWN_MEMBERS),

@@ -6,7 +6,7 @@
 //! ledger's state are in [`super::rules`].
 //!
 //! This file holds the statement itself ([`Statement`], [`Body`] with one
-//! variant for each of the 13 types, [`StatementType`]) and the limits
+//! variant for each of the 14 types, [`StatementType`]) and the limits
 //! (`MAX_TEXT_CHARS`, `MAX_NOTE_CHARS`, `MAX_REGISTRARS`,
 //! `MAX_CERTIFICATIONS`, `MAX_TRANSFORM_SIDES`); [`types`] the fields of
 //! each type, [`role`] an actor's [`Role`] and [`Region`], and [`parser`]
@@ -20,9 +20,9 @@ pub mod types;
 pub use parser::{ANY_SIDES, Sides, TransformShape, parse, transform_shape};
 pub use role::{Region, Role};
 pub use types::{
-    ActorRegister, BatchCreate, ContractAccept, ContractOffer, Correction, Genesis, Inspect,
-    Recall, Receive, Registrar, Revoke, RotateKey, Ship, Transform, TransformInput,
-    TransformOutput,
+    ActorRegister, BAD_FORMAT, BatchCreate, Consent, ContractAccept, ContractOffer, Correction,
+    Genesis, Inspect, LedgerFormat, Recall, Receive, Registrar, Revoke, RotateKey, Ship, Transform,
+    TransformInput, TransformOutput,
 };
 
 use crate::domain::ids::ActorId;
@@ -75,6 +75,8 @@ pub enum Body {
     RotateKey(RotateKey),
     /// `actor.revoke`: an actor can sign nothing more.
     Revoke(Revoke),
+    /// `actor.consent`: a member's consent to be named, given or withdrawn.
+    Consent(Consent),
     /// `batch.create`: a new batch held by its signer.
     BatchCreate(BatchCreate),
     /// `batch.ship`: the holder sends a batch to another actor.
@@ -95,7 +97,7 @@ pub enum Body {
     Correction(Correction),
 }
 
-/// A statement's `type` (spec §6): the thirteen kinds of statement.
+/// A statement's `type` (spec §6): the fourteen kinds of statement.
 ///
 /// Serialised as its `type` string, so the views and the API keep the
 /// strings the spec names; match on it exhaustively wherever a statement's
@@ -114,6 +116,9 @@ pub enum StatementType {
     /// `actor.revoke`.
     #[serde(rename = "actor.revoke")]
     Revoke,
+    /// `actor.consent` (format 2).
+    #[serde(rename = "actor.consent")]
+    Consent,
     /// `batch.create`.
     #[serde(rename = "batch.create")]
     BatchCreate,
@@ -145,11 +150,12 @@ pub enum StatementType {
 
 impl StatementType {
     /// Every type, in the order of spec §6.
-    pub const ALL: [StatementType; 13] = [
+    pub const ALL: [StatementType; 14] = [
         StatementType::Genesis,
         StatementType::ActorRegister,
         StatementType::RotateKey,
         StatementType::Revoke,
+        StatementType::Consent,
         StatementType::BatchCreate,
         StatementType::Ship,
         StatementType::Receive,
@@ -168,6 +174,7 @@ impl StatementType {
             StatementType::ActorRegister => "actor.register",
             StatementType::RotateKey => "actor.rotate_key",
             StatementType::Revoke => "actor.revoke",
+            StatementType::Consent => "actor.consent",
             StatementType::BatchCreate => "batch.create",
             StatementType::Ship => "batch.ship",
             StatementType::Receive => "batch.receive",
@@ -200,6 +207,7 @@ impl Body {
             Body::ActorRegister(_) => StatementType::ActorRegister,
             Body::RotateKey(_) => StatementType::RotateKey,
             Body::Revoke(_) => StatementType::Revoke,
+            Body::Consent(_) => StatementType::Consent,
             Body::BatchCreate(_) => StatementType::BatchCreate,
             Body::Ship(_) => StatementType::Ship,
             Body::Receive(_) => StatementType::Receive,

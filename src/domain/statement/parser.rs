@@ -9,8 +9,8 @@ use super::types::{
     RotateKey, Transform,
 };
 use super::{
-    Body, MAX_CERTIFICATIONS, MAX_NOTE_CHARS, MAX_REGISTRARS, MAX_TEXT_CHARS, MAX_TRANSFORM_SIDES,
-    Region, Statement, StatementType, VERSION,
+    BAD_FORMAT, Body, MAX_CERTIFICATIONS, MAX_NOTE_CHARS, MAX_REGISTRARS, MAX_TEXT_CHARS,
+    MAX_TRANSFORM_SIDES, Region, Role, Statement, StatementType, VERSION,
 };
 use crate::domain::ids::ActorId;
 use crate::domain::keys::{KeyError, PublicKey};
@@ -183,6 +183,24 @@ fn registrable(key: &PublicKey, who: &str) -> Result<(), Refusal> {
     }
 }
 
+/// An organisation has a public name and no commitment; a member has one
+/// of the two, the plain name on a format-1 ledger, the commitment on a
+/// format-2 one (which the rules decide, knowing the format).
+fn register_names_ok(a: &ActorRegister) -> Result<(), Refusal> {
+    let malformed = |why: &str| Err(Refusal::with(Code::MalformedStatement, why.to_owned()));
+    match (a.role, &a.name, &a.name_commit) {
+        (Role::Member, Some(_), Some(_)) => {
+            return malformed("a member's registration carries name_commit, not also name");
+        }
+        (Role::Member, None, None) => return malformed("missing field name_commit"),
+        (Role::Member, _, _) => {}
+        (_, _, Some(_)) => return malformed("only a member's registration carries name_commit"),
+        (_, None, None) => return malformed("missing field name"),
+        (_, Some(_), None) => {}
+    }
+    opt_text_ok("name", &a.name)
+}
+
 fn region_ok(r: &Region) -> Result<(), Refusal> {
     text_ok("region.province", &r.province)?;
     opt_text_ok("region.district", &r.district)?;
@@ -205,6 +223,7 @@ fn body<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, Refusal> {
             (BAD_COORDINATES, Code::BadCoordinates),
             (BAD_HASH, Code::BadHash),
             (BAD_DATE, Code::BadTime),
+            (BAD_FORMAT, Code::UnsupportedFormat),
         ]
         .into_iter()
         // Our own messages start with their marker text; matching only the
@@ -352,7 +371,7 @@ pub fn parse(text: &str) -> Result<Statement, Refusal> {
         }
         StatementType::ActorRegister => {
             let a: ActorRegister = body(map)?;
-            text_ok("name", &a.name)?;
+            register_names_ok(&a)?;
             region_ok(&a.region)?;
             registrable(&a.key, a.id.as_str())?;
             Body::ActorRegister(a)
@@ -387,6 +406,7 @@ pub fn parse(text: &str) -> Result<Statement, Refusal> {
             }
             Body::BatchCreate(b)
         }
+        StatementType::Consent => Body::Consent(body(map)?),
         StatementType::Ship => Body::Ship(body(map)?),
         StatementType::Receive => Body::Receive(body(map)?),
         StatementType::Transform => {
@@ -434,7 +454,6 @@ pub fn parse(text: &str) -> Result<Statement, Refusal> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::statement::Role;
 
     const KEY: &str = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
 

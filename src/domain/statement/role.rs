@@ -1,6 +1,7 @@
 //! Who an actor is registered as ([`Role`]) and where it is ([`Region`]),
 //! as `actor.register` states them (spec §6).
 
+use crate::domain::places::{CommuneCode, Province, ProvinceCode, places};
 use serde::{Deserialize, Serialize};
 
 /// The roles an actor may be registered with (spec §6).
@@ -65,22 +66,73 @@ pub struct Region {
 
 impl Region {
     /// The place in words, smallest first: "commune, district, province".
+    /// GSO codes (a format-2 region, spec §6.17) are written as the names
+    /// of the 2025 map: "Phường Sóc Trăng, Thành phố Cần Thơ".
     pub fn place(&self) -> String {
-        [
-            self.commune.as_deref(),
-            self.district.as_deref(),
-            Some(self.province.as_str()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ")
+        let province = self.province_name();
+        [self.commune_name(), self.district.clone(), Some(province)]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The province in words: its name on the 2025 map when `province` is
+    /// one of its codes, else the text as written (format 1).
+    pub fn province_name(&self) -> String {
+        self.coded_province()
+            .map_or_else(|| self.province.clone(), |p| p.name.to_owned())
+    }
+
+    /// The commune in words: its name on the 2025 map when the province and
+    /// commune are codes of it, else the text as written.
+    pub fn commune_name(&self) -> Option<String> {
+        let commune = self.commune.as_deref()?;
+        let named = self.coded_province().and_then(|p| {
+            let map = places().ok()?;
+            let c = map.commune(CommuneCode::parse(commune).ok()?)?;
+            (c.province == p.code).then_some(c.name)
+        });
+        Some(named.map_or_else(|| commune.to_owned(), str::to_owned))
+    }
+
+    /// The province of the 2025 map whose code `province` is, if any.
+    pub fn coded_province(&self) -> Option<&'static Province> {
+        places()
+            .ok()?
+            .province(ProvinceCode::parse(&self.province).ok()?)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 13: a coded region reads as the 2025 map's names; text stays
+    /// text.
+    #[test]
+    fn a_coded_region_is_written_in_names() {
+        let map = places().expect("places");
+        let can_tho = ProvinceCode::parse("92").expect("code");
+        let ward = map
+            .communes_of(can_tho)
+            .expect("Cần Thơ")
+            .iter()
+            .find(|c| c.name == "Phường Sóc Trăng")
+            .expect("ward");
+        let coded = Region {
+            province: "92".into(),
+            district: None,
+            commune: Some(ward.code.to_string()),
+        };
+        assert_eq!(coded.place(), "Phường Sóc Trăng, Thành phố Cần Thơ");
+        let text = Region {
+            province: "Sóc Trăng".into(),
+            district: Some("Mỹ Xuyên".into()),
+            commune: None,
+        };
+        assert_eq!(text.place(), "Mỹ Xuyên, Sóc Trăng");
+    }
 
     #[test]
     fn each_roles_word_is_its_serde_name() {

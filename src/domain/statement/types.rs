@@ -5,12 +5,61 @@
 use super::{Region, Role};
 use crate::domain::ids::{ActorId, BatchId, ContractId};
 use crate::domain::keys::PublicKey;
+use crate::domain::privacy::NameCommit;
 use crate::domain::product::{
     Blake3Hex, Category, Certification, InspectResult, Origin, Process, Product, Scheme,
 };
 use crate::domain::quantity::{Amount, Quantity};
 use crate::domain::time::{Day, HarvestTime};
 use serde::{Deserialize, Serialize};
+
+/// A ledger's format, fixed by its genesis (spec §6.17). Format 1 is every
+/// ledger written before formats existed: a member's name is plain text in
+/// its registration and a region is free text. Format 2 keeps personal data
+/// out of the log: name commitments, coarse coordinates, GSO place codes,
+/// and consent as a statement. Written as the number (`"format": 2`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u64", into = "u64")]
+pub enum LedgerFormat {
+    /// The first form; a genesis without `format`.
+    #[default]
+    V1,
+    /// Names committed, places coded and coarse.
+    V2,
+}
+
+impl LedgerFormat {
+    /// The newest format, which new ledgers are started in.
+    pub const NEWEST: LedgerFormat = LedgerFormat::V2;
+
+    /// Its number.
+    pub const fn number(self) -> u64 {
+        match self {
+            LedgerFormat::V1 => 1,
+            LedgerFormat::V2 => 2,
+        }
+    }
+}
+
+/// Text of the error an unknown format gives (maps to `unsupported_format`).
+pub const BAD_FORMAT: &str = "a ledger format is 1 or 2";
+
+impl TryFrom<u64> for LedgerFormat {
+    type Error = String;
+    fn try_from(n: u64) -> Result<Self, String> {
+        match n {
+            1 => Ok(LedgerFormat::V1),
+            2 => Ok(LedgerFormat::V2),
+            _ => Err(format!("{BAD_FORMAT} (got {n})")),
+        }
+    }
+}
+
+impl From<LedgerFormat> for u64 {
+    fn from(f: LedgerFormat) -> u64 {
+        f.number()
+    }
+}
 
 /// `ledger.genesis` fields.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22,6 +71,9 @@ pub struct Genesis {
     pub ledger_key: PublicKey,
     /// Who may register actors.
     pub registrars: Vec<Registrar>,
+    /// The ledger's format; absent is format 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<LedgerFormat>,
 }
 
 /// One registrar named by the genesis.
@@ -45,8 +97,13 @@ pub struct ActorRegister {
     pub id: ActorId,
     /// Its role.
     pub role: Role,
-    /// Its name.
-    pub name: String,
+    /// Its public name: required of every organisation, and of a member on
+    /// a format-1 ledger; refused for a member on a format-2 one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A member's name commitment (format 2, [`crate::domain::privacy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_commit: Option<NameCommit>,
     /// Its public key.
     pub key: PublicKey,
     /// Where it is.
@@ -54,9 +111,25 @@ pub struct ActorRegister {
     /// For members: the cooperative they belong to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cooperative: Option<ActorId>,
-    /// A member's consent to be named on public pages.
+    /// A member's consent to be named on public pages (format 1 only; a
+    /// format-2 ledger takes consent as `actor.consent`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
+}
+
+/// `actor.consent` fields (format 2): a member's consent to be named on
+/// public pages, given or withdrawn.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    /// The member.
+    pub member: ActorId,
+    /// True: the household agrees to be named; false: it withdraws.
+    pub public: bool,
+    /// BLAKE3 of the consent form the household signed; required when its
+    /// cooperative, not the member, signs the statement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_blake3: Option<Blake3Hex>,
 }
 
 /// `actor.rotate_key` fields.

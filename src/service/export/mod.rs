@@ -120,7 +120,7 @@ impl<'a> TipViews<'a> {
             Some(id) => self
                 .actor(id)?
                 .filter(|a| a.public)
-                .map(|a| a.name.clone())
+                .and_then(|a| a.name.clone())
                 .unwrap_or_default(),
             None => String::new(),
         })
@@ -377,7 +377,15 @@ mod tests {
             key: PublicKey::from(registrar.verifying_key()),
             name: None,
         };
-        Ledger::init(dir, "test.vn/export", None, &[spec], &SystemClock).expect("init");
+        Ledger::init(
+            dir,
+            "test.vn/export",
+            None,
+            &[spec],
+            crate::domain::statement::LedgerFormat::V1,
+            &SystemClock,
+        )
+        .expect("init");
         let ledger = Ledger::open(dir, OpenOptions::default()).expect("open");
         let at = Timestamp::from_clock(time::OffsetDateTime::now_utc()).to_string();
         let coop = SigningKey::from_bytes(&[2; 32]);

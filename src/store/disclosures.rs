@@ -1,0 +1,200 @@
+//! The disclosure store (spec §6.17, §12): the names of member households
+//! that consented to be named, kept off the log so that they can be erased.
+//!
+//! `disclosures/` holds one file per member, `<hex of the member id's
+//! UTF-8>.json`, the JSON [`Disclosure`]. A file is written to
+//! `<name>.tmp`, synced, renamed into place and the directory synced; it is
+//! erased by unlinking it and syncing the directory, so once [`Held::erase`]
+//! returns no file of the data directory holds the name (what the disk does
+//! with freed blocks is the file system's, see docs/privacy.md). Nothing
+//! here is in sled: sled keeps deleted values in its segments until it
+//! compacts them, which it does on its own schedule.
+//!
+//! Every disclosure is also kept in memory, loaded at open; a `.tmp` left
+//! by a crash is removed then. [`Disclosures::lock`] gives the one handle
+//! that reads or changes them, so a caller can check the member's consent
+//! and write, or erase, without a withdrawal slipping in between.
+
+use super::StoreError;
+use crate::domain::ids::ActorId;
+use crate::domain::privacy::Disclosure;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// The disclosures of one data directory.
+#[derive(Debug)]
+pub struct Disclosures {
+    dir: PathBuf,
+    held: Mutex<HashMap<ActorId, Disclosure>>,
+}
+
+/// The disclosures, locked: what [`Disclosures::lock`] gives.
+pub struct Held<'a> {
+    dir: &'a Path,
+    map: MutexGuard<'a, HashMap<ActorId, Disclosure>>,
+}
+
+fn file_name(member: &ActorId) -> String {
+    use std::fmt::Write as _;
+    let mut name = member.as_str().bytes().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    });
+    name.push_str(".json");
+    name
+}
+
+/// Syncs a directory, so that a rename or unlink in it is durable.
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+impl Disclosures {
+    /// Opens (creating it if need be) the store in `dir`: loads every
+    /// disclosure and removes what a crash left half-written.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir)?;
+        let mut held = HashMap::new();
+        let mut removed = false;
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            match path.extension().and_then(|e| e.to_str()) {
+                Some("json") => {
+                    let bytes = std::fs::read(&path)?;
+                    let d: Disclosure = serde_json::from_slice(&bytes).map_err(|e| {
+                        StoreError::Inconsistent(format!("{}: {e}", path.display()))
+                    })?;
+                    let expected = dir.join(file_name(&d.member));
+                    if expected != path {
+                        return Err(StoreError::Inconsistent(format!(
+                            "{} holds another member's disclosure",
+                            path.display()
+                        )));
+                    }
+                    held.insert(d.member.clone(), d);
+                }
+                _ => {
+                    std::fs::remove_file(&path)?;
+                    removed = true;
+                }
+            }
+        }
+        if removed {
+            sync_dir(dir)?;
+        }
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            held: Mutex::new(held),
+        })
+    }
+
+    /// The store, locked until the handle is dropped.
+    pub fn lock(&self) -> Held<'_> {
+        Held {
+            dir: &self.dir,
+            // A poisoned lock still holds a consistent map: every change to
+            // it is one insert or remove after its file is done.
+            map: self.held.lock().unwrap_or_else(|e| e.into_inner()),
+        }
+    }
+}
+
+impl Held<'_> {
+    /// The disclosure of `member`, if one is kept.
+    pub fn get(&self, member: &ActorId) -> Option<&Disclosure> {
+        self.map.get(member)
+    }
+
+    /// The members with a disclosure kept.
+    pub fn members(&self) -> Vec<ActorId> {
+        self.map.keys().cloned().collect()
+    }
+
+    /// Keeps `d` durably (replacing the member's earlier one).
+    pub fn put(&mut self, d: Disclosure) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(&d).map_err(|e| StoreError::Inconsistent(e.to_string()))?;
+        let name = file_name(&d.member);
+        let tmp = self.dir.join(format!("{name}.tmp"));
+        let mut f = File::create(&tmp)?;
+        f.write_all(&bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, self.dir.join(&name))?;
+        sync_dir(self.dir)?;
+        self.map.insert(d.member.clone(), d);
+        Ok(())
+    }
+
+    /// Erases the disclosure of `member`: gone from memory, its file
+    /// unlinked and the directory synced. True if there was one.
+    pub fn erase(&mut self, member: &ActorId) -> Result<bool, StoreError> {
+        let had = self.map.remove(member).is_some();
+        let path = self.dir.join(file_name(member));
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !had => return Ok(false),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+        sync_dir(self.dir)?;
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::privacy::Salt;
+
+    fn disclosure(member: &str, name: &str) -> Disclosure {
+        Disclosure {
+            member: ActorId::parse(member).expect("id"),
+            name: name.into(),
+            salt: Salt([3; 32]),
+        }
+    }
+
+    fn bytes_under(dir: &Path) -> Vec<u8> {
+        std::fs::read_dir(dir)
+            .expect("dir")
+            .flat_map(|e| std::fs::read(e.expect("entry").path()).expect("read"))
+            .collect()
+    }
+
+    #[test]
+    fn a_disclosure_survives_a_reopen_and_an_erasure_leaves_no_file_with_the_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Disclosures::open(dir.path()).expect("open");
+        store
+            .lock()
+            .put(disclosure("tv-1", "Lê Thị Hoa"))
+            .expect("put");
+        store
+            .lock()
+            .put(disclosure("..", "Phạm Văn Dũng"))
+            .expect("put");
+        drop(store);
+        // A half-written file from a crash is removed at open.
+        std::fs::write(dir.path().join("x.json.tmp"), "Lê Thị Hoa").expect("tmp");
+        let store = Disclosures::open(dir.path()).expect("reopen");
+        let id = ActorId::parse("tv-1").expect("id");
+        assert_eq!(
+            store.lock().get(&id).map(|d| d.name.clone()).as_deref(),
+            Some("Lê Thị Hoa")
+        );
+        assert!(store.lock().erase(&id).expect("erase"));
+        assert!(!store.lock().erase(&id).expect("erase again"));
+        let left = bytes_under(dir.path());
+        let name = "Lê Thị Hoa".as_bytes();
+        assert!(!left.windows(name.len()).any(|w| w == name));
+        assert!(left.windows(6).any(|w| w == "Phạm".as_bytes()));
+        drop(store);
+        let store = Disclosures::open(dir.path()).expect("reopen");
+        assert!(store.lock().get(&id).is_none());
+        assert_eq!(store.lock().members().len(), 1);
+    }
+}
