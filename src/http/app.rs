@@ -37,12 +37,14 @@ use crate::domain::ids::{ID_PATTERN, MAX_ID_LEN};
 use crate::domain::keys::PUBLIC_KEY_PATTERN;
 use crate::domain::messages::{Code, Lang};
 use crate::domain::places::{PlacesError, places};
+use crate::domain::privacy::{NAME_COMMIT_PREFIX, PLOT_COMMIT_PREFIX, Salt};
 use crate::domain::product::{
     BLAKE3_PATTERN, Category, GTIN_PATTERN, InspectResult, MAX_LAT, MAX_LON, MAX_OCOP_STARS,
     MIN_OCOP_STARS, Process, Scheme,
 };
 use crate::domain::quantity::AMOUNT_DECIMALS;
 use crate::domain::quantity::{AMOUNT_PATTERN, MAX_AMOUNT_MILLI, Unit};
+use crate::domain::rules::format::MAX_COORDINATE_DECIMALS;
 use crate::domain::rules::roles::{self, SignerRoles};
 use crate::domain::statement::{
     ANY_SIDES, MAX_CERTIFICATIONS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, Role, StatementType,
@@ -215,20 +217,11 @@ const CODES: &[(&str, Code)] = &[
     ("envelope", Code::TooLarge),
     // Members' privacy and the 2025 map (spec §6.7).
     ("commit", Code::BadHash),
-    ("precision", PRE_MERGE_TOO_PRECISE),
-    ("province", PRE_MERGE_PLACE),
-    ("commune", PRE_MERGE_PLACE),
-    ("consent_form", PRE_MERGE_PLACE),
+    ("precision", Code::TooPrecise),
+    ("province", Code::UnknownProvince),
+    ("commune", Code::UnknownCommune),
+    ("consent_form", Code::ConsentFormMissing),
 ];
-
-// PRE-MERGE placeholders, replaced by the domain's own on merging main.
-const PRE_MERGE_TOO_PRECISE: Code = Code::BadCoordinates;
-const PRE_MERGE_PLACE: Code = Code::MalformedStatement;
-const MAX_COORDINATE_DECIMALS: u32 = 2;
-const NAME_COMMIT_PREFIX: &[u8] = b"coop-ledger name v1\n";
-const PLOT_COMMIT_PREFIX: &[u8] = b"coop-ledger plot v1\n";
-/// The bytes of a name commitment's salt.
-const SALT_BYTES: usize = 32;
 
 /// A table of the map that does not hold (a build with a bad table, which
 /// the domain's tests rule out), reported as a template that fails.
@@ -268,6 +261,11 @@ pub fn communes_path() -> &'static str {
         Ok((path, _)) => path,
         Err(_) => "/app/communes.json",
     }
+}
+
+/// The length of the byte array a value's bytes are (a salt's 32).
+const fn bytes_of<T, const N: usize>(_: fn(&T) -> &[u8; N]) -> usize {
+    N
 }
 
 /// The characters of the standard base64 of `n` bytes, padded.
@@ -335,7 +333,7 @@ fn config(lang: Lang) -> Result<String, TemplateError> {
         privacy: Privacy {
             name_prefix: String::from_utf8_lossy(NAME_COMMIT_PREFIX),
             plot_prefix: String::from_utf8_lossy(PLOT_COMMIT_PREFIX),
-            salt_bytes: SALT_BYTES,
+            salt_bytes: bytes_of(Salt::as_bytes),
         },
         places: PlacesConfig {
             provinces: places()

@@ -58,14 +58,21 @@ export function welcome() {
         onclick: async () => {
           try {
             await keys.importKey(pemBox.value);
-            // The members' names come back with the key that sealed them.
-            if (members.hasBackup(pemBox.value)) await members.restore(pemBox.value);
-            pemBox.value = "";
-            nav.render();
           } catch (_) {
             error.hidden = false;
             error.textContent = T.bad_backup;
+            return;
           }
+          // The members' names come back with the key that sealed them.
+          try {
+            if (members.hasBackup(pemBox.value)) await members.restore(pemBox.value);
+          } catch (_) {
+            error.hidden = false;
+            error.textContent = T.bad_members_backup;
+            return;
+          }
+          pemBox.value = "";
+          nav.render();
         },
       },
       T.restore,
