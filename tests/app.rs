@@ -1493,6 +1493,28 @@ async fn the_app_is_served_in_both_languages_with_its_worker_manifest_and_gzip()
         .expect("app.js in the shell")
         .to_owned();
     assert!(sw.contains(&app_js), "the worker keeps the app's script");
+    // The 2025 map's communes (issue 13): one list beside the shell, kept
+    // by the worker, cached for good under a name that is its hash.
+    let communes = vi
+        .split('"')
+        .find(|s| s.starts_with("/app/communes.") && s.ends_with(".json"))
+        .expect("the communes' path in the shell")
+        .to_owned();
+    assert!(sw.contains(&communes), "the worker keeps the communes");
+    assert!(!vi.contains("Phường Sóc Trăng"), "no commune in the shell");
+    let list = get(&communes, &[]).await;
+    assert_eq!(
+        list.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let list: Value = list.json().await.expect("communes");
+    assert_eq!(list.as_object().expect("by province").len(), 34);
+    assert!(
+        list["92"]
+            .as_array()
+            .expect("Cần Thơ")
+            .contains(&json!(["31507", "Phường Sóc Trăng"]))
+    );
     let manifest: Value = get("/app/manifest.webmanifest", &[])
         .await
         .json()
