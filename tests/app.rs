@@ -1856,6 +1856,13 @@ async fn issue_13_a_household_is_named_only_with_its_consent_and_its_name_surviv
     );
     assert!(stored(&third, "members").await.is_empty());
 
+    // Until it is withdrawn, the disclosed name is in the data directory
+    // (its disclosure store), as the scan below would find it.
+    assert!(
+        holding(server.dir.path(), NAMED.as_bytes()).is_some(),
+        "the disclosure is kept"
+    );
+
     // Withdrawal, from the members' list: the name leaves the answers.
     home(&coop, &url).await;
     click(
@@ -1884,7 +1891,36 @@ async fn issue_13_a_household_is_named_only_with_its_consent_and_its_name_surviv
     for c in [coop, spare, third] {
         c.close().await.expect("close");
     }
+    // After a restart, no file of the data directory holds either name:
+    // the one never sent, and the one whose consent was withdrawn.
     let dir = server.stop().await;
+    let server = TestServer::serve_dir(dir, OpenOptions::default()).await;
+    let dir = server.stop().await;
+    for name in [NAMED, unnamed_nfc, &unnamed] {
+        let found = holding(dir.path(), name.as_bytes());
+        assert!(found.is_none(), "{found:?} holds {name}");
+    }
     let (code, out) = run_cli(&["audit", "--data", &dir.path().display().to_string()]);
     assert_eq!(code, 0, "{out}");
+}
+
+/// The first file under `dir` (however deep) whose bytes hold `needle`.
+fn holding(dir: &std::path::Path, needle: &[u8]) -> Option<std::path::PathBuf> {
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir") {
+            let path = e.expect("entry").path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if std::fs::read(&path)
+                // (A file the server renamed away meanwhile holds nothing.)
+                .unwrap_or_default()
+                .windows(needle.len())
+                .any(|w| w == needle)
+            {
+                return Some(path);
+            }
+        }
+    }
+    None
 }
