@@ -7,7 +7,11 @@
 //! - when the server is made to serve a tampered leaf or a tampered proof
 //!   (a proxy between browser and server changes one of them), or shows a
 //!   step at another time than signed, or a step no entry backs, the badge
-//!   reaches "not verified".
+//!   reaches "not verified";
+//! - a member household's disclosed name (issue 13) is marked "the name
+//!   signed" when it opens its registration's commitment, "not the name
+//!   signed" when the server shows or discloses another, and "could not be
+//!   checked" without WebCrypto.
 //!
 //! And the linkage dashboard (issue 5) on the same phone: the figures the
 //! page shows are the API's, its four SVG charts are drawn with a size and
@@ -43,7 +47,20 @@ enum Tamper {
     StepTime,
     /// Add a step to the journey that no entry backs.
     ExtraStep,
+    /// Show another name for the disclosed household, on the page and in
+    /// its disclosure alike (issue 13).
+    ShownName,
+    /// Change the name in the disclosure only, not where the page shows it.
+    DisclosedName,
+    /// Change the name where the page shows it, not in the disclosure.
+    PageName,
+    /// Take WebCrypto away, as an insecure context does.
+    NoSubtle,
 }
+
+/// The name a tampering server shows instead of [`named::SHOWN_NAME`]: one
+/// letter's mark apart.
+const OTHER_NAME: &str = "Nguyễn Thị Mỹ Hằng";
 
 #[derive(Clone)]
 struct Proxy {
@@ -91,6 +108,23 @@ fn tamper(html: &str, how: Tamper) -> String {
                 1,
             );
         }
+        Tamper::ShownName => {
+            assert!(
+                html.contains(named::SHOWN_NAME),
+                "the page names the household"
+            );
+            return html.replace(named::SHOWN_NAME, OTHER_NAME);
+        }
+        Tamper::PageName => {
+            let data = html.find(r#"id="ledger-proof""#).expect("proof data");
+            let page = html[..data].replace(named::SHOWN_NAME, OTHER_NAME);
+            assert_ne!(page, html[..data], "the page names the household");
+            return format!("{page}{}", &html[data..]);
+        }
+        Tamper::NoSubtle => {
+            let hook = r#"<script>Object.defineProperty(Crypto.prototype, "subtle", { get() { return undefined; }, configurable: true });</script>"#;
+            return html.replacen("</head>", &format!("{hook}</head>"), 1);
+        }
         _ => {}
     }
     let marker = r#"id="ledger-proof""#;
@@ -101,7 +135,16 @@ fn tamper(html: &str, how: Tamper) -> String {
     let close = html[open..].find("</script>").expect("end") + open;
     let mut data: Value = serde_json::from_str(&html[open..close]).expect("proof json");
     match how {
-        Tamper::None | Tamper::StepTime | Tamper::ExtraStep => return html.to_owned(),
+        Tamper::None
+        | Tamper::StepTime
+        | Tamper::ExtraStep
+        | Tamper::ShownName
+        | Tamper::PageName
+        | Tamper::NoSubtle => return html.to_owned(),
+        Tamper::DisclosedName => {
+            assert_eq!(data["disclosures"][0]["name"], named::SHOWN_NAME);
+            data["disclosures"][0]["name"] = json!(OTHER_NAME);
+        }
         Tamper::Leaf => {
             let leaf = data["leaves"][0]["leaf"].as_str().expect("leaf");
             let bytes = String::from_utf8(B64.decode(leaf).expect("b64")).expect("utf-8");
@@ -150,22 +193,28 @@ async fn proxy(upstream: &str, how: Tamper) -> String {
 /// Opens `url`, waits for the badge to settle, saves a screenshot, and
 /// returns the badge's state and text.
 async fn badge(c: &Client, url: &str, shot: &str) -> (String, String) {
+    let css = r#"#verify-badge[data-state="verified"], #verify-badge[data-state="failed"]"#;
+    let settled = settle(c, url, css).await;
+    screenshot(c, shot).await;
+    settled
+}
+
+/// Opens `url` and waits for an element `css` selects; returns its
+/// `data-state` and text.
+async fn settle(c: &Client, url: &str, css: &str) -> (String, String) {
     c.goto(url).await.expect("goto");
     let el = c
         .wait()
         .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(
-            r#"#verify-badge[data-state="verified"], #verify-badge[data-state="failed"]"#,
-        ))
+        .for_element(Locator::Css(css))
         .await
-        .expect("the badge settles");
+        .unwrap_or_else(|e| panic!("{css} settles on {url}: {e}"));
     let state = el
         .attr("data-state")
         .await
         .expect("attr")
         .unwrap_or_default();
     let text = el.text().await.expect("text");
-    screenshot(c, shot).await;
     (state, text)
 }
 
@@ -241,6 +290,127 @@ async fn the_badge_verifies_a_good_chain_and_refuses_a_tampered_one_on_a_phone()
     let clean = proxy(&server.url, Tamper::None).await;
     let (state, _) = badge(&c, &format!("{clean}/b/vai-hop-01"), "buyer-proxied.png").await;
     assert_eq!(state, "verified");
+    c.close().await.expect("close");
+}
+
+/// Opens `url`, waits for the mark beside the disclosed household's name
+/// to settle (verified, not the one signed, or not checkable here), saves a
+/// screenshot, and returns the mark's state and text and the badge's state.
+async fn name_mark(c: &Client, url: &str, shot: &str) -> (String, String, String) {
+    let css = format!(
+        r#".name-check[data-name-of="{m}"][data-state="verified"], .name-check[data-name-of="{m}"][data-state="failed"], .name-check[data-name-of="{m}"][data-state="cannot"]"#,
+        m = named::SHOWN
+    );
+    let (state, text) = settle(c, url, &css).await;
+    let badge = c
+        .find(Locator::Id("verify-badge"))
+        .await
+        .expect("badge")
+        .attr("data-state")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    screenshot(c, shot).await;
+    (state, text, badge)
+}
+
+/// Issue 13: the phone recomputes a disclosed name's commitment from the
+/// name as the page shows it and the salt in the proof data, against the
+/// `name_commit` of the member's registration leaf (itself checked to the
+/// signed checkpoint), and says beside the name whether it is the name
+/// signed; a server that shows another name is caught, and a phone without
+/// WebCrypto says it could not check the name, never that it is verified.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_13_the_phone_checks_a_disclosed_name_against_its_commitment() {
+    use named::*;
+    let server = TestServer::with_named_members().await;
+    let consent = named::consent(SHOWN, true);
+    let (status, body) = server
+        .post_raw(with_disclosure(&consent, SHOWN, SHOWN_NAME, &salt(SHOWN)))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    // A server cannot keep a disclosure that does not open the commitment.
+    let (status, body) = server
+        .post_raw(with_disclosure(&consent, SHOWN, OTHER_NAME, &salt(SHOWN)))
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("disclosure_mismatch"))
+    );
+
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().expect("profile");
+    let c = driver.browser(profile.path()).await;
+    let page = format!("{}/b/{SHOWN_LOT}", server.url);
+    let (state, text, badge) = name_mark(&c, &page, "name-vi.png").await;
+    assert_eq!(
+        (state.as_str(), badge.as_str()),
+        ("verified", "verified"),
+        "{text}"
+    );
+    assert_eq!(text, "✔ đúng tên đã ký khi đăng ký");
+    let shown = c
+        .find(Locator::Css(&format!(r#"[data-member="{SHOWN}"]"#)))
+        .await
+        .expect("the name")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(shown, SHOWN_NAME);
+    // Each case: what the proxy does, the query, and the mark and badge
+    // the page must settle on, with the mark's words.
+    let cases = [
+        (
+            Tamper::None,
+            "?lang=en",
+            ("verified", "verified"),
+            "✔ the name signed at registration",
+            "name-en.png",
+        ),
+        // Another name on the page and in its disclosure: the commitment
+        // does not open, and the page says so beside the name and in the
+        // badge.
+        (
+            Tamper::ShownName,
+            "",
+            ("failed", "failed"),
+            "✘ KHÔNG phải tên đã ký khi đăng ký",
+            "name-tampered.png",
+        ),
+        // The proof data's disclosure alone changed (the page still shows
+        // the right name): not the name signed either.
+        (
+            Tamper::DisclosedName,
+            "?lang=en",
+            ("failed", "failed"),
+            "✘ NOT the name signed at registration",
+            "name-tampered-disclosure.png",
+        ),
+        // The page alone shows another name, beside a disclosure that
+        // opens the commitment: the name shown is not the one signed.
+        (
+            Tamper::PageName,
+            "",
+            ("failed", "failed"),
+            "✘ KHÔNG phải tên đã ký khi đăng ký",
+            "name-tampered-page.png",
+        ),
+        // No WebCrypto: the name could not be checked on this phone.
+        (
+            Tamper::NoSubtle,
+            "",
+            ("cannot", "unchecked"),
+            "(không kiểm tra được tên trên điện thoại này)",
+            "name-no-webcrypto.png",
+        ),
+    ];
+    for (how, query, states, words, shot) in cases {
+        let via = proxy(&server.url, how).await;
+        let url = format!("{via}/b/{SHOWN_LOT}{query}");
+        let (state, text, badge) = name_mark(&c, &url, shot).await;
+        assert_eq!((state.as_str(), badge.as_str()), states, "{url}: {text}");
+        assert_eq!(text, words, "{url}");
+    }
     c.close().await.expect("close");
 }
 

@@ -6,6 +6,8 @@
 
 mod common;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
 use common::cast::*;
 use common::*;
 use coop_ledger::domain::keys::PublicKey;
@@ -256,6 +258,19 @@ async fn a_member_household_is_named_only_with_consent_and_no_contract_volume_is
         body.contains("Hộ thành viên của Tên htx-vai-luc-ngan"),
         "shown by its cooperative"
     );
+    // Issue 13: on a format-1 ledger a member's registration holds its
+    // plain name, so the proof data never carries it for a member not
+    // named; it carries no disclosure either.
+    let data: serde_json::Value = serde_json::from_str(&extract_json(&body)).expect("json");
+    assert_eq!(data["disclosures"], json!([]));
+    for leaf in data["leaves"].as_array().expect("leaves") {
+        let bytes = B64
+            .decode(leaf["leaf"].as_str().expect("leaf"))
+            .expect("b64");
+        let text = String::from_utf8(bytes).expect("utf-8");
+        assert!(!text.contains("actor.register"), "{text}");
+        assert!(!text.contains(&format!("Tên {MEMBER}")), "{text}");
+    }
     assert!(!body.contains("987654"), "no contract volume");
 }
 

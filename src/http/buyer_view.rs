@@ -1,6 +1,13 @@
 //! The buyer page's view model: turns what `service::buyer` found (a
 //! [`BuyerView`]) into the `BatchPage` template of `batch.html`, with
 //! names, places, dates and quantities as a buyer reads them.
+//!
+//! A member household is named only where it may be (spec §8.8, §6.17): a
+//! format-2 member by a disclosure the page carries in its proof data,
+//! beside the registration leaf whose `name_commit` it opens, so that the
+//! phone checks the name; otherwise as its cooperative's household in its
+//! commune. Places are written by their names on the 2025 map, never as
+//! codes.
 
 use super::AppState;
 use super::assets;
@@ -9,13 +16,15 @@ use super::render::{TemplateError, render};
 use crate::domain::ids::ActorId;
 use crate::domain::messages::Lang;
 use crate::domain::model::Actor;
+use crate::domain::privacy::Disclosure;
 use crate::domain::product::{Category, InspectResult};
-use crate::domain::statement::{Region, StatementType};
+use crate::domain::statement::{Region, Role, StatementType};
 use crate::domain::time::Timestamp;
 use crate::service::buyer::BuyerView;
 use askama::Template;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
+use std::collections::BTreeSet;
 
 /// Shows an RFC 3339 time as a Vietnamese clock time: `12/06/2026 16:00`.
 fn local_time(at: &str) -> String {
@@ -53,26 +62,118 @@ fn place(actor: &Actor) -> String {
     actor.region.as_ref().map(Region::place).unwrap_or_default()
 }
 
+/// A name as the page shows it. `member` is the id of the member household
+/// whose disclosed name `text` is (spec §6.17), so that the page marks it
+/// and the phone checks it against the member's commitment; it is empty
+/// for every other name.
+pub(super) struct Who {
+    text: String,
+    member: String,
+}
+
+impl Who {
+    fn plain(text: String) -> Self {
+        Who {
+            text,
+            member: String::new(),
+        }
+    }
+
+    /// The name as text, for a page that does not check it.
+    pub(super) fn into_text(self) -> String {
+        self.text
+    }
+}
+
+/// The disclosures the page shows and the phone checks: each with the
+/// index of the registration it opens, and only where the page names the
+/// member by that very name ([`BuyerView::actors`] as the public may see
+/// them), so that the proof data never carries a name the page may not
+/// show.
+fn shown_disclosures(view: &BuyerView) -> impl Iterator<Item = &(Disclosure, u64)> {
+    view.disclosures.iter().filter(|(d, _)| {
+        view.actors
+            .get(&d.member)
+            .and_then(|a| a.name.as_deref())
+            .is_some_and(|name| name == d.name)
+    })
+}
+
 /// How an actor is named in public: by name, except a member household
 /// that has not agreed to it, which is shown by its cooperative and
-/// commune (spec §8, privacy).
-fn public_name(view: &BuyerView, t: &Texts, id: &ActorId) -> String {
+/// commune (spec §8.8). A format-2 member is named only by a disclosure the
+/// page carries (spec §6.17).
+pub(super) fn who(view: &BuyerView, t: &Texts, id: &ActorId) -> Who {
     let Some(a) = view.actors.get(id) else {
-        return id.to_string();
+        return Who::plain(id.to_string());
     };
-    if let Some(name) = &a.name {
-        return name.clone();
+    if a.name_commit.is_some() {
+        return match shown_disclosures(view).find(|(d, _)| d.member == *id) {
+            Some((d, _)) => Who {
+                text: d.name.clone(),
+                member: id.to_string(),
+            },
+            None => Who::plain(household(view, t, a)),
+        };
     }
+    match &a.name {
+        Some(name) => Who::plain(name.clone()),
+        None => Who::plain(household(view, t, a)),
+    }
+}
+
+/// A member household that is not named: "household of <cooperative>
+/// (<commune>)". A commune of the 2025 map is written by its own name
+/// ("Phường Sóc Trăng"); one written as free text (format 1) after the
+/// word "commune".
+fn household(view: &BuyerView, t: &Texts, a: &Actor) -> String {
     let coop = a
         .cooperative
         .as_ref()
         .and_then(|c| view.actors.get(c).and_then(|c| c.name.clone()))
         .or_else(|| view.cooperative.as_ref().and_then(|c| c.name.clone()))
         .unwrap_or_default();
-    match a.region.as_ref().and_then(Region::commune_name) {
-        Some(commune) => format!("{} {coop} ({} {commune})", t.household_of, t.commune),
+    let commune = a.region.as_ref().and_then(|r| {
+        let name = r.commune_name()?;
+        Some(if r.commune.as_deref() == Some(name.as_str()) {
+            format!("{} {name}", t.commune)
+        } else {
+            name
+        })
+    });
+    match commune {
+        Some(commune) => format!("{} {coop} ({commune})", t.household_of),
         None => format!("{} {coop}", t.household_of),
     }
+}
+
+/// The producer the page and the labels name: the producing cooperative,
+/// else whoever created the lot.
+pub(super) fn producer(view: &BuyerView, t: &Texts) -> Who {
+    match view.cooperative.as_ref().and_then(|c| c.name.clone()) {
+        Some(name) => Who::plain(name),
+        None => who(view, t, &view.batch.creator),
+    }
+}
+
+/// The member households that produced the lot: the `producer` of each
+/// batch of its lineage, or the member that created it, each once, nearest
+/// first (a lot made from several households' lots names them all).
+fn producer_households(view: &BuyerView, t: &Texts) -> Vec<Who> {
+    let mut seen = BTreeSet::new();
+    std::iter::once(&view.batch)
+        .chain(&view.ancestors)
+        .filter_map(|b| {
+            b.producer.as_ref().or_else(|| {
+                view.actors
+                    .get(&b.creator)
+                    .filter(|a| a.kind.is(Role::Member))
+                    .map(|a| &a.id)
+            })
+        })
+        .filter(|id| seen.insert(*id))
+        .map(|id| who(view, t, id))
+        .collect()
 }
 
 /// One step of the journey as shown.
@@ -86,7 +187,9 @@ struct StepView {
     date: String,
     action: &'static str,
     detail: Option<String>,
-    who: String,
+    /// Whom a shipment went to.
+    to: Option<Who>,
+    who: Who,
     role: &'static str,
     place: String,
 }
@@ -97,7 +200,7 @@ struct InspectionView {
     class: &'static str,
     result: &'static str,
     scheme: String,
-    by: String,
+    by: Who,
     date: String,
     note: Option<String>,
 }
@@ -106,7 +209,7 @@ struct RecallView {
     index: u64,
     reason: String,
     date: String,
-    by: String,
+    by: Who,
 }
 
 struct InputView {
@@ -120,7 +223,7 @@ struct CorrectionView {
     date: String,
     target: u64,
     reason: String,
-    by: String,
+    by: Who,
 }
 
 /// `/b/{id}`: the buyer's page.
@@ -138,7 +241,8 @@ pub(super) struct BatchPage {
     stars_text: String,
     lot: String,
     gtin: Option<String>,
-    producer: String,
+    producer: Who,
+    households: Vec<Who>,
     address: String,
     origin: String,
     harvested: String,
@@ -160,9 +264,28 @@ pub(super) struct BatchPage {
 /// end the `<script>` element it sits in.
 fn proof_json(app: &AppState, view: &BuyerView) -> String {
     let info = app.ledger.info();
+    // A registration is on the page only for the disclosure it backs.
+    let backed: BTreeSet<u64> = shown_disclosures(view).map(|(_, i)| *i).collect();
+    let unbacked: BTreeSet<u64> = view
+        .disclosures
+        .iter()
+        .map(|(_, i)| *i)
+        .filter(|i| !backed.contains(i))
+        .collect();
+    let disclosures: Vec<serde_json::Value> = shown_disclosures(view)
+        .map(|(d, index)| {
+            serde_json::json!({
+                "member": d.member,
+                "name": d.name,
+                "salt": d.salt,
+                "leaf": index,
+            })
+        })
+        .collect();
     let leaves: Vec<serde_json::Value> = view
         .leaves
         .iter()
+        .filter(|l| !unbacked.contains(&l.index))
         .map(|l| {
             serde_json::json!({
                 "index": l.index,
@@ -178,6 +301,7 @@ fn proof_json(app: &AppState, view: &BuyerView) -> String {
         "checkpoint": view.checkpoint,
         "size": view.size,
         "leaves": leaves,
+        "disclosures": disclosures,
     })
     .to_string()
     .replace('<', "\\u003c")
@@ -187,7 +311,7 @@ impl BatchPage {
     /// The page of `view` at `path`, for a reader of `t`'s language.
     pub(super) fn new(app: &AppState, t: &'static Texts, view: &BuyerView, path: &str) -> Self {
         let b = &view.batch;
-        let name = |id: &ActorId| public_name(view, t, id);
+        let name = |id: &ActorId| who(view, t, id);
         let steps = view
             .journey
             .iter()
@@ -199,13 +323,10 @@ impl BatchPage {
                     view.ancestors.iter().find(|a| a.id == s.batch).unwrap_or(b)
                 };
                 let detail = match s.kind {
-                    StatementType::Ship => {
-                        s.to.as_ref()
-                            .map(|to| format!("{} {}", t.sent_to, name(to)))
-                    }
                     StatementType::Transform if s.batch != b.id => None,
                     StatementType::Transform => lot_batch.process.map(|p| t.process(p).to_owned()),
-                    StatementType::Genesis
+                    StatementType::Ship
+                    | StatementType::Genesis
                     | StatementType::ActorRegister
                     | StatementType::RotateKey
                     | StatementType::Revoke
@@ -228,6 +349,11 @@ impl BatchPage {
                     date: local_time(&s.at),
                     action: t.step(s.kind, s.accepted).unwrap_or(s.kind.as_str()),
                     detail,
+                    to: s
+                        .to
+                        .as_ref()
+                        .filter(|_| s.kind == StatementType::Ship)
+                        .map(name),
                     who: name(&s.by),
                     role: actor.map_or("", |a| t.role(a.kind)),
                     place: actor.map(place).unwrap_or_default(),
@@ -298,11 +424,8 @@ impl BatchPage {
             stars_text: "★".repeat(usize::from(stars.unwrap_or(0))),
             lot: b.id.to_string(),
             gtin: b.product.gtin.map(|g| g.to_string()),
-            producer: view
-                .cooperative
-                .as_ref()
-                .and_then(|c| c.name.clone())
-                .unwrap_or_else(|| name(&b.creator)),
+            producer: producer(view, t),
+            households: producer_households(view, t),
             address: view.cooperative.as_ref().map(place).unwrap_or_default(),
             origin: view
                 .origin
@@ -350,7 +473,11 @@ impl BatchPage {
     /// A representative page, with one of everything a page can show, to
     /// render at start-up.
     fn sample(t: &'static Texts) -> Self {
-        let who = || "HTX Lục Ngạn".to_owned();
+        let who = || Who::plain("HTX Lục Ngạn".to_owned());
+        let named = || Who {
+            text: "Nguyễn Văn An".into(),
+            member: "tv-k3m9q2x7pd".into(),
+        };
         let date = || "12/06/2026 16:00".to_owned();
         BatchPage {
             t,
@@ -365,7 +492,8 @@ impl BatchPage {
             lot: "vai-01".into(),
             gtin: Some("08935049501503".into()),
             producer: who(),
-            address: "Lục Ngạn, Bắc Giang".into(),
+            households: vec![named(), who()],
+            address: "Xã Lục Ngạn, Tỉnh Bắc Ninh".into(),
             origin: "Lục Ngạn".into(),
             harvested: "10/06/2026".into(),
             quantity: "100 kg".into(),
@@ -395,8 +523,9 @@ impl BatchPage {
                 lot: "Vải thiều · vai-01".into(),
                 date: date(),
                 action: t.step(StatementType::Ship, None).unwrap_or("ship"),
-                detail: Some(t.sent_to.into()),
-                who: who(),
+                detail: None,
+                to: Some(who()),
+                who: named(),
                 role: "",
                 place: "Lục Ngạn".into(),
             }],

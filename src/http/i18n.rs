@@ -79,8 +79,25 @@ pub struct Texts {
     pub entry: &'static str,
     /// A member household not named: "Member household of".
     pub household_of: &'static str,
-    /// "commune".
+    /// "commune", before a commune written as free text (a format-1
+    /// ledger); a commune of the 2025 map is written by its own name, which
+    /// says whether it is a commune, a ward or a special zone.
     pub commune: &'static str,
+    /// "Producer household": the member household that produced the lot.
+    pub household: &'static str,
+    /// Beside a disclosed member name (spec §6.17) before the phone has
+    /// checked it, or without JavaScript.
+    pub name_unchecked: &'static str,
+    /// Beside a disclosed name while the phone checks it.
+    pub name_checking: &'static str,
+    /// Beside a disclosed name that opens the commitment its member was
+    /// registered with.
+    pub name_verified: &'static str,
+    /// Beside a disclosed name that does not.
+    pub name_failed: &'static str,
+    /// Beside a disclosed name the phone could not check (no WebCrypto,
+    /// or the entries it rests on did not verify).
+    pub name_cannot: &'static str,
     /// "sent to".
     pub sent_to: &'static str,
     /// The ledger footer.
@@ -170,6 +187,12 @@ pub const VI: Texts = Texts {
     entry: "bản ghi",
     household_of: "Hộ thành viên của",
     commune: "xã",
+    household: "Hộ sản xuất",
+    name_unchecked: "(tên chưa được kiểm tra trên điện thoại này)",
+    name_checking: "(đang kiểm tra tên…)",
+    name_verified: "✔ đúng tên đã ký khi đăng ký",
+    name_failed: "✘ KHÔNG phải tên đã ký khi đăng ký",
+    name_cannot: "(không kiểm tra được tên trên điện thoại này)",
     sent_to: "gửi đến",
     ledger: "Sổ cái",
     ledger_key: "Khóa công khai của sổ cái",
@@ -258,6 +281,12 @@ pub const EN: Texts = Texts {
     entry: "entry",
     household_of: "Member household of",
     commune: "commune",
+    household: "Producer household",
+    name_unchecked: "(name not checked on this phone)",
+    name_checking: "(checking the name…)",
+    name_verified: "✔ the name signed at registration",
+    name_failed: "✘ NOT the name signed at registration",
+    name_cannot: "(the name could not be checked on this phone)",
     sent_to: "sent to",
     ledger: "Ledger",
     ledger_key: "Ledger public key",
@@ -625,6 +654,19 @@ mod tests {
         assert_eq!(VI.category(Category::Rice), "Lúa gạo");
         assert_eq!(EN.process(Process::Milling), "Milling");
         assert!(VI.badge_detail.contains("{leaves}") && EN.badge_detail.contains("{size}"));
+        // Issue 13: the name's check reads apart in every state.
+        for t in [&VI, &EN] {
+            let states = [
+                t.name_unchecked,
+                t.name_checking,
+                t.name_verified,
+                t.name_failed,
+                t.name_cannot,
+            ];
+            let distinct: std::collections::BTreeSet<_> = states.iter().collect();
+            assert_eq!(distinct.len(), states.len());
+        }
+        assert_ne!(VI.name_verified, EN.name_verified);
     }
 
     #[test]

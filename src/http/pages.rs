@@ -12,7 +12,7 @@
 
 use super::AppState;
 use super::assets;
-use super::buyer_view::BatchPage;
+use super::buyer_view::{self, BatchPage};
 use super::error::{ApiError, PageError};
 use super::extract::ClientLang;
 use super::i18n::Texts;
@@ -310,17 +310,16 @@ async fn try_labels(
     let ledger = Arc::clone(&app.ledger);
     let id = batch.id.clone();
     let view = tokio::task::spawn_blocking(move || ledger.buyer_view(&Lookup::Batch(id))).await;
+    let t = Texts::of(lang);
+    // Named as the batch page names it (spec §8.8): a member household
+    // only by a name it consented to show.
     let producer = match view {
-        Ok(Ok(v)) => v
-            .cooperative
-            .as_ref()
-            .and_then(|c| c.name.clone())
-            .unwrap_or_else(|| batch.creator.to_string()),
+        Ok(Ok(v)) => buyer_view::producer(&v, t).into_text(),
         _ => batch.creator.to_string(),
     };
     let svg = qr::svg(&url).map_err(internal)?;
     let names = (batch.product.name, batch.id.to_string(), producer);
-    let page = LabelsPage::new(Texts::of(lang), path, names, &svg, count);
+    let page = LabelsPage::new(t, path, names, &svg, count);
     render(&page).map_err(internal)
 }
 

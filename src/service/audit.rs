@@ -27,6 +27,7 @@ use crate::domain::leaf::Leaf;
 use crate::domain::merkle::{Hash, MemHashes, leaf_hash, verify_consistency};
 use crate::domain::rules::{self, Context, MemState};
 use crate::domain::statement::{self, Body};
+use crate::store::disclosures::FoundDisclosure;
 use crate::store::leaflog::Records;
 use crate::store::{self, Layout, Store};
 use std::collections::HashSet;
@@ -375,6 +376,46 @@ impl Auditor {
         }
     }
 
+    /// Checks the disclosures a data directory keeps (spec §6.17) against
+    /// the replayed state: each must name a member registered with a
+    /// commitment it opens, and whose latest consent is public. The names
+    /// themselves are never reported.
+    pub fn check_disclosures(&mut self, found: Vec<FoundDisclosure>) {
+        self.drain();
+        for (file, read) in found {
+            let d = match read {
+                Ok(d) => d,
+                Err(e) => {
+                    self.fail(None, format!("disclosures/{file} is not a disclosure: {e}"));
+                    continue;
+                }
+            };
+            let Some(member) = self.state.actors.get(&d.member) else {
+                self.fail(
+                    None,
+                    format!(
+                        "disclosures/{file} names {}, who is not registered",
+                        d.member
+                    ),
+                );
+                continue;
+            };
+            let (commit, public) = (member.name_commit, member.public);
+            match commit {
+                None => self.fail(None, format!("disclosures/{file}: {} has no name_commit", d.member)),
+                Some(c) if d.clone().opening(&c).is_err() => self.fail(
+                    None,
+                    format!("disclosures/{file}: the name kept for {} is not the one it committed to", d.member),
+                ),
+                Some(_) if !public => self.fail(
+                    None,
+                    format!("disclosures/{file}: {} has withdrawn consent, yet its name is kept (it is erased when the ledger next opens)", d.member),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+
     /// Records a failure found outside the leaves (a proof, a transport).
     pub fn note_failure(&mut self, index: Option<u64>, what: impl Into<String>) {
         self.fail(index, what);
@@ -423,6 +464,9 @@ pub fn audit_dir(
         torn = it.torn();
     }
     on_progress(total, total);
+    auditor.check_disclosures(store::disclosures::Disclosures::read_only(
+        &layout.disclosures(),
+    )?);
     // The latest checkpoint lives in the views; a copy without them is
     // audited against the trusted checkpoint alone.
     let (checkpoint, views_problem) = if layout.views().exists() {

@@ -31,6 +31,10 @@ pub struct Disclosures {
     held: Mutex<HashMap<ActorId, Disclosure>>,
 }
 
+/// A file of the store as [`Disclosures::read_only`] finds it: its name, and
+/// the disclosure it holds or why it holds none.
+pub type FoundDisclosure = (String, Result<Disclosure, String>);
+
 /// The disclosures, locked: what [`Disclosures::lock`] gives.
 pub struct Held<'a> {
     dir: &'a Path,
@@ -90,6 +94,38 @@ impl Disclosures {
             dir: dir.to_path_buf(),
             held: Mutex::new(held),
         })
+    }
+
+    /// Reads every disclosure file in `dir` without changing anything (for
+    /// the audit): each file's name and what it holds, or why it is not a
+    /// disclosure. A missing directory holds none.
+    pub fn read_only(dir: &Path) -> Result<Vec<FoundDisclosure>, StoreError> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            let path = entry?.path();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let read = std::fs::read(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|b| serde_json::from_slice::<Disclosure>(&b).map_err(|e| e.to_string()))
+                .and_then(|d| {
+                    if name == file_name(&d.member) {
+                        Ok(d)
+                    } else {
+                        Err(format!("it holds the disclosure of {}", d.member))
+                    }
+                });
+            out.push((name, read));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
     }
 
     /// The store, locked until the handle is dropped.

@@ -779,3 +779,122 @@ pub fn dashboard_figure(html: &str, name: &str) -> String {
         + marker.len();
     html[start..].split('"').next().expect("value").to_owned()
 }
+
+/// Issue 13: a format-2 ledger whose rice cooperative ([`cast::OTHER_COOP`],
+/// in Phường Sóc Trăng, Thành phố Cần Thơ) registered two member households
+/// by the commitments of their names, and created one lot for each, naming
+/// it as producer. Nobody has consented yet: [`named::consent`] and
+/// [`named::with_disclosure`] make a consent and its disclosure.
+pub mod named {
+    use super::*;
+    use coop_ledger::domain::privacy::{Salt, name_commit};
+
+    /// The household that will consent to be named.
+    pub const SHOWN: &str = "tv-k3m9q2x7pd";
+    /// Its name.
+    pub const SHOWN_NAME: &str = "Nguyễn Thị Mỹ Hạnh";
+    /// Its lot.
+    pub const SHOWN_LOT: &str = "gao-st25-a1";
+    /// The household that does not consent.
+    pub const HIDDEN: &str = "tv-8w4r2c6n1b";
+    /// Its name (never sent to the server).
+    pub const HIDDEN_NAME: &str = "Trần Văn Tư";
+    /// Its lot.
+    pub const HIDDEN_LOT: &str = "gao-st25-b1";
+
+    /// The salt of a household's name commitment.
+    pub fn salt(member: &str) -> Salt {
+        Salt(*blake3::hash(member.as_bytes()).as_bytes())
+    }
+
+    /// The GSO codes of a commune of the 2025 map, by names as `places`
+    /// writes them.
+    pub fn codes(province: &str, commune: &str) -> (u32, u32) {
+        let map = coop_ledger::domain::places::places().expect("places");
+        let p = map
+            .provinces()
+            .iter()
+            .find(|p| p.name == province)
+            .unwrap_or_else(|| panic!("no province {province}"));
+        let c = map
+            .communes_of(p.code)
+            .expect("communes")
+            .iter()
+            .find(|c| c.name == commune)
+            .unwrap_or_else(|| panic!("no commune {commune}"));
+        (p.code.get(), c.code.get())
+    }
+
+    /// A region of the 2025 map, by names.
+    pub fn region(province: &str, commune: &str) -> Region {
+        let (p, c) = codes(province, commune);
+        builder::coded_region(p, Some(c))
+    }
+
+    /// The cooperative's consent (or withdrawal) for `member`, with the
+    /// BLAKE3 of a signed form.
+    pub fn consent(member: &str, public: bool) -> Envelope {
+        sign_as(cast::OTHER_COOP, |b| {
+            b.consent(&actor(member), public).form_of(b"form")
+        })
+    }
+
+    /// The body of `POST /api/v1/entries`: `env` with the disclosure
+    /// `{member, name, salt}` beside it.
+    pub fn with_disclosure(env: &Envelope, member: &str, name: &str, salt: &Salt) -> Vec<u8> {
+        let mut body = serde_json::to_value(env).expect("json");
+        body["disclosure"] = json!({"member": member, "name": name, "salt": salt.to_string()});
+        serde_json::to_vec(&body).expect("json")
+    }
+
+    impl TestServer {
+        /// A fresh format-2 ledger as the [`named`] module describes.
+        pub async fn with_named_members() -> Self {
+            use cast::OTHER_COOP as COOP;
+            let dir = tempfile::tempdir().expect("tempdir");
+            init_ledger_in(dir.path(), LedgerFormat::V2);
+            let server = Self::serve_dir(dir, OpenOptions::default()).await;
+            let home = region("Thành phố Cần Thơ", "Phường Sóc Trăng");
+            let coop = StatementBuilder::new(&actor(REGISTRAR), time(&now()))
+                .register(
+                    &actor(COOP),
+                    role("cooperative"),
+                    "HTX Lúa Sóc Trăng",
+                    PublicKey::from(key_of(COOP).verifying_key()),
+                    home.clone(),
+                )
+                .sign(&registrar_key());
+            server.ok(&coop).await;
+            let members = [
+                (SHOWN, SHOWN_NAME, SHOWN_LOT, 601, home),
+                (
+                    HIDDEN,
+                    HIDDEN_NAME,
+                    HIDDEN_LOT,
+                    602,
+                    region("Thành phố Cần Thơ", "Phường Mỹ Xuyên"),
+                ),
+            ];
+            for (id, name, batch, n, region) in members {
+                let commit = name_commit(&salt(id), name);
+                let key = PublicKey::from(key(n).verifying_key());
+                server
+                    .ok(&sign_as(COOP, |b| {
+                        b.register_member(&actor(id), commit, key, region)
+                            .cooperative(&actor(COOP))
+                    }))
+                    .await;
+                let rice = builder::product(Category::Rice, "Gạo ST25");
+                let origin = builder::place("Phường Sóc Trăng, Thành phố Cần Thơ");
+                server
+                    .ok(&sign_as(COOP, |b| {
+                        b.batch_create(&lot(batch), rice, quantity("800", Unit::Kg), origin)
+                            .producer(&actor(id))
+                            .harvested_at(HarvestTime::parse("2026-11-20").expect("date"))
+                    }))
+                    .await;
+            }
+            server
+        }
+    }
+}

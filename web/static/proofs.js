@@ -131,6 +131,14 @@ export function hex(bytes) {
   return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/// The bytes of lowercase hex text (an even number of digits), or an error.
+export function unhex(text) {
+  if (typeof text !== "string" || !/^(?:[0-9a-f]{2})*$/.test(text)) throw new Error("not lowercase hex");
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
 /// Checks one leaf against a checked checkpoint `cp` ({size, root}): its
 /// SHA-256 leaf hash (0x00 ‖ bytes), its inclusion proof to the root, that
 /// it says it is leaf `index`, and the Ed25519 signature of its statement.

@@ -2,9 +2,13 @@
 // the page is what the ledger holds (spec §4, §5, §8).
 //
 // The page carries, in <script type="application/json" id="ledger-proof">:
-//   {origin, key_name, ledger_key, checkpoint, size, leaves: [{index, leaf, proof}]}
+//   {origin, key_name, ledger_key, checkpoint, size, leaves: [{index, leaf, proof}],
+//    disclosures: [{member, name, salt, leaf}]}
 // where `leaf` is the base64 of the exact leaf bytes and `proof` the RFC 9162
-// inclusion proof of that leaf in the checkpoint's tree. This script:
+// inclusion proof of that leaf in the checkpoint's tree, and each disclosure
+// a member household's name, shown with its consent, with the salt of its
+// commitment and the index of the member's actor.register leaf (spec §6.17).
+// This script:
 //   1. verifies the checkpoint note: its key id and Ed25519 signature under
 //      the ledger key, its origin (C2SP signed-note, tlog-checkpoint);
 //   2. for every leaf: its SHA-256 leaf hash (0x00 ‖ bytes), its inclusion
@@ -13,14 +17,74 @@
 //   3. that everything the page shows with a data-leaf (every journey step,
 //      inspection and the recall banner) says what its signed statement
 //      says: type, signer, batch, time, result; that the lot's own entries
-//      are among them; and that a logged recall is shown.
+//      are among them; and that a logged recall is shown;
+//   4. for every member name the page shows (an element with data-member):
+//      that a disclosure names that member, whose register leaf (checked in
+//      step 2) registers that very member with the name_commit
+//      SHA-256("coop-ledger name v1\n" ‖ salt ‖ UTF-8(NFC(name))) of the
+//      name as shown; the mark beside the name says whether it is.
 // What it cannot see is an entry the server left out altogether: the badge
 // says the steps shown are signed and logged, not that nothing is missing.
 // Ed25519 uses WebCrypto where the browser has it, otherwise the vendored
 // @noble/ed25519 (served by the app itself). Without JavaScript the badge
-// keeps its server-rendered text: "not checked on this device".
+// keeps its server-rendered text: "not checked on this device"; without
+// WebCrypto (an insecure context) the names say they could not be checked
+// here, never that they are verified.
 
-import { CannotCheck, b64, checkCheckpoint, checkLeaf, hex } from "proofs";
+import { CannotCheck, b64, checkCheckpoint, checkLeaf, concat, enc, hex, sha256, unhex } from "proofs";
+
+/// The prefix of a name commitment (spec §6.17).
+const NAME_PREFIX = enc.encode("coop-ledger name v1\n");
+
+/// Checks every shown member name against its commitment, in the leaves
+/// already checked (`statements`, by index). Returns the members whose
+/// names are what was signed, and those whose are not (with why).
+async function checkNames(disclosures, statements) {
+  const signed = new Map();
+  const failed = new Map();
+  for (const d of disclosures) {
+    const st = statements.get(d.leaf);
+    let why = null;
+    if (!st || st.type !== "actor.register" || st.role !== "member" || st.id !== d.member) {
+      why = `entry ${d.leaf} does not register ${d.member}`;
+    } else {
+      const name = String(d.name).normalize("NFC");
+      let salt = null;
+      try {
+        salt = unhex(d.salt);
+      } catch (_) {}
+      if (!salt || salt.length !== 32) why = `the salt of ${d.member} is malformed`;
+      else {
+        const commit = hex(await sha256(concat(NAME_PREFIX, salt, enc.encode(name))));
+        if (commit !== st.name_commit) why = `the name of ${d.member} is not the one signed`;
+        else signed.set(d.member, name);
+      }
+    }
+    if (why) failed.set(d.member, why);
+  }
+  // The name as the page shows it must be the one that opens the
+  // commitment, everywhere it is shown.
+  for (const el of document.querySelectorAll("[data-member]")) {
+    const m = el.dataset.member;
+    if (failed.has(m)) continue;
+    const name = signed.get(m);
+    if (name === undefined) failed.set(m, `the name of ${m} comes with no disclosure`);
+    else if (el.textContent.normalize("NFC") !== name) failed.set(m, `the name of ${m} is not the one signed`);
+  }
+  for (const m of failed.keys()) signed.delete(m);
+  return { signed, failed };
+}
+
+/// Sets the mark beside every shown name of `member` (or of every member
+/// when `member` is null) to `state`.
+function markNames(holder, member, state) {
+  const key = "name" + state[0].toUpperCase() + state.slice(1);
+  for (const el of document.querySelectorAll(".name-check[data-name-of]")) {
+    if (member !== null && el.dataset.nameOf !== member) continue;
+    el.dataset.state = state;
+    el.textContent = holder.dataset[key];
+  }
+}
 
 async function check(data) {
   const ledgerKey = b64(data.ledger_key);
@@ -54,6 +118,7 @@ async function check(data) {
     }
   }
   if (ownSteps === 0) throw new Error("no entry of this lot");
+  const names = await checkNames(data.disclosures || [], statements);
   // A recall among the checked entries must be on the page, and a recall
   // banner must come from one.
   const recalled = [...statements.values()].some((st) => st.type === "batch.recall");
@@ -61,7 +126,7 @@ async function check(data) {
     throw new Error("the recall is not shown as logged");
   }
   const fingerprint = hex(cp.keyId);
-  return { size: cp.size, leaves: statements.size, key: fingerprint };
+  return { size: cp.size, leaves: statements.size, key: fingerprint, names };
 }
 
 async function main() {
@@ -74,20 +139,36 @@ async function main() {
   };
   // Without WebCrypto (an old browser, or a page not served over HTTPS)
   // nothing can be checked here: say so, and never "not verified".
-  if (!window.crypto || !crypto.subtle) return;
+  if (!window.crypto || !crypto.subtle) {
+    markNames(holder, null, "cannot");
+    return;
+  }
   say("checking");
+  markNames(holder, null, "checking");
   const data = JSON.parse(holder.textContent);
   data.lot = holder.dataset.lot;
+  let r;
   try {
-    const r = await check(data);
-    say(
-      "verified",
-      badge.dataset.detail.replace("{leaves}", r.leaves).replace("{size}", r.size).replace("{key}", r.key),
-    );
+    r = await check(data);
   } catch (e) {
+    // The entries a name rests on did not verify: the name cannot be
+    // checked either.
+    markNames(holder, null, "cannot");
     if (e instanceof CannotCheck) say("unchecked");
     else say("failed", "(" + e.message + ")");
+    return;
   }
+  for (const m of r.names.signed.keys()) markNames(holder, m, "verified");
+  for (const m of r.names.failed.keys()) markNames(holder, m, "failed");
+  const wrong = [...r.names.failed.values()];
+  if (wrong.length > 0) {
+    say("failed", "(" + wrong[0] + ")");
+    return;
+  }
+  say(
+    "verified",
+    badge.dataset.detail.replace("{leaves}", r.leaves).replace("{size}", r.size).replace("{key}", r.key),
+  );
 }
 
 main();
