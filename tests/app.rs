@@ -1639,6 +1639,13 @@ async fn register_household(
             "the photo's BLAKE3, taken on the phone"
         );
     }
+    c.execute(
+        "document.querySelector('[data-field=\"consent\"]').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .expect("scroll");
+    screenshot(c, &format!("app-register-{}-vi.png", form.is_some())).await;
     let (state, said) = sign(c).await;
     assert_eq!(state, "done", "{name}: {said}");
     id
@@ -1791,6 +1798,12 @@ async fn issue_13_a_household_is_named_only_with_its_consent_and_its_name_surviv
         );
     }
     wait(&coop, "#members-unsaved").await;
+    coop.execute(
+        "document.getElementById('members-unsaved').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .expect("scroll");
     screenshot(&coop, "app-members-vi.png").await;
 
     // The members' backup, sealed under the key: it holds no name in clear,
