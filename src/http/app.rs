@@ -20,7 +20,7 @@
 //! keeps the name), the most decimals a coordinate may have, and the 2025
 //! map: the 34 provinces (code and name) in the shell, and the 3,321
 //! communes in one static JSON file under a content-hashed name
-//! ([`communes_path`], about 100 KB, 30 KB gzipped) that the form fetches
+//! ([`communes_path`], about 96 KB, 26 KB gzipped) that the form fetches
 //! when it needs it and the service worker keeps for offline use, so that
 //! the shell every page load reads stays small.
 //!
