@@ -386,8 +386,14 @@ async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_for
     let (state, said) = sign(&member).await;
     assert_eq!(state, "done", "{said}");
 
-    // The clerk sees it coming and accepts it.
+    // The clerk sees it coming, from the household named as the phone
+    // keeps it (issue 13), and accepts it.
     home(&coop, &url).await;
+    let coming = text_of(&coop, r#"#incoming li[data-batch="lua-st25-0107"]"#).await;
+    assert!(
+        coming.contains(&format!("{member_id} · Hộ Trần Văn Bảy")),
+        "{coming}"
+    );
     click(
         &coop,
         r#"#incoming li[data-batch="lua-st25-0107"] a[href*="accepted=true"]"#,

@@ -32,7 +32,7 @@ function options(f, ctx, values, key) {
     case "held":
       return (/** @type {import("app/net").BatchRow[]} */ (ctx.holding || [])).filter((b) => b.status === "active").map((b) => [b.id, `${b.id} · ${b.product.name} · ${b.remaining.amount} ${b.remaining.unit}`]);
     case "incoming":
-      return (lastCustody()?.incoming || []).map((b) => [b.id, `${b.id} · ${T.from} ${b.from}`]);
+      return (lastCustody()?.incoming || []).map((b) => [b.id, `${b.id} · ${T.from} ${members.labelled(b.from)}`]);
     case "offer":
       return (lastCustody()?.contracts || []).filter((k) => k.state === "pending" && k.offered_by !== ctx.me).map((k) => [k.id, `${k.id} · ${k.cooperative} ↔ ${k.business}`]);
     case "contract":

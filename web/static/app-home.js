@@ -50,7 +50,7 @@ export async function home(id) {
       list(c.incoming, (b) =>
         batchLine(
           b,
-          ` · ${T.from} ${b.from} `,
+          ` · ${T.from} ${members.labelled(b.from)} `,
           h("a", { class: "button small", href: go("batch.receive", { batch: b.id, accepted: "true" }) }, T.accept),
           h("a", { class: "button small", href: go("batch.receive", { batch: b.id, accepted: "false" }) }, T.refuse),
         ),
@@ -71,7 +71,7 @@ export async function home(id) {
       h("h2", {}, T.shipped),
       list(
         c.shipped,
-        (s) => h("li", { dataset: { batch: s.id } }, h("strong", {}, s.id), ` → ${s.to} · ${T["outcome_" + s.outcome] || s.outcome}`),
+        (s) => h("li", { dataset: { batch: s.id } }, h("strong", {}, s.id), ` → ${members.labelled(s.to)} · ${T["outcome_" + s.outcome] || s.outcome}`),
         "shipped",
       ),
       h("h2", {}, T.contracts),
