@@ -637,6 +637,8 @@ async fn every_role_signs_its_own_forms_from_a_phone() {
     let forms = |c: &'static str| format!(r#"nav.actions a[data-form="{c}"]"#);
     assert!(reg.find(css(&forms("actor.revoke"))).await.is_ok());
     assert!(reg.find(css(&forms("batch.create"))).await.is_err());
+    // Consent is the member's or its cooperative's (issue 13).
+    assert!(reg.find(css(&forms("actor.consent"))).await.is_err());
     for (phone, id, role) in [
         (&coop, COOP, "cooperative"),
         (&biz, BUSINESS, "business"),
@@ -1667,6 +1669,9 @@ async fn issue_13_a_household_is_named_only_with_its_consent_and_its_name_surviv
     let (coop_pem, coop_public) = make_key(&coop, &url, "vi", None).await;
     register_coop(&server, &coop_public).await;
     link(&coop, COOP).await;
+    // The consent form is offered to the cooperative, as the ledger's
+    // table says (`signer_roles(StatementType::Consent)`).
+    wait(&coop, r#"nav.actions a[data-form="actor.consent"]"#).await;
     let pk =
         |n: u32| coop_ledger::domain::keys::PublicKey::from(key(n).verifying_key()).to_string();
 
