@@ -408,3 +408,56 @@ async fn a_new_entry_is_on_the_dashboard_at_once() {
         count(&api["cooperatives"]["registered"])
     );
 }
+
+/// Issue 13: on a format-2 ledger, whose regions are GSO codes, the
+/// dashboard writes each province by its name on the 2025 map, in the
+/// chart and in the table, never as a bare code; a filter given as a code
+/// shows the province's name in the form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provinces_given_as_codes_are_shown_by_their_names() {
+    use coop_ledger::domain::places::places;
+    use coop_ledger::domain::statement::LedgerFormat;
+    let dir = tempfile::tempdir().expect("tempdir");
+    init_ledger_in(dir.path(), LedgerFormat::V2);
+    let server = TestServer::serve_dir(dir, Default::default()).await;
+    let map = places().expect("places");
+    let code = |name: &str| map.province_named(name).expect(name).code.to_string();
+    let (can_tho, ca_mau) = (code("Cần Thơ"), code("Cà Mau"));
+    for (id, province, n) in [
+        ("htx-ct-1", &can_tho, 601),
+        ("htx-ct-2", &can_tho, 602),
+        ("htx-cm-1", &ca_mau, 603),
+    ] {
+        server
+            .ok(&register_at(
+                id,
+                "cooperative",
+                province,
+                None,
+                &key(n),
+                REGISTERED_AT,
+            ))
+            .await;
+    }
+    let (status, html) = page(&server, &format!("/linkage?{PERIOD}"), None).await;
+    assert_eq!(status, 200);
+    let drawn = chart(&html, "by-province");
+    assert!(drawn.contains("Thành phố Cần Thơ") && drawn.contains("Cà Mau"));
+    assert_eq!(table_rows(&html, "by-province"), 2);
+    assert!(html.contains(r#"<th scope="row">Thành phố Cần Thơ</th>"#));
+    for bare in [&can_tho, &ca_mau] {
+        assert!(
+            !html.contains(&format!(r#"<th scope="row">{bare}</th>"#)),
+            "no row named {bare}"
+        );
+    }
+    let (status, html) = page(
+        &server,
+        &format!("/linkage?{PERIOD}&province={can_tho}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(dashboard_figure(&html, "cooperatives-registered"), "2");
+    assert!(html.contains(r#"name="province" value="Thành phố Cần Thơ""#));
+}

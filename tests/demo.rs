@@ -1,30 +1,79 @@
 //! `coop-ledger demo` serves a ready sample ledger that passes the audit:
 //! every showcase lot has its buyer page, the rice bag's QR code decodes
 //! (zbarimg, Debian `zbar-tools`) to its GS1 Digital Link, the recall
-//! reaches the milled rice, and the linkage contract is active.
+//! reaches the milled rice, and the linkage contract is active. Since issue
+//! 13 it is a format-2 ledger on the 2025 map: a household that did not
+//! consent has its name in no answer and no file, one that did is named.
 
 mod common;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
 use common::{ChildServer, run_cli, zbarimg};
+use coop_ledger::domain::places::{normalize_name, places};
 use coop_ledger::domain::product::Gtin;
 use coop_ledger::domain::statement::Role;
-use coop_ledger::service::demo;
+use coop_ledger::service::demo::{self, SampleActor};
 use serde_json::Value;
+use std::path::Path;
 
+fn members() -> impl Iterator<Item = &'static SampleActor> {
+    demo::ACTORS.iter().filter(|a| a.role == Role::Member)
+}
+
+/// Issue 13: member ids are opaque, `tv-` and ten base-32 characters,
+/// none made from the household's name; every place is a province and
+/// commune of the 2025 map (no district, no province that was merged away).
 #[test]
-fn the_sample_names_no_person_in_an_id_and_its_gtin_checks() {
-    for a in demo::ACTORS.iter().filter(|a| a.role == Role::Member) {
-        // `tv-<cooperative code>-NN`: the name is in `name`, never in the id.
-        let (prefix, number) = a.id.rsplit_once('-').expect("id");
-        assert!(prefix.starts_with("tv-"), "{}", a.id);
-        assert!(number.bytes().all(|b| b.is_ascii_digit()), "{}", a.id);
+fn the_sample_names_no_person_in_an_id_its_places_are_the_2025_map_and_its_gtin_checks() {
+    let mut ids = std::collections::HashSet::new();
+    for a in members() {
+        let random = a.id.strip_prefix("tv-").expect("tv- id");
+        assert_eq!(random.len(), 10, "{}", a.id);
+        assert!(
+            random
+                .bytes()
+                .all(|b| matches!(b, b'a'..=b'z' | b'2'..=b'7')),
+            "{}",
+            a.id
+        );
+        for word in normalize_name(a.name).split(' ').filter(|w| w.len() > 2) {
+            assert!(!random.contains(word), "{} holds {word}", a.id);
+        }
+        assert!(ids.insert(a.id), "{} twice", a.id);
+    }
+    for a in demo::ACTORS {
+        let region = demo::region(a).expect("a place of the 2025 map");
+        assert!(region.district.is_none(), "{}", a.id);
+        let place = region.place();
+        for gone in ["Sóc Trăng", "Bắc Giang", "Thái Bình", "Bạc Liêu", "huyện"] {
+            assert!(!place.contains(gone), "{}: {place}", a.id);
+        }
+        assert!(!place.chars().any(|c| c.is_ascii_digit()), "{place}");
     }
     assert!(Gtin::parse(&demo::rice_bag_gtin()).is_some());
-    assert!(
-        demo::ACTORS
-            .iter()
-            .any(|a| a.role == Role::Member && !a.public)
-    );
+    assert!(members().any(|a| !a.public));
+    assert!(members().any(|a| a.public));
+}
+
+/// Every file under `dir` (recursively) that holds `needle`'s bytes.
+fn files_holding(dir: &Path, needle: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).expect("read");
+                if bytes.windows(needle.len()).any(|w| w == needle) {
+                    found.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    found
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -49,11 +98,62 @@ async fn the_demo_serves_sample_cooperatives_that_pass_a_live_audit() {
 
     let coop = json("/api/v1/actors/htx-vai-phuong-nam".into()).await;
     assert_eq!(coop["name"], "HTX Vải thiều Phượng Nam");
-    // A member household that did not consent is not named.
-    let member = json("/api/v1/actors/tv-st25-02".into()).await;
-    assert_eq!(member["role"], "member");
-    assert_eq!(member["cooperative"], "htx-lua-gia-hoa");
-    assert!(member["name"].is_null(), "{member}");
+    // A member household that did not consent is not named; one that did
+    // is, by its disclosure.
+    let (hidden, named): (Vec<&SampleActor>, Vec<&SampleActor>) =
+        members().partition(|a| !a.public);
+    for a in &hidden {
+        let member = json(format!("/api/v1/actors/{}", a.id)).await;
+        assert_eq!(member["role"], "member");
+        assert_eq!(member["cooperative"], a.cooperative.expect("coop"));
+        assert!(member["name"].is_null(), "{member}");
+    }
+    for a in &named {
+        let member = json(format!("/api/v1/actors/{}", a.id)).await;
+        assert_eq!(member["name"], a.name, "{member}");
+    }
+    assert!(
+        hidden
+            .iter()
+            .any(|a| a.cooperative == Some(demo::APP_ACTOR))
+    );
+    // The log holds no name of a household that did not consent (nor of
+    // one that did: names are commitments), and its places are the 2025
+    // map's codes.
+    let mut log = String::new();
+    let mut start = 0;
+    loop {
+        let page = json(format!("/api/v1/entries?start={start}")).await;
+        let entries = page["entries"].as_array().expect("entries");
+        if entries.is_empty() {
+            break;
+        }
+        for e in entries {
+            let leaf = B64
+                .decode(e["leaf"].as_str().expect("leaf"))
+                .expect("base64");
+            let leaf: Value = serde_json::from_slice(&leaf).expect("a leaf is JSON");
+            log.push_str(leaf["statement"].as_str().expect("statement"));
+            log.push('\n');
+        }
+        start += entries.len() as u64;
+    }
+    assert!(log.contains(r#""format":2"#), "a format-2 genesis");
+    assert!(log.contains("actor.consent"), "consents are logged");
+    let can_tho = places()
+        .expect("places")
+        .province_named("Cần Thơ")
+        .expect("Cần Thơ");
+    assert!(
+        log.contains(&format!(r#""province":"{}""#, can_tho.code)),
+        "Cần Thơ by its code"
+    );
+    for a in members() {
+        assert!(!log.contains(a.name), "{} in the log", a.name);
+    }
+    for old in ["Sóc Trăng", "Bắc Giang", "Thái Bình", "Bạc Liêu", "huyện"] {
+        assert!(!log.contains(old), "{old} in the log");
+    }
 
     // Every showcase lot has its buyer page.
     for (id, what) in demo::SHOWCASE {
@@ -66,6 +166,9 @@ async fn the_demo_serves_sample_cooperatives_that_pass_a_live_audit() {
         assert!(kind.starts_with("text/html"), "{id}: {kind}");
         let body = resp.text().await.expect("body");
         assert!(body.contains(id), "{id}");
+        for a in &hidden {
+            assert!(!body.contains(a.name), "{id}: {}", a.name);
+        }
     }
 
     // The rice bag: a computed GTIN, a QR code that decodes to its GS1
@@ -130,6 +233,25 @@ async fn the_demo_serves_sample_cooperatives_that_pass_a_live_audit() {
     tokio::task::spawn_blocking(move || server.terminate())
         .await
         .expect("stop");
+    // No file under the data directory holds the name of a household that
+    // did not consent, in any form (its key folder included); the names
+    // that were disclosed are kept.
+    let data = dir.path().join("demo");
+    for a in &hidden {
+        let person = a.name.split_once(' ').map_or(a.name, |(_, rest)| rest);
+        let person = person.split_once(' ').map_or(person, |(_, rest)| rest);
+        for needle in [a.name.to_owned(), person.to_owned(), nfd(person)] {
+            let found = files_holding(&data, needle.as_bytes());
+            assert!(found.is_empty(), "{needle:?} in {found:?}");
+        }
+    }
+    for a in &named {
+        assert!(
+            !files_holding(&data, a.name.as_bytes()).is_empty(),
+            "{}",
+            a.name
+        );
+    }
     // Keys were written for every sample actor, private to the owner.
     use std::os::unix::fs::PermissionsExt as _;
     for a in demo::ACTORS {
@@ -143,4 +265,10 @@ async fn the_demo_serves_sample_cooperatives_that_pass_a_live_audit() {
             .iter()
             .any(|a| a.id == demo::APP_ACTOR && a.role == Role::Cooperative)
     );
+}
+
+/// `text` in Unicode NFD, the other way a name may be stored.
+fn nfd(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    text.nfd().collect()
 }

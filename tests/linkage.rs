@@ -10,6 +10,9 @@ mod common;
 use common::*;
 use coop_ledger::domain::envelope::Envelope;
 use coop_ledger::domain::keys::PublicKey;
+use coop_ledger::domain::places::{Province, places};
+use coop_ledger::domain::privacy::{Salt, name_commit};
+use coop_ledger::domain::statement::LedgerFormat;
 use serde_json::{Value, json};
 
 /// The quarter the figures are asked for.
@@ -78,21 +81,100 @@ fn offer(contract: &str, coop: &str, category: &str, from: &str, to: &str) -> Va
         "volume": {"amount": "10000", "unit": "kg"}})
 }
 
+/// How the scenario writes its provinces (and its members' names).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Spelling {
+    /// A format-1 ledger with the provinces of [`ACTORS`], some of them
+    /// names from before the 2025 map (`Sóc Trăng`).
+    Old,
+    /// A format-1 ledger with every province spelled as a 2025 province
+    /// ([`NOW`]): as the map writes it, or without its division type.
+    Names2025,
+    /// A format-2 ledger: the same provinces as GSO codes, members'
+    /// names as commitments.
+    Codes2025,
+}
+
+/// Each province of [`ACTORS`] on the 2025 map, spelled as a format-1
+/// ledger might: Sóc Trăng is part of Cần Thơ since 1 July 2025.
+const NOW: &[(&str, &str)] = &[
+    ("Sóc Trăng", "Cần Thơ"),
+    ("An Giang", "An Giang"),
+    ("Đồng Tháp", "Đồng Tháp"),
+    ("Hà Nội", "Thành phố Hà Nội"),
+];
+
+/// `province` of [`ACTORS`] on the 2025 map: its name as [`NOW`] spells it.
+fn name_2025(province: &str) -> &'static str {
+    NOW.iter()
+        .find(|(old, _)| *old == province)
+        .unwrap_or_else(|| panic!("{province} is not in NOW"))
+        .1
+}
+
+/// The 2025 province `name` names, found in the map by name.
+fn province_2025(name: &str) -> &'static Province {
+    places()
+        .expect("places")
+        .province_named(name)
+        .unwrap_or_else(|| panic!("{name} is not a 2025 province"))
+}
+
+/// The scenario's `actor.register` fields for `id`, spelled `spelling`.
+fn registration(
+    spelling: Spelling,
+    id: &str,
+    role: &str,
+    province: &str,
+    coop: Option<&str>,
+    n: u32,
+) -> Value {
+    let name = format!("Tên {id}");
+    let province = match spelling {
+        Spelling::Old => province.to_owned(),
+        Spelling::Names2025 => name_2025(province).to_owned(),
+        Spelling::Codes2025 => province_2025(name_2025(province)).code.to_string(),
+    };
+    let mut f = json!({"id": id, "role": role, "name": name,
+        "key": PublicKey::from(key(n).verifying_key()).to_string(),
+        "region": {"province": province}});
+    if let Some(c) = coop {
+        f["cooperative"] = json!(c);
+    }
+    if spelling == Spelling::Codes2025 && role == "member" {
+        let salt = Salt([u8::try_from(n % 256).expect("byte"); 32]);
+        f["name_commit"] = json!(name_commit(&salt, &name).to_string());
+        f.as_object_mut().expect("fields").remove("name");
+    }
+    f
+}
+
+/// A fresh ledger of the format `spelling` needs, served.
+async fn server_for(spelling: Spelling) -> TestServer {
+    let format = match spelling {
+        Spelling::Old | Spelling::Names2025 => LedgerFormat::V1,
+        Spelling::Codes2025 => LedgerFormat::V2,
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    init_ledger_in(dir.path(), format);
+    TestServer::serve_dir(dir, Default::default()).await
+}
+
 /// The scenario, through the real API.
 async fn known_ledger() -> TestServer {
-    let s = TestServer::start().await;
+    known_ledger_as(Spelling::Old).await
+}
+
+/// The scenario with its provinces spelled `spelling`.
+async fn known_ledger_as(spelling: Spelling) -> TestServer {
+    let s = server_for(spelling).await;
     for (id, role, province, coop, n) in ACTORS {
         let when = if *id == "htx-late" {
             "2026-08-01"
         } else {
             "2026-01-05"
         };
-        let mut f = json!({"id": id, "role": role, "name": format!("Tên {id}"),
-            "key": PublicKey::from(key(*n).verifying_key()).to_string(),
-            "region": {"province": province}});
-        if let Some(c) = coop {
-            f["cooperative"] = json!(c);
-        }
+        let f = registration(spelling, id, role, province, *coop, *n);
         s.ok(&at(REGISTRAR, when, "actor.register", f)).await;
     }
     // A: linked through a contract for March–April, accepted in February.
@@ -345,19 +427,8 @@ async fn five_cooperatives_three_linked_by_different_routes_is_sixty_percent() {
     assert_eq!(r["collective"]["progress"][0]["target"], 0.55);
     assert_eq!(r["collective"]["progress"][0]["needed"], 1);
 
-    let by_province: Vec<(String, (u64, u64, f64))> = r["by_province"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|p| {
-            (
-                p["province"].as_str().expect("name").to_owned(),
-                counts(&p["cooperatives"]),
-            )
-        })
-        .collect();
     assert_eq!(
-        by_province,
+        province_rows(&r),
         [
             ("An Giang".to_owned(), (2, 1, 0.5)),
             ("Sóc Trăng".to_owned(), (2, 2, 1.0)),
@@ -590,4 +661,181 @@ async fn views_from_an_older_version_are_rebuilt_on_open_with_the_linkage_facts(
     let s = TestServer::serve_dir(dir, Default::default()).await;
     assert_eq!(s.json(&query).await, before);
     assert_eq!(counts(&s.json(&query).await["cooperatives"]), (5, 3, 0.6));
+}
+
+/// The figures' rows by province, `(name, (registered, linked, share))` of
+/// cooperatives.
+fn province_rows(r: &Value) -> Vec<(String, (u64, u64, f64))> {
+    r["by_province"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|p| {
+            (
+                p["province"].as_str().expect("name").to_owned(),
+                counts(&p["cooperatives"]),
+            )
+        })
+        .collect()
+}
+
+/// Issue 13: linkage figures by province code equal the old figures on a
+/// ledger whose provinces were all spelled right. The same actors,
+/// contracts and shipments on a format-1 ledger whose provinces are 2025
+/// names and on a format-2 ledger whose provinces are codes give the same
+/// report (JSON and CSV, totals and every province, with and without a
+/// province filter); and those figures are the figures of the ledger with
+/// the old names, each old province's row now named by the 2025 map.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn linkage_figures_by_province_code_equal_the_old_figures_on_a_ledger_whose_provinces_were_all_spelled_right()
+ {
+    let (old, names, codes) = (
+        known_ledger_as(Spelling::Old).await,
+        known_ledger_as(Spelling::Names2025).await,
+        known_ledger_as(Spelling::Codes2025).await,
+    );
+    let period = format!("from={FROM}&to={TO}");
+    let report = format!("/api/v1/linkage?{period}");
+    let (by_name, by_code) = (names.json(&report).await, codes.json(&report).await);
+    assert_eq!(by_name, by_code);
+    let (status, csv_by_name) = names
+        .get_text(&format!("/api/v1/linkage.csv?{period}"))
+        .await;
+    assert_eq!(status, 200);
+    let (status, csv_by_code) = codes
+        .get_text(&format!("/api/v1/linkage.csv?{period}"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(csv_by_name, csv_by_code);
+
+    // One row per province, named by the map, with the figures of the
+    // old ledger's rows.
+    let before = old.json(&report).await;
+    for part in [
+        "cooperatives",
+        "collective",
+        "by_category",
+        "by_month",
+        "members_reaching_business",
+        "volume_to_business",
+    ] {
+        assert_eq!(before[part], by_code[part], "{part}");
+    }
+    let mut renamed: Vec<(String, (u64, u64, f64))> = province_rows(&before)
+        .into_iter()
+        .map(|(name, figures)| (province_2025(name_2025(&name)).name.to_owned(), figures))
+        .collect();
+    renamed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut rows = province_rows(&by_code);
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(rows, renamed);
+    assert_eq!(
+        province_rows(&by_code),
+        [
+            ("An Giang".to_owned(), (2, 1, 0.5)),
+            ("Thành phố Cần Thơ".to_owned(), (2, 2, 1.0)),
+            ("Đồng Tháp".to_owned(), (1, 0, 0.0)),
+        ]
+    );
+    assert!(
+        !csv_by_code.contains(",province,92,"),
+        "rows are named, not coded"
+    );
+    assert!(csv_by_code.contains(",province,Thành phố Cần Thơ,cooperatives,2,2,1,"));
+
+    // The province filter takes a code or a name, on either ledger, and
+    // gives the old ledger's figures for the old name.
+    let can_tho = province_2025("Cần Thơ");
+    let filtered = |p: &str| format!("/api/v1/linkage?{period}&province={p}");
+    let by_old_name = old.json(&filtered("S%C3%B3c%20Tr%C4%83ng")).await;
+    for (server, filter) in [
+        (&codes, can_tho.code.to_string()),
+        (&codes, "c%E1%BA%A7n%20th%C6%A1".to_owned()),
+        (&names, can_tho.code.to_string()),
+        (
+            &names,
+            "Th%C3%A0nh%20ph%E1%BB%91%20C%E1%BA%A7n%20Th%C6%A1".to_owned(),
+        ),
+    ] {
+        let r = server.json(&filtered(&filter)).await;
+        assert_eq!(r["province"], "Thành phố Cần Thơ", "{filter}");
+        assert_eq!(counts(&r["cooperatives"]), (2, 2, 1.0), "{filter}");
+        for part in [
+            "cooperatives",
+            "collective",
+            "by_month",
+            "volume_to_business",
+        ] {
+            assert_eq!(r[part], by_old_name[part], "{filter}: {part}");
+        }
+        let (status, csv) = server
+            .get_text(&format!("/api/v1/linkage.csv?{period}&province={filter}"))
+            .await;
+        assert_eq!(status, 200);
+        assert!(
+            csv.contains(&format!("{FROM},{TO},total,,cooperatives,2,2,1,")),
+            "{csv}"
+        );
+    }
+    // So does the command line's `--province`.
+    let code = can_tho.code.to_string();
+    let (status, out) = run_cli(&[
+        "report",
+        "linkage",
+        "--server",
+        &codes.url,
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--province",
+        &code,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, 0, "{out}");
+    let cli: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(cli, codes.json(&filtered(&code)).await);
+}
+
+/// Issue 13: on a format-1 ledger, two spellings of one 2025 province
+/// (with and without its division type) are one row, named by the map; an
+/// old province name stays a row of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_spellings_of_one_province_on_a_format_1_ledger_are_one_row() {
+    let s = server_for(Spelling::Old).await;
+    for (id, province, n) in [
+        ("htx-ct-1", "Cần Thơ", 401),
+        ("htx-ct-2", "Thành phố Cần Thơ", 402),
+        ("htx-st-1", "Sóc Trăng", 403),
+    ] {
+        let f = json!({"id": id, "role": "cooperative", "name": format!("Tên {id}"),
+            "key": PublicKey::from(key(n).verifying_key()).to_string(),
+            "region": {"province": province}});
+        s.ok(&Envelope::sign(
+            statement("actor.register", REGISTRAR, f),
+            &registrar_key(),
+        ))
+        .await;
+    }
+    let r = s.json("/api/v1/linkage").await;
+    assert_eq!(
+        province_rows(&r),
+        // In name order: a city by its own name (Cần Thơ before Sóc Trăng).
+        [
+            ("Thành phố Cần Thơ".to_owned(), (2, 0, 0.0)),
+            ("Sóc Trăng".to_owned(), (1, 0, 0.0)),
+        ]
+    );
+    let (status, csv) = s.get_text("/api/v1/linkage.csv").await;
+    assert_eq!(status, 200);
+    let rows: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.contains(",province,") && l.contains(",cooperatives,"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    let (status, html) = s.get_text("/linkage").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Thành phố Cần Thơ"));
+    assert!(!html.contains(">Cần Thơ<"), "no row of its own");
 }

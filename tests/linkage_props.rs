@@ -3,6 +3,7 @@
 
 use coop_ledger::domain::ids::ActorId;
 use coop_ledger::domain::linkage::{Figure, LinkFact, LinkageIndex, Query, Targets};
+use coop_ledger::domain::places::{normalize_name, places};
 use coop_ledger::domain::product::Category;
 use coop_ledger::domain::quantity::{Amount, Quantity, Unit};
 use coop_ledger::domain::statement::Role;
@@ -49,13 +50,18 @@ fn ev() -> impl Strategy<Value = Ev> {
 }
 
 fn facts(regs: &[i64], events: &[Ev]) -> Vec<LinkFact> {
+    facts_in(regs, events, |i| ["An Giang", "Sóc Trăng"][i % 2].into())
+}
+
+/// The facts, organisation `i` in the province `province(i)` writes.
+fn facts_in(regs: &[i64], events: &[Ev], province: impl Fn(usize) -> String) -> Vec<LinkFact> {
     let mut out: Vec<LinkFact> = regs
         .iter()
         .enumerate()
         .map(|(i, d)| LinkFact::Org {
             id: org_id(i),
             role: role(i),
-            province: ["An Giang", "Sóc Trăng"][i % 2].into(),
+            province: province(i),
             day: day(*d),
         })
         .collect();
@@ -202,5 +208,53 @@ proptest! {
             prop_assert_eq!(tally(&m.cooperatives), tally(&whole.cooperatives), "{}", m.month);
             prop_assert_eq!(tally(&m.collective), tally(&whole.collective), "{}", m.month);
         }
+    }
+
+    /// Invariant (issue 13): a ledger whose provinces are written as the
+    /// 2025 map's names, in any of their spellings (as the map writes
+    /// them, without the division type, in other case, without
+    /// diacritics), has the same figures as one whose provinces are the
+    /// codes, row for row; and a filter by code equals a filter by name.
+    #[test]
+    fn provinces_by_name_give_the_figures_of_provinces_by_code(
+        regs in proptest::collection::vec(0..365i64, ORGS),
+        events in proptest::collection::vec(ev(), 0..40),
+        picks in proptest::collection::vec((0..34usize, 0..4usize), ORGS),
+        start in 0..365i64,
+        len in 0..200i64,
+    ) {
+        let map = places().expect("places");
+        let province = |i: usize| &map.provinces()[picks[i].0];
+        let spelled = |i: usize| {
+            let p = province(i);
+            match picks[i].1 {
+                0 => p.name.to_owned(),
+                1 => p.short_name().to_owned(),
+                2 => format!("  {}  ", p.short_name().to_uppercase()),
+                _ => normalize_name(p.name),
+            }
+        };
+        let index = |facts: Vec<LinkFact>| {
+            let mut index = LinkageIndex::default();
+            for f in &facts {
+                index.apply(f);
+            }
+            index
+        };
+        let by_code = index(facts_in(&regs, &events, |i| province(i).code.to_string()));
+        let by_name = index(facts_in(&regs, &events, spelled));
+        let (from, to) = (day(start), day(start + len));
+        let q = |p: Option<String>| Query::new(from, to, p, None).expect("query");
+        let r = by_code.report(&q(None), &Targets::default());
+        prop_assert_eq!(&r, &by_name.report(&q(None), &Targets::default()));
+        let rows: Vec<&str> = r.by_province.iter().map(|p| p.province.as_str()).collect();
+        let mut unique = rows.clone();
+        unique.dedup();
+        prop_assert_eq!(&unique, &rows, "one row per province");
+        prop_assert!(rows.iter().all(|n| map.provinces().iter().any(|p| p.name == *n)));
+        let p = province(0);
+        let filtered = by_code.report(&q(Some(p.code.to_string())), &Targets::default());
+        prop_assert_eq!(&filtered, &by_name.report(&q(Some(p.name.into())), &Targets::default()));
+        prop_assert_eq!(&filtered, &by_code.report(&q(Some(p.short_name().into())), &Targets::default()));
     }
 }

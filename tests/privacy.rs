@@ -326,6 +326,16 @@ async fn a_household_without_consent_is_named_nowhere() {
 #[tokio::test]
 async fn a_withdrawal_erases_the_name_from_every_answer_and_file() {
     let s = cast().await;
+    // No browser or proxy may keep a copy of a page that names someone.
+    for path in [format!("/b/{LOT_NAMED}"), format!("/b/{LOT_NAMED}/labels")] {
+        let resp = s
+            .client
+            .get(format!("{}{path}", s.url))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(resp.headers()["cache-control"], "no-store", "{path}");
+    }
     let (_, page) = s.get_text(&format!("/b/{LOT_NAMED}")).await;
     assert!(
         page.contains(NAMED),
@@ -362,7 +372,7 @@ async fn a_withdrawal_erases_the_name_from_every_answer_and_file() {
 
 /// Issue 13: a consent sent again (a phone retrying after a lost answer)
 /// with its disclosure keeps the disclosure; a consent logged without one
-/// can be completed so.
+/// can be completed so, and a page cached before shows the name at once.
 #[tokio::test]
 async fn a_retried_consent_keeps_its_disclosure() {
     let s = cast().await;
@@ -377,10 +387,20 @@ async fn a_retried_consent_keeps_its_disclosure() {
         Value::Null,
         "consent without a disclosure names no one"
     );
+    // The batch page, rendered and cached now, names no household.
+    let (_, page) = s.get_text(&format!("/b/{LOT_UNNAMED}")).await;
+    assert!(!page.contains(UNNAMED));
     let (status, body) = s.post_raw(unnamed_beside(&env)).await;
     assert_eq!(status, 200, "a duplicate: {body}");
     let (_, a) = s.get(&format!("/api/v1/actors/{MEMBER_UNNAMED}")).await;
     assert_eq!(a["name"], json!(UNNAMED));
+    // The retry logged no leaf, yet the page cached before it is not
+    // served again: it names the household now.
+    let (_, page) = s.get_text(&format!("/b/{LOT_UNNAMED}")).await;
+    assert!(
+        page.contains(UNNAMED),
+        "the page cached before the disclosure"
+    );
 }
 
 /// What a refusal must leave alone: the tree, the leaf file and the

@@ -6,9 +6,10 @@
 //! room, instead of the whole cache starting over.
 //!
 //! A page may show a member's disclosed name, so every page is also tied
-//! to the ledger's count of erasures (spec §6.17): when a withdrawal erases
-//! a disclosure, the next read or write of the cache drops every page it
-//! holds, so no copy of the name stays in memory either.
+//! to the ledger's count of disclosure changes (spec §6.17): when a
+//! withdrawal erases a disclosure (or one is kept), the next read or write
+//! of the cache drops every page it holds, so no copy of an erased name
+//! stays in memory and no page shows a household unnamed once it is named.
 
 use crate::domain::messages::Lang;
 use axum::body::Bytes;
@@ -35,8 +36,9 @@ pub struct PageCache {
     pages: Cache<(String, Lang), Cached>,
     /// QR images by request path: a batch's page URL never changes.
     images: Cache<String, Bytes>,
-    /// The ledger's erasure count the pages were rendered under.
-    erasures: AtomicU64,
+    /// The ledger's count of disclosure changes the pages were rendered
+    /// under.
+    disclosure_changes: AtomicU64,
 }
 
 impl Default for PageCache {
@@ -44,25 +46,35 @@ impl Default for PageCache {
         Self {
             pages: Cache::new(MAX_CACHED_PAGES),
             images: Cache::new(MAX_CACHED_IMAGES),
-            erasures: AtomicU64::new(0),
+            disclosure_changes: AtomicU64::new(0),
         }
     }
 }
 
 impl PageCache {
     /// Drops every page when the ledger has erased a disclosure since the
-    /// pages were rendered (`erasures` is its count now).
-    fn forget_erased(&self, erasures: u64) {
-        if self.erasures.swap(erasures, Ordering::SeqCst) != erasures {
+    /// pages were rendered (`disclosure_changes` is its count now).
+    fn forget_changed(&self, disclosure_changes: u64) {
+        if self
+            .disclosure_changes
+            .swap(disclosure_changes, Ordering::SeqCst)
+            != disclosure_changes
+        {
             self.pages.clear();
         }
     }
 
     /// The page rendered for `path` in `lang` at tree size `size`, if any
-    /// and if no disclosure was erased since (`erasures` is the ledger's
+    /// and if no disclosure was kept or erased since (`disclosure_changes` is the ledger's
     /// count now).
-    pub(super) fn get(&self, path: &str, lang: Lang, size: u64, erasures: u64) -> Option<Bytes> {
-        self.forget_erased(erasures);
+    pub(super) fn get(
+        &self,
+        path: &str,
+        lang: Lang,
+        size: u64,
+        disclosure_changes: u64,
+    ) -> Option<Bytes> {
+        self.forget_changed(disclosure_changes);
         self.pages
             .get(&(path.to_owned(), lang))
             .filter(|(s, _)| *s == size)
@@ -70,13 +82,20 @@ impl PageCache {
     }
 
     /// Keeps a page rendered at tree size `size`, under the ledger's count
-    /// of erasures when its data was read (`erasures`); a page read before
+    /// of disclosure changes when its data was read (`disclosure_changes`); a page read before
     /// an erasure is not kept.
-    pub(super) fn put(&self, path: String, lang: Lang, size: u64, erasures: u64, page: Bytes) {
-        if self.erasures.load(Ordering::SeqCst) > erasures {
+    pub(super) fn put(
+        &self,
+        path: String,
+        lang: Lang,
+        size: u64,
+        disclosure_changes: u64,
+        page: Bytes,
+    ) {
+        if self.disclosure_changes.load(Ordering::SeqCst) > disclosure_changes {
             return;
         }
-        self.forget_erased(erasures);
+        self.forget_changed(disclosure_changes);
         self.pages.insert((path, lang), (size, page));
     }
 

@@ -481,20 +481,21 @@ pub async fn linkage(
     // The size is read first: the figures are then at least as new as it,
     // so a page kept for this size is never older than the size says.
     let size = app.ledger.size();
-    let erasures = app.ledger.erasures();
+    let disclosure_changes = app.ledger.disclosure_changes();
     let report = match api::linkage_report(&app, params.clone()) {
         Ok(r) => r,
         Err(e) => return refused(t, d, lang, &params, e),
     };
     let query = report_query(&report);
     let key = format!("/linkage?{query}");
-    if let Some(page) = app.pages.get(&key, lang, size, erasures) {
+    if let Some(page) = app.pages.get(&key, lang, size, disclosure_changes) {
         return html_page(StatusCode::OK, page);
     }
     match render(&DashboardPage::report(t, d, &report, &query, size)) {
         Ok(html) => {
             let html = Bytes::from(html);
-            app.pages.put(key, lang, size, erasures, html.clone());
+            app.pages
+                .put(key, lang, size, disclosure_changes, html.clone());
             html_page(StatusCode::OK, html)
         }
         Err(e) => refused(t, d, lang, &params, ServiceError::Internal(e.to_string())),

@@ -132,10 +132,10 @@ async fn try_show(
     let lookup = lookup?;
     let linkset_wanted = wants_linkset(&query, &headers);
     let size = app.ledger.size();
-    let erasures = app.ledger.erasures();
+    let disclosure_changes = app.ledger.disclosure_changes();
     if let Some(page) = app
         .pages
-        .get(path, lang, size, erasures)
+        .get(path, lang, size, disclosure_changes)
         .filter(|_| !linkset_wanted)
     {
         return Ok(buyer_page(StatusCode::OK, path, page));
@@ -149,8 +149,13 @@ async fn try_show(
     }
     let page = render(&BatchPage::new(app, Texts::of(lang), &view, path)).map_err(internal)?;
     let page = Bytes::from(page);
-    app.pages
-        .put(path.to_owned(), lang, view.size, erasures, page.clone());
+    app.pages.put(
+        path.to_owned(),
+        lang,
+        view.size,
+        disclosure_changes,
+        page.clone(),
+    );
     Ok(buyer_page(StatusCode::OK, path, page))
 }
 

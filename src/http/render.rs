@@ -63,10 +63,16 @@ pub(super) fn html_page(status: StatusCode, body: impl Into<Bytes>) -> Response 
         .into_response()
 }
 
-/// A buyer's page at `path`, with its `Link` header to the link set.
+/// A buyer's page (or its labels sheet) at `path`, with its `Link` header
+/// to the link set, and `Cache-Control: no-store`: the page may name a
+/// member household, whose name no browser or proxy may keep a copy of
+/// once consent is withdrawn (spec §6.17, §8.8). The server's own cache of
+/// pages drops them when a disclosure changes.
 pub(super) fn buyer_page(status: StatusCode, path: &str, body: impl Into<Bytes>) -> Response {
     let mut resp = html_page(status, body);
     let (name, value) = link_header(path);
     resp.headers_mut().insert(name, value);
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
 }

@@ -4,41 +4,60 @@
 //! (`Ledger::submit`, so every statement passes the real rules; a refusal
 //! stops the demo with its code).
 //!
+//! The ledger is format 2 (spec §6.17) on the 2025 map: every region is GSO
+//! codes, looked up by name in `domain::places`; every place a lot names is
+//! a commune and province of that map, its coordinates at most 2 decimals.
+//!
 //! The story, with every time counted back from the clock (the ledger
 //! refuses an `at` in the future) and in order:
 //!
 //! 1. Rice: three member households of an ST25 rice–shrimp cooperative in
-//!    Mỹ Xuyên, Sóc Trăng log their VietGAP paddy; the cooperative receives
-//!    it, merges, dries, mills (about 65% of the dried paddy) and packs it
-//!    into 5 kg bags with a GTIN, and ships them under a linkage contract to
-//!    a rice company in Hồ Chí Minh City, which receives them.
-//! 2. Lychee: a member of a Lục Ngạn (Bắc Giang) cooperative harvests
-//!    vải thiều; the cooperative packs 4-star OCOP gift boxes, which a
+//!    Xã Gia Hòa, Cần Thơ (Sóc Trăng until 2025) log their VietGAP paddy;
+//!    the cooperative receives it, merges, dries, mills (about 65% of the
+//!    dried paddy) and packs it into 5 kg bags with a GTIN, and ships them
+//!    under a linkage contract to a rice company in Hồ Chí Minh City, which
+//!    receives them.
+//! 2. Lychee: a member of a cooperative in Phường Phượng Sơn, Bắc Ninh
+//!    (the Lục Ngạn lychee country, Bắc Giang until 2025) harvests vải
+//!    thiều; the cooperative packs 4-star OCOP gift boxes, which a
 //!    certification body and the provincial authority inspect before they
 //!    go to a fruit company in Bắc Ninh.
-//! 3. Shrimp: a Cái Nước (Cà Mau) member's tiger shrimp go through the
-//!    cooperative to a seafood company in Cần Thơ, with a cold-chain
+//! 3. Shrimp: a member's tiger shrimp from Xã Tân Hưng, Cà Mau go through
+//!    the cooperative to a seafood company in Cần Thơ, with a cold-chain
 //!    inspection by the provincial authority at loading.
-//! 4. Recall: a Thái Bình member's paddy is milled by the cooperative; the
-//!    authority finds a pesticide residue over the limit in the retained
-//!    sample and recalls the paddy, which marks the milled rice too.
+//! 4. Recall: a member's paddy from Xã Vũ Thư, Hưng Yên (Thái Bình until
+//!    2025) is milled by the cooperative; the authority finds a pesticide
+//!    residue over the limit in the retained sample and recalls the paddy,
+//!    which marks the milled rice too.
+//!
+//! Members are registered by their cooperative with `name_commit` only
+//! (the salt 32 bytes from the operating system's random source, drawn
+//! afresh each run). For a household that consented, the cooperative then
+//! logs `actor.consent {public: true}` with the BLAKE3 of the signed form,
+//! and the name and salt travel beside it as a disclosure. For one that did
+//! not, the salt is dropped once the commitment is made: its name is only
+//! in this source, never sent, never written under `DIR`.
 //!
 //! Every actor's key is written to `DIR/keys/<id>.pem` (0600) so that a
-//! user can go on signing as them. Member ids carry no person's name (ids
-//! are public in the log); names are in `name`, shown on public pages only
-//! for the members marked `public`.
+//! user can go on signing as them.
+//!
+//! The module is split by job: this file holds the showcase, the ledger's
+//! creation, the submission path and the registrations; `cast` the sample
+//! actors and their places; `chains` the four stories.
 
 use super::{Ledger, RegistrarSpec, ServiceError, SystemClock, keyfile};
-use crate::domain::builder::{self, Draft, StatementBuilder, input, output, product};
-use crate::domain::ids::{ActorId, BatchId, ContractId};
+use crate::domain::builder::{self, Draft, StatementBuilder};
+use crate::domain::envelope::Envelope;
+use crate::domain::ids::{ActorId, BatchId};
 use crate::domain::keys::PublicKey;
-use crate::domain::product::{
-    Category, Certification, Gtin, InspectResult, Origin, Process, Product, Scheme, check_digit,
-};
+use crate::domain::places::places;
+use crate::domain::privacy::{Disclosure, Salt, name_commit};
+use crate::domain::product::{InspectResult, Process, Scheme, check_digit};
 use crate::domain::quantity::{Amount, Quantity, Unit};
-use crate::domain::statement::{LedgerFormat, TransformInput, TransformOutput};
+use crate::domain::statement::{LedgerFormat, Region, TransformInput, TransformOutput};
 use crate::domain::time::{Day, HarvestTime, LOCAL_OFFSET_HOURS, Timestamp};
 use ed25519_dalek::SigningKey;
+use rand_core::{OsRng, RngCore as _};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -51,11 +70,13 @@ pub const REGISTRAR: &str = "lien-minh-htx";
 pub const ORIGIN: &str = "demo.coop-ledger.vn/2026";
 
 mod cast;
+mod chains;
 
 pub use cast::{ACTORS, SampleActor};
 use cast::{
-    AUDITOR, AUTHORITY_BAC_GIANG, AUTHORITY_CA_MAU, AUTHORITY_THAI_BINH, FRUIT_BUYER, LYCHEE_COOP,
-    RICE_BUYER, RICE_COOP, SEAFOOD_BUYER, SHRIMP_COOP, TAN_LAP_COOP,
+    AUDITOR, AUTHORITY_BAC_NINH, AUTHORITY_CA_MAU, AUTHORITY_HUNG_YEN, FRUIT_BUYER, LYCHEE_COOP,
+    LYCHEE_MEMBER, RICE_BUYER, RICE_COOP, RICE_MEMBERS, SEAFOOD_BUYER, SHRIMP_COOP, SHRIMP_MEMBER,
+    TAN_LAP_COOP, TAN_LAP_MEMBER,
 };
 
 /// The cooperative the demo suggests signing as in the phone app (its key
@@ -125,7 +146,7 @@ pub fn init(dir: &Path) -> Result<SigningKey, ServiceError> {
         key: PublicKey::from(registrar.verifying_key()),
         name: Some("Liên minh Hợp tác xã Việt Nam".into()),
     };
-    Ledger::init(dir, ORIGIN, None, &[spec], LedgerFormat::V1, &SystemClock)?;
+    Ledger::init(dir, ORIGIN, None, &[spec], LedgerFormat::V2, &SystemClock)?;
     save_key(dir, REGISTRAR, &registrar)?;
     Ok(registrar)
 }
@@ -183,22 +204,50 @@ fn quantity(a: &str, unit: Unit) -> Result<Quantity, ServiceError> {
     })
 }
 
-/// A place with its coordinates.
-fn origin(place: &str, lat: f64, lon: f64) -> Origin {
-    Origin {
-        lat: Some(lat),
-        lon: Some(lon),
-        ..builder::place(place)
-    }
+/// The region of a sample actor: the GSO codes of its province and
+/// commune, looked up by name on the 2025 map.
+pub fn region(a: &SampleActor) -> Result<Region, ServiceError> {
+    let map = places().map_err(bad)?;
+    let province = map
+        .provinces()
+        .iter()
+        .find(|p| p.name == a.province)
+        .ok_or_else(|| bad(format!("{}: no province {:?}", a.id, a.province)))?;
+    let commune = match a.commune {
+        None => None,
+        Some(name) => {
+            let communes = map.communes_of(province.code).unwrap_or_default();
+            let c = communes
+                .iter()
+                .find(|c| c.name == name)
+                .ok_or_else(|| bad(format!("{}: no commune {name:?} in {}", a.id, a.province)))?;
+            Some(c.code.get())
+        }
+    };
+    Ok(builder::coded_region(province.code.get(), commune))
 }
 
-/// A VietGAP certificate valid until `until`.
-fn vietgap(id: &str, until: Day) -> Vec<Certification> {
-    vec![Certification {
-        scheme: Scheme::VietGap,
-        id: id.to_owned(),
-        valid_until: Some(until),
-    }]
+/// A fresh salt for a member's name commitment, from the operating
+/// system's random source.
+fn salt() -> Salt {
+    let mut bytes = [0; 32];
+    OsRng.fill_bytes(&mut bytes);
+    Salt(bytes)
+}
+
+/// The consent form a household signs, on paper (its BLAKE3 goes in the
+/// `actor.consent` its cooperative logs; the form itself stays with the
+/// cooperative).
+fn consent_form(a: &SampleActor) -> String {
+    format!(
+        "PHIẾU ĐỒNG Ý CÔNG KHAI TÊN HỘ THÀNH VIÊN\n\
+         Hợp tác xã: {}\nMã thành viên: {}\nHộ: {}\n\
+         Hộ đồng ý để tên hộ hiện trên trang truy xuất nguồn gốc công khai; \
+         hộ có thể rút lại sự đồng ý bất cứ lúc nào.\n",
+        a.cooperative.unwrap_or_default(),
+        a.id,
+        a.name
+    )
 }
 
 /// The signers' keys and the calendar of the sample.
@@ -253,8 +302,26 @@ impl<'a> Demo<'a> {
             .get(by)
             .ok_or_else(|| ServiceError::Internal(format!("demo: no key for {by}")))?;
         let env = build(StatementBuilder::new(&actor(by)?, at)).sign(key);
+        self.send(&env, None).await
+    }
+
+    /// Submits `env`, with `disclosure` beside it (the body's fourth
+    /// member, spec §6.17); any refusal (or a duplicate) stops the demo.
+    async fn send(
+        &self,
+        env: &Envelope,
+        disclosure: Option<&Disclosure>,
+    ) -> Result<u64, ServiceError> {
         let text = &env.statement;
-        let body = serde_json::to_vec(&env).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let internal = |e: serde_json::Error| ServiceError::Internal(e.to_string());
+        let mut body = serde_json::to_value(env).map_err(internal)?;
+        if let (Some(d), Some(members)) = (disclosure, body.as_object_mut()) {
+            members.insert(
+                "disclosure".into(),
+                serde_json::to_value(d).map_err(internal)?,
+            );
+        }
+        let body = serde_json::to_vec(&body).map_err(internal)?;
         match self.ledger.submit(&body).await {
             Ok(r) if !r.duplicate => Ok(r.index),
             Ok(r) => Err(ServiceError::Internal(format!(
@@ -323,328 +390,76 @@ impl<'a> Demo<'a> {
     }
 
     /// 40 days ago the registrar registers the organisations; two days
-    /// later each cooperative registers its member households.
+    /// later each cooperative registers its member households, by
+    /// commitment, and logs the consent of those that agreed to be named,
+    /// with their names disclosed beside it.
     async fn register(&mut self) -> Result<(), ServiceError> {
         let (mut orgs, mut members) = (0, 0);
         for a in ACTORS {
             let key = keyfile::generate();
             let id = actor(a.id)?;
-            let region = builder::region(a.province, Some(a.district), a.commune);
+            let region = region(a)?;
             let public_key = PublicKey::from(key.verifying_key());
-            let coop = a.cooperative.map(actor).transpose()?;
-            let (by, at) = match a.cooperative {
+            match a.cooperative {
                 Some(coop) => {
                     members += 1;
-                    (coop, self.at(38, 8, 10 * members))
+                    let times = (
+                        self.at(38, 8, 10 * members),
+                        self.at(38, 8, 10 * members + 5),
+                    );
+                    self.member(a, coop, times, public_key, region).await?;
                 }
                 None => {
                     orgs += 1;
-                    (REGISTRAR, self.at(40, 8, 5 * orgs))
+                    self.log(REGISTRAR, self.at(40, 8, 5 * orgs), |b| {
+                        b.register(&id, a.role, a.name, public_key, region)
+                    })
+                    .await?;
                 }
-            };
-            self.log(by, at, |b| {
-                let d = b.register(&id, a.role, a.name, public_key, region);
-                match &coop {
-                    Some(c) => d.cooperative(c).public(a.public),
-                    None => d,
-                }
-            })
-            .await?;
+            }
             save_key(self.dir, a.id, &key)?;
             self.keys.insert(a.id, key);
         }
         Ok(())
     }
 
-    /// The rice company offers a one-year linkage contract for ST25 rice
-    /// that began four weeks ago; the cooperative accepts it.
-    async fn contract(&self) -> Result<(), ServiceError> {
-        let contract = ContractId::parse(CONTRACT).map_err(bad)?;
-        let (coop, business) = (actor(RICE_COOP.id)?, actor(RICE_BUYER)?);
-        let period = (self.date(-28), self.date(-28 + 364));
-        let volume = quantity("120", Unit::T)?;
-        self.log(RICE_BUYER, self.at(30, 10, 0), |b| {
-            b.contract_offer(&contract, &coop, &business, Category::Rice, period)
-                .volume(volume)
+    /// `coop` registers member `a` by a commitment to its name at the
+    /// first of `times`; if the household consented, `coop` logs its
+    /// consent at the second, the name and salt disclosed beside it.
+    /// Otherwise the salt is dropped here and the name goes nowhere.
+    async fn member(
+        &self,
+        a: &SampleActor,
+        coop: &str,
+        (at, consent_at): (Timestamp, Timestamp),
+        key: PublicKey,
+        region: Region,
+    ) -> Result<(), ServiceError> {
+        let (id, cooperative) = (actor(a.id)?, actor(coop)?);
+        let salt = salt();
+        let commit = name_commit(&salt, a.name);
+        self.log(coop, at, |b| {
+            b.register_member(&id, commit, key, region)
+                .cooperative(&cooperative)
         })
         .await?;
-        self.log(RICE_COOP.id, self.at(29, 8, 30), |b| {
-            b.contract_accept(&contract)
-        })
-        .await?;
-        Ok(())
-    }
-
-    /// Thái Bình: a member's paddy, milled by the cooperative (the lot the
-    /// authority recalls later).
-    async fn tan_lap_rice(&self) -> Result<(), ServiceError> {
-        let coop = TAN_LAP_COOP.id;
-        let grower = "tv-tan-lap-01";
-        let (paddy, tonnes) = (lot(RECALL_SOURCE)?, quantity("3.6", Unit::T)?);
-        let harvested = self.harvest(25, 6, 30)?;
-        self.log(grower, self.at(25, 15, 0), |b| {
-            b.batch_create(
-                &paddy,
-                product(Category::Rice, "Lúa Bắc Thơm số 7"),
-                tonnes,
-                origin("Xã Tân Lập, huyện Vũ Thư, Thái Bình", 20.4408, 106.2905),
-            )
-            .harvested_at(harvested)
-        })
-        .await?;
-        self.ship(
-            grower,
-            coop,
-            RECALL_SOURCE,
-            self.at(24, 7, 0),
-            self.at(24, 8, 0),
-        )
-        .await?;
-        let milled = output(
-            &lot(RECALLED)?,
-            product(Category::Rice, "Gạo Bắc Thơm số 7 Tân Lập"),
-            quantity("2.34", Unit::T)?,
-        );
-        let inputs = vec![input(&paddy, amount("3.6")?)];
-        self.log(coop, self.at(22, 8, 0), |b| {
-            b.transform(Process::Milling, inputs, vec![milled])
-        })
-        .await?;
-        Ok(())
-    }
-
-    /// Sóc Trăng: three members' ST25 paddy → merge → drying → milling →
-    /// 5 kg bags → the rice company, under the contract.
-    async fn st25_rice(&self) -> Result<(), ServiceError> {
-        let coop = RICE_COOP.id;
-        let certs = vietgap("VietGAP-TT-15-05-94-0031", self.date(540));
-        // (member, lot, tonnes, lat, lon): rice–shrimp fields of Gia Hòa 1.
-        let lots = [
-            ("tv-st25-01", "GH-LUA-01", "6.8", 9.5043, 105.9217),
-            ("tv-st25-02", "GH-LUA-02", "4.25", 9.4987, 105.9162),
-            ("tv-st25-03", "GH-LUA-03", "5.5", 9.5101, 105.9289),
-        ];
-        for (i, (grower, id, tonnes, lat, lon)) in (0..).zip(lots) {
-            let (id, tonnes) = (lot(id)?, quantity(tonnes, Unit::T)?);
-            let harvested = self.harvest(20, 7 + i, 0)?;
-            self.log(grower, self.at(20, 16, 20 * i), |b| {
-                b.batch_create(
-                    &id,
-                    product(Category::Rice, "Lúa ST25 (mô hình lúa – tôm)"),
-                    tonnes,
-                    origin("Xã Gia Hòa 1, huyện Mỹ Xuyên, Sóc Trăng", lat, lon),
-                )
-                .harvested_at(harvested)
-                .certifications(certs.clone())
-            })
-            .await?;
+        if !a.public {
+            return Ok(());
         }
-        for (i, (grower, id, ..)) in (0..).zip(lots) {
-            self.ship(
-                grower,
-                coop,
-                id,
-                self.at(19, 7, 40 * i),
-                self.at(19, 7, 40 * i + 25),
-            )
-            .await?;
-        }
-        let merged = lots
-            .iter()
-            .map(|(_, id, t, ..)| Ok(input(&lot(id)?, amount(t)?)))
-            .collect::<Result<Vec<_>, ServiceError>>()?;
-        let steps = [
-            // (process, days ago, output, product, tonnes): each step
-            // takes the whole of the one before.
-            (
-                Process::Merge,
-                18,
-                "GH-LUA-GOP-01",
-                "Lúa ST25 tươi (gộp từ 3 hộ thành viên)",
-                "16.55",
-            ),
-            (
-                Process::Drying,
-                17,
-                "GH-LUA-SAY-01",
-                "Lúa ST25 đã sấy (ẩm độ 14%)",
-                "14.63",
-            ),
-            (
-                Process::Milling,
-                16,
-                "GH-GAO-ST25-01",
-                "Gạo ST25 xát trắng",
-                "9.51",
-            ),
-        ];
-        let mut inputs = merged;
-        for (process, days, out, name, tonnes) in steps {
-            let (out, tonnes) = (lot(out)?, quantity(tonnes, Unit::T)?);
-            let made = output(&out, product(Category::Rice, name), tonnes);
-            self.transform(coop, days, process, inputs, made).await?;
-            inputs = vec![input(&out, tonnes.amount)];
-        }
-        // 9.51 t in 5 kg bags.
-        let bag = Product {
-            gtin: Gtin::parse(&rice_bag_gtin()),
-            ..product(Category::Rice, "Gạo ST25 Gia Hòa – túi 5 kg")
+        let signer = self
+            .keys
+            .get(coop)
+            .ok_or_else(|| ServiceError::Internal(format!("demo: no key for {coop}")))?;
+        let consent = StatementBuilder::new(&cooperative, consent_at)
+            .consent(&id, true)
+            .form_of(consent_form(a).as_bytes())
+            .sign(signer);
+        let disclosure = Disclosure {
+            member: id,
+            name: a.name.to_owned(),
+            salt,
         };
-        let bags = output(&lot(RICE_BAG)?, bag, quantity("1902", Unit::Piece)?);
-        self.transform(coop, 15, Process::Packing, inputs, bags)
-            .await?;
-        let (bag, buyer) = (lot(RICE_BAG)?, actor(RICE_BUYER)?);
-        let contract = ContractId::parse(CONTRACT).map_err(bad)?;
-        self.log(coop, self.at(12, 7, 0), |b| {
-            b.ship(&bag, &buyer).contract(&contract)
-        })
-        .await?;
-        self.log(RICE_BUYER, self.at(11, 9, 30), |b| b.receive(&bag, true))
-            .await?;
-        Ok(())
-    }
-
-    /// Lục Ngạn: a member's lychee → the cooperative → OCOP gift boxes,
-    /// inspected → the fruit company.
-    async fn lychee(&self) -> Result<(), ServiceError> {
-        let coop = LYCHEE_COOP.id;
-        let grower = "tv-vai-ps-01";
-        let (fruit, kg) = (lot("VT-PS-01")?, quantity("1450", Unit::Kg)?);
-        let harvested = self.harvest(10, 5, 0)?;
-        let certs = vietgap("VietGAP-TT-13-05-24-0127", self.date(420));
-        self.log(grower, self.at(10, 8, 30), |b| {
-            b.batch_create(
-                &fruit,
-                product(Category::Fruit, "Vải thiều Lục Ngạn"),
-                kg,
-                origin(
-                    "Xã Phượng Sơn, huyện Lục Ngạn, Bắc Giang",
-                    21.3862,
-                    106.5529,
-                ),
-            )
-            .harvested_at(harvested)
-            .certifications(certs)
-        })
-        .await?;
-        self.ship(
-            grower,
-            coop,
-            "VT-PS-01",
-            self.at(10, 9, 0),
-            self.at(10, 9, 40),
-        )
-        .await?;
-        // Sorted and packed: 680 boxes of 2 kg; the rest is sold loose.
-        let boxes = Product {
-            ocop_stars: builder::stars(4),
-            ..product(Category::Fruit, "Vải thiều Lục Ngạn – hộp quà 2 kg")
-        };
-        let boxes = output(&lot(LYCHEE_BOX)?, boxes, quantity("680", Unit::Box)?);
-        let inputs = vec![input(&fruit, kg.amount)];
-        self.log(coop, self.at(10, 14, 0), |b| {
-            b.transform(Process::Packing, inputs, vec![boxes])
-        })
-        .await?;
-        self.inspect(
-            AUDITOR,
-            self.at(9, 7, 30),
-            LYCHEE_BOX,
-            InspectResult::Pass,
-            Scheme::VietGap,
-            "Biên bản đánh giá giám sát VietGAP số 127/2026/GS, HTX Vải thiều Phượng Nam: \
-             nhật ký canh tác đầy đủ, thời gian cách ly thuốc BVTV được tuân thủ; đạt.",
-            "Đánh giá giám sát tại vườn và khu sơ chế của HTX; hồ sơ truy xuất lô vải đầy đủ.",
-        )
-        .await?;
-        self.inspect(
-            AUTHORITY_BAC_GIANG,
-            self.at(9, 8, 15),
-            LYCHEE_BOX,
-            InspectResult::Pass,
-            Scheme::FoodSafety,
-            "Phiếu kết quả kiểm nghiệm: mẫu vải thiều hộp quà 2 kg, 3 mẫu ngẫu nhiên; \
-             dư lượng thuốc BVTV nhóm phốt pho hữu cơ và carbamat: không phát hiện.",
-            "Lấy 3 hộp ngẫu nhiên tại kho HTX; dư lượng thuốc bảo vệ thực vật dưới giới hạn cho phép.",
-        )
-        .await?;
-        self.ship(
-            coop,
-            FRUIT_BUYER,
-            LYCHEE_BOX,
-            self.at(9, 10, 0),
-            self.at(9, 13, 30),
-        )
-        .await
-    }
-
-    /// Cái Nước: a member's tiger shrimp → the cooperative, inspected for
-    /// the cold chain at loading → the seafood company.
-    async fn shrimp(&self) -> Result<(), ServiceError> {
-        let coop = SHRIMP_COOP.id;
-        let grower = "tv-tom-th-01";
-        let (shrimp, kg) = (lot(SHRIMP_LOT)?, quantity("385.5", Unit::Kg)?);
-        let harvested = self.harvest(6, 4, 30)?;
-        let certs = vietgap("VietGAP-TS-11-04-96-0008", self.date(300));
-        self.log(grower, self.at(6, 7, 0), |b| {
-            b.batch_create(
-                &shrimp,
-                product(Category::Seafood, "Tôm sú nuôi quảng canh cải tiến"),
-                kg,
-                origin("Xã Tân Hưng, huyện Cái Nước, Cà Mau", 8.9281, 105.0637),
-            )
-            .harvested_at(harvested)
-            .certifications(certs)
-        })
-        .await?;
-        self.ship(
-            grower,
-            coop,
-            SHRIMP_LOT,
-            self.at(6, 7, 30),
-            self.at(6, 8, 0),
-        )
-        .await?;
-        self.inspect(
-            AUTHORITY_CA_MAU,
-            self.at(6, 12, 0),
-            SHRIMP_LOT,
-            InspectResult::Pass,
-            Scheme::FoodSafety,
-            "Biên bản kiểm tra điều kiện bảo quản lạnh số 58/BB-QLCL: nhiệt độ thân tôm 1,8 °C; \
-             tỉ lệ đá vảy/tôm 1:1; thùng xe bảo ôn 2 °C; đạt yêu cầu.",
-            "Kiểm tra chuỗi lạnh khi bốc hàng: nhiệt độ thân tôm 1,8 °C (yêu cầu ≤ 4 °C), ướp đá vảy tỉ lệ 1:1, thùng xe bảo ôn 2 °C.",
-        )
-        .await?;
-        self.ship(
-            coop,
-            SEAFOOD_BUYER,
-            SHRIMP_LOT,
-            self.at(6, 13, 0),
-            self.at(6, 18, 30),
-        )
-        .await
-    }
-
-    /// Thái Bình: the retained sample of the paddy fails; the authority
-    /// recalls the paddy, and so the milled rice made from it.
-    async fn recall(&self) -> Result<(), ServiceError> {
-        self.inspect(
-            AUTHORITY_THAI_BINH,
-            self.at(5, 9, 0),
-            RECALL_SOURCE,
-            InspectResult::Fail,
-            Scheme::FoodSafety,
-            "Phiếu kết quả thử nghiệm mẫu lưu lô lúa TL-LUA-01: tricyclazole 0,09 mg/kg, \
-             vượt giới hạn tối đa cho phép theo Thông tư 50/2016/TT-BYT.",
-            "Mẫu lưu của lô lúa có dư lượng tricyclazole vượt giới hạn tối đa cho phép (MRL).",
-        )
-        .await?;
-        let paddy = lot(RECALL_SOURCE)?;
-        self.log(AUTHORITY_THAI_BINH, self.at(4, 8, 0), |b| {
-            b.recall(&paddy, "Dư lượng tricyclazole trong mẫu lưu vượt giới hạn tối đa cho phép theo Thông tư 50/2016/TT-BYT; thu hồi toàn bộ gạo xay xát từ lô lúa này để xử lý theo quy định.")
-        })
-        .await?;
+        self.send(&consent, Some(&disclosure)).await?;
         Ok(())
     }
 }

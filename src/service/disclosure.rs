@@ -7,9 +7,9 @@
 //! is held while the member's consent is read and the disclosure written,
 //! and while a withdrawal erases; a withdrawal's views are committed before
 //! it takes the lock, so a disclosure can never be written after the
-//! withdrawal that should have erased it. [`Shared::erasures`] counts
-//! erasures, so that caches of pages can drop what they hold when it
-//! changes.
+//! withdrawal that should have erased it. [`Shared::disclosure_changes`]
+//! counts every disclosure kept or erased, so that caches of pages can drop
+//! what they hold when it changes.
 
 use super::{Ledger, ServiceError, Shared};
 use crate::domain::ids::ActorId;
@@ -30,7 +30,7 @@ impl Shared {
         for member in members {
             match held.erase(member) {
                 Ok(true) => {
-                    self.erasures.fetch_add(1, Ordering::SeqCst);
+                    self.disclosure_changes.fetch_add(1, Ordering::SeqCst);
                 }
                 Ok(false) => {}
                 Err(e) => tracing::error!(%member, error = %e, "erasing a disclosure failed"),
@@ -53,9 +53,9 @@ impl Shared {
         Ok(erased)
     }
 
-    /// How many disclosures have been erased since the ledger opened.
-    pub fn erasures(&self) -> u64 {
-        self.erasures.load(Ordering::SeqCst)
+    /// How many disclosures have been kept or erased since the ledger opened.
+    pub fn disclosure_changes(&self) -> u64 {
+        self.disclosure_changes.load(Ordering::SeqCst)
     }
 }
 
@@ -109,6 +109,10 @@ impl Ledger {
             return Err(Refusal::with(Code::NoConsent, d.member.to_string()).into());
         }
         held.put(d)?;
+        // A page cached before shows the household unnamed: drop it.
+        self.shared
+            .disclosure_changes
+            .fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
 
@@ -139,9 +143,9 @@ impl Ledger {
         Ok(a)
     }
 
-    /// How many disclosures have been erased since the ledger opened: a
-    /// cache of pages drops everything when this changes.
-    pub fn erasures(&self) -> u64 {
-        self.shared.erasures()
+    /// How many disclosures have been kept or erased since the ledger
+    /// opened: a cache of pages drops everything when this changes.
+    pub fn disclosure_changes(&self) -> u64 {
+        self.shared.disclosure_changes()
     }
 }

@@ -90,8 +90,8 @@ pub struct Shared {
     linkage: RwLock<LinkageIndex>,
     /// Member names disclosed with consent, off the log (spec §6.17).
     disclosures: Disclosures,
-    /// Disclosures erased since open (see `disclosure.rs`).
-    erasures: AtomicU64,
+    /// Disclosures kept or erased since open (see `disclosure.rs`).
+    disclosure_changes: AtomicU64,
 }
 
 impl Shared {

@@ -346,7 +346,7 @@ impl Ledger {
             metrics: Metrics::default(),
             linkage,
             disclosures: Disclosures::open(&layout.disclosures())?,
-            erasures: AtomicU64::new(0),
+            disclosure_changes: AtomicU64::new(0),
         });
         let erased = shared.sweep_disclosures()?;
         if erased > 0 {

@@ -5,6 +5,7 @@
 //! organisation, so that a report is a pass over organisations, never a
 //! scan of the log.
 
+use super::province::{ProvinceKey, ProvinceName};
 use super::{LinkFact, slot};
 use crate::domain::ids::ActorId;
 use crate::domain::product::Category;
@@ -144,9 +145,10 @@ pub struct LinkageIndex {
     pub(super) orgs: Vec<Org>,
     pub(super) member_ids: HashMap<ActorId, usize>,
     pub(super) members: Vec<Member>,
-    /// Province names as first written, and their lower-case keys.
-    pub(super) provinces: Vec<(String, String)>,
-    pub(super) province_ids: HashMap<String, usize>,
+    /// The provinces organisations are in, one per row of the figures by
+    /// province ([`ProvinceName::read`]; a text row named as first written).
+    pub(super) provinces: Vec<ProvinceName>,
+    pub(super) province_ids: HashMap<ProvinceKey, usize>,
 }
 
 /// Inserts keeping `v` sorted by `key` (facts arrive in log order, and a
@@ -170,11 +172,11 @@ impl LinkageIndex {
                 if self.by_id.contains_key(id) {
                     return;
                 }
-                let key = province.trim().to_lowercase();
+                let read = ProvinceName::read(province);
                 let next = self.provinces.len();
-                let province_ix = *self.province_ids.entry(key.clone()).or_insert(next);
+                let province_ix = *self.province_ids.entry(read.key.clone()).or_insert(next);
                 if province_ix == next {
-                    self.provinces.push((province.trim().to_owned(), key));
+                    self.provinces.push(read);
                 }
                 self.by_id.insert(id.clone(), self.orgs.len());
                 self.orgs.push(Org {

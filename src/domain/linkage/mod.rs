@@ -30,15 +30,19 @@
 //!
 //! The module is split by job: this file holds the facts ([`LinkFact`]),
 //! the limits and the calendar helpers; [`targets`] the plans' targets,
-//! [`query`] a report's period and filters, [`index`] the per-organisation
-//! index the facts fold into, and [`report`] the figures worked out from it.
+//! [`query`] a report's period and filters, [`province`] which row of the
+//! figures by province a province belongs to (one per GSO code of the 2025
+//! map), [`index`] the per-organisation index the facts fold into, and
+//! [`report`] the figures worked out from it.
 
 pub mod index;
+pub mod province;
 pub mod query;
 pub mod report;
 pub mod targets;
 
 pub use index::LinkageIndex;
+pub use province::{ProvinceKey, ProvinceName};
 pub use query::Query;
 pub use report::{
     CategoryRow, Figure, LinkageReport, MemberFigure, MonthRow, Progress, ProvinceRow, Volume,

@@ -15,7 +15,8 @@ pub struct Query {
     pub from: Day,
     /// Last day.
     pub to: Day,
-    /// Only organisations in this province (compared ignoring case).
+    /// Only organisations in this province: a GSO code or a name, read as
+    /// [`super::ProvinceName::read`] reads an organisation's province.
     pub province: Option<String>,
     /// Only this category.
     pub category: Option<Category>,

@@ -5,6 +5,7 @@
 //! volume delivered to businesses.
 
 use super::index::{LinkageIndex, Org, Standing};
+use super::province::ProvinceName;
 use super::{Query, Target, Targets, month_index, month_label};
 use crate::domain::product::Category;
 use crate::domain::quantity::{Total, Unit};
@@ -153,7 +154,9 @@ pub struct CategoryRow {
 /// The figures of one province.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProvinceRow {
-    /// The province, as the first organisation registered there wrote it.
+    /// The province's name on the 2025 map (spec §9.3); for format-1 text
+    /// that names no 2025 province, the text as the first organisation
+    /// registered there wrote it.
     pub province: String,
     /// Its cooperatives.
     pub cooperatives: Figure,
@@ -204,7 +207,8 @@ pub struct LinkageReport {
     pub from: Day,
     /// Last day.
     pub to: Day,
-    /// The province filter, if any.
+    /// The province filter, if any: the 2025 map's name of the province
+    /// it names (by code or by name), else its text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     /// The category filter, if any.
@@ -216,7 +220,7 @@ pub struct LinkageReport {
     pub collective: Figure,
     /// By product category (those with any organisation registered).
     pub by_category: Vec<CategoryRow>,
-    /// By province, in name order.
+    /// By province, one row per province, in name order.
     pub by_province: Vec<ProvinceRow>,
     /// By calendar month, from the month of `from` to that of `to`.
     pub by_month: Vec<MonthRow>,
@@ -231,12 +235,13 @@ pub struct LinkageReport {
 impl LinkageIndex {
     /// The figures for `q`, against `targets`.
     pub fn report(&self, q: &Query, targets: &Targets) -> LinkageReport {
-        // The province filter as an index; a province no organisation is
-        // in matches nothing.
-        let province = q
-            .province
+        // The province filter, read as the organisations' provinces are (a
+        // code or a name), as an index; a province no organisation is in
+        // matches nothing.
+        let filter = q.province.as_deref().map(ProvinceName::read);
+        let province = filter
             .as_ref()
-            .map(|p| self.province_ids.get(&p.to_lowercase()).copied());
+            .map(|p| self.province_ids.get(&p.key).copied());
         let (from, to) = (q.from, q.to);
         let mut all = Pair::default();
         let mut categories = [Pair::default(); Category::ALL.len()];
@@ -276,18 +281,18 @@ impl LinkageIndex {
                 }
             }
         }
-        let mut by_province: Vec<(&(String, String), Pair)> = self
+        let mut by_province: Vec<(&ProvinceName, Pair)> = self
             .provinces
             .iter()
             .zip(provinces)
             .filter(|(_, p)| p.collective.registered > 0)
             .collect();
-        by_province.sort_by(|a, b| a.0.1.cmp(&b.0.1));
+        by_province.sort_by(|a, b| (&a.0.order, &a.0.name).cmp(&(&b.0.order, &b.0.name)));
         let (cooperatives, collective) = all.figures(targets);
         LinkageReport {
             from,
             to,
-            province: q.province.clone(),
+            province: filter.map(|p| p.name),
             category: q.category,
             cooperatives,
             collective,
@@ -306,10 +311,10 @@ impl LinkageIndex {
                 .collect(),
             by_province: by_province
                 .into_iter()
-                .map(|((name, _), p)| {
+                .map(|(name, p)| {
                     let (cooperatives, collective) = p.figures(targets);
                     ProvinceRow {
-                        province: name.clone(),
+                        province: name.name.clone(),
                         cooperatives,
                         collective,
                     }
@@ -469,6 +474,57 @@ mod tests {
             province: "Sóc Trăng".into(),
             day: day(reg),
         });
+    }
+
+    /// Issue 13: a format-1 province spelled as a 2025 province's name, in
+    /// either form, joins the row of that province's code (a format-2
+    /// region); an old name stays a row of its own; the filter takes a code
+    /// or a name.
+    #[test]
+    fn provinces_are_one_row_per_code_named_by_the_map() {
+        let map = crate::domain::places::places().expect("places");
+        let can_tho = map
+            .provinces()
+            .iter()
+            .find(|p| p.short_name() == "Cần Thơ")
+            .expect("Cần Thơ");
+        let mut i = LinkageIndex::default();
+        let code = can_tho.code.to_string();
+        for (n, province) in ["Cần Thơ", "Thành phố Cần Thơ", code.as_str(), "Sóc Trăng"]
+            .into_iter()
+            .enumerate()
+        {
+            i.apply(&LinkFact::Org {
+                id: id(&format!("htx-{n}")),
+                role: Role::Cooperative,
+                province: province.into(),
+                day: day("2025-01-01"),
+            });
+        }
+        let q = |p: Option<&str>| {
+            Query::new(
+                day("2026-01-01"),
+                day("2026-12-31"),
+                p.map(Into::into),
+                None,
+            )
+            .expect("query")
+        };
+        let r = i.report(&q(None), &Targets::default());
+        let rows: Vec<(&str, u64)> = r
+            .by_province
+            .iter()
+            .map(|p| (p.province.as_str(), p.cooperatives.registered))
+            .collect();
+        assert_eq!(rows, [("Thành phố Cần Thơ", 3), ("Sóc Trăng", 1)]);
+        for filter in [code.as_str(), "can tho", "Thành phố Cần Thơ"] {
+            let r = i.report(&q(Some(filter)), &Targets::default());
+            assert_eq!(r.cooperatives.registered, 3, "{filter}");
+            assert_eq!(r.province.as_deref(), Some("Thành phố Cần Thơ"));
+        }
+        let r = i.report(&q(Some("sóc trăng")), &Targets::default());
+        assert_eq!(r.cooperatives.registered, 1);
+        assert_eq!(r.province.as_deref(), Some("sóc trăng"));
     }
 
     #[test]

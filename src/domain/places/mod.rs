@@ -27,7 +27,8 @@
 //!   for a province and 5 for a commune, so one code has one spelling.
 //!
 //! The module is split by job: this file holds the codes, the units and the
-//! table; `suggest` the closest-name search and [`normalize_name`].
+//! table; `suggest` the closest-name search, the exact lookup of a province
+//! by its name ([`Places::province_named`]) and [`normalize_name`].
 
 mod suggest;
 
@@ -158,6 +159,24 @@ pub struct Province {
     pub division_type: &'static str,
 }
 
+impl Province {
+    /// Its name without its division type in front, as the table writes
+    /// the rest: `Cần Thơ` for `Thành phố Cần Thơ`; a name that does not
+    /// start with its division type (`Bắc Ninh`, a `tỉnh`) is itself. The
+    /// words are compared after [`normalize_name`].
+    pub fn short_name(&self) -> &'static str {
+        let name: &'static str = self.name;
+        let mut rest = name.trim_start();
+        for kind in normalize_name(self.division_type).split(' ') {
+            match rest.split_once(char::is_whitespace) {
+                Some((word, tail)) if normalize_name(word) == kind => rest = tail.trim_start(),
+                _ => break,
+            }
+        }
+        rest
+    }
+}
+
 /// One commune, ward or special zone (xã, phường, đặc khu).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Commune {
@@ -185,6 +204,9 @@ pub struct Places {
     commune_ix: HashMap<CommuneCode, usize>,
     /// The normalized names [`Places::suggest`] compares against.
     keys: suggest::Keys,
+    /// Each province's name and short name, normalized, to its index in
+    /// `provinces` (the first province, should two share one).
+    province_names: HashMap<String, usize>,
 }
 
 /// The embedded table, parsed on first use and kept for the life of the
@@ -287,6 +309,12 @@ impl Places {
             .map(|(i, c)| (c.code, i))
             .collect();
         let keys = suggest::Keys::new(&provinces, &communes);
+        let mut province_names = HashMap::new();
+        for (i, p) in provinces.iter().enumerate() {
+            for name in [p.name, p.short_name()] {
+                province_names.entry(normalize_name(name)).or_insert(i);
+            }
+        }
         Ok(Self {
             provinces,
             communes,
@@ -294,6 +322,7 @@ impl Places {
             province_ix,
             commune_ix,
             keys,
+            province_names,
         })
     }
 

@@ -181,6 +181,15 @@ impl Places {
         closest(&query, provinces.chain(communes))
     }
 
+    /// The province `text` names exactly: its name as the table writes it
+    /// or without its division type in front ([`Province::short_name`]:
+    /// `Cần Thơ` for `Thành phố Cần Thơ`), compared after
+    /// [`normalize_name`]; `None` for any other text, however close.
+    pub fn province_named(&self, text: &str) -> Option<&Province> {
+        let &i = self.province_names.get(&normalize_name(text))?;
+        self.provinces.get(i)
+    }
+
     /// The closest province to `text`, a code or a name.
     pub fn suggest_province(&self, text: &str) -> Option<(ProvinceCode, &'static str)> {
         let query = Query::new(text)?;
