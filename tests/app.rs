@@ -28,6 +28,7 @@ use base64::engine::general_purpose::{STANDARD as B64, STANDARD_NO_PAD, URL_SAFE
 use common::browser::{Driver, screenshot};
 use common::*;
 use coop_ledger::domain::messages::{Code, Lang};
+use coop_ledger::domain::statement::LedgerFormat;
 use coop_ledger::service::OpenOptions;
 use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
@@ -35,7 +36,6 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 const COOP: &str = "htx-my-xuyen";
-const MEMBER: &str = "tv-my-xuyen-07";
 
 fn css(s: &str) -> Locator<'_> {
     Locator::Css(s)
@@ -78,6 +78,15 @@ async fn click(c: &Client, selector: &str) {
 /// The input of form field `name` (`product.category`).
 fn field(name: &str) -> String {
     format!(r#"[id="f-{name}"]"#)
+}
+
+/// The value of form field `name` now.
+async fn value_of(c: &Client, name: &str) -> Option<String> {
+    wait(c, &field(name))
+        .await
+        .prop("value")
+        .await
+        .expect("value")
 }
 
 /// Types `value` into field `name`, or picks it from a list.
@@ -124,15 +133,17 @@ async fn sign(c: &Client) -> (String, String) {
 }
 
 async fn settled(c: &Client) -> (String, String) {
-    let el = wait(c, r#"#item-state[data-state="done"], #item-state[data-state="refused"], #item-state[data-state="check_failed"]"#,
-    )
-    .await;
-    let state = el
-        .attr("data-state")
-        .await
-        .expect("attr")
-        .unwrap_or_default();
-    (state, el.text().await.expect("text"))
+    let settled = r#"#item-state[data-state="done"], #item-state[data-state="refused"], #item-state[data-state="check_failed"]"#;
+    // The screen is redrawn as news arrives: look again if it was.
+    for _ in 0..20 {
+        let el = wait(c, settled).await;
+        match (el.attr("data-state").await, el.text().await) {
+            (Ok(state), Ok(text)) => return (state.unwrap_or_default(), text),
+            (Err(e), _) | (_, Err(e)) if e.to_string().contains("stale") => continue,
+            (Err(e), _) | (_, Err(e)) => panic!("{settled}: {e}"),
+        }
+    }
+    panic!("the outcome kept being redrawn")
 }
 
 async fn home(c: &Client, url: &str) {
@@ -176,7 +187,7 @@ async fn link(c: &Client, id: &str) {
 /// The registrar registers the cooperative with the key its phone shows.
 async fn register_coop(server: &TestServer, public: &str) {
     let fields = json!({"id": COOP, "role": "cooperative", "name": "HTX Nông nghiệp Mỹ Xuyên",
-        "key": public, "region": {"province": "Sóc Trăng", "district": "Mỹ Xuyên"}});
+        "key": public, "region": {"province": "92", "commune": "31684"}});
     server
         .ok(&signed_at(
             REGISTRAR,
@@ -253,12 +264,12 @@ async fn device_storage(c: &Client) -> (String, Value) {
     (local.as_str().unwrap_or_default().to_owned(), key)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_forms_and_the_ledger_audits()
- {
+/// A new format-2 ledger (issue 13) served on a free port, recording every
+/// request.
+async fn recorded_server() -> (TestServer, Recorder) {
     let recorder = Recorder::default();
     let dir = tempfile::tempdir().expect("tempdir");
-    init_ledger(dir.path());
+    init_ledger_in(dir.path(), LedgerFormat::V2);
     let server = TestServer::serve_on(
         dir,
         OpenOptions::default(),
@@ -266,6 +277,13 @@ async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_for
         Some(recorder.clone()),
     )
     .await;
+    (server, recorder)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_forms_and_the_ledger_audits()
+ {
+    let (server, recorder) = recorded_server().await;
     let url = server.url.clone();
     let driver = Driver::start();
     let profiles = tempfile::tempdir().expect("profiles");
@@ -282,23 +300,22 @@ async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_for
     // The clerk registers the household through the form.
     open_form(&coop, "actor.register").await;
     assert_eq!(
-        wait(&coop, &field("role"))
-            .await
-            .prop("value")
-            .await
-            .expect("role"),
+        value_of(&coop, "role").await,
         Some("member".into()),
         "a cooperative registers members only"
     );
-    fill(&coop, "id", MEMBER).await;
+    // Its id is made by the app (issue 13), its name stays on the phone.
+    let member_id = value_of(&coop, "id").await.expect("an id");
     fill(&coop, "name", "Hộ Trần Văn Bảy").await;
     fill(&coop, "key", &member_public).await;
-    fill(&coop, "region.province", "Sóc Trăng").await;
-    fill(&coop, "region.commune", "Xã Hòa Tú 1").await;
+    fill(&coop, "region.province", "92").await;
+    wait(&coop, r#"[id="f-region.commune"] option[value="31717"]"#).await;
+    fill(&coop, "region.commune", "31717").await;
+    fill(&coop, "consent", "false").await;
     let (state, said) = sign(&coop).await;
     assert_eq!(state, "done", "{said}");
     assert!(said.contains("Đã ghi sổ: mục #2"), "{said}");
-    link(&member, MEMBER).await;
+    link(&member, &member_id).await;
 
     // The household creates a batch (in English). A bad amount is stopped on
     // the phone, in the ledger's words, and nothing is sent.
@@ -325,11 +342,37 @@ async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_for
     );
     assert_eq!(posts(&recorder), before, "an invalid form sends nothing");
     fill(&member, "quantity.amount", "1200.5").await;
+    // Exact coordinates are rounded to the ledger's grid as they are left;
+    // the exact plot stays on the phone, its commitment is signed (issue 13).
+    fill(&member, "origin.lat", "9.587123").await;
+    fill(&member, "origin.lon", "105.97").await;
+    assert_eq!(
+        value_of(&member, "origin.lat").await.as_deref(),
+        Some("9.59")
+    );
+    const PLOT: &str = "Thửa 12, tờ bản đồ 3; 9.587123, 105.973310";
+    fill(&member, "plot", PLOT).await;
     screenshot(&member, "app-form-en.png").await;
     let (state, said) = sign(&member).await;
     assert_eq!(state, "done", "{said}");
     assert!(said.contains("Logged as entry #3"), "{said}");
     screenshot(&member, "app-receipt-en.png").await;
+    let lot = server.json("/api/v1/batches/lua-st25-0107").await;
+    let plots = stored(&member, "plots").await;
+    assert_eq!(plots.len(), 1);
+    assert_eq!(plots[0]["record"], PLOT);
+    let want = commitment(b"coop-ledger plot v1\n", &plots[0]["salt"], PLOT);
+    let created = served_leaves(&server)
+        .await
+        .into_iter()
+        .find(|l| l.contains("lua-st25-0107"))
+        .expect("leaf");
+    assert!(created.contains(&want), "plot_commit: {created}");
+    assert!(
+        !created.contains("Thửa 12") && !created.contains("9.587123"),
+        "{created}"
+    );
+    assert_eq!(lot["origin"]["lat"], json!(9.59), "{lot}");
 
     // The household ships it to the cooperative from its holder's view.
     home(&member, &url).await;
@@ -343,8 +386,14 @@ async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_for
     let (state, said) = sign(&member).await;
     assert_eq!(state, "done", "{said}");
 
-    // The clerk sees it coming and accepts it.
+    // The clerk sees it coming, from the household named as the phone
+    // keeps it (issue 13), and accepts it.
     home(&coop, &url).await;
+    let coming = text_of(&coop, r#"#incoming li[data-batch="lua-st25-0107"]"#).await;
+    assert!(
+        coming.contains(&format!("{member_id} · Hộ Trần Văn Bảy")),
+        "{coming}"
+    );
     click(
         &coop,
         r#"#incoming li[data-batch="lua-st25-0107"] a[href*="accepted=true"]"#,
@@ -479,22 +528,8 @@ async fn statements_signed_while_the_server_is_down_are_sent_once_each_when_it_r
     fill(&c, "batch", "gao-offline-1").await;
     fill(&c, "product.name", "Lúa ST25").await;
     c.refresh().await.expect("reload");
-    assert_eq!(
-        wait(&c, &field("batch"))
-            .await
-            .prop("value")
-            .await
-            .expect("value"),
-        Some("gao-offline-1".into())
-    );
-    assert_eq!(
-        wait(&c, &field("product.name"))
-            .await
-            .prop("value")
-            .await
-            .expect("value"),
-        Some("Lúa ST25".into())
-    );
+    assert_eq!(value_of(&c, "batch").await, Some("gao-offline-1".into()));
+    assert_eq!(value_of(&c, "product.name").await, Some("Lúa ST25".into()));
     // Two statements signed with no server: both queued.
     for (i, lot) in ["gao-offline-1", "gao-offline-2"].into_iter().enumerate() {
         if i > 0 {
@@ -573,7 +608,7 @@ async fn register_through_form(c: &Client, id: &str, role: &str, public: &str) {
     fill(c, "id", id).await;
     fill(c, "name", &format!("Tên {id}")).await;
     fill(c, "key", public).await;
-    fill(c, "region.province", "Cần Thơ").await;
+    fill(c, "region.province", "92").await;
     let (state, said) = sign(c).await;
     assert_eq!(state, "done", "{role} {id}: {said}");
 }
@@ -602,6 +637,8 @@ async fn every_role_signs_its_own_forms_from_a_phone() {
     let forms = |c: &'static str| format!(r#"nav.actions a[data-form="{c}"]"#);
     assert!(reg.find(css(&forms("actor.revoke"))).await.is_ok());
     assert!(reg.find(css(&forms("batch.create"))).await.is_err());
+    // Consent is the member's or its cooperative's (issue 13).
+    assert!(reg.find(css(&forms("actor.consent"))).await.is_err());
     for (phone, id, role) in [
         (&coop, COOP, "cooperative"),
         (&biz, BUSINESS, "business"),
@@ -700,14 +737,7 @@ async fn every_role_signs_its_own_forms_from_a_phone() {
     .await
     .expect("link");
     coop.refresh().await.expect("load");
-    assert_eq!(
-        wait(&coop, &field("new_key"))
-            .await
-            .prop("value")
-            .await
-            .expect("value"),
-        Some(String::new())
-    );
+    assert_eq!(value_of(&coop, "new_key").await, Some(String::new()));
     home(&coop, &url).await;
     open_form(&coop, "actor.rotate_key").await;
     fill(&coop, "new_key", &new_key).await;
@@ -752,6 +782,49 @@ async fn every_role_signs_its_own_forms_from_a_phone() {
     let data = dir.path().display().to_string();
     let (code, out) = run_cli(&["audit", "--data", &data]);
     assert_eq!(code, 0, "{out}");
+}
+
+/// The registrar's `actor.register` of `id` on a format-2 ledger: in Lục
+/// Ngạn (Bắc Ninh since 2025); a member with a name commitment, any other
+/// role with its name.
+fn registration_v2(
+    id: &str,
+    role: &str,
+    k: &ed25519_dalek::SigningKey,
+    coop: Option<&str>,
+) -> coop_ledger::domain::envelope::Envelope {
+    let public = coop_ledger::domain::keys::PublicKey::from(k.verifying_key()).to_string();
+    let mut fields = json!({"id": id, "role": role, "key": public,
+        "region": {"province": "24", "commune": "7582"}});
+    match coop {
+        Some(c) => {
+            fields["cooperative"] = json!(c);
+            fields["name_commit"] = json!(commitment(
+                b"coop-ledger name v1\n",
+                &json!("07".repeat(32)),
+                &format!("Hộ {id}")
+            ));
+        }
+        None => fields["name"] = json!(format!("Tên {id}")),
+    }
+    signed_at(
+        REGISTRAR,
+        &registrar_key(),
+        "actor.register",
+        &now(),
+        fields,
+    )
+}
+
+/// A format-2 ledger (issue 13) with the whole cast registered.
+async fn format_2_cast() -> TestServer {
+    let dir = tempfile::tempdir().expect("tempdir");
+    init_ledger_in(dir.path(), LedgerFormat::V2);
+    let server = TestServer::serve_dir(dir, OpenOptions::default()).await;
+    for (id, role, coop, n) in cast::ALL {
+        server.ok(&registration_v2(id, role, &key(*n), *coop)).await;
+    }
+    server
 }
 
 /// Sets `path` (`product.gtin`) in a statement's fields.
@@ -896,7 +969,7 @@ async fn every_form_refuses_on_the_phone_exactly_what_the_ledger_refuses_with_it
     // builds is signed and submitted; the phone's code and the ledger's
     // must be the same, "ok" when both accept it.
     use cast::*;
-    let server = TestServer::with_cast().await;
+    let server = format_2_cast().await;
     let (_driver, _profiles, c) = fresh_phone(&server).await;
     let pk = |k: &ed25519_dalek::SigningKey| {
         coop_ledger::domain::keys::PublicKey::from(k.verifying_key()).to_string()
@@ -952,6 +1025,11 @@ async fn every_form_refuses_on_the_phone_exactly_what_the_ledger_refuses_with_it
         Some(("origin.lat", "-90")),
         Some(("origin.lon", "180.01")),
         Some(("origin.lon", "east")),
+        Some(("origin.lat", "21.385")),
+        Some(("origin.lon", "106.625")),
+        Some(("origin.lat", "21.4")),
+        Some(("origin.plot_commit", "AB")),
+        Some(("origin.plot_commit", &"9f".repeat(32))),
         Some(("harvested_at", "2026-02-30")),
         Some(("harvested_at", "2099-01-01")),
         Some(("certifications.0.scheme", "ISO")),
@@ -1103,22 +1181,64 @@ async fn every_form_refuses_on_the_phone_exactly_what_the_ledger_refuses_with_it
     ] {
         let i = next();
         let base = json!({"id": format!("dreg-{i}"), "role": "business", "name": "DN", "key": pk(&key(5000 + i)),
-            "region.province": "Bắc Giang"});
+            "region.province": "24"});
         add("actor.register", registrar(), &base, json!([]), change);
     }
-    for change in [None, Some(("cooperative", "a b"))] {
+    // A member: its name stays on the phone (`name` and `consent` are not
+    // signed), its commitment is signed (issue 13).
+    for change in [
+        None,
+        Some(("cooperative", "a b")),
+        Some(("name_commit", "AB")),
+        Some(("name_commit", "")),
+        Some(("region.province", "94")),
+        Some(("region.province", "Bắc Giang")),
+        Some(("region.commune", "7582")),
+        Some(("region.commune", "31717")),
+        Some(("region.commune", "xã Lục Ngạn")),
+    ] {
         let i = next();
         let mut base = json!({"id": format!("dreg-{i}"), "role": "member", "name": "Hộ", "key": pk(&key(5000 + i)),
-            "region.province": "Bắc Giang", "cooperative": COOP, "public": true});
-        let by = if change.is_none() {
-            me(COOP, "cooperative")
-        } else {
+            "name_commit": "5e".repeat(32), "consent": "false",
+            "region.province": "24", "cooperative": COOP});
+        // The cooperative's role fixes the role and the cooperative; the
+        // registrar types them.
+        let by_registrar = matches!(change, Some(("cooperative", _)));
+        let by = if by_registrar {
             registrar()
-        };
-        if change.is_none() {
+        } else {
             base["role"] = json!("business");
-        }
+            me(COOP, "cooperative")
+        };
         add("actor.register", by, &base, json!([]), change);
+    }
+    // actor.consent (issue 13): by the cooperative, with the signed form's
+    // hash; by the member itself, without.
+    for change in [
+        None,
+        Some(("public", "false")),
+        Some(("public", "maybe")),
+        Some(("public", "")),
+        Some(("form_blake3", "")),
+        Some(("form_blake3", "AB")),
+        Some(("member", "a b")),
+    ] {
+        add(
+            "actor.consent",
+            me(COOP, "cooperative"),
+            &json!({"member": MEMBER2, "public": "true", "form_blake3": "cd".repeat(32)}),
+            json!([]),
+            change,
+        );
+    }
+    for change in [None, Some(("public", "true"))] {
+        add(
+            "actor.consent",
+            me(MEMBER, "member"),
+            &json!({"public": "false"}),
+            json!([]),
+            change,
+        );
     }
     // batch.inspect, by the auditor.
     server
@@ -1249,7 +1369,7 @@ async fn every_form_refuses_on_the_phone_exactly_what_the_ledger_refuses_with_it
         let i = next();
         let id = format!("dact-{i}");
         let k = key(6000 + i);
-        server.ok(&register(&id, "business", &k, None)).await;
+        server.ok(&registration_v2(&id, "business", &k, None)).await;
         if kind == "actor.rotate_key" {
             let base = json!({"new_key": pk(&key(7000 + i))});
             add(kind, (id, "business", k), &base, json!([]), change);
@@ -1271,13 +1391,18 @@ async fn every_form_refuses_on_the_phone_exactly_what_the_ledger_refuses_with_it
     let phone = c
         .execute_async(
             r#"const [cases, at, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
-            import("app/forms").then(({ FORMS, build, context, mayUse }) => {
-              const cfg = JSON.parse(document.getElementById("app-config").textContent);
+            Promise.all([import("app/forms"), import("app/ui")]).then(async ([{ FORMS, build, context, effective, form, mayUse }, { cfg }]) => {
+              const communes = await (await fetch(cfg.places.communes)).json();
               done({
                 forms: FORMS.map((f) => f.type),
                 built: cases.map(({ type, by, role, values, holding }) => {
-                  const { statement, errors } = build(type, values, context(type, by, role, holding, cfg), cfg, at);
-                  return { statement, offered: mayUse(type, role, cfg), codes: errors.map((e) => e.code) };
+                  const ctx = context(type, by, role, holding, cfg, communes);
+                  const { statement, errors } = build(type, values, ctx, cfg, at);
+                  // What the phone keeps (a member's name, the consent
+                  // question) is never signed: its checks are the phone's.
+                  const kept = (name) => form(type).fields.find((f) => f.name === name)?.keep?.(effective(type, values, ctx), ctx);
+                  const signed = errors.filter((e) => !kept(e.field));
+                  return { statement, offered: mayUse(type, role, cfg), codes: [...new Set(signed.map((e) => e.code))] };
                 }),
               });
             });"#,
@@ -1376,6 +1501,28 @@ async fn the_app_is_served_in_both_languages_with_its_worker_manifest_and_gzip()
         .expect("app.js in the shell")
         .to_owned();
     assert!(sw.contains(&app_js), "the worker keeps the app's script");
+    // The 2025 map's communes (issue 13): one list beside the shell, kept
+    // by the worker, cached for good under a name that is its hash.
+    let communes = vi
+        .split('"')
+        .find(|s| s.starts_with("/app/communes.") && s.ends_with(".json"))
+        .expect("the communes' path in the shell")
+        .to_owned();
+    assert!(sw.contains(&communes), "the worker keeps the communes");
+    assert!(!vi.contains("Phường Sóc Trăng"), "no commune in the shell");
+    let list = get(&communes, &[]).await;
+    assert_eq!(
+        list.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let list: Value = list.json().await.expect("communes");
+    assert_eq!(list.as_object().expect("by province").len(), 34);
+    assert!(
+        list["92"]
+            .as_array()
+            .expect("Cần Thơ")
+            .contains(&json!(["31507", "Phường Sóc Trăng"]))
+    );
     let manifest: Value = get("/app/manifest.webmanifest", &[])
         .await
         .json()
@@ -1393,4 +1540,411 @@ async fn the_app_is_served_in_both_languages_with_its_worker_manifest_and_gzip()
         zipped.len(),
         plain.len()
     );
+}
+
+/// What this phone keeps in IndexedDB store `store` (`members`, `plots`),
+/// as JSON.
+async fn stored(c: &Client, store: &str) -> Vec<Value> {
+    let v = c
+        .execute_async(
+            r#"const [store, done] = [arguments[0], arguments[arguments.length - 1]];
+            const req = indexedDB.open("coop-ledger-app");
+            req.onsuccess = () => {
+              const all = req.result.transaction(store).objectStore(store).getAll();
+              all.onsuccess = () => done(all.result);
+            };"#,
+            vec![json!(store)],
+        )
+        .await
+        .expect("IndexedDB");
+    v.as_array().cloned().unwrap_or_default()
+}
+
+/// A commitment of spec §6.7, computed here: hex SHA-256(prefix ‖ salt ‖
+/// UTF-8 of `text`), the salt given as the phone keeps it (hex).
+fn commitment(prefix: &[u8], salt: &Value, text: &str) -> String {
+    use sha2::Digest as _;
+    let salt = salt.as_str().expect("salt");
+    assert_eq!(salt.len(), 64, "a 32-byte salt");
+    let bytes: Vec<u8> = (0..32)
+        .map(|i| u8::from_str_radix(&salt[2 * i..2 * i + 2], 16).expect("hex"))
+        .collect();
+    let mut h = sha2::Sha256::new();
+    h.update(prefix);
+    h.update(&bytes);
+    h.update(text.as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every statement the ledger serves (`GET /api/v1/entries`), each leaf
+/// as served and as text.
+async fn served_leaves(server: &TestServer) -> Vec<String> {
+    let page = server.json("/api/v1/entries?start=0&limit=1000").await;
+    page["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| {
+            let bytes = B64
+                .decode(e["leaf"].as_str().expect("leaf"))
+                .expect("base64");
+            String::from_utf8(bytes).expect("utf-8")
+        })
+        .collect()
+}
+
+/// The lower-case ASCII letters of a Vietnamese name's words, without
+/// their marks (`Hộ Lê Thị Hoa` → `ho`, `le`, `thi`, `hoa`).
+fn ascii_words(name: &str) -> Vec<String> {
+    use unicode_normalization::UnicodeNormalization as _;
+    name.replace(['đ', 'Đ'], "d")
+        .nfd()
+        .filter(char::is_ascii)
+        .collect::<String>()
+        .to_lowercase()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The clerk registers one household through the form, with or without its
+/// consent to be named (`form`: the signed consent form's file); returns
+/// the id the app made.
+async fn register_household(
+    c: &Client,
+    name: &str,
+    public: &str,
+    form: Option<&std::path::Path>,
+) -> String {
+    open_form(c, "actor.register").await;
+    let id = value_of(c, "id").await.expect("an id made by the app");
+    fill(c, "name", name).await;
+    fill(c, "key", public).await;
+    fill(c, "region.province", "92").await;
+    // The communes of Cần Thơ, once the list is there.
+    wait(c, r#"[id="f-region.commune"] option[value="31717"]"#).await;
+    fill(c, "region.commune", "31717").await;
+    fill(c, "consent", if form.is_some() { "true" } else { "false" }).await;
+    if let Some(path) = form {
+        wait(c, r#"[data-field="form_blake3"] input[type="file"]"#)
+            .await
+            .send_keys(&path.display().to_string())
+            .await
+            .expect("the consent form's photo");
+        let want = blake3::hash(&std::fs::read(path).expect("form"))
+            .to_hex()
+            .to_string();
+        // The phone hashes the photo a moment later.
+        for _ in 0..200 {
+            let got = value_of(c, "form_blake3").await;
+            if got.as_deref() == Some(want.as_str()) {
+                break;
+            }
+        }
+        assert_eq!(
+            value_of(c, "form_blake3").await.as_deref(),
+            Some(want.as_str()),
+            "the photo's BLAKE3, taken on the phone"
+        );
+    }
+    c.execute(
+        "document.querySelector('[data-field=\"consent\"]').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .expect("scroll");
+    screenshot(c, &format!("app-register-{}-vi.png", form.is_some())).await;
+    let (state, said) = sign(c).await;
+    assert_eq!(state, "done", "{name}: {said}");
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_13_a_household_is_named_only_with_its_consent_and_its_name_survives_the_backup() {
+    let (server, recorder) = recorded_server().await;
+    let url = server.url.clone();
+    let driver = Driver::start();
+    let profiles = tempfile::tempdir().expect("profiles");
+    let coop = driver.browser(&profiles.path().join("coop")).await;
+    let (coop_pem, coop_public) = make_key(&coop, &url, "vi", None).await;
+    register_coop(&server, &coop_public).await;
+    link(&coop, COOP).await;
+    // The consent form is offered to the cooperative, as the ledger's
+    // table says (`signer_roles(StatementType::Consent)`).
+    wait(&coop, r#"nav.actions a[data-form="actor.consent"]"#).await;
+    let pk =
+        |n: u32| coop_ledger::domain::keys::PublicKey::from(key(n).verifying_key()).to_string();
+
+    // One household agrees to be named (its signed form photographed); the
+    // other does not, and its name is typed decomposed (NFD), as some
+    // keyboards send it.
+    const NAMED: &str = "Hộ Trần Văn Bảy";
+    let unnamed_nfc = "Hộ Lê Thị Hoa";
+    let unnamed: String = {
+        use unicode_normalization::UnicodeNormalization as _;
+        unnamed_nfc.nfd().collect()
+    };
+    assert_ne!(unnamed, unnamed_nfc);
+    let form = profiles.path().join("phieu-dong-y.jpg");
+    std::fs::write(&form, b"\xff\xd8 signed consent form, household 1").expect("form");
+    let named = register_household(&coop, NAMED, &pk(901), Some(&form)).await;
+    home(&coop, &url).await;
+    let other = register_household(&coop, &unnamed, &pk(902), None).await;
+
+    // Opaque ids, made by the app, never from the name.
+    let opaque = regex::Regex::new("^tv-[a-z2-7]{10}$").expect("re");
+    for (id, name) in [(&named, NAMED), (&other, unnamed_nfc)] {
+        assert!(opaque.is_match(id), "{id}");
+        for w in ascii_words(name).iter().filter(|w| w.len() >= 3) {
+            assert!(!id.contains(w.as_str()), "{id} holds {w}");
+        }
+    }
+    assert_ne!(named, other);
+
+    // The consent went after the registration, with the disclosure beside
+    // it; the register statements carry the commitment, no name.
+    home(&coop, &url).await;
+    wait(&coop, r#"#history li[data-seq="2"][data-state="done"]"#).await;
+    let kept = stored(&coop, "members").await;
+    let kept_of = |id: &str| kept.iter().find(|m| m["id"] == id).cloned().expect("kept");
+    let leaves = served_leaves(&server).await;
+    let statements: Vec<Value> = leaves
+        .iter()
+        .map(|l| {
+            let leaf: Value = serde_json::from_str(l).expect("leaf");
+            serde_json::from_str(leaf["statement"].as_str().expect("statement")).expect("statement")
+        })
+        .collect();
+    for (id, name) in [(&named, NAMED), (&other, unnamed_nfc)] {
+        let reg = statements
+            .iter()
+            .find(|s| s["type"] == "actor.register" && s["id"] == **id)
+            .expect("registered");
+        assert!(
+            reg.get("name").is_none() && reg.get("public").is_none(),
+            "{reg}"
+        );
+        let m = kept_of(id);
+        assert_eq!(m["name"], name, "kept on the phone in NFC");
+        assert_eq!(
+            reg["name_commit"],
+            commitment(b"coop-ledger name v1\n", &m["salt"], name),
+            "the spec's commitment, made on the phone"
+        );
+    }
+    let consent = statements
+        .iter()
+        .find(|s| s["type"] == "actor.consent")
+        .expect("a consent");
+    assert_eq!(consent["member"], named);
+    assert_eq!(consent["public"], true);
+    assert_eq!(
+        consent["form_blake3"],
+        blake3::hash(&std::fs::read(&form).expect("form"))
+            .to_hex()
+            .to_string()
+    );
+    assert_eq!(
+        statements
+            .iter()
+            .filter(|s| s["type"] == "actor.consent")
+            .count(),
+        1,
+        "no consent for the household that did not agree"
+    );
+    let posts: Vec<Value> = recorder
+        .seen()
+        .iter()
+        .filter(|s| s.method == "POST")
+        .map(|s| serde_json::from_slice(&s.body).expect("json"))
+        .collect();
+    let disclosed: Vec<&Value> = posts
+        .iter()
+        .filter(|p| p.get("disclosure").is_some())
+        .collect();
+    assert_eq!(disclosed.len(), 1, "one disclosure, beside the consent");
+    assert!(
+        disclosed[0]["statement"]
+            .as_str()
+            .expect("st")
+            .contains("actor.consent")
+    );
+    assert_eq!(
+        disclosed[0]["disclosure"],
+        json!({"member": named, "name": NAMED, "salt": kept_of(&named)["salt"]})
+    );
+
+    // The name of the household that did not agree left the phone in no
+    // request, and no answer of the ledger holds it.
+    let forms = [
+        unnamed_nfc.to_owned(),
+        unnamed.clone(),
+        json!(unnamed_nfc).to_string(),
+    ];
+    for seen in recorder.seen() {
+        let body = String::from_utf8_lossy(&seen.body);
+        for f in &forms {
+            assert!(
+                !seen.uri.contains(f.as_str()) && !body.contains(f.as_str()),
+                "sent: {body}"
+            );
+        }
+    }
+    let actor = server.get_text(&format!("/api/v1/actors/{other}")).await;
+    assert_eq!(actor.0, 200, "{}", actor.1);
+    for text in leaves.iter().chain([&actor.1]) {
+        for f in &forms {
+            assert!(!text.contains(f.as_str()), "served: {text}");
+        }
+    }
+    let named_actor = server.json(&format!("/api/v1/actors/{named}")).await;
+    assert_eq!(named_actor["name"], NAMED, "the disclosure was accepted");
+
+    // The phone lists its members with the names it keeps.
+    home(&coop, &url).await;
+    for (id, name) in [(&named, NAMED), (&other, unnamed_nfc)] {
+        assert_eq!(
+            text_of(&coop, &format!(r#"#members li[data-member="{id}"] .name"#)).await,
+            name
+        );
+    }
+    wait(&coop, "#members-unsaved").await;
+    coop.execute(
+        "document.getElementById('members-unsaved').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .expect("scroll");
+    screenshot(&coop, "app-members-vi.png").await;
+
+    // The members' backup, sealed under the key: it holds no name in clear,
+    // and with the key backup it brings the names and salts back on a new
+    // phone.
+    coop.goto(&format!("{url}/app/#/key")).await.expect("key");
+    let block = text_of(&coop, "#members-backup").await;
+    assert!(
+        block.starts_with("-----BEGIN COOP-LEDGER MEMBERS-----"),
+        "{block}"
+    );
+    for w in [NAMED, unnamed_nfc] {
+        assert!(!block.contains(w));
+    }
+    click(&coop, "#members-backup-done").await;
+    home(&coop, &url).await;
+    assert!(coop.find(css("#members-unsaved")).await.is_err(), "saved");
+    let spare = driver.browser(&profiles.path().join("spare")).await;
+    spare.goto(&format!("{url}/app/")).await.expect("app");
+    wait(&spare, "#restore-pem")
+        .await
+        .send_keys(&format!("{coop_pem}\n{block}"))
+        .await
+        .expect("paste");
+    click(&spare, "#restore").await;
+    link(&spare, COOP).await;
+    let restored = stored(&spare, "members").await;
+    for id in [&named, &other] {
+        let (a, b) = (
+            kept_of(id),
+            restored
+                .iter()
+                .find(|m| m["id"] == **id)
+                .cloned()
+                .expect("restored"),
+        );
+        assert_eq!((&a["name"], &a["salt"]), (&b["name"], &b["salt"]), "{id}");
+    }
+    assert_eq!(
+        text_of(
+            &spare,
+            &format!(r#"#members li[data-member="{other}"] .name"#)
+        )
+        .await,
+        unnamed_nfc
+    );
+
+    // Beside another key, the members' backup does not open.
+    let third = driver.browser(&profiles.path().join("third")).await;
+    let other_key = profiles.path().join("registrar.pem");
+    coop_ledger::service::keyfile::write(&other_key, &registrar_key()).expect("key file");
+    let other_pem = std::fs::read_to_string(&other_key).expect("read");
+    third.goto(&format!("{url}/app/")).await.expect("app");
+    wait(&third, "#restore-pem")
+        .await
+        .send_keys(&format!("{other_pem}\n{block}"))
+        .await
+        .expect("paste");
+    click(&third, "#restore").await;
+    assert_eq!(
+        text_of(&third, "#restore-error").await,
+        "Tệp này không phải bản sao lưu thành viên do khóa này niêm phong."
+    );
+    assert!(stored(&third, "members").await.is_empty());
+
+    // Until it is withdrawn, the disclosed name is in the data directory
+    // (its disclosure store), as the scan below would find it.
+    assert!(
+        holding(server.dir.path(), NAMED.as_bytes()).is_some(),
+        "the disclosure is kept"
+    );
+
+    // Withdrawal, from the members' list: the name leaves the answers.
+    home(&coop, &url).await;
+    click(
+        &coop,
+        &format!(r#"#members li[data-member="{named}"] a[href*="actor.consent"]"#),
+    )
+    .await;
+    wait(&coop, r#"form[data-type="actor.consent"]"#).await;
+    assert_eq!(value_of(&coop, "public").await.as_deref(), Some("false"));
+    fill(&coop, "form_blake3", &"ab".repeat(32)).await;
+    let (state, said) = sign(&coop).await;
+    assert_eq!(state, "done", "{said}");
+    let after = server.get_text(&format!("/api/v1/actors/{named}")).await.1;
+    assert!(!after.contains(NAMED), "{after}");
+    home(&coop, &url).await;
+    assert_eq!(
+        wait(&coop, &format!(r#"#members li[data-member="{named}"]"#))
+            .await
+            .attr("data-public")
+            .await
+            .expect("attr")
+            .as_deref(),
+        Some("false")
+    );
+
+    for c in [coop, spare, third] {
+        c.close().await.expect("close");
+    }
+    // After a restart, no file of the data directory holds either name:
+    // the one never sent, and the one whose consent was withdrawn.
+    let dir = server.stop().await;
+    let server = TestServer::serve_dir(dir, OpenOptions::default()).await;
+    let dir = server.stop().await;
+    for name in [NAMED, unnamed_nfc, &unnamed] {
+        let found = holding(dir.path(), name.as_bytes());
+        assert!(found.is_none(), "{found:?} holds {name}");
+    }
+    let (code, out) = run_cli(&["audit", "--data", &dir.path().display().to_string()]);
+    assert_eq!(code, 0, "{out}");
+}
+
+/// The first file under `dir` (however deep) whose bytes hold `needle`.
+fn holding(dir: &std::path::Path, needle: &[u8]) -> Option<std::path::PathBuf> {
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir") {
+            let path = e.expect("entry").path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if std::fs::read(&path)
+                // (A file the server renamed away meanwhile holds nothing.)
+                .unwrap_or_default()
+                .windows(needle.len())
+                .any(|w| w == needle)
+            {
+                return Some(path);
+            }
+        }
+    }
+    None
 }

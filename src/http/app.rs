@@ -15,6 +15,15 @@
 //! phone and a refusal from the server thus name the same code in the same
 //! words.
 //!
+//! For members' privacy (issue 13, spec §6.7) it carries the prefix and
+//! salt length of a name commitment (the phone computes `name_commit` and
+//! keeps the name), the most decimals a coordinate may have, and the 2025
+//! map: the 34 provinces (code and name) in the shell, and the 3,321
+//! communes in one static JSON file under a content-hashed name
+//! ([`communes_path`], about 96 KB, 26 KB gzipped) that the form fetches
+//! when it needs it and the service worker keeps for offline use, so that
+//! the shell every page load reads stays small.
+//!
 //! Offline: the service worker keeps the shell and every static file in a
 //! cache named by a version that is the hash of all of them, so a new build
 //! replaces the cache in one step and a phone never mixes two versions.
@@ -27,12 +36,15 @@ use crate::domain::envelope::MAX_ENVELOPE_BYTES;
 use crate::domain::ids::{ID_PATTERN, MAX_ID_LEN};
 use crate::domain::keys::PUBLIC_KEY_PATTERN;
 use crate::domain::messages::{Code, Lang};
+use crate::domain::places::{PlacesError, places};
+use crate::domain::privacy::{NAME_COMMIT_PREFIX, PLOT_COMMIT_PREFIX, Salt};
 use crate::domain::product::{
     BLAKE3_PATTERN, Category, GTIN_PATTERN, InspectResult, MAX_LAT, MAX_LON, MAX_OCOP_STARS,
     MIN_OCOP_STARS, Process, Scheme,
 };
 use crate::domain::quantity::AMOUNT_DECIMALS;
 use crate::domain::quantity::{AMOUNT_PATTERN, MAX_AMOUNT_MILLI, Unit};
+use crate::domain::rules::format::MAX_COORDINATE_DECIMALS;
 use crate::domain::rules::roles::{self, SignerRoles};
 use crate::domain::statement::{
     ANY_SIDES, MAX_CERTIFICATIONS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, Role, StatementType,
@@ -77,6 +89,8 @@ struct Patterns {
     date: &'static str,
     hash: &'static str,
     key: &'static str,
+    /// A name commitment (`name_commit`).
+    commit: &'static str,
 }
 
 /// The limits of spec §3 and §6 the forms check.
@@ -102,7 +116,30 @@ struct Limits {
     max_ocop_stars: u8,
     lat: f64,
     lon: f64,
+    /// The most decimals of `origin.lat` and `origin.lon` (about 1 km).
+    coordinate_decimals: u32,
     local_offset_hours: i8,
+}
+
+/// What a member's name commitment is made of (spec §6.7).
+#[derive(Serialize)]
+struct Privacy {
+    /// The domain-separation prefix (`coop-ledger name v1\n`, ASCII).
+    name_prefix: std::borrow::Cow<'static, str>,
+    /// The recommended prefix of a plot commitment (`coop-ledger plot
+    /// v1\n`).
+    plot_prefix: std::borrow::Cow<'static, str>,
+    /// The salt's length in bytes.
+    salt_bytes: usize,
+}
+
+/// The 2025 map as the forms offer it.
+#[derive(Serialize)]
+struct PlacesConfig {
+    /// Each province's code and name, in the table's order.
+    provinces: Vec<(String, &'static str)>,
+    /// The path of the communes of every province ([`communes_path`]).
+    communes: &'static str,
 }
 
 /// What the app's script reads from the shell.
@@ -127,6 +164,8 @@ struct AppConfig {
     /// when they are registered).
     member_role: Role,
     messages: BTreeMap<&'static str, &'static str>,
+    privacy: Privacy,
+    places: PlacesConfig,
 }
 
 const PATTERNS: Patterns = Patterns {
@@ -136,6 +175,7 @@ const PATTERNS: Patterns = Patterns {
     date: DATE_PATTERN,
     hash: BLAKE3_PATTERN,
     key: PUBLIC_KEY_PATTERN,
+    commit: BLAKE3_PATTERN,
 };
 
 /// The code the ledger refuses a bad value of each kind of field with (and
@@ -175,7 +215,58 @@ const CODES: &[(&str, Code)] = &[
     ("mixed_units", Code::UnitMismatch),
     ("totals", Code::QuantityMismatch),
     ("envelope", Code::TooLarge),
+    // Members' privacy and the 2025 map (spec §6.7).
+    ("commit", Code::BadHash),
+    ("precision", Code::TooPrecise),
+    ("province", Code::UnknownProvince),
+    ("commune", Code::UnknownCommune),
+    ("consent_form", Code::ConsentFormMissing),
 ];
+
+/// A table of the map that does not hold (a build with a bad table, which
+/// the domain's tests rule out), reported as a template that fails.
+fn unmapped(e: PlacesError) -> TemplateError {
+    TemplateError {
+        template: "AppConfig.places",
+        source: askama::Error::Custom(Box::new(e)),
+    }
+}
+
+/// The communes of every province, by the province's code: `[code, name]`
+/// in the table's order, as JSON, and the content-hashed path it is served
+/// under.
+static COMMUNES: LazyLock<Result<(String, String), TemplateError>> = LazyLock::new(|| {
+    let map = places().map_err(unmapped)?;
+    let by_province: BTreeMap<String, Vec<(String, &str)>> = map
+        .provinces()
+        .iter()
+        .map(|p| {
+            let communes = map.communes_of(p.code).unwrap_or_default();
+            let list = communes
+                .iter()
+                .map(|c| (c.code.to_string(), c.name))
+                .collect();
+            (p.code.to_string(), list)
+        })
+        .collect();
+    let json = serde_json::to_string(&by_province).map_err(|e| unwritable("communes", e))?;
+    let hash = blake3::hash(json.as_bytes()).to_hex();
+    Ok((format!("{SCOPE}communes.{}.json", &hash[..16]), json))
+});
+
+/// Where the communes' list is served (`/app/communes.HASH.json`): a new
+/// table gives a new name, so it is cached for good.
+pub fn communes_path() -> &'static str {
+    match &*COMMUNES {
+        Ok((path, _)) => path,
+        Err(_) => "/app/communes.json",
+    }
+}
+
+/// The length of the byte array a value's bytes are (a salt's 32).
+const fn bytes_of<T, const N: usize>(_: fn(&T) -> &[u8; N]) -> usize {
+    N
+}
 
 /// The characters of the standard base64 of `n` bytes, padded.
 const fn base64_chars(n: usize) -> usize {
@@ -231,6 +322,7 @@ fn config(lang: Lang) -> Result<String, TemplateError> {
             max_ocop_stars: MAX_OCOP_STARS,
             lat: MAX_LAT,
             lon: MAX_LON,
+            coordinate_decimals: MAX_COORDINATE_DECIMALS,
             local_offset_hours: LOCAL_OFFSET_HOURS,
         },
         member_role: Role::Member,
@@ -238,6 +330,20 @@ fn config(lang: Lang) -> Result<String, TemplateError> {
             .iter()
             .map(|c| (c.as_str(), c.message(lang)))
             .collect(),
+        privacy: Privacy {
+            name_prefix: String::from_utf8_lossy(NAME_COMMIT_PREFIX),
+            plot_prefix: String::from_utf8_lossy(PLOT_COMMIT_PREFIX),
+            salt_bytes: bytes_of(Salt::as_bytes),
+        },
+        places: PlacesConfig {
+            provinces: places()
+                .map_err(unmapped)?
+                .provinces()
+                .iter()
+                .map(|p| (p.code.to_string(), p.name))
+                .collect(),
+            communes: communes_path(),
+        },
     };
     // Inside <script>: no `<` may end the element early.
     serde_json::to_string(&cfg)
@@ -316,12 +422,18 @@ fn render_service_worker() -> Result<String, TemplateError> {
         format!("{SCOPE}?lang=en"),
         MANIFEST.to_owned(),
     ];
+    let (communes, _) = COMMUNES.as_ref().map_err(|e| TemplateError {
+        template: e.template,
+        source: askama::Error::Custom(e.to_string().into()),
+    })?;
+    precache.push(communes.clone());
     precache.extend(assets::all_paths().iter().cloned());
     let mut h = blake3::Hasher::new();
     let shells = [render_shell(Lang::Vi)?, render_shell(Lang::En)?];
+    // The communes' path names its content.
     for part in shells
         .iter()
-        .chain([&*MANIFEST_JSON])
+        .chain([&*MANIFEST_JSON, communes])
         .chain(assets::all_paths())
     {
         h.update(&(part.len() as u64).to_be_bytes());
@@ -342,6 +454,22 @@ static SERVICE_WORKER_JS: LazyLock<Result<String, TemplateError>> =
 /// hashes the shells), at start-up ([`super::router`]).
 pub(super) fn check_templates() -> Result<(), TemplateError> {
     render_service_worker().map(drop)
+}
+
+/// `GET /app/communes.HASH.json`: the communes of every province, cached
+/// for good (its name changes with its content).
+pub async fn communes(ClientLang(lang): ClientLang) -> Response {
+    match &*COMMUNES {
+        Ok((_, json)) => (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            json.clone(),
+        )
+            .into_response(),
+        Err(e) => unrenderable(lang, e),
+    }
 }
 
 /// `GET /app`: to the app's scope.
@@ -689,6 +817,48 @@ mod tests {
             v["signers"]["actor.register"]["only"]["condition"],
             serde_json::json!({"own_members": {"members": "member"}})
         );
+    }
+
+    /// Issue 13: the forms offer the 2025 map from the domain's table: the
+    /// 34 provinces in the shell, and every commune of each in the
+    /// separate, content-hashed list the worker keeps, not in the shell.
+    #[test]
+    fn the_app_offers_the_provinces_in_the_shell_and_the_communes_in_a_hashed_list() {
+        let map = places().expect("places");
+        let cfg = config(Lang::Vi).expect("config");
+        let v: serde_json::Value = serde_json::from_str(&cfg).expect("json");
+        let provinces = v["places"]["provinces"].as_array().expect("provinces");
+        assert_eq!(provinces.len(), 34);
+        for (sent, p) in provinces.iter().zip(map.provinces()) {
+            assert_eq!(*sent, serde_json::json!([p.code.to_string(), p.name]));
+        }
+        let path = v["places"]["communes"].as_str().expect("path");
+        assert_eq!(path, communes_path());
+        assert!(path.starts_with("/app/communes.") && path.ends_with(".json"));
+        let (_, json) = COMMUNES.as_ref().expect("communes");
+        let communes: BTreeMap<String, Vec<(String, String)>> =
+            serde_json::from_str(json).expect("communes json");
+        let mut n = 0;
+        for p in map.provinces() {
+            let listed = &communes[&p.code.to_string()];
+            let of = map.communes_of(p.code).expect("communes");
+            assert_eq!(listed.len(), of.len(), "{}", p.name);
+            for ((code, name), c) in listed.iter().zip(of) {
+                assert_eq!(
+                    (code.as_str(), name.as_str()),
+                    (&*c.code.to_string(), c.name)
+                );
+            }
+            n += of.len();
+        }
+        assert_eq!(n, 3321);
+        // The shell stays small: no commune in it.
+        assert!(!cfg.contains("Phường Sóc Trăng"));
+        assert!(cfg.len() < 40_000, "{} bytes", cfg.len());
+        assert!(render_service_worker().expect("sw").contains(path));
+        assert_eq!(v["limits"]["coordinate_decimals"], 2);
+        assert_eq!(v["privacy"]["name_prefix"], "coop-ledger name v1\n");
+        assert_eq!(v["privacy"]["salt_bytes"], 32);
     }
 
     #[test]

@@ -69,6 +69,12 @@ const FILES: &[Asset] = &[
     asset!("app-item.js", Some("app/item"), JS, "static/app-item.js"),
     asset!("app-mykey.js", Some("app/mykey"), JS, "static/app-mykey.js"),
     asset!(
+        "app-members.js",
+        Some("app/members"),
+        JS,
+        "static/app-members.js"
+    ),
+    asset!(
         "noble-ed25519.js",
         Some("noble-ed25519"),
         JS,

@@ -89,6 +89,7 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
         .route("/app/", get(app::shell))
         .route("/app/sw.js", get(app::service_worker))
         .route("/app/manifest.webmanifest", get(app::manifest))
+        .route(app::communes_path(), get(app::communes))
         .route("/static/{*file}", get(assets::serve))
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))

@@ -6,6 +6,11 @@
 // | `kv`     | `identity`          | the signing key (a non-extractable CryptoKey, or a seed sealed under one), its public key, the actor id |
 // | `kv`     | `ledger`            | the pinned ledger: origin, key name, public key (first seen) |
 // | `outbox` | auto-increment seq  | one signed statement: envelope, state, receipt, proof check |
+// | `members`| the member's id     | a household this phone registered: its name and the salt of its `name_commit`, its consent (app-members.js) |
+// | `plots`  | the batch's id      | the exact plot of a batch's field and the salt of its `origin.plot_commit` (app-members.js) |
+//
+// A member's name and salt live here and in the members' backup, and leave
+// the phone only beside a consent to be named (spec §6, issue 13).
 //
 // IndexedDB keeps CryptoKey objects as they are, so a key made
 // non-extractable stays so at rest; localStorage (drafts, the last holder's
@@ -26,11 +31,17 @@ function request(req) {
 /** @returns {Promise<IDBDatabase>} */
 function db() {
   if (!opened) {
-    const req = indexedDB.open(NAME, 1);
-    req.onupgradeneeded = () => {
+    const req = indexedDB.open(NAME, 2);
+    req.onupgradeneeded = (e) => {
       const d = req.result;
-      d.createObjectStore("kv");
-      d.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+      if (e.oldVersion < 1) {
+        d.createObjectStore("kv");
+        d.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+      }
+      if (e.oldVersion < 2) {
+        d.createObjectStore("members", { keyPath: "id" });
+        d.createObjectStore("plots", { keyPath: "batch" });
+      }
     };
     opened = request(req);
   }

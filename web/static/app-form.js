@@ -4,46 +4,74 @@
 // server), keeps every keystroke as a draft, shows each refusal the phone
 // finds with the ledger's own sentence, and signs and queues the statement
 // once it passes.
+//
+// Registering a member household (issue 13): the app makes its opaque id
+// and the salt of its name's commitment, signs the commitment, and keeps
+// the name and salt on the phone (app-members.js). When the household
+// agrees to be named, the app signs an `actor.consent` too, queued to go
+// once the registration is logged, with the name and salt beside it.
 
 import * as keys from "app/keys";
+import * as members from "app/members";
 import * as outbox from "app/outbox";
-import { applicable, build, context, form, mayUse } from "app/forms";
-import { kick, lastCustody, loadCustody } from "app/net";
+import { applicable, build, context, effective, form, mayUse } from "app/forms";
+import { communes, kick, lastCustody, loadCustody } from "app/net";
 import { T, cfg, dropDraft, fieldLabel, h, loadDraft, message, saveDraft, show, statementSummary, valueLabel } from "app/ui";
 
-/** The choices of a list field: a word list, or from the holder's view.
- * @param {any} f @param {any} ctx @returns {[string, string][]} */
-function options(f, ctx) {
+/** The choices of a list field: a word list, the map's places, the
+ * members this phone keeps, or from the holder's view.
+ * @param {any} f @param {any} ctx @param {Record<string, any>} values @param {string} key @returns {[string, string][]} */
+function options(f, ctx, values, key) {
   switch (f.kind) {
+    case "province":
+      return cfg.places.provinces;
+    case "commune":
+      return ctx.communes?.[values[key.replace(/commune$/, "province")]] || [];
+    case "member":
+      return [...members.all()].map((m) => [m.id, members.labelled(m.id)]);
     case "held":
       return (/** @type {import("app/net").BatchRow[]} */ (ctx.holding || [])).filter((b) => b.status === "active").map((b) => [b.id, `${b.id} · ${b.product.name} · ${b.remaining.amount} ${b.remaining.unit}`]);
     case "incoming":
-      return (lastCustody()?.incoming || []).map((b) => [b.id, `${b.id} · ${T.from} ${b.from}`]);
+      return (lastCustody()?.incoming || []).map((b) => [b.id, `${b.id} · ${T.from} ${members.labelled(b.from)}`]);
     case "offer":
       return (lastCustody()?.contracts || []).filter((k) => k.state === "pending" && k.offered_by !== ctx.me).map((k) => [k.id, `${k.id} · ${k.cooperative} ↔ ${k.business}`]);
     case "contract":
       return (lastCustody()?.contracts || []).filter((k) => k.state === "active").map((k) => [k.id, `${k.id} · ${k.cooperative} ↔ ${k.business}`]);
     default:
-      return (Array.isArray(f.options) ? f.options : cfg.enums[f.options]).map((/** @type {string} */ v) => [v, valueLabel(v)]);
+      return (Array.isArray(f.options) ? f.options : cfg.enums[f.options]).map((/** @type {string} */ v) => [
+        v,
+        T.values[`${f.name}=${v}`] || valueLabel(v),
+      ]);
   }
 }
 
 /** The input element of field `f`, named `key`.
- * @param {any} f @param {string} key @param {any} value @param {any} ctx @param {() => void} onchange */
-function input(f, key, value, ctx, onchange) {
+ * @param {any} f @param {string} key @param {Record<string, any>} values @param {any} ctx @param {() => void} onchange */
+function input(f, key, values, ctx, onchange) {
+  const value = values[key];
   const common = { name: key, id: `f-${key}`, "aria-describedby": `e-${key}` };
   const fixed = f.fixed && f.fixed(ctx);
   if (fixed !== undefined) return h("input", { ...common, value: fixed, readonly: true });
+  if (f.opaque && f.opaque(values, ctx)) return h("input", { ...common, value: value ?? "", readonly: true });
   switch (f.kind) {
     case "select":
     case "choice":
+    case "province":
+    case "commune":
+    case "member":
     case "held":
     case "incoming":
     case "offer":
     case "contract": {
-      const opts = options(f, ctx);
-      // Without the holder's view (never online yet), ids are typed.
-      if (["held", "incoming", "offer", "contract"].includes(f.kind) && (!lastCustody() || (!opts.length && f.kind === "contract"))) {
+      const opts = options(f, ctx, values, key);
+      // Without the holder's view (never online yet), ids are typed; so
+      // are a commune without the list, and a member this phone does not
+      // keep.
+      const typed =
+        (["held", "incoming", "offer", "contract"].includes(f.kind) && (!lastCustody() || (!opts.length && f.kind === "contract"))) ||
+        (f.kind === "commune" && !ctx.communes) ||
+        (f.kind === "member" && !opts.length);
+      if (typed) {
         return h("input", { ...common, value: value ?? "", autocapitalize: "off", spellcheck: "false" });
       }
       const sel = h("select", { ...common, onchange }, h("option", { value: "" }, T.choose));
@@ -55,9 +83,25 @@ function input(f, key, value, ctx, onchange) {
       return h("input", { ...common, type: "checkbox", checked: value === true || value === "true" });
     case "date":
       return h("input", { ...common, type: "date", value: value ?? "" });
-    case "amount":
     case "lat":
     case "lon":
+      // Rounded to the ledger's coarse grid (about 1 km) as it is typed
+      // or pasted: an exact plot never reaches the statement.
+      return h("input", {
+        ...common,
+        inputmode: "decimal",
+        value: value ?? "",
+        autocomplete: "off",
+        onchange: (/** @type {any} */ e) => {
+          const n = Number(e.target.value.trim());
+          const step = 10 ** cfg.limits.coordinate_decimals;
+          if (e.target.value.trim() && Number.isFinite(n) && Math.round(n * step) / step !== n) {
+            e.target.value = String(Math.round(n * step) / step);
+            e.target.dispatchEvent(new Event("input", { bubbles: true }));
+          }
+        },
+      });
+    case "amount":
       return h("input", { ...common, inputmode: "decimal", value: value ?? "", autocomplete: "off" });
     case "stars":
       return h("input", { ...common, inputmode: "numeric", value: value ?? "", autocomplete: "off" });
@@ -108,12 +152,13 @@ export async function formScreen(id, type, params) {
   const spec = form(type);
   const me = id.actor;
   if (!spec || !mayUse(type, id.role, cfg)) return (location.hash = "#/");
-  const c = await loadCustody(me);
-  const ctx = context(type, me, id.role, c?.holding, cfg);
+  const [c, places] = await Promise.all([loadCustody(me), spec.fields.some((f) => f.group === undefined && f.kind === "commune") ? communes() : undefined]);
+  await members.load();
+  const ctx = context(type, me, id.role, c?.holding, cfg, places);
   const fields = spec.fields;
   // A link may choose the batch, the decision or the contract, and nothing
   // else (never a key): a link someone sends cannot fill in a statement.
-  const prefill = [...params].filter(([k]) => ["batch", "accepted", "contract"].includes(k));
+  const prefill = [...params].filter(([k]) => ["batch", "accepted", "contract", "member", "public"].includes(k));
   let values = { ...(loadDraft(me, type) || {}), ...Object.fromEntries(prefill) };
   for (const f of fields) if (f.group !== undefined && f.min && !values[`${f.group}#`]) values[`${f.group}#`] = cfg.limits[f.min];
   const summary = h("div", { id: "form-errors", class: "error", hidden: true, role: "alert" });
@@ -125,7 +170,8 @@ export async function formScreen(id, type, params) {
       "div",
       { class: "field", dataset: { field: key } },
       h("label", { for: `f-${key}` }, fieldLabel(f), f.required ? "" : h("small", {}, ` (${T.optional})`)),
-      input(f, key, values[key], ctx, redraw),
+      input(f, key, effective(type, values, ctx), ctx, redraw),
+      f.keep && f.keep(effective(type, values, ctx), ctx) && f.name === "name" ? h("p", { class: "explain" }, T.kept_here) : "",
       h("p", { class: "field-error", id: `e-${key}`, hidden: true }),
     );
     if (f.lot) {
@@ -152,8 +198,16 @@ export async function formScreen(id, type, params) {
 
   function draw() {
     const nodes = [];
-    for (const f of applicable(fields, values, ctx)) {
+    const now = effective(type, values, ctx);
+    for (const f of applicable(fields, now, ctx)) {
       if (f.group === undefined) {
+        if (f.computed) continue;
+        // The app makes an opaque id (a member's), once; an id typed
+        // before the role was chosen is not one.
+        if (f.opaque && f.opaque(now, ctx) && !members.isOpaqueId(values[f.name])) {
+          values[f.name] = members.newMemberId();
+          saveDraft(me, type, values);
+        }
         nodes.push(field(f, f.name));
         continue;
       }
@@ -232,7 +286,23 @@ export async function formScreen(id, type, params) {
     saveDraft(me, type, values);
     // Whole seconds, UTC (spec §3).
     const at = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace(".000Z", "Z");
-    const { statement, errors } = build(type, values, ctx, cfg, at);
+    // The commitments: a member's name's, with the salt this phone keeps
+    // for it; a batch's exact plot's.
+    const now = effective(type, values, ctx);
+    let salted, plot;
+    for (const f of /** @type {import("app/forms").Field[]} */ (applicable(fields, now, ctx))) {
+      if (f.group !== undefined || !f.computed) continue;
+      const source = now[f.computed];
+      const text = typeof source === "string" ? source.trim() : "";
+      if (f.name === "name_commit") {
+        salted = text ? await members.commitFor(now.id, text, cfg.privacy) : undefined;
+        values[f.name] = salted?.name_commit ?? "";
+      } else {
+        plot = text ? await members.plotFor(now.batch, text, cfg.privacy) : undefined;
+        values[f.name] = plot?.plot_commit ?? "";
+      }
+    }
+    const { statement, errors, kept } = build(type, values, ctx, cfg, at);
     for (const p of formEl.querySelectorAll(".field-error")) p.hidden = true;
     for (const el of formEl.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
     if (errors.length) {
@@ -256,12 +326,57 @@ export async function formScreen(id, type, params) {
     const button = /** @type {HTMLButtonElement} */ (document.getElementById("sign-send"));
     if (button.disabled) return;
     button.disabled = true;
-    const envelope = await keys.signEnvelope(statement);
-    const seq = await outbox.enqueue(envelope, type, values);
+    const signed = JSON.parse(statement);
+    let seq;
+    if (salted) {
+      seq = await registerMember(statement, signed, kept, salted, values, at);
+    } else {
+      if (plot) await members.keepPlot(plot);
+      const envelope = await keys.signEnvelope(statement);
+      seq = await outbox.enqueue(envelope, type, values, type === "actor.consent" ? await consentParts(signed) : {});
+    }
     dropDraft(me, type);
     location.hash = `#/item/${seq}`;
     kick();
   });
+
+  /** Signs the registration of a member: keeps its name and salt on the
+   * phone, and, when the household agreed to be named, signs its consent
+   * to go after the registration, with the name and salt beside it.
+   * Returns the registration's outbox item.
+   * @param {string} statement @param {any} st its value
+   * @param {Record<string, any>} kept @param {{ salt: string, name_commit: string }} salted
+   * @param {Record<string, any>} values @param {string} at */
+  async function registerMember(statement, st, kept, salted, values, at) {
+    await members.keep({ id: st.id, name: kept.name, ...salted, cooperative: st.cooperative });
+    const seq = await outbox.enqueue(await keys.signEnvelope(statement), type, values);
+    if (kept.consent !== true) return seq;
+    const consent = "actor.consent";
+    const cctx = context(consent, me, id.role, undefined, cfg);
+    const built = build(consent, { member: st.id, public: "true", form_blake3: kept.form_blake3 }, cctx, cfg, at);
+    // A signer the ledger does not let sign consents: the name stays here.
+    if (!mayUse(consent, id.role, cfg) || built.errors.length) return seq;
+    const envelope = await keys.signEnvelope(built.statement);
+    await outbox.enqueue(envelope, consent, { member: st.id, public: "true", form_blake3: kept.form_blake3 }, {
+      after: seq,
+      ...(await consentParts(JSON.parse(built.statement))),
+    });
+    return seq;
+  }
+
+  /** What goes with a signed `actor.consent`: the member it discloses
+   * (when public and this phone keeps its name), and the record on this
+   * phone. A withdrawal also takes the disclosure off any consent of that
+   * member still waiting to be sent.
+   * @param {any} st @returns {Promise<{ disclose?: string }>} */
+  async function consentParts(st) {
+    await members.consent(st.member, st.public, st.form_blake3);
+    if (!st.public) {
+      await outbox.undisclose(st.member);
+      return {};
+    }
+    return (await members.disclosure(st.member)) ? { disclose: st.member } : {};
+  }
 
   draw();
   show(h("p", {}, h("a", { href: "#/" }, "← " + T.home)), h("h1", {}, T.forms[type]), summary, formEl);

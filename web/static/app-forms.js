@@ -30,17 +30,31 @@
  *   transforms: Record<string, TransformShape>,
  *   messages: Record<string, string>,
  *   member_role: string,
+ *   privacy: { name_prefix: string, plot_prefix: string, salt_bytes: number },
+ *   places: { provinces: [string, string][], communes: string },
  * }} Config
  * @typedef {{ id: string, product: { name: string }, remaining: { amount: string, unit: string }, status?: string }} Held
- * @typedef {{ me: string, role: string, holding?: Held[], bound?: any, memberRole: string }} Ctx
+ * The communes of each province, by the province's code: `[code, name]`
+ * (the server's `/app/communes.HASH.json`, `cfg.places.communes`).
+ * @typedef {Record<string, [string, string][]>} Communes
+ * @typedef {{ me: string, role: string, holding?: Held[], bound?: any, memberRole: string, communes?: Communes, signs: (type: string) => boolean }} Ctx
  * @typedef {Record<string, any>} Values
  * @typedef {{
  *   name: string, kind: string, required?: boolean, lot?: boolean, label?: string, file?: string,
  *   options?: string | string[], requiredWith?: string,
  *   when?: (values: Values, ctx: Ctx) => boolean,
  *   fixed?: (ctx: Ctx) => string | undefined,
+ *   keep?: (values: Values, ctx: Ctx) => boolean,
+ *   opaque?: (values: Values, ctx: Ctx) => boolean,
+ *   computed?: string, missing?: string,
  *   group?: undefined,
  * }} Field
+ * `keep`: the value is checked but stays on the phone, never signed (a
+ * member's name); `computed`: the form computes the value from the field
+ * named (a member's `name_commit` from its name) and draws no input for
+ * it; `opaque`: the app makes the value (an opaque member id); `missing`:
+ * the key of `cfg.codes` an empty required value is refused with, where
+ * it is not `missing`.
  * A group of rows of fields; `min` and `max` name the limits on its rows.
  * @typedef {{ group: string, name?: undefined, min?: string, max: string, fields: Field[], when?: undefined }} Group
  * @typedef {{ type: string, fields: (Field | Group)[] }} Form
@@ -58,6 +72,12 @@ const ownMembers = (ctx) => bound(ctx, "own_members");
 /** The signer stands on side `side` of the contract it offers.
  * @param {Ctx} ctx @param {string} side */
 const onSide = (ctx, side) => (bound(ctx, "party")?.[side] || []).includes(ctx.role);
+
+/** The signer is a member household. @param {Ctx} ctx */
+const isMember = (ctx) => ctx.role === ctx.memberRole;
+
+/** The form registers a member household. @param {Values} v @param {Ctx} ctx */
+const registersMember = (v, ctx) => v.role === ctx.memberRole;
 
 /** The fields of a product. @param {string} prefix @returns {Field[]} */
 const product = (prefix) => [
@@ -79,11 +99,16 @@ export const FORMS = [
       { name: "quantity.amount", kind: "amount", required: true },
       { name: "quantity.unit", kind: "select", options: "units", required: true },
       { name: "origin.place", kind: "text", required: true },
+      // Coarse: at most the decimals the server says (about 1 km).
       { name: "origin.lat", kind: "lat" },
       { name: "origin.lon", kind: "lon" },
+      // The exact plot stays on the phone; the statement may carry its
+      // commitment.
+      { name: "plot", kind: "note", keep: () => true },
+      { name: "origin.plot_commit", kind: "commit", computed: "plot" },
       { name: "harvested_at", kind: "date" },
       // A cooperative may name one of its own members.
-      { name: "producer", kind: "id", when: (_, ctx) => ownMembers(ctx) !== undefined },
+      { name: "producer", kind: "member", when: (_, ctx) => ownMembers(ctx) !== undefined },
       {
         group: "certifications",
         max: "certifications",
@@ -140,21 +165,55 @@ export const FORMS = [
   {
     type: "actor.register",
     fields: [
-      { name: "id", kind: "id", required: true },
+      // A member's id is made by the app, opaque: never from its name.
+      { name: "id", kind: "id", required: true, opaque: registersMember },
       { name: "role", kind: "select", options: "roles", required: true, fixed: (ctx) => ownMembers(ctx)?.members },
-      { name: "name", kind: "text", required: true },
+      // A member's name stays on the phone; the statement carries its
+      // commitment (spec §6).
+      { name: "name", kind: "text", required: true, keep: registersMember },
+      { name: "name_commit", kind: "commit", required: true, computed: "name", when: registersMember },
       { name: "key", kind: "key", required: true },
-      { name: "region.province", kind: "text", required: true },
-      { name: "region.district", kind: "text" },
-      { name: "region.commune", kind: "text" },
+      { name: "region.province", kind: "province", required: true },
+      { name: "region.commune", kind: "commune" },
       {
         name: "cooperative",
         kind: "id",
-        when: (v, ctx) => v.role === ctx.memberRole,
+        when: registersMember,
         required: true,
         fixed: (ctx) => (ownMembers(ctx) ? ctx.me : undefined),
       },
-      { name: "public", kind: "bool", when: (v, ctx) => v.role === ctx.memberRole },
+      // Whether the household agrees to be named publicly: not signed
+      // here; a yes, with the signed form's BLAKE3, becomes an
+      // `actor.consent` that goes once the registration is logged.
+      // (Asked only of a signer who may sign that consent.)
+      {
+        name: "consent",
+        kind: "choice",
+        options: ["true", "false"],
+        required: true,
+        keep: () => true,
+        when: (v, ctx) => registersMember(v, ctx) && ctx.signs("actor.consent"),
+      },
+      {
+        name: "form_blake3",
+        kind: "hash",
+        file: "image/*",
+        required: true,
+        missing: "consent_form",
+        keep: () => true,
+        when: (v, ctx) => registersMember(v, ctx) && ctx.signs("actor.consent") && v.consent === "true",
+      },
+    ],
+  },
+  {
+    // Consent to be named publicly, or its withdrawal (`public: false`):
+    // by the member itself, or by its cooperative with the BLAKE3 of the
+    // consent form the household signed.
+    type: "actor.consent",
+    fields: [
+      { name: "member", kind: "member", required: true, fixed: (ctx) => (isMember(ctx) ? ctx.me : undefined) },
+      { name: "public", kind: "choice", options: ["true", "false"], required: true },
+      { name: "form_blake3", kind: "hash", file: "image/*", required: true, missing: "consent_form", when: (_, ctx) => !isMember(ctx) },
     ],
   },
   {
@@ -231,11 +290,13 @@ export function form(type) {
  * the condition of the ledger's table that binds it for this type, if any.
  * @param {string} type @param {string} me @param {string} role
  * @param {Held[] | undefined} holding @param {Config} cfg
+ * @param {Communes} [communes] the communes, where the page has them
  * @returns {Ctx} */
-export function context(type, me, role, holding, cfg) {
+export function context(type, me, role, holding, cfg, communes) {
   const only = cfg.signers[type]?.only;
   const bound = only && only.roles.includes(role) ? only.condition : undefined;
-  return { me, role, holding, bound, memberRole: cfg.member_role };
+  const signs = (/** @type {string} */ t) => mayUse(t, role, cfg);
+  return { me, role, holding, bound, memberRole: cfg.member_role, communes, signs };
 }
 
 /** A refusal found on the device: the server's code and the field. */
@@ -305,6 +366,7 @@ export function checkValue(f, raw, cfg, name) {
   const value = toJson(f, v);
   switch (f.kind) {
     case "id":
+    case "member":
     case "held":
     case "incoming":
     case "contract":
@@ -342,8 +404,20 @@ export function checkValue(f, raw, cfg, name) {
       if (!Number.isInteger(value) || value < limits.min_ocop_stars || value > limits.max_ocop_stars) fail(codes.stars);
       return value;
     case "lat":
-    case "lon":
+    case "lon": {
       if (typeof value !== "number" || !(Math.abs(value) <= limits[f.kind])) fail(codes.coordinates);
+      const step = 10 ** limits.coordinate_decimals;
+      if (Math.round(value * step) / step !== value) fail(codes.precision);
+      return value;
+    }
+    case "province":
+      if ([...v].length > limits.text_chars) fail(codes.text);
+      if (!cfg.places.provinces.some(([code]) => code === v)) fail(codes.province);
+      return value;
+    case "commune":
+      // Checked against its province by `fill`, where the page has the
+      // communes (else by the ledger).
+      if ([...v].length > limits.text_chars) fail(codes.text);
       return value;
     case "date": {
       if (!spelt(cfg, "date", v)) fail(codes.date);
@@ -355,10 +429,9 @@ export function checkValue(f, raw, cfg, name) {
       return value;
     }
     case "key":
-      if (!spelt(cfg, "key", v)) fail(codes.key);
-      return value;
     case "hash":
-      if (!spelt(cfg, "hash", v)) fail(codes.hash);
+    case "commit":
+      if (!spelt(cfg, f.kind, v)) fail(codes[f.kind]);
       return value;
     case "index":
       if (!Number.isSafeInteger(value) || value < 0) fail(codes.index);
@@ -391,8 +464,9 @@ export function applicable(fields, values, ctx) {
 /**
  * @param {(Field | Group)[]} fields @param {Values} values @param {Ctx} ctx @param {Config} cfg
  * @param {string} prefix @param {Values} out @param {Invalid[]} errors
+ * @param {Values} kept what stays on the phone (the `keep` fields)
  */
-function fill(fields, values, ctx, cfg, prefix, out, errors) {
+function fill(fields, values, ctx, cfg, prefix, out, errors, kept) {
   for (const f of applicable(fields, values, ctx)) {
     if (f.group !== undefined) {
       const rows = values[`${f.group}#`] || 0;
@@ -400,7 +474,7 @@ function fill(fields, values, ctx, cfg, prefix, out, errors) {
       for (let i = 0; i < rows; i++) {
         /** @type {Values} */
         const row = {};
-        fill(f.fields, values, ctx, cfg, `${f.group}.${i}.`, row, errors);
+        fill(f.fields, values, ctx, cfg, `${f.group}.${i}.`, row, errors, kept);
         if (Object.keys(row).length) list.push(row);
       }
       if (list.length > cfg.limits[f.max]) errors.push(new Invalid(cfg.codes.too_many, f.group));
@@ -413,17 +487,26 @@ function fill(fields, values, ctx, cfg, prefix, out, errors) {
     const raw = fixed !== undefined ? fixed : values[key];
     const required = f.required || (f.requiredWith && !empty(values[prefix + f.requiredWith]));
     const text = typeof raw === "string" ? raw.trim() : raw;
+    const into = f.keep && f.keep(values, ctx) ? kept : out;
     if (empty(text)) {
-      if (required) errors.push(new Invalid(cfg.codes.missing, key));
+      // A computed value is missing because what it is computed from is:
+      // that field says so.
+      const source = f.computed && errors.some((e) => e.field === prefix + f.computed);
+      if (required && !source) errors.push(new Invalid(cfg.codes[f.missing || "missing"], key));
       continue;
     }
     try {
-      setPath(out, f.name, checkValue(f, raw, cfg, key));
+      const value = checkValue(f, raw, cfg, key);
+      // A commune of another province than the one chosen.
+      const province = values[prefix + f.name.replace(/commune$/, "province")];
+      const listed = f.kind === "commune" && ctx.communes?.[province];
+      if (listed && !listed.some(([code]) => code === value)) throw new Invalid(cfg.codes.commune, key);
+      setPath(into, f.name, value);
     } catch (e) {
       if (!(e instanceof Invalid)) throw e;
       errors.push(e);
       // Never signed; kept so the statement reads as the ledger would see it.
-      setPath(out, f.name, toJson(f, text));
+      setPath(into, f.name, toJson(f, text));
     }
   }
 }
@@ -490,12 +573,25 @@ function holdingChecks(st, holding, cfg, errors) {
   }
 }
 
+/** The values of form `type` as they count: what the signer's role fixes,
+ * whatever was typed (a field's `when` reads it too).
+ * @param {string} type @param {Values} values @param {Ctx} ctx @returns {Values} */
+export function effective(type, values, ctx) {
+  const given = { ...values };
+  for (const f of form(type)?.fields || []) {
+    const fixed = f.group === undefined && f.fixed ? f.fixed(ctx) : undefined;
+    if (f.group === undefined && fixed !== undefined) given[f.name] = fixed;
+  }
+  return given;
+}
+
 /** Builds the statement of form `type` from the form's `values` (a flat map
  * of field path → text; `group#` the number of rows of a group), signed by
- * `ctx.me` at `at`. Returns `{statement, errors}`; the statement text is
- * what gets signed, byte for byte (only when there are no errors).
+ * `ctx.me` at `at`. Returns `{statement, errors, kept}`; the statement
+ * text is what gets signed, byte for byte (only when there are no errors);
+ * `kept` holds the checked values that stay on the phone (`keep` fields).
  * @param {string} type @param {Values} values @param {Ctx} ctx @param {Config} cfg @param {string} at
- * @returns {{ statement: string, errors: Invalid[] }} */
+ * @returns {{ statement: string, errors: Invalid[], kept: Values }} */
 export function build(type, values, ctx, cfg, at) {
   const spec = form(type);
   if (!spec) throw new Error(`no form for ${type}`);
@@ -503,14 +599,10 @@ export function build(type, values, ctx, cfg, at) {
   const st = {};
   /** @type {Invalid[]} */
   const errors = [];
-  // What the signer's role fixes counts, whatever was typed (a field's
-  // `when` reads it too).
-  const given = { ...values };
-  for (const f of spec.fields) {
-    const fixed = f.group === undefined && f.fixed ? f.fixed(ctx) : undefined;
-    if (f.group === undefined && fixed !== undefined) given[f.name] = fixed;
-  }
-  fill(spec.fields, given, ctx, cfg, "", st, errors);
+  /** @type {Values} */
+  const kept = {};
+  const given = effective(type, values, ctx);
+  fill(spec.fields, given, ctx, cfg, "", st, errors, kept);
   // A bare harvest date starts at midnight in Vietnam (UTC+7).
   const today = new Date(Date.parse(at) + cfg.limits.local_offset_hours * 3600 * 1000).toISOString().slice(0, 10);
   // Like the ledger, which stops at the first refusal: the rules between
@@ -525,5 +617,5 @@ export function build(type, values, ctx, cfg, at) {
   if (new TextEncoder().encode(envelope).length > envelope_bytes) {
     errors.push(new Invalid(cfg.codes.envelope, type));
   }
-  return { statement, errors };
+  return { statement, errors, kept };
 }

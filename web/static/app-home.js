@@ -1,10 +1,13 @@
 // @ts-check
 // coop-ledger signing app: the home screen. Who signs, the forms its role
 // may sign (the ledger's table), the holder's view (what I hold, what is
-// coming to me, what I shipped, my contracts) and the outbox's history.
+// coming to me, what I shipped, my contracts), the member households this
+// phone registered (with the names it keeps for them) and the outbox's
+// history.
 
+import * as members from "app/members";
 import * as outbox from "app/outbox";
-import { formsFor } from "app/forms";
+import { formsFor, mayUse } from "app/forms";
 import { loadCustody } from "app/net";
 import { T, cfg, fmt, h, show, stateText, statementSummary, valueLabel } from "app/ui";
 
@@ -25,6 +28,7 @@ function batchLine(b, ...extra) {
 export async function home(id) {
   const me = id.actor;
   const c = await loadCustody(me);
+  const mine = await members.load();
   /** @template T @param {T[] | undefined} items @param {(x: T) => any} line @param {string} section */
   const list = (items, line, section) =>
     h("ul", { class: "items", id: section }, items && items.length ? items.map(line) : h("li", { class: "muted" }, T.none));
@@ -46,7 +50,7 @@ export async function home(id) {
       list(c.incoming, (b) =>
         batchLine(
           b,
-          ` · ${T.from} ${b.from} `,
+          ` · ${T.from} ${members.labelled(b.from)} `,
           h("a", { class: "button small", href: go("batch.receive", { batch: b.id, accepted: "true" }) }, T.accept),
           h("a", { class: "button small", href: go("batch.receive", { batch: b.id, accepted: "false" }) }, T.refuse),
         ),
@@ -67,7 +71,7 @@ export async function home(id) {
       h("h2", {}, T.shipped),
       list(
         c.shipped,
-        (s) => h("li", { dataset: { batch: s.id } }, h("strong", {}, s.id), ` → ${s.to} · ${T["outcome_" + s.outcome] || s.outcome}`),
+        (s) => h("li", { dataset: { batch: s.id } }, h("strong", {}, s.id), ` → ${members.labelled(s.to)} · ${T["outcome_" + s.outcome] || s.outcome}`),
         "shipped",
       ),
       h("h2", {}, T.contracts),
@@ -87,7 +91,39 @@ export async function home(id) {
       ),
     );
   }
-  const items = (await outbox.items()).reverse();
+  const signed = await outbox.items();
+  /** The state of member `m`'s latest registration signed here, unless
+   * logged. @param {string} member */
+  const pending = (member) => {
+    const reg = signed.filter((/** @type {any} */ it) => it.type === "actor.register" && JSON.parse(it.envelope.statement).id === member).at(-1);
+    return reg && reg.state !== "done" ? ` · ${T[reg.state] || reg.state}` : "";
+  };
+  if (mine.length) {
+    const consents = mayUse("actor.consent", id.role, cfg);
+    const unsaved = mine.filter((m) => !m.backedUp).length;
+    parts.push(
+      h("h2", {}, T.members),
+      unsaved ? h("p", { class: "explain", id: "members-unsaved" }, fmt(T.members_unsaved, { n: unsaved }), " ", h("a", { href: "#/key" }, T.members_backup)) : "",
+      h(
+        "ul",
+        { class: "items", id: "members" },
+        mine.map((m) =>
+          h(
+            "li",
+            { dataset: { member: m.id, public: String(Boolean(m.public)) } },
+            h("strong", {}, m.id),
+            " · ",
+            h("span", { class: "name" }, m.name),
+            ` · ${m.public ? T.named_publicly : T.not_named}${pending(m.id)} `,
+            consents
+              ? h("a", { class: "button small", href: go("actor.consent", { member: m.id, public: String(!m.public) }) }, m.public ? T.withdraw_consent : T.give_consent)
+              : "",
+          ),
+        ),
+      ),
+    );
+  }
+  const items = signed.reverse();
   parts.push(
     h("h2", {}, T.history),
     h(

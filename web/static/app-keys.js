@@ -127,12 +127,31 @@ export function forget() {
   return store.del("kv", "identity");
 }
 
+/// The text whose signature seals the members' backup (app-members.js).
+/// It does not start with the statement prefix, so its signature is never
+/// the signature of a statement.
+const BACKUP_TEXT = new TextEncoder().encode("coop-ledger members backup v1\n");
+
+/// This key's Ed25519 signature of the backup text: the same for the same
+/// key (RFC 8032 signatures are deterministic), so the key backup restores
+/// what seals the members' backup. It never leaves the phone.
+export async function backupSignature() {
+  return sign(BACKUP_TEXT);
+}
+
 /// Signs `statement` (its exact UTF-8 bytes) as spec §3 says; returns the
 /// envelope text `{statement, key, sig}`.
 /** @param {string} statement @returns {Promise<{ statement: string, key: string, sig: string }>} */
 export async function signEnvelope(statement) {
   const { key } = await identity();
-  const msg = concat(PREFIX, new TextEncoder().encode(statement));
+  const sig = await sign(concat(PREFIX, new TextEncoder().encode(statement)));
+  return { statement, key: key.publicKey, sig: b64encode(sig) };
+}
+
+/// The signature of `msg` under this phone's key.
+/** @param {Uint8Array<ArrayBuffer>} msg @returns {Promise<Uint8Array<ArrayBuffer>>} */
+async function sign(msg) {
+  const { key } = await identity();
   let sig;
   if (key.kind === "webcrypto") {
     sig = new Uint8Array(await crypto.subtle.sign({ name: "Ed25519" }, key.privateKey, msg));
@@ -142,5 +161,5 @@ export async function signEnvelope(statement) {
     sig = await noble.signAsync(msg, seed);
     seed.fill(0);
   }
-  return { statement, key: key.publicKey, sig: b64encode(sig) };
+  return sig;
 }

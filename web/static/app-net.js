@@ -127,3 +127,19 @@ export async function loadCustody(me) {
   return custody;
 }
 
+
+/** @type {Promise<import("app/forms").Communes | undefined> | null} */
+let communeList = null;
+
+/** The communes of every province (the server's hashed static list, kept
+ * by the service worker for when there is no connection), or undefined if
+ * it cannot be had: the commune is then typed, and the ledger checks it. */
+export function communes() {
+  communeList ??= fetch(cfg.places.communes)
+    .then((r) => (r.ok ? r.json() : undefined))
+    .catch(() => {
+      communeList = null;
+      return undefined;
+    });
+  return communeList;
+}

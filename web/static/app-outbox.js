@@ -19,25 +19,45 @@
 // A refused statement holds back the ones signed after it but before the
 // refusal was known (they may depend on it) until the clerk edits or
 // dismisses it.
+//
+// An item may wait for another (`after`): a member's consent goes only
+// once its registration is logged and checked here, and is not sent at all
+// if the registration was refused. An item may carry a disclosure
+// (`disclose`: the member whose name and salt go beside the envelope, read
+// from app-members.js when it is sent, as the fourth member of the body,
+// spec §6): never part of what is signed or logged.
 
 import { b64, b64encode, checkCheckpoint, checkLeaf, concat, enc, equal, hex, verifyConsistency } from "proofs";
 import { blake3 } from "blake3";
 import * as store from "app/db";
+import * as members from "app/members";
 
 /// How long one request may take before the ledger counts as unreachable.
 const TIMEOUT_MS = 30000;
 
 /// Queues a signed envelope with what the clerk typed (to edit it again
-/// if the ledger refuses it). Returns its sequence number.
-/** @param {{ statement: string, key: string, sig: string }} envelope @param {string} type @param {Record<string, any>} values */
-export function enqueue(envelope, type, values) {
+/// if the ledger refuses it), and, in `extra`, the item it waits for and
+/// the member it discloses. Returns its sequence number.
+/** @param {{ statement: string, key: string, sig: string }} envelope @param {string} type @param {Record<string, any>} values
+ * @param {{ after?: number, disclose?: string }} [extra] */
+export function enqueue(envelope, type, values, extra = {}) {
   return store.put("outbox", {
     envelope,
     type,
     values,
+    ...extra,
     state: "queued",
     created: new Date().toISOString(),
   });
+}
+
+/// Takes member `id`'s disclosure off every item not sent yet (its
+/// consent was withdrawn on this phone): its name is not sent.
+/** @param {string} id */
+export async function undisclose(id) {
+  for (const it of await items()) {
+    if (it.disclose === id && it.state === "queued") await store.put("outbox", { ...it, disclose: undefined });
+  }
 }
 
 /// Every item, oldest first.
@@ -137,10 +157,11 @@ async function consistent(cp) {
 
 /** @param {any} it @param {string} lang */
 async function send(it, lang) {
+  const disclosure = it.disclose ? await members.disclosure(it.disclose) : undefined;
   const r = await request(`/api/v1/entries?lang=${lang}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify(it.envelope),
+    body: JSON.stringify(disclosure ? { ...it.envelope, disclosure } : it.envelope),
   });
   const body = await r.json().catch(() => ({}));
   if ((r.status === 200 || r.status === 201) && Number.isSafeInteger(body.index) && typeof body.checkpoint === "string") {
@@ -190,6 +211,17 @@ export async function flush(lang, changed) {
           continue;
         }
         if (it.state !== "queued" && it.state !== "unchecked") continue;
+        if (it.state === "queued" && it.after !== undefined) {
+          const first = await item(it.after);
+          // Not yet logged and checked: it waits (the loop comes back).
+          if (first && first.state !== "done" && first.state !== "refused") continue;
+          if (!first || first.state === "refused") {
+            it = { ...it, state: "skipped" };
+            await store.put("outbox", it);
+            changed(it);
+            continue;
+          }
+        }
         asked = progressed = true;
         try {
           if (it.state === "queued") {

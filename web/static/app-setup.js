@@ -1,9 +1,11 @@
 // @ts-check
 // coop-ledger signing app: setting up the key. Making one (and its backup,
-// shown once), restoring one from a backup file, and linking it to the
-// actor the ledger registered with it.
+// shown once), restoring one from a backup file (with the members' names
+// backup, if it is pasted or chosen too), and linking it to the actor the
+// ledger registered with it.
 
 import * as keys from "app/keys";
+import * as members from "app/members";
 import * as outbox from "app/outbox";
 import { api } from "app/net";
 import { T, h, nav, publicKeyBlock, qr, show } from "app/ui";
@@ -21,10 +23,11 @@ export function welcome() {
   const error = h("p", { class: "error", id: "restore-error", hidden: true });
   const file = h("input", {
     type: "file",
-    accept: ".pem,text/plain",
+    accept: ".pem,.txt,text/plain",
+    multiple: true,
     onchange: async (/** @type {any} */ e) => {
-      const f = e.target.files[0];
-      if (f) pemBox.value = await f.text();
+      const texts = await Promise.all([...e.target.files].map((/** @type {File} */ f) => f.text()));
+      if (texts.length) pemBox.value = texts.join("\n");
     },
   });
   show(
@@ -55,12 +58,21 @@ export function welcome() {
         onclick: async () => {
           try {
             await keys.importKey(pemBox.value);
-            pemBox.value = "";
-            nav.render();
           } catch (_) {
             error.hidden = false;
             error.textContent = T.bad_backup;
+            return;
           }
+          // The members' names come back with the key that sealed them.
+          try {
+            if (members.hasBackup(pemBox.value)) await members.restore(pemBox.value);
+          } catch (_) {
+            error.hidden = false;
+            error.textContent = T.bad_members_backup;
+            return;
+          }
+          pemBox.value = "";
+          nav.render();
         },
       },
       T.restore,

@@ -5,6 +5,7 @@
 // drafts, and how a signed statement is named and its state said.
 
 import { TEXTS } from "app/texts";
+import { labelled } from "app/members";
 import qrcode from "qrcode";
 
 /** @typedef {import("app/forms").Config} Config */
@@ -90,16 +91,23 @@ export function stateText(it) {
       return `${T.refused}: ${it.error.message || it.error.code}`;
     case "check_failed":
       return `${T.check_failed}: ${it.error.message}`;
+    case "queued":
+      return it.after !== undefined ? fmt(T.waits_for, { seq: it.after }) : T.queued;
     default:
       return T[it.state] || it.state;
   }
 }
 
-/** What a signed statement is, in a line. @param {any} it */
+/** What a signed statement is, in a line: a member it names with the
+ * name this phone keeps for it (never in the statement itself).
+ * @param {any} it */
 export function statementSummary(it) {
   const st = JSON.parse(it.envelope.statement);
-  const what = st.batch || st.contract || st.id || (st.outputs || []).map((/** @type {any} */ o) => o.batch).join(", ") || st.index;
-  return `${T.forms[st.type] || st.type}${what !== undefined ? " · " + what : ""}`;
+  const actor = st.member || st.id;
+  const what =
+    st.batch || st.contract || (actor && labelled(actor)) || (st.outputs || []).map((/** @type {any} */ o) => o.batch).join(", ") || st.index;
+  const consent = st.type === "actor.consent" ? ` · ${T.values[`public=${st.public}`]}` : "";
+  return `${T.forms[st.type] || st.type}${what !== undefined ? " · " + what : ""}${consent}`;
 }
 
 /** This phone's public key, as text and as a QR code. @param {any} id */

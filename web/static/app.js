@@ -15,6 +15,7 @@
 // in localStorage until it is signed.
 
 import * as keys from "app/keys";
+import * as members from "app/members";
 import { formScreen } from "app/form";
 import { home } from "app/home";
 import { item } from "app/item";
@@ -36,6 +37,8 @@ async function render() {
   if (!id) return welcome();
   if (id.backup === "pending") return backupShown() ? backup() : backupLost();
   if (!id.actor) return link(id);
+  // The names this phone keeps for its members, for every screen's lists.
+  await members.load();
   const [path, query] = location.hash.slice(1).split("?");
   const parts = path.split("/").filter(Boolean);
   if (parts[0] === "form") return formScreen(id, parts[1], new URLSearchParams(query || ""));
