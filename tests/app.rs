@@ -1560,7 +1560,7 @@ async fn stored(c: &Client, store: &str) -> Vec<Value> {
     v.as_array().cloned().unwrap_or_default()
 }
 
-/// A commitment of spec §6.7, computed here: hex SHA-256(prefix ‖ salt ‖
+/// A commitment of spec §6.17, computed here: hex SHA-256(prefix ‖ salt ‖
 /// UTF-8 of `text`), the salt given as the phone keeps it (hex).
 fn commitment(prefix: &[u8], salt: &Value, text: &str) -> String {
     use sha2::Digest as _;

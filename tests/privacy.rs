@@ -197,6 +197,39 @@ async fn cast() -> TestServer {
         s.submit(&by(SHOP).receive(&lot(LOT_UNNAMED), true).sign(&shop_key()))
             .await,
     );
+    // A careless client sends the unnamed household's name anyway, on every
+    // path that must refuse it: a registration with the plain name, the
+    // name beside its withdrawal, beside another member's consent, and
+    // with the wrong salt. Each is refused and none may keep the name.
+    let plain = by(COOP)
+        .register(
+            &actor("tv-q7w3e9r5t1"),
+            Role::Member,
+            UNNAMED,
+            pk(&member_key(7)),
+            hoa_tu(),
+        )
+        .cooperative(&actor(COOP))
+        .sign(&coop_key());
+    let (status, _) = s.submit(&plain).await;
+    assert_eq!(status, 400);
+    for body in [
+        unnamed_beside(&consent(MEMBER_UNNAMED, false)),
+        unnamed_beside(&consent(MEMBER_NAMED, true)),
+        with_disclosure(
+            &consent(MEMBER_UNNAMED, true),
+            MEMBER_UNNAMED,
+            UNNAMED,
+            &Salt([5; 32]),
+        ),
+    ] {
+        let (status, answer) = s.post_raw(body).await;
+        assert_eq!(status, 400, "{answer}");
+        assert!(
+            !answer.to_string().contains(UNNAMED),
+            "a refusal echoes no name: {answer}"
+        );
+    }
     s
 }
 
@@ -233,6 +266,27 @@ async fn every_answer(s: &TestServer) -> Vec<(String, String)> {
         assert_eq!(status, 200, "{p}: {text}");
         answers.push((p, text));
     }
+    // The log serves leaves as base64: search their text too.
+    let (_, entries) = s.get("/api/v1/entries?start=0&limit=1000").await;
+    let leaves: Vec<String> = entries["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| {
+            let b64 = e["leaf"].as_str().expect("leaf");
+            let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64)
+                .expect("base64");
+            String::from_utf8(bytes).expect("utf-8")
+        })
+        .collect();
+    assert!(
+        leaves.iter().any(|l| l.contains("name_commit")),
+        "the leaves were read"
+    );
+    answers.push((
+        "/api/v1/entries (leaves decoded)".to_owned(),
+        leaves.join("\n"),
+    ));
     answers
 }
 
@@ -588,6 +642,17 @@ async fn each_refusal_has_its_code_and_changes_nothing() {
             {
                 let mut body = serde_json::to_value(consent(MEMBER_UNNAMED, true)).expect("json");
                 body["disclosure"] = json!({"member": MEMBER_UNNAMED, "name": UNNAMED});
+                serde_json::to_vec(&body).expect("json")
+            },
+            400,
+            "malformed_envelope",
+            None,
+        ),
+        (
+            "a disclosure that is null",
+            {
+                let mut body = serde_json::to_value(consent(MEMBER_UNNAMED, true)).expect("json");
+                body["disclosure"] = Value::Null;
                 serde_json::to_vec(&body).expect("json")
             },
             400,

@@ -44,9 +44,15 @@ pub struct Submission {
     pub key: PublicKey,
     /// Ed25519 signature over [`signed_bytes`].
     pub sig: Sig,
-    /// A member's name and salt, beside a consent to be named.
-    #[serde(default)]
+    /// A member's name and salt, beside a consent to be named (absent, not
+    /// `null`, when there is none).
+    #[serde(default, deserialize_with = "present")]
     pub disclosure: Option<Disclosure>,
+}
+
+/// A member that is there is a disclosure: `null` is refused.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Disclosure>, D::Error> {
+    Disclosure::deserialize(d).map(Some)
 }
 
 impl Submission {

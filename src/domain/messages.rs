@@ -266,9 +266,6 @@ codes! {
     NeedsFormat2 = "needs_format_2", Conflict,
         "This ledger was started in format 1, which does not know this; start a format-2 ledger for it.",
         "Sổ cái này được tạo theo định dạng 1, không hỗ trợ điều này; hãy tạo sổ cái định dạng 2.";
-    NoConsent = "no_consent", Conflict,
-        "The member has not consented (or has withdrawn consent) to be named publicly, so the name is not kept.",
-        "Thành viên chưa đồng ý (hoặc đã rút lại sự đồng ý) công khai tên, nên tên không được lưu.";
     DuplicateId = "duplicate_id", Conflict,
         "That id is already taken in the ledger.",
         "Mã định danh này đã được dùng trong sổ cái.";

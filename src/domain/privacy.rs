@@ -91,28 +91,26 @@ impl Disclosure {
     /// [`MAX_NAME_CHARS`], not blank, and opens `commit`; otherwise
     /// `malformed_statement`, `too_long` or `disclosure_mismatch`.
     pub fn opening(self, commit: &NameCommit) -> Result<Self, Refusal> {
-        if self.name.trim().is_empty() {
+        let name = nfc(&self.name);
+        if name.trim().is_empty() {
             return Err(Refusal::with(
                 Code::MalformedStatement,
                 "disclosure.name is empty",
             ));
         }
-        if self.name.chars().count() > MAX_NAME_CHARS {
+        if name.chars().count() > MAX_NAME_CHARS {
             return Err(Refusal::with(
                 Code::TooLong,
                 format!("disclosure.name: at most {MAX_NAME_CHARS} characters"),
             ));
         }
-        if name_commit(&self.salt, &self.name) != *commit {
+        if name_commit(&self.salt, &name) != *commit {
             return Err(Refusal::with(
                 Code::DisclosureMismatch,
                 format!("member {}", self.member),
             ));
         }
-        Ok(Self {
-            name: nfc(&self.name),
-            ..self
-        })
+        Ok(Self { name, ..self })
     }
 }
 

@@ -45,6 +45,10 @@ struct SubmitAnswer {
     leaf_hash: String,
     checkpoint: String,
     inclusion_proof: Vec<String>,
+    /// Beside a disclosure: `kept`, or `not_kept` when a withdrawal was
+    /// logged first (spec §6.17).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disclosure: Option<&'static str>,
 }
 
 impl From<Receipt> for SubmitAnswer {
@@ -55,6 +59,9 @@ impl From<Receipt> for SubmitAnswer {
             leaf_hash: r.leaf_hash.to_string(),
             checkpoint: r.checkpoint,
             inclusion_proof: hashes(&r.inclusion_proof),
+            disclosure: r
+                .disclosure_kept
+                .map(|kept| if kept { "kept" } else { "not_kept" }),
         }
     }
 }
@@ -70,6 +77,9 @@ pub async fn submit(
         .submit(&body)
         .await
         .map_err(|e| ApiError::new(e, lang))?;
+    // A withdrawal this answers erased a name: no cached page keeps it
+    // past the answer.
+    app.pages.forget_changed(app.ledger.disclosure_changes());
     let status = if receipt.duplicate {
         StatusCode::OK
     } else {

@@ -15,7 +15,7 @@
 //! phone and a refusal from the server thus name the same code in the same
 //! words.
 //!
-//! For members' privacy (issue 13, spec §6.7) it carries the prefix and
+//! For members' privacy (issue 13, spec §6.17) it carries the prefix and
 //! salt length of a name commitment (the phone computes `name_commit` and
 //! keeps the name), the most decimals a coordinate may have, and the 2025
 //! map: the 34 provinces (code and name) in the shell, and the 3,321
@@ -121,7 +121,7 @@ struct Limits {
     local_offset_hours: i8,
 }
 
-/// What a member's name commitment is made of (spec §6.7).
+/// What a member's name commitment is made of (spec §6.17).
 #[derive(Serialize)]
 struct Privacy {
     /// The domain-separation prefix (`coop-ledger name v1\n`, ASCII).
@@ -215,7 +215,7 @@ const CODES: &[(&str, Code)] = &[
     ("mixed_units", Code::UnitMismatch),
     ("totals", Code::QuantityMismatch),
     ("envelope", Code::TooLarge),
-    // Members' privacy and the 2025 map (spec §6.7).
+    // Members' privacy and the 2025 map (spec §6.17).
     ("commit", Code::BadHash),
     ("precision", Code::TooPrecise),
     ("province", Code::UnknownProvince),

@@ -52,9 +52,10 @@ impl Default for PageCache {
 }
 
 impl PageCache {
-    /// Drops every page when the ledger has erased a disclosure since the
-    /// pages were rendered (`disclosure_changes` is its count now).
-    fn forget_changed(&self, disclosure_changes: u64) {
+    /// Drops every page when the ledger has kept or erased a disclosure
+    /// since the pages were rendered (also called once a submission is
+    /// answered, so that a withdrawal's answer comes after the drop) (`disclosure_changes` is its count now).
+    pub(super) fn forget_changed(&self, disclosure_changes: u64) {
         if self
             .disclosure_changes
             .swap(disclosure_changes, Ordering::SeqCst)

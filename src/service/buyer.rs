@@ -129,8 +129,10 @@ impl Ledger {
             .iter()
             .flat_map(|s| std::iter::once(s.by.clone()).chain(s.to.clone()))
             .collect();
+        // Not the holders: the views may be ahead of the tip, and a holder
+        // the page shows is in the journey already (issue 13: the proof
+        // data names no household the page does not).
         for b in std::iter::once(&batch).chain(&trace.ancestors) {
-            names.insert(b.holder.clone());
             names.insert(b.creator.clone());
             names.extend(b.producer.clone());
             names.extend(b.inspections.iter().map(|i| i.by.clone()));

@@ -22,18 +22,28 @@ use std::sync::atomic::Ordering;
 
 impl Shared {
     /// Erases the disclosures of `members`, whose consent a group commit
-    /// just withdrew (its views are written). A failure is logged (without
-    /// the name) and left to the next start's sweep; no read shows a name
-    /// whose member's consent is not public meanwhile.
+    /// just withdrew or whose withdrawal was sent again (its views are
+    /// written), unless a later consent made them public again. A failure
+    /// is logged (without the name) and left to the next start's sweep, and
+    /// a withdrawal sent again tries again; no read shows a name whose
+    /// member's consent is not public meanwhile.
     pub(super) fn erase_withdrawn<'a>(&self, members: impl Iterator<Item = &'a ActorId>) {
         let mut held = self.disclosures.lock();
         for member in members {
-            match held.erase(member) {
-                Ok(true) => {
-                    self.disclosure_changes.fetch_add(1, Ordering::SeqCst);
-                }
-                Ok(false) => {}
-                Err(e) => tracing::error!(%member, error = %e, "erasing a disclosure failed"),
+            // A withdrawal sent again after a later consent erases nothing.
+            match self.store.actor(member) {
+                Ok(Some(a)) if a.public => continue,
+                Ok(_) => {}
+                Err(e) => tracing::error!(%member, error = %e, "reading a member's consent failed"),
+            }
+            if held.get(member).is_none() {
+                continue;
+            }
+            // Pages cached while the name was shown are dropped whether or
+            // not the file could be removed.
+            self.disclosure_changes.fetch_add(1, Ordering::SeqCst);
+            if let Err(e) = held.erase(member) {
+                tracing::error!(%member, error = %e, "erasing a disclosure failed; the next start erases it");
             }
         }
     }
@@ -97,8 +107,9 @@ impl Ledger {
     }
 
     /// Keeps a checked disclosure once the consent beside it is durable,
-    /// if the member's latest consent is still public.
-    pub(super) fn keep_disclosure(&self, d: Disclosure) -> Result<(), ServiceError> {
+    /// if the member's latest consent is still public: true if kept, false
+    /// if a withdrawal came first (the consent's leaf is logged either way).
+    pub(super) fn keep_disclosure(&self, d: Disclosure) -> Result<bool, ServiceError> {
         let mut held = self.shared.disclosures.lock();
         let public = self
             .shared
@@ -106,14 +117,14 @@ impl Ledger {
             .actor(&d.member)?
             .is_some_and(|a| a.public);
         if !public {
-            return Err(Refusal::with(Code::NoConsent, d.member.to_string()).into());
+            return Ok(false);
         }
         held.put(d)?;
         // A page cached before shows the household unnamed: drop it.
         self.shared
             .disclosure_changes
             .fetch_add(1, Ordering::SeqCst);
-        Ok(())
+        Ok(true)
     }
 
     /// The disclosure of `member`, while its latest consent is public.

@@ -178,13 +178,6 @@ impl Sequencer {
                 Ok(published) => {
                     shared.index_links(&facts);
                     shared.publish(published);
-                    // Consent withdrawn is erased before it is answered.
-                    shared.erase_withdrawn(
-                        answered
-                            .iter()
-                            .filter(|(_, _, written)| written.is_some())
-                            .filter_map(|(job, _, _)| super::disclosure::withdrawn(&job.statement)),
-                    );
                 }
                 Err(e) => {
                     // Nothing in this group commit was acknowledged. After a failed
@@ -200,6 +193,13 @@ impl Sequencer {
                 }
             }
         }
+        // Consent withdrawn is erased before it is answered; a withdrawal
+        // sent again (a duplicate) tries again.
+        shared.erase_withdrawn(
+            answered
+                .iter()
+                .filter_map(|(job, _, _)| super::disclosure::withdrawn(&job.statement)),
+        );
         let tip = shared.published();
         for (job, index, leaf_hash) in answered {
             shared.metrics.count(if leaf_hash.is_none() {

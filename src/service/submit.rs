@@ -33,6 +33,10 @@ pub struct Receipt {
     pub inclusion_proof: Vec<Hash>,
     /// True when the envelope was logged before (answer 200, not 201).
     pub duplicate: bool,
+    /// Whether the disclosure sent beside the envelope was kept (`None`
+    /// when none was sent): not kept when a withdrawal was logged after
+    /// the consent, before the disclosure could be kept (spec §6.17).
+    pub disclosure_kept: Option<bool>,
 }
 
 impl Ledger {
@@ -93,9 +97,7 @@ impl Ledger {
             .map_err(|_| ServiceError::from(Refusal::new(Code::Unavailable)))??;
         // The consent is durable: now, and only now, its disclosure is kept
         // (also when the envelope is a retry of one logged before).
-        if let Some(d) = disclosure {
-            self.keep_disclosure(d)?;
-        }
+        let disclosure_kept = disclosure.map(|d| self.keep_disclosure(d)).transpose()?;
         let store = &self.shared.store;
         let inclusion_proof = prove_record(seq.tip.size, seq.index, store)
             .map_err(|e| ServiceError::Internal(format!("inclusion proof: {e}")))?;
@@ -114,6 +116,7 @@ impl Ledger {
             checkpoint: seq.tip.checkpoint.clone(),
             inclusion_proof,
             duplicate: seq.leaf_hash.is_none(),
+            disclosure_kept,
         })
     }
 

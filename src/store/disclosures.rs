@@ -10,8 +10,9 @@
 //! here is in sled: sled keeps deleted values in its segments until it
 //! compacts them, which it does on its own schedule.
 //!
-//! Every disclosure is also kept in memory, loaded at open; a `.tmp` left
-//! by a crash is removed then. [`Disclosures::lock`] gives the one handle
+//! Every disclosure is also kept in memory, loaded at open; any other file
+//! (a `.tmp` left by a crash, a file that is not the disclosure of the
+//! member it is named for) is removed then; a subdirectory is left alone. [`Disclosures::lock`] gives the one handle
 //! that reads or changes them, so a caller can check the member's consent
 //! and write, or erase, without a withdrawal slipping in between.
 
@@ -66,22 +67,24 @@ impl Disclosures {
         let mut removed = false;
         for entry in std::fs::read_dir(dir)? {
             let path = entry?.path();
-            match path.extension().and_then(|e| e.to_str()) {
-                Some("json") => {
-                    let bytes = std::fs::read(&path)?;
-                    let d: Disclosure = serde_json::from_slice(&bytes).map_err(|e| {
-                        StoreError::Inconsistent(format!("{}: {e}", path.display()))
-                    })?;
-                    let expected = dir.join(file_name(&d.member));
-                    if expected != path {
-                        return Err(StoreError::Inconsistent(format!(
-                            "{} holds another member's disclosure",
-                            path.display()
-                        )));
-                    }
+            if path.is_dir() {
+                // Not the store's: left alone.
+                continue;
+            }
+            let named = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            let read = std::fs::read(&path)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Disclosure>(&b).ok())
+                .filter(|d| named.as_deref() == Some(file_name(&d.member).as_str()));
+            match read {
+                Some(d) => {
                     held.insert(d.member.clone(), d);
                 }
-                _ => {
+                // A `.tmp` a crash left, or a file that is no disclosure of
+                // the member it is named for: removed, so that no name
+                // stays in a file the store does not know.
+                None => {
+                    tracing::warn!(file = ?named, "removing a file that is not a disclosure");
                     std::fs::remove_file(&path)?;
                     removed = true;
                 }
@@ -114,7 +117,11 @@ impl Disclosures {
                 .unwrap_or_default();
             let read = std::fs::read(&path)
                 .map_err(|e| e.to_string())
-                .and_then(|b| serde_json::from_slice::<Disclosure>(&b).map_err(|e| e.to_string()))
+                // serde's message may quote the file's text: not reported.
+                .and_then(|b| {
+                    serde_json::from_slice::<Disclosure>(&b)
+                        .map_err(|_| "it is not the JSON of a disclosure".to_owned())
+                })
                 .and_then(|d| {
                     if name == file_name(&d.member) {
                         Ok(d)
@@ -155,11 +162,17 @@ impl Held<'_> {
         let bytes = serde_json::to_vec(&d).map_err(|e| StoreError::Inconsistent(e.to_string()))?;
         let name = file_name(&d.member);
         let tmp = self.dir.join(format!("{name}.tmp"));
-        let mut f = File::create(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, self.dir.join(&name))?;
+        let written = File::create(&tmp)
+            .and_then(|mut f| {
+                f.write_all(&bytes)?;
+                f.sync_all()
+            })
+            .and_then(|()| std::fs::rename(&tmp, self.dir.join(&name)));
+        if let Err(e) = written {
+            // No half-written copy of the name is left behind.
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e.into());
+        }
         sync_dir(self.dir)?;
         self.map.insert(d.member.clone(), d);
         Ok(())
@@ -170,6 +183,7 @@ impl Held<'_> {
     pub fn erase(&mut self, member: &ActorId) -> Result<bool, StoreError> {
         let had = self.map.remove(member).is_some();
         let path = self.dir.join(file_name(member));
+        let _ = std::fs::remove_file(self.dir.join(format!("{}.tmp", file_name(member))));
         match std::fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !had => return Ok(false),
@@ -197,7 +211,9 @@ mod tests {
     fn bytes_under(dir: &Path) -> Vec<u8> {
         std::fs::read_dir(dir)
             .expect("dir")
-            .flat_map(|e| std::fs::read(e.expect("entry").path()).expect("read"))
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.is_file())
+            .flat_map(|p| std::fs::read(p).expect("read"))
             .collect()
     }
 
@@ -214,17 +230,29 @@ mod tests {
             .put(disclosure("..", "Phạm Văn Dũng"))
             .expect("put");
         drop(store);
-        // A half-written file from a crash is removed at open.
+        // A half-written file from a crash, and a file that is not the
+        // disclosure it is named for, are removed at open; a subdirectory is
+        // left alone.
         std::fs::write(dir.path().join("x.json.tmp"), "Lê Thị Hoa").expect("tmp");
+        std::fs::write(dir.path().join("7a.json"), "Lê Thị Hoa").expect("bad");
+        std::fs::create_dir(dir.path().join("sub")).expect("sub");
         let store = Disclosures::open(dir.path()).expect("reopen");
         let id = ActorId::parse("tv-1").expect("id");
         assert_eq!(
             store.lock().get(&id).map(|d| d.name.clone()).as_deref(),
             Some("Lê Thị Hoa")
         );
+        // A write that failed half-way would leave a `.tmp`: erasing the
+        // member removes it too.
+        std::fs::write(
+            dir.path().join(format!("{}.tmp", file_name(&id))),
+            "Lê Thị Hoa",
+        )
+        .expect("tmp");
         assert!(store.lock().erase(&id).expect("erase"));
         assert!(!store.lock().erase(&id).expect("erase again"));
         let left = bytes_under(dir.path());
+        assert!(dir.path().join("sub").is_dir());
         let name = "Lê Thị Hoa".as_bytes();
         assert!(!left.windows(name.len()).any(|w| w == name));
         assert!(left.windows(6).any(|w| w == "Phạm".as_bytes()));

@@ -506,6 +506,25 @@ mod tests {
         }
     }
 
+    /// Issue 13: a genesis's `format` is the integer 1 or 2; anything else
+    /// is `unsupported_format`, whatever its JSON type (`null`, as for
+    /// every optional member, is absent).
+    #[test]
+    fn a_genesis_format_is_the_integer_1_or_2() {
+        let genesis = |format: &str| {
+            format!(
+                r#"{{"v":1,"type":"ledger.genesis","by":"ledger","at":"2026-11-21T08:00:00Z","origin":"x.vn/l","ledger_key":"{KEY}","registrars":[],"format":{format}}}"#
+            )
+        };
+        for ok in ["1", "2"] {
+            assert!(parse(&genesis(ok)).is_ok(), "{ok}");
+        }
+        for bad in ["3", "0", "-1", "2.0", r#""2""#, "[2]"] {
+            let code = parse(&genesis(bad)).expect_err(bad).code;
+            assert_eq!(code, Code::UnsupportedFormat, "{bad}");
+        }
+    }
+
     #[test]
     fn each_malformation_has_its_own_code() {
         let code = |t: &str| parse(t).expect_err("refused").code;

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 /// out of the log: name commitments, coarse coordinates, GSO place codes,
 /// and consent as a statement. Written as the number (`"format": 2`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "u64", into = "u64")]
+#[serde(try_from = "serde_json::Value", into = "u64")]
 pub enum LedgerFormat {
     /// The first form; a genesis without `format`.
     #[default]
@@ -51,6 +51,18 @@ impl TryFrom<u64> for LedgerFormat {
             1 => Ok(LedgerFormat::V1),
             2 => Ok(LedgerFormat::V2),
             _ => Err(format!("{BAD_FORMAT} (got {n})")),
+        }
+    }
+}
+
+/// Any JSON value but the integers 1 and 2 (a string, `2.0`, `-1`) is
+/// `unsupported_format`.
+impl TryFrom<serde_json::Value> for LedgerFormat {
+    type Error = String;
+    fn try_from(v: serde_json::Value) -> Result<Self, String> {
+        match v.as_u64() {
+            Some(n) => Self::try_from(n),
+            None => Err(format!("{BAD_FORMAT} (got {v})")),
         }
     }
 }
