@@ -777,3 +777,25 @@ async fn the_audit_checks_every_kept_name_against_its_commitment() {
     assert!(out.contains("not the one it committed to"), "{out}");
     assert!(!out.contains("Lan Em"), "the audit prints no name: {out}");
 }
+
+/// Issue 13: `coop-ledger submit` sends a disclosure written beside an
+/// envelope signed earlier, and checks the receipt as for any envelope.
+#[tokio::test]
+async fn the_cli_submits_an_envelope_with_its_disclosure() {
+    let s = cast().await;
+    let files = tempfile::tempdir().expect("tempdir");
+    let file = files.path().join("consent-with-name.json");
+    std::fs::write(&file, unnamed_beside(&consent(MEMBER_UNNAMED, true))).expect("write");
+    let (code, out) = cli(vec![
+        "submit".into(),
+        "--server".into(),
+        s.url.clone(),
+        file.display().to_string(),
+    ])
+    .await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("inclusion proof verified"), "{out}");
+    assert!(!out.contains(UNNAMED), "the CLI prints no name: {out}");
+    let (_, a) = s.get(&format!("/api/v1/actors/{MEMBER_UNNAMED}")).await;
+    assert_eq!(a["name"], json!(UNNAMED));
+}

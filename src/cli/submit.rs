@@ -44,14 +44,16 @@ async fn submit_files(
             .map_err(|e| ClientError::Input(format!("cannot read it: {e}")))
             .and_then(|text| submit::classify(&text))
             .and_then(|sub| match (sub, key) {
-                (Submission::Envelope(env), _) => Ok(env),
-                (Submission::Statement(text), Some(key)) => submit::sign(&text, key),
+                (Submission::Envelope(env, disclosure), _) => Ok((env, disclosure)),
+                (Submission::Statement(text), Some(key)) => {
+                    submit::sign(&text, key).map(|env| (env, None))
+                }
                 (Submission::Statement(_), None) => Err(ClientError::Input(
                     "an unsigned statement; give --key to sign it".into(),
                 )),
             });
         let outcome = match envelope {
-            Ok(env) => submitter.submit(&env).await,
+            Ok((env, disclosure)) => submitter.submit_with(&env, disclosure.as_ref()).await,
             Err(e) => Err(e),
         };
         match outcome {

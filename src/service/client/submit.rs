@@ -12,11 +12,12 @@
 
 use super::{Client, ClientError};
 use crate::domain::checkpoint::{CheckpointBody, NoteKey};
-use crate::domain::envelope::{Envelope, MAX_ENVELOPE_BYTES};
+use crate::domain::envelope::{self, Envelope, MAX_ENVELOPE_BYTES};
 use crate::domain::keys::PublicKey;
 use crate::domain::leaf::Leaf;
 use crate::domain::merkle::{Hash, leaf_hash, verify_inclusion};
 use crate::domain::messages::{Code, Refusal};
+use crate::domain::privacy::Disclosure;
 use crate::domain::statement;
 use ed25519_dalek::SigningKey;
 use serde::Deserialize;
@@ -34,12 +35,13 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(10);
 pub enum Submission {
     /// A statement still to be signed.
     Statement(String),
-    /// An envelope signed earlier (offline).
-    Envelope(Envelope),
+    /// An envelope signed earlier (offline), with the disclosure that
+    /// travels beside it, if any (spec §6.17).
+    Envelope(Envelope, Option<Disclosure>),
 }
 
-/// Reads a file's text as an envelope (`{"statement", "key", "sig"}`) or as
-/// a statement.
+/// Reads a file's text as an envelope (`{"statement", "key", "sig"}`, and
+/// optionally `disclosure`, spec §6.17) or as a statement.
 pub fn classify(text: &str) -> Result<Submission, ClientError> {
     let text = text.trim();
     if text.len() > MAX_ENVELOPE_BYTES {
@@ -48,10 +50,11 @@ pub fn classify(text: &str) -> Result<Submission, ClientError> {
     let value: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| ClientError::Invalid(Refusal::with(Code::MalformedJson, e.to_string())))?;
     if value.get("statement").is_some() && value.get("sig").is_some() {
-        let env: Envelope = serde_json::from_value(value).map_err(|e| {
+        let sub: envelope::Submission = serde_json::from_value(value).map_err(|e| {
             ClientError::Invalid(Refusal::with(Code::MalformedEnvelope, e.to_string()))
         })?;
-        return Ok(Submission::Envelope(env));
+        let (env, disclosure) = sub.split();
+        return Ok(Submission::Envelope(env, disclosure));
     }
     Ok(Submission::Statement(text.to_owned()))
 }
@@ -171,10 +174,27 @@ impl Submitter {
     /// Submits one envelope, retrying when the server is busy or out of
     /// reach, and verifies the receipt.
     pub async fn submit(&self, env: &Envelope) -> Result<Outcome, ClientError> {
+        self.submit_with(env, None).await
+    }
+
+    /// [`Submitter::submit`] with a disclosure beside the envelope (spec
+    /// §6.17): the body's fourth member, never part of what is signed.
+    pub async fn submit_with(
+        &self,
+        env: &Envelope,
+        disclosure: Option<&Disclosure>,
+    ) -> Result<Outcome, ClientError> {
+        let mut body = serde_json::to_value(env)
+            .map_err(|e| ClientError::Input(format!("the envelope: {e}")))?;
+        if let (Some(d), Some(o)) = (disclosure, body.as_object_mut()) {
+            let d = serde_json::to_value(d)
+                .map_err(|e| ClientError::Input(format!("the disclosure: {e}")))?;
+            o.insert("disclosure".to_owned(), d);
+        }
         let mut tries = 0;
         loop {
             tries += 1;
-            let answer = match self.client.post_json("/api/v1/entries", env).await {
+            let answer = match self.client.post_json("/api/v1/entries", &body).await {
                 Ok(a) => a,
                 Err(e @ ClientError::Unreachable { .. }) if tries < MAX_TRIES => {
                     tracing::warn!(error = %e, "submission failed; trying again");
