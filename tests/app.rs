@@ -117,6 +117,19 @@ async fn fill_rice(c: &Client, lot: &str, kg: &str, place: &str) {
     fill(c, "quantity.amount", kg).await;
     fill(c, "quantity.unit", "kg").await;
     fill(c, "origin.place", place).await;
+    // Issue 13: the clerk is told that free text is public for good.
+    let warning = c
+        .execute(
+            "return arguments[0].parentElement.querySelector('p.explain')?.textContent || '';",
+            vec![serde_json::to_value(wait(c, &field("origin.place")).await).expect("el")],
+        )
+        .await
+        .expect("warning");
+    let warning = warning.as_str().unwrap_or_default();
+    assert!(
+        warning.contains("công khai mãi mãi") || warning.contains("public in the ledger for good"),
+        "origin.place warns that it is public: {warning:?}"
+    );
 }
 
 /// Opens the form of `kind` from the home screen's list.

@@ -172,6 +172,8 @@ export async function formScreen(id, type, params) {
       h("label", { for: `f-${key}` }, fieldLabel(f), f.required ? "" : h("small", {}, ` (${T.optional})`)),
       input(f, key, effective(type, values, ctx), ctx, redraw),
       f.keep && f.keep(effective(type, values, ctx), ctx) && f.name === "name" ? h("p", { class: "explain" }, T.kept_here) : "",
+      // Free text goes into the public log for good (issue 13).
+      f.public ? h("p", { class: "explain" }, T.public_text) : "",
       h("p", { class: "field-error", id: `e-${key}`, hidden: true }),
     );
     if (f.lot) {

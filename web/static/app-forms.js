@@ -44,7 +44,7 @@
  *   options?: string | string[], requiredWith?: string,
  *   when?: (values: Values, ctx: Ctx) => boolean,
  *   fixed?: (ctx: Ctx) => string | undefined,
- *   keep?: (values: Values, ctx: Ctx) => boolean,
+ *   keep?: (values: Values, ctx: Ctx) => boolean, public?: boolean,
  *   opaque?: (values: Values, ctx: Ctx) => boolean,
  *   computed?: string, missing?: string,
  *   group?: undefined,
@@ -98,7 +98,7 @@ export const FORMS = [
       ...product(""),
       { name: "quantity.amount", kind: "amount", required: true },
       { name: "quantity.unit", kind: "select", options: "units", required: true },
-      { name: "origin.place", kind: "text", required: true },
+      { name: "origin.place", kind: "text", required: true, public: true },
       // Coarse: at most the decimals the server says (about 1 km).
       { name: "origin.lat", kind: "lat" },
       { name: "origin.lon", kind: "lon" },
@@ -223,14 +223,14 @@ export const FORMS = [
       { name: "result", kind: "select", options: "results", required: true },
       { name: "scheme", kind: "select", options: "schemes", required: true },
       { name: "report_blake3", kind: "hash", file: "*/*" },
-      { name: "note", kind: "note" },
+      { name: "note", kind: "note", public: true },
     ],
   },
   {
     type: "batch.recall",
     fields: [
       { name: "batch", kind: "id", required: true },
-      { name: "reason", kind: "note", required: true },
+      { name: "reason", kind: "note", required: true, public: true },
     ],
   },
   {
@@ -254,7 +254,7 @@ export const FORMS = [
     type: "correction",
     fields: [
       { name: "index", kind: "index", required: true },
-      { name: "reason", kind: "note", required: true },
+      { name: "reason", kind: "note", required: true, public: true },
     ],
   },
   { type: "actor.rotate_key", fields: [{ name: "new_key", kind: "key", required: true }] },
@@ -262,7 +262,7 @@ export const FORMS = [
     type: "actor.revoke",
     fields: [
       { name: "id", kind: "id", required: true },
-      { name: "reason", kind: "note", required: true },
+      { name: "reason", kind: "note", required: true, public: true },
     ],
   },
 ];
