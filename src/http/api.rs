@@ -516,9 +516,18 @@ pub async fn corrections(
     Ok(Json(serde_json::json!({ "index": index, "corrections": list })).into_response())
 }
 
-/// `GET /healthz`.
-pub async fn healthz() -> &'static str {
-    "ok\n"
+/// `GET /healthz`: 200 `ok`, or 503 with a sentence once a write or sync
+/// has failed and the ledger no longer takes writes (spec §8.10).
+pub async fn healthz(State(app): State<AppState>) -> Response {
+    if app.ledger.writable() {
+        "ok\n".into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable: a write or sync of the ledger's files failed; it takes no more entries until it is restarted (spec §7.2)\n",
+        )
+            .into_response()
+    }
 }
 
 /// `GET /metrics`: Prometheus text.

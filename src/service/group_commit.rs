@@ -18,6 +18,7 @@ use crate::domain::merkle::{
 };
 use crate::domain::rules::{self, ApplyError, Change, Context, Overlay};
 use crate::domain::statement::Statement;
+use crate::store::checkpoint::CheckpointFile;
 use crate::store::leaflog::LeafWriter;
 use crate::store::{Commit, Store};
 use std::collections::HashMap;
@@ -173,12 +174,14 @@ impl<'a> GroupCommit<'a> {
     }
 
     /// Writes the commit: appends its leaves to `leaves.log`, syncs them,
-    /// signs the checkpoint of the new size and writes the views. The one
+    /// signs the checkpoint of the new size, writes it to the `checkpoint`
+    /// file (before it is published, spec §7.5) and writes the views. The one
     /// write path of a signed tree (sequencer, `init`); replay writes the
     /// views only, through [`GroupCommit::into_commit`].
     pub fn write(
         self,
         writer: &mut LeafWriter,
+        checkpoint_file: &CheckpointFile,
         signer: &NoteKey,
         origin: &str,
         metrics: Option<&Metrics>,
@@ -203,6 +206,9 @@ impl<'a> GroupCommit<'a> {
         let note = signer
             .sign(&body)
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        checkpoint_file
+            .store(&note)
+            .map_err(|e| ServiceError::Store(format!("writing the checkpoint file: {e}")))?;
         let commit = self.into_commit(offsets, writer.end(), Some(note.clone()));
         store.commit(&commit)?;
         Ok(Published {

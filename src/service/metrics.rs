@@ -1,7 +1,7 @@
 //! Prometheus metrics served at `/metrics`.
 //!
 //! Submissions by outcome (each refusal by its code), group commit sizes,
-//! `fdatasync` times and the tree size, in the Prometheus text format.
+//! `fdatasync` times, the tree size and whether the ledger takes writes, in the Prometheus text format.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -28,6 +28,9 @@ pub struct Metrics {
     pub sync_seconds: Histogram,
     /// Current tree size.
     pub tree_size: Gauge,
+    /// 1 while the ledger takes writes, 0 after a failed write or sync
+    /// (spec §7.2, §8.10).
+    pub writable: Gauge,
 }
 
 impl Default for Metrics {
@@ -37,6 +40,8 @@ impl Default for Metrics {
         let group_commit_entries = Histogram::new(exponential_buckets(1.0, 2.0, 12));
         let sync_seconds = Histogram::new(exponential_buckets(0.0001, 2.0, 16));
         let tree_size = Gauge::default();
+        let writable = Gauge::default();
+        writable.set(1);
         registry.register("submissions", "Submissions by outcome", submissions.clone());
         registry.register(
             "commit_batch_entries",
@@ -49,12 +54,18 @@ impl Default for Metrics {
             sync_seconds.clone(),
         );
         registry.register("tree_size", "Leaves in the log", tree_size.clone());
+        registry.register(
+            "writable",
+            "1 while the ledger takes writes, 0 after a failed write or sync until restart",
+            writable.clone(),
+        );
         Self {
             registry,
             submissions,
             group_commit_entries,
             sync_seconds,
             tree_size,
+            writable,
         }
     }
 }

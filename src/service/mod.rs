@@ -57,6 +57,7 @@ pub use submit::{MAX_CACHED_POINTS, Receipt};
 use crate::domain::keys::PublicKey;
 use crate::domain::linkage::{LinkFact, LinkageIndex, Targets};
 use crate::store::disclosures::Disclosures;
+use crate::store::io::{FileIo, RealIo};
 use crate::store::{LedgerConfig, Store};
 use metrics::Metrics;
 use sequencer::Msg;
@@ -111,6 +112,13 @@ impl Shared {
         }
     }
 
+    /// Stops taking writes after a failed group commit (spec §7.2).
+    fn poison(&self) {
+        self.poisoned
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.metrics.writable.set(0);
+    }
+
     fn published(&self) -> Arc<Published> {
         match self.tip.read() {
             Ok(t) => Arc::clone(&t),
@@ -139,6 +147,9 @@ pub struct OpenOptions {
     pub queue_capacity: usize,
     /// The targets the linkage figures are compared with (spec §9).
     pub targets: Targets,
+    /// The seam every durable write goes through ([`RealIo`] unless a test
+    /// injects faults).
+    pub io: Arc<dyn FileIo>,
 }
 
 impl Default for OpenOptions {
@@ -147,6 +158,7 @@ impl Default for OpenOptions {
             clock: Arc::new(SystemClock),
             queue_capacity: sequencer::QUEUE_CAPACITY,
             targets: Targets::default(),
+            io: Arc::new(RealIo),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Creating, opening and rebuilding a ledger: `init`, `open` with crash
-//! recovery (replay of the leaves the views miss, a torn tail cut), the
-//! rebuild of `reindex`, the checks of the stored checkpoint against the
-//! leaves (spec §7), and `shutdown`.
+//! recovery (the leaf file synced, then the leaves the views miss replayed
+//! and a torn tail cut), the rebuild of `reindex`, the checks of the
+//! checkpoints kept in the views and in the `checkpoint` file against the
+//! leaves (spec §7.5, §7.6), and `shutdown`.
 
 use super::group_commit::GroupCommit;
 use super::metrics::Metrics;
@@ -19,8 +20,10 @@ use crate::domain::messages::{Code, Refusal};
 use crate::domain::rules::{Context, MemState, View};
 use crate::domain::statement::{self, LEDGER_SIGNER, LedgerFormat};
 use crate::domain::time::Timestamp;
+use crate::store::checkpoint::CheckpointFile;
 use crate::store::disclosures::Disclosures;
-use crate::store::leaflog::{LeafWriter, Records};
+use crate::store::io::{FileIo, RealIo};
+use crate::store::leaflog::{self, LeafWriter, Records};
 use crate::store::{self, Layout, LedgerConfig, Store, StoreError};
 use std::fs::File;
 use std::path::Path;
@@ -150,13 +153,47 @@ fn store_checkpoint(
     Ok(())
 }
 
+/// Checks that a checkpoint handed out before (`what` says where it was
+/// kept) verifies and is a prefix of the `size` leaves, never ahead of them
+/// (spec §7.5). Returns its size.
+fn check_prefix(
+    store: &Store,
+    config: &LedgerConfig,
+    signer: &NoteKey,
+    cp: &str,
+    what: &str,
+    size: u64,
+) -> Result<u64, ServiceError> {
+    let body = signer
+        .verify(cp, Some(&config.origin))
+        .map_err(|e| ServiceError::Inconsistent(format!("{what} does not verify: {e}")))?;
+    let fix = "leaves.log was cut or restored from an older backup: put back the leaves.log the checkpoint was signed over (from a newer backup or a replica) and start again; never delete the checkpoint to get past this, clients hold checkpoints of that tree (spec §7.5)";
+    if body.size > size {
+        return Err(ServiceError::Inconsistent(format!(
+            "{what} covers {} leaves but leaves.log holds {size}; refusing to sign a checkpoint inconsistent with it: {fix}",
+            body.size
+        )));
+    }
+    let root = tree_hash(body.size, store).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    if root != body.root {
+        return Err(ServiceError::Inconsistent(format!(
+            "the root of the first {} leaves differs from {what}: {fix}",
+            body.size
+        )));
+    }
+    Ok(body.size)
+}
+
 /// Checks the views against what the ledger itself fixed and signed: the
 /// genesis names the key in `ledger-key.pem` and the origin in
-/// `ledger.json`, and the stored checkpoint (if any) is a prefix of the
-/// leaves, never ahead of them (spec §7). Returns the checkpoint for the
-/// current size, signing and storing a new one when the size has grown.
+/// `ledger.json`, and the checkpoints kept in the views and in the
+/// `checkpoint` file (if any) are prefixes of the leaves, never ahead of
+/// them (spec §7.5). Returns the checkpoint for the current size, signing
+/// and storing a new one when the size has grown; the file is (re)written
+/// when it does not hold that checkpoint.
 fn settle_checkpoint(
     store: &Store,
+    checkpoint_file: &CheckpointFile,
     config: &LedgerConfig,
     signer: &NoteKey,
     ledger_key: PublicKey,
@@ -177,35 +214,38 @@ fn settle_checkpoint(
         }
     }
     let internal = |e: TlogError| ServiceError::Internal(e.to_string());
-    if let Some(cp) = store.checkpoint()? {
-        let body = signer.verify(&cp, Some(&config.origin)).map_err(|e| {
-            ServiceError::Inconsistent(format!("the stored checkpoint does not verify: {e}"))
-        })?;
-        if body.size > size {
-            return Err(ServiceError::Inconsistent(format!(
-                "the stored checkpoint covers {} leaves but leaves.log holds {size}; refusing to sign a checkpoint inconsistent with it",
-                body.size
-            )));
-        }
-        if tree_hash(body.size, store).map_err(internal)? != body.root {
-            return Err(ServiceError::Inconsistent(format!(
-                "the root of the first {} leaves differs from the stored checkpoint",
-                body.size
-            )));
-        }
-        if body.size == size {
+    let file_error = |e: std::io::Error| {
+        ServiceError::Store(format!("{}: {e}", checkpoint_file.path().display()))
+    };
+    let mut current = None;
+    if let Some(cp) = store.checkpoint()?
+        && check_prefix(store, config, signer, &cp, "the stored checkpoint", size)? == size
+    {
+        current = Some(cp);
+    }
+    let in_file = checkpoint_file.load().map_err(file_error)?;
+    if let Some(cp) = &in_file {
+        check_prefix(store, config, signer, cp, "the checkpoint file", size)?;
+    }
+    let cp = match current {
+        Some(cp) => cp,
+        None => {
+            let root = tree_hash(size, store).map_err(internal)?;
+            let cp = signer
+                .sign(&CheckpointBody {
+                    origin: config.origin.clone(),
+                    size,
+                    root,
+                })
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            checkpoint_file.store(&cp).map_err(file_error)?;
+            store_checkpoint(store, size, end, cp.clone())?;
             return Ok(cp);
         }
+    };
+    if in_file.as_deref() != Some(cp.as_str()) {
+        checkpoint_file.store(&cp).map_err(file_error)?;
     }
-    let root = tree_hash(size, store).map_err(internal)?;
-    let cp = signer
-        .sign(&CheckpointBody {
-            origin: config.origin.clone(),
-            size,
-            root,
-        })
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
-    store_checkpoint(store, size, end, cp.clone())?;
     Ok(cp)
 }
 
@@ -273,7 +313,9 @@ impl Ledger {
                 key_name: key_name.clone(),
             },
         )?;
-        let mut writer = LeafWriter::create(&layout.leaves())?;
+        let io: Arc<dyn FileIo> = Arc::new(RealIo);
+        let mut writer = LeafWriter::create(&layout.leaves(), Arc::clone(&io))?;
+        let checkpoint_file = CheckpointFile::new(dir, io);
         let store = Store::open(&layout)?;
         let mut group = GroupCommit::new(&store, 0);
         let changes = group.decide(&ctx, &env, &st)?;
@@ -282,7 +324,7 @@ impl Ledger {
             .accept(leaf, env.entry_id(), changes)
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
         let signer = NoteKey::signer(&key_name, key);
-        let published = group.write(&mut writer, &signer, origin, None)?;
+        let published = group.write(&mut writer, &checkpoint_file, &signer, origin, None)?;
         store.flush()?;
         // The new files' directory entries must survive a power cut too.
         File::open(dir)
@@ -321,6 +363,9 @@ impl Ledger {
                 "the views cover {size} leaves ending at byte {end}, but leaves.log has only {file_len} bytes: leaves were lost; restore leaves.log from a backup"
             )));
         }
+        // What the page cache holds may never reach the disk (a sync that
+        // failed before a crash): sync first, then replay and sign (spec §7.6).
+        leaflog::sync_file(&layout.leaves(), options.io.as_ref())?;
         let mut records = Records::open(&layout.leaves(), end)?;
         let size = replay(&store, &mut records, size, &mut |n| {
             tracing::info!(leaves = n, "recovering views")
@@ -331,11 +376,19 @@ impl Ledger {
                 "cutting a torn record at the end of leaves.log (it was never acknowledged)"
             );
         }
-        let writer = LeafWriter::open(&layout.leaves(), records.end())?;
+        let writer = LeafWriter::open(&layout.leaves(), records.end(), Arc::clone(&options.io))?;
+        let checkpoint_file = CheckpointFile::new(dir, Arc::clone(&options.io));
         let ledger_key = PublicKey::from(key.verifying_key());
         let signer = NoteKey::signer(&config.key_name, key);
-        let checkpoint =
-            settle_checkpoint(&store, &config, &signer, ledger_key, size, writer.end())?;
+        let checkpoint = settle_checkpoint(
+            &store,
+            &checkpoint_file,
+            &config,
+            &signer,
+            ledger_key,
+            size,
+            writer.end(),
+        )?;
         let linkage = RwLock::new(linkage_index(&store)?);
         let format = store.ledger()?.map(|l| l.format).unwrap_or_default();
         let shared = Arc::new(Shared {
@@ -362,6 +415,7 @@ impl Ledger {
         let seq = Sequencer {
             shared: Arc::clone(&shared),
             writer,
+            checkpoint_file,
             signer,
             clock: Arc::clone(&options.clock),
         };
@@ -390,7 +444,16 @@ impl Ledger {
         let store = Store::open(&layout)?;
         let (size, end) = rebuild(&layout, &store, on_progress)?;
         let signer = NoteKey::signer(&config.key_name, key);
-        settle_checkpoint(&store, &config, &signer, ledger_key, size, end)?;
+        let checkpoint_file = CheckpointFile::new(dir, Arc::new(RealIo));
+        settle_checkpoint(
+            &store,
+            &checkpoint_file,
+            &config,
+            &signer,
+            ledger_key,
+            size,
+            end,
+        )?;
         store.flush()?;
         Ok(size)
     }

@@ -213,6 +213,15 @@ impl Ledger {
         Ok(index.report(&q, &self.targets))
     }
 
+    /// False once a write or sync has failed: the ledger answers writes 503
+    /// until it is restarted (spec §7.2).
+    pub fn writable(&self) -> bool {
+        !self
+            .shared
+            .poisoned
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// The Prometheus text for `/metrics`.
     pub fn metrics(&self) -> String {
         self.shared.metrics.render()

@@ -11,8 +11,9 @@
 //!
 //! Each job is answered with a [`Sequenced`] (`index`, the leaf hash, the
 //! published tip). If the group commit fails, no job of it is acknowledged,
-//! and after a failed sync the ledger answers every later submission 503
-//! until it is restarted (spec §7.2). [`MAX_GROUP_COMMIT_ENTRIES`] and [`QUEUE_CAPACITY`]
+//! they are answered 503, and after a failed write or sync the ledger
+//! answers every later submission 503, and `/healthz` 503, until it is
+//! restarted (spec §7.2). [`MAX_GROUP_COMMIT_ENTRIES`] and [`QUEUE_CAPACITY`]
 //! bound a commit and the queue.
 
 use super::group_commit::GroupCommit;
@@ -26,6 +27,7 @@ use crate::domain::messages::{Code, Refusal};
 use crate::domain::rules::Context;
 use crate::domain::statement::Statement;
 use crate::domain::time::Timestamp;
+use crate::store::checkpoint::CheckpointFile;
 use crate::store::leaflog::LeafWriter;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -74,6 +76,7 @@ pub enum Msg {
 pub struct Sequencer {
     pub(super) shared: Arc<Shared>,
     pub(super) writer: LeafWriter,
+    pub(super) checkpoint_file: CheckpointFile,
     pub(super) signer: NoteKey,
     pub(super) clock: Arc<dyn Clock>,
 }
@@ -170,6 +173,7 @@ impl Sequencer {
             let facts = group.link_facts();
             let written = group.write(
                 &mut self.writer,
+                &self.checkpoint_file,
                 &self.signer,
                 &shared.config.origin,
                 Some(&shared.metrics),
@@ -181,13 +185,14 @@ impl Sequencer {
                 }
                 Err(e) => {
                     // Nothing in this group commit was acknowledged. After a failed
-                    // fdatasync the page cache cannot be trusted, so the ledger
+                    // write or fdatasync the page cache cannot be trusted (the
+                    // leaf writer has cut the unsynced tail), so the ledger
                     // stops taking writes until it is restarted and recovers
-                    // from the leaf file.
+                    // from the leaf file (spec §7.2).
                     tracing::error!(error = %e, "group commit failed; the ledger stops accepting entries");
-                    shared.poisoned.store(true, Ordering::SeqCst);
+                    shared.poison();
                     for (job, _, _) in answered {
-                        let _ = job.reply.send(Err(e.clone()));
+                        let _ = job.reply.send(Err(Refusal::new(Code::Unavailable).into()));
                     }
                     return;
                 }

@@ -15,14 +15,18 @@
 //! complete record; a torn tail is cut off on open.
 //!
 //! [`LeafWriter`] appends and syncs (one positioned write and one `fdatasync`
-//! per group commit; a failed write is cut back), [`LeafReader`] reads one
+//! per group commit, through the [`FileIo`] seam; a failed write or sync is
+//! cut back to the last synced end), [`LeafReader`] reads one
 //! record by offset and checks its CRC, and [`Records`] reads in order and
 //! finds where a torn tail starts (spec §12.2).
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::os::unix::fs::FileExt;
 use std::path::Path;
+use std::sync::Arc;
+
+use super::io::FileIo;
 
 /// The file's first 16 bytes.
 pub const MAGIC: &[u8; 16] = b"coopledgerleaf1\n";
@@ -224,38 +228,50 @@ pub fn scan(path: &Path, offset: u64) -> Result<Scan, LeafLogError> {
 }
 
 /// The single appender. Owned by the sequencer; there is one per data
-/// directory (the directory lock guarantees it).
+/// directory (the directory lock guarantees it). Its writes and syncs go
+/// through the [`FileIo`] seam.
 #[derive(Debug)]
 pub struct LeafWriter {
     file: File,
     end: u64,
+    synced: u64,
+    io: Arc<dyn FileIo>,
 }
 
 impl LeafWriter {
     /// Creates a new, empty leaf file (fails if it exists) and syncs it.
-    pub fn create(path: &Path) -> Result<Self, LeafLogError> {
-        let mut file = OpenOptions::new()
+    pub fn create(path: &Path, io: Arc<dyn FileIo>) -> Result<Self, LeafLogError> {
+        let file = OpenOptions::new()
             .read(true)
             .write(true)
             .create_new(true)
             .open(path)?;
-        file.write_all(MAGIC)?;
+        io.write_at(&file, MAGIC, 0)?;
         file.sync_all()?;
+        let end = MAGIC.len() as u64;
         Ok(Self {
             file,
-            end: MAGIC.len() as u64,
+            end,
+            synced: end,
+            io,
         })
     }
 
     /// Opens the leaf file for appending after `end`, cutting off anything
-    /// beyond it (a torn tail found by [`scan`]).
-    pub fn open(path: &Path, end: u64) -> Result<Self, LeafLogError> {
+    /// beyond it (a torn tail found by [`scan`]). Everything up to `end`
+    /// must already be synced ([`sync_file`]).
+    pub fn open(path: &Path, end: u64, io: Arc<dyn FileIo>) -> Result<Self, LeafLogError> {
         let file = OpenOptions::new().read(true).write(true).open(path)?;
         if file.metadata()?.len() != end {
             file.set_len(end)?;
             file.sync_all()?;
         }
-        Ok(Self { file, end })
+        Ok(Self {
+            file,
+            end,
+            synced: end,
+            io,
+        })
     }
 
     /// Offset where the next record will start.
@@ -263,7 +279,8 @@ impl LeafWriter {
         self.end
     }
 
-    /// Appends records (not yet durable) and returns the offset of each.
+    /// Appends records (not yet durable) and returns the offset of each. A
+    /// failed write cuts the file back to the last synced end.
     pub fn append(&mut self, leaves: &[Vec<u8>]) -> Result<Vec<u64>, LeafLogError> {
         let mut buf = Vec::with_capacity(leaves.iter().map(|l| l.len() + 8).sum());
         let mut offsets = Vec::with_capacity(leaves.len());
@@ -271,32 +288,63 @@ impl LeafWriter {
             offsets.push(self.end + buf.len() as u64);
             frame(leaf, &mut buf);
         }
-        if let Err(e) = self.file.write_all_at(&buf, self.end) {
-            // Leave the file as it was; a partial write is a torn tail that
-            // the next open cuts off.
-            let _ = self.file.set_len(self.end);
+        if let Err(e) = self.io.write_at(&self.file, &buf, self.end) {
+            self.cut_back();
             return Err(e.into());
         }
         self.end += buf.len() as u64;
         Ok(offsets)
     }
 
-    /// Makes every appended record durable: `fdatasync` (spec §7).
-    pub fn sync(&self) -> Result<(), LeafLogError> {
-        self.file.sync_data()?;
+    /// Makes every appended record durable: `fdatasync` (spec §7.2). After
+    /// a failed sync the page cache cannot be trusted (the kernel may have
+    /// marked the pages clean), so the unsynced tail is cut back to the last
+    /// synced end; nothing past it was acknowledged.
+    pub fn sync(&mut self) -> Result<(), LeafLogError> {
+        if let Err(e) = self.io.sync_data(&self.file) {
+            self.cut_back();
+            return Err(e.into());
+        }
+        self.synced = self.end;
         Ok(())
     }
+
+    /// Cuts the file back to the last synced end, as far as the process
+    /// can: `set_len` and a sync (spec §7.2). Errors are logged only: the
+    /// ledger stops taking writes anyway, and the next open cuts again.
+    fn cut_back(&mut self) {
+        let cut = self
+            .file
+            .set_len(self.synced)
+            .and_then(|()| self.file.sync_all());
+        if let Err(e) = cut {
+            tracing::error!(error = %e, "cutting leaves.log back to its synced end failed");
+        }
+        self.end = self.synced;
+    }
+}
+
+/// Syncs the leaf file at `path` (`fdatasync` through `io`): at open,
+/// before anything past the last checkpoint is replayed and signed over,
+/// so that a checkpoint never covers bytes only the page cache held
+/// (spec §7.6).
+pub fn sync_file(path: &Path, io: &dyn FileIo) -> Result<(), LeafLogError> {
+    let file = OpenOptions::new().read(true).write(true).open(path)?;
+    io.sync_data(&file)?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::io::RealIo;
+    use std::io::Write;
 
     #[test]
     fn appended_records_read_back_and_a_torn_tail_is_found() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("leaves.log");
-        let mut w = LeafWriter::create(&path).expect("create");
+        let mut w = LeafWriter::create(&path, Arc::new(RealIo)).expect("create");
         let offs = w
             .append(&[b"one".to_vec(), b"two".to_vec()])
             .expect("append");
@@ -309,7 +357,7 @@ mod tests {
         let s = scan(&path, 0).expect("scan");
         assert_eq!(s.records.len(), 2);
         assert_eq!(s.torn, 5);
-        let w = LeafWriter::open(&path, s.end).expect("reopen");
+        let w = LeafWriter::open(&path, s.end, Arc::new(RealIo)).expect("reopen");
         assert_eq!(w.end(), s.end);
         assert_eq!(scan(&path, 0).expect("scan").torn, 0);
     }
@@ -318,7 +366,7 @@ mod tests {
     fn a_damaged_record_in_the_middle_is_an_error_not_a_tail() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("leaves.log");
-        let mut w = LeafWriter::create(&path).expect("create");
+        let mut w = LeafWriter::create(&path, Arc::new(RealIo)).expect("create");
         let offs = w
             .append(&[b"one".to_vec(), b"two".to_vec()])
             .expect("append");

@@ -9,6 +9,7 @@
 //! | `ledger.json` | `{origin, key_name}` fixed at `init` |
 //! | `ledger-key.pem` | the ledger's private key, PKCS#8 PEM, mode 0600 |
 //! | `leaves.log` | the leaves, see [`leaflog`] |
+//! | `checkpoint` | the latest signed checkpoint note, written before it is published, see [`checkpoint`] (`checkpoint.tmp` while it is replaced) |
 //! | `views/` | the sled database below |
 //! | `disclosures/` | names members consented to show, one file each, see [`disclosures`] (never in sled, so that they can be erased) |
 //!
@@ -63,9 +64,12 @@
 //!
 //! This file holds the data directory, the keyspaces, [`Store::commit`] and
 //! the point reads; the prefix scans over the composite keys are in
-//! `scans.rs`, the leaf file in [`leaflog`].
+//! `scans.rs`, the leaf file in [`leaflog`], the checkpoint file in
+//! [`checkpoint`], and the seam every durable write goes through in [`io`].
 
+pub mod checkpoint;
 pub mod disclosures;
+pub mod io;
 pub mod leaflog;
 mod scans;
 

@@ -1,0 +1,67 @@
+//! The file `checkpoint`: the latest signed checkpoint note, written before
+//! the tree it signs is published (spec §7.5, §12.6). Unlike the copy in the
+//! sled views it survives losing `views/`, so `open` can refuse leaves that
+//! are behind a checkpoint already handed out.
+//!
+//! It is replaced atomically: `checkpoint.tmp` is written and
+//! `fdatasync`ed, renamed over `checkpoint`, and the directory is fsynced,
+//! each step through the [`FileIo`] seam.
+
+use super::io::FileIo;
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The checkpoint file of one data directory.
+#[derive(Debug, Clone)]
+pub struct CheckpointFile {
+    dir: PathBuf,
+    io: Arc<dyn FileIo>,
+}
+
+impl CheckpointFile {
+    /// The checkpoint file in data directory `dir`, written through `io`.
+    pub fn new(dir: &Path, io: Arc<dyn FileIo>) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+            io,
+        }
+    }
+
+    /// Its path, `DIR/checkpoint`.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join("checkpoint")
+    }
+
+    fn tmp(&self) -> PathBuf {
+        self.dir.join("checkpoint.tmp")
+    }
+
+    /// The note it holds, or `None` when there is no file yet (a ledger
+    /// made before spec 2.1).
+    pub fn load(&self) -> io::Result<Option<String>> {
+        match std::fs::read_to_string(self.path()) {
+            Ok(s) => Ok(Some(s)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Replaces the file with `note`, durably: temp file, `fdatasync`,
+    /// rename, directory fsync. On an error the old file is either still in
+    /// place or already replaced whole, never torn.
+    pub fn store(&self, note: &str) -> io::Result<()> {
+        let tmp = self.tmp();
+        let file: File = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
+        self.io.write_at(&file, note.as_bytes(), 0)?;
+        self.io.sync_data(&file)?;
+        drop(file);
+        self.io.rename(&tmp, &self.path())?;
+        self.io.sync_dir(&self.dir)
+    }
+}
