@@ -1,7 +1,8 @@
 //! Durability (spec §7): a `coop-ledger serve` process is killed with
 //! SIGKILL while 64 clients are submitting. After a restart every
 //! acknowledged leaf is present at its index, the new checkpoint is
-//! consistent with every checkpoint handed out before the kill, and the
+//! consistent with every checkpoint handed out before the kill, the
+//! `checkpoint` file covers every one of those (issue 14), and the
 //! audit passes, live and on the stopped data directory.
 
 mod common;
@@ -83,6 +84,23 @@ async fn no_acknowledged_leaf_is_lost_when_the_server_is_killed_mid_write() {
     }
     let acked = std::mem::take(&mut *acked.lock().expect("lock"));
     assert!(acked.len() >= ACKS_BEFORE_KILL);
+    // The checkpoint file is written before a tree is published (issue 14,
+    // spec §12.6): after the kill it covers every checkpoint handed out.
+    let on_disk = std::fs::read_to_string(dir.path().join("checkpoint")).expect("checkpoint file");
+    let file_size = verifier
+        .verify(&on_disk, Some(common::ORIGIN))
+        .expect("the checkpoint file verifies")
+        .size;
+    let handed_out = acked
+        .iter()
+        .filter_map(|a| verifier.verify(a["checkpoint"].as_str()?, None).ok())
+        .map(|b| b.size)
+        .max()
+        .expect("checkpoints");
+    assert!(
+        handed_out <= file_size,
+        "a checkpoint of {handed_out} leaves was handed out, the file holds {file_size}"
+    );
 
     // Restart on the same directory.
     let path = dir.path().to_path_buf();
@@ -93,6 +111,11 @@ async fn no_acknowledged_leaf_is_lost_when_the_server_is_killed_mid_write() {
     let latest = verifier
         .verify(&text, Some(common::ORIGIN))
         .expect("the new checkpoint verifies");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("checkpoint")).expect("checkpoint file"),
+        text,
+        "the restart keeps the checkpoint file at the checkpoint it serves"
+    );
     for ack in &acked {
         let index = ack["index"].as_u64().expect("index");
         assert!(
