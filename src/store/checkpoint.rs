@@ -65,3 +65,32 @@ impl CheckpointFile {
         self.io.sync_dir(&self.dir)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::io::{FaultyIo, Step};
+
+    #[test]
+    fn a_failed_step_leaves_the_old_checkpoint_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let io = Arc::new(FaultyIo::default());
+        let file = CheckpointFile::new(dir.path(), io.clone());
+        assert_eq!(file.load().expect("load"), None);
+        file.store("old\n").expect("store");
+        for step in [Step::Write, Step::Sync, Step::Rename] {
+            io.arm(step, 1);
+            assert!(file.store("new\n").is_err(), "{step:?}");
+            assert_eq!(file.load().expect("load").as_deref(), Some("old\n"));
+        }
+        // After the rename only the directory's sync is left: the new note is
+        // in place, whole.
+        io.arm(Step::DirSync, 1);
+        assert!(file.store("new\n").is_err());
+        assert_eq!(file.load().expect("load").as_deref(), Some("new\n"));
+        assert_eq!(
+            io.failed(),
+            vec![Step::Write, Step::Sync, Step::Rename, Step::DirSync]
+        );
+    }
+}

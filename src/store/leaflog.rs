@@ -363,6 +363,27 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_write_or_sync_cuts_the_file_back_to_its_synced_end() {
+        use crate::store::io::{FaultyIo, Step};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("leaves.log");
+        let io = Arc::new(FaultyIo::default());
+        let mut w = LeafWriter::create(&path, io.clone()).expect("create");
+        w.append(&[b"one".to_vec()]).expect("append");
+        w.sync().expect("sync");
+        let synced = w.end();
+        io.arm(Step::Sync, 1);
+        w.append(&[b"two".to_vec()]).expect("append");
+        assert!(w.sync().is_err());
+        assert_eq!(w.end(), synced);
+        assert_eq!(std::fs::metadata(&path).expect("meta").len(), synced);
+        io.arm(Step::Write, 1);
+        assert!(w.append(&[b"three".to_vec()]).is_err());
+        assert_eq!(std::fs::metadata(&path).expect("meta").len(), synced);
+        assert_eq!(scan(&path, 0).expect("scan").records.len(), 1);
+    }
+
+    #[test]
     fn a_damaged_record_in_the_middle_is_an_error_not_a_tail() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("leaves.log");
