@@ -346,6 +346,9 @@ impl Ledger {
         let config = store::read_config(&layout)?;
         let key = keyfile::read(&layout.ledger_key())?;
         let store = Store::open(&layout)?;
+        // What the page cache holds may never reach the disk (a sync that
+        // failed before a crash): sync first, then replay and sign (spec §7.6).
+        leaflog::sync_file(&layout.leaves(), options.io.as_ref())?;
         if store.size()? > 0 && store.views_version()? != Some(store::VIEWS_VERSION) {
             tracing::warn!(
                 "the views were written by another version of coop-ledger; rebuilding them from leaves.log"
@@ -363,9 +366,6 @@ impl Ledger {
                 "the views cover {size} leaves ending at byte {end}, but leaves.log has only {file_len} bytes: leaves were lost; restore leaves.log from a backup"
             )));
         }
-        // What the page cache holds may never reach the disk (a sync that
-        // failed before a crash): sync first, then replay and sign (spec §7.6).
-        leaflog::sync_file(&layout.leaves(), options.io.as_ref())?;
         let mut records = Records::open(&layout.leaves(), end)?;
         let size = replay(&store, &mut records, size, &mut |n| {
             tracing::info!(leaves = n, "recovering views")
