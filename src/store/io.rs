@@ -67,8 +67,9 @@ struct Armed {
 
 /// Real I/O that fails one chosen call, for fault-injection tests. Until it
 /// is armed it does the real calls; once armed with `(step, k)` the `k`-th
-/// call of `step` after arming returns an I/O error instead of doing
-/// anything, and later calls are real again.
+/// call of `step` after arming returns an I/O error (a failed write first
+/// writes half its bytes, as a full disk does; the other steps do nothing),
+/// and later calls are real again.
 #[derive(Debug, Default)]
 pub struct FaultyIo {
     armed: Mutex<Option<Armed>>,
@@ -112,7 +113,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl FileIo for FaultyIo {
     fn write_at(&self, file: &File, buf: &[u8], offset: u64) -> io::Result<()> {
-        self.check(Step::Write)?;
+        if let Err(e) = self.check(Step::Write) {
+            // A short write, as a full disk gives: half the bytes land.
+            RealIo.write_at(file, &buf[..buf.len() / 2], offset)?;
+            return Err(e);
+        }
         RealIo.write_at(file, buf, offset)
     }
 
