@@ -185,3 +185,25 @@ async fn a_leaf_that_breaks_a_rule_fails_the_audit_even_when_every_signature_hol
         "{out}"
     );
 }
+
+/// Issue 14: the audit checks the data directory's `checkpoint` file too:
+/// a file whose note was altered (or signed over another history) fails,
+/// naming the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tampered_checkpoint_file_fails_the_audit() {
+    let (dir, checkpoint) = ledger_with(3).await;
+    let path = dir.path().join("checkpoint");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("the file"),
+        checkpoint
+    );
+    let (code, out) = audit(dir.path(), None);
+    assert_eq!(code, 0, "{out}");
+    // Another root under the same size: the signature no longer verifies.
+    let mut lines: Vec<String> = checkpoint.lines().map(str::to_owned).collect();
+    lines[2] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".to_owned();
+    std::fs::write(&path, lines.join("\n") + "\n").expect("tamper");
+    let (code, out) = audit(dir.path(), None);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("the checkpoint file"), "{out}");
+}

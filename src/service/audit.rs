@@ -310,12 +310,14 @@ impl Auditor {
         self.pinned_key.or(self.genesis_key)
     }
 
-    /// Finishes: checks the latest checkpoint and the trusted one against the
-    /// rebuilt tree. `key_name` is the signed-note key name.
+    /// Finishes: checks the latest checkpoint, the one in the data
+    /// directory's `checkpoint` file (spec §12.6) and the trusted one against
+    /// the rebuilt tree. `key_name` is the signed-note key name.
     pub fn finish(
         mut self,
         key_name: &str,
         checkpoint: Option<&str>,
+        file: Option<&str>,
         trust: Option<&str>,
     ) -> AuditReport {
         self.drain();
@@ -365,6 +367,8 @@ impl Auditor {
             }
         };
         let latest = checkpoint.and_then(|c| verify("the latest checkpoint", c));
+        let from_file = file.and_then(|c| verify("the checkpoint file", c));
+        let latest = latest.or(from_file);
         let trusted = trust.and_then(|t| verify("the trusted checkpoint", t));
         AuditReport {
             leaves: size,
@@ -482,7 +486,15 @@ pub fn audit_dir(
     } else {
         (None, None)
     };
-    let mut report = auditor.finish(&config.key_name, checkpoint.as_deref(), trust);
+    let file = store::checkpoint::CheckpointFile::new(dir, std::sync::Arc::new(store::io::RealIo))
+        .load()
+        .map_err(|e| ServiceError::Store(format!("the checkpoint file: {e}")))?;
+    let mut report = auditor.finish(
+        &config.key_name,
+        checkpoint.as_deref(),
+        file.as_deref(),
+        trust,
+    );
     if let Some(p) = views_problem {
         report.failures.push(Failure {
             index: None,
@@ -603,5 +615,5 @@ pub async fn audit_server(
             );
         }
     }
-    Ok(auditor.finish(&info.key_name, Some(&checkpoint), trust))
+    Ok(auditor.finish(&info.key_name, Some(&checkpoint), None, trust))
 }
