@@ -284,7 +284,7 @@ async fn check_tiles_at(server: &common::TestServer, verifier: &NoteKey, size: u
     }
 }
 
-/// The checkpoint's root at this size, and the published note.
+/// The note `/tlog/checkpoint` serves now.
 async fn checkpoint_note(server: &common::TestServer) -> String {
     String::from_utf8(fetch(server, "/tlog/checkpoint").await.body).expect("utf-8")
 }
