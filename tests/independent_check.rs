@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// Registers 1 cooperative, 10 of its members and 1 business, so that with
 /// the genesis the tree holds 13 leaves (not a power of two).
@@ -42,40 +42,16 @@ async fn populated_server() -> common::TestServer {
 
 /// Runs the Python verifier against `url` with `extra` arguments.
 async fn run_verifier(url: &str, extra: &[&str]) -> Output {
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/independent/verify_ledger.py"
-    );
-    let mut cmd = Command::new("python3");
-    cmd.arg(script).arg(url).args(extra);
-    let out = tokio::task::spawn_blocking(move || cmd.output())
-        .await
-        .expect("verifier task")
-        .unwrap_or_else(|e| {
-            panic!("cannot run python3 ({e}): install Python 3 and then `pip install pynacl`")
-        });
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !stderr.contains("pip install pynacl"),
-        "PyNaCl is missing: `pip install pynacl` (CI installs it)\n{stderr}"
-    );
-    out
-}
-
-fn transcript(out: &Output) -> String {
-    format!(
-        "exit: {:?}\n--- stdout\n{}--- stderr\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    let mut args = vec![url.to_string()];
+    args.extend(extra.iter().map(|a| a.to_string()));
+    common::run_independent("verify_ledger.py", args).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_independent_python_verifier_accepts_the_ledgers_checkpoint_proofs_and_signatures() {
     let server = populated_server().await;
     let out = run_verifier(&server.url, &[]).await;
-    let log = transcript(&out);
+    let log = common::transcript(&out);
     println!("{log}");
     assert_eq!(
         out.status.code(),
@@ -104,7 +80,7 @@ async fn the_independent_python_verifier_rejects_the_ledgers_data_with_one_bit_f
         ("inclusion-proof", "inclusion proof for index 12 in size 13"),
     ] {
         let out = run_verifier(&server.url, &["--tamper", tamper]).await;
-        let log = transcript(&out);
+        let log = common::transcript(&out);
         assert_eq!(
             out.status.code(),
             Some(1),

@@ -36,6 +36,10 @@ fn constants() -> Vec<(&'static str, u128)> {
             n(domain::envelope::MAX_ENVELOPE_BYTES),
         ),
         (
+            "domain::tiles::MAX_BUNDLE_ENTRY_BYTES",
+            n(domain::tiles::MAX_BUNDLE_ENTRY_BYTES),
+        ),
+        (
             "store::leaflog::MAX_LEAF_BYTES",
             n(store::leaflog::MAX_LEAF_BYTES),
         ),

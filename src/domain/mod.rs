@@ -24,5 +24,6 @@ pub mod product;
 pub mod quantity;
 pub mod rules;
 pub mod statement;
+pub mod tiles;
 pub mod time;
 pub mod view;

@@ -24,6 +24,7 @@ pub mod linkset;
 pub mod pages;
 pub mod qr;
 pub mod render;
+pub mod tiles;
 
 use crate::domain::envelope::MAX_ENVELOPE_BYTES;
 use crate::service::Ledger;
@@ -91,6 +92,9 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
         .route("/app/manifest.webmanifest", get(app::manifest))
         .route(app::communes_path(), get(app::communes))
         .route("/static/{*file}", get(assets::serve))
+        // The C2SP tlog-tiles read API (spec §8.14).
+        .route("/tlog/checkpoint", get(api::checkpoint))
+        .route("/tlog/tile/{*path}", get(tiles::tile))
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))
         .fallback(pages::fallback)

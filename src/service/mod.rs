@@ -15,6 +15,7 @@
 //! | `submit.rs` | `submit`, the key-point cache, [`Receipt`] |
 //! | `disclosure.rs` | member names disclosed with consent: checked, kept, shown, erased |
 //! | `reads.rs` | entries, proofs and the views |
+//! | `tiles.rs` | the C2SP tiles and entry bundles of the published tree |
 //! | [`group_commit`] | one group commit, assembled and written |
 //! | [`sequencer`] | the one writer thread |
 //! | [`buyer`] | what a buyer's page shows, read at one tree size |
@@ -46,6 +47,7 @@ mod open;
 mod reads;
 pub mod sequencer;
 mod submit;
+mod tiles;
 
 pub use clock::{Clock, SystemClock};
 pub use error::ServiceError;

@@ -8,9 +8,12 @@ use super::{Ledger, ServiceError};
 use crate::domain::envelope::{MAX_ENVELOPE_BYTES, Submission};
 use crate::domain::ids::EntryId;
 use crate::domain::keys::PublicKey;
+use crate::domain::leaf::Leaf;
 use crate::domain::merkle::{Hash, prove_record};
 use crate::domain::messages::{Code, Refusal};
 use crate::domain::statement;
+use crate::domain::tiles::MAX_BUNDLE_ENTRY_BYTES;
+use crate::domain::time::Timestamp;
 use std::sync::atomic::Ordering;
 use tokio::sync::{mpsc, oneshot};
 
@@ -68,6 +71,19 @@ impl Ledger {
             }
         })?;
         let (env, disclosure) = submission.split();
+        // Its leaf must fit a C2SP entry bundle (spec §8.14, §11): the
+        // longest leaf it can make is the one at the largest index. Every
+        // `logged_at` is 20 bytes, so any time measures it (the clock is
+        // the sequencer's, not read here).
+        let at = Timestamp::from_clock(time::OffsetDateTime::UNIX_EPOCH);
+        let longest = Leaf::new(u64::MAX, at, &env).to_bytes().len();
+        if longest > MAX_BUNDLE_ENTRY_BYTES {
+            return Err(Refusal::with(
+                Code::TooLarge,
+                format!("its leaf would be {longest} bytes, over {MAX_BUNDLE_ENTRY_BYTES}"),
+            )
+            .into());
+        }
         let point = self.point(&env.key)?;
         env.verify_with(&point)
             .map_err(|_| Refusal::new(Code::BadSignature))?;

@@ -898,3 +898,33 @@ pub mod named {
         }
     }
 }
+
+/// Runs the independent Python verifier `tests/independent/SCRIPT` with
+/// `args` (PyNaCl required: without it the test fails, never skips).
+pub async fn run_independent(script: &str, args: Vec<String>) -> std::process::Output {
+    let script = format!("{}/tests/independent/{script}", env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = std::process::Command::new("python3");
+    cmd.arg(script).args(args);
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .expect("verifier task")
+        .unwrap_or_else(|e| {
+            panic!("cannot run python3 ({e}): install Python 3 and then `pip install pynacl`")
+        });
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("pip install pynacl"),
+        "PyNaCl is missing: `pip install pynacl` (CI installs it)\n{stderr}"
+    );
+    out
+}
+
+/// A verifier run's exit code, stdout and stderr, for assertion messages.
+pub fn transcript(out: &std::process::Output) -> String {
+    format!(
+        "exit: {:?}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
