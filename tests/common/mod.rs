@@ -904,6 +904,8 @@ pub mod named {
 pub async fn run_independent(script: &str, args: Vec<String>) -> std::process::Output {
     let script = format!("{}/tests/independent/{script}", env!("CARGO_MANIFEST_DIR"));
     let mut cmd = std::process::Command::new("python3");
+    // No __pycache__ beside the verifiers in the source tree.
+    cmd.env("PYTHONDONTWRITEBYTECODE", "1");
     cmd.arg(script).args(args);
     let out = tokio::task::spawn_blocking(move || cmd.output())
         .await

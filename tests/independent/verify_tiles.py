@@ -3,7 +3,7 @@
 
 Written only from the C2SP specs tlog-tiles, tlog-checkpoint and
 signed-note, and RFC 6962 / RFC 9162 section 2.1 for the hashing and the
-proofs, with nothing but the standard library (hashlib, urllib) and PyNaCl
+proofs, with nothing but the standard library (hashlib, through rfc9162.py, and urllib) and PyNaCl
 for Ed25519. It does not know which server it talks to.
 
     verify_tiles.py PREFIX VKEY [--old CHECKPOINT_FILE [--alter-old]] [--tamper]
@@ -25,10 +25,11 @@ Exit 0: everything verified; 1: a check failed (the reason on stderr).
 """
 
 import base64
-import hashlib
 import sys
 import urllib.error
 import urllib.request
+
+from rfc9162 import leaf_hash, node as node_hash, sha256, verify_consistency, verify_inclusion
 
 try:
     import nacl.exceptions
@@ -47,18 +48,6 @@ class Fail(Exception):
 def check(ok, what):
     if not ok:
         raise Fail(what)
-
-
-def sha256(b):
-    return hashlib.sha256(b).digest()
-
-
-def leaf_hash(entry):
-    return sha256(b"\x00" + entry)
-
-
-def node_hash(left, right):
-    return sha256(b"\x01" + left + right)
 
 
 def fetch(url):
@@ -222,60 +211,6 @@ class Tiles:
         if m <= k:
             return self.subproof(m, a, a + k, start) + [self.mth(a + k, b)]
         return self.subproof(m - k, a + k, b, False) + [self.mth(a, a + k)]
-
-
-# --- RFC 9162 verification ----------------------------------------------
-
-
-def verify_inclusion(index, size, leaf, path, root):
-    """RFC 9162 2.1.3.2."""
-    if index >= size:
-        return False
-    fn, sn, r = index, size - 1, leaf
-    for p in path:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            r = node_hash(p, r)
-            if not fn & 1:
-                while fn & 1 == 0 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            r = node_hash(r, p)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and r == root
-
-
-def verify_consistency(first, second, first_hash, second_hash, path):
-    """RFC 9162 2.1.4.2."""
-    if first == second:
-        return path == [] and first_hash == second_hash
-    if first == 0 or first > second or not path:
-        return False
-    if first & (first - 1) == 0:
-        path = [first_hash] + path
-    fn, sn = first - 1, second - 1
-    while fn & 1:
-        fn >>= 1
-        sn >>= 1
-    fr = sr = path[0]
-    for c in path[1:]:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            fr = node_hash(c, fr)
-            sr = node_hash(c, sr)
-            if not fn & 1:
-                while fn & 1 == 0 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            sr = node_hash(sr, c)
-        fn >>= 1
-        sn >>= 1
-    return fr == first_hash and sr == second_hash and sn == 0
 
 
 # --- entry bundles ------------------------------------------------------
