@@ -7,6 +7,7 @@
 
 pub mod builder;
 pub mod checkpoint;
+pub mod cosignature;
 pub mod envelope;
 pub mod epcis;
 pub mod hex32;
@@ -27,3 +28,4 @@ pub mod statement;
 pub mod tiles;
 pub mod time;
 pub mod view;
+pub mod witness_request;

@@ -86,6 +86,9 @@ pub struct Shared {
     config: LedgerConfig,
     ledger_key: PublicKey,
     tip: RwLock<Arc<Published>>,
+    /// Tells subscribers (the tile writer, the witness rounds) of each
+    /// newly published tree; [`Ledger::subscribe`].
+    published_tx: tokio::sync::watch::Sender<Arc<Published>>,
     poisoned: AtomicBool,
     metrics: Metrics,
     /// The linkage index (spec §9), folded from the stored facts at open
@@ -134,9 +137,11 @@ impl Shared {
             .set(i64::try_from(p.size).unwrap_or(i64::MAX));
         let p = Arc::new(p);
         match self.tip.write() {
-            Ok(mut t) => *t = p,
-            Err(poisoned) => *poisoned.into_inner() = p,
+            Ok(mut t) => *t = Arc::clone(&p),
+            Err(poisoned) => *poisoned.into_inner() = Arc::clone(&p),
         }
+        // Nobody listening is fine: `send_replace` never fails.
+        self.published_tx.send_replace(p);
     }
 }
 

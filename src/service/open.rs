@@ -395,7 +395,11 @@ impl Ledger {
             store,
             config,
             ledger_key,
-            tip: RwLock::new(Arc::new(Published { size, checkpoint })),
+            tip: RwLock::new(Arc::new(Published {
+                size,
+                checkpoint: checkpoint.clone(),
+            })),
+            published_tx: tokio::sync::watch::Sender::new(Arc::new(Published { size, checkpoint })),
             poisoned: AtomicBool::new(false),
             metrics: Metrics::default(),
             linkage,

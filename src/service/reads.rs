@@ -15,6 +15,7 @@ use crate::domain::product::Category;
 use crate::domain::rules::View;
 use crate::domain::statement::LedgerFormat;
 use crate::domain::time::{Day, Timestamp};
+use std::sync::Arc;
 
 /// A batch as `GET /api/v1/batches/{id}` reports it.
 #[derive(Debug, Clone)]
@@ -49,6 +50,17 @@ impl Ledger {
     /// The latest tree size.
     pub fn size(&self) -> u64 {
         self.shared.published().size
+    }
+
+    /// The latest published tree (size and signed checkpoint).
+    pub fn published(&self) -> Arc<super::Published> {
+        self.shared.published()
+    }
+
+    /// A receiver that sees each newly published tree (the latest one
+    /// only: a slow subscriber skips trees, never queues them).
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<Arc<super::Published>> {
+        self.shared.published_tx.subscribe()
     }
 
     /// What a verifier needs (`GET /api/v1/ledger`).
