@@ -168,6 +168,18 @@ fn constants() -> Vec<(&'static str, u128)> {
             "service::client::CONNECT_TIMEOUT",
             n(service::client::CONNECT_TIMEOUT.as_secs()),
         ),
+        (
+            "service::witnessing::WITNESS_TIMEOUT",
+            n(service::witnessing::WITNESS_TIMEOUT.as_secs()),
+        ),
+        (
+            "service::witnessing::MIN_ROUND_INTERVAL",
+            n(service::witnessing::MIN_ROUND_INTERVAL.as_secs()),
+        ),
+        (
+            "service::witnessing::RETRY_AFTER_FAILURE",
+            n(service::witnessing::RETRY_AFTER_FAILURE.as_secs()),
+        ),
     ]
 }
 

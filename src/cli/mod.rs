@@ -4,7 +4,8 @@
 //! This file holds the clap definitions and the dispatch; each subcommand
 //! is one function in a file of its own, as ripgrep does: `keygen.rs`,
 //! `init.rs`, `serve.rs` (`serve` and `demo`), `audit.rs`, `sign.rs`,
-//! `submit.rs`, [`report`], [`export`], [`import`] and `reindex.rs`.
+//! `submit.rs`, [`report`], [`export`], [`import`], `reindex.rs` and
+//! `verify_proof.rs`.
 //! What several share (the async runtime, the `--ledger-key` parser) is
 //! in `shared.rs`.
 
@@ -19,6 +20,7 @@ mod serve;
 mod shared;
 mod sign;
 mod submit;
+mod verify_proof;
 
 use crate::domain::keys::PublicKey;
 use anyhow::Result;
@@ -77,6 +79,19 @@ pub enum Command {
         /// A linkage target, GROUP:YEAR=SHARE (cooperatives:2030=0.6); repeatable.
         #[arg(long = "target", value_name = "GROUP:YEAR=SHARE")]
         targets: Vec<String>,
+        /// A witness: its verifier key and its C2SP tlog-witness URL (repeatable).
+        #[arg(long = "witness", value_name = "VKEY=URL", value_parser = shared::parse_witness)]
+        witnesses: Vec<(crate::domain::cosignature::WitnessKey, String)>,
+        /// How many witnesses must cosign a checkpoint (default: all of them).
+        #[arg(long, requires = "witnesses")]
+        witness_quorum: Option<usize>,
+        /// A label for a witness on buyer pages, NAME=TEXT (repeatable).
+        #[arg(
+            long = "witness-label",
+            value_name = "NAME=TEXT",
+            requires = "witnesses"
+        )]
+        witness_labels: Vec<String>,
     },
     /// Create a sample ledger of Vietnamese cooperatives, members and businesses, and serve it.
     Demo {
@@ -147,6 +162,23 @@ pub enum Command {
         #[command(subcommand)]
         what: import::Import,
     },
+    /// Check a .tlog-proof file offline: the entry, the ledger's signature, witness cosignatures.
+    VerifyProof {
+        /// The .tlog-proof file.
+        file: PathBuf,
+        /// The ledger public key, pinned out of band.
+        #[arg(long, value_parser = shared::parse_ledger_key)]
+        ledger_key: PublicKey,
+        /// The checkpoints' key name (default: the checkpoint's origin).
+        #[arg(long)]
+        key_name: Option<String>,
+        /// A witness verifier key to check cosignatures with (repeatable).
+        #[arg(long = "witness", value_name = "VKEY", value_parser = shared::parse_witness_key)]
+        witnesses: Vec<crate::domain::cosignature::WitnessKey>,
+        /// How many of those witnesses must have cosigned (default: all).
+        #[arg(long)]
+        witness_quorum: Option<usize>,
+    },
     /// Rebuild every view from the leaf file.
     Reindex {
         /// The data directory (the server must be stopped).
@@ -200,7 +232,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             listen,
             base_url,
             targets,
-        } => serve::run(data, listen, base_url, &targets),
+            witnesses,
+            witness_quorum,
+            witness_labels,
+        } => serve::run(
+            data,
+            listen,
+            base_url,
+            &targets,
+            serve::witnessing(witnesses, witness_quorum, &witness_labels)?,
+        ),
         Command::Demo { listen, data } => serve::demo(listen, data),
         Command::Audit {
             data,
@@ -225,5 +266,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export { what } => export::run(what),
         Command::Import { what } => import::run(what),
         Command::Reindex { data } => reindex::run(&data),
+        Command::VerifyProof {
+            file,
+            ledger_key,
+            key_name,
+            witnesses,
+            witness_quorum,
+        } => verify_proof::run(&file, ledger_key, key_name, witnesses, witness_quorum),
     }
 }

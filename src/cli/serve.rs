@@ -3,7 +3,9 @@
 
 use super::report;
 use super::shared::runtime;
+use crate::domain::cosignature::WitnessKey;
 use crate::http::{self, AppState};
+use crate::service::witnessing::{WitnessSpec, WitnessingConfig};
 use crate::service::{Ledger, OpenOptions, demo};
 use anyhow::{Context as _, Result};
 use std::path::PathBuf;
@@ -11,19 +13,51 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 /// Serves the ledger in `data` on `listen`, with the linkage `targets`
-/// (`GROUP:YEAR=SHARE` each) over the defaults.
+/// (`GROUP:YEAR=SHARE` each) over the defaults, and its witnesses.
 pub fn run(
     data: PathBuf,
     listen: String,
     base_url: Option<String>,
     targets: &[String],
+    witnesses: Option<WitnessingConfig>,
 ) -> Result<ExitCode> {
     let options = OpenOptions {
         targets: report::targets(targets)?,
         ..OpenOptions::default()
     };
-    runtime()?.block_on(serve(data, listen, base_url, options))?;
+    runtime()?.block_on(serve(data, listen, base_url, options, witnesses))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The witnesses of `serve --witness VKEY=URL … [--witness-quorum K]
+/// [--witness-label NAME=TEXT …]` (spec §10.3); `None` without any.
+pub fn witnessing(
+    witnesses: Vec<(WitnessKey, String)>,
+    quorum: Option<usize>,
+    labels: &[String],
+) -> Result<Option<WitnessingConfig>> {
+    if witnesses.is_empty() {
+        return Ok(None);
+    }
+    let mut specs: Vec<WitnessSpec> = witnesses
+        .into_iter()
+        .map(|(key, url)| WitnessSpec {
+            key,
+            url,
+            label: None,
+        })
+        .collect();
+    for l in labels {
+        let (name, text) = l
+            .split_once('=')
+            .with_context(|| format!("--witness-label {l:?}: expected NAME=TEXT"))?;
+        let w = specs
+            .iter_mut()
+            .find(|w| w.key.name() == name)
+            .with_context(|| format!("--witness-label {l:?}: no witness is named {name}"))?;
+        w.label = Some(text.to_owned());
+    }
+    Ok(Some(WitnessingConfig::new(specs, quorum)?))
 }
 
 /// Creates a sample ledger in `data` (default: a new folder under the
@@ -102,8 +136,12 @@ async fn serve(
     listen: String,
     base_url: Option<String>,
     options: OpenOptions,
+    witnesses: Option<WitnessingConfig>,
 ) -> Result<()> {
     let ledger = Arc::new(Ledger::open(&data, options)?);
+    if let Some(config) = witnesses {
+        ledger.start_witnessing(config)?;
+    }
     run_server(ledger, &listen, base_url, |_| {}).await
 }
 

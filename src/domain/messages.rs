@@ -263,6 +263,9 @@ codes! {
     UnknownEntry = "unknown_entry", NotFound,
         "The ledger has no entry with that number.",
         "Sổ cái không có mục nào với số thứ tự này.";
+    NotWitnessed = "not_witnessed", NotFound,
+        "No checkpoint of this ledger has been cosigned by enough of its witnesses yet.",
+        "Chưa có điểm kiểm tra nào của sổ cái này được đủ số bên chứng kiến ký xác nhận.";
     NeedsFormat2 = "needs_format_2", Conflict,
         "This ledger was started in format 1, which does not know this; start a format-2 ledger for it.",
         "Sổ cái này được tạo theo định dạng 1, không hỗ trợ điều này; hãy tạo sổ cái định dạng 2.";

@@ -27,5 +27,6 @@ pub mod rules;
 pub mod statement;
 pub mod tiles;
 pub mod time;
+pub mod tlog_proof;
 pub mod view;
 pub mod witness_request;

@@ -56,8 +56,9 @@ pub enum RequestError {
     NoCheckpoint,
 }
 
-/// A decimal with no leading zeroes (`0` itself allowed).
-fn canonical_decimal(s: &str) -> Option<u64> {
+/// A decimal with no leading zeroes (`0` itself allowed), as the C2SP
+/// formats write sizes and indexes.
+pub(crate) fn canonical_decimal(s: &str) -> Option<u64> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0'))
     {
         return None;
@@ -65,33 +66,55 @@ fn canonical_decimal(s: &str) -> Option<u64> {
     s.parse().ok()
 }
 
+/// One proof line: the standard base64 of a SHA-256 hash, as the C2SP
+/// formats write them.
+fn hash_line(line: &str) -> Option<Hash> {
+    let bytes = B64.decode(line).ok()?;
+    Some(Hash(bytes.try_into().ok()?))
+}
+
+/// Why the proof lines of a C2SP text format cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LinesError {
+    /// Line `n` (from 1) is not a base64 SHA-256 hash.
+    Bad(usize),
+    /// More lines than allowed.
+    TooMany,
+    /// No empty line ends them.
+    NoBlank,
+}
+
+/// Reads hash lines up to the first empty line (at most `max` of them):
+/// the hashes and the text after that empty line.
+pub(crate) fn hash_lines(mut rest: &str, max: usize) -> Result<(Vec<Hash>, &str), LinesError> {
+    let mut hashes = Vec::new();
+    loop {
+        let (line, after) = rest.split_once('\n').ok_or(LinesError::NoBlank)?;
+        rest = after;
+        if line.is_empty() {
+            return Ok((hashes, rest));
+        }
+        if hashes.len() == max {
+            return Err(LinesError::TooMany);
+        }
+        hashes.push(hash_line(line).ok_or(LinesError::Bad(hashes.len() + 1))?);
+    }
+}
+
 impl AddCheckpoint {
     /// Parses a request body.
     pub fn parse(body: &[u8]) -> Result<Self, RequestError> {
         let text = std::str::from_utf8(body).map_err(|_| RequestError::NotText)?;
-        let (old_line, mut rest) = text.split_once('\n').ok_or(RequestError::OldLine)?;
+        let (old_line, rest) = text.split_once('\n').ok_or(RequestError::OldLine)?;
         let old_size = old_line
             .strip_prefix("old ")
             .and_then(canonical_decimal)
             .ok_or(RequestError::OldLine)?;
-        let mut proof = Vec::new();
-        loop {
-            let (line, after) = rest.split_once('\n').ok_or(RequestError::NoCheckpoint)?;
-            rest = after;
-            if line.is_empty() {
-                break;
-            }
-            if proof.len() == MAX_PROOF_LINES {
-                return Err(RequestError::TooManyProofLines);
-            }
-            let bytes = B64
-                .decode(line)
-                .map_err(|_| RequestError::ProofLine(proof.len() + 1))?;
-            let hash: [u8; 32] = bytes
-                .try_into()
-                .map_err(|_| RequestError::ProofLine(proof.len() + 1))?;
-            proof.push(Hash(hash));
-        }
+        let (proof, rest) = hash_lines(rest, MAX_PROOF_LINES).map_err(|e| match e {
+            LinesError::Bad(n) => RequestError::ProofLine(n),
+            LinesError::TooMany => RequestError::TooManyProofLines,
+            LinesError::NoBlank => RequestError::NoCheckpoint,
+        })?;
         Ok(Self {
             old_size,
             proof,

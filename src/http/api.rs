@@ -24,7 +24,7 @@ use crate::domain::product::{Blake3Hex, Certification, Origin, Process, Product}
 use crate::domain::quantity::Quantity;
 use crate::domain::time::{Day, HarvestTime};
 use crate::service::custody::{CustodyReport, Incoming};
-use crate::service::{BatchReport, MAX_PAGE, Receipt, ServiceError};
+use crate::service::{BatchReport, MAX_PAGE, Receipt, ServiceError, WitnessedSummary};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -49,6 +49,10 @@ struct SubmitAnswer {
     /// logged first (spec §6.17).
     #[serde(skip_serializing_if = "Option::is_none")]
     disclosure: Option<&'static str>,
+    /// The latest witnessed checkpoint when witnesses are configured
+    /// (spec §8.16).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    witnessed: Option<WitnessedSummary>,
 }
 
 impl From<Receipt> for SubmitAnswer {
@@ -62,6 +66,7 @@ impl From<Receipt> for SubmitAnswer {
             disclosure: r
                 .disclosure_kept
                 .map(|kept| if kept { "kept" } else { "not_kept" }),
+            witnessed: r.witnessed,
         }
     }
 }
@@ -88,16 +93,61 @@ pub async fn submit(
     Ok((status, Json(SubmitAnswer::from(receipt))).into_response())
 }
 
-/// `GET /api/v1/checkpoint`: the latest signed note, `text/plain`.
-pub async fn checkpoint(State(app): State<AppState>) -> Response {
+/// A checkpoint note as `text/plain`, never cached.
+fn note(text: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        app.ledger.checkpoint(),
+        text,
     )
         .into_response()
+}
+
+/// `GET /api/v1/checkpoint`: the latest signed note, with the witness
+/// cosignatures gathered for its size.
+pub async fn checkpoint(State(app): State<AppState>) -> Response {
+    note(app.ledger.cosigned_checkpoint())
+}
+
+/// `GET /tlog/checkpoint`: the latest witnessed note when witnesses are
+/// configured (404 `not_witnessed` before the first quorum), else the
+/// latest signed one (spec §8.14, §8.16).
+pub async fn tlog_checkpoint(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+) -> Result<Response, ApiError> {
+    let text = app
+        .ledger
+        .tlog_checkpoint()
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok(note(text))
+}
+
+/// `GET /api/v1/entries/{index}/tlog-proof`: the C2SP tlog-proof of one
+/// entry, as a download (spec §8.17).
+pub async fn tlog_proof(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    IdPath(index): IdPath<u64>,
+) -> Result<Response, ApiError> {
+    let (name, text) = app
+        .ledger
+        .tlog_proof(index)
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+            (header::CACHE_CONTROL, "no-cache".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        text,
+    )
+        .into_response())
 }
 
 /// `GET /api/v1/ledger`.

@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
         .route("/api/v1/epcis", get(export::period_epcis))
         .route("/api/v1/contracts/{id}", get(api::contract))
         .route("/api/v1/entries/{index}/corrections", get(api::corrections))
+        .route("/api/v1/entries/{index}/tlog-proof", get(api::tlog_proof))
         .route("/api/v1/linkage", get(api::linkage))
         .route("/api/v1/linkage.csv", get(api::linkage_csv))
         .route("/linkage", get(dashboard::linkage))
@@ -93,7 +94,7 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
         .route(app::communes_path(), get(app::communes))
         .route("/static/{*file}", get(assets::serve))
         // The C2SP tlog-tiles read API (spec §8.14).
-        .route("/tlog/checkpoint", get(api::checkpoint))
+        .route("/tlog/checkpoint", get(api::tlog_checkpoint))
         .route("/tlog/tile/{*path}", get(tiles::tile))
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))

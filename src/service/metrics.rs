@@ -1,7 +1,9 @@
 //! Prometheus metrics served at `/metrics`.
 //!
 //! Submissions by outcome (each refusal by its code), group commit sizes,
-//! `fdatasync` times, the tree size and whether the ledger takes writes, in the Prometheus text format.
+//! `fdatasync` times, the tree size and whether the ledger takes writes,
+//! and per witness its failed rounds and the size it last cosigned (spec
+//! §8.16), in the Prometheus text format.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -15,6 +17,13 @@ use prometheus_client::registry::Registry;
 pub struct Outcome {
     /// `accepted`, `duplicate`, or an error code.
     pub outcome: String,
+}
+
+/// The witness label of the witness metrics.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct WitnessLabel {
+    /// The witness's name (its vkey's name).
+    pub witness: String,
 }
 
 /// The ledger's metrics.
@@ -31,6 +40,10 @@ pub struct Metrics {
     /// 1 while the ledger takes writes, 0 after a failed write or sync
     /// (spec §7.2, §8.10).
     pub writable: Gauge,
+    /// Failed witness rounds, by witness.
+    pub witness_failures: Family<WitnessLabel, Counter>,
+    /// The size each witness last cosigned.
+    pub witness_cosigned_size: Family<WitnessLabel, Gauge>,
 }
 
 impl Default for Metrics {
@@ -59,8 +72,22 @@ impl Default for Metrics {
             "1 while the ledger takes writes, 0 after a failed write or sync until restart",
             writable.clone(),
         );
+        let witness_failures = Family::<WitnessLabel, Counter>::default();
+        let witness_cosigned_size = Family::<WitnessLabel, Gauge>::default();
+        registry.register(
+            "witness_failures",
+            "Witness rounds that got no cosignature (unreachable, timed out, refused, bad answer)",
+            witness_failures.clone(),
+        );
+        registry.register(
+            "witness_cosigned_size",
+            "The tree size each witness last cosigned",
+            witness_cosigned_size.clone(),
+        );
         Self {
             registry,
+            witness_failures,
+            witness_cosigned_size,
             submissions,
             group_commit_entries,
             sync_seconds,

@@ -16,6 +16,8 @@
 //! | `disclosure.rs` | member names disclosed with consent: checked, kept, shown, erased |
 //! | `reads.rs` | entries, proofs and the views |
 //! | `tiles.rs` | the C2SP tiles and entry bundles of the published tree |
+//! | `tlog_proof.rs` | the C2SP tlog-proof of one entry |
+//! | [`witnessing`] | the witness rounds and the witnessed checkpoint |
 //! | [`group_commit`] | one group commit, assembled and written |
 //! | [`sequencer`] | the one writer thread |
 //! | [`buyer`] | what a buyer's page shows, read at one tree size |
@@ -48,13 +50,15 @@ mod reads;
 pub mod sequencer;
 mod submit;
 mod tiles;
+mod tlog_proof;
+pub mod witnessing;
 
 pub use clock::{Clock, SystemClock};
 pub use error::ServiceError;
 pub use open::REPLAY_CHUNK;
 pub use open::{InitReport, RegistrarSpec};
 pub use reads::{BatchReport, LedgerAnswer};
-pub use submit::{MAX_CACHED_POINTS, Receipt};
+pub use submit::{MAX_CACHED_POINTS, Receipt, WitnessedSummary};
 
 use crate::domain::keys::PublicKey;
 use crate::domain::linkage::{LinkFact, LinkageIndex, Targets};
@@ -180,5 +184,11 @@ pub struct Ledger {
     points: quick_cache::sync::Cache<[u8; 32], ed25519_dalek::VerifyingKey>,
     clock: Arc<dyn Clock>,
     targets: Targets,
+    /// The data directory (`DATA/witnessed` is written there).
+    dir: std::path::PathBuf,
+    /// The seam durable writes go through.
+    io: Arc<dyn FileIo>,
+    /// The witness rounds, once [`Ledger::start_witnessing`] ran.
+    witnessing: std::sync::OnceLock<Arc<witnessing::Board>>,
     _lock: File,
 }

@@ -434,6 +434,9 @@ impl Ledger {
             points: quick_cache::sync::Cache::new(MAX_CACHED_POINTS),
             clock: options.clock,
             targets: options.targets,
+            dir: dir.to_path_buf(),
+            io: options.io,
+            witnessing: std::sync::OnceLock::new(),
             _lock: lock,
         })
     }

@@ -39,6 +39,17 @@ pub struct LedgerAnswer {
     pub note_vkey: String,
     /// The ledger's format (spec §6.17), as its genesis fixed it.
     pub format: LedgerFormat,
+    /// Its witnesses and where each stands (spec §8.16); none when no
+    /// witness is configured.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub witnesses: Vec<super::witnessing::WitnessReport>,
+    /// How many witnesses must cosign a checkpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness_quorum: Option<usize>,
+    /// The size of the latest checkpoint that met the quorum (`null`
+    /// before the first, absent without witnesses).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witnessed_size: Option<Option<u64>>,
 }
 
 impl Ledger {
@@ -72,6 +83,23 @@ impl Ledger {
             public_key: self.shared.ledger_key,
             note_vkey: note_vkey(&c.key_name, &self.shared.ledger_key),
             format: self.shared.format,
+            witnesses: self.witnesses().map(|b| b.reports()).unwrap_or_default(),
+            witness_quorum: self.witnesses().map(|b| b.config().quorum),
+            witnessed_size: self.witnesses().map(|b| b.witnessed().map(|w| w.size)),
+        }
+    }
+
+    /// The note `GET /tlog/checkpoint` serves (spec §8.14, §8.16): the
+    /// latest witnessed checkpoint when witnesses are configured
+    /// (`not_witnessed` before the first quorum), else the latest signed
+    /// one.
+    pub fn tlog_checkpoint(&self) -> Result<String, ServiceError> {
+        match self.witnesses() {
+            None => Ok(self.checkpoint()),
+            Some(b) => b
+                .witnessed()
+                .map(|w| w.note.clone())
+                .ok_or_else(|| Refusal::new(Code::NotWitnessed).into()),
         }
     }
 

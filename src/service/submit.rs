@@ -40,6 +40,20 @@ pub struct Receipt {
     /// when none was sent): not kept when a withdrawal was logged after
     /// the consent, before the disclosure could be kept (spec §6.17).
     pub disclosure_kept: Option<bool>,
+    /// The latest checkpoint that met the witness quorum when the receipt
+    /// was made (never waited for), when witnesses are configured (spec
+    /// §8.16): size 0 and nobody before the first quorum.
+    pub witnessed: Option<WitnessedSummary>,
+}
+
+/// What a receipt says of the witnesses.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WitnessedSummary {
+    /// The witnessed tree size (the receipt's index is covered when it is
+    /// below it).
+    pub size: u64,
+    /// The witnesses that cosigned it.
+    pub by: Vec<String>,
 }
 
 impl Ledger {
@@ -133,6 +147,16 @@ impl Ledger {
             inclusion_proof,
             duplicate: seq.leaf_hash.is_none(),
             disclosure_kept,
+            witnessed: self.witnesses().map(|b| match b.witnessed() {
+                Some(w) => WitnessedSummary {
+                    size: w.size,
+                    by: w.by.clone(),
+                },
+                None => WitnessedSummary {
+                    size: 0,
+                    by: Vec::new(),
+                },
+            }),
         })
     }
 

@@ -6,6 +6,10 @@
 //! It is replaced atomically: `checkpoint.tmp` is written and
 //! `fdatasync`ed, renamed over `checkpoint`, and the directory is fsynced,
 //! each step through the [`FileIo`] seam.
+//!
+//! [`CheckpointFile::named`] keeps another note file the same way:
+//! `witnessed`, the latest checkpoint that met the witness quorum, with
+//! its cosignatures (spec §8.16, §12.1).
 
 use super::io::FileIo;
 use std::fs::{File, OpenOptions};
@@ -17,25 +21,33 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct CheckpointFile {
     dir: PathBuf,
+    name: &'static str,
     io: Arc<dyn FileIo>,
 }
 
 impl CheckpointFile {
     /// The checkpoint file in data directory `dir`, written through `io`.
     pub fn new(dir: &Path, io: Arc<dyn FileIo>) -> Self {
+        Self::named(dir, "checkpoint", io)
+    }
+
+    /// The note file `DIR/NAME`, written through `io` as the checkpoint
+    /// file is.
+    pub fn named(dir: &Path, name: &'static str, io: Arc<dyn FileIo>) -> Self {
         Self {
             dir: dir.to_path_buf(),
+            name,
             io,
         }
     }
 
-    /// Its path, `DIR/checkpoint`.
+    /// Its path, `DIR/checkpoint` (or `DIR/NAME`).
     pub fn path(&self) -> PathBuf {
-        self.dir.join("checkpoint")
+        self.dir.join(self.name)
     }
 
     fn tmp(&self) -> PathBuf {
-        self.dir.join("checkpoint.tmp")
+        self.dir.join(format!("{}.tmp", self.name))
     }
 
     /// The note it holds, or `None` when there is no file yet (a ledger

@@ -1,7 +1,9 @@
 //! The one HTTP client for everything that talks to a ledger server over
 //! its API (spec §8): `submit` and `import epcis` ([`submit`]),
 //! `audit --server` ([`super::audit::audit_server`]), `report linkage
-//! --server` and `export --server` (and the mirror to come).
+//! --server`, `export --server`, the ledger's witness rounds
+//! ([`super::witnessing`], text bodies and a short timeout) (and the
+//! mirror to come).
 //!
 //! [`Client`] is the one place that sets the timeouts, the `User-Agent`
 //! and the language asked for, and that turns an answer into an error:
@@ -152,6 +154,12 @@ impl Answer {
         }
     }
 
+    /// The whole body, whatever the status (a C2SP witness answers in
+    /// text, its 409 with a size the client needs).
+    pub fn raw_body(&self) -> &[u8] {
+        &self.body
+    }
+
     /// The JSON of a successful answer, as [`Answer::body`] judges it; a
     /// body that is not `T` is [`ClientError::Unusable`].
     pub fn json<T: DeserializeOwned>(self) -> Result<T, ClientError> {
@@ -175,6 +183,12 @@ impl Client {
     /// A client for the server at `base` (e.g. `http://127.0.0.1:8080`),
     /// asking for the ledger's sentences in `lang`. Nothing is sent yet.
     pub fn new(base: &str, lang: Lang) -> Result<Self, ClientError> {
+        Self::with_timeout(base, lang, TIMEOUT)
+    }
+
+    /// [`Client::new`] with another limit on a whole request (connecting
+    /// still takes at most [`CONNECT_TIMEOUT`], or `timeout` if shorter).
+    pub fn with_timeout(base: &str, lang: Lang, timeout: Duration) -> Result<Self, ClientError> {
         let base = base.trim_end_matches('/').to_owned();
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(
@@ -182,8 +196,8 @@ impl Client {
             reqwest::header::HeaderValue::from_static(lang.tag()),
         );
         let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(timeout)
+            .connect_timeout(CONNECT_TIMEOUT.min(timeout))
             .user_agent(USER_AGENT)
             .default_headers(headers)
             .build()
@@ -253,6 +267,17 @@ impl Client {
         let url = self.url(path);
         self.send(url.clone(), self.http.post(&url).json(body))
             .await
+    }
+
+    /// `POST path` with a plain text body, the answer not yet judged.
+    pub async fn post_text(&self, path: &str, body: String) -> Result<Answer, ClientError> {
+        let url = self.url(path);
+        let request = self
+            .http
+            .post(&url)
+            .header(reqwest::header::CONTENT_TYPE, "text/plain; charset=utf-8")
+            .body(body);
+        self.send(url.clone(), request).await
     }
 
     /// The bytes of `GET path`.

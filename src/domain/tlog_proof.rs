@@ -1,0 +1,327 @@
+//! C2SP `tlog-proof` files (spec §8.17): an offline-verifiable proof that
+//! one leaf is in the ledger, under a checkpoint that witnesses may have
+//! cosigned.
+//!
+//! ```text
+//! c2sp.org/tlog-proof@v1
+//! extra <base64 of the exact leaf bytes>
+//! index <leaf index>
+//! <base64 inclusion proof hash, leaf's sibling first, one per line>
+//!
+//! <the checkpoint note, verbatim, with its signature lines>
+//! ```
+//!
+//! The `extra` line carries the leaf itself, so a proof is self-contained:
+//! the leaf hash is computed from it (tlog-proof "Verifying", step 1). It
+//! is not trusted for anything else: [`verify`] hashes it, checks it is
+//! the leaf at `index`, and checks the statement's own signature.
+//!
+//! [`TlogProof::parse`] refuses anything not in the exact form;
+//! [`TlogProof::to_text`] writes it. [`verify`] runs the four steps of
+//! tlog-proof with the policy "k valid cosignatures out of n known
+//! witnesses" ([`Policy`]). Pure: no I/O, no clock.
+
+use super::checkpoint::{CheckpointBody, CheckpointError, NoteKey};
+use super::cosignature::{CosignatureError, Cosigned, WitnessKey};
+use super::keys::PublicKey;
+use super::leaf::{Leaf, LeafError};
+use super::merkle::{Hash, MAX_INCLUSION_PROOF_HASHES, ProofError, leaf_hash, verify_inclusion};
+use super::witness_request::{LinesError, canonical_decimal, hash_lines};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+
+/// The first line of every proof.
+pub const HEADER: &str = "c2sp.org/tlog-proof@v1";
+
+/// The file extension tlog-proof recommends.
+pub const EXTENSION: &str = "tlog-proof";
+
+/// A parsed tlog proof.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TlogProof {
+    /// The opaque extra data (for this ledger: the leaf bytes).
+    pub extra: Option<Vec<u8>>,
+    /// The zero-based leaf index.
+    pub index: u64,
+    /// The RFC 6962 inclusion proof, the leaf's sibling first.
+    pub proof: Vec<Hash>,
+    /// The checkpoint note, verbatim.
+    pub checkpoint: String,
+}
+
+/// Why a text is not a tlog proof.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    /// The first line is not [`HEADER`].
+    #[error("the first line must be {HEADER}")]
+    Header,
+    /// The `extra` line is not base64.
+    #[error("the extra line is not \"extra <base64>\"")]
+    Extra,
+    /// No `index <decimal>` line where it belongs.
+    #[error("no \"index <decimal>\" line (no leading zeroes)")]
+    Index,
+    /// A proof line is not one base64 SHA-256 hash.
+    #[error("inclusion proof line {0} is not a base64 SHA-256 hash")]
+    ProofLine(usize),
+    /// More proof lines than any tree is deep.
+    #[error("more than {MAX_INCLUSION_PROOF_HASHES} inclusion proof lines")]
+    TooManyProofLines,
+    /// No empty line, then a checkpoint.
+    #[error("no empty line between the inclusion proof and the checkpoint")]
+    NoCheckpoint,
+}
+
+impl TlogProof {
+    /// Parses a proof file's text.
+    pub fn parse(text: &str) -> Result<Self, FormatError> {
+        let rest = text
+            .strip_prefix(HEADER)
+            .and_then(|r| r.strip_prefix('\n'))
+            .ok_or(FormatError::Header)?;
+        let (mut line, mut rest) = rest.split_once('\n').ok_or(FormatError::Index)?;
+        let mut extra = None;
+        if let Some(b64) = line.strip_prefix("extra ") {
+            extra = Some(B64.decode(b64).map_err(|_| FormatError::Extra)?);
+            (line, rest) = rest.split_once('\n').ok_or(FormatError::Index)?;
+        }
+        let index = line
+            .strip_prefix("index ")
+            .and_then(canonical_decimal)
+            .ok_or(FormatError::Index)?;
+        let (proof, rest) = hash_lines(rest, MAX_INCLUSION_PROOF_HASHES).map_err(|e| match e {
+            LinesError::Bad(n) => FormatError::ProofLine(n),
+            LinesError::TooMany => FormatError::TooManyProofLines,
+            LinesError::NoBlank => FormatError::NoCheckpoint,
+        })?;
+        if rest.is_empty() {
+            return Err(FormatError::NoCheckpoint);
+        }
+        Ok(Self {
+            extra,
+            index,
+            proof,
+            checkpoint: rest.to_owned(),
+        })
+    }
+
+    /// The proof file's text.
+    pub fn to_text(&self) -> String {
+        let mut out = format!("{HEADER}\n");
+        if let Some(extra) = &self.extra {
+            out.push_str(&format!("extra {}\n", B64.encode(extra)));
+        }
+        out.push_str(&format!("index {}\n", self.index));
+        for h in &self.proof {
+            out.push_str(&B64.encode(h.0));
+            out.push('\n');
+        }
+        out.push('\n');
+        out.push_str(&self.checkpoint);
+        out
+    }
+}
+
+/// The download name of a proof: `coop-ledger-<origin>-<index>.tlog-proof`,
+/// the origin with every character but ASCII letters, digits, `.` and `-`
+/// written as `-`.
+pub fn file_name(origin: &str, index: u64) -> String {
+    let safe: String = origin
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("coop-ledger-{safe}-{index}.{EXTENSION}")
+}
+
+/// What a verifier trusts: the ledger's key and the witnesses it knows.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// The ledger public key, pinned out of band.
+    pub ledger_key: PublicKey,
+    /// The checkpoints' signed-note key name (default: the checkpoint's
+    /// origin, as `init` makes it).
+    pub key_name: Option<String>,
+    /// The witnesses known to the verifier.
+    pub witnesses: Vec<WitnessKey>,
+    /// How many of them must have cosigned (0 when none are known).
+    pub quorum: usize,
+}
+
+/// What a proof proved.
+#[derive(Debug, Clone)]
+pub struct Proven {
+    /// The checkpoint the leaf is in, signed by the ledger key.
+    pub checkpoint: CheckpointBody,
+    /// The leaf, whose statement's signature verifies.
+    pub leaf: Leaf,
+    /// The known witnesses whose cosignatures verify, in policy order.
+    pub cosigned: Vec<Cosigned>,
+    /// The quorum asked for.
+    pub quorum: usize,
+}
+
+impl Proven {
+    /// Whether enough known witnesses cosigned.
+    pub fn quorum_met(&self) -> bool {
+        self.cosigned.len() >= self.quorum
+    }
+}
+
+/// Why a proof does not prove what it says.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// Not a tlog proof.
+    #[error("not a tlog proof: {0}")]
+    Format(#[from] FormatError),
+    /// No `extra` line, so no leaf to hash.
+    #[error("the proof carries no leaf (no extra line)")]
+    NoLeaf,
+    /// The extra data is not one of this ledger's leaves.
+    #[error("the extra data is not a leaf of this ledger: {0}")]
+    Leaf(#[from] LeafError),
+    /// The leaf says another index.
+    #[error("the leaf says it is entry {found}, the proof says {expected}")]
+    LeafIndex {
+        /// The index in the leaf.
+        found: u64,
+        /// The proof's index.
+        expected: u64,
+    },
+    /// The statement's own signature does not verify.
+    #[error("the signature on the entry's statement does not verify")]
+    StatementSignature,
+    /// The checkpoint is not signed by the ledger key.
+    #[error("the checkpoint: {0}")]
+    Checkpoint(#[from] CheckpointError),
+    /// A known witness's line is there but does not verify.
+    #[error("{0}")]
+    Cosignature(#[from] CosignatureError),
+    /// The inclusion proof does not lead to the checkpoint's root.
+    #[error("the inclusion proof: {0}")]
+    Inclusion(#[from] ProofError),
+}
+
+/// Verifies a proof's text under `policy` (tlog-proof, "Verifying a tlog
+/// proof"): (1) the leaf hash of the leaf in `extra`, which must say it is
+/// entry `index` and carry a statement whose signature verifies; (2) the
+/// ledger key's signature on the checkpoint; (3) every known witness's
+/// cosignature (one that is there and fails is an error); (4) the
+/// inclusion proof to the checkpoint's root. Whether the quorum is met is
+/// [`Proven::quorum_met`].
+pub fn verify(text: &str, policy: &Policy) -> Result<Proven, VerifyError> {
+    let proof = TlogProof::parse(text)?;
+    let extra = proof.extra.as_deref().ok_or(VerifyError::NoLeaf)?;
+    let leaf = Leaf::parse(extra)?;
+    if leaf.index != proof.index {
+        return Err(VerifyError::LeafIndex {
+            found: leaf.index,
+            expected: proof.index,
+        });
+    }
+    leaf.envelope()
+        .verify()
+        .map_err(|_| VerifyError::StatementSignature)?;
+    let key_name = match &policy.key_name {
+        Some(n) => n.clone(),
+        None => proof
+            .checkpoint
+            .split('\n')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    };
+    let checkpoint =
+        NoteKey::verifier(&key_name, &policy.ledger_key).verify(&proof.checkpoint, None)?;
+    let mut cosigned = Vec::new();
+    for w in &policy.witnesses {
+        if let Some(timestamp) = w.cosigned(&proof.checkpoint)? {
+            cosigned.push(Cosigned {
+                name: w.name().to_owned(),
+                timestamp,
+            });
+        }
+    }
+    verify_inclusion(
+        proof.index,
+        checkpoint.size,
+        leaf_hash(extra),
+        &proof.proof,
+        checkpoint.root,
+    )?;
+    Ok(Proven {
+        checkpoint,
+        leaf,
+        cosigned,
+        quorum: policy.quorum,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The example of tlog-proof, "Format" (its signature lines shortened
+    // there, so only the format is checked here).
+    const EXAMPLE: &str = "c2sp.org/tlog-proof@v1\nextra YWdlLXYxLjIuMS1kYXJ3aW4tYXJtNjQudGFyLmd6\nindex 73894\ngSKyXoYZUgZ6jduWYrkDOARinOMGJveXjgMkBTcdPlQ=\nB95lDa8R83lS8n0eG+o0buTxRKQTYFi//1U8anccXmA=\n\nexample.com/fancylog\n109482\nsFodV/vSp5O8n9a8QpW6PRY97tfOSW5bsc2Xl/EQi08=\n\n— example.com/fancylog hI2DJw==\n";
+
+    #[test]
+    fn the_format_of_tlog_proof_parses_and_round_trips() {
+        let p = TlogProof::parse(EXAMPLE).expect("parses");
+        assert_eq!(
+            p.extra.as_deref(),
+            Some(&b"age-v1.2.1-darwin-arm64.tar.gz"[..])
+        );
+        assert_eq!(p.index, 73894);
+        assert_eq!(p.proof.len(), 2);
+        assert!(p.checkpoint.starts_with("example.com/fancylog\n109482\n"));
+        assert_eq!(p.to_text(), EXAMPLE);
+        // Without extra data the line is omitted.
+        let bare = TlogProof { extra: None, ..p };
+        assert!(
+            bare.to_text()
+                .starts_with("c2sp.org/tlog-proof@v1\nindex 73894\n")
+        );
+        assert_eq!(TlogProof::parse(&bare.to_text()), Ok(bare));
+    }
+
+    #[test]
+    fn a_malformed_proof_is_refused_with_its_reason() {
+        let cases: [(&str, FormatError); 6] = [
+            ("c2sp.org/tlog-proof@v2\nindex 1\n\nx", FormatError::Header),
+            (
+                "c2sp.org/tlog-proof@v1\nextra !!\nindex 1\n\nx",
+                FormatError::Extra,
+            ),
+            ("c2sp.org/tlog-proof@v1\nindex 01\n\nx", FormatError::Index),
+            (
+                "c2sp.org/tlog-proof@v1\nindex 1\nAAAA\n\nx",
+                FormatError::ProofLine(1),
+            ),
+            (
+                "c2sp.org/tlog-proof@v1\nindex 1\n",
+                FormatError::NoCheckpoint,
+            ),
+            (
+                "c2sp.org/tlog-proof@v1\nindex 1\n\n",
+                FormatError::NoCheckpoint,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(TlogProof::parse(text), Err(want), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_file_name_keeps_only_safe_characters() {
+        assert_eq!(
+            file_name("ledger.htx-phominh.vn/2026", 12),
+            "coop-ledger-ledger.htx-phominh.vn-2026-12.tlog-proof"
+        );
+    }
+}
