@@ -84,7 +84,7 @@ pub async fn submit(
         .map_err(|e| ApiError::new(e, lang))?;
     // A withdrawal this answers erased a name: no cached page keeps it
     // past the answer.
-    app.pages.forget_changed(app.ledger.disclosure_changes());
+    app.pages.forget_changed(app.ledger.page_changes());
     let status = if receipt.duplicate {
         StatusCode::OK
     } else {

@@ -258,6 +258,9 @@ pub(super) struct BatchPage {
     ledger_key: String,
     api_url: String,
     proof_json: String,
+    /// Whether the ledger has witnesses (the page then says whether they
+    /// cosigned, spec §8.8).
+    witnessed: bool,
 }
 
 /// The JSON the page's script checks; `<` is escaped so that no value can
@@ -294,14 +297,21 @@ fn proof_json(app: &AppState, view: &BuyerView) -> String {
             })
         })
         .collect();
+    let witnesses: Vec<serde_json::Value> = info
+        .witnesses
+        .iter()
+        .map(|w| serde_json::json!({"name": w.name, "vkey": w.vkey, "label": w.label}))
+        .collect();
     serde_json::json!({
         "origin": info.origin,
         "key_name": info.key_name,
         "ledger_key": info.public_key.to_string(),
         "checkpoint": view.checkpoint,
-        "size": view.size,
+        "size": view.proven_size,
         "leaves": leaves,
         "disclosures": disclosures,
+        "witnesses": witnesses,
+        "witness_quorum": info.witness_quorum.unwrap_or(0),
     })
     .to_string()
     .replace('<', "\\u003c")
@@ -467,6 +477,7 @@ impl BatchPage {
             },
             api_url: format!("/api/v1/batches/{}/trace", b.id),
             proof_json: proof_json(app, view),
+            witnessed: app.ledger.witnesses().is_some(),
         }
     }
 
@@ -546,6 +557,7 @@ impl BatchPage {
             ledger_key: "ed25519 (00000000)".into(),
             api_url: "/api/v1/batches/vai-01/trace".into(),
             proof_json: "{}".into(),
+            witnessed: true,
         }
     }
 }

@@ -481,7 +481,7 @@ pub async fn linkage(
     // The size is read first: the figures are then at least as new as it,
     // so a page kept for this size is never older than the size says.
     let size = app.ledger.size();
-    let disclosure_changes = app.ledger.disclosure_changes();
+    let disclosure_changes = app.ledger.page_changes();
     let report = match api::linkage_report(&app, params.clone()) {
         Ok(r) => r,
         Err(e) => return refused(t, d, lang, &params, e),

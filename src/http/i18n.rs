@@ -106,6 +106,15 @@ pub struct Texts {
     pub ledger_key: &'static str,
     /// "Data for auditors".
     pub raw_data: &'static str,
+    /// The witness badge before the phone checked the cosignatures.
+    pub witness_unchecked: &'static str,
+    /// The witness badge when enough cosignatures verify; `{names}` is
+    /// replaced by the witnesses' labels.
+    pub witness_checked: &'static str,
+    /// The witness badge otherwise.
+    pub witness_not_yet: &'static str,
+    /// The link to a step's `.tlog-proof`.
+    pub download_proof: &'static str,
     /// Not-found page title.
     pub not_found_title: &'static str,
     /// Not-found page text.
@@ -197,6 +206,10 @@ pub const VI: Texts = Texts {
     ledger: "Sổ cái",
     ledger_key: "Khóa công khai của sổ cái",
     raw_data: "Dữ liệu cho kiểm toán viên",
+    witness_unchecked: "Chưa kiểm tra xác nhận của bên chứng kiến trên thiết bị này",
+    witness_checked: "✔ Đã được kiểm chứng bởi {names}",
+    witness_not_yet: "Chưa được bên chứng kiến xác nhận",
+    download_proof: "Tải bằng chứng",
     not_found_title: "Chưa có thông tin cho mã này",
     not_found_body: "Mã lô này chưa được ghi vào sổ cái, hoặc mã bị in sai. Nếu sản phẩm vừa được đóng gói, hãy thử lại sau; nếu vẫn không thấy, hãy hỏi nơi bán.",
     bad_code_title: "Mã không hợp lệ",
@@ -291,6 +304,10 @@ pub const EN: Texts = Texts {
     ledger: "Ledger",
     ledger_key: "Ledger public key",
     raw_data: "Data for auditors",
+    witness_unchecked: "Witnesses not checked on this device",
+    witness_checked: "✔ checked by {names}",
+    witness_not_yet: "not yet witnessed",
+    download_proof: "Download proof",
     not_found_title: "No information for this code yet",
     not_found_body: "This lot has not been logged in the ledger yet, or the code was misprinted. If the product was packed recently, try again later; otherwise ask the shop.",
     bad_code_title: "Invalid code",
@@ -667,6 +684,9 @@ mod tests {
             assert_eq!(distinct.len(), states.len());
         }
         assert_ne!(VI.name_verified, EN.name_verified);
+        // Issue 14: the witness badge names the witnesses in both.
+        assert!(VI.witness_checked.contains("{names}") && EN.witness_checked.contains("{names}"));
+        assert_ne!(VI.witness_not_yet, EN.witness_not_yet);
     }
 
     #[test]

@@ -132,7 +132,7 @@ async fn try_show(
     let lookup = lookup?;
     let linkset_wanted = wants_linkset(&query, &headers);
     let size = app.ledger.size();
-    let disclosure_changes = app.ledger.disclosure_changes();
+    let disclosure_changes = app.ledger.page_changes();
     if let Some(page) = app
         .pages
         .get(path, lang, size, disclosure_changes)

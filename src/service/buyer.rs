@@ -6,7 +6,8 @@
 //!
 //! Everything is read at one published tree size, so the proofs and the
 //! checkpoint agree; steps logged after that size are left for the next
-//! page view.
+//! page view. The proofs lead to the witnessed checkpoint when its tree
+//! holds every leaf shown (spec §8.8, §8.16).
 //!
 //! The page shows the producer cooperative, the origin and the harvest time
 //! of the batch or of its nearest ancestor that has them, and the
@@ -32,7 +33,8 @@ pub struct ProvenLeaf {
     pub index: u64,
     /// The exact leaf bytes.
     pub bytes: Vec<u8>,
-    /// Its RFC 9162 inclusion proof in the tree of [`BuyerView::size`].
+    /// Its RFC 9162 inclusion proof in the tree of
+    /// [`BuyerView::proven_size`].
     pub proof: Vec<Hash>,
 }
 
@@ -62,8 +64,12 @@ pub struct BuyerView {
     pub harvested_at: Option<HarvestTime>,
     /// The tree size everything was read at.
     pub size: u64,
-    /// The signed checkpoint of that size.
+    /// The checkpoint the proofs lead to: the witnessed one when its tree
+    /// holds every leaf shown, else the signed one of [`BuyerView::size`]
+    /// with the cosignatures gathered for it (spec §8.8, §8.16).
     pub checkpoint: String,
+    /// The size of that checkpoint's tree.
+    pub proven_size: u64,
     /// The leaves of every step shown, with proofs.
     pub leaves: Vec<ProvenLeaf>,
 }
@@ -183,12 +189,14 @@ impl Ledger {
         let origin = lineage.iter().find_map(|b| b.origin.clone());
         let harvested_at = lineage.iter().find_map(|b| b.harvested_at.clone());
 
+        let below = indexes.last().map_or(0, |i| i + 1);
+        let chosen = self.checkpoint_covering_at(below, &tip);
         let mut leaves = Vec::with_capacity(indexes.len());
         for index in indexes {
             let bytes = store
                 .leaf(index)?
                 .ok_or_else(|| ServiceError::Store(format!("leaf {index} missing")))?;
-            let proof = prove_record(tip.size, index, store)
+            let proof = prove_record(chosen.size, index, store)
                 .map_err(|e| ServiceError::Store(format!("inclusion proof: {e}")))?;
             leaves.push(ProvenLeaf {
                 index,
@@ -207,7 +215,8 @@ impl Ledger {
             origin,
             harvested_at,
             size: tip.size,
-            checkpoint: tip.checkpoint.clone(),
+            checkpoint: chosen.note,
+            proven_size: chosen.size,
             leaves,
         })
     }

@@ -89,6 +89,14 @@ impl Ledger {
         }
     }
 
+    /// A count that changes whenever a rendered page may change without
+    /// the tree growing: a disclosure kept or erased (spec §6.17), a new
+    /// witnessed checkpoint (spec §8.16). The page cache drops everything
+    /// when it changes.
+    pub fn page_changes(&self) -> u64 {
+        self.disclosure_changes() + self.witnesses().map_or(0, |b| b.changes())
+    }
+
     /// The note `GET /tlog/checkpoint` serves (spec §8.14, §8.16): the
     /// latest witnessed checkpoint when witnesses are configured
     /// (`not_witnessed` before the first quorum), else the latest signed

@@ -28,18 +28,24 @@ impl Ledger {
     /// witnessed one when its tree holds them, else the latest signed one
     /// with its gathered cosignatures.
     pub fn checkpoint_covering(&self, below: u64) -> Chosen {
+        self.checkpoint_covering_at(below, &self.published())
+    }
+
+    /// [`Ledger::checkpoint_covering`] with `tip` as the latest tree (what
+    /// a reader read everything else at).
+    pub fn checkpoint_covering_at(&self, below: u64, tip: &super::Published) -> Chosen {
         if let Some(w) = self.witnesses().and_then(|b| b.witnessed())
             && w.size >= below
+            && w.size <= tip.size
         {
             return Chosen {
                 size: w.size,
                 note: w.note.clone(),
             };
         }
-        let tip = self.published();
         Chosen {
             size: tip.size,
-            note: self.cosigned_checkpoint_of(&tip),
+            note: self.cosigned_checkpoint_of(tip),
         }
     }
 

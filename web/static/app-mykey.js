@@ -71,6 +71,9 @@ export async function keyScreen(id) {
     ...publicKeyBlock(id),
     h("p", { class: "explain" }, T.ledger_key_hint),
     ledgerKeyLine(pin),
+    pin && Array.isArray(pin.witnesses) && pin.witnesses.length
+      ? h("ul", { class: "meta", id: "witness-keys" }, ...pin.witnesses.map((/** @type {string} */ v) => h("li", {}, `${T.witness}: `, h("code", {}, v))))
+      : "",
     ...(await membersBackup()),
     h(
       "button",

@@ -110,10 +110,39 @@ export async function ledger() {
   if (!pin) {
     const { status, body: l } = await get("/api/v1/ledger");
     if (status !== 200) throw new Offline(`ledger: ${status}`);
-    pin = { origin: l.origin, key_name: l.key_name, public_key: l.public_key, note_vkey: l.note_vkey };
+    pin = {
+      origin: l.origin,
+      key_name: l.key_name,
+      public_key: l.public_key,
+      note_vkey: l.note_vkey,
+      witnesses: witnessKeys(l),
+    };
     await store.put("kv", pin, "ledger");
   }
   return pin;
+}
+
+/** The witness vkeys a `GET /api/v1/ledger` answer names, sorted. @param {any} l @returns {string[]} */
+function witnessKeys(l) {
+  return (Array.isArray(l.witnesses) ? l.witnesses : []).map((/** @type {any} */ w) => String(w.vkey)).sort();
+}
+
+/// The ledger's witnesses (spec §8.16) as this phone pinned them (the
+/// first set it saw, like the ledger key) and as the server names them
+/// now: `{pinned, now, changed}`. A change is never adopted here, only
+/// reported, so that the app can warn.
+export async function witnesses() {
+  const pin = await ledger();
+  const { status, body: l } = await get("/api/v1/ledger");
+  if (status !== 200) throw new Offline(`ledger: ${status}`);
+  const now = witnessKeys(l);
+  if (!Array.isArray(pin.witnesses)) {
+    pin.witnesses = now;
+    await store.put("kv", pin, "ledger");
+  }
+  /** @type {string[]} */
+  const pinned = pin.witnesses;
+  return { pinned, now, changed: pinned.join("\n") !== now.join("\n") };
 }
 
 /// Checks a receipt as the header says; returns `{index, size, key}`.

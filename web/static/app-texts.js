@@ -35,6 +35,9 @@ export const TEXTS = {
     forget_confirm: "Xóa khóa? Không có bản sao lưu thì không thể ký thay mã này được nữa.",
     ledger_key: "Khóa sổ cái",
     ledger_key_hint: "Máy này tin khóa sổ cái nó thấy lần đầu. Hãy so với khóa liên minh HTX công bố.",
+    witness: "Bên chứng kiến",
+    witnesses_changed:
+      "Cảnh báo: các bên chứng kiến của sổ cái đã khác với lúc máy này được thiết lập. Hãy hỏi liên minh HTX trước khi tin sổ cái.",
     blocked: "Một bản khai trước bị từ chối: xem nó trước khi gửi tiếp",
     send_again: "Gửi lại",
     dismiss: "Đã xem, gửi tiếp các bản sau",
@@ -176,6 +179,9 @@ export const TEXTS = {
     forget_confirm: "Remove the key? Without a backup nobody can sign as this id again.",
     ledger_key: "Ledger key",
     ledger_key_hint: "This phone trusts the ledger key it first saw. Compare it with the key the cooperative union publishes.",
+    witness: "Witness",
+    witnesses_changed:
+      "Warning: the ledger's witnesses are not the ones this phone saw when it was set up. Ask the cooperative union before trusting the ledger.",
     blocked: "An earlier statement was refused: look at it before the rest are sent",
     send_again: "Send again",
     dismiss: "Seen; send the ones after it",

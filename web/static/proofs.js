@@ -5,7 +5,9 @@
 //   (key id = SHA-256(name ‖ "\n" ‖ 0x01 ‖ key)[0..4]);
 // - Ed25519 signatures over "coop-ledger statement v1\n" ‖ statement
 //   (spec §3), with WebCrypto where the browser has Ed25519, otherwise the
-//   vendored, audited @noble/ed25519 (import-mapped as "noble-ed25519").
+//   vendored, audited @noble/ed25519 (import-mapped as "noble-ed25519");
+// - C2SP tlog-cosignature: witness cosignatures (Ed25519 cosignature/v1) on
+//   a checkpoint, under witness vkeys "name+hexid+base64(0x04 ‖ key)".
 
 export const enc = new TextEncoder();
 export const PREFIX = enc.encode("coop-ledger statement v1\n");
@@ -117,6 +119,59 @@ export async function checkCheckpoint(note, origin, keyName, ledgerKey) {
     if (await ed25519Verify(raw.slice(4), enc.encode(body), ledgerKey)) return { size, root, keyId };
   }
   throw new Error("checkpoint not signed by the ledger key");
+}
+
+/// A witness vkey `name+hexid+base64(0x04 ‖ key)` (C2SP signed-note,
+/// tlog-cosignature): {name, keyId, key}, its key id checked.
+export async function parseWitnessKey(vkey) {
+  const parts = String(vkey).split("+");
+  if (parts.length !== 3 || !/^[0-9a-f]{8}$/.test(parts[1])) throw new Error("malformed witness key");
+  const raw = b64(parts[2]);
+  if (raw.length !== 33 || raw[0] !== 4) throw new Error("not a cosignature/v1 key");
+  const key = raw.slice(1);
+  const keyId = (await sha256(concat(enc.encode(parts[0] + "\n"), raw))).slice(0, 4);
+  if (hex(keyId) !== parts[1]) throw new Error("witness key id does not match");
+  return { name: parts[0], keyId, key };
+}
+
+/// The witnesses among `witnesses` ([{name, vkey, …}]) whose cosignature
+/// on the signed note `note` verifies: Ed25519 over "cosignature/v1\n" ‖
+/// "time <T>\n" ‖ the note body, the line's bytes being key id (4) ‖ T as
+/// a big-endian u64 (8) ‖ signature (64). Returns them in the order given.
+export async function checkCosignatures(note, witnesses) {
+  const split = note.indexOf("\n\n");
+  if (split < 0) throw new Error("not a signed note");
+  const body = enc.encode(note.slice(0, split + 1));
+  const lines = note.slice(split + 2).split("\n");
+  const verified = [];
+  for (const w of witnesses) {
+    let k;
+    try {
+      k = await parseWitnessKey(w.vkey);
+    } catch (_) {
+      continue;
+    }
+    if (k.name !== w.name) continue;
+    for (const line of lines) {
+      const m = line.match(/^\u2014 (\S+) (\S+)$/);
+      if (!m || m[1] !== k.name) continue;
+      let raw;
+      try {
+        raw = b64(m[2]);
+      } catch (_) {
+        continue;
+      }
+      if (raw.length !== 76 || !equal(raw.slice(0, 4), k.keyId)) continue;
+      const time = new DataView(raw.buffer, raw.byteOffset + 4, 8).getBigUint64(0);
+      if (time >= 2n ** 63n) continue;
+      const msg = concat(enc.encode(`cosignature/v1\ntime ${time}\n`), body);
+      if (await ed25519Verify(raw.slice(12), msg, k.key)) {
+        verified.push(w);
+        break;
+      }
+    }
+  }
+  return verified;
 }
 
 /// Standard base64 (with padding) of bytes.

@@ -3,7 +3,8 @@
 //
 // The page carries, in <script type="application/json" id="ledger-proof">:
 //   {origin, key_name, ledger_key, checkpoint, size, leaves: [{index, leaf, proof}],
-//    disclosures: [{member, name, salt, leaf}]}
+//    disclosures: [{member, name, salt, leaf}], witnesses: [{name, vkey, label}],
+//    witness_quorum}
 // where `leaf` is the base64 of the exact leaf bytes and `proof` the RFC 9162
 // inclusion proof of that leaf in the checkpoint's tree, and each disclosure
 // a member household's name, shown with its consent, with the salt of its
@@ -23,6 +24,10 @@
 //      step 2) registers that very member with the name_commit
 //      SHA-256("coop-ledger name v1\n" ‖ salt ‖ UTF-8(NFC(name))) of the
 //      name as shown; the mark beside the name says whether it is.
+//   5. with witnesses (spec §8.16): each witness's cosignature on the
+//      checkpoint (C2SP tlog-cosignature, Ed25519 over the cosignature/v1
+//      message); the witness badge says "checked by <labels>" only when
+//      those that verify reach the quorum, else "not yet witnessed".
 // What it cannot see is an entry the server left out altogether: the badge
 // says the steps shown are signed and logged, not that nothing is missing.
 // Ed25519 uses WebCrypto where the browser has it, otherwise the vendored
@@ -31,7 +36,18 @@
 // WebCrypto (an insecure context) the names say they could not be checked
 // here, never that they are verified.
 
-import { CannotCheck, b64, checkCheckpoint, checkLeaf, concat, enc, hex, sha256, unhex } from "proofs";
+import {
+  CannotCheck,
+  b64,
+  checkCheckpoint,
+  checkCosignatures,
+  checkLeaf,
+  concat,
+  enc,
+  hex,
+  sha256,
+  unhex,
+} from "proofs";
 
 /// The prefix of a name commitment (spec §6.17).
 const NAME_PREFIX = enc.encode("coop-ledger name v1\n");
@@ -129,6 +145,28 @@ async function check(data) {
   return { size: cp.size, leaves: statements.size, key: fingerprint, names };
 }
 
+/// Sets the witness badge: "checked by" only when the cosignatures that
+/// verify on the checked checkpoint reach the quorum.
+async function showWitnesses(data) {
+  const badge = document.getElementById("witness-badge");
+  if (!badge) return;
+  const witnesses = data.witnesses || [];
+  const quorum = Number(data.witness_quorum) || 0;
+  let verified = [];
+  try {
+    verified = await checkCosignatures(data.checkpoint, witnesses);
+  } catch (_) {
+    verified = [];
+  }
+  if (quorum > 0 && verified.length >= quorum) {
+    badge.dataset.state = "checked";
+    badge.textContent = badge.dataset.checked.replace("{names}", verified.map((w) => w.label || w.name).join(", "));
+  } else {
+    badge.dataset.state = "not-yet";
+    badge.textContent = badge.dataset.notYet;
+  }
+}
+
 async function main() {
   const badge = document.getElementById("verify-badge");
   const holder = document.getElementById("ledger-proof");
@@ -158,6 +196,7 @@ async function main() {
     else say("failed", "(" + e.message + ")");
     return;
   }
+  await showWitnesses(data);
   for (const m of r.names.signed.keys()) markNames(holder, m, "verified");
   for (const m of r.names.failed.keys()) markNames(holder, m, "failed");
   const wrong = [...r.names.failed.values()];
