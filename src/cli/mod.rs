@@ -4,7 +4,8 @@
 //! This file holds the clap definitions and the dispatch; each subcommand
 //! is one function in a file of its own, as ripgrep does: `keygen.rs`,
 //! `init.rs`, `serve.rs` (`serve` and `demo`), `audit.rs`, `sign.rs`,
-//! `submit.rs`, [`report`], [`export`], [`import`] and `reindex.rs`.
+//! `submit.rs`, [`report`], [`export`], [`import`], `reindex.rs` and
+//! [`witness`].
 //! What several share (the async runtime, the `--ledger-key` parser) is
 //! in `shared.rs`.
 
@@ -19,6 +20,7 @@ mod serve;
 mod shared;
 mod sign;
 mod submit;
+pub mod witness;
 
 use crate::domain::keys::PublicKey;
 use anyhow::Result;
@@ -153,6 +155,12 @@ pub enum Command {
         #[arg(long)]
         data: PathBuf,
     },
+    /// Run a C2SP tlog-witness that cosigns the checkpoints of logs it follows.
+    Witness {
+        /// What to do.
+        #[command(subcommand)]
+        what: witness::WitnessCommand,
+    },
 }
 
 /// The reports.
@@ -225,5 +233,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export { what } => export::run(what),
         Command::Import { what } => import::run(what),
         Command::Reindex { data } => reindex::run(&data),
+        Command::Witness { what } => witness::run(what),
     }
 }

@@ -28,4 +28,5 @@ pub mod statement;
 pub mod tiles;
 pub mod time;
 pub mod view;
+pub mod witness;
 pub mod witness_request;

@@ -28,6 +28,7 @@
 //! | [`keyfile`] | private key files (0600, never overwritten) |
 //! | [`metrics`] | the Prometheus metrics |
 //! | [`demo`] | the sample ledger of `coop-ledger demo` |
+//! | [`witness`] | a C2SP tlog-witness witness: `add-checkpoint` and its state |
 
 pub mod audit;
 pub mod buyer;
@@ -48,6 +49,7 @@ mod reads;
 pub mod sequencer;
 mod submit;
 mod tiles;
+pub mod witness;
 
 pub use clock::{Clock, SystemClock};
 pub use error::ServiceError;

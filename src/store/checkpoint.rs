@@ -5,7 +5,9 @@
 //!
 //! It is replaced atomically: `checkpoint.tmp` is written and
 //! `fdatasync`ed, renamed over `checkpoint`, and the directory is fsynced,
-//! each step through the [`FileIo`] seam.
+//! each step through the [`FileIo`] seam. [`CheckpointFile::named`] gives
+//! the same atomic replacement to another file holding one note (a
+//! witness's state per log, spec §12.8).
 
 use super::io::FileIo;
 use std::fs::{File, OpenOptions};
@@ -17,25 +19,33 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct CheckpointFile {
     dir: PathBuf,
+    name: String,
     io: Arc<dyn FileIo>,
 }
 
 impl CheckpointFile {
     /// The checkpoint file in data directory `dir`, written through `io`.
     pub fn new(dir: &Path, io: Arc<dyn FileIo>) -> Self {
+        Self::named(dir, "checkpoint", io)
+    }
+
+    /// The file `name` in `dir` (its temp file `name.tmp`), replaced the
+    /// same way through `io`.
+    pub fn named(dir: &Path, name: &str, io: Arc<dyn FileIo>) -> Self {
         Self {
             dir: dir.to_path_buf(),
+            name: name.to_owned(),
             io,
         }
     }
 
-    /// Its path, `DIR/checkpoint`.
+    /// Its path, `DIR/checkpoint` (or `DIR/<name>`).
     pub fn path(&self) -> PathBuf {
-        self.dir.join("checkpoint")
+        self.dir.join(&self.name)
     }
 
     fn tmp(&self) -> PathBuf {
-        self.dir.join("checkpoint.tmp")
+        self.dir.join(format!("{}.tmp", self.name))
     }
 
     /// The note it holds, or `None` when there is no file yet (a ledger
