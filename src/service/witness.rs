@@ -336,3 +336,117 @@ impl Witness {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::checkpoint::{CheckpointBody, NoteKey, note_vkey};
+    use crate::domain::keys::PublicKey;
+    use crate::domain::merkle::{MemHashes, leaf_hash, prove_tree};
+    use crate::domain::witness_request::{AddCheckpoint, size_body};
+    use crate::store::io::{FaultyIo, Step};
+    use ed25519_dalek::SigningKey;
+
+    const ORIGIN: &str = "example.com/svc";
+
+    struct Fixed;
+
+    impl Clock for Fixed {
+        fn now(&self) -> time::OffsetDateTime {
+            time::OffsetDateTime::from_unix_timestamp(1_700_000_000).expect("time")
+        }
+    }
+
+    fn log() -> (NoteKey, String, MemHashes) {
+        let key = SigningKey::from_bytes(&[3; 32]);
+        let vkey = note_vkey(ORIGIN, &PublicKey::from(key.verifying_key()));
+        let mut t = MemHashes::new();
+        for i in 0..8u64 {
+            t.push(leaf_hash(&i.to_be_bytes())).expect("push");
+        }
+        (NoteKey::signer(ORIGIN, key), vkey, t)
+    }
+
+    fn request(key: &NoteKey, t: &MemHashes, old: u64, size: u64) -> Vec<u8> {
+        let checkpoint = key
+            .sign(&CheckpointBody {
+                origin: ORIGIN.into(),
+                size,
+                root: t.root_at(size).expect("root"),
+            })
+            .expect("sign");
+        let proof = if old == 0 {
+            vec![]
+        } else {
+            prove_tree(size, old, t).expect("proof")
+        };
+        AddCheckpoint {
+            old_size: old,
+            proof,
+            checkpoint,
+        }
+        .to_body()
+        .into_bytes()
+    }
+
+    #[tokio::test]
+    async fn issue_14_a_cosignature_is_handed_out_only_once_its_note_is_durable() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (key, vkey, t) = log();
+        let wkey = Witness::init(
+            dir.path(),
+            "w.example/w",
+            &[LogArg::parse(&vkey).expect("vkey")],
+        )
+        .expect("init");
+        let io = Arc::new(FaultyIo::default());
+        let w =
+            Arc::new(Witness::open_with(dir.path(), Arc::new(Fixed), io.clone()).expect("open"));
+        let line = w
+            .add_checkpoint(request(&key, &t, 0, 3))
+            .await
+            .expect("cosigned");
+        // The timestamp is the clock's.
+        let note = w.checkpoint(&origin_hash(ORIGIN)).expect("held");
+        assert_eq!(wkey.cosigned(&note), Ok(Some(1_700_000_000)));
+        assert!(note.ends_with(&line));
+        // Each durable step failing: a 500, nothing handed out, and the
+        // size held is still 3 (in memory and on disk).
+        for step in [Step::Write, Step::Sync, Step::Rename] {
+            io.arm(step, 1);
+            match w.add_checkpoint(request(&key, &t, 3, 6)).await {
+                Err(AddError::Other(ServiceError::Store(_))) => {}
+                other => panic!("{step:?}: {other:?}"),
+            }
+            match w.add_checkpoint(request(&key, &t, 0, 6)).await {
+                Err(AddError::Conflict { size: 3 }) => {}
+                other => panic!("{step:?}: {other:?}"),
+            }
+        }
+        assert_eq!(
+            w.files.load_state(ORIGIN).expect("state"),
+            Some(note.clone())
+        );
+        assert!(w.add_checkpoint(request(&key, &t, 3, 6)).await.is_ok());
+        drop(w);
+        // Reopened, it holds 6.
+        let w = Arc::new(Witness::open(dir.path(), Arc::new(Fixed)).expect("reopen"));
+        match w.add_checkpoint(request(&key, &t, 0, 8)).await {
+            Err(AddError::Conflict { size }) => assert_eq!(size_body(size), "6\n"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn issue_14_a_second_witness_on_one_directory_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (_, vkey, _) = log();
+        Witness::init(dir.path(), "w", &[LogArg::parse(&vkey).expect("vkey")]).expect("init");
+        assert!(Witness::init(dir.path(), "w", &[]).is_err(), "init twice");
+        let _open = Witness::open(dir.path(), Arc::new(Fixed)).expect("open");
+        assert!(
+            Witness::open(dir.path(), Arc::new(Fixed)).is_err(),
+            "locked"
+        );
+    }
+}
