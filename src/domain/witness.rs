@@ -114,16 +114,21 @@ impl LogArg {
                 vkey: arg.to_owned(),
             });
         }
-        let Some((origin, vkey)) = arg.split_once('=') else {
-            log_key(arg)?;
-            return Err(LogKeyError::Origin(arg.to_owned()));
-        };
-        check_origin(origin)?;
-        log_key(vkey)?;
-        Ok(Self {
-            origin: origin.to_owned(),
-            vkey: vkey.to_owned(),
-        })
+        match arg.split_once('=') {
+            Some((origin, vkey)) => {
+                check_origin(origin)?;
+                log_key(vkey)?;
+                Ok(Self {
+                    origin: origin.to_owned(),
+                    vkey: vkey.to_owned(),
+                })
+            }
+            // Neither a vkey nor ORIGIN=VKEY: say what is wrong with it
+            // as a vkey.
+            None => Err(log_key(arg)
+                .err()
+                .unwrap_or_else(|| LogKeyError::Origin(arg.to_owned()))),
+        }
     }
 }
 
