@@ -358,6 +358,9 @@ async fn issue_14_the_witness_answers_every_status_of_tlog_witness() {
         422
     );
     assert_eq!(get(&w.url, &b_path).await.status, 404);
+    // Never cosigned: the size held is 0.
+    let never = post(&w.url, body(2, &b.proof(2, 3), &b.note(3))).await;
+    assert_eq!((never.status, never.body.as_str()), (409, "0\n"));
     let empty = format!("{}\n0\n{}\n", b.origin, EMPTY_HASH);
     let empty = TestLog::sign(empty.as_bytes(), &[&b.signer]);
     check_cosigned(&key, &empty, &post(&w.url, body(0, &[], &empty)).await);

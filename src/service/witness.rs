@@ -5,7 +5,9 @@
 //!
 //! The API is small so that another server (a mirror) can open a witness
 //! and mount its routes (`http::witness::router`): open it, then call
-//! those two methods; [`Witness::metrics`] renders its counters.
+//! those two methods; [`Witness::metrics`] renders its counters. A witness
+//! takes its directory's `LOCK`, so it needs a directory of its own (a
+//! mirror would give it a subdirectory of its data directory).
 //!
 //! The checks are `domain::witness`; this file holds the one lock under
 //! which a request is checked against the held state, cosigned, and its
