@@ -36,6 +36,14 @@ fn constants() -> Vec<(&'static str, u128)> {
             n(domain::envelope::MAX_ENVELOPE_BYTES),
         ),
         (
+            "domain::witness_request::MAX_REQUEST_BYTES",
+            n(domain::witness_request::MAX_REQUEST_BYTES),
+        ),
+        (
+            "domain::witness_request::MAX_PROOF_LINES",
+            n(domain::witness_request::MAX_PROOF_LINES),
+        ),
+        (
             "domain::tiles::MAX_BUNDLE_ENTRY_BYTES",
             n(domain::tiles::MAX_BUNDLE_ENTRY_BYTES),
         ),

@@ -4,8 +4,8 @@
 //! This file holds the clap definitions and the dispatch; each subcommand
 //! is one function in a file of its own, as ripgrep does: `keygen.rs`,
 //! `init.rs`, `serve.rs` (`serve` and `demo`), `audit.rs`, `sign.rs`,
-//! `submit.rs`, [`report`], [`export`], [`import`], `reindex.rs` and
-//! `verify_proof.rs`.
+//! `submit.rs`, [`report`], [`export`], [`import`], `reindex.rs`,
+//! `verify_proof.rs`, and [`witness`].
 //! What several share (the async runtime, the `--ledger-key` parser) is
 //! in `shared.rs`.
 
@@ -21,6 +21,7 @@ mod shared;
 mod sign;
 mod submit;
 mod verify_proof;
+pub mod witness;
 
 use crate::domain::keys::PublicKey;
 use anyhow::Result;
@@ -185,6 +186,12 @@ pub enum Command {
         #[arg(long)]
         data: PathBuf,
     },
+    /// Run a C2SP tlog-witness that cosigns the checkpoints of logs it follows.
+    Witness {
+        /// What to do.
+        #[command(subcommand)]
+        what: witness::WitnessCommand,
+    },
 }
 
 /// The reports.
@@ -273,5 +280,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             witnesses,
             witness_quorum,
         } => verify_proof::run(&file, ledger_key, key_name, witnesses, witness_quorum),
+        Command::Witness { what } => witness::run(what),
     }
 }

@@ -112,7 +112,8 @@ pub fn demo(listen: String, data: Option<PathBuf>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn shutdown_signal() {
+/// Completes on SIGTERM or Ctrl-C (`witness serve` stops on it too).
+pub(super) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -31,7 +31,7 @@ use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use signed_note::{Note, VerificationError, Verifier, Verifiers};
 
 /// Signed-note algorithm byte for Ed25519 (C2SP signed-note).
-const ALG_ED25519: u8 = 0x01;
+pub const ALG_ED25519: u8 = 0x01;
 
 /// The signed-note key id of an Ed25519 key under a key name.
 pub fn key_id(name: &str, key: &PublicKey) -> u32 {

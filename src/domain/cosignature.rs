@@ -32,20 +32,22 @@ pub const ALG_COSIGNATURE_V1: u8 = 0x04;
 /// The largest timestamp a cosignature may carry (tlog-cosignature).
 pub const MAX_TIMESTAMP: u64 = (1 << 63) - 1;
 
-/// Why a witness verifier key string is not one.
+/// Why a verifier key string (a witness's or a log's) is not one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VkeyError {
     /// Not `name+hexid+base64`.
-    #[error("a witness key is written name+keyid+base64, as signed-note vkeys are")]
+    #[error("a verifier key is written name+keyid+base64, as signed-note vkeys are")]
     Shape,
     /// The name is not a valid signed-note key name.
-    #[error("the witness name {0:?} is not a valid signed-note key name")]
+    #[error("the key name {0:?} is not a valid signed-note key name")]
     Name(String),
     /// The key material is not 0x04 followed by 32 bytes.
-    #[error("the witness key is not an Ed25519 cosignature/v1 key (algorithm 0x04, 32 bytes)")]
+    #[error(
+        "the key is not an Ed25519 key of the expected signature type (0x04 for a witness's cosignature/v1 key, 0x01 for a log's checkpoint key) with 32 bytes"
+    )]
     Algorithm,
     /// The key id does not match the name and key.
-    #[error("the witness key id {found:08x} does not match its name and key ({expected:08x})")]
+    #[error("the key id {found:08x} does not match its name and key ({expected:08x})")]
     KeyId {
         /// The id written in the vkey.
         found: u32,
@@ -67,6 +69,33 @@ pub fn cosigner_key_id(name: &str, key: &PublicKey) -> u32 {
     let mut encoded = vec![ALG_COSIGNATURE_V1];
     encoded.extend_from_slice(&key.to_bytes());
     signed_note::key_id(name, &encoded)
+}
+
+/// Parses a signed-note vkey `name+hexid+base64(alg ‖ 32-byte key)` of
+/// an Ed25519 signature type `alg` (0x01 for a log's checkpoint key, 0x04
+/// for a witness's cosignature key): its name and public key, once the key
+/// id is checked against them.
+pub fn parse_ed25519_vkey(vkey: &str, alg: u8) -> Result<(String, PublicKey), VkeyError> {
+    let (name, rest) = vkey.split_once('+').ok_or(VkeyError::Shape)?;
+    let (hex, b64) = rest.split_once('+').ok_or(VkeyError::Shape)?;
+    if hex.len() != 8 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(VkeyError::Shape);
+    }
+    let found = u32::from_str_radix(hex, 16).map_err(|_| VkeyError::Shape)?;
+    let bytes = B64.decode(b64).map_err(|_| VkeyError::Shape)?;
+    let (found_alg, key) = bytes.split_first().ok_or(VkeyError::Algorithm)?;
+    let key: [u8; 32] = key.try_into().map_err(|_| VkeyError::Algorithm)?;
+    if *found_alg != alg {
+        return Err(VkeyError::Algorithm);
+    }
+    if !signed_note::is_key_name_valid(name) {
+        return Err(VkeyError::Name(name.to_owned()));
+    }
+    let expected = signed_note::key_id(name, &bytes);
+    if expected != found {
+        return Err(VkeyError::KeyId { found, expected });
+    }
+    Ok((name.to_owned(), PublicKey::from_bytes(key)))
 }
 
 /// The message a `cosignature/v1` signs: the header and time lines, then
@@ -92,26 +121,8 @@ impl WitnessKey {
 
     /// Parses a vkey `name+hexid+base64(0x04 ‖ key)`.
     pub fn parse(vkey: &str) -> Result<Self, VkeyError> {
-        let (name, rest) = vkey.split_once('+').ok_or(VkeyError::Shape)?;
-        let (hex, b64) = rest.split_once('+').ok_or(VkeyError::Shape)?;
-        if hex.len() != 8 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(VkeyError::Shape);
-        }
-        let found = u32::from_str_radix(hex, 16).map_err(|_| VkeyError::Shape)?;
-        let bytes = B64.decode(b64).map_err(|_| VkeyError::Shape)?;
-        let (alg, key) = bytes.split_first().ok_or(VkeyError::Algorithm)?;
-        let key: [u8; 32] = key.try_into().map_err(|_| VkeyError::Algorithm)?;
-        if *alg != ALG_COSIGNATURE_V1 {
-            return Err(VkeyError::Algorithm);
-        }
-        let parsed = Self::new(name, PublicKey::from_bytes(key))?;
-        if parsed.id != found {
-            return Err(VkeyError::KeyId {
-                found,
-                expected: parsed.id,
-            });
-        }
-        Ok(parsed)
+        let (name, key) = parse_ed25519_vkey(vkey, ALG_COSIGNATURE_V1)?;
+        Self::new(&name, key)
     }
 
     /// The vkey string, as [`WitnessKey::parse`] reads it.

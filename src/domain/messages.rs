@@ -69,6 +69,9 @@ pub enum Class {
     MethodNotAllowed,
     /// 409: a rule of the chain is violated.
     Conflict,
+    /// 422: well-formed and authentic, but inconsistent with what was
+    /// seen before (a witness's refusal of a checkpoint, spec §8.15).
+    Unprocessable,
     /// 413: too large.
     TooLarge,
     /// 429: too many requests.
@@ -215,6 +218,9 @@ codes! {
     DatesReversed = "dates_reversed", Malformed,
         "The period ends before it starts: from must be on or before to.",
         "Khoảng thời gian kết thúc trước khi bắt đầu: from phải trước hoặc trùng ngày to.";
+    BadWitnessRequest = "bad_witness_request", Malformed,
+        "The body is not an add-checkpoint request of C2SP tlog-witness (an old size line, consistency proof lines, an empty line, then a checkpoint), or its old size is larger than the checkpoint's size.",
+        "Nội dung không phải là yêu cầu add-checkpoint của C2SP tlog-witness (một dòng kích thước cũ, các dòng bằng chứng nhất quán, một dòng trống, rồi một checkpoint), hoặc kích thước cũ lớn hơn kích thước của checkpoint.";
     ExportTooLarge = "export_too_large", TooLarge,
         "The export would hold more than 10,000 events; ask for a shorter period or a smaller chain.",
         "Bản xuất sẽ có hơn 10.000 sự kiện; hãy chọn khoảng thời gian ngắn hơn hoặc chuỗi nhỏ hơn.";
@@ -245,6 +251,9 @@ codes! {
     NotParty = "not_party", Forbidden,
         "Only the cooperative or the business named in the contract may do this.",
         "Chỉ hợp tác xã hoặc doanh nghiệp có tên trong hợp đồng mới được làm việc này.";
+    NotSignedByLog = "not_signed_by_log", Forbidden,
+        "The checkpoint carries no valid signature by a key this witness trusts for its origin, or a line of such a key does not verify.",
+        "Checkpoint không có chữ ký hợp lệ nào của khóa mà nhân chứng này tin cậy cho nguồn gốc của nó, hoặc có một dòng chữ ký của khóa đó không hợp lệ.";
     MethodNotAllowed = "method_not_allowed", MethodNotAllowed,
         "This address does not take that kind of request.",
         "Địa chỉ này không nhận loại yêu cầu đó.";
@@ -266,6 +275,18 @@ codes! {
     NotWitnessed = "not_witnessed", NotFound,
         "No checkpoint of this ledger has been cosigned by enough of its witnesses yet.",
         "Chưa có điểm kiểm tra nào của sổ cái này được đủ số bên chứng kiến ký xác nhận.";
+    UnknownLog = "unknown_log", NotFound,
+        "This witness does not follow a log with that origin.",
+        "Nhân chứng này không theo dõi sổ nhật ký nào có nguồn gốc đó.";
+    NotCosigned = "not_cosigned", NotFound,
+        "This witness has not cosigned any checkpoint of that log yet.",
+        "Nhân chứng này chưa đồng ký checkpoint nào của sổ nhật ký đó.";
+    OldSizeConflict = "old_size_conflict", Conflict,
+        "The old size is not the size of the checkpoint this witness last cosigned for that log; the answer gives that size.",
+        "Kích thước cũ không phải là kích thước của checkpoint mà nhân chứng này đồng ký gần nhất cho sổ nhật ký đó; câu trả lời cho biết kích thước ấy.";
+    InconsistentCheckpoint = "inconsistent_checkpoint", Unprocessable,
+        "The checkpoint is not consistent with what this witness cosigned before, or its consistency proof does not verify; it was not cosigned.",
+        "Checkpoint không nhất quán với những gì nhân chứng này đã đồng ký trước đó, hoặc bằng chứng nhất quán của nó không hợp lệ; checkpoint không được đồng ký.";
     NeedsFormat2 = "needs_format_2", Conflict,
         "This ledger was started in format 1, which does not know this; start a format-2 ledger for it.",
         "Sổ cái này được tạo theo định dạng 1, không hỗ trợ điều này; hãy tạo sổ cái định dạng 2.";

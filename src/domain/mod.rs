@@ -29,4 +29,5 @@ pub mod tiles;
 pub mod time;
 pub mod tlog_proof;
 pub mod view;
+pub mod witness;
 pub mod witness_request;

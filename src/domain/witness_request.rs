@@ -25,6 +25,11 @@ use base64::engine::general_purpose::STANDARD as B64;
 /// Most consistency proof lines a request may carry (tlog-witness).
 pub const MAX_PROOF_LINES: usize = 63;
 
+/// The largest request body a witness reads (spec §11); larger is a 413.
+/// 63 proof lines and a checkpoint with 16 Ed25519 signatures fit in a
+/// tenth of it.
+pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
+
 /// A parsed `add-checkpoint` request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddCheckpoint {

@@ -24,6 +24,7 @@ pub fn class_status(class: Class) -> StatusCode {
         Class::NotFound => StatusCode::NOT_FOUND,
         Class::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         Class::Conflict => StatusCode::CONFLICT,
+        Class::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
         Class::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         Class::TooMany => StatusCode::TOO_MANY_REQUESTS,
         Class::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -156,6 +157,7 @@ impl MissingPage {
             | Class::Forbidden
             | Class::MethodNotAllowed
             | Class::Conflict
+            | Class::Unprocessable
             | Class::TooLarge
             | Class::TooMany
             | Class::Internal

@@ -25,6 +25,7 @@ pub mod pages;
 pub mod qr;
 pub mod render;
 pub mod tiles;
+pub mod witness;
 
 use crate::domain::envelope::MAX_ENVELOPE_BYTES;
 use crate::service::Ledger;

@@ -30,6 +30,7 @@
 //! | [`keyfile`] | private key files (0600, never overwritten) |
 //! | [`metrics`] | the Prometheus metrics |
 //! | [`demo`] | the sample ledger of `coop-ledger demo` |
+//! | [`witness`] | a C2SP tlog-witness witness: `add-checkpoint` and its state |
 
 pub mod audit;
 pub mod buyer;
@@ -51,6 +52,7 @@ pub mod sequencer;
 mod submit;
 mod tiles;
 mod tlog_proof;
+pub mod witness;
 pub mod witnessing;
 
 pub use clock::{Clock, SystemClock};

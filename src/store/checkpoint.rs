@@ -5,11 +5,10 @@
 //!
 //! It is replaced atomically: `checkpoint.tmp` is written and
 //! `fdatasync`ed, renamed over `checkpoint`, and the directory is fsynced,
-//! each step through the [`FileIo`] seam.
-//!
-//! [`CheckpointFile::named`] keeps another note file the same way:
-//! `witnessed`, the latest checkpoint that met the witness quorum, with
-//! its cosignatures (spec §8.16, §12.1).
+//! each step through the [`FileIo`] seam. [`CheckpointFile::named`] gives
+//! the same atomic replacement to another file holding one note (a
+//! witness's state per log, spec §12.8; a ledger's `witnessed`, the latest
+//! checkpoint that met its witness quorum, spec §8.16, §12.1).
 
 use super::io::FileIo;
 use std::fs::{File, OpenOptions};
@@ -21,7 +20,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct CheckpointFile {
     dir: PathBuf,
-    name: &'static str,
+    name: String,
     io: Arc<dyn FileIo>,
 }
 
@@ -31,19 +30,19 @@ impl CheckpointFile {
         Self::named(dir, "checkpoint", io)
     }
 
-    /// The note file `DIR/NAME`, written through `io` as the checkpoint
-    /// file is.
-    pub fn named(dir: &Path, name: &'static str, io: Arc<dyn FileIo>) -> Self {
+    /// The file `name` in `dir` (its temp file `name.tmp`), replaced the
+    /// same way through `io`.
+    pub fn named(dir: &Path, name: &str, io: Arc<dyn FileIo>) -> Self {
         Self {
             dir: dir.to_path_buf(),
-            name,
+            name: name.to_owned(),
             io,
         }
     }
 
-    /// Its path, `DIR/checkpoint` (or `DIR/NAME`).
+    /// Its path, `DIR/checkpoint` (or `DIR/<name>`).
     pub fn path(&self) -> PathBuf {
-        self.dir.join(self.name)
+        self.dir.join(&self.name)
     }
 
     fn tmp(&self) -> PathBuf {

@@ -66,12 +66,14 @@
 //! the point reads; the prefix scans over the composite keys are in
 //! `scans.rs`, the leaf file in [`leaflog`], the checkpoint file in
 //! [`checkpoint`], and the seam every durable write goes through in [`io`].
+//! A witness's directory (not a ledger's) is [`witness`].
 
 pub mod checkpoint;
 pub mod disclosures;
 pub mod io;
 pub mod leaflog;
 mod scans;
+pub mod witness;
 
 pub use scans::KeyValue;
 
