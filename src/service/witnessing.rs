@@ -205,6 +205,8 @@ pub struct Board {
     state: Mutex<BoardState>,
     /// Counts new witnessed checkpoints (the page cache's stamp).
     changes: AtomicU64,
+    /// Counts every change of what the board shows ([`Board::watch`]).
+    version: tokio::sync::watch::Sender<u64>,
 }
 
 impl Board {
@@ -272,7 +274,19 @@ impl Board {
                 witnessed,
             }),
             changes: AtomicU64::new(0),
+            version: tokio::sync::watch::Sender::new(0),
         })
+    }
+
+    /// A receiver that sees each change of what the board shows (a
+    /// witness's state, a cosignature, a new witnessed checkpoint), to
+    /// wait on instead of polling.
+    pub fn watch(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.version.subscribe()
+    }
+
+    fn bump(&self) {
+        self.version.send_modify(|v| *v += 1);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BoardState> {
@@ -333,6 +347,12 @@ impl Board {
     /// and, when that brings a newer checkpoint to the quorum, writes it to
     /// `DATA/witnessed` before anyone sees it.
     fn cosigned(&self, i: usize, size: u64, note: &str, lines: Vec<String>) -> Result<(), String> {
+        let result = self.gather(i, size, note, lines);
+        self.bump();
+        result
+    }
+
+    fn gather(&self, i: usize, size: u64, note: &str, lines: Vec<String>) -> Result<(), String> {
         let mut state = self.lock();
         let Some(seen) = state.seen.get_mut(i) else {
             return Ok(());
@@ -390,6 +410,8 @@ impl Board {
         let changed = seen.status != status;
         seen.status = status;
         seen.detail = Some(detail);
+        drop(state);
+        self.bump();
         changed
     }
 

@@ -41,7 +41,7 @@ def key_id(name, alg, key):
 
 
 def parse_witness(vkey):
-    name, hexid, b = vkey.split("+")
+    name, hexid, b = vkey.split("+", 2)
     raw = b64(b)
     if len(raw) != 33 or raw[0] != 0x04:
         raise ValueError(f"{vkey}: not an Ed25519 cosignature/v1 key")

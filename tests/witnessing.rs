@@ -1,0 +1,388 @@
+//! The ledger's witnesses (spec §8.16, issue 14), against the real
+//! `coop-ledger witness serve` (part W) as child processes:
+//! - two witnesses and quorum 2: the checkpoint `GET /tlog/checkpoint`
+//!   serves (and `DATA/witnessed` holds) carries both cosignatures, each
+//!   verifying with `domain::cosignature` and with the independent
+//!   `tests/independent/verify_cosignature.py`; `GET /api/v1/ledger`,
+//!   `/metrics` and the receipt say so; a tlog-proof of an entry is proven
+//!   by `verify-proof` and by `verify_tlog_proof.py` with both witnesses;
+//!   and the buyer's page in Chromium says "checked by" with their labels;
+//! - one witness down: appends still answer 201, `GET /api/v1/ledger`
+//!   shows it unreachable and counts its failures, `GET /tlog/checkpoint`
+//!   is 404 `not_witnessed`, and the page in Chromium says "not yet
+//!   witnessed".
+
+mod common;
+
+use common::browser::{Driver, screenshot};
+use coop_ledger::domain::cosignature::WitnessKey;
+use coop_ledger::service::witnessing::{WitnessSpec, WitnessingConfig};
+use fantoccini::Locator;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+/// How long a test waits for the witnesses before it fails.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// A real `coop-ledger witness serve`, killed on drop.
+struct RealWitness {
+    server: common::ChildServer,
+    key: WitnessKey,
+    _dir: tempfile::TempDir,
+}
+
+impl RealWitness {
+    /// `witness init --name NAME --log LOG_VKEY`, then `witness serve`.
+    fn start(name: &str, log_vkey: &str) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path().join("w").display().to_string();
+        let (code, out) = common::run_cli(&[
+            "witness", "init", "--data", &d, "--name", name, "--log", log_vkey,
+        ]);
+        assert_eq!(code, 0, "witness init: {out}");
+        let vkey = out.lines().next().expect("the vkey line");
+        let key = WitnessKey::parse(vkey).expect("witness init prints its vkey first");
+        let server = common::ChildServer::spawn(&[
+            "witness",
+            "serve",
+            "--data",
+            &d,
+            "--listen",
+            "127.0.0.1:0",
+        ]);
+        Self {
+            server,
+            key,
+            _dir: dir,
+        }
+    }
+
+    fn spec(&self, label: Option<&str>) -> WitnessSpec {
+        WitnessSpec {
+            key: self.key.clone(),
+            url: self.server.url.clone(),
+            label: label.map(str::to_owned),
+        }
+    }
+}
+
+impl Drop for RealWitness {
+    fn drop(&mut self) {
+        let _ = self.server.child.kill();
+        let _ = self.server.child.wait();
+    }
+}
+
+/// A witness nobody answers for: a port that was free a moment ago.
+fn down_witness(name: &str) -> WitnessSpec {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let key = coop_ledger::domain::cosignature::Cosigner::new(name, common::key(4242))
+        .expect("cosigner")
+        .witness_key()
+        .clone();
+    WitnessSpec {
+        key,
+        url: format!("http://127.0.0.1:{port}"),
+        label: None,
+    }
+}
+
+/// Waits until `done` holds of `GET /api/v1/ledger`, woken by each change
+/// of the witness board (no sleeping, no busy loop), at most [`PATIENCE`].
+async fn until_ledger(
+    server: &common::TestServer,
+    what: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let mut rx = server.ledger.witnesses().expect("witnesses").watch();
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        rx.borrow_and_update();
+        let (_, info) = server.get("/api/v1/ledger").await;
+        if done(&info) {
+            return info;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        assert!(
+            tokio::time::timeout(left, rx.changed()).await.is_ok(),
+            "{what} within {PATIENCE:?}; the ledger says {info}"
+        );
+    }
+}
+
+/// Submits registrations `from..to` (each a new cooperative).
+async fn grow(server: &common::TestServer, from: u32, to: u32) -> Vec<Value> {
+    let mut receipts = Vec::new();
+    for n in from..to {
+        let env = common::register(
+            &format!("htx-w{n}"),
+            "cooperative",
+            &common::key(500 + n),
+            None,
+        );
+        let (status, body) = server.submit(&env).await;
+        assert_eq!(status, 201, "{body}");
+        receipts.push(body);
+    }
+    receipts
+}
+
+fn start(server: &common::TestServer, witnesses: Vec<WitnessSpec>, quorum: usize) {
+    let config = WitnessingConfig::new(witnesses, Some(quorum)).expect("config");
+    server
+        .ledger
+        .start_witnessing(config)
+        .expect("start witnessing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_witnesses_cosign_the_published_checkpoint_and_the_page_says_checked_by_them() {
+    let server = common::TestServer::with_shop().await;
+    let vkey = server.ledger.info().note_vkey;
+    let w1 = RealWitness::start("witness.example/w1", &vkey);
+    let w2 = RealWitness::start("witness.example/w2", &vkey);
+    start(
+        &server,
+        vec![w1.spec(Some("Liên minh HTX tỉnh Bắc Giang")), w2.spec(None)],
+        2,
+    );
+    grow(&server, 0, 3).await;
+    let size = server.ledger.size();
+    let info = until_ledger(&server, "both witnesses cosign the tip", |i| {
+        i["witnessed_size"].as_u64() == Some(size)
+    })
+    .await;
+    assert_eq!(info["witness_quorum"], 2);
+    for (w, k) in info["witnesses"]
+        .as_array()
+        .expect("witnesses")
+        .iter()
+        .zip([&w1, &w2])
+    {
+        assert_eq!(w["name"], k.key.name());
+        assert_eq!(w["vkey"], k.key.vkey());
+        assert_eq!(w["url"], k.server.url);
+        assert_eq!(w["status"], "cosigned", "{w}");
+        assert_eq!(w["cosigned_size"].as_u64(), Some(size), "{w}");
+    }
+
+    // What a tlog-tiles client reads: the witnessed note, with the ledger's
+    // signature and both cosignatures, each verifying.
+    let (status, note) = server.get_text("/tlog/checkpoint").await;
+    assert_eq!(status, 200, "{note}");
+    let verifier = server.verifier().await;
+    let body = verifier.verify(&note, None).expect("the ledger signed it");
+    assert_eq!(body.size, size);
+    for w in [&w1, &w2] {
+        assert!(
+            matches!(w.key.cosigned(&note), Ok(Some(t)) if t > 0),
+            "{} cosigned: {note}",
+            w.key.name()
+        );
+    }
+    let kept =
+        std::fs::read_to_string(server.dir.path().join("witnessed")).expect("DATA/witnessed");
+    assert_eq!(kept, note, "DATA/witnessed is what is served");
+    // The independent verifier of part W, from tlog-cosignature alone.
+    let note_file = server.dir.path().join("note.txt");
+    std::fs::write(&note_file, &note).expect("write note");
+    for w in [&w1, &w2] {
+        let out = common::run_independent(
+            "verify_cosignature.py",
+            vec![
+                w.key.vkey(),
+                note_file.display().to_string(),
+                "--log-vkey".into(),
+                vkey.clone(),
+            ],
+        )
+        .await;
+        assert_eq!(out.status.code(), Some(0), "{}", common::transcript(&out));
+    }
+    // The latest signed checkpoint carries what was gathered for it too.
+    let (_, latest) = server.get_text("/api/v1/checkpoint").await;
+    assert_eq!(latest, note);
+
+    // The metrics and the next receipt say so (the receipt never waits).
+    let (_, metrics) = server.get_text("/metrics").await;
+    assert!(
+        metrics.contains(&format!(
+            "coop_ledger_witness_cosigned_size{{witness=\"witness.example/w1\"}} {size}"
+        )),
+        "{metrics}"
+    );
+    let receipt = grow(&server, 3, 4).await.remove(0);
+    assert_eq!(
+        receipt["witnessed"]["size"].as_u64(),
+        Some(size),
+        "{receipt}"
+    );
+    assert_eq!(
+        receipt["witnessed"]["by"],
+        serde_json::json!(["witness.example/w1", "witness.example/w2"])
+    );
+    let size = server.ledger.size();
+    until_ledger(&server, "the witnesses follow the next tree", |i| {
+        i["witnessed_size"].as_u64() == Some(size)
+    })
+    .await;
+
+    // A tlog-proof of entry 3 leads to the witnessed checkpoint: proven
+    // with both witnesses, by the CLI and by the Python verifier.
+    let (status, proof) = server.get_text("/api/v1/entries/3/tlog-proof").await;
+    assert_eq!(status, 200);
+    let proof_file = server.dir.path().join("entry-3.tlog-proof");
+    std::fs::write(&proof_file, &proof).expect("write proof");
+    let key = server.ledger.info().public_key.to_string();
+    let p = proof_file.display().to_string();
+    let mut args = vec![
+        "verify-proof".to_owned(),
+        p.clone(),
+        "--ledger-key".into(),
+        key.clone(),
+    ];
+    for w in [&w1, &w2] {
+        args.extend(["--witness".to_owned(), w.key.vkey()]);
+    }
+    let (code, out) = common::cli(args).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("witness witness.example/w1 cosigned this checkpoint at"),
+        "{out}"
+    );
+    assert!(
+        out.contains("PROVEN (2 of 2 witnesses cosigned, 2 needed)"),
+        "{out}"
+    );
+    let mut py = vec![p, "--ledger-key".into(), key];
+    for w in [&w1, &w2] {
+        py.extend(["--witness".to_owned(), w.key.vkey()]);
+    }
+    let out = common::run_independent("verify_tlog_proof.py", py.clone()).await;
+    assert_eq!(out.status.code(), Some(0), "{}", common::transcript(&out));
+    py.extend(["--tamper".to_owned(), "cosignature".to_owned()]);
+    let out = common::run_independent("verify_tlog_proof.py", py).await;
+    assert_eq!(out.status.code(), Some(1), "{}", common::transcript(&out));
+
+    // The buyer's page, on a phone: checked by both, by their labels.
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().expect("profile");
+    let c = driver.browser(profile.path()).await;
+    let page = format!("{}/01/08935049501503/10/vai-hop-01?lang=en", server.url);
+    let (state, text) = witness_badge(&c, &page, "buyer-witnessed-en.png").await;
+    assert_eq!(state, "checked", "{text}");
+    assert_eq!(
+        text,
+        "✔ checked by Liên minh HTX tỉnh Bắc Giang, witness.example/w2"
+    );
+    let vi = format!("{}/01/08935049501503/10/vai-hop-01", server.url);
+    let (state, text) = witness_badge(&c, &vi, "buyer-witnessed-vi.png").await;
+    assert_eq!(state, "checked", "{text}");
+    assert!(
+        text.starts_with("✔ Đã được kiểm chứng bởi Liên minh HTX tỉnh Bắc Giang"),
+        "{text}"
+    );
+    let _ = c.close().await;
+}
+
+/// Opens `url` and waits for the witness badge (and the chain's badge) to
+/// settle; returns the witness badge's state and text.
+async fn witness_badge(c: &fantoccini::Client, url: &str, shot: &str) -> (String, String) {
+    c.goto(url).await.expect("goto");
+    let css = r#"#witness-badge[data-state="checked"], #witness-badge[data-state="not-yet"]"#;
+    let el = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("the witness badge settles on {url}: {e}"));
+    let chain = c
+        .find(Locator::Id("verify-badge"))
+        .await
+        .expect("badge")
+        .attr("data-state")
+        .await
+        .expect("attr");
+    assert_eq!(
+        chain.as_deref(),
+        Some("verified"),
+        "the chain verifies on {url}"
+    );
+    screenshot(c, shot).await;
+    let state = el
+        .attr("data-state")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    (state, el.text().await.expect("text"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_witness_down_never_blocks_appends_and_nothing_says_witnessed() {
+    let server = common::TestServer::with_shop().await;
+    let vkey = server.ledger.info().note_vkey;
+    let up = RealWitness::start("witness.example/up", &vkey);
+    start(
+        &server,
+        vec![up.spec(None), down_witness("witness.example/down")],
+        2,
+    );
+    // Appends go on while one witness is down.
+    let receipts = grow(&server, 0, 5).await;
+    assert_eq!(
+        receipts[4]["witnessed"],
+        serde_json::json!({"size": 0, "by": []}),
+        "no quorum yet"
+    );
+    let size = server.ledger.size();
+    let info = until_ledger(
+        &server,
+        "the down witness is seen down and the other cosigns",
+        |i| {
+            i["witnesses"][1]["status"] == "unreachable"
+                && i["witnesses"][0]["cosigned_size"].as_u64() == Some(size)
+        },
+    )
+    .await;
+    assert_eq!(info["witnessed_size"], Value::Null, "{info}");
+    assert!(
+        info["witnesses"][1]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("cannot reach")),
+        "{info}"
+    );
+    let (_, metrics) = server.get_text("/metrics").await;
+    assert!(
+        metrics.lines().any(|l| l
+            .starts_with("coop_ledger_witness_failures_total{witness=\"witness.example/down\"}")
+            && !l.ends_with(" 0")),
+        "{metrics}"
+    );
+    let (status, body) = server.get("/tlog/checkpoint").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (404, Some("not_witnessed"))
+    );
+    assert!(!server.dir.path().join("witnessed").exists());
+    // The latest signed checkpoint carries the one cosignature gathered.
+    let (_, latest) = server.get_text("/api/v1/checkpoint").await;
+    assert!(matches!(up.key.cosigned(&latest), Ok(Some(_))), "{latest}");
+
+    // The page, on a phone: the chain verifies, but not yet witnessed.
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().expect("profile");
+    let c = driver.browser(profile.path()).await;
+    let page = format!("{}/01/08935049501503/10/vai-hop-01?lang=en", server.url);
+    let (state, text) = witness_badge(&c, &page, "buyer-not-witnessed-en.png").await;
+    assert_eq!(
+        (state.as_str(), text.as_str()),
+        ("not-yet", "not yet witnessed")
+    );
+    let vi = format!("{}/01/08935049501503/10/vai-hop-01", server.url);
+    let (_, text) = witness_badge(&c, &vi, "buyer-not-witnessed-vi.png").await;
+    assert_eq!(text, "Chưa được bên chứng kiến xác nhận");
+    let _ = c.close().await;
+}
