@@ -7,6 +7,10 @@
 //!   `/metrics` and the receipt say so; a tlog-proof of an entry is proven
 //!   by `verify-proof` and by `verify_tlog_proof.py` with both witnesses;
 //!   and the buyer's page in Chromium says "checked by" with their labels;
+//! - after a restart the witnessed checkpoint is served at once from
+//!   `DATA/witnessed`, and the round that starts at old size 0 goes on
+//!   from the size the witness's 409 names;
+//! - a witness answering with lines of another key has not cosigned;
 //! - one witness down: appends still answer 201, `GET /api/v1/ledger`
 //!   shows it unreachable and counts its failures, `GET /tlog/checkpoint`
 //!   is 404 `not_witnessed`, and the page in Chromium says "not yet
@@ -385,4 +389,70 @@ async fn a_witness_down_never_blocks_appends_and_nothing_says_witnessed() {
     let (_, text) = witness_badge(&c, &vi, "buyer-not-witnessed-vi.png").await;
     assert_eq!(text, "Chưa được bên chứng kiến xác nhận");
     let _ = c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_restart_the_witnessed_checkpoint_is_served_at_once_and_the_witness_catches_up() {
+    let server = common::TestServer::start().await;
+    let vkey = server.ledger.info().note_vkey;
+    let w = RealWitness::start("witness.example/w1", &vkey);
+    start(&server, vec![w.spec(None)], 1);
+    grow(&server, 0, 3).await;
+    let before = server.ledger.size();
+    until_ledger(&server, "the witness cosigns", |i| {
+        i["witnessed_size"].as_u64() == Some(before)
+    })
+    .await;
+    let (_, kept) = server.get_text("/tlog/checkpoint").await;
+    let dir = server.stop().await;
+
+    // The restarted server reads DATA/witnessed back before any round.
+    let server = common::TestServer::serve_dir(dir, Default::default()).await;
+    start(&server, vec![w.spec(None)], 1);
+    let (status, served) = server.get_text("/tlog/checkpoint").await;
+    assert_eq!((status, served), (200, kept));
+    // It starts from old size 0; the witness answers 409 with the size it
+    // holds, and the round is sent again from there.
+    grow(&server, 3, 5).await;
+    let after = server.ledger.size();
+    let info = until_ledger(&server, "the witness cosigns the new tree", |i| {
+        i["witnessed_size"].as_u64() == Some(after)
+    })
+    .await;
+    assert_eq!(info["witnesses"][0]["status"], "cosigned", "{info}");
+    let (_, note) = server.get_text("/tlog/checkpoint").await;
+    assert!(matches!(w.key.cosigned(&note), Ok(Some(_))), "{note}");
+    let (_, metrics) = server.get_text("/metrics").await;
+    assert!(
+        !metrics.contains("coop_ledger_witness_failures_total{witness=\"witness.example/w1\"}"),
+        "a 409 is part of a round, not a failure: {metrics}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lines_that_do_not_verify_with_the_configured_key_are_not_a_cosignature() {
+    let server = common::TestServer::start().await;
+    let vkey = server.ledger.info().note_vkey;
+    let w1 = RealWitness::start("witness.example/w1", &vkey);
+    let w2 = RealWitness::start("witness.example/w2", &vkey);
+    // w1's key at w2's address: w2 cosigns, but with its own key.
+    let wrong = WitnessSpec {
+        url: w2.server.url.clone(),
+        ..w1.spec(None)
+    };
+    start(&server, vec![wrong], 1);
+    grow(&server, 0, 2).await;
+    let info = until_ledger(&server, "the answer is judged", |i| {
+        i["witnesses"][0]["status"] == "bad_answer"
+    })
+    .await;
+    assert_eq!(info["witnessed_size"], Value::Null, "{info}");
+    assert_eq!(info["witnesses"][0]["cosigned_size"], 0, "{info}");
+    let (status, _) = server.get_text("/tlog/checkpoint").await;
+    assert_eq!(status, 404);
+    let (_, latest) = server.get_text("/api/v1/checkpoint").await;
+    assert!(
+        latest.lines().all(|l| !l.contains("witness.example/w2")),
+        "no unverified line is passed on: {latest}"
+    );
 }

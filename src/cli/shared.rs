@@ -24,8 +24,8 @@ pub fn parse_witness_key(s: &str) -> Result<WitnessKey, String> {
     WitnessKey::parse(s).map_err(|e| e.to_string())
 }
 
-/// Parses `--witness VKEY=URL` of `serve`. The vkey's base64 may end in
-/// `=`, so the split is at the first `=` whose left side is a vkey.
+/// Parses `--witness VKEY=URL` of `serve`. A key name may hold `=`, so
+/// the split is at the first `=` whose left side is a vkey.
 pub fn parse_witness(s: &str) -> Result<(WitnessKey, String), String> {
     for (at, _) in s.match_indices('=') {
         if let Ok(key) = WitnessKey::parse(&s[..at]) {
@@ -39,4 +39,25 @@ pub fn parse_witness(s: &str) -> Result<(WitnessKey, String), String> {
     Err(format!(
         "expected VKEY=URL, a witness verifier key (name+keyid+base64) then its URL, not {s:?}"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_witness_flag_splits_after_the_vkey() {
+        let key = crate::domain::cosignature::Cosigner::new(
+            "w.example/1",
+            ed25519_dalek::SigningKey::from_bytes(&[1u8; 32]),
+        )
+        .expect("cosigner")
+        .witness_key()
+        .clone();
+        let vkey = key.vkey();
+        let (k, url) = parse_witness(&format!("{vkey}=http://127.0.0.1:8090/")).expect("parses");
+        assert_eq!((k, url.as_str()), (key, "http://127.0.0.1:8090"));
+        assert!(parse_witness(&format!("{vkey}=ftp://x")).is_err());
+        assert!(parse_witness("nonsense=http://x").is_err());
+    }
 }

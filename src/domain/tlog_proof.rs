@@ -317,6 +317,84 @@ mod tests {
         }
     }
 
+    /// A log of 5 leaves signed by `log`, the proof of leaf 3 under the
+    /// checkpoint, cosigned by `w` when given.
+    fn proof_of_leaf_3(log: &NoteKey, w: Option<&crate::domain::cosignature::Cosigner>) -> String {
+        use crate::domain::checkpoint::CheckpointBody;
+        use crate::domain::envelope::Envelope;
+        use crate::domain::merkle::{MemHashes, prove_record};
+        use crate::domain::time::Timestamp;
+        let signer = ed25519_dalek::SigningKey::from_bytes(&[5u8; 32]);
+        let at = Timestamp::parse("2026-06-12T09:00:00Z").expect("time");
+        let leaves: Vec<Vec<u8>> = (0..5)
+            .map(|i| {
+                Leaf::new(i, at, &Envelope::sign(format!("{{\"n\":{i}}}"), &signer)).to_bytes()
+            })
+            .collect();
+        let mut tree = MemHashes::new();
+        for l in &leaves {
+            tree.push(leaf_hash(l)).expect("push");
+        }
+        let body = CheckpointBody {
+            origin: "example.org/log".into(),
+            size: 5,
+            root: tree.root_at(5).expect("root"),
+        };
+        let mut note = log.sign(&body).expect("signs");
+        if let Some(w) = w {
+            let line = w
+                .cosign(body.text().as_bytes(), 1_700_000_000)
+                .expect("cosigns");
+            note = crate::domain::cosignature::with_lines(&note, &[line]);
+        }
+        TlogProof {
+            extra: Some(leaves[3].clone()),
+            index: 3,
+            proof: prove_record(5, 3, &tree).expect("proof"),
+            checkpoint: note,
+        }
+        .to_text()
+    }
+
+    #[test]
+    fn verify_runs_the_four_steps_and_counts_the_quorum() {
+        use crate::domain::cosignature::Cosigner;
+        let key = ed25519_dalek::SigningKey::from_bytes(&[3u8; 32]);
+        let log = NoteKey::signer("example.org/log", key.clone());
+        let w = Cosigner::new(
+            "w.example/1",
+            ed25519_dalek::SigningKey::from_bytes(&[4u8; 32]),
+        )
+        .expect("cosigner");
+        let policy = Policy {
+            ledger_key: PublicKey::from(key.verifying_key()),
+            key_name: None,
+            witnesses: vec![w.witness_key().clone()],
+            quorum: 1,
+        };
+        let proven = verify(&proof_of_leaf_3(&log, Some(&w)), &policy).expect("proven");
+        assert_eq!((proven.leaf.index, proven.checkpoint.size), (3, 5));
+        assert_eq!(proven.cosigned.len(), 1);
+        assert!(proven.quorum_met());
+        // Without the cosignature: proven, but not witnessed.
+        let bare = verify(&proof_of_leaf_3(&log, None), &policy).expect("proven");
+        assert!(!bare.quorum_met());
+        // A cosignature on another body fails the proof.
+        let bad = proof_of_leaf_3(&log, Some(&w)).replace("\n5\n", "\n6\n");
+        assert!(verify(&bad, &policy).is_err());
+        // Another ledger key proves nothing.
+        let other = Policy {
+            ledger_key: PublicKey::from(
+                ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]).verifying_key(),
+            ),
+            ..policy.clone()
+        };
+        assert!(matches!(
+            verify(&proof_of_leaf_3(&log, Some(&w)), &other),
+            Err(VerifyError::Checkpoint(_))
+        ));
+    }
+
     #[test]
     fn the_file_name_keeps_only_safe_characters() {
         assert_eq!(
