@@ -456,3 +456,66 @@ async fn lines_that_do_not_verify_with_the_configured_key_are_not_a_cosignature(
         "no unverified line is passed on: {latest}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_takes_its_witnesses_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::init_ledger(dir.path());
+    let d = dir.path().display().to_string();
+    let w = down_witness("witness.example/w1");
+    let flag = format!("{}={}", w.key.vkey(), w.url);
+    // A quorum above the witnesses given, or a label of no witness, stops
+    // it before it serves.
+    let (code, out) = common::run_cli(&[
+        "serve",
+        "--data",
+        &d,
+        "--listen",
+        "127.0.0.1:0",
+        "--witness",
+        &flag,
+        "--witness-quorum",
+        "2",
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("quorum must be between 1 and 1"), "{out}");
+    let (code, out) = common::run_cli(&[
+        "serve",
+        "--data",
+        &d,
+        "--listen",
+        "127.0.0.1:0",
+        "--witness",
+        &flag,
+        "--witness-label",
+        "other=X",
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("no witness is named other"), "{out}");
+    let (code, out) = common::run_cli(&["serve", "--data", &d, "--witness", "not-a-vkey=http://x"]);
+    assert_eq!(code, 2, "{out}");
+
+    let mut server = common::ChildServer::spawn(&[
+        "serve",
+        "--data",
+        &d,
+        "--listen",
+        "127.0.0.1:0",
+        "--witness",
+        &flag,
+        "--witness-label",
+        "witness.example/w1=Liên minh HTX tỉnh Bắc Ninh",
+    ]);
+    let info: Value = reqwest::get(format!("{}/api/v1/ledger", server.url))
+        .await
+        .expect("ledger")
+        .json()
+        .await
+        .expect("json");
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+    assert_eq!(info["witness_quorum"], 1, "{info}");
+    assert_eq!(info["witnesses"][0]["vkey"], w.key.vkey());
+    assert_eq!(info["witnesses"][0]["url"], w.url);
+    assert_eq!(info["witnesses"][0]["label"], "Liên minh HTX tỉnh Bắc Ninh");
+}

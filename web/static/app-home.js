@@ -29,8 +29,15 @@ export async function home(id) {
   const me = id.actor;
   const c = await loadCustody(me);
   const mine = await members.load();
-  // The witnesses pinned at set-up must still be the ledger's (spec §8.16).
-  const w = await outbox.witnesses().catch(() => null);
+  // The witnesses pinned at set-up must still be the ledger's (spec
+  // §8.16): checked without holding up the screen, shown when known.
+  const warning = h("p", { class: "warning", id: "witness-warning", role: "alert", hidden: true }, T.witnesses_changed);
+  outbox
+    .witnesses()
+    .then((w) => {
+      if (w.changed) warning.hidden = false;
+    })
+    .catch(() => {});
   /** @template T @param {T[] | undefined} items @param {(x: T) => any} line @param {string} section */
   const list = (items, line, section) =>
     h("ul", { class: "items", id: section }, items && items.length ? items.map(line) : h("li", { class: "muted" }, T.none));
@@ -38,7 +45,7 @@ export async function home(id) {
   const go = (type, params) => `#/form/${type}?${new URLSearchParams(params)}`;
   const parts = [
     h("p", { class: "who" }, `${T.signed_in_as} `, h("strong", { id: "me" }, me), ` · ${valueLabel(id.role)}`),
-    w && w.changed ? h("p", { class: "warning", id: "witness-warning", role: "alert" }, T.witnesses_changed) : "",
+    warning,
     h("h2", {}, T.actions),
     h(
       "nav",
