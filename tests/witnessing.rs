@@ -11,6 +11,8 @@
 //!   `DATA/witnessed`, and the round that starts at old size 0 goes on
 //!   from the size the witness's 409 names;
 //! - a witness answering with lines of another key has not cosigned;
+//! - a witness that never answers times out while appends are answered;
+//! - `serve --witness …` takes its witnesses from the command line;
 //! - one witness down: appends still answer 201, `GET /api/v1/ledger`
 //!   shows it unreachable and counts its failures, `GET /tlog/checkpoint`
 //!   is 404 `not_witnessed`, and the page in Chromium says "not yet
@@ -518,4 +520,42 @@ async fn serve_takes_its_witnesses_from_the_command_line() {
     assert_eq!(info["witnesses"][0]["vkey"], w.key.vkey());
     assert_eq!(info["witnesses"][0]["url"], w.url);
     assert_eq!(info["witnesses"][0]["label"], "Liên minh HTX tỉnh Bắc Ninh");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_witness_that_never_answers_times_out_while_appends_go_on() {
+    let server = common::TestServer::start().await;
+    // It takes connections and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let slow = WitnessSpec {
+        url,
+        ..down_witness("witness.example/slow")
+    };
+    let mut config = WitnessingConfig::new(vec![slow], None).expect("config");
+    config.timeout = Duration::from_secs(3);
+    server.ledger.start_witnessing(config).expect("start");
+    // Every append is answered while the round waits on the witness.
+    grow(&server, 0, 5).await;
+    let (_, info) = server.get("/api/v1/ledger").await;
+    assert_eq!(info["witnesses"][0]["status"], "pending", "{info}");
+    let info = until_ledger(&server, "the slow witness times out", |i| {
+        i["witnesses"][0]["status"] == "unreachable"
+    })
+    .await;
+    assert!(
+        info["witnesses"][0]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("timed out")),
+        "{info}"
+    );
+    assert_eq!(server.ledger.size(), 6);
 }
