@@ -114,7 +114,7 @@ async fn serve(
 /// §8.14); it stops with the runtime.
 fn tile_writer(ledger: &Arc<Ledger>, data: &std::path::Path) {
     let dir = crate::store::Layout::new(data).tiles();
-    tilefiles::spawn(Arc::clone(ledger), &dir, Arc::new(RealIo));
+    let _writer = tilefiles::spawn(Arc::clone(ledger), &dir, Arc::new(RealIo));
 }
 
 /// Binds, prints "listening on URL" last (tests read this line), serves until

@@ -74,13 +74,32 @@ fn write_full(
     written
 }
 
+/// A running tile writer.
+#[derive(Debug)]
+pub struct TileWriter {
+    /// The task.
+    pub task: tokio::task::JoinHandle<()>,
+    /// The largest tree size whose full tiles are all in the directory.
+    pub written: tokio::sync::watch::Receiver<u64>,
+}
+
+impl TileWriter {
+    /// Stops the task (a round in progress finishes on its thread) and
+    /// waits until it has let go of the ledger.
+    pub async fn stop(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
+}
+
 /// Starts the tile writer of `ledger` into `dir` (usually `DATA/tiles`),
 /// writing through `io`. It runs until the ledger's publisher is dropped.
-pub fn spawn(ledger: Arc<Ledger>, dir: &Path, io: Arc<dyn FileIo>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(ledger: Arc<Ledger>, dir: &Path, io: Arc<dyn FileIo>) -> TileWriter {
     let dir = TileDir::new(dir, io);
     let mut rx = ledger.subscribe();
     let done = Arc::new(Mutex::new(Done::default()));
-    tokio::spawn(async move {
+    let (written_tx, written) = tokio::sync::watch::channel(0);
+    let task = tokio::spawn(async move {
         loop {
             let size = rx.borrow_and_update().size;
             let (l, d, k) = (Arc::clone(&ledger), dir.clone(), Arc::clone(&done));
@@ -96,6 +115,7 @@ pub fn spawn(ledger: Arc<Ledger>, dir: &Path, io: Arc<dyn FileIo>) -> tokio::tas
             match round {
                 Ok(Ok(n)) => {
                     metrics.tile_files_written.inc_by(n);
+                    written_tx.send_replace(size);
                 }
                 Ok(Err(e)) => {
                     metrics.tile_file_failures.inc();
@@ -110,5 +130,6 @@ pub fn spawn(ledger: Arc<Ledger>, dir: &Path, io: Arc<dyn FileIo>) -> tokio::tas
                 break;
             }
         }
-    })
+    });
+    TileWriter { task, written }
 }
