@@ -12,8 +12,10 @@ mod common;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
+use coop_ledger::domain::checkpoint::{CheckpointBody, NoteKey};
+use coop_ledger::domain::merkle::Hash;
 use coop_ledger::service::tilefiles;
-use coop_ledger::store::io::RealIo;
+use coop_ledger::store::io::{FaultyIo, RealIo, Step};
 use std::collections::BTreeMap;
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
@@ -375,15 +377,38 @@ async fn issue_14_publish_copies_the_witnessed_checkpoint_and_never_goes_back() 
     assert!(said.contains("nothing published"), "{said}");
     assert_eq!(copied_note(copy.path()), cosigned);
 
-    // A checkpoint whose root the leaves do not give is refused (exit 2),
-    // and the copy keeps its checkpoint.
+    // A note the ledger key did not sign, and one it signed whose root the
+    // leaves do not give (a fork): both refused with exit 2, and the copy
+    // keeps its checkpoint.
     let root = at_520.lines().nth(2).expect("root line").to_string();
     let forged = at_520.replacen(&root, &B64.encode([0u8; 32]), 1);
     assert_ne!(forged, at_520);
-    std::fs::write(data.join("witnessed"), &forged).expect("write");
-    let (code, out) = publish(&data, copy.path()).await;
-    assert_eq!(code, 2, "{out}");
-    assert_eq!(copied_note(copy.path()), cosigned);
+    let key = coop_ledger::service::keyfile::read(&data.join("ledger-key.pem")).expect("key");
+    let body = CheckpointBody {
+        origin: common::ORIGIN.to_string(),
+        size: 520,
+        root: Hash([0; 32]),
+    };
+    let fork = NoteKey::signer(common::ORIGIN, key)
+        .sign(&body)
+        .expect("sign");
+    for (note, why) in [
+        (forged, "does not verify"),
+        (fork, "do not give the checkpoint's root"),
+    ] {
+        std::fs::write(data.join("witnessed"), &note).expect("write");
+        let out = Command::new(env!("CARGO_BIN_EXE_coop-ledger"))
+            .args(["publish", "--data"])
+            .arg(&data)
+            .arg("--to")
+            .arg(copy.path())
+            .output()
+            .expect("run publish");
+        assert_eq!(out.status.code(), Some(2), "{}", common::transcript(&out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(why), "{stderr}");
+        assert_eq!(copied_note(copy.path()), cosigned);
+    }
     drop(static_server);
     server.stop().await;
 }
@@ -397,27 +422,13 @@ async fn issue_14_serve_writes_data_tiles_and_publish_runs_beside_it() {
     let client = reqwest::Client::new();
     let mut at = 1;
     grow(&client, &child.url, &mut at, 300).await;
-    // The metric says when the full tile and bundle are on disk: retry the
-    // GET until it does, for at most a minute.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let metrics = client
-            .get(format!("{}/metrics", child.url))
-            .send()
-            .await
-            .expect("request")
-            .text()
-            .await
-            .expect("text");
-        if metrics.contains("coop_ledger_tile_files_written_total 2") {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no tiles written:\n{metrics}"
-        );
-        tokio::task::yield_now().await;
-    }
+    // The metric says when the full tile and bundle are on disk.
+    wait_for_metric(
+        &client,
+        &child.url,
+        "coop_ledger_tile_files_written_total 2",
+    )
+    .await;
     let written = files(&dir.path().join("tiles"));
     assert_eq!(
         written.keys().cloned().collect::<Vec<_>>(),
@@ -439,4 +450,67 @@ async fn issue_14_serve_writes_data_tiles_and_publish_runs_beside_it() {
     let go = go_check(&static_server.url, &vkey, None).await;
     assert!(go.status.success(), "{}", common::transcript(&go));
     child.terminate();
+}
+
+/// GETs `/metrics` until it contains `line`, for at most a minute.
+async fn wait_for_metric(client: &reqwest::Client, url: &str, line: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let metrics = client
+            .get(format!("{url}/metrics"))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("text");
+        if metrics.contains(line) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no {line:?} in:\n{metrics}"
+        );
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_14_a_failed_tile_write_is_counted_and_retried_with_the_next_tree() {
+    let server = common::TestServer::start().await;
+    let tiles_dir = server.dir.path().join("tiles");
+    let io = Arc::new(FaultyIo::default());
+    io.arm(Step::Write, 1);
+    let mut writer = tilefiles::spawn(Arc::clone(&server.ledger), &tiles_dir, io.clone());
+    let client = reqwest::Client::new();
+    let mut at = 1;
+    grow(&client, &server.url, &mut at, 256).await;
+    wait_for_metric(
+        &client,
+        &server.url,
+        "coop_ledger_tile_file_failures_total 1",
+    )
+    .await;
+    assert_eq!(io.failed(), vec![Step::Write]);
+    assert!(
+        files(&tiles_dir).is_empty(),
+        "a failed write leaves no tile"
+    );
+    // Appends were never held up; the next tree brings the retry.
+    grow(&client, &server.url, &mut at, 257).await;
+    tokio::time::timeout(
+        Duration::from_secs(60),
+        writer.written.wait_for(|&s| s >= 257),
+    )
+    .await
+    .expect("the retry within a minute")
+    .expect("the tile writer runs");
+    let written = files(&tiles_dir);
+    assert_eq!(
+        written.keys().cloned().collect::<Vec<_>>(),
+        full_tile_paths(257)
+    );
+    same_as_tlog(&client, &server.url, &written).await;
+    writer.stop().await;
+    server.stop().await;
 }

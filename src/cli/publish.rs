@@ -12,7 +12,7 @@ fn describe(r: &PublishReport, to: &Path) -> String {
         return format!(
             "{} is at size {}, behind the copy in {} (size {}): nothing published",
             r.source.file(),
-            r.size,
+            r.note_size,
             to.display(),
             r.previous_size
         );

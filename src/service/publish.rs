@@ -6,7 +6,8 @@
 //! sled and never the lock, so it is safe while `serve` runs: the note
 //! (`DATA/witnessed` when it exists, else `DATA/checkpoint`), `ledger.json`
 //! and `leaves.log`, only up to the note's tree size (those leaves were
-//! synced before the note was written, spec §7.5). It writes the full tiles
+//! synced before the note was written, spec §7.5). The note must verify
+//! with the ledger key the genesis names, under the ledger's origin. It writes the full tiles
 //! and entry bundles the copy lacks ([`TileBuilder`]; a full tile already
 //! there is never rewritten), the partial tiles and bundle of the note's
 //! size, and deletes the partial tiles at places whose full tile now
@@ -20,12 +21,16 @@
 //! the next run finishes the job.
 
 use super::ServiceError;
+use crate::domain::checkpoint::{CheckpointBody, NoteKey};
+use crate::domain::keys::PublicKey;
+use crate::domain::leaf::Leaf;
 use crate::domain::merkle::{Hash, tree_hash};
+use crate::domain::statement::{self, Body};
 use crate::domain::tile_builder::TileBuilder;
 use crate::domain::tiles;
 use crate::store::checkpoint::CheckpointFile;
 use crate::store::io::RealIo;
-use crate::store::leaflog::Records;
+use crate::store::leaflog::{LeafReader, MAGIC, Records};
 use crate::store::tilefiles::TileDir;
 use crate::store::{self, Layout};
 use serde::{Deserialize, Serialize};
@@ -61,6 +66,8 @@ pub struct PublishReport {
     pub source: Source,
     /// The tree size the copy had before the run (0 for a new copy).
     pub previous_size: u64,
+    /// The tree size of the note read.
+    pub note_size: u64,
     /// The tree size it serves now.
     pub size: u64,
     /// Full hash tiles written.
@@ -117,13 +124,18 @@ fn read_note(layout: &Layout) -> Result<(String, Source), ServiceError> {
     }
 }
 
-/// The origin, size and root of a checkpoint note (its signatures are the
-/// ledger's business; the root is checked against the leaves).
-fn parse_note(note: &str) -> Result<(String, u64, Hash), ServiceError> {
-    let bad = || inconsistent("the checkpoint file is not a signed checkpoint note");
-    let parsed = signed_note::Note::from_bytes(note.as_bytes()).map_err(|_| bad())?;
-    let cp = tlog_tiles::Checkpoint::from_bytes(parsed.text()).map_err(|_| bad())?;
-    Ok((cp.origin().to_owned(), cp.size(), *cp.hash()))
+/// The ledger key, as the genesis (leaf 0) names it (spec §4.3).
+fn genesis_key(layout: &Layout) -> Result<PublicKey, ServiceError> {
+    let bad = |why: String| inconsistent(format!("leaf 0 is not a genesis: {why}"));
+    let bytes = LeafReader::open(&layout.leaves())?.read_at(MAGIC.len() as u64)?;
+    let leaf = Leaf::parse(&bytes).map_err(|e| bad(e.to_string()))?;
+    match statement::parse(&leaf.statement)
+        .map_err(|r| bad(r.to_string()))?
+        .body
+    {
+        Body::Genesis(g) => Ok(g.ledger_key),
+        _ => Err(bad("another statement type".into())),
+    }
 }
 
 fn load_state(to: &Path) -> Result<Option<State>, ServiceError> {
@@ -153,13 +165,10 @@ pub fn publish(data: &Path, to: &Path) -> Result<PublishReport, ServiceError> {
     let layout = Layout::new(data);
     let config = store::read_config(&layout)?;
     let (note, source) = read_note(&layout)?;
-    let (origin, size, root) = parse_note(&note)?;
-    if origin != config.origin {
-        return Err(inconsistent(format!(
-            "the checkpoint is for {origin:?}, the ledger is {:?}",
-            config.origin
-        )));
-    }
+    let key = NoteKey::verifier(&config.key_name, &genesis_key(&layout)?);
+    let CheckpointBody { size, root, .. } = key
+        .verify(&note, Some(&config.origin))
+        .map_err(|e| inconsistent(format!("{}: {e}", source.file())))?;
     let state = load_state(to)?;
     if let Some(s) = &state
         && s.origin != config.origin
@@ -175,6 +184,7 @@ pub fn publish(data: &Path, to: &Path) -> Result<PublishReport, ServiceError> {
     let mut report = PublishReport {
         source,
         previous_size,
+        note_size: size,
         size: previous_size,
         full_tiles: 0,
         full_bundles: 0,
