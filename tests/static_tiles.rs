@@ -6,7 +6,10 @@
 //! `tests/independent/verify_tiles.py`, verify the live `/tlog` and the
 //! copy served by Python's stock static server, at sizes on and off tile
 //! boundaries and after an incremental `publish`. A flipped byte in a
-//! copied tile makes both fail.
+//! copied tile makes both fail. `publish` runs beside a live `serve` while
+//! submissions land, takes `DATA/witnessed` when it exists, never goes back,
+//! and refuses a note the ledger key did not sign or whose root the leaves
+//! do not give. A failed tile write is counted and retried.
 
 mod common;
 
@@ -449,6 +452,35 @@ async fn issue_14_serve_writes_data_tiles_and_publish_runs_beside_it() {
     let vkey = note_vkey(&client, &child.url).await;
     let go = go_check(&static_server.url, &vkey, None).await;
     assert!(go.status.success(), "{}", common::transcript(&go));
+    let old = dir.path().join("checkpoint-300");
+    std::fs::copy(copy.path().join("checkpoint"), &old).expect("copy");
+
+    // While submissions keep landing, each run publishes a checkpoint the
+    // copy's tiles serve, never going back.
+    let (c, url) = (client.clone(), child.url.clone());
+    let appends = tokio::spawn(async move {
+        let mut at = 300;
+        grow(&c, &url, &mut at, 700).await;
+    });
+    let mut last = 300;
+    for _ in 0..4 {
+        let (code, out) = publish(dir.path(), copy.path()).await;
+        assert_eq!(code, 0, "{out}");
+        let size = copied_note(copy.path())
+            .lines()
+            .nth(1)
+            .and_then(|l| l.parse::<u64>().ok())
+            .expect("size line");
+        assert!(size >= last, "went back from {last} to {size}");
+        last = size;
+        let go = go_check(&static_server.url, &vkey, Some(&old)).await;
+        assert!(go.status.success(), "{}", common::transcript(&go));
+    }
+    appends.await.expect("appends");
+    let (code, out) = publish(dir.path(), copy.path()).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("published size 700 "), "{out}");
+    both_pass(&static_server.url, &vkey, Some(&old)).await;
     child.terminate();
 }
 
