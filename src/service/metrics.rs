@@ -1,7 +1,8 @@
 //! Prometheus metrics served at `/metrics`.
 //!
 //! Submissions by outcome (each refusal by its code), group commit sizes,
-//! `fdatasync` times, the tree size and whether the ledger takes writes, in the Prometheus text format.
+//! `fdatasync` times, the tree size, whether the ledger takes writes and the
+//! tile files written, in the Prometheus text format.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -31,6 +32,11 @@ pub struct Metrics {
     /// 1 while the ledger takes writes, 0 after a failed write or sync
     /// (spec §7.2, §8.10).
     pub writable: Gauge,
+    /// Tile files written into `DATA/tiles/` (spec §8.14).
+    pub tile_files_written: Counter,
+    /// Rounds of writing `DATA/tiles/` that failed (retried on the next
+    /// tree).
+    pub tile_file_failures: Counter,
 }
 
 impl Default for Metrics {
@@ -59,6 +65,18 @@ impl Default for Metrics {
             "1 while the ledger takes writes, 0 after a failed write or sync until restart",
             writable.clone(),
         );
+        let tile_files_written = Counter::default();
+        let tile_file_failures = Counter::default();
+        registry.register(
+            "tile_files_written",
+            "Tile and entry bundle files written into DATA/tiles",
+            tile_files_written.clone(),
+        );
+        registry.register(
+            "tile_file_failures",
+            "Rounds of writing DATA/tiles that failed (retried on the next tree)",
+            tile_file_failures.clone(),
+        );
         Self {
             registry,
             submissions,
@@ -66,6 +84,8 @@ impl Default for Metrics {
             sync_seconds,
             tree_size,
             writable,
+            tile_files_written,
+            tile_file_failures,
         }
     }
 }

@@ -16,6 +16,8 @@
 //! | `disclosure.rs` | member names disclosed with consent: checked, kept, shown, erased |
 //! | `reads.rs` | entries, proofs and the views |
 //! | `tiles.rs` | the C2SP tiles and entry bundles of the published tree |
+//! | [`publish`] | `coop-ledger publish`: a static tlog-tiles copy from the files alone |
+//! | [`tilefiles`] | the task of `serve` that writes the full tiles into `DATA/tiles/` |
 //! | [`group_commit`] | one group commit, assembled and written |
 //! | [`sequencer`] | the one writer thread |
 //! | [`buyer`] | what a buyer's page shows, read at one tree size |
@@ -45,9 +47,11 @@ pub mod keyfile;
 pub mod linkage;
 pub mod metrics;
 mod open;
+pub mod publish;
 mod reads;
 pub mod sequencer;
 mod submit;
+pub mod tilefiles;
 mod tiles;
 pub mod witness;
 
