@@ -598,6 +598,12 @@ fn issue_14_witness_init_writes_a_private_key_once_and_the_logs_it_follows() {
     ]);
     assert_eq!(code, 2, "{out}");
     assert!(!fresh.join("witness-key.pem").exists());
+    // serve and add-log refuse a directory that holds no witness, and
+    // leave nothing behind.
+    let (code, out) = common::run_cli(&["witness", "serve", "--data", &f]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("holds no witness"), "{out}");
+    assert!(!fresh.exists());
     // add-log adds a log under its own origin.
     let arg = format!("{}={}", other.origin, other.vkey);
     let (code, out) = common::run_cli(&["witness", "add-log", "--data", &d, "--log", &arg]);

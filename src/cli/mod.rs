@@ -4,8 +4,8 @@
 //! This file holds the clap definitions and the dispatch; each subcommand
 //! is one function in a file of its own, as ripgrep does: `keygen.rs`,
 //! `init.rs`, `serve.rs` (`serve` and `demo`), `audit.rs`, `sign.rs`,
-//! `submit.rs`, [`report`], [`export`], [`import`], `reindex.rs`,
-//! `verify_proof.rs`, and [`witness`].
+//! `submit.rs`, [`report`], [`export`], [`import`], `publish.rs`,
+//! `reindex.rs`, `verify_proof.rs` and [`witness`].
 //! What several share (the async runtime, the `--ledger-key` parser) is
 //! in `shared.rs`.
 
@@ -14,6 +14,7 @@ pub mod export;
 pub mod import;
 mod init;
 mod keygen;
+mod publish;
 mod reindex;
 pub mod report;
 mod serve;
@@ -180,6 +181,15 @@ pub enum Command {
         #[arg(long)]
         witness_quorum: Option<usize>,
     },
+    /// Sync a static C2SP tlog-tiles copy of the ledger into a directory (spec §10.14).
+    Publish {
+        /// The data directory (read only: safe while `serve` runs).
+        #[arg(long)]
+        data: PathBuf,
+        /// The directory of the static copy, to serve as the tlog-tiles prefix.
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// Rebuild every view from the leaf file.
     Reindex {
         /// The data directory (the server must be stopped).
@@ -272,6 +282,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export { what } => export::run(what),
         Command::Import { what } => import::run(what),
+        Command::Publish { data, to } => publish::run(&data, &to),
         Command::Reindex { data } => reindex::run(&data),
         Command::VerifyProof {
             file,

@@ -6,7 +6,8 @@ use super::shared::runtime;
 use crate::domain::cosignature::WitnessKey;
 use crate::http::{self, AppState};
 use crate::service::witnessing::{WitnessSpec, WitnessingConfig};
-use crate::service::{Ledger, OpenOptions, demo};
+use crate::service::{Ledger, OpenOptions, demo, tilefiles};
+use crate::store::io::RealIo;
 use anyhow::{Context as _, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -78,6 +79,7 @@ pub fn demo(listen: String, data: Option<PathBuf>) -> Result<ExitCode> {
         if let Some(registrar) = registrar {
             demo::populate(&ledger, &data, &registrar).await?;
         }
+        tile_writer(&ledger, &data);
         println!(
             "demo ledger in {} (actor keys in its keys/ folder)",
             data.display()
@@ -143,7 +145,15 @@ async fn serve(
     if let Some(config) = witnesses {
         ledger.start_witnessing(config)?;
     }
+    tile_writer(&ledger, &data);
     run_server(ledger, &listen, base_url, |_| {}).await
+}
+
+/// Starts the task that writes the full tiles into `DATA/tiles/` (spec
+/// §8.14); it stops with the runtime.
+fn tile_writer(ledger: &Arc<Ledger>, data: &std::path::Path) {
+    let dir = crate::store::Layout::new(data).tiles();
+    let _writer = tilefiles::spawn(Arc::clone(ledger), &dir, Arc::new(RealIo));
 }
 
 /// Binds, prints "listening on URL" last (tests read this line), serves until

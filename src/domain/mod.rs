@@ -25,6 +25,7 @@ pub mod product;
 pub mod quantity;
 pub mod rules;
 pub mod statement;
+pub mod tile_builder;
 pub mod tiles;
 pub mod time;
 pub mod tlog_proof;

@@ -1,9 +1,9 @@
 //! Prometheus metrics served at `/metrics`.
 //!
 //! Submissions by outcome (each refusal by its code), group commit sizes,
-//! `fdatasync` times, the tree size and whether the ledger takes writes,
-//! and per witness its failed rounds and the size it last cosigned (spec
-//! §8.16), in the Prometheus text format.
+//! `fdatasync` times, the tree size, whether the ledger takes writes, the
+//! tile files written, and per witness its failed rounds and the size it
+//! last cosigned (spec §8.16), in the Prometheus text format.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -44,6 +44,11 @@ pub struct Metrics {
     pub witness_failures: Family<WitnessLabel, Counter>,
     /// The size each witness last cosigned.
     pub witness_cosigned_size: Family<WitnessLabel, Gauge>,
+    /// Tile files written into `DATA/tiles/` (spec §8.14).
+    pub tile_files_written: Counter,
+    /// Rounds of writing `DATA/tiles/` that failed (retried on the next
+    /// tree).
+    pub tile_file_failures: Counter,
 }
 
 impl Default for Metrics {
@@ -84,6 +89,18 @@ impl Default for Metrics {
             "The tree size each witness last cosigned",
             witness_cosigned_size.clone(),
         );
+        let tile_files_written = Counter::default();
+        let tile_file_failures = Counter::default();
+        registry.register(
+            "tile_files_written",
+            "Tile and entry bundle files written into DATA/tiles",
+            tile_files_written.clone(),
+        );
+        registry.register(
+            "tile_file_failures",
+            "Rounds of writing DATA/tiles that failed (retried on the next tree)",
+            tile_file_failures.clone(),
+        );
         Self {
             registry,
             witness_failures,
@@ -93,6 +110,8 @@ impl Default for Metrics {
             sync_seconds,
             tree_size,
             writable,
+            tile_files_written,
+            tile_file_failures,
         }
     }
 }

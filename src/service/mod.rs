@@ -18,6 +18,8 @@
 //! | `tiles.rs` | the C2SP tiles and entry bundles of the published tree |
 //! | `tlog_proof.rs` | the C2SP tlog-proof of one entry |
 //! | [`witnessing`] | the witness rounds and the witnessed checkpoint |
+//! | [`publish`] | `coop-ledger publish`: a static tlog-tiles copy from the files alone |
+//! | [`tilefiles`] | the task of `serve` that writes the full tiles into `DATA/tiles/` |
 //! | [`group_commit`] | one group commit, assembled and written |
 //! | [`sequencer`] | the one writer thread |
 //! | [`buyer`] | what a buyer's page shows, read at one tree size |
@@ -47,9 +49,11 @@ pub mod keyfile;
 pub mod linkage;
 pub mod metrics;
 mod open;
+pub mod publish;
 mod reads;
 pub mod sequencer;
 mod submit;
+pub mod tilefiles;
 mod tiles;
 mod tlog_proof;
 pub mod witness;

@@ -134,7 +134,7 @@ impl Witness {
     /// the witness's verifier key.
     pub fn init(dir: &Path, name: &str, logs: &[LogArg]) -> Result<WitnessKey, ServiceError> {
         let files = WitnessFiles::new(dir, Arc::new(RealIo));
-        let _lock = files.lock()?;
+        let _lock = files.lock(true)?;
         if files.read_config()?.is_some() {
             return Err(setup(format!(
                 "{} already holds a witness",
@@ -161,7 +161,7 @@ impl Witness {
     /// holds the directory's lock). Returns the new configuration.
     pub fn add_logs(dir: &Path, logs: &[LogArg]) -> Result<WitnessConfig, ServiceError> {
         let files = WitnessFiles::new(dir, Arc::new(RealIo));
-        let _lock = files.lock()?;
+        let _lock = files.lock(false)?;
         let mut config = files
             .read_config()?
             .ok_or_else(|| setup(format!("{} holds no witness", dir.display())))?;
@@ -186,7 +186,7 @@ impl Witness {
         io: Arc<dyn FileIo>,
     ) -> Result<Self, ServiceError> {
         let files = WitnessFiles::new(dir, io);
-        let _lock = files.lock()?;
+        let _lock = files.lock(false)?;
         let config = files.read_config()?.ok_or_else(|| {
             setup(format!(
                 "{} holds no witness (run `coop-ledger witness init` first)",

@@ -12,6 +12,7 @@
 //! | `checkpoint` | the latest signed checkpoint note, written before it is published, see [`checkpoint`] (`checkpoint.tmp` while it is replaced) |
 //! | `views/` | the sled database below |
 //! | `disclosures/` | names members consented to show, one file each, see [`disclosures`] (never in sled, so that they can be erased) |
+//! | `tiles/` | the full tlog-tiles and entry bundles of the published tree as files, written by `serve`, see [`tilefiles`] |
 //!
 //! sled 0.34's `flush` is not power-loss safe (spec §7), so sled holds only
 //! what can be rebuilt from `leaves.log`. Every numeric key is big-endian so
@@ -65,14 +66,16 @@
 //! This file holds the data directory, the keyspaces, [`Store::commit`] and
 //! the point reads; the prefix scans over the composite keys are in
 //! `scans.rs`, the leaf file in [`leaflog`], the checkpoint file in
-//! [`checkpoint`], and the seam every durable write goes through in [`io`].
-//! A witness's directory (not a ledger's) is [`witness`].
+//! [`checkpoint`], the tile files in [`tilefiles`], and the seam every
+//! durable write goes through in [`io`]. A witness's directory (not a
+//! ledger's) is [`witness`].
 
 pub mod checkpoint;
 pub mod disclosures;
 pub mod io;
 pub mod leaflog;
 mod scans;
+pub mod tilefiles;
 pub mod witness;
 
 pub use scans::KeyValue;
@@ -167,6 +170,17 @@ impl Layout {
     /// `disclosures/`.
     pub fn disclosures(&self) -> PathBuf {
         self.dir.join("disclosures")
+    }
+
+    /// The tile files, `DIR/tiles` ([`tilefiles`]).
+    pub fn tiles(&self) -> PathBuf {
+        self.dir.join("tiles")
+    }
+
+    /// The latest witnessed checkpoint, `DIR/witnessed` (written by `serve`
+    /// with witnesses, spec §8.14).
+    pub fn witnessed(&self) -> PathBuf {
+        self.dir.join("witnessed")
     }
 }
 

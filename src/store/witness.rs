@@ -59,8 +59,17 @@ impl WitnessFiles {
     }
 
     /// Takes the directory's exclusive lock (held while the file lives).
-    pub fn lock(&self) -> Result<File, StoreError> {
-        std::fs::create_dir_all(&self.dir)?;
+    /// With `create`, makes the directory first (`witness init`);
+    /// otherwise a directory without `witness.json` is refused.
+    pub fn lock(&self, create: bool) -> Result<File, StoreError> {
+        if create {
+            std::fs::create_dir_all(&self.dir)?;
+        } else if !self.config_path().is_file() {
+            return Err(StoreError::Inconsistent(format!(
+                "{} holds no witness (run `coop-ledger witness init` first)",
+                self.dir.display()
+            )));
+        }
         lock_dir(&Layout::new(&self.dir))
     }
 
