@@ -124,8 +124,10 @@ export async function checkCheckpoint(note, origin, keyName, ledgerKey) {
 /// A witness vkey `name+hexid+base64(0x04 ‖ key)` (C2SP signed-note,
 /// tlog-cosignature): {name, keyId, key}, its key id checked.
 export async function parseWitnessKey(vkey) {
-  const parts = String(vkey).split("+");
-  if (parts.length !== 3 || !/^[0-9a-f]{8}$/.test(parts[1])) throw new Error("malformed witness key");
+  // name+hexid+base64: the base64 may itself hold "+".
+  const m = String(vkey).match(/^([^+]+)\+([0-9a-f]{8})\+(.+)$/);
+  if (!m) throw new Error("malformed witness key");
+  const parts = m.slice(1);
   const raw = b64(parts[2]);
   if (raw.length !== 33 || raw[0] !== 4) throw new Error("not a cosignature/v1 key");
   const key = raw.slice(1);
