@@ -10,7 +10,8 @@
 //! - after a restart the witnessed checkpoint is served at once from
 //!   `DATA/witnessed`, and the round that starts at old size 0 goes on
 //!   from the size the witness's 409 names;
-//! - a witness answering with lines of another key has not cosigned;
+//! - a witness answering with lines of another key has not cosigned, and
+//!   one that does not follow this log refuses;
 //! - a witness that never answers times out while appends are answered;
 //! - `serve --witness …` takes its witnesses from the command line;
 //! - one witness down: appends still answer 201, `GET /api/v1/ledger`
@@ -94,6 +95,12 @@ fn down_witness(name: &str) -> WitnessSpec {
         url: format!("http://127.0.0.1:{port}"),
         label: None,
     }
+}
+
+/// The note vkey of a log that is not the test's ledger.
+fn other_log_vkey() -> String {
+    let key = coop_ledger::domain::keys::PublicKey::from(common::key(4343).verifying_key());
+    coop_ledger::domain::checkpoint::note_vkey("other.example/log", &key)
 }
 
 /// Waits until `done` holds of `GET /api/v1/ledger`, woken by each change
@@ -273,6 +280,25 @@ async fn two_witnesses_cosign_the_published_checkpoint_and_the_page_says_checked
     let out = common::run_independent("verify_tlog_proof.py", py).await;
     assert_eq!(out.status.code(), Some(1), "{}", common::transcript(&out));
 
+    // Each step of the page links to its entry's proof.
+    let (_, html) = server
+        .get_text("/01/08935049501503/10/vai-hop-01?lang=en")
+        .await;
+    let steps: Vec<&str> = html
+        .split("<li data-leaf=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert!(!steps.is_empty(), "{html}");
+    for index in steps {
+        assert!(
+            html.contains(&format!(
+                "href=\"/api/v1/entries/{index}/tlog-proof\" download>"
+            )),
+            "a proof link for entry {index}"
+        );
+    }
+
     // The buyer's page, on a phone: checked by both, by their labels.
     let driver = Driver::start();
     let profile = tempfile::tempdir().expect("profile");
@@ -442,12 +468,20 @@ async fn lines_that_do_not_verify_with_the_configured_key_are_not_a_cosignature(
         url: w2.server.url.clone(),
         ..w1.spec(None)
     };
-    start(&server, vec![wrong], 1);
+    // And a witness that follows another log only: it refuses.
+    let stranger = RealWitness::start("witness.example/w3", &other_log_vkey());
+    start(&server, vec![wrong, stranger.spec(None)], 1);
     grow(&server, 0, 2).await;
-    let info = until_ledger(&server, "the answer is judged", |i| {
-        i["witnesses"][0]["status"] == "bad_answer"
+    let info = until_ledger(&server, "the answers are judged", |i| {
+        i["witnesses"][0]["status"] == "bad_answer" && i["witnesses"][1]["status"] == "refused"
     })
     .await;
+    assert!(
+        info["witnesses"][1]["detail"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("HTTP 404")),
+        "{info}"
+    );
     assert_eq!(info["witnessed_size"], Value::Null, "{info}");
     assert_eq!(info["witnesses"][0]["cosigned_size"], 0, "{info}");
     let (status, _) = server.get_text("/tlog/checkpoint").await;
