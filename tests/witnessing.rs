@@ -14,6 +14,8 @@
 //!   one that does not follow this log refuses;
 //! - a witness that never answers times out while appends are answered;
 //! - `serve --witness …` takes its witnesses from the command line;
+//! - the signing app in Chromium warns when the ledger names other
+//!   witnesses than the ones it pinned at set-up;
 //! - one witness down: appends still answer 201, `GET /api/v1/ledger`
 //!   shows it unreachable and counts its failures, `GET /tlog/checkpoint`
 //!   is 404 `not_witnessed`, and the page in Chromium says "not yet
@@ -592,4 +594,83 @@ async fn a_witness_that_never_answers_times_out_while_appends_go_on() {
         "{info}"
     );
     assert_eq!(server.ledger.size(), 6);
+}
+
+/// Waits for the element `css` on the page `c` shows.
+async fn element(c: &fantoccini::Client, css: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_signing_app_warns_when_the_witnesses_it_pinned_change() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::init_ledger(dir.path());
+    let server = common::TestServer::serve_on(dir, Default::default(), "127.0.0.1:0", None).await;
+    let url = server.url.clone();
+    let addr = url.trim_start_matches("http://").to_owned();
+    start(&server, vec![down_witness("witness.example/a")], 1);
+
+    // The registrar's phone is set up while the ledger names witness a.
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().expect("profile");
+    let c = driver.browser(profile.path()).await;
+    let pem_path = profile.path().join("registrar.pem");
+    coop_ledger::service::keyfile::write(&pem_path, &common::registrar_key()).expect("key file");
+    let pem = std::fs::read_to_string(&pem_path).expect("read");
+    c.goto(&format!("{url}/app/?lang=en")).await.expect("app");
+    element(&c, "#restore-pem")
+        .await
+        .send_keys(&pem)
+        .await
+        .expect("paste");
+    element(&c, "#restore")
+        .await
+        .click()
+        .await
+        .expect("restore");
+    element(&c, "#actor-id")
+        .await
+        .send_keys(common::REGISTRAR)
+        .await
+        .expect("type");
+    element(&c, "#link-actor")
+        .await
+        .click()
+        .await
+        .expect("link");
+    element(&c, "#me").await;
+    let reload = async |c: &fantoccini::Client| {
+        c.goto("about:blank").await.expect("blank");
+        c.goto(&format!("{url}/app/?lang=en")).await.expect("home");
+        element(c, "#me").await;
+    };
+    // Home asks the ledger again: the same witnesses, no warning.
+    reload(&c).await;
+    let ask = r#"const done = arguments[arguments.length - 1];
+        const el = document.getElementById("witness-warning");
+        done(el ? el.hidden : null);"#;
+    assert_eq!(
+        c.execute_async(ask, vec![]).await.expect("script"),
+        Value::Bool(true),
+        "no warning while the witnesses are the pinned ones"
+    );
+
+    // The ledger comes back naming another witness.
+    let dir = server.stop().await;
+    let server = common::TestServer::serve_on(dir, Default::default(), &addr, None).await;
+    start(&server, vec![down_witness("witness.example/b")], 1);
+    reload(&c).await;
+    let warning = element(&c, "#witness-warning:not([hidden])").await;
+    let text = warning.text().await.expect("text");
+    assert!(
+        text.starts_with("Warning: the ledger's witnesses"),
+        "{text}"
+    );
+    screenshot(&c, "app-witnesses-changed-en.png").await;
+    let _ = c.close().await;
+    server.stop().await;
 }
