@@ -504,32 +504,24 @@ async fn serve_takes_its_witnesses_from_the_command_line() {
     let flag = format!("{}={}", w.key.vkey(), w.url);
     // A quorum above the witnesses given, or a label of no witness, stops
     // it before it serves.
-    let (code, out) = common::run_cli(&[
-        "serve",
-        "--data",
-        &d,
-        "--listen",
-        "127.0.0.1:0",
-        "--witness",
-        &flag,
-        "--witness-quorum",
-        "2",
-    ]);
-    assert_eq!(code, 2, "{out}");
-    assert!(out.contains("quorum must be between 1 and 1"), "{out}");
-    let (code, out) = common::run_cli(&[
-        "serve",
-        "--data",
-        &d,
-        "--listen",
-        "127.0.0.1:0",
-        "--witness",
-        &flag,
-        "--witness-label",
-        "other=X",
-    ]);
-    assert_eq!(code, 2, "{out}");
-    assert!(out.contains("no witness is named other"), "{out}");
+    for (extra, said) in [
+        (["--witness-quorum", "2"], "quorum must be between 1 and 1"),
+        (["--witness-label", "other=X"], "no witness is named other"),
+    ] {
+        let mut args = vec![
+            "serve",
+            "--data",
+            &d,
+            "--listen",
+            "127.0.0.1:0",
+            "--witness",
+            &flag,
+        ];
+        args.extend(extra);
+        let (code, out) = common::run_cli(&args);
+        assert_eq!(code, 2, "{out}");
+        assert!(out.contains(said), "{out}");
+    }
     let (code, out) = common::run_cli(&["serve", "--data", &d, "--witness", "not-a-vkey=http://x"]);
     assert_eq!(code, 2, "{out}");
 
