@@ -56,47 +56,20 @@
 #[allow(dead_code)]
 mod support;
 
-use coop_ledger::domain::builder;
 use coop_ledger::domain::checkpoint::NoteKey;
 use coop_ledger::domain::envelope::{Envelope, signed_bytes};
 use coop_ledger::domain::keys::PublicKey;
 use coop_ledger::domain::merkle::{Hash, leaf_hash, verify_inclusion};
-use coop_ledger::domain::statement::Role;
-use coop_ledger::domain::time::Timestamp;
 use coop_ledger::service::Ledger;
 use coop_ledger::service::audit::audit_dir;
-use ed25519_dalek::SigningKey;
 use serde_json::Value;
 use std::hint::black_box;
-use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use support::{
-    Latency, PartialDataset, SplitMix64, Summary, cpus, env_num, ms, now_at, public, registrar_key,
-    verdict,
+    Latency, ORIGIN, SplitMix64, Summary, cpus, env_num, ms, now_at, presign, register_statement,
+    registrar_key, verdict,
 };
-
-/// The origin of every benchmark ledger.
-const ORIGIN: &str = "bench.example/log";
-
-/// The one registrar's id.
-const REGISTRAR: &str = "reg";
-
-/// The fill byte of the actors' key seeds ([`support::actor_key`]); the
-/// cached datasets hold keys made from it.
-const ACTOR_SEED_FILL: u8 = 7;
-
-const PROVINCES: [&str; 6] = [
-    "Bắc Giang",
-    "Đồng Tháp",
-    "An Giang",
-    "Sơn La",
-    "Lâm Đồng",
-    "Cà Mau",
-];
 
 // ---------------------------------------------------------------------------
 // Configuration
@@ -143,52 +116,6 @@ impl Config {
 // ---------------------------------------------------------------------------
 // Keys and envelopes
 
-/// The statement registering cooperative number `n`, as JSON text.
-fn register_statement(n: u64, at: Timestamp) -> String {
-    let key = PublicKey::from(support::actor_key(ACTOR_SEED_FILL, n).verifying_key());
-    let province = PROVINCES[(n % PROVINCES.len() as u64) as usize];
-    support::by(REGISTRAR, at)
-        .register(
-            &support::actor(&format!("htx-{n:07}")),
-            Role::Cooperative,
-            &format!("Hợp tác xã số {n}"),
-            key,
-            builder::region(province, None, None),
-        )
-        .text()
-}
-
-/// The request body (envelope JSON) registering cooperative number `n`.
-fn register_body(n: u64, at: Timestamp, registrar: &SigningKey) -> Vec<u8> {
-    let env = Envelope::sign(register_statement(n, at), registrar);
-    serde_json::to_vec(&env).expect("an envelope serialises")
-}
-
-/// Signs the bodies for actors `first..first+count` on every core.
-fn presign(first: u64, count: u64) -> Vec<Vec<u8>> {
-    let threads = cpus() as u64;
-    let per = count.div_ceil(threads);
-    let at = now_at();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                s.spawn(move || {
-                    let registrar = registrar_key();
-                    let start = first + t * per;
-                    let end = (start + per).min(first + count);
-                    (start..end)
-                        .map(|n| register_body(n, at, &registrar))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("signing thread"))
-            .collect()
-    })
-}
-
 // ---------------------------------------------------------------------------
 // Small statistics
 
@@ -200,64 +127,14 @@ fn us(d: Duration) -> f64 {
 // ---------------------------------------------------------------------------
 // (a) durable appends over HTTP
 
-/// The `coop-ledger serve` child process; killed when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    /// Runs `coop-ledger init` in `dir`, then `coop-ledger serve` on a free
-    /// port, and waits for its "listening on" line. Its stderr (tracing
-    /// log) goes to `log`.
-    fn start(dir: &Path, log: &Path) -> Self {
-        let bin = env!("CARGO_BIN_EXE_coop-ledger");
-        let registrar = format!("{REGISTRAR}={}", public(&registrar_key()));
-        let init = Command::new(bin)
-            .arg("init")
-            .arg("--data")
-            .arg(dir)
-            .args(["--origin", ORIGIN, "--registrar", &registrar])
-            .stdout(Stdio::null())
-            .output()
-            .expect("running coop-ledger init");
-        assert!(
-            init.status.success(),
-            "coop-ledger init failed: {}",
-            String::from_utf8_lossy(&init.stderr)
-        );
-        let log_file = std::fs::File::create(log).expect("server log file");
-        let mut child = Command::new(bin)
-            .arg("serve")
-            .arg("--data")
-            .arg(dir)
-            .args(["--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(log_file)
-            .spawn()
-            .expect("starting coop-ledger serve");
-        let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
-        let mut line = String::new();
-        stdout.read_line(&mut line).expect("reading the server");
-        let Some(url) = line.trim().strip_prefix("listening on ") else {
-            let _ = child.kill();
-            panic!(
-                "the server did not say where it listens (got {line:?}); see {}",
-                log.display()
-            );
-        };
-        let url = url.to_owned();
-        // Keep draining stdout so the server never writes into a closed pipe.
-        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-        Self { child, url }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Runs `coop-ledger init` in `dir`, then `coop-ledger serve` on a free
+/// port (the real binary, as a child process killed when dropped), and
+/// waits for its "listening on" line. Its stderr (tracing log) goes to
+/// `log`.
+fn start_server(dir: &Path, log: &Path) -> support::Served {
+    support::init_cli_ledger(dir);
+    let data = dir.display().to_string();
+    support::Served::start(&["serve", "--data", &data, "--listen", "127.0.0.1:0"], log)
 }
 
 /// What (a) measured.
@@ -300,7 +177,7 @@ async fn http_appends(cfg: &Config) -> HttpFigures {
     let dir = cfg.data.join(format!("http-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let log = cfg.data.join("http-server.log");
-    let server = Server::start(&dir, &log);
+    let server = start_server(&dir, &log);
     println!("(a) server {} over {}", server.url, dir.display());
 
     let t = Instant::now();
@@ -472,7 +349,7 @@ fn verify_strict_per_sec(secs: f64) -> f64 {
 
 /// Where the dataset of `cfg.leaves` leaves is cached.
 fn dataset_dir(cfg: &Config) -> PathBuf {
-    support::dataset_dir(&cfg.data, "", cfg.leaves)
+    support::registrations_dir(&cfg.data, cfg.leaves)
 }
 
 /// The completion marker of a dataset of `leaves` leaves: the tree size.
@@ -480,57 +357,9 @@ fn marker(leaves: u64) -> String {
     leaves.to_string()
 }
 
-/// Builds a ledger of `cfg.leaves` leaves (genesis + registrations) in
-/// `dir`, through the public API, and marks it complete.
+/// Builds the registrations dataset of `cfg.leaves` leaves in `dir`.
 async fn build_dataset(cfg: &Config, dir: &Path) -> Duration {
-    let dataset = PartialDataset::start(dir);
-    let registrar = registrar_key();
-    let ledger = Arc::new(dataset.init(ORIGIN, REGISTRAR, &registrar, None));
-
-    let start = Instant::now();
-    let next = Arc::new(AtomicU64::new(1));
-    let done = Arc::new(AtomicU64::new(0));
-    let leaves = cfg.leaves;
-    let workers: Vec<_> = (0..cfg.build_tasks)
-        .map(|_| {
-            let (ledger, next, done) = (Arc::clone(&ledger), Arc::clone(&next), Arc::clone(&done));
-            let registrar = registrar.clone();
-            tokio::spawn(async move {
-                loop {
-                    let n = next.fetch_add(1, Ordering::Relaxed);
-                    if n >= leaves {
-                        break;
-                    }
-                    let body = register_body(n, now_at(), &registrar);
-                    match ledger.submit(&body).await {
-                        Ok(r) if !r.duplicate => {}
-                        Ok(r) => panic!("actor {n} was logged before, at {}", r.index),
-                        Err(e) => panic!("submitting actor {n} failed: {e}"),
-                    }
-                    done.fetch_add(1, Ordering::Relaxed);
-                }
-            })
-        })
-        .collect();
-    let progress = {
-        let done = Arc::clone(&done);
-        let total = leaves - 1;
-        support::spawn_progress(
-            start,
-            total,
-            move || done.load(Ordering::Relaxed),
-            move |n, rate, eta| {
-                eprintln!("(c) building: {n}/{total} entries, {rate:.0}/s, about {eta:.0} s to go");
-            },
-        )
-    };
-    for w in workers {
-        w.await.expect("a build task panicked");
-    }
-    progress.abort();
-    let elapsed = start.elapsed();
-    dataset.finish(ledger, leaves, &marker(leaves)).await;
-    elapsed
+    support::build_registrations(dir, cfg.leaves, cfg.build_tasks).await
 }
 
 /// What (c) measured.

@@ -579,3 +579,229 @@ pub async fn timed_gets(
     server.stop().await;
     (Latency::of(&mut samples), size)
 }
+
+// ---------------------------------------------------------------------------
+// The registrations dataset (shared by `ledger` and `tlog`)
+
+/// The origin of every benchmark ledger.
+pub const ORIGIN: &str = "bench.example/log";
+
+/// The one registrar's id.
+pub const REGISTRAR: &str = "reg";
+
+/// The fill byte of the actors' key seeds ([`actor_key`]); the cached
+/// datasets hold keys made from it.
+pub const ACTOR_SEED_FILL: u8 = 7;
+
+const PROVINCES: [&str; 6] = [
+    "Bắc Giang",
+    "Đồng Tháp",
+    "An Giang",
+    "Sơn La",
+    "Lâm Đồng",
+    "Cà Mau",
+];
+
+/// The statement registering cooperative number `n`, as JSON text.
+pub fn register_statement(n: u64, at: Timestamp) -> String {
+    let key = PublicKey::from(actor_key(ACTOR_SEED_FILL, n).verifying_key());
+    let province = PROVINCES[(n % PROVINCES.len() as u64) as usize];
+    by(REGISTRAR, at)
+        .register(
+            &actor(&format!("htx-{n:07}")),
+            coop_ledger::domain::statement::Role::Cooperative,
+            &format!("Hợp tác xã số {n}"),
+            key,
+            coop_ledger::domain::builder::region(province, None, None),
+        )
+        .text()
+}
+
+/// The request body (envelope JSON) registering cooperative number `n`.
+pub fn register_body(n: u64, at: Timestamp, registrar: &SigningKey) -> Vec<u8> {
+    let env = coop_ledger::domain::envelope::Envelope::sign(register_statement(n, at), registrar);
+    serde_json::to_vec(&env).expect("an envelope serialises")
+}
+
+/// Signs the bodies for actors `first..first+count` on every core.
+pub fn presign(first: u64, count: u64) -> Vec<Vec<u8>> {
+    let threads = cpus() as u64;
+    let per = count.div_ceil(threads);
+    let at = now_at();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                s.spawn(move || {
+                    let registrar = registrar_key();
+                    let start = first + t * per;
+                    let end = (start + per).min(first + count);
+                    (start..end)
+                        .map(|n| register_body(n, at, &registrar))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("signing thread"))
+            .collect()
+    })
+}
+
+/// Where the registrations dataset of `leaves` leaves is cached.
+pub fn registrations_dir(data: &Path, leaves: u64) -> PathBuf {
+    dataset_dir(data, "", leaves)
+}
+
+/// Builds a ledger of `leaves` leaves (genesis + registrations) in `dir`,
+/// through the public API, with `tasks` concurrent submitters, and marks it
+/// complete. Returns the build time.
+pub async fn build_registrations(dir: &Path, leaves: u64, tasks: usize) -> Duration {
+    let dataset = PartialDataset::start(dir);
+    let registrar = registrar_key();
+    let ledger = Arc::new(dataset.init(ORIGIN, REGISTRAR, &registrar, None));
+
+    let start = Instant::now();
+    let next = Arc::new(AtomicU64::new(1));
+    let done = Arc::new(AtomicU64::new(0));
+    let workers: Vec<_> = (0..tasks)
+        .map(|_| {
+            let (ledger, next, done) = (Arc::clone(&ledger), Arc::clone(&next), Arc::clone(&done));
+            let registrar = registrar.clone();
+            tokio::spawn(async move {
+                loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    if n >= leaves {
+                        break;
+                    }
+                    let body = register_body(n, now_at(), &registrar);
+                    match ledger.submit(&body).await {
+                        Ok(r) if !r.duplicate => {}
+                        Ok(r) => panic!("actor {n} was logged before, at {}", r.index),
+                        Err(e) => panic!("submitting actor {n} failed: {e}"),
+                    }
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    let progress = {
+        let done = Arc::clone(&done);
+        let total = leaves - 1;
+        spawn_progress(
+            start,
+            total,
+            move || done.load(Ordering::Relaxed),
+            move |n, rate, eta| {
+                eprintln!("building: {n}/{total} entries, {rate:.0}/s, about {eta:.0} s to go");
+            },
+        )
+    };
+    for w in workers {
+        w.await.expect("a build task panicked");
+    }
+    progress.abort();
+    let elapsed = start.elapsed();
+    dataset.finish(ledger, leaves, &leaves.to_string()).await;
+    elapsed
+}
+
+/// The cached registrations dataset of `leaves` leaves, built first (with
+/// 512 submitters) when missing; returns its directory and, if it was
+/// built now, how long that took.
+pub async fn registrations_dataset(
+    data: &Path,
+    leaves: u64,
+    label: &str,
+) -> (PathBuf, Option<Duration>) {
+    let dir = registrations_dir(data, leaves);
+    let built = cached_dataset(&dir, leaves, &leaves.to_string(), 512, label, || {
+        build_registrations(&dir, leaves, 512)
+    })
+    .await;
+    (dir, built)
+}
+
+// ---------------------------------------------------------------------------
+// Child processes
+
+/// Runs `coop-ledger ARGS…` to completion and returns its stdout; panics
+/// with its stderr when it fails.
+pub fn cli(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_coop-ledger"))
+        .args(args)
+        .output()
+        .expect("running coop-ledger");
+    assert!(
+        out.status.success(),
+        "coop-ledger {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+/// `coop-ledger init` of a ledger in `dir` with the bench registrar, in
+/// format 1 as the datasets are (their regions are province names).
+pub fn init_cli_ledger(dir: &Path) {
+    let registrar = format!("{REGISTRAR}={}", public(&registrar_key()));
+    cli(&[
+        "init",
+        "--data",
+        &dir.display().to_string(),
+        "--origin",
+        ORIGIN,
+        "--registrar",
+        &registrar,
+        "--format",
+        "1",
+    ]);
+}
+
+/// A `coop-ledger` child process serving HTTP (`serve`, `witness serve`,
+/// `mirror --listen`); killed when dropped.
+pub struct Served {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT`, from its `listening on` line.
+    pub url: String,
+}
+
+impl Served {
+    /// Starts `coop-ledger ARGS…` and waits for its `listening on URL`
+    /// line (the last it prints at start); its stderr goes to `log`.
+    pub fn start(args: &[&str], log: &Path) -> Self {
+        use std::io::BufRead as _;
+        let log_file = std::fs::File::create(log).expect("server log file");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_coop-ledger"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(log_file)
+            .spawn()
+            .expect("starting coop-ledger");
+        let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        let url = loop {
+            line.clear();
+            let n = stdout.read_line(&mut line).expect("reading the child");
+            if n == 0 {
+                let _ = child.kill();
+                panic!(
+                    "coop-ledger {args:?} did not say where it listens; see {}",
+                    log.display()
+                );
+            }
+            if let Some(url) = line.trim().strip_prefix("listening on ") {
+                break url.to_owned();
+            }
+        };
+        // Keep draining stdout so the child never writes into a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        Self { child, url }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,497 @@
+//! Issue 14's figures, in one run: `cargo bench --bench tlog`.
+//!
+//! Three figures, each printed as a ratio to a limit measured in the same
+//! run, end in one summary table:
+//!
+//! * **(a) tile requests per second.** The real `coop-ledger serve` child
+//!   process serves the cached ledger of `BENCH_LEAVES` leaves (the one
+//!   `cargo bench --bench ledger` builds; built here when missing).
+//!   `BENCH_CONCURRENCY` (64) tokio tasks sharing one keep-alive client
+//!   fetch random full level-0 hash tiles and entry bundles under `/tlog`
+//!   for `BENCH_TILE_SECS` (5 s each); every answer must be a 200 of the
+//!   right length. The limit is the same load on `GET /healthz`, the
+//!   cheapest answer the same server gives: goal **tiles/healthz >= 0.25**
+//!   (a tile is 8 KiB from 256 stored hashes, a bundle ~100 KiB of leaves).
+//! * **(b) time from a new checkpoint to its quorum.** Two `coop-ledger
+//!   witness serve` child processes follow a fresh ledger served with
+//!   `--witness … --witness-quorum 2`. `BENCH_ROUNDS` (20) times, one
+//!   statement is submitted and the time from its 201 to the first
+//!   `GET /tlog/checkpoint` that covers it (cosigned by both) is taken.
+//!   The ledger sends at most one round per second per witness
+//!   (`MIN_ROUND_INTERVAL`), so the limit is that interval plus one round
+//!   trip of `add-checkpoint`, measured here as the p50 of the same
+//!   rounds' own `GET /api/v1/ledger` and witness round trips: goal
+//!   **p99 / (interval + 2 × round trip) <= 1**.
+//! * **(c) mirror catch-up**, leaves per second from 0 to `BENCH_LEAVES`:
+//!   `coop-ledger mirror --listen` follows the server of (a) through its
+//!   tiles into an empty directory, verifying every tile, consistency step,
+//!   signature and rule, and prints `listening on` once it holds the
+//!   primary's checkpoint; the time to that line is taken. The limit is `service::audit::audit_dir` over the same
+//!   ledger on disk in the same run (the mirror does the audit's work plus
+//!   fetching and writing): goal **mirror/audit >= 0.5**.
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `BENCH_LEAVES` | 1000000 | size of the ledger of (a) and (c) |
+//! | `BENCH_CONCURRENCY` | 64 | concurrent HTTP tasks in (a) |
+//! | `BENCH_TILE_SECS` | 5 | length of each (a) run |
+//! | `BENCH_ROUNDS` | 20 | checkpoints timed in (b) |
+//! | `BENCH_DATA` | `target/bench-data` | where ledgers are written |
+//! | `BENCH_ONLY` | `tiles,quorum,mirror` | which parts to run |
+//!
+//! A quick smoke run: `BENCH_LEAVES=20000 BENCH_ROUNDS=5 cargo bench --bench tlog`.
+
+// Each bench uses only part of the shared helpers.
+#[allow(dead_code)]
+mod support;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use support::{Latency, SplitMix64, Summary, cpus, env_num, ms, verdict};
+
+/// The sizes and switches of one run, from the environment.
+struct Config {
+    leaves: u64,
+    concurrency: usize,
+    tile_secs: f64,
+    rounds: usize,
+    data: PathBuf,
+    only: Vec<String>,
+}
+
+impl Config {
+    fn from_env() -> Self {
+        let only = std::env::var("BENCH_ONLY")
+            .unwrap_or_else(|_| "tiles,quorum,mirror".into())
+            .split(',')
+            .map(|s| s.trim().to_owned())
+            .collect();
+        let c = Self {
+            leaves: env_num("BENCH_LEAVES", 1_000_000),
+            concurrency: env_num("BENCH_CONCURRENCY", 64),
+            tile_secs: env_num("BENCH_TILE_SECS", 5.0),
+            rounds: env_num("BENCH_ROUNDS", 20),
+            data: support::data_dir(),
+            only,
+        };
+        assert!(c.leaves >= 512, "BENCH_LEAVES must hold two full tiles");
+        c
+    }
+
+    fn runs(&self, part: &str) -> bool {
+        self.only.iter().any(|p| p == part)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// (a) tile requests per second
+
+/// Requests per second of `concurrency` tasks each calling `fetch` for
+/// `secs` seconds; `fetch` gets a task-local generator and returns whether
+/// the answer was right. Panics on a wrong answer.
+async fn load<F, Fut>(concurrency: usize, secs: f64, fetch: F) -> f64
+where
+    F: Fn(u64) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), String>> + Send,
+{
+    let fetch = Arc::new(fetch);
+    let done = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs_f64(secs);
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|t| {
+            let (fetch, done) = (Arc::clone(&fetch), Arc::clone(&done));
+            tokio::spawn(async move {
+                let mut rng = SplitMix64(0x7113 + t as u64);
+                while Instant::now() < deadline {
+                    if let Err(e) = fetch(rng.next()).await {
+                        panic!("a wrong answer under load: {e}");
+                    }
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.expect("a load task panicked");
+    }
+    done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
+}
+
+/// What (a) measured.
+struct TileFigures {
+    tiles: f64,
+    healthz: f64,
+}
+
+async fn tile_figures(cfg: &Config, base: &str) -> TileFigures {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(cfg.concurrency)
+        .build()
+        .expect("http client");
+    let full = cfg.leaves / 256;
+    let c = client.clone();
+    let b = base.to_owned();
+    let tiles = load(cfg.concurrency, cfg.tile_secs, move |r| {
+        let (c, b) = (c.clone(), b.clone());
+        async move {
+            let n = (r >> 1) % full;
+            let (path, want) = if r & 1 == 0 {
+                (format!("{b}/tlog/tile/0/{}", tile_index(n)), Some(8192))
+            } else {
+                (format!("{b}/tlog/tile/entries/{}", tile_index(n)), None)
+            };
+            let resp = c.get(&path).send().await.map_err(|e| e.to_string())?;
+            if !resp.status().is_success() {
+                return Err(format!("{path}: {}", resp.status()));
+            }
+            let body = resp.bytes().await.map_err(|e| e.to_string())?;
+            match want {
+                Some(len) if body.len() != len => Err(format!("{path}: {} bytes", body.len())),
+                _ if body.is_empty() => Err(format!("{path}: empty")),
+                _ => Ok(()),
+            }
+        }
+    })
+    .await;
+    let c = client.clone();
+    let b = base.to_owned();
+    let healthz = load(cfg.concurrency, cfg.tile_secs, move |_| {
+        let (c, b) = (c.clone(), b.clone());
+        async move {
+            let resp = c
+                .get(format!("{b}/healthz"))
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            if !resp.status().is_success() {
+                return Err(format!("/healthz: {}", resp.status()));
+            }
+            resp.bytes().await.map(|_| ()).map_err(|e| e.to_string())
+        }
+    })
+    .await;
+    TileFigures { tiles, healthz }
+}
+
+/// A tile index as tlog-tiles writes it in a path (`x001/234`).
+fn tile_index(n: u64) -> String {
+    coop_ledger::domain::tiles::path(&tlog_tiles::Tile::new(8, 0, n, 256, false))
+        .rsplit_once("tile/0/")
+        .map(|(_, n)| n.to_owned())
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------
+// (b) checkpoint to quorum
+
+/// What (b) measured.
+struct QuorumFigures {
+    latency: Latency,
+    round_trip: Duration,
+}
+
+async fn quorum_figures(cfg: &Config) -> QuorumFigures {
+    let root = cfg.data.join(format!("quorum-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).expect("quorum dir");
+    let ledger_dir = root.join("ledger");
+    support::init_cli_ledger(&ledger_dir);
+    // The ledger's note vkey, as GET /api/v1/ledger states it.
+    let vkey = {
+        let plain = support::Served::start(
+            &[
+                "serve",
+                "--data",
+                &ledger_dir.display().to_string(),
+                "--listen",
+                "127.0.0.1:0",
+            ],
+            &root.join("ledger-first.log"),
+        );
+        let info: Value = reqwest::get(format!("{}/api/v1/ledger", plain.url))
+            .await
+            .expect("GET /api/v1/ledger")
+            .json()
+            .await
+            .expect("ledger JSON");
+        info["note_vkey"].as_str().expect("note_vkey").to_owned()
+    };
+    let mut witnesses = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    for name in ["witness.one.example", "witness.two.example"] {
+        let dir = root.join(name);
+        let out = support::cli(&[
+            "witness",
+            "init",
+            "--data",
+            &dir.display().to_string(),
+            "--name",
+            name,
+            "--log",
+            &vkey,
+        ]);
+        let wkey = out.trim().to_owned();
+        let w = support::Served::start(
+            &[
+                "witness",
+                "serve",
+                "--data",
+                &dir.display().to_string(),
+                "--listen",
+                "127.0.0.1:0",
+            ],
+            &root.join(format!("{name}.log")),
+        );
+        args.push("--witness".into());
+        args.push(format!("{wkey}={}", w.url));
+        witnesses.push(w);
+    }
+    let mut serve: Vec<String> = vec![
+        "serve".into(),
+        "--data".into(),
+        ledger_dir.display().to_string(),
+        "--listen".into(),
+        "127.0.0.1:0".into(),
+        "--witness-quorum".into(),
+        "2".into(),
+    ];
+    serve.extend(args);
+    let serve: Vec<&str> = serve.iter().map(String::as_str).collect();
+    let server = support::Served::start(&serve, &root.join("ledger.log"));
+    let client = reqwest::Client::new();
+    let base = server.url.clone();
+    let witnessed = |c: reqwest::Client, b: String| async move {
+        let r = c
+            .get(format!("{b}/tlog/checkpoint"))
+            .send()
+            .await
+            .expect("GET /tlog/checkpoint");
+        if !r.status().is_success() {
+            return 0;
+        }
+        let text = r.text().await.expect("checkpoint text");
+        text.lines()
+            .nth(1)
+            .and_then(|l| l.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // The genesis first: wait until it is witnessed.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while witnessed(client.clone(), base.clone()).await < 1 {
+        assert!(Instant::now() < deadline, "the genesis was never witnessed");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let registrar = support::registrar_key();
+    let mut samples = Vec::new();
+    let mut trips = Vec::new();
+    for n in 0..cfg.rounds as u64 {
+        let body = support::register_body(5_000_000 + n, support::now_at(), &registrar);
+        let resp = client
+            .post(format!("{base}/api/v1/entries"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("POST /api/v1/entries");
+        let status = resp.status().as_u16();
+        let receipt: Value = resp.json().await.expect("receipt");
+        assert_eq!(status, 201, "the statement is logged: {receipt}");
+        let index = receipt["index"].as_u64().expect("index");
+        let t = Instant::now();
+        loop {
+            if witnessed(client.clone(), base.clone()).await > index {
+                break;
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(60),
+                "leaf {index} was never witnessed"
+            );
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        samples.push(t.elapsed());
+        // One add-checkpoint round trip: the witness answers a 409 at once
+        // to an old size it does not hold, after the same request parsing.
+        let w = &witnesses[(n % 2) as usize];
+        let t = Instant::now();
+        let r = client
+            .post(format!("{}/add-checkpoint", w.url))
+            .body(format!(
+                "old 0\n\n{}",
+                client
+                    .get(format!("{base}/api/v1/checkpoint"))
+                    .send()
+                    .await
+                    .expect("checkpoint")
+                    .text()
+                    .await
+                    .expect("text")
+            ))
+            .send()
+            .await
+            .expect("add-checkpoint");
+        assert_eq!(r.status().as_u16(), 409, "the witness holds a later size");
+        trips.push(t.elapsed());
+    }
+    drop(server);
+    drop(witnesses);
+    let _ = std::fs::remove_dir_all(&root);
+    QuorumFigures {
+        latency: Latency::of(&mut samples),
+        round_trip: Latency::of(&mut trips).p50,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// (c) mirror catch-up
+
+/// What (c) measured.
+struct MirrorFigures {
+    mirror: f64,
+    audit: f64,
+}
+
+async fn mirror_figures(cfg: &Config, tlog: &str) -> MirrorFigures {
+    let dir = cfg.data.join(format!("mirror-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    // `mirror --listen` catches up with the primary's checkpoint before it
+    // starts serving and prints its `listening on` line.
+    let start = Instant::now();
+    let mirror = support::Served::start(
+        &[
+            "mirror",
+            "--from",
+            tlog,
+            "--data",
+            &dir.display().to_string(),
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        &cfg.data.join("tlog-mirror.log"),
+    );
+    let took = start.elapsed();
+    let note = reqwest::get(format!("{}/api/v1/checkpoint", mirror.url))
+        .await
+        .expect("GET the mirror's checkpoint")
+        .text()
+        .await
+        .expect("checkpoint text");
+    let size = note.lines().nth(1).and_then(|l| l.parse::<u64>().ok());
+    assert_eq!(size, Some(cfg.leaves), "the mirror caught up");
+    drop(mirror);
+    let _ = std::fs::remove_dir_all(&dir);
+    MirrorFigures {
+        mirror: cfg.leaves as f64 / took.as_secs_f64(),
+        audit: 0.0,
+    }
+}
+
+fn audit_rate(dir: &Path, leaves: u64) -> f64 {
+    support::wait_for_views_unlocked(dir);
+    let start = Instant::now();
+    let report =
+        coop_ledger::service::audit::audit_dir(dir, None, None, &mut |_, _| {}).expect("audit_dir");
+    assert!(report.passed(), "the audit of the dataset passed");
+    assert_eq!(report.leaves, leaves, "the audit read every leaf");
+    leaves as f64 / start.elapsed().as_secs_f64()
+}
+
+// ---------------------------------------------------------------------------
+// Report
+
+fn main() {
+    let cfg = Config::from_env();
+    std::fs::create_dir_all(&cfg.data).expect("creating the bench data directory");
+    println!("coop-ledger tlog benchmark");
+    println!(
+        "sizes: BENCH_LEAVES={} BENCH_CONCURRENCY={} BENCH_TILE_SECS={} BENCH_ROUNDS={}; parts: {}; {} CPU(s)",
+        cfg.leaves,
+        cfg.concurrency,
+        cfg.tile_secs,
+        cfg.rounds,
+        cfg.only.join(","),
+        cpus()
+    );
+    let rt = support::runtime();
+    let (dir, built) = rt.block_on(support::registrations_dataset(&cfg.data, cfg.leaves, ""));
+    if let Some(b) = built {
+        println!(
+            "built the dataset: {}",
+            support::build_figure(cfg.leaves, b)
+        );
+    }
+    let mut rows: Vec<(&str, String, &str, &str)> = Vec::new();
+
+    if cfg.runs("tiles") || cfg.runs("mirror") {
+        support::wait_for_views_unlocked(&dir);
+        let server = support::Served::start(
+            &[
+                "serve",
+                "--data",
+                &dir.display().to_string(),
+                "--listen",
+                "127.0.0.1:0",
+            ],
+            &cfg.data.join("tlog-server.log"),
+        );
+        if cfg.runs("tiles") {
+            let f = rt.block_on(tile_figures(&cfg, &server.url));
+            let ratio = f.tiles / f.healthz;
+            println!(
+                "(a) {:.0} tile requests/s, {:.0} /healthz requests/s",
+                f.tiles, f.healthz
+            );
+            rows.push((
+                "(a) tile requests/s over /healthz requests/s",
+                format!("{:.0} / {:.0} = {ratio:.2}", f.tiles, f.healthz),
+                ">= 0.25",
+                verdict(ratio >= 0.25),
+            ));
+        }
+        if cfg.runs("mirror") {
+            let mut f = rt.block_on(mirror_figures(&cfg, &format!("{}/tlog", server.url)));
+            drop(server);
+            f.audit = audit_rate(&dir, cfg.leaves);
+            let ratio = f.mirror / f.audit;
+            println!(
+                "(c) mirror {:.0} leaves/s, audit_dir {:.0} leaves/s",
+                f.mirror, f.audit
+            );
+            rows.push((
+                "(c) mirror catch-up leaves/s over audit_dir leaves/s",
+                format!("{:.0} / {:.0} = {ratio:.2}", f.mirror, f.audit),
+                ">= 0.5",
+                verdict(ratio >= 0.5),
+            ));
+        }
+    }
+    if cfg.runs("quorum") {
+        let f = rt.block_on(quorum_figures(&cfg));
+        let limit = Duration::from_secs(1) + 2 * f.round_trip;
+        let ratio = f.latency.p99.as_secs_f64() / limit.as_secs_f64();
+        println!(
+            "(b) checkpoint to quorum: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; add-checkpoint round trip {:.2} ms",
+            ms(f.latency.p50),
+            ms(f.latency.p99),
+            ms(f.latency.max),
+            ms(f.round_trip)
+        );
+        rows.push((
+            "(b) checkpoint to quorum p99 over (1 s interval + 2 round trips)",
+            format!(
+                "{:.0} ms / {:.0} ms = {ratio:.2}",
+                ms(f.latency.p99),
+                ms(limit)
+            ),
+            "<= 1",
+            verdict(ratio <= 1.0),
+        ));
+    }
+    let summary = Summary::start([64, 30, 8]);
+    for (figure, measured, goal, met) in rows {
+        summary.row(figure, measured, goal, met);
+    }
+}
