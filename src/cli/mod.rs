@@ -91,11 +91,14 @@ pub enum Command {
     /// Verify every leaf, signature, rule and root, and consistency with a saved checkpoint.
     Audit {
         /// A stopped ledger's data directory (or a copy).
-        #[arg(long, conflicts_with = "server", required_unless_present = "server")]
+        #[arg(long, conflicts_with_all = ["server", "tiles"], required_unless_present_any = ["server", "tiles"])]
         data: Option<PathBuf>,
         /// A live ledger's base URL.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "tiles")]
         server: Option<String>,
+        /// A C2SP tlog-tiles prefix: a ledger's /tlog, or any static copy of it.
+        #[arg(long, value_name = "PREFIX")]
+        tiles: Option<String>,
         /// A checkpoint saved earlier (the text of GET /api/v1/checkpoint).
         #[arg(long)]
         trust: Option<PathBuf>,
@@ -205,9 +208,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit {
             data,
             server,
+            tiles,
             trust,
             ledger_key,
-        } => audit::run(data, server, trust, ledger_key),
+        } => audit::run(audit::Source::pick(data, server, tiles)?, trust, ledger_key),
         Command::Sign { key, statement } => sign::run(&key, statement),
         Command::Submit {
             server,

@@ -24,12 +24,15 @@
 //! | [`export`] | EPCIS 2.0 exports and the lot spreadsheet |
 //! | [`import`] | `import epcis`: sign and submit what a document maps to |
 //! | [`audit`] | re-verifying a stopped or live ledger |
+//! | [`audit_tiles`] | the audit fed only from a tlog-tiles prefix |
+//! | [`tlog_client`] | reading and authenticating a tlog-tiles prefix |
 //! | [`client`] | the one HTTP client of a ledger |
 //! | [`keyfile`] | private key files (0600, never overwritten) |
 //! | [`metrics`] | the Prometheus metrics |
 //! | [`demo`] | the sample ledger of `coop-ledger demo` |
 
 pub mod audit;
+pub mod audit_tiles;
 pub mod buyer;
 pub mod client;
 mod clock;
@@ -48,6 +51,7 @@ mod reads;
 pub mod sequencer;
 mod submit;
 mod tiles;
+pub mod tlog_client;
 
 pub use clock::{Clock, SystemClock};
 pub use error::ServiceError;
