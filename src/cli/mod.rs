@@ -4,7 +4,8 @@
 //! This file holds the clap definitions and the dispatch; each subcommand
 //! is one function in a file of its own, as ripgrep does: `keygen.rs`,
 //! `init.rs`, `serve.rs` (`serve` and `demo`), `audit.rs`, `sign.rs`,
-//! `submit.rs`, [`report`], [`export`], [`import`] and `reindex.rs`.
+//! `submit.rs`, [`report`], [`export`], [`import`], `mirror.rs` and
+//! `reindex.rs`.
 //! What several share (the async runtime, the `--ledger-key` parser) is
 //! in `shared.rs`.
 
@@ -13,6 +14,7 @@ pub mod export;
 pub mod import;
 mod init;
 mod keygen;
+mod mirror;
 mod reindex;
 pub mod report;
 mod serve;
@@ -150,6 +152,8 @@ pub enum Command {
         #[command(subcommand)]
         what: import::Import,
     },
+    /// Follow a primary ledger through its C2SP tiles into a verified, read-only copy, and serve it.
+    Mirror(mirror::MirrorArgs),
     /// Rebuild every view from the leaf file.
     Reindex {
         /// The data directory (the server must be stopped).
@@ -228,6 +232,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export { what } => export::run(what),
         Command::Import { what } => import::run(what),
+        Command::Mirror(args) => mirror::run(args),
         Command::Reindex { data } => reindex::run(&data),
     }
 }

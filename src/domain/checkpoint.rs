@@ -135,6 +135,16 @@ impl NoteKey {
         }
     }
 
+    /// The public key, when it is a valid point.
+    pub fn public_key(&self) -> Option<PublicKey> {
+        self.public.map(PublicKey::from)
+    }
+
+    /// True when this key has its private half (it can sign).
+    pub fn can_sign(&self) -> bool {
+        self.secret.is_some()
+    }
+
     /// Signs a checkpoint body, returning the full note text. Fails only if
     /// this key has no private half or an invalid name.
     pub fn sign(&self, body: &CheckpointBody) -> Result<String, CheckpointError> {

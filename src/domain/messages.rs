@@ -245,6 +245,9 @@ codes! {
     NotParty = "not_party", Forbidden,
         "Only the cooperative or the business named in the contract may do this.",
         "Chỉ hợp tác xã hoặc doanh nghiệp có tên trong hợp đồng mới được làm việc này.";
+    ReadOnly = "read_only", Forbidden,
+        "This server is a read-only mirror of the ledger; submit to the primary ledger.",
+        "Máy chủ này là bản sao chỉ đọc của sổ cái; hãy gửi bản khai đến sổ cái chính.";
     MethodNotAllowed = "method_not_allowed", MethodNotAllowed,
         "This address does not take that kind of request.",
         "Địa chỉ này không nhận loại yêu cầu đó.";

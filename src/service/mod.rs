@@ -16,6 +16,7 @@
 //! | `disclosure.rs` | member names disclosed with consent: checked, kept, shown, erased |
 //! | `reads.rs` | entries, proofs and the views |
 //! | `tiles.rs` | the C2SP tiles and entry bundles of the published tree |
+//! | `mirrored.rs` | a read-only ledger's side: what it mirrors, its appends, its health |
 //! | [`group_commit`] | one group commit, assembled and written |
 //! | [`sequencer`] | the one writer thread |
 //! | [`buyer`] | what a buyer's page shows, read at one tree size |
@@ -26,6 +27,7 @@
 //! | [`audit`] | re-verifying a stopped or live ledger |
 //! | [`audit_tiles`] | the audit fed only from a tlog-tiles prefix |
 //! | [`tlog_client`] | reading and authenticating a tlog-tiles prefix |
+//! | [`mirror`] | following a primary through its tiles into a read-only ledger |
 //! | [`client`] | the one HTTP client of a ledger |
 //! | [`keyfile`] | private key files (0600, never overwritten) |
 //! | [`metrics`] | the Prometheus metrics |
@@ -46,6 +48,8 @@ pub mod import;
 pub mod keyfile;
 pub mod linkage;
 pub mod metrics;
+pub mod mirror;
+mod mirrored;
 mod open;
 mod reads;
 pub mod sequencer;
@@ -104,6 +108,11 @@ pub struct Shared {
     disclosure_changes: AtomicU64,
     /// The ledger's format, from its genesis (read once at open).
     format: crate::domain::statement::LedgerFormat,
+    /// On a mirror, the prefix of the primary it follows (spec §8.18).
+    mirror_of: Option<String>,
+    /// Why the ledger is no longer healthy although it serves reads (a
+    /// mirror that saw a fork); `/healthz` answers 503 with it.
+    halted: RwLock<Option<String>>,
 }
 
 impl Shared {
@@ -119,6 +128,17 @@ impl Shared {
         for f in facts {
             index.apply(f);
         }
+    }
+
+    /// The refusal of a submission to a mirror (spec §8.18).
+    fn read_only_refusal(&self) -> crate::domain::messages::Refusal {
+        crate::domain::messages::Refusal::with(
+            crate::domain::messages::Code::ReadOnly,
+            format!(
+                "this is a mirror of {}; submit to the primary",
+                self.mirror_of.as_deref().unwrap_or("another ledger")
+            ),
+        )
     }
 
     /// Stops taking writes after a failed group commit (spec §7.2).

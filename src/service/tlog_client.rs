@@ -84,9 +84,34 @@ impl TlogClient {
         Ok(self.client.get_text("/checkpoint").await?)
     }
 
-    /// The bytes of `tile` at its tlog-tiles path.
+    /// The bytes of `tile` at its tlog-tiles path. A partial tile the
+    /// prefix no longer serves (404: tlog-tiles lets a log delete it once
+    /// the full tile exists) is read from the full tile at its place,
+    /// whose first hashes or entries are the partial tile's: hash tiles
+    /// are cut to the width here, entry bundles by [`TiledTree::fetch_bundle`].
     async fn fetch(&self, tile: &Tile) -> Result<Vec<u8>, TlogClientError> {
-        Ok(self.client.get(&format!("/{}", tiles::path(tile))).await?)
+        let answer = self
+            .client
+            .get_answer(&format!("/{}", tiles::path(tile)))
+            .await?;
+        if answer.status() != reqwest::StatusCode::NOT_FOUND || tile.width() == FULL_WIDTH {
+            return Ok(answer.body()?);
+        }
+        let mut full = Tile::new(
+            TILE_HEIGHT,
+            tile.level(),
+            tile.level_index(),
+            FULL_WIDTH,
+            false,
+        );
+        if tile.is_data() {
+            full.set_is_data();
+        }
+        let mut bytes = self.client.get(&format!("/{}", tiles::path(&full))).await?;
+        if !tile.is_data() {
+            bytes.truncate(tile.width() as usize * 32);
+        }
+        Ok(bytes)
     }
 
     /// The tree of `size` leaves whose root is `root` (from a checkpoint
@@ -335,8 +360,12 @@ impl TiledTree<'_> {
         let tile = self.bundle_tile(n);
         let path = tiles::path(&tile);
         let bytes = self.client.fetch(&tile).await?;
-        let leaves =
+        let mut leaves =
             tiles::decode_bundle(&bytes).map_err(|e| TlogClientError::bad(&path, e.to_string()))?;
+        // Read from the full bundle when the partial one is gone.
+        if leaves.len() == FULL_WIDTH as usize {
+            leaves.truncate(tile.width() as usize);
+        }
         if leaves.len() != tile.width() as usize {
             return Err(TlogClientError::bad(
                 path,
