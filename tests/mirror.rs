@@ -388,7 +388,6 @@ async fn issue_14_a_mirror_follows_10000_leaves_resumes_after_kill_9_and_serves_
         "issue 14: the mirror followed 10,000 leaves (killed and restarted once) in {:?}",
         started.elapsed()
     );
-    eprintln!("{}", std::fs::read_to_string(&log).unwrap_or_default());
     let (_, note) = get(&client, &format!("{}/tlog/checkpoint", mirror.url))
         .await
         .expect("checkpoint");
@@ -607,27 +606,4 @@ async fn issue_14_a_mirror_stops_on_a_fork_keeps_the_evidence_and_refuses_to_fol
     assert_eq!(mirror.terminate().await, 3);
     a.shutdown().await;
     b.shutdown().await;
-}
-
-/// Measures a fresh mirror of 10,000 leaves (run by hand with --ignored).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore]
-async fn measure_a_fresh_mirror() {
-    let primary = common::TestServer::start().await;
-    let t = Instant::now();
-    grow(&primary.ledger, 1000, 10_000).await;
-    eprintln!("grew 10,000 in {:?}", t.elapsed());
-    let work = tempfile::tempdir().expect("tempdir");
-    let from = format!("{}/tlog", primary.url);
-    let d = work.path().join("m").display().to_string();
-    let log = work.path().join("m.log");
-    let t = Instant::now();
-    let m = MirrorChild::spawn(
-        &["--from", &from, "--data", &d, "--listen", "127.0.0.1:0"],
-        &log,
-    );
-    eprintln!("mirrored in {:?}", t.elapsed());
-    eprintln!("{}", std::fs::read_to_string(&log).unwrap_or_default());
-    drop(m);
-    primary.stop().await;
 }

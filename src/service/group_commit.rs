@@ -131,8 +131,15 @@ impl<'a> GroupCommit<'a> {
     /// the next leaf, carry a valid signature (`verify_strict`), be new,
     /// and be accepted by the rules at its own `logged_at`, exactly as when
     /// it was first appended. `source` says where it was read, for the
-    /// error.
-    pub fn accept_logged(&mut self, bytes: Vec<u8>, source: &str) -> Result<u64, ServiceError> {
+    /// error. `signature_checked` skips the signature when the caller has
+    /// checked it already (a mirror, in parallel batches:
+    /// [`super::audit::first_bad_signature`]).
+    pub fn accept_logged(
+        &mut self,
+        bytes: Vec<u8>,
+        source: &str,
+        signature_checked: bool,
+    ) -> Result<u64, ServiceError> {
         let store = self.hashes.store;
         let index = self.next_index();
         let bad = |why: String| ServiceError::Inconsistent(format!("leaf {index} {source}: {why}"));
@@ -141,7 +148,9 @@ impl<'a> GroupCommit<'a> {
             return Err(bad(format!("it says it is leaf {}", leaf.index)));
         }
         let env = leaf.envelope();
-        env.verify().map_err(|e| bad(e.to_string()))?;
+        if !signature_checked {
+            env.verify().map_err(|e| bad(e.to_string()))?;
+        }
         let id = env.entry_id();
         if self.accepted_index(&id).is_some() || store.entry_index(&id)?.is_some() {
             return Err(bad("the same envelope is logged twice".into()));

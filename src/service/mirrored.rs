@@ -26,20 +26,35 @@ impl Ledger {
     }
 
     /// Appends leaves a mirror verified against the primary's tiles, with
-    /// the primary's note `checkpoint` for the tree they make. The
-    /// sequencer decides each leaf as replay does (signature, index,
-    /// rules), checks that the note verifies with the pinned key and
-    /// signs exactly the new tree, writes and publishes it. Returns the
-    /// published tree.
+    /// the primary's note `checkpoint` for the tree they make. Their
+    /// signatures are checked here first, in parallel batches off the
+    /// sequencer; the sequencer then decides each leaf as replay does
+    /// (index, entry id, rules), checks that the note verifies with the
+    /// pinned key and signs exactly the new tree, writes and publishes it.
+    /// Returns the published tree.
     pub async fn mirror_append(
         &self,
         leaves: Vec<Vec<u8>>,
         checkpoint: String,
     ) -> Result<Arc<Published>, ServiceError> {
+        let first = self.size();
+        let (leaves, bad) = tokio::task::spawn_blocking(move || {
+            let bad = super::audit::first_bad_signature(&leaves);
+            (leaves, bad)
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("checking signatures: {e}")))?;
+        if let Some(k) = bad {
+            return Err(ServiceError::Inconsistent(format!(
+                "leaf {} from the primary: it does not parse or its signature does not verify (verify_strict)",
+                first + k as u64
+            )));
+        }
         let (reply, answer) = oneshot::channel();
         let job = MirrorJob {
             leaves,
             checkpoint,
+            signatures_checked: true,
             reply,
         };
         self.tx

@@ -73,7 +73,7 @@ fn replay(
         let room = usize::try_from(limit.saturating_sub(size)).unwrap_or(usize::MAX);
         for rec in records.by_ref().take(REPLAY_CHUNK.min(room)) {
             let (off, bytes) = rec?;
-            group.accept_logged(bytes, "in leaves.log")?;
+            group.accept_logged(bytes, "in leaves.log", false)?;
             offsets.push(off);
         }
         if group.is_empty() {

@@ -72,6 +72,8 @@ pub struct MirrorJob {
     pub leaves: Vec<Vec<u8>>,
     /// The primary's checkpoint note for the tree they make.
     pub checkpoint: String,
+    /// Every leaf's signature was checked ([`super::audit::first_bad_signature`]).
+    pub signatures_checked: bool,
     /// Where the answer goes: the newly published tree.
     pub reply: oneshot::Sender<Result<Arc<Published>, ServiceError>>,
 }
@@ -148,7 +150,7 @@ impl Sequencer {
     /// and published with that note. Nothing is written unless every leaf
     /// holds and the note signs exactly the tree they make.
     fn commit_mirrored(&mut self, job: MirrorJob) {
-        let result = self.append_mirrored(job.leaves, job.checkpoint);
+        let result = self.append_mirrored(job.leaves, job.checkpoint, job.signatures_checked);
         let _ = job.reply.send(result);
     }
 
@@ -156,6 +158,7 @@ impl Sequencer {
         &mut self,
         leaves: Vec<Vec<u8>>,
         note: String,
+        signatures_checked: bool,
     ) -> Result<Arc<Published>, ServiceError> {
         let shared = Arc::clone(&self.shared);
         if self.key.can_sign() {
@@ -173,7 +176,7 @@ impl Sequencer {
         let size = shared.published().size;
         let mut group = GroupCommit::new(&shared.store, size);
         for leaf in leaves {
-            group.accept_logged(leaf, "from the primary")?;
+            group.accept_logged(leaf, "from the primary", signatures_checked)?;
         }
         let root = group
             .root()
