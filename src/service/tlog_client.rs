@@ -441,3 +441,74 @@ pub fn stated(note: &str) -> Option<(u64, Hash)> {
         .ok()
         .map(|c| (c.size(), *c.hash()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::merkle::{MemHashes, tree_hash};
+
+    /// The hash tiles of a tree of `size` leaves, as a log serves them.
+    fn tiles_of(size: u64) -> (Hash, HashMap<Tile, Vec<u8>>) {
+        let mut mem = MemHashes::new();
+        for i in 0..size {
+            mem.push(leaf_hash(&i.to_be_bytes())).expect("push");
+        }
+        let root = tree_hash(size, &mem).expect("root");
+        let mut out = HashMap::new();
+        let w = u64::from(FULL_WIDTH);
+        let (mut level, mut hashes) = (0u8, size);
+        while hashes > 0 {
+            for n in 0..hashes.div_ceil(w) {
+                let width = u32::try_from((hashes - n * w).min(w)).expect("width");
+                let tile = Tile::new(TILE_HEIGHT, level, n, width, false);
+                out.insert(tile, tile.read_data(&mem).expect("tile"));
+            }
+            hashes >>= TILE_HEIGHT;
+            level += 1;
+        }
+        (root, out)
+    }
+
+    /// Issue 14: in a tree of 531 the root's subtrees below 512 all sit in
+    /// one partial tile, so tlog_tiles' `TileHashReader` hands out a hash
+    /// of a changed full level-0 tile without checking it against its
+    /// parent; the cache's own check of every full tile catches it.
+    #[test]
+    fn issue_14_a_changed_full_tile_under_a_shared_partial_tile_is_caught() {
+        let (root, mut tiles) = tiles_of(531);
+        let changed = Tile::new(TILE_HEIGHT, 0, 1, FULL_WIDTH, false);
+        if let Some(bytes) = tiles.get_mut(&changed) {
+            bytes[40] ^= 0x80;
+        }
+        let cache = TileCache {
+            size: 531,
+            tiles: Mutex::new(tiles),
+            wanted: Mutex::default(),
+            forged: Mutex::default(),
+        };
+        let reader = TileHashReader::new(531, root, &cache);
+        let hashes = reader
+            .read_hashes(&[stored_hash_index(0, 257)])
+            .expect("tlog_tiles does not notice");
+        assert_ne!(hashes[0], leaf_hash(&257u64.to_be_bytes()));
+        assert_eq!(*cache.forged.lock().expect("lock"), Some(changed));
+    }
+
+    #[test]
+    fn unchanged_tiles_pass_the_parent_check() {
+        let (root, tiles) = tiles_of(531);
+        let cache = TileCache {
+            size: 531,
+            tiles: Mutex::new(tiles),
+            wanted: Mutex::default(),
+            forged: Mutex::default(),
+        };
+        let reader = TileHashReader::new(531, root, &cache);
+        let hashes = reader
+            .read_hashes(&[stored_hash_index(0, 257), stored_hash_index(0, 530)])
+            .expect("reads");
+        assert_eq!(hashes[0], leaf_hash(&257u64.to_be_bytes()));
+        assert_eq!(hashes[1], leaf_hash(&530u64.to_be_bytes()));
+        assert_eq!(*cache.forged.lock().expect("lock"), None);
+    }
+}
