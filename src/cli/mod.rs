@@ -5,7 +5,7 @@
 //! is one function in a file of its own, as ripgrep does: `keygen.rs`,
 //! `init.rs`, `serve.rs` (`serve` and `demo`), `audit.rs`, `sign.rs`,
 //! `submit.rs`, [`report`], [`export`], [`import`], `publish.rs`,
-//! `reindex.rs`, `verify_proof.rs` and [`witness`].
+//! `mirror.rs`, `reindex.rs`, `verify_proof.rs` and [`witness`].
 //! What several share (the async runtime, the `--ledger-key` parser) is
 //! in `shared.rs`.
 
@@ -14,6 +14,7 @@ pub mod export;
 pub mod import;
 mod init;
 mod keygen;
+mod mirror;
 mod publish;
 mod reindex;
 pub mod report;
@@ -108,11 +109,14 @@ pub enum Command {
     /// Verify every leaf, signature, rule and root, and consistency with a saved checkpoint.
     Audit {
         /// A stopped ledger's data directory (or a copy).
-        #[arg(long, conflicts_with = "server", required_unless_present = "server")]
+        #[arg(long, conflicts_with_all = ["server", "tiles"], required_unless_present_any = ["server", "tiles"])]
         data: Option<PathBuf>,
         /// A live ledger's base URL.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "tiles")]
         server: Option<String>,
+        /// A C2SP tlog-tiles prefix: a ledger's /tlog, or any static copy of it.
+        #[arg(long, value_name = "PREFIX")]
+        tiles: Option<String>,
         /// A checkpoint saved earlier (the text of GET /api/v1/checkpoint).
         #[arg(long)]
         trust: Option<PathBuf>,
@@ -190,6 +194,8 @@ pub enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Follow a primary ledger through its C2SP tiles into a verified, read-only copy, and serve it.
+    Mirror(mirror::MirrorArgs),
     /// Rebuild every view from the leaf file.
     Reindex {
         /// The data directory (the server must be stopped).
@@ -263,9 +269,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit {
             data,
             server,
+            tiles,
             trust,
             ledger_key,
-        } => audit::run(data, server, trust, ledger_key),
+        } => audit::run(audit::Source::pick(data, server, tiles)?, trust, ledger_key),
         Command::Sign { key, statement } => sign::run(&key, statement),
         Command::Submit {
             server,
@@ -283,6 +290,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export { what } => export::run(what),
         Command::Import { what } => import::run(what),
         Command::Publish { data, to } => publish::run(&data, &to),
+        Command::Mirror(args) => mirror::run(args),
         Command::Reindex { data } => reindex::run(&data),
         Command::VerifyProof {
             file,

@@ -91,6 +91,20 @@ pub enum CheckpointError {
     BadSignature,
 }
 
+/// The key name under which `key` signed `note`: the name of the first
+/// signature line whose key id is `key`'s under that name (signed-note
+/// §"Signatures"), so that cosignatures and other keys' lines are passed
+/// over. `None` when no line is by `key` (or the note does not parse).
+pub fn signer_name(note: &str, key: &PublicKey) -> Option<String> {
+    Note::from_bytes(note.as_bytes()).ok()?;
+    let (_, lines) = note.split_once("\n\n")?;
+    lines
+        .lines()
+        .filter_map(|l| signed_note::Signature::from_bytes(l.as_bytes()).ok())
+        .find(|s| s.id() == key_id(s.name(), key))
+        .map(|s| s.name().to_owned())
+}
+
 /// The ledger key as a signed-note signer and verifier.
 pub struct NoteKey {
     name: String,
@@ -119,6 +133,16 @@ impl NoteKey {
             public: Some(public),
             secret: Some(key),
         }
+    }
+
+    /// The public key, when it is a valid point.
+    pub fn public_key(&self) -> Option<PublicKey> {
+        self.public.map(PublicKey::from)
+    }
+
+    /// True when this key has its private half (it can sign).
+    pub fn can_sign(&self) -> bool {
+        self.secret.is_some()
     }
 
     /// Signs a checkpoint body, returning the full note text. Fails only if

@@ -254,6 +254,9 @@ codes! {
     NotSignedByLog = "not_signed_by_log", Forbidden,
         "The checkpoint carries no valid signature by a key this witness trusts for its origin, or a line of such a key does not verify.",
         "Checkpoint không có chữ ký hợp lệ nào của khóa mà nhân chứng này tin cậy cho nguồn gốc của nó, hoặc có một dòng chữ ký của khóa đó không hợp lệ.";
+    ReadOnly = "read_only", Forbidden,
+        "This server is a read-only mirror of the ledger; submit to the primary ledger.",
+        "Máy chủ này là bản sao chỉ đọc của sổ cái; hãy gửi bản khai đến sổ cái chính.";
     MethodNotAllowed = "method_not_allowed", MethodNotAllowed,
         "This address does not take that kind of request.",
         "Địa chỉ này không nhận loại yêu cầu đó.";

@@ -139,6 +139,36 @@ pub fn encode_bundle(first: u64, leaves: &[Vec<u8>]) -> Result<Vec<u8>, BundleEr
     Ok(out)
 }
 
+/// An entry bundle that does not split into length-prefixed leaves.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not an entry bundle: {0}")]
+pub struct BadBundle(String);
+
+/// Splits an entry bundle into its leaves (the inverse of
+/// [`encode_bundle`]): each a big-endian uint16 length and that many bytes,
+/// with nothing left over.
+pub fn decode_bundle(bytes: &[u8]) -> Result<Vec<Vec<u8>>, BadBundle> {
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let Some((len, tail)) = rest.split_first_chunk::<2>() else {
+            return Err(BadBundle(format!("a lone byte after entry {}", out.len())));
+        };
+        let len = usize::from(u16::from_be_bytes(*len));
+        if tail.len() < len {
+            return Err(BadBundle(format!(
+                "entry {} claims {len} bytes but {} are left",
+                out.len(),
+                tail.len()
+            )));
+        }
+        let (leaf, tail) = tail.split_at(len);
+        out.push(leaf.to_vec());
+        rest = tail;
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,6 +261,9 @@ mod tests {
         assert_eq!(&b[..4], &[0, 2, b'a', b'b']);
         assert_eq!(&b[4..6], &[1, 44]);
         assert_eq!(b.len(), 4 + 2 + 300);
+        assert_eq!(decode_bundle(&b), Ok(vec![b"ab".to_vec(), vec![7; 300]]));
+        assert!(decode_bundle(&b[..b.len() - 1]).is_err());
+        assert!(decode_bundle(&[0]).is_err());
         let long = vec![0; MAX_BUNDLE_ENTRY_BYTES + 1];
         assert_eq!(
             encode_bundle(9, &[long]),

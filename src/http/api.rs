@@ -567,9 +567,16 @@ pub async fn corrections(
 }
 
 /// `GET /healthz`: 200 `ok`, or 503 with a sentence once a write or sync
-/// has failed and the ledger no longer takes writes (spec §8.10).
+/// has failed and the ledger no longer takes writes (spec §8.10), or once
+/// a mirror has seen a fork (spec §8.18).
 pub async fn healthz(State(app): State<AppState>) -> Response {
-    if app.ledger.writable() {
+    if let Some(why) = app.ledger.halted() {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("unavailable: {why}\n"),
+        )
+            .into_response()
+    } else if app.ledger.writable() {
         "ok\n".into_response()
     } else {
         (

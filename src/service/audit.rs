@@ -155,7 +155,7 @@ fn prepare(leaves: &[Vec<u8>]) -> Vec<Prepared> {
 /// [`prepare`] on `threads` parts of a chunk at once. A part whose thread
 /// failed is not dropped silently: the failure goes on to the thread that
 /// joins this one, and the audit reports it ([`Auditor::check_all`]).
-fn prepare_parallel(chunk: Vec<Vec<u8>>, threads: usize) -> Vec<Prepared> {
+fn prepare_parallel(chunk: &[Vec<u8>], threads: usize) -> Vec<Prepared> {
     let per = chunk.len().div_ceil(threads).max(1);
     std::thread::scope(|s| {
         let handles: Vec<_> = chunk
@@ -171,6 +171,18 @@ fn prepare_parallel(chunk: Vec<Vec<u8>>, threads: usize) -> Vec<Prepared> {
         }
         out
     })
+}
+
+/// Checks the signatures of `leaves` as the audit does (in batches, on
+/// every core, each of a failed batch again with `verify_strict`): the
+/// position in `leaves` of the first leaf that does not parse or whose
+/// signature does not verify. A mirror checks what it fetched with this
+/// before its sequencer decides the leaves (spec §8.18).
+pub fn first_bad_signature(leaves: &[Vec<u8>]) -> Option<usize> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    prepare_parallel(leaves, threads)
+        .iter()
+        .position(|p| !matches!(&p.parsed, Ok(l) if l.sig_ok))
 }
 
 /// Replays leaves fed in order and collects failures.
@@ -238,7 +250,7 @@ impl Auditor {
         let chunk = std::mem::take(&mut self.buffer);
         let threads = self.threads;
         let next = (!chunk.is_empty())
-            .then(|| std::thread::spawn(move || prepare_parallel(chunk, threads)));
+            .then(|| std::thread::spawn(move || prepare_parallel(&chunk, threads)));
         if let Some(previous) = std::mem::replace(&mut self.inflight, next) {
             self.check_all(previous);
         }

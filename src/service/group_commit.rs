@@ -11,13 +11,14 @@ use super::{Published, ServiceError};
 use crate::domain::checkpoint::{CheckpointBody, NoteKey};
 use crate::domain::envelope::Envelope;
 use crate::domain::ids::EntryId;
+use crate::domain::leaf::Leaf;
 use crate::domain::linkage::LinkFact;
 use crate::domain::merkle::{
     Hash, HashReader, TlogError, leaf_hash, stored_hash_count, stored_hashes_for_record_hash,
     tree_hash,
 };
 use crate::domain::rules::{self, ApplyError, Change, Context, Overlay};
-use crate::domain::statement::Statement;
+use crate::domain::statement::{self, Statement};
 use crate::store::checkpoint::CheckpointFile;
 use crate::store::leaflog::LeafWriter;
 use crate::store::{Commit, Store};
@@ -54,6 +55,21 @@ impl HashReader for CommitHashes<'_> {
             })
             .collect()
     }
+}
+
+/// How the tree a commit makes is sealed: a checkpoint the ledger signs,
+/// or (a mirror, spec §8.18) the primary's note for exactly that tree,
+/// checked by the caller.
+pub enum Seal<'a> {
+    /// Sign a checkpoint of the new tree with the ledger key.
+    Sign {
+        /// The ledger key.
+        signer: &'a NoteKey,
+        /// The log's origin.
+        origin: &'a str,
+    },
+    /// Publish this note, which signs the new tree.
+    Given(String),
 }
 
 /// A group commit being assembled.
@@ -108,6 +124,45 @@ impl<'a> GroupCommit<'a> {
         st: &Statement,
     ) -> Result<Vec<Change>, ApplyError> {
         rules::apply(&self.view, ctx, env, st)
+    }
+
+    /// Decides and adds a leaf that is already logged (`leaves.log` on
+    /// replay, or the primary's log on a mirror): it must parse, say it is
+    /// the next leaf, carry a valid signature (`verify_strict`), be new,
+    /// and be accepted by the rules at its own `logged_at`, exactly as when
+    /// it was first appended. `source` says where it was read, for the
+    /// error. `signature_checked` skips the signature when the caller has
+    /// checked it already (a mirror, in parallel batches:
+    /// [`super::audit::first_bad_signature`]).
+    pub fn accept_logged(
+        &mut self,
+        bytes: Vec<u8>,
+        source: &str,
+        signature_checked: bool,
+    ) -> Result<u64, ServiceError> {
+        let store = self.hashes.store;
+        let index = self.next_index();
+        let bad = |why: String| ServiceError::Inconsistent(format!("leaf {index} {source}: {why}"));
+        let leaf = Leaf::parse(&bytes).map_err(|e| bad(e.to_string()))?;
+        if leaf.index != index {
+            return Err(bad(format!("it says it is leaf {}", leaf.index)));
+        }
+        let env = leaf.envelope();
+        if !signature_checked {
+            env.verify().map_err(|e| bad(e.to_string()))?;
+        }
+        let id = env.entry_id();
+        if self.accepted_index(&id).is_some() || store.entry_index(&id)?.is_some() {
+            return Err(bad("the same envelope is logged twice".into()));
+        }
+        let st = statement::parse(&env.statement).map_err(|r| bad(r.to_string()))?;
+        let logged_at = leaf.logged_at().map_err(|e| bad(e.to_string()))?;
+        let ctx = Context { index, logged_at };
+        let changes = self
+            .decide(&ctx, &env, &st)
+            .map_err(|e| bad(format!("the rules refuse it: {e}")))?;
+        self.accept(bytes, id, changes)
+            .map_err(|e| ServiceError::Internal(e.to_string()))
     }
 
     /// Adds an accepted entry's leaf and its changes.
@@ -174,16 +229,16 @@ impl<'a> GroupCommit<'a> {
     }
 
     /// Writes the commit: appends its leaves to `leaves.log`, syncs them,
-    /// signs the checkpoint of the new size, writes it to the `checkpoint`
-    /// file (before it is published, spec §7.5) and writes the views. The one
-    /// write path of a signed tree (sequencer, `init`); replay writes the
-    /// views only, through [`GroupCommit::into_commit`].
+    /// seals the new tree (signs its checkpoint, or takes the primary's
+    /// note on a mirror), writes the note to the `checkpoint` file (before
+    /// it is published, spec §7.5) and writes the views. The one write path
+    /// of a published tree (sequencer, `init`, a mirror's append); replay
+    /// writes the views only, through [`GroupCommit::into_commit`].
     pub fn write(
         self,
         writer: &mut LeafWriter,
         checkpoint_file: &CheckpointFile,
-        signer: &NoteKey,
-        origin: &str,
+        seal: Seal<'_>,
         metrics: Option<&Metrics>,
     ) -> Result<Published, ServiceError> {
         let store = self.hashes.store;
@@ -195,17 +250,22 @@ impl<'a> GroupCommit<'a> {
             m.sync_seconds.observe(t.elapsed().as_secs_f64());
             m.group_commit_entries.observe(offsets.len() as f64);
         }
-        let root = self
-            .root()
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        let body = CheckpointBody {
-            origin: origin.to_owned(),
-            size,
-            root,
+        let note = match seal {
+            Seal::Given(note) => note,
+            Seal::Sign { signer, origin } => {
+                let root = self
+                    .root()
+                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                let body = CheckpointBody {
+                    origin: origin.to_owned(),
+                    size,
+                    root,
+                };
+                signer
+                    .sign(&body)
+                    .map_err(|e| ServiceError::Internal(e.to_string()))?
+            }
         };
-        let note = signer
-            .sign(&body)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
         checkpoint_file
             .store(&note)
             .map_err(|e| ServiceError::Store(format!("writing the checkpoint file: {e}")))?;

@@ -26,6 +26,18 @@ pub struct WitnessLabel {
     pub witness: String,
 }
 
+/// A mirror's own metrics (spec §8.18).
+#[derive(Clone, Default)]
+pub struct MirrorMetrics {
+    /// The size of the primary's tree it verified and holds.
+    pub size: Gauge,
+    /// Fetches of the primary's checkpoint, tiles or bundles that failed or
+    /// did not check out.
+    pub fetch_errors: Counter,
+    /// 1 once it saw a checkpoint inconsistent with one it holds (a fork).
+    pub fork: Gauge,
+}
+
 /// The ledger's metrics.
 pub struct Metrics {
     registry: Registry,
@@ -49,6 +61,8 @@ pub struct Metrics {
     /// Rounds of writing `DATA/tiles/` that failed (retried on the next
     /// tree).
     pub tile_file_failures: Counter,
+    /// A mirror's metrics, registered on a mirror only.
+    pub mirror: Option<MirrorMetrics>,
 }
 
 impl Default for Metrics {
@@ -112,11 +126,37 @@ impl Default for Metrics {
             writable,
             tile_files_written,
             tile_file_failures,
+            mirror: None,
         }
     }
 }
 
 impl Metrics {
+    /// The metrics of a mirror: the ledger's, and
+    /// `coop_ledger_mirror_size`, `coop_ledger_mirror_fetch_errors_total`
+    /// and `coop_ledger_mirror_fork`.
+    pub fn for_mirror() -> Self {
+        let mut m = Self::default();
+        let mirror = MirrorMetrics::default();
+        m.registry.register(
+            "mirror_size",
+            "Leaves of the primary's tree the mirror verified and holds",
+            mirror.size.clone(),
+        );
+        m.registry.register(
+            "mirror_fetch_errors",
+            "Fetches from the primary that failed or did not check out",
+            mirror.fetch_errors.clone(),
+        );
+        m.registry.register(
+            "mirror_fork",
+            "1 once the mirror saw a checkpoint inconsistent with one it holds",
+            mirror.fork.clone(),
+        );
+        m.mirror = Some(mirror);
+        m
+    }
+
     /// Counts one submission outcome.
     pub fn count(&self, outcome: &str) {
         self.submissions

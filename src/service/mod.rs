@@ -20,6 +20,7 @@
 //! | [`witnessing`] | the witness rounds and the witnessed checkpoint |
 //! | [`publish`] | `coop-ledger publish`: a static tlog-tiles copy from the files alone |
 //! | [`tilefiles`] | the task of `serve` that writes the full tiles into `DATA/tiles/` |
+//! | `mirrored.rs` | a read-only ledger's side: what it mirrors, its appends, its health |
 //! | [`group_commit`] | one group commit, assembled and written |
 //! | [`sequencer`] | the one writer thread |
 //! | [`buyer`] | what a buyer's page shows, read at one tree size |
@@ -28,6 +29,9 @@
 //! | [`export`] | EPCIS 2.0 exports and the lot spreadsheet |
 //! | [`import`] | `import epcis`: sign and submit what a document maps to |
 //! | [`audit`] | re-verifying a stopped or live ledger |
+//! | [`audit_tiles`] | the audit fed only from a tlog-tiles prefix |
+//! | [`tlog_client`] | reading and authenticating a tlog-tiles prefix |
+//! | [`mirror`] | following a primary through its tiles into a read-only ledger |
 //! | [`client`] | the one HTTP client of a ledger |
 //! | [`keyfile`] | private key files (0600, never overwritten) |
 //! | [`metrics`] | the Prometheus metrics |
@@ -35,6 +39,7 @@
 //! | [`witness`] | a C2SP tlog-witness witness: `add-checkpoint` and its state |
 
 pub mod audit;
+pub mod audit_tiles;
 pub mod buyer;
 pub mod client;
 mod clock;
@@ -48,6 +53,8 @@ pub mod import;
 pub mod keyfile;
 pub mod linkage;
 pub mod metrics;
+pub mod mirror;
+mod mirrored;
 mod open;
 pub mod publish;
 mod reads;
@@ -58,6 +65,7 @@ mod tiles;
 mod tlog_proof;
 pub mod witness;
 pub mod witnessing;
+pub mod tlog_client;
 
 pub use clock::{Clock, SystemClock};
 pub use error::ServiceError;
@@ -110,6 +118,11 @@ pub struct Shared {
     disclosure_changes: AtomicU64,
     /// The ledger's format, from its genesis (read once at open).
     format: crate::domain::statement::LedgerFormat,
+    /// On a mirror, the prefix of the primary it follows (spec §8.18).
+    mirror_of: Option<String>,
+    /// Why the ledger is no longer healthy although it serves reads (a
+    /// mirror that saw a fork); `/healthz` answers 503 with it.
+    halted: RwLock<Option<String>>,
 }
 
 impl Shared {
@@ -125,6 +138,17 @@ impl Shared {
         for f in facts {
             index.apply(f);
         }
+    }
+
+    /// The refusal of a submission to a mirror (spec §8.18).
+    fn read_only_refusal(&self) -> crate::domain::messages::Refusal {
+        crate::domain::messages::Refusal::with(
+            crate::domain::messages::Code::ReadOnly,
+            format!(
+                "this is a mirror of {}; submit to the primary",
+                self.mirror_of.as_deref().unwrap_or("another ledger")
+            ),
+        )
     }
 
     /// Stops taking writes after a failed group commit (spec §7.2).

@@ -4,7 +4,7 @@
 //! checkpoints kept in the views and in the `checkpoint` file against the
 //! leaves (spec §7.5, §7.6), and `shutdown`.
 
-use super::group_commit::GroupCommit;
+use super::group_commit::{GroupCommit, Seal};
 use super::metrics::Metrics;
 use super::sequencer::{Msg, Sequencer};
 use super::submit::MAX_CACHED_POINTS;
@@ -57,41 +57,23 @@ pub struct RegistrarSpec {
 }
 
 /// Replays leaf records into the views through the same rules as live
-/// appends, starting at leaf `size`. Returns the new size and end offset.
+/// appends, starting at leaf `size` and stopping at leaf `limit` (a
+/// mirror's checkpoint, spec §8.18; `u64::MAX` for all). Returns the new
+/// size.
 fn replay(
     store: &Store,
     records: &mut Records,
     mut size: u64,
+    limit: u64,
     on_progress: &mut dyn FnMut(u64),
 ) -> Result<u64, ServiceError> {
     loop {
         let mut group = GroupCommit::new(store, size);
         let mut offsets = Vec::new();
-        for rec in records.by_ref().take(REPLAY_CHUNK) {
+        let room = usize::try_from(limit.saturating_sub(size)).unwrap_or(usize::MAX);
+        for rec in records.by_ref().take(REPLAY_CHUNK.min(room)) {
             let (off, bytes) = rec?;
-            let index = group.next_index();
-            let bad = |why: String| {
-                ServiceError::Inconsistent(format!("leaf {index} in leaves.log: {why}"))
-            };
-            let leaf = Leaf::parse(&bytes).map_err(|e| bad(e.to_string()))?;
-            if leaf.index != index {
-                return Err(bad(format!("it says it is leaf {}", leaf.index)));
-            }
-            let env = leaf.envelope();
-            env.verify().map_err(|e| bad(e.to_string()))?;
-            let id = env.entry_id();
-            if group.accepted_index(&id).is_some() || store.entry_index(&id)?.is_some() {
-                return Err(bad("the same envelope is logged twice".into()));
-            }
-            let st = statement::parse(&env.statement).map_err(|r| bad(r.to_string()))?;
-            let logged_at = leaf.logged_at().map_err(|e| bad(e.to_string()))?;
-            let ctx = Context { index, logged_at };
-            let changes = group
-                .decide(&ctx, &env, &st)
-                .map_err(|e| bad(format!("the rules refuse it: {e}")))?;
-            group
-                .accept(bytes, id, changes)
-                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            group.accept_logged(bytes, "in leaves.log", false)?;
             offsets.push(off);
         }
         if group.is_empty() {
@@ -110,6 +92,7 @@ fn replay(
 fn rebuild(
     layout: &Layout,
     store: &Store,
+    limit: u64,
     on_progress: &mut dyn FnMut(u64),
 ) -> Result<(u64, u64), ServiceError> {
     let old = store.checkpoint()?;
@@ -120,7 +103,7 @@ fn rebuild(
         store_checkpoint(store, 0, 0, old.clone())?;
     }
     let mut records = Records::open(&layout.leaves(), 0)?;
-    let size = replay(store, &mut records, 0, on_progress)?;
+    let size = replay(store, &mut records, 0, limit, on_progress)?;
     if let Some(old) = old {
         store_checkpoint(store, size, records.end(), old)?;
     }
@@ -249,6 +232,51 @@ fn settle_checkpoint(
     Ok(cp)
 }
 
+/// A mirror's [`settle_checkpoint`]: nothing is signed. The `checkpoint`
+/// file holds the primary's note for exactly the `size` leaves replayed
+/// (spec §8.18), which must verify with the pinned key and have their
+/// root; the genesis must name that key and the origin. The views get the
+/// note when they lack it. A mirror not yet grown holds no note and no
+/// leaves: its checkpoint is empty until its first step.
+fn settle_mirror(
+    store: &Store,
+    checkpoint_file: &CheckpointFile,
+    config: &LedgerConfig,
+    key: &NoteKey,
+    ledger_key: PublicKey,
+    size: u64,
+    end: u64,
+) -> Result<String, ServiceError> {
+    let file_error = |e: std::io::Error| {
+        ServiceError::Store(format!("{}: {e}", checkpoint_file.path().display()))
+    };
+    let Some(cp) = checkpoint_file.load().map_err(file_error)? else {
+        if size == 0 {
+            return Ok(String::new());
+        }
+        return Err(ServiceError::Inconsistent(
+            "the mirror holds leaves but no checkpoint file".into(),
+        ));
+    };
+    match store.ledger()? {
+        Some(info) if info.ledger_key == ledger_key && info.origin == config.origin => {}
+        _ => {
+            return Err(ServiceError::Inconsistent(
+                "mirror.json or ledger.json does not match the genesis leaf".into(),
+            ));
+        }
+    }
+    if check_prefix(store, config, key, &cp, "the checkpoint file", size)? != size {
+        return Err(ServiceError::Inconsistent(format!(
+            "the checkpoint file covers fewer than the {size} leaves replayed"
+        )));
+    }
+    if store.checkpoint()?.as_deref() != Some(cp.as_str()) {
+        store_checkpoint(store, size, end, cp.clone())?;
+    }
+    Ok(cp)
+}
+
 impl Ledger {
     /// Creates a ledger in `dir` (spec §10 `init`): a new ledger key (0600),
     /// `ledger.json`, and leaf 0, the genesis naming the registrars and the
@@ -324,7 +352,11 @@ impl Ledger {
             .accept(leaf, env.entry_id(), changes)
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
         let signer = NoteKey::signer(&key_name, key);
-        let published = group.write(&mut writer, &checkpoint_file, &signer, origin, None)?;
+        let seal = Seal::Sign {
+            signer: &signer,
+            origin,
+        };
+        let published = group.write(&mut writer, &checkpoint_file, seal, None)?;
         store.flush()?;
         // The new files' directory entries must survive a power cut too.
         File::open(dir)
@@ -341,10 +373,61 @@ impl Ledger {
     /// views have not covered (after a crash), cuts a torn tail, checks the
     /// stored checkpoint against the leaves, and starts the sequencer.
     pub fn open(dir: &Path, options: OpenOptions) -> Result<Self, ServiceError> {
+        Self::open_as(dir, options, false)
+    }
+
+    /// Opens a mirror's data directory (spec §8.18, §12.9): read-only (a
+    /// submission is refused `read_only`), with no private key; its tree
+    /// grows only by [`Ledger::mirror_append`]. The leaves are replayed as
+    /// [`Ledger::open`] does, but only up to the size of its `checkpoint`
+    /// file (the primary's note it last verified): leaves after it were
+    /// never published here and are cut.
+    pub fn open_mirror(dir: &Path, options: OpenOptions) -> Result<Self, ServiceError> {
+        Self::open_as(dir, options, true)
+    }
+
+    fn open_as(dir: &Path, options: OpenOptions, mirror: bool) -> Result<Self, ServiceError> {
         let layout = Layout::new(dir);
         let lock = store::lock_dir(&layout)?;
         let config = store::read_config(&layout)?;
-        let key = keyfile::read(&layout.ledger_key())?;
+        let checkpoint_file = CheckpointFile::new(dir, Arc::clone(&options.io));
+        // A mirror has the primary's public key only, and grows no further
+        // than the checkpoint it holds.
+        let (key, mirror_of, limit) = if mirror {
+            let m = store::mirror::read(&layout)?.ok_or_else(|| {
+                ServiceError::Inconsistent(format!(
+                    "{} is not a mirror (no mirror.json)",
+                    dir.display()
+                ))
+            })?;
+            let held = checkpoint_file.load().map_err(|e| {
+                ServiceError::Store(format!("{}: {e}", checkpoint_file.path().display()))
+            })?;
+            let limit = match &held {
+                Some(cp) => {
+                    NoteKey::verifier(&config.key_name, &m.ledger_key)
+                        .verify(cp, Some(&config.origin))
+                        .map_err(|e| {
+                            ServiceError::Inconsistent(format!(
+                                "the checkpoint file does not verify: {e}"
+                            ))
+                        })?
+                        .size
+                }
+                None => 0,
+            };
+            (
+                NoteKey::verifier(&config.key_name, &m.ledger_key),
+                Some(m),
+                limit,
+            )
+        } else {
+            let key = keyfile::read(&layout.ledger_key())?;
+            (NoteKey::signer(&config.key_name, key), None, u64::MAX)
+        };
+        let ledger_key = key
+            .public_key()
+            .ok_or_else(|| ServiceError::Internal("no ledger key".into()))?;
         let store = Store::open(&layout)?;
         // What the page cache holds may never reach the disk (a sync that
         // failed before a crash): sync first, then replay and sign (spec §7.6).
@@ -353,7 +436,7 @@ impl Ledger {
             tracing::warn!(
                 "the views were written by another version of coop-ledger; rebuilding them from leaves.log"
             );
-            rebuild(&layout, &store, &mut |n| {
+            rebuild(&layout, &store, limit, &mut |n| {
                 tracing::info!(leaves = n, "rebuilding views")
             })?;
         }
@@ -367,30 +450,49 @@ impl Ledger {
             )));
         }
         let mut records = Records::open(&layout.leaves(), end)?;
-        let size = replay(&store, &mut records, size, &mut |n| {
+        let size = replay(&store, &mut records, size, limit, &mut |n| {
             tracing::info!(leaves = n, "recovering views")
         })?;
-        if records.torn() > 0 {
+        if records.torn() > 0 && mirror_of.is_some() {
+            tracing::warn!(
+                bytes = records.torn(),
+                "cutting the leaves after the mirror's checkpoint (they were never published here; they are fetched again)"
+            );
+        } else if records.torn() > 0 {
             tracing::warn!(
                 bytes = records.torn(),
                 "cutting a torn record at the end of leaves.log (it was never acknowledged)"
             );
         }
         let writer = LeafWriter::open(&layout.leaves(), records.end(), Arc::clone(&options.io))?;
-        let checkpoint_file = CheckpointFile::new(dir, Arc::clone(&options.io));
-        let ledger_key = PublicKey::from(key.verifying_key());
-        let signer = NoteKey::signer(&config.key_name, key);
-        let checkpoint = settle_checkpoint(
-            &store,
-            &checkpoint_file,
-            &config,
-            &signer,
-            ledger_key,
-            size,
-            writer.end(),
-        )?;
+        let checkpoint = if mirror_of.is_some() {
+            settle_mirror(
+                &store,
+                &checkpoint_file,
+                &config,
+                &key,
+                ledger_key,
+                size,
+                writer.end(),
+            )?
+        } else {
+            settle_checkpoint(
+                &store,
+                &checkpoint_file,
+                &config,
+                &key,
+                ledger_key,
+                size,
+                writer.end(),
+            )?
+        };
         let linkage = RwLock::new(linkage_index(&store)?);
         let format = store.ledger()?.map(|l| l.format).unwrap_or_default();
+        let metrics = if mirror_of.is_some() {
+            Metrics::for_mirror()
+        } else {
+            Metrics::default()
+        };
         let shared = Arc::new(Shared {
             store,
             config,
@@ -401,11 +503,13 @@ impl Ledger {
             })),
             published_tx: tokio::sync::watch::Sender::new(Arc::new(Published { size, checkpoint })),
             poisoned: AtomicBool::new(false),
-            metrics: Metrics::default(),
+            metrics,
             linkage,
             disclosures: Disclosures::open(&layout.disclosures())?,
             disclosure_changes: AtomicU64::new(0),
             format,
+            mirror_of: mirror_of.map(|m| m.from),
+            halted: RwLock::new(None),
         });
         let erased = shared.sweep_disclosures()?;
         if erased > 0 {
@@ -420,7 +524,7 @@ impl Ledger {
             shared: Arc::clone(&shared),
             writer,
             checkpoint_file,
-            signer,
+            key,
             clock: Arc::clone(&options.clock),
         };
         let thread = std::thread::Builder::new()
@@ -449,7 +553,7 @@ impl Ledger {
         let key = keyfile::read(&layout.ledger_key())?;
         let ledger_key = PublicKey::from(key.verifying_key());
         let store = Store::open(&layout)?;
-        let (size, end) = rebuild(&layout, &store, on_progress)?;
+        let (size, end) = rebuild(&layout, &store, u64::MAX, on_progress)?;
         let signer = NoteKey::signer(&config.key_name, key);
         let checkpoint_file = CheckpointFile::new(dir, Arc::new(RealIo));
         settle_checkpoint(

@@ -16,7 +16,7 @@
 //! restarted (spec §7.2). [`MAX_GROUP_COMMIT_ENTRIES`] and [`QUEUE_CAPACITY`]
 //! bound a commit and the queue.
 
-use super::group_commit::GroupCommit;
+use super::group_commit::{GroupCommit, Seal};
 use super::{Clock, Published, ServiceError, Shared};
 use crate::domain::checkpoint::NoteKey;
 use crate::domain::envelope::Envelope;
@@ -64,10 +64,26 @@ pub struct Sequenced {
     pub tip: Arc<Published>,
 }
 
+/// Leaves a mirror verified against the primary's tiles, to append with
+/// the primary's note for the tree they make (spec §8.18).
+pub struct MirrorJob {
+    /// The leaves after the published tree, in order, as the primary
+    /// logged them.
+    pub leaves: Vec<Vec<u8>>,
+    /// The primary's checkpoint note for the tree they make.
+    pub checkpoint: String,
+    /// Every leaf's signature was checked ([`super::audit::first_bad_signature`]).
+    pub signatures_checked: bool,
+    /// Where the answer goes: the newly published tree.
+    pub reply: oneshot::Sender<Result<Arc<Published>, ServiceError>>,
+}
+
 /// A message to the sequencer.
 pub enum Msg {
     /// Sequence this.
     Submit(Box<Job>),
+    /// Append a mirror's verified leaves (a read-only ledger only).
+    Mirror(Box<MirrorJob>),
     /// Finish, answer what is queued with 503, and confirm.
     Stop(oneshot::Sender<()>),
 }
@@ -77,7 +93,9 @@ pub struct Sequencer {
     pub(super) shared: Arc<Shared>,
     pub(super) writer: LeafWriter,
     pub(super) checkpoint_file: CheckpointFile,
-    pub(super) signer: NoteKey,
+    /// The ledger key: a signer, or on a mirror a verifier of the
+    /// primary's notes.
+    pub(super) key: NoteKey,
     pub(super) clock: Arc<dyn Clock>,
 }
 
@@ -89,11 +107,13 @@ impl Sequencer {
             let mut jobs = Vec::new();
             match first {
                 Msg::Submit(j) => jobs.push(*j),
+                Msg::Mirror(m) => self.commit_mirrored(*m),
                 Msg::Stop(done) => stop = Some(done),
             }
             while stop.is_none() && jobs.len() < MAX_GROUP_COMMIT_ENTRIES {
                 match rx.try_recv() {
                     Ok(Msg::Submit(j)) => jobs.push(*j),
+                    Ok(Msg::Mirror(m)) => self.commit_mirrored(*m),
                     Ok(Msg::Stop(done)) => stop = Some(done),
                     Err(_) => break,
                 }
@@ -107,8 +127,14 @@ impl Sequencer {
         }
         rx.close();
         while let Ok(msg) = rx.try_recv() {
-            if let Msg::Submit(j) = msg {
-                let _ = j.reply.send(Err(Refusal::new(Code::Unavailable).into()));
+            match msg {
+                Msg::Submit(j) => {
+                    let _ = j.reply.send(Err(Refusal::new(Code::Unavailable).into()));
+                }
+                Msg::Mirror(m) => {
+                    let _ = m.reply.send(Err(Refusal::new(Code::Unavailable).into()));
+                }
+                Msg::Stop(_) => {}
             }
         }
         if let Err(e) = self.shared.store.flush() {
@@ -119,8 +145,74 @@ impl Sequencer {
         }
     }
 
+    /// Appends a mirror's leaves: each decided as replay decides a logged
+    /// leaf, the new root checked against the primary's note, then written
+    /// and published with that note. Nothing is written unless every leaf
+    /// holds and the note signs exactly the tree they make.
+    fn commit_mirrored(&mut self, job: MirrorJob) {
+        let result = self.append_mirrored(job.leaves, job.checkpoint, job.signatures_checked);
+        let _ = job.reply.send(result);
+    }
+
+    fn append_mirrored(
+        &mut self,
+        leaves: Vec<Vec<u8>>,
+        note: String,
+        signatures_checked: bool,
+    ) -> Result<Arc<Published>, ServiceError> {
+        let shared = Arc::clone(&self.shared);
+        if self.key.can_sign() {
+            return Err(ServiceError::Internal(
+                "a ledger with its own key appends no mirrored leaves".into(),
+            ));
+        }
+        if shared.poisoned.load(Ordering::SeqCst) {
+            return Err(Refusal::new(Code::Unavailable).into());
+        }
+        let body = self
+            .key
+            .verify(&note, Some(&shared.config.origin))
+            .map_err(|e| ServiceError::Inconsistent(format!("the primary's checkpoint: {e}")))?;
+        let size = shared.published().size;
+        let mut group = GroupCommit::new(&shared.store, size);
+        for leaf in leaves {
+            group.accept_logged(leaf, "from the primary", signatures_checked)?;
+        }
+        let root = group
+            .root()
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        if body.size != group.new_size() || body.root != root {
+            return Err(ServiceError::Inconsistent(format!(
+                "the primary's checkpoint of size {} does not sign the {} leaves fetched",
+                body.size,
+                group.new_size()
+            )));
+        }
+        let facts = group.link_facts();
+        let published = group
+            .write(
+                &mut self.writer,
+                &self.checkpoint_file,
+                Seal::Given(note),
+                Some(&shared.metrics),
+            )
+            .inspect_err(|e| {
+                tracing::error!(error = %e, "writing mirrored leaves failed; the mirror stops");
+                shared.poison();
+            })?;
+        shared.index_links(&facts);
+        shared.publish(published);
+        Ok(shared.published())
+    }
+
     fn commit_group(&mut self, jobs: Vec<Job>) {
         let shared = Arc::clone(&self.shared);
+        if !self.key.can_sign() {
+            for j in jobs {
+                let _ = j.reply.send(Err(shared.read_only_refusal().into()));
+            }
+            return;
+        }
         if shared.poisoned.load(Ordering::SeqCst) {
             for j in jobs {
                 let _ = j.reply.send(Err(Refusal::new(Code::Unavailable).into()));
@@ -171,11 +263,14 @@ impl Sequencer {
         }
         if !group.is_empty() {
             let facts = group.link_facts();
+            let seal = Seal::Sign {
+                signer: &self.key,
+                origin: &shared.config.origin,
+            };
             let written = group.write(
                 &mut self.writer,
                 &self.checkpoint_file,
-                &self.signer,
-                &shared.config.origin,
+                seal,
                 Some(&shared.metrics),
             );
             match written {

@@ -72,6 +72,9 @@ impl Ledger {
     }
 
     async fn submit_inner(&self, body: &[u8]) -> Result<Receipt, ServiceError> {
+        if let Some(refusal) = self.read_only() {
+            return Err(refusal.into());
+        }
         if body.len() > MAX_ENVELOPE_BYTES {
             return Err(Refusal::new(Code::TooLarge).into());
         }

@@ -13,6 +13,8 @@
 //! | `views/` | the sled database below |
 //! | `disclosures/` | names members consented to show, one file each, see [`disclosures`] (never in sled, so that they can be erased) |
 //! | `tiles/` | the full tlog-tiles and entry bundles of the published tree as files, written by `serve`, see [`tilefiles`] |
+//! | `mirror.json` | a mirror's only: what it follows and the ledger key it pinned (no `ledger-key.pem`), see [`mirror`] |
+//! | `evidence/` | a mirror's only: the two signed checkpoints of a fork it saw, see [`mirror`] |
 //!
 //! sled 0.34's `flush` is not power-loss safe (spec §7), so sled holds only
 //! what can be rebuilt from `leaves.log`. Every numeric key is big-endian so
@@ -74,6 +76,7 @@ pub mod checkpoint;
 pub mod disclosures;
 pub mod io;
 pub mod leaflog;
+pub mod mirror;
 mod scans;
 pub mod tilefiles;
 pub mod witness;

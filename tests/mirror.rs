@@ -1,0 +1,609 @@
+//! Audit over tiles and mirrors (spec §8.18, §10.8, §10.15, §12.9; issue
+//! 14): `audit --tiles` against a live server's `/tlog` and against a
+//! static copy served by `python3 -m http.server` (passes on a good copy,
+//! fails naming the place on a tampered one); `coop-ledger mirror` (the
+//! real binary) following a primary through its tiles only.
+
+mod common;
+
+use coop_ledger::domain::tiles::{self, FULL_WIDTH, TILE_HEIGHT, Tile};
+use coop_ledger::service::Ledger;
+use std::io::BufRead as _;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Grows `ledger` by `count` registrations of cooperatives numbered from
+/// `first`, submitted in-process 512 at a time so that the sequencer
+/// groups them.
+async fn grow(ledger: &Arc<Ledger>, first: u32, count: u32) {
+    let mut n = first;
+    while n < first + count {
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..(first + count - n).min(512) {
+            let env = common::register(&format!("htx-{n}"), "cooperative", &common::key(n), None);
+            n += 1;
+            let ledger = Arc::clone(ledger);
+            set.spawn(async move {
+                let body = serde_json::to_vec(&env).expect("json");
+                ledger.submit(&body).await.map(|r| r.index)
+            });
+        }
+        while let Some(r) = set.join_next().await {
+            r.expect("task").expect("accepted");
+        }
+    }
+}
+
+/// Every tile and entry bundle a tree of `size` serves (tlog-tiles: the
+/// full ones and the partial ones of this size).
+fn tiles_of(size: u64) -> Vec<Tile> {
+    let mut out = Vec::new();
+    let w = u64::from(FULL_WIDTH);
+    let mut level = 0u8;
+    let mut hashes = size;
+    while hashes > 0 {
+        for n in 0..hashes.div_ceil(w) {
+            let width = (hashes - n * w).min(w) as u32;
+            out.push(Tile::new(TILE_HEIGHT, level, n, width, false));
+            if level == 0 {
+                let mut t = Tile::new(TILE_HEIGHT, 0, n, width, false);
+                t.set_is_data();
+                out.push(t);
+            }
+        }
+        hashes >>= TILE_HEIGHT;
+        level += 1;
+    }
+    out
+}
+
+/// Copies a server's `/tlog` into `to` as files at their tlog-tiles paths,
+/// the checkpoint last; returns the size copied.
+async fn copy_tlog(url: &str, to: &Path) -> u64 {
+    let client = reqwest::Client::new();
+    let note = client
+        .get(format!("{url}/tlog/checkpoint"))
+        .send()
+        .await
+        .expect("checkpoint")
+        .text()
+        .await
+        .expect("text");
+    let size: u64 = note.lines().nth(1).expect("size").parse().expect("size");
+    for tile in tiles_of(size) {
+        let path = tiles::path(&tile);
+        let resp = client
+            .get(format!("{url}/tlog/{path}"))
+            .send()
+            .await
+            .expect("tile");
+        assert_eq!(resp.status(), 200, "{path}");
+        let file = to.join(&path);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&file, resp.bytes().await.expect("bytes")).expect("write");
+    }
+    std::fs::write(to.join("checkpoint"), note).expect("checkpoint");
+    size
+}
+
+/// `python3 -m http.server` over a directory, on a free port; killed on drop.
+struct StaticServer {
+    child: std::process::Child,
+    url: String,
+}
+
+impl StaticServer {
+    fn start(dir: &Path) -> Self {
+        let mut child = std::process::Command::new("python3")
+            .args(["-u", "-m", "http.server", "--bind", "127.0.0.1", "0"])
+            .current_dir(dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 -m http.server");
+        let mut reader = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("its first line");
+        // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..."
+        let port = line
+            .split_whitespace()
+            .skip_while(|w| *w != "port")
+            .nth(1)
+            .unwrap_or_else(|| panic!("unexpected line {line:?}"))
+            .to_owned();
+        Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Issue 14: `audit --tiles` passes against a live `/tlog` (with a trusted
+/// checkpoint from before the last leaves) and against a static copy, and
+/// fails naming the place when one byte of a bundle or of a hash tile of
+/// the static copy is flipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_14_audit_over_tiles_passes_on_a_good_copy_and_names_a_tampered_tile() {
+    let server = common::TestServer::start().await;
+    grow(&server.ledger, 0, 300).await;
+    let work = tempfile::tempdir().expect("tempdir");
+    let trust = work.path().join("trusted");
+    std::fs::write(&trust, server.ledger.checkpoint()).expect("trust");
+    let trust = trust.display().to_string();
+    grow(&server.ledger, 300, 230).await;
+    let size = server.ledger.size();
+
+    let live = format!("{}/tlog", server.url);
+    let (code, out) = common::cli(vec![
+        "audit".into(),
+        "--tiles".into(),
+        live,
+        "--trust".into(),
+        trust.clone(),
+    ])
+    .await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("leaves: {size}")), "{out}");
+    assert!(
+        out.contains("trusted checkpoint: size 301 is consistent"),
+        "{out}"
+    );
+    assert!(out.contains("AUDIT PASSED"), "{out}");
+
+    let copy = work.path().join("copy");
+    assert_eq!(copy_tlog(&server.url, &copy).await, size);
+    let web = StaticServer::start(&copy);
+    let audit = |trust: String| {
+        common::cli(vec![
+            "audit".into(),
+            "--tiles".into(),
+            web.url.clone(),
+            "--trust".into(),
+            trust,
+        ])
+    };
+    let (code, out) = audit(trust.clone()).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("AUDIT PASSED"), "{out}");
+
+    // A byte of leaf 5's statement in the first bundle.
+    let bundle = copy.join("tile/entries/000");
+    let good = std::fs::read(&bundle).expect("bundle");
+    let leaves = tiles::decode_bundle(&good).expect("decodes");
+    let at = 2 + leaves[..5].iter().map(|l| l.len() + 2).sum::<usize>() + leaves[5].len() / 2;
+    let mut bad = good.clone();
+    bad[at] ^= 0x01;
+    std::fs::write(&bundle, &bad).expect("tamper");
+    let (code, out) = audit(trust.clone()).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "FAIL leaf 5 in tile/entries/000: it does not hash to the leaf hash in tile/0/000"
+        ),
+        "{out}"
+    );
+    std::fs::write(&bundle, &good).expect("restore");
+
+    // A byte of a hash in the second level-0 tile.
+    let tile = copy.join("tile/0/001");
+    let good = std::fs::read(&tile).expect("tile");
+    let mut bad = good.clone();
+    bad[40] ^= 0x80;
+    std::fs::write(&tile, &bad).expect("tamper");
+    let (code, out) = audit(trust).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("the hash tiles of the tree of {size}: tile/0/001 does not hash to what its parent tile holds for it")),
+        "{out}"
+    );
+    assert!(out.contains("tile/0/001"), "{out}");
+    std::fs::write(&tile, &good).expect("restore");
+    server.stop().await;
+}
+
+/// `coop-ledger mirror ARGS` (the real binary), its stdout read up to its
+/// "listening on" line and kept open, its stderr in a file.
+struct MirrorChild {
+    child: Option<std::process::Child>,
+    url: String,
+    _stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl MirrorChild {
+    fn spawn(args: &[&str], log: &Path) -> Self {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_coop-ledger"))
+            .arg("mirror")
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(log).expect("log"))
+            .spawn()
+            .expect("spawn coop-ledger mirror");
+        let mut reader = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        while !line.starts_with("listening on ") {
+            line.clear();
+            let n = reader.read_line(&mut line).expect("read a line");
+            assert!(
+                n > 0,
+                "the mirror exited before listening: {}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        let url = line.trim().trim_start_matches("listening on ").to_owned();
+        Self {
+            child: Some(child),
+            url,
+            _stdout: reader,
+        }
+    }
+
+    /// Waits (a bounded time) for the mirror to exit; its exit code.
+    async fn exit_code(mut self) -> i32 {
+        let mut child = self.child.take().expect("running");
+        let wait = tokio::task::spawn_blocking(move || child.wait().expect("wait"));
+        tokio::time::timeout(Duration::from_secs(120), wait)
+            .await
+            .expect("the mirror exits")
+            .expect("join")
+            .code()
+            .unwrap_or(-1)
+    }
+
+    /// SIGTERM, then its exit code.
+    async fn terminate(self) -> i32 {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(status.success());
+        self.exit_code().await
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.as_ref().map_or(0, std::process::Child::id)
+    }
+
+    fn kill9(mut self) {
+        let mut child = self.child.take().expect("running");
+        child.kill().expect("SIGKILL");
+        let _ = child.wait();
+    }
+}
+
+impl Drop for MirrorChild {
+    /// A test that failed half way leaves no mirror running.
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// GETs `url` as text with its status; `None` while nothing answers.
+async fn get(client: &reqwest::Client, url: &str) -> Option<(u16, String)> {
+    let resp = client.get(url).send().await.ok()?;
+    let status = resp.status().as_u16();
+    Some((status, resp.text().await.ok()?))
+}
+
+/// GETs `url`'s bytes (200 required).
+async fn bytes(client: &reqwest::Client, url: &str) -> Vec<u8> {
+    let resp = client.get(url).send().await.expect("request");
+    assert_eq!(resp.status(), 200, "{url}");
+    resp.bytes().await.expect("bytes").to_vec()
+}
+
+/// The size of the checkpoint `url/tlog/checkpoint` serves.
+async fn served_size(client: &reqwest::Client, url: &str) -> Option<u64> {
+    let (status, note) = get(client, &format!("{url}/tlog/checkpoint")).await?;
+    (status == 200).then(|| note.lines().nth(1)?.parse().ok())?
+}
+
+/// Polls (bounded by `within`) until `check` holds; the time it took.
+async fn until<F, Fut>(within: Duration, what: &str, mut check: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    while !check().await {
+        assert!(start.elapsed() < within, "timed out waiting until {what}");
+        tokio::task::yield_now().await;
+    }
+    start.elapsed()
+}
+
+/// Issue 14: the mirror (the real binary) follows a primary that grows by
+/// 10,000 leaves through its tiles only; killed with SIGKILL half way it
+/// resumes from the checkpoint it held (not from zero) and reaches the
+/// primary's very checkpoint; its trace, tiles and buyer page answer as
+/// the primary's; a submission gets 403 `read_only`; a fresh mirror of the
+/// whole log verifies it all from scratch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_14_a_mirror_follows_10000_leaves_resumes_after_kill_9_and_serves_read_only() {
+    let primary = common::TestServer::with_shop().await;
+    let client = reqwest::Client::new();
+    let work = tempfile::tempdir().expect("tempdir");
+    let data = work.path().join("mirror");
+    let log = work.path().join("mirror.log");
+    let from = format!("{}/tlog", primary.url);
+    let d = data.display().to_string();
+    let args = [
+        "--from",
+        &from,
+        "--data",
+        &d,
+        "--listen",
+        "127.0.0.1:0",
+        "--poll-ms",
+        "20",
+    ];
+    let mirror = MirrorChild::spawn(&args, &log);
+    let start_size = primary.ledger.size();
+    assert_eq!(served_size(&client, &mirror.url).await, Some(start_size));
+
+    let growing = {
+        let ledger = Arc::clone(&primary.ledger);
+        tokio::spawn(async move { grow(&ledger, 1000, 10_000).await })
+    };
+    let started = Instant::now();
+    let held = loop {
+        let now = served_size(&client, &mirror.url).await.unwrap_or(0);
+        if now >= start_size + 5_000 {
+            break now;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "the mirror never got half way (at {now}, the primary at {}): {}",
+            primary.ledger.size(),
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        tokio::task::yield_now().await;
+    };
+    mirror.kill9();
+    assert!(held < start_size + 10_000, "killed before the end ({held})");
+
+    let mirror = MirrorChild::spawn(&args, &log);
+    let resumed = served_size(&client, &mirror.url)
+        .await
+        .expect("a checkpoint");
+    assert!(resumed >= held, "resumed from {resumed}, it held {held}");
+    growing.await.expect("grown");
+    let end = primary.ledger.size();
+    assert_eq!(end, start_size + 10_000);
+    until(Duration::from_secs(300), "the mirror caught up", || async {
+        served_size(&client, &mirror.url).await == Some(end)
+    })
+    .await;
+    eprintln!(
+        "issue 14: the mirror followed 10,000 leaves (killed and restarted once) in {:?}",
+        started.elapsed()
+    );
+    let (_, note) = get(&client, &format!("{}/tlog/checkpoint", mirror.url))
+        .await
+        .expect("checkpoint");
+    assert_eq!(note, primary.ledger.checkpoint(), "the primary's very note");
+
+    let last = end / 256;
+    for path in [
+        "/api/v1/batches/vai-hop-01/trace".to_owned(),
+        "/api/v1/ledger".to_owned(),
+        "/api/v1/entries?start=9000&limit=3".to_owned(),
+        "/api/v1/proof/consistency?from=300&to=9000".to_owned(),
+        "/tlog/tile/0/000".to_owned(),
+        format!("/tlog/tile/0/{last:03}.p/{}", end % 256),
+        format!("/tlog/tile/1/000.p/{last}"),
+        format!("/tlog/tile/entries/{:03}", last - 1),
+        format!("/tlog/tile/entries/{last:03}.p/{}", end % 256),
+    ] {
+        assert_eq!(
+            bytes(&client, &format!("{}{path}", mirror.url)).await,
+            bytes(&client, &format!("{}{path}", primary.url)).await,
+            "{path}"
+        );
+    }
+    let (status, page) = get(&client, &format!("{}/b/vai-hop-01", mirror.url))
+        .await
+        .expect("page");
+    assert_eq!(status, 200);
+    assert!(page.contains("Vải thiều hộp 2 kg"), "{page}");
+
+    let env = common::register("htx-late", "cooperative", &common::key(99_999), None);
+    let resp = client
+        .post(format!("{}/api/v1/entries", mirror.url))
+        .header("content-type", "application/json")
+        .header("accept-language", "en")
+        .body(serde_json::to_vec(&env).expect("json"))
+        .send()
+        .await
+        .expect("submit");
+    assert_eq!(resp.status(), 403);
+    let body: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(body["error"], "read_only", "{body}");
+    let message = body["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains(&format!("this is a mirror of {from}")),
+        "{message}"
+    );
+    let (_, metrics) = get(&client, &format!("{}/metrics", mirror.url))
+        .await
+        .expect("metrics");
+    assert!(
+        metrics.contains(&format!("coop_ledger_mirror_size {end}")),
+        "{metrics}"
+    );
+    assert!(metrics.contains("coop_ledger_mirror_fork 0"), "{metrics}");
+    let (status, _) = get(&client, &format!("{}/healthz", mirror.url))
+        .await
+        .expect("healthz");
+    assert_eq!(status, 200);
+    assert_eq!(mirror.terminate().await, 0);
+
+    // A fresh mirror verifies the whole log at once.
+    let fresh = work.path().join("fresh");
+    let f = fresh.display().to_string();
+    let started = Instant::now();
+    let second = MirrorChild::spawn(
+        &["--from", &from, "--data", &f, "--listen", "127.0.0.1:0"],
+        &work.path().join("fresh.log"),
+    );
+    eprintln!(
+        "issue 14: a fresh mirror verified and wrote {end} leaves in {:?}",
+        started.elapsed()
+    );
+    assert_eq!(served_size(&client, &second.url).await, Some(end));
+    assert_eq!(second.terminate().await, 0);
+    // What the mirror wrote is a normal data directory: the audit passes.
+    let (code, out) = common::cli(vec!["audit".into(), "--data".into(), d.clone()]).await;
+    assert_eq!(code, 0, "{out}");
+    primary.stop().await;
+}
+
+/// Serves whichever router `current` holds: one URL whose ledger the test
+/// swaps.
+async fn switch(
+    current: Arc<std::sync::Mutex<axum::Router>>,
+) -> (String, tokio::task::JoinHandle<()>) {
+    use tower::ServiceExt as _;
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let router = current.lock().expect("router").clone();
+        async move {
+            match router.oneshot(req).await {
+                Ok(resp) => resp,
+                Err(never) => match never {},
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("serve");
+    });
+    (url, task)
+}
+
+/// A served router over `ledger` (its pages under `url`).
+fn router_of(ledger: &Arc<Ledger>, url: &str) -> axum::Router {
+    coop_ledger::http::router(coop_ledger::http::AppState::new(
+        Arc::clone(ledger),
+        url.into(),
+    ))
+    .expect("templates")
+}
+
+/// Issue 14: a primary forked into two branches signed by the same key.
+/// The mirror follows branch 1; when the URL serves branch 2 it stops with
+/// exit code 3, keeps both signed notes in `evidence/`, and on a later
+/// start refuses to follow: without `--listen` it exits 3 at once, with it
+/// it serves read-only with `/healthz` 503 and `coop_ledger_mirror_fork 1`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_14_a_mirror_stops_on_a_fork_keeps_the_evidence_and_refuses_to_follow() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let one = work.path().join("branch-1");
+    common::init_ledger(&one);
+    {
+        let ledger = Arc::new(Ledger::open(&one, Default::default()).expect("open"));
+        grow(&ledger, 2000, 300).await;
+        ledger.shutdown().await;
+    }
+    let two = work.path().join("branch-2");
+    let copied = std::process::Command::new("cp")
+        .args(["-a", &one.display().to_string(), &two.display().to_string()])
+        .status()
+        .expect("cp");
+    assert!(copied.success());
+    let a = Arc::new(Ledger::open(&one, Default::default()).expect("open 1"));
+    let b = Arc::new(Ledger::open(&two, Default::default()).expect("open 2"));
+    grow(&a, 3000, 50).await;
+    grow(&b, 4000, 80).await;
+    let (note_a, note_b) = (a.checkpoint(), b.checkpoint());
+    assert_ne!(note_a, note_b);
+
+    let current = Arc::new(std::sync::Mutex::new(axum::Router::new()));
+    let (url, _server) = switch(Arc::clone(&current)).await;
+    *current.lock().expect("router") = router_of(&a, &url);
+    let data = work.path().join("mirror");
+    let d = data.display().to_string();
+    let from = format!("{url}/tlog");
+    let log = work.path().join("mirror.log");
+    let args = [
+        "--from",
+        &from,
+        "--data",
+        &d,
+        "--listen",
+        "127.0.0.1:0",
+        "--poll-ms",
+        "20",
+    ];
+    let mirror = MirrorChild::spawn(&args, &log);
+    let client = reqwest::Client::new();
+    assert_eq!(served_size(&client, &mirror.url).await, Some(a.size()));
+
+    *current.lock().expect("router") = router_of(&b, &url);
+    assert_eq!(mirror.exit_code().await, 3);
+    let said = std::fs::read_to_string(&log).expect("log");
+    assert!(
+        said.contains(&format!(
+            "FORK: {from} signed a checkpoint of size {} that is inconsistent with the one of size {} this mirror holds",
+            b.size(),
+            a.size()
+        )),
+        "{said}"
+    );
+    let evidence = data.join("evidence");
+    let held = std::fs::read_to_string(evidence.join(format!("held-{}.checkpoint", a.size())))
+        .expect("held note");
+    let seen = std::fs::read_to_string(evidence.join(format!("seen-{}.checkpoint", b.size())))
+        .expect("seen note");
+    assert_eq!(
+        (held.as_str(), seen.as_str()),
+        (note_a.as_str(), note_b.as_str())
+    );
+    // Both notes are signed by the one ledger key: the evidence stands alone.
+    let info = a.info();
+    let verifier =
+        coop_ledger::domain::checkpoint::NoteKey::verifier(&info.key_name, &info.public_key);
+    assert!(verifier.verify(&held, None).is_ok() && verifier.verify(&seen, None).is_ok());
+
+    let (code, out) = common::cli(vec![
+        "mirror".into(),
+        "--from".into(),
+        from.clone(),
+        "--data".into(),
+        d.clone(),
+    ])
+    .await;
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("evidence of a fork is kept in"), "{out}");
+
+    let mirror = MirrorChild::spawn(&args, &log);
+    let (status, why) = get(&client, &format!("{}/healthz", mirror.url))
+        .await
+        .expect("healthz");
+    assert_eq!(status, 503, "{why}");
+    assert!(why.contains("evidence of a fork"), "{why}");
+    let (_, metrics) = get(&client, &format!("{}/metrics", mirror.url))
+        .await
+        .expect("metrics");
+    assert!(metrics.contains("coop_ledger_mirror_fork 1"), "{metrics}");
+    assert_eq!(
+        served_size(&client, &mirror.url).await,
+        Some(a.size()),
+        "still serves what it verified"
+    );
+    assert_eq!(mirror.terminate().await, 3);
+    a.shutdown().await;
+    b.shutdown().await;
+}
