@@ -607,3 +607,117 @@ async fn issue_14_a_mirror_stops_on_a_fork_keeps_the_evidence_and_refuses_to_fol
     a.shutdown().await;
     b.shutdown().await;
 }
+
+/// Issue 14: a mirror configured as a witness of its primary
+/// (`mirror --witness-data`, spec §8.18). The primary's witness rounds go
+/// to the mirror's `/witness/add-checkpoint`; the primary's witnessed
+/// checkpoint then carries the mirror-witness's cosignature, which
+/// verifies with the key `witness init` printed, and the mirror serves the
+/// note it cosigned at `/witness/<origin hash>/checkpoint`, while it keeps
+/// following.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_14_a_mirror_is_also_a_witness_of_its_primary() {
+    use coop_ledger::domain::checkpoint::note_vkey;
+    use coop_ledger::domain::cosignature::WitnessKey;
+    use coop_ledger::service::witnessing::{WitnessSpec, WitnessingConfig};
+    let work = tempfile::tempdir().expect("tempdir");
+    let dir = work.path().join("primary");
+    common::init_ledger(&dir);
+    let primary = Arc::new(Ledger::open(&dir, Default::default()).expect("open"));
+    grow(&primary, 5000, 40).await;
+    let current = Arc::new(std::sync::Mutex::new(axum::Router::new()));
+    let (url, _server) = switch(Arc::clone(&current)).await;
+    *current.lock().expect("router") = router_of(&primary, &url);
+
+    let info = primary.info();
+    let log_vkey = note_vkey(&info.key_name, &info.public_key);
+    let wdir = work.path().join("witness");
+    let w = wdir.display().to_string();
+    let (code, said) = common::run_cli(&[
+        "witness",
+        "init",
+        "--data",
+        &w,
+        "--name",
+        "mirror.example/witness",
+        "--log",
+        &log_vkey,
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let witness_key = WitnessKey::parse(said.trim()).expect("witness init prints the vkey");
+
+    let data = work.path().join("mirror");
+    let d = data.display().to_string();
+    let from = format!("{url}/tlog");
+    let args = [
+        "--from",
+        &from,
+        "--data",
+        &d,
+        "--listen",
+        "127.0.0.1:0",
+        "--poll-ms",
+        "20",
+        "--witness-data",
+        &w,
+    ];
+    let mirror = MirrorChild::spawn(&args, &work.path().join("mirror.log"));
+
+    let config = WitnessingConfig::new(
+        vec![WitnessSpec {
+            key: witness_key.clone(),
+            url: format!("{}/witness", mirror.url),
+            label: None,
+        }],
+        Some(1),
+    )
+    .expect("config");
+    primary.start_witnessing(config).expect("witnessing");
+    grow(&primary, 6000, 25).await;
+    let size = primary.size();
+    let client = reqwest::Client::new();
+    let witnessed_at_tip = |client: reqwest::Client, url: String| async move {
+        match get(&client, &format!("{url}/tlog/checkpoint")).await {
+            Some((200, n)) if n.lines().nth(1) == Some(size.to_string().as_str()) => Some(n),
+            _ => None,
+        }
+    };
+    until(
+        Duration::from_secs(60),
+        "the mirror-witness cosigned the tip",
+        || {
+            let (client, url) = (client.clone(), url.clone());
+            async move { witnessed_at_tip(client, url).await.is_some() }
+        },
+    )
+    .await;
+    let note = witnessed_at_tip(client.clone(), url.clone())
+        .await
+        .expect("the witnessed checkpoint");
+    assert!(
+        matches!(witness_key.cosigned(&note), Ok(Some(_))),
+        "the primary's witnessed checkpoint carries a cosignature by the mirror's witness: {note}"
+    );
+    let hash = coop_ledger::domain::hex32::encode(
+        &<sha2::Sha256 as sha2::Digest>::digest(info.origin.as_bytes()).into(),
+    );
+    let (status, held) = get(
+        &client,
+        &format!("{}/witness/{hash}/checkpoint", mirror.url),
+    )
+    .await
+    .expect("the witness's monitoring read");
+    assert_eq!(status, 200, "{held}");
+    assert!(matches!(witness_key.cosigned(&held), Ok(Some(_))));
+    until(
+        Duration::from_secs(60),
+        "the mirror followed the tip",
+        || {
+            let (client, murl) = (client.clone(), mirror.url.clone());
+            async move { served_size(&client, &murl).await == Some(size) }
+        },
+    )
+    .await;
+    drop(mirror);
+    primary.shutdown().await;
+}

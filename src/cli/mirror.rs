@@ -8,7 +8,8 @@ use crate::domain::keys::PublicKey;
 use crate::http::{self, AppState};
 use crate::service::mirror::{self, Follower, MirrorError};
 use crate::service::tlog_client::TlogClient;
-use crate::service::{Ledger, OpenOptions};
+use crate::service::witness::Witness;
+use crate::service::{Ledger, OpenOptions, SystemClock};
 use anyhow::{Context as _, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +41,10 @@ pub struct MirrorArgs {
     /// Milliseconds between two polls of the primary's checkpoint.
     #[arg(long, default_value_t = mirror::DEFAULT_POLL.as_millis() as u64)]
     pub poll_ms: u64,
+    /// Also be a C2SP witness of the primary: the directory of a witness
+    /// made by `witness init` (spec §8.18), served under `/witness`.
+    #[arg(long, value_name = "DIR", requires = "listen")]
+    pub witness_data: Option<PathBuf>,
 }
 
 /// Runs the mirror until a signal, a fork or a failure.
@@ -49,6 +54,17 @@ pub fn run(args: MirrorArgs) -> Result<ExitCode> {
 
 async fn follow(args: MirrorArgs) -> Result<ExitCode> {
     let tlog = TlogClient::new(&args.from)?;
+    // The witness first, so that a bad directory stops the mirror before
+    // it follows anything.
+    let witness = match &args.witness_data {
+        Some(dir) => {
+            let w = Witness::open(dir, Arc::new(SystemClock))
+                .with_context(|| format!("opening the witness in {}", dir.display()))?;
+            println!("witness {}", w.witness_key().vkey());
+            Some(Arc::new(w))
+        }
+        None => None,
+    };
     let poll = Duration::from_millis(args.poll_ms.max(1));
     let evidence = mirror::evidence(&args.data)?;
     let ledger = if evidence.is_empty() {
@@ -76,7 +92,7 @@ async fn follow(args: MirrorArgs) -> Result<ExitCode> {
     }
     let server = match &args.listen {
         Some(listen) => {
-            Some(start_server(Arc::clone(&ledger), listen, args.base_url.clone()).await?)
+            Some(start_server(Arc::clone(&ledger), listen, args.base_url.clone(), witness).await?)
         }
         None => None,
     };
@@ -133,19 +149,24 @@ type Server = (
     tokio::task::JoinHandle<std::io::Result<()>>,
 );
 
-/// Binds and serves the mirror read-only; prints "listening on URL" as
-/// the last line of its start (tests read it).
+/// Binds and serves the mirror read-only, with the witness under
+/// `/witness` if there is one; prints "listening on URL" as the last line
+/// of its start (tests read it).
 async fn start_server(
     ledger: Arc<Ledger>,
     listen: &str,
     base_url: Option<String>,
+    witness: Option<Arc<Witness>>,
 ) -> Result<Server> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     let base_url = base_url.unwrap_or_else(|| format!("http://{addr}"));
-    let router = http::router(AppState::new(Arc::clone(&ledger), base_url))?;
+    let mut router = http::router(AppState::new(Arc::clone(&ledger), base_url))?;
+    if let Some(w) = witness {
+        router = router.nest("/witness", http::witness::server(w));
+    }
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(http::serve(listener, router, async {
         let _ = stopped.await;

@@ -62,10 +62,10 @@ pub mod sequencer;
 mod submit;
 pub mod tilefiles;
 mod tiles;
+pub mod tlog_client;
 mod tlog_proof;
 pub mod witness;
 pub mod witnessing;
-pub mod tlog_client;
 
 pub use clock::{Clock, SystemClock};
 pub use error::ServiceError;
