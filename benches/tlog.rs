@@ -15,15 +15,21 @@
 //! * **(b) time from a new checkpoint to its quorum.** Two `coop-ledger
 //!   witness serve` child processes follow a fresh ledger served with
 //!   `--witness … --witness-quorum 2`. `BENCH_ROUNDS` (20) times, one
-//!   statement is submitted and the time from its 201 to the first
-//!   `GET /tlog/checkpoint` that covers it (cosigned by both) is taken.
-//!   The ledger sends at most one round per second per witness
-//!   (`MIN_ROUND_INTERVAL`), so the limit is that interval plus one round
-//!   trip of `add-checkpoint`, measured here as the p50 of the same
-//!   rounds' own `GET /api/v1/ledger` and witness round trips: goal
-//!   **p99 / (interval + 2 × round trip) <= 1**.
-//! * **(c) mirror catch-up**, leaves per second from 0 to `BENCH_LEAVES`:
-//!   `coop-ledger mirror --listen` follows the server of (a) through its
+//!   statement is submitted more than a second after the last one, and the
+//!   time from its 201 to the first `GET /tlog/checkpoint` that covers it
+//!   (cosigned by both) is taken; then as many back to back. Idle, a round
+//!   is sent at once and costs about what an append does (each witness
+//!   verifies, cosigns and fsyncs its state, then the ledger fsyncs
+//!   `DATA/witnessed`): goal **p99 <= 3 × the append p50 (POST to 201) of
+//!   the same submissions**. Back to back, the ledger sends at most one
+//!   round per second per witness (`MIN_ROUND_INTERVAL`): goal **p99 <= 1 s
+//!   + the idle p99**.
+//! * **(c) mirror catch-up**, leaves per second from 0 to
+//!   `BENCH_MIRROR_LEAVES` (100,000; a cached registrations dataset of its
+//!   own). Not 1,000,000 by default: a mirror catches up in one step that
+//!   holds every new leaf and its views in memory, and 0 to 1M took more
+//!   than the machine's 24 GiB (spec §8.18 says so):
+//!   `coop-ledger mirror --listen` follows a served ledger through its
 //!   tiles into an empty directory, verifying every tile, consistency step,
 //!   signature and rule, and prints `listening on` once it holds the
 //!   primary's checkpoint; the time to that line is taken. The limit is `service::audit::audit_dir` over the same
@@ -32,7 +38,8 @@
 //!
 //! | variable | default | meaning |
 //! |---|---|---|
-//! | `BENCH_LEAVES` | 1000000 | size of the ledger of (a) and (c) |
+//! | `BENCH_LEAVES` | 1000000 | size of the ledger of (a) |
+//! | `BENCH_MIRROR_LEAVES` | 100000 | size of the ledger the mirror follows in (c) |
 //! | `BENCH_CONCURRENCY` | 64 | concurrent HTTP tasks in (a) |
 //! | `BENCH_TILE_SECS` | 5 | length of each (a) run |
 //! | `BENCH_ROUNDS` | 20 | checkpoints timed in (b) |
@@ -45,6 +52,7 @@
 #[allow(dead_code)]
 mod support;
 
+use coop_ledger::service::witnessing::MIN_ROUND_INTERVAL;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -55,6 +63,7 @@ use support::{Latency, SplitMix64, Summary, cpus, env_num, ms, verdict};
 /// The sizes and switches of one run, from the environment.
 struct Config {
     leaves: u64,
+    mirror_leaves: u64,
     concurrency: usize,
     tile_secs: f64,
     rounds: usize,
@@ -71,6 +80,7 @@ impl Config {
             .collect();
         let c = Self {
             leaves: env_num("BENCH_LEAVES", 1_000_000),
+            mirror_leaves: env_num("BENCH_MIRROR_LEAVES", 100_000),
             concurrency: env_num("BENCH_CONCURRENCY", 64),
             tile_secs: env_num("BENCH_TILE_SECS", 5.0),
             rounds: env_num("BENCH_ROUNDS", 20),
@@ -188,10 +198,14 @@ fn tile_index(n: u64) -> String {
 // ---------------------------------------------------------------------------
 // (b) checkpoint to quorum
 
-/// What (b) measured.
+/// What (b) measured: from a 201 to the witnessed checkpoint that
+/// covers it, with the witnesses idle (the round is sent at once) and
+/// busy (back-to-back checkpoints, one round per second), and the
+/// append latency (POST to 201) of the same submissions.
 struct QuorumFigures {
-    latency: Latency,
-    round_trip: Duration,
+    idle: Latency,
+    busy: Latency,
+    append: Duration,
 }
 
 async fn quorum_figures(cfg: &Config) -> QuorumFigures {
@@ -286,10 +300,16 @@ async fn quorum_figures(cfg: &Config) -> QuorumFigures {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let registrar = support::registrar_key();
-    let mut samples = Vec::new();
-    let mut trips = Vec::new();
-    for n in 0..cfg.rounds as u64 {
+    let (mut idle, mut busy, mut appends) = (Vec::new(), Vec::new(), Vec::new());
+    for n in 0..2 * cfg.rounds as u64 {
+        let spaced = n < cfg.rounds as u64;
+        if spaced {
+            // Let the witnesses' last round be over a second old, so this
+            // checkpoint is sent at once (spec §8.16).
+            tokio::time::sleep(Duration::from_millis(1100)).await;
+        }
         let body = support::register_body(5_000_000 + n, support::now_at(), &registrar);
+        let sent = Instant::now();
         let resp = client
             .post(format!("{base}/api/v1/entries"))
             .header("content-type", "application/json")
@@ -299,49 +319,30 @@ async fn quorum_figures(cfg: &Config) -> QuorumFigures {
             .expect("POST /api/v1/entries");
         let status = resp.status().as_u16();
         let receipt: Value = resp.json().await.expect("receipt");
+        appends.push(sent.elapsed());
         assert_eq!(status, 201, "the statement is logged: {receipt}");
         let index = receipt["index"].as_u64().expect("index");
         let t = Instant::now();
-        loop {
-            if witnessed(client.clone(), base.clone()).await > index {
-                break;
-            }
+        while witnessed(client.clone(), base.clone()).await <= index {
             assert!(
                 t.elapsed() < Duration::from_secs(60),
                 "leaf {index} was never witnessed"
             );
-            tokio::time::sleep(Duration::from_millis(2)).await;
+            tokio::time::sleep(Duration::from_millis(1)).await;
         }
-        samples.push(t.elapsed());
-        // One add-checkpoint round trip: the witness answers a 409 at once
-        // to an old size it does not hold, after the same request parsing.
-        let w = &witnesses[(n % 2) as usize];
-        let t = Instant::now();
-        let r = client
-            .post(format!("{}/add-checkpoint", w.url))
-            .body(format!(
-                "old 0\n\n{}",
-                client
-                    .get(format!("{base}/api/v1/checkpoint"))
-                    .send()
-                    .await
-                    .expect("checkpoint")
-                    .text()
-                    .await
-                    .expect("text")
-            ))
-            .send()
-            .await
-            .expect("add-checkpoint");
-        assert_eq!(r.status().as_u16(), 409, "the witness holds a later size");
-        trips.push(t.elapsed());
+        if spaced {
+            idle.push(t.elapsed());
+        } else {
+            busy.push(t.elapsed());
+        }
     }
     drop(server);
     drop(witnesses);
     let _ = std::fs::remove_dir_all(&root);
     QuorumFigures {
-        latency: Latency::of(&mut samples),
-        round_trip: Latency::of(&mut trips).p50,
+        idle: Latency::of(&mut idle),
+        busy: Latency::of(&mut busy),
+        append: Latency::of(&mut appends).p50,
     }
 }
 
@@ -380,13 +381,27 @@ async fn mirror_figures(cfg: &Config, tlog: &str) -> MirrorFigures {
         .await
         .expect("checkpoint text");
     let size = note.lines().nth(1).and_then(|l| l.parse::<u64>().ok());
-    assert_eq!(size, Some(cfg.leaves), "the mirror caught up");
+    assert_eq!(size, Some(cfg.mirror_leaves), "the mirror caught up");
     drop(mirror);
     let _ = std::fs::remove_dir_all(&dir);
     MirrorFigures {
-        mirror: cfg.leaves as f64 / took.as_secs_f64(),
+        mirror: cfg.mirror_leaves as f64 / took.as_secs_f64(),
         audit: 0.0,
     }
+}
+
+/// `coop-ledger serve` over the dataset in `dir`.
+fn serve(dir: &Path, data: &Path) -> support::Served {
+    support::Served::start(
+        &[
+            "serve",
+            "--data",
+            &dir.display().to_string(),
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        &data.join("tlog-server.log"),
+    )
 }
 
 fn audit_rate(dir: &Path, leaves: u64) -> f64 {
@@ -425,66 +440,78 @@ fn main() {
     }
     let mut rows: Vec<(&str, String, &str, &str)> = Vec::new();
 
-    if cfg.runs("tiles") || cfg.runs("mirror") {
+    if cfg.runs("tiles") {
         support::wait_for_views_unlocked(&dir);
-        let server = support::Served::start(
-            &[
-                "serve",
-                "--data",
-                &dir.display().to_string(),
-                "--listen",
-                "127.0.0.1:0",
-            ],
-            &cfg.data.join("tlog-server.log"),
+        let server = serve(&dir, &cfg.data);
+        let f = rt.block_on(tile_figures(&cfg, &server.url));
+        let ratio = f.tiles / f.healthz;
+        println!(
+            "(a) {:.0} tile requests/s, {:.0} /healthz requests/s",
+            f.tiles, f.healthz
         );
-        if cfg.runs("tiles") {
-            let f = rt.block_on(tile_figures(&cfg, &server.url));
-            let ratio = f.tiles / f.healthz;
-            println!(
-                "(a) {:.0} tile requests/s, {:.0} /healthz requests/s",
-                f.tiles, f.healthz
-            );
-            rows.push((
-                "(a) tile requests/s over /healthz requests/s",
-                format!("{:.0} / {:.0} = {ratio:.2}", f.tiles, f.healthz),
-                ">= 0.25",
-                verdict(ratio >= 0.25),
-            ));
+        rows.push((
+            "(a) tile requests/s over /healthz requests/s",
+            format!("{:.0} / {:.0} = {ratio:.2}", f.tiles, f.healthz),
+            ">= 0.25",
+            verdict(ratio >= 0.25),
+        ));
+    }
+    if cfg.runs("mirror") {
+        let (mdir, built) = rt.block_on(support::registrations_dataset(
+            &cfg.data,
+            cfg.mirror_leaves,
+            "(c) ",
+        ));
+        if let Some(b) = built {
+            println!("(c) built: {}", support::build_figure(cfg.mirror_leaves, b));
         }
-        if cfg.runs("mirror") {
-            let mut f = rt.block_on(mirror_figures(&cfg, &format!("{}/tlog", server.url)));
-            drop(server);
-            f.audit = audit_rate(&dir, cfg.leaves);
-            let ratio = f.mirror / f.audit;
-            println!(
-                "(c) mirror {:.0} leaves/s, audit_dir {:.0} leaves/s",
-                f.mirror, f.audit
-            );
-            rows.push((
-                "(c) mirror catch-up leaves/s over audit_dir leaves/s",
-                format!("{:.0} / {:.0} = {ratio:.2}", f.mirror, f.audit),
-                ">= 0.5",
-                verdict(ratio >= 0.5),
-            ));
-        }
+        support::wait_for_views_unlocked(&mdir);
+        let server = serve(&mdir, &cfg.data);
+        let mut f = rt.block_on(mirror_figures(&cfg, &format!("{}/tlog", server.url)));
+        drop(server);
+        f.audit = audit_rate(&mdir, cfg.mirror_leaves);
+        let ratio = f.mirror / f.audit;
+        println!(
+            "(c) mirror {:.0} leaves/s, audit_dir {:.0} leaves/s, at {} leaves",
+            f.mirror, f.audit, cfg.mirror_leaves
+        );
+        rows.push((
+            "(c) mirror catch-up leaves/s over audit_dir leaves/s",
+            format!("{:.0} / {:.0} = {ratio:.2}", f.mirror, f.audit),
+            ">= 0.5",
+            verdict(ratio >= 0.5),
+        ));
     }
     if cfg.runs("quorum") {
         let f = rt.block_on(quorum_figures(&cfg));
-        let limit = Duration::from_secs(1) + 2 * f.round_trip;
-        let ratio = f.latency.p99.as_secs_f64() / limit.as_secs_f64();
         println!(
-            "(b) checkpoint to quorum: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; add-checkpoint round trip {:.2} ms",
-            ms(f.latency.p50),
-            ms(f.latency.p99),
-            ms(f.latency.max),
-            ms(f.round_trip)
+            "(b) checkpoint to quorum, witnesses idle: p50 {:.1} ms, p99 {:.1} ms; back to back: p50 {:.0} ms, p99 {:.0} ms; append p50 {:.1} ms",
+            ms(f.idle.p50),
+            ms(f.idle.p99),
+            ms(f.busy.p50),
+            ms(f.busy.p99),
+            ms(f.append)
         );
+        let idle_limit = 3 * f.append;
+        let ratio = f.idle.p99.as_secs_f64() / idle_limit.as_secs_f64();
         rows.push((
-            "(b) checkpoint to quorum p99 over (1 s interval + 2 round trips)",
+            "(b) quorum p99, idle witnesses, over 3 x append p50",
+            format!(
+                "{:.1} ms / {:.1} ms = {ratio:.2}",
+                ms(f.idle.p99),
+                ms(idle_limit)
+            ),
+            "<= 1",
+            verdict(ratio <= 1.0),
+        ));
+        let busy_limit = MIN_ROUND_INTERVAL + f.idle.p99;
+        let ratio = f.busy.p99.as_secs_f64() / busy_limit.as_secs_f64();
+        rows.push((
+            "    quorum p99, back to back, over (1 s + idle p99)",
             format!(
                 "{:.0} ms / {:.0} ms = {ratio:.2}",
-                ms(f.latency.p99),
-                ms(limit)
+                ms(f.busy.p99),
+                ms(busy_limit)
             ),
             "<= 1",
             verdict(ratio <= 1.0),

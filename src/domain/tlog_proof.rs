@@ -239,7 +239,12 @@ pub fn verify(text: &str, policy: &Policy) -> Result<Proven, VerifyError> {
     let checkpoint =
         NoteKey::verifier(&key_name, &policy.ledger_key).verify(&proof.checkpoint, None)?;
     let mut cosigned = Vec::new();
-    for w in &policy.witnesses {
+    for (i, w) in policy.witnesses.iter().enumerate() {
+        // One key counts once, however many times or names it is given
+        // under: a cosignature/v1 does not commit to the name.
+        if policy.witnesses[..i].iter().any(|o| o.key() == w.key()) {
+            continue;
+        }
         if let Some(timestamp) = w.cosigned(&proof.checkpoint)? {
             cosigned.push(Cosigned {
                 name: w.name().to_owned(),

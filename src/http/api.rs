@@ -570,10 +570,12 @@ pub async fn corrections(
 /// has failed and the ledger no longer takes writes (spec §8.10), or once
 /// a mirror has seen a fork (spec §8.18).
 pub async fn healthz(State(app): State<AppState>) -> Response {
-    if let Some(why) = app.ledger.halted() {
+    if app.ledger.halted().is_some() {
+        // The reason names files of the data directory: it goes to the
+        // operator's log and stderr, not to clients.
         (
             StatusCode::SERVICE_UNAVAILABLE,
-            format!("unavailable: {why}\n"),
+            "unavailable: this mirror holds evidence of a fork of the ledger it follows (two signed checkpoints that do not agree) and no longer follows it; its operator has the evidence (spec §8.18)\n",
         )
             .into_response()
     } else if app.ledger.writable() {

@@ -96,6 +96,16 @@ impl TileWriter {
 /// writing through `io`. It runs until the ledger's publisher is dropped.
 pub fn spawn(ledger: Arc<Ledger>, dir: &Path, io: Arc<dyn FileIo>) -> TileWriter {
     let dir = TileDir::new(dir, io);
+    // Before anything is served from the files (spec §12.7).
+    match dir.remove_beyond(ledger.size()) {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(
+            removed = n,
+            size = ledger.size(),
+            "deleted tile files past the tree (a longer history, e.g. before a restore)"
+        ),
+        Err(e) => tracing::error!(error = %e, "deleting tile files past the tree failed"),
+    }
     let mut rx = ledger.subscribe();
     let done = Arc::new(Mutex::new(Done::default()));
     let (written_tx, written) = tokio::sync::watch::channel(0);

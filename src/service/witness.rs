@@ -429,6 +429,18 @@ mod tests {
             w.files.load_state(ORIGIN).expect("state"),
             Some(note.clone())
         );
+        // The directory's fsync failing after the rename: still a 500 and
+        // no cosignature handed out (the file may hold the new note, which
+        // no one was given).
+        io.arm(Step::DirSync, 1);
+        match w.add_checkpoint(request(&key, &t, 3, 6)).await {
+            Err(AddError::Other(ServiceError::Store(_))) => {}
+            other => panic!("DirSync: {other:?}"),
+        }
+        match w.add_checkpoint(request(&key, &t, 0, 6)).await {
+            Err(AddError::Conflict { size: 3 }) => {}
+            other => panic!("DirSync: {other:?}"),
+        }
         assert!(w.add_checkpoint(request(&key, &t, 3, 6)).await.is_ok());
         drop(w);
         // Reopened, it holds 6.

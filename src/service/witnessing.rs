@@ -97,6 +97,10 @@ pub enum ConfigError {
     /// Two witnesses share a name.
     #[error("two witnesses are named {0}")]
     DuplicateName(String),
+    /// Two witnesses share a public key: a cosignature/v1 does not commit
+    /// to its signer's name, so one key would count twice (tlog-cosignature).
+    #[error("the witnesses {0} and {1} have the same public key; each witness needs its own")]
+    DuplicateKey(String, String),
 }
 
 impl WitnessingConfig {
@@ -110,6 +114,12 @@ impl WitnessingConfig {
         for (i, w) in witnesses.iter().enumerate() {
             if witnesses[..i].iter().any(|o| o.key.name() == w.key.name()) {
                 return Err(ConfigError::DuplicateName(w.key.name().to_owned()));
+            }
+            if let Some(o) = witnesses[..i].iter().find(|o| o.key.key() == w.key.key()) {
+                return Err(ConfigError::DuplicateKey(
+                    o.key.name().to_owned(),
+                    w.key.name().to_owned(),
+                ));
             }
         }
         Ok(Self {
@@ -421,6 +431,34 @@ impl Board {
             seen.cosigned_size = seen.cosigned_size.max(size);
         }
     }
+
+    /// The checkpoint witness `i` should cosign next instead of the tip,
+    /// if any: the largest one that other witnesses cosigned, that has not
+    /// met the quorum yet, that is newer than the witnessed one and than
+    /// `old` (what `i` holds), and at most `tip`. Under steady appends
+    /// each witness's own round would catch a different tip and no one
+    /// size would gather the quorum; catching up on a gathered size first
+    /// makes the quorum meet (spec §8.16).
+    fn candidate(&self, i: usize, old: u64, tip: u64) -> Option<Arc<Published>> {
+        let state = self.lock();
+        let floor = state.witnessed.as_ref().map_or(0, |w| w.size).max(old);
+        state
+            .gathered
+            .iter()
+            .rev()
+            .find(|(size, g)| {
+                **size > floor
+                    && **size <= tip
+                    && !g.lines.contains_key(&i)
+                    && g.lines.len() < self.config.quorum
+            })
+            .map(|(size, g)| {
+                Arc::new(Published {
+                    size: *size,
+                    checkpoint: g.note.clone(),
+                })
+            })
+    }
 }
 
 /// The label of a witness: its own, else its name.
@@ -504,7 +542,11 @@ impl Round {
         let config = self.board.config().clone();
         let mut done: Option<u64> = None;
         loop {
-            let tip = Arc::clone(&rx.borrow_and_update());
+            let latest = Arc::clone(&rx.borrow_and_update());
+            let candidate = self.board.candidate(self.i, self.old, latest.size);
+            // After a round on an older candidate, the tip is still to do.
+            let behind = candidate.is_some();
+            let tip = candidate.unwrap_or(latest);
             if done != Some(tip.size) {
                 let started = Instant::now();
                 let Some(ledger) = self.ledger.upgrade() else {
@@ -524,7 +566,7 @@ impl Round {
                     }
                 };
                 tokio::time::sleep_until(started + wait).await;
-                if done != Some(tip.size) {
+                if done != Some(tip.size) || behind {
                     continue;
                 }
             }
@@ -612,6 +654,12 @@ impl Round {
             match answer.status().as_u16() {
                 200 => return self.lines(&tip.checkpoint, &text),
                 409 => {
+                    if answer.content_type() != Some("text/x.tlog.size") {
+                        return Err(Failure::new(
+                            WitnessStatus::BadAnswer,
+                            "a 409 that is not text/x.tlog.size",
+                        ));
+                    }
                     let size = parse_size_body(&text).ok_or_else(|| {
                         Failure::new(WitnessStatus::BadAnswer, "a 409 without its size body")
                     })?;
@@ -621,7 +669,7 @@ impl Round {
                 status => {
                     return Err(Failure::new(
                         WitnessStatus::Refused,
-                        format!("HTTP {status}: {}", text.trim()),
+                        format!("HTTP {status}: {}", shown(&text)),
                     ));
                 }
             }
@@ -661,6 +709,16 @@ impl Round {
 }
 
 /// An error with its sources, for the log and the ledger's answer.
+/// A witness's answer as the ledger shows it (`/api/v1/ledger`, logs): at
+/// most 200 characters, control characters dropped; it is untrusted text.
+fn shown(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect()
+}
+
 fn chain(e: &ClientError) -> String {
     let mut out = e.to_string();
     let mut source = std::error::Error::source(e);

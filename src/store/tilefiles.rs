@@ -36,6 +36,37 @@ impl TileDir {
         }
     }
 
+    /// Deletes the files of full tiles and bundles that a tree of `size`
+    /// does not have: left by a longer history (a `leaves.log` restored
+    /// from an older backup, spec §12.7), they would otherwise be served
+    /// over the tree that grows again. Files are written in order, so it
+    /// stops at the first level with nothing to delete. Returns how many
+    /// it deleted.
+    pub fn remove_beyond(&self, size: u64) -> io::Result<u64> {
+        let mut removed = 0;
+        for (level, is_data) in
+            std::iter::once((0u8, true)).chain((0u8..64).map(|level| (level, false)))
+        {
+            let span = 256u128.pow(u32::from(level) + 1);
+            let mut n = u64::try_from(u128::from(size) / span).unwrap_or(u64::MAX);
+            let mut here = 0;
+            loop {
+                let path = self.path(&Tile::new(tiles::TILE_HEIGHT, level, n, 256, is_data));
+                match std::fs::remove_file(&path) {
+                    Ok(()) => here += 1,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => break,
+                    Err(e) => return Err(e),
+                }
+                n = n.saturating_add(1);
+            }
+            removed += here;
+            if here == 0 && !is_data {
+                break;
+            }
+        }
+        Ok(removed)
+    }
+
     /// The directory.
     pub fn root(&self) -> &Path {
         &self.root
@@ -204,6 +235,39 @@ impl Batch<'_> {
             self.dir.io.sync_dir(d)?;
         }
         Ok(self.written)
+    }
+}
+
+#[cfg(test)]
+mod prune_tests {
+    use super::*;
+    use crate::store::io::RealIo;
+
+    /// Issue 14: after a restore to a shorter history, the full tiles past
+    /// the tree are deleted and those within it kept.
+    #[test]
+    fn files_past_the_tree_are_removed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files = TileDir::new(dir.path(), Arc::new(RealIo));
+        let mut batch = files.batch();
+        for n in 0..4 {
+            for is_data in [false, true] {
+                batch
+                    .write(&Tile::new(tiles::TILE_HEIGHT, 0, n, 256, is_data), &[1])
+                    .expect("write");
+            }
+        }
+        batch.finish().expect("finish");
+        // 600 leaves: full tiles 0 and 1 stay; 2 and 3 (of a longer
+        // history) go.
+        assert_eq!(files.remove_beyond(600).expect("prune"), 4);
+        for (n, kept) in [(0, true), (1, true), (2, false), (3, false)] {
+            for is_data in [false, true] {
+                let t = Tile::new(tiles::TILE_HEIGHT, 0, n, 256, is_data);
+                assert_eq!(files.has(&t).expect("has"), kept, "{}", tiles::path(&t));
+            }
+        }
+        assert_eq!(files.remove_beyond(600).expect("again"), 0);
     }
 }
 

@@ -146,6 +146,8 @@ export async function checkCosignatures(note, witnesses) {
   const body = enc.encode(note.slice(0, split + 1));
   const lines = note.slice(split + 2).split("\n");
   const verified = [];
+  // One key counts once (a cosignature/v1 does not commit to its name).
+  const seenKeys = new Set();
   for (const w of witnesses) {
     let k;
     try {
@@ -154,6 +156,9 @@ export async function checkCosignatures(note, witnesses) {
       continue;
     }
     if (k.name !== w.name) continue;
+    const keyHex = Array.from(k.key, (b) => b.toString(16).padStart(2, "0")).join("");
+    if (seenKeys.has(keyHex)) continue;
+    seenKeys.add(keyHex);
     for (const line of lines) {
       const m = line.match(/^\u2014 (\S+) (\S+)$/);
       if (!m || m[1] !== k.name) continue;

@@ -35,6 +35,11 @@ use std::time::Duration;
 /// answer (an audit reads pages of [`super::audit`]'s size).
 pub const TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The longest answer the client reads (128 MiB): a page of
+/// `GET /api/v1/entries` at its largest, and far above an entry bundle
+/// (256 × (2 + 65,535) bytes); more is refused as unusable.
+pub const MAX_ANSWER_BYTES: usize = 128 << 20;
+
 /// The longest connecting to a server may take.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -114,6 +119,7 @@ pub struct Answer {
     url: String,
     status: StatusCode,
     retry_after: Option<Duration>,
+    content_type: Option<String>,
     body: Vec<u8>,
 }
 
@@ -121,6 +127,11 @@ impl Answer {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status
+    }
+
+    /// The answer's `Content-Type`, when it gave one.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
     }
 
     /// The server's `Retry-After`, in seconds, when it gave one.
@@ -240,14 +251,36 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse().ok())
             .map(Duration::from_secs);
-        let body = match resp.bytes().await {
-            Ok(b) => b.to_vec(),
-            Err(e) => return Err(unreachable(&url, e)),
-        };
+        let content_type = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        // Read in chunks, so that a hostile server (a witness, a primary,
+        // a static host) cannot make this process hold more than
+        // MAX_ANSWER_BYTES.
+        let mut resp = resp;
+        let mut body = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                        return Err(ClientError::Unusable {
+                            url,
+                            what: format!("an answer longer than {MAX_ANSWER_BYTES} bytes"),
+                        });
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(unreachable(&url, e)),
+            }
+        }
         Ok(Answer {
             url,
             status,
             retry_after,
+            content_type,
             body,
         })
     }
