@@ -22,7 +22,7 @@ pub const FORK_EXIT: u8 = 3;
 /// `mirror`'s arguments.
 #[derive(clap::Args, Debug)]
 pub struct MirrorArgs {
-    /// The primary's tlog-tiles prefix, e.g. https://ledger.example/tlog
+    /// The primary's tlog-tiles prefix, e.g. `https://ledger.example/tlog`
     /// (or any static copy of it).
     #[arg(long, value_name = "PREFIX")]
     pub from: String,
