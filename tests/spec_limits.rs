@@ -177,6 +177,10 @@ fn constants() -> Vec<(&'static str, u128)> {
             n(service::client::CONNECT_TIMEOUT.as_secs()),
         ),
         (
+            "service::client::MAX_ANSWER_BYTES",
+            n(service::client::MAX_ANSWER_BYTES),
+        ),
+        (
             "service::witnessing::WITNESS_TIMEOUT",
             n(service::witnessing::WITNESS_TIMEOUT.as_secs()),
         ),
