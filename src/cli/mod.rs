@@ -178,6 +178,9 @@ pub enum Command {
         /// The checkpoints' key name (default: the checkpoint's origin).
         #[arg(long)]
         key_name: Option<String>,
+        /// The ledger's origin the checkpoint must name (e.g. ledger.htx-phominh.vn/2026).
+        #[arg(long)]
+        origin: Option<String>,
         /// A witness verifier key to check cosignatures with (repeatable).
         #[arg(long = "witness", value_name = "VKEY", value_parser = shared::parse_witness_key)]
         witnesses: Vec<crate::domain::cosignature::WitnessKey>,
@@ -296,9 +299,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             file,
             ledger_key,
             key_name,
+            origin,
             witnesses,
             witness_quorum,
-        } => verify_proof::run(&file, ledger_key, key_name, witnesses, witness_quorum),
+        } => verify_proof::run(
+            &file,
+            ledger_key,
+            key_name,
+            origin,
+            witnesses,
+            witness_quorum,
+        ),
         Command::Witness { what } => witness::run(what),
     }
 }

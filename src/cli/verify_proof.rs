@@ -12,12 +12,13 @@ use anyhow::{Context as _, Result, bail};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Verifies the proof in `file` under the ledger key, key name and
-/// witnesses given; `quorum` defaults to all the witnesses.
+/// Verifies the proof in `file` under the ledger key, key name, origin
+/// (when given) and witnesses; `quorum` defaults to all the witnesses.
 pub fn run(
     file: &Path,
     ledger_key: PublicKey,
     key_name: Option<String>,
+    origin: Option<String>,
     witnesses: Vec<WitnessKey>,
     quorum: Option<usize>,
 ) -> Result<ExitCode> {
@@ -33,6 +34,7 @@ pub fn run(
     let policy = Policy {
         ledger_key,
         key_name,
+        origin,
         witnesses,
         quorum,
     };

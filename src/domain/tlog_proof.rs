@@ -147,6 +147,9 @@ pub struct Policy {
     /// The checkpoints' signed-note key name (default: the checkpoint's
     /// origin, as `init` makes it).
     pub key_name: Option<String>,
+    /// The origin the checkpoint must have (tlog-proof step 2), when the
+    /// verifier names one.
+    pub origin: Option<String>,
     /// The witnesses known to the verifier.
     pub witnesses: Vec<WitnessKey>,
     /// How many of them must have cosigned (0 when none are known).
@@ -236,8 +239,8 @@ pub fn verify(text: &str, policy: &Policy) -> Result<Proven, VerifyError> {
             .unwrap_or_default()
             .to_owned(),
     };
-    let checkpoint =
-        NoteKey::verifier(&key_name, &policy.ledger_key).verify(&proof.checkpoint, None)?;
+    let checkpoint = NoteKey::verifier(&key_name, &policy.ledger_key)
+        .verify(&proof.checkpoint, policy.origin.as_deref())?;
     let mut cosigned = Vec::new();
     for (i, w) in policy.witnesses.iter().enumerate() {
         // One key counts once, however many times or names it is given
@@ -374,6 +377,7 @@ mod tests {
         let policy = Policy {
             ledger_key: PublicKey::from(key.verifying_key()),
             key_name: None,
+            origin: Some("example.org/log".into()),
             witnesses: vec![w.witness_key().clone()],
             quorum: 1,
         };
@@ -387,6 +391,26 @@ mod tests {
         // A cosignature on another body fails the proof.
         let bad = proof_of_leaf_3(&log, Some(&w)).replace("\n5\n", "\n6\n");
         assert!(verify(&bad, &policy).is_err());
+        // Another origin than the one the verifier accepts proves nothing.
+        let elsewhere = Policy {
+            origin: Some("example.org/other".into()),
+            ..policy.clone()
+        };
+        assert!(matches!(
+            verify(&proof_of_leaf_3(&log, Some(&w)), &elsewhere),
+            Err(VerifyError::Checkpoint(_))
+        ));
+        // One key given twice (under one name) counts once.
+        let twice = Policy {
+            witnesses: vec![w.witness_key().clone(), w.witness_key().clone()],
+            quorum: 2,
+            ..policy.clone()
+        };
+        assert!(
+            !verify(&proof_of_leaf_3(&log, Some(&w)), &twice)
+                .expect("proven")
+                .quorum_met()
+        );
         // Another ledger key proves nothing.
         let other = Policy {
             ledger_key: PublicKey::from(
