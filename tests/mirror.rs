@@ -1,6 +1,6 @@
 //! Audit over tiles and mirrors (spec §8.18, §10.8, §10.15, §12.9; issue
 //! 14): `audit --tiles` against a live server's `/tlog` and against a
-//! static copy served by `python3 -m http.server` (passes on a good copy,
+//! static copy served by Python's `http.server` (passes on a good copy,
 //! fails naming the place on a tampered one); `coop-ledger mirror` (the
 //! real binary) following a primary through its tiles only.
 
@@ -87,45 +87,6 @@ async fn copy_tlog(url: &str, to: &Path) -> u64 {
     size
 }
 
-/// `python3 -m http.server` over a directory, on a free port; killed on drop.
-struct StaticServer {
-    child: std::process::Child,
-    url: String,
-}
-
-impl StaticServer {
-    fn start(dir: &Path) -> Self {
-        let mut child = std::process::Command::new("python3")
-            .args(["-u", "-m", "http.server", "--bind", "127.0.0.1", "0"])
-            .current_dir(dir)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("python3 -m http.server");
-        let mut reader = std::io::BufReader::new(child.stdout.take().expect("stdout"));
-        let mut line = String::new();
-        reader.read_line(&mut line).expect("its first line");
-        // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..."
-        let port = line
-            .split_whitespace()
-            .skip_while(|w| *w != "port")
-            .nth(1)
-            .unwrap_or_else(|| panic!("unexpected line {line:?}"))
-            .to_owned();
-        Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        }
-    }
-}
-
-impl Drop for StaticServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Issue 14: `audit --tiles` passes against a live `/tlog` (with a trusted
 /// checkpoint from before the last leaves) and against a static copy, and
 /// fails naming the place when one byte of a bundle or of a hash tile of
@@ -160,7 +121,7 @@ async fn issue_14_audit_over_tiles_passes_on_a_good_copy_and_names_a_tampered_ti
 
     let copy = work.path().join("copy");
     assert_eq!(copy_tlog(&server.url, &copy).await, size);
-    let web = StaticServer::start(&copy);
+    let web = common::static_server::StaticServer::start(&copy);
     let audit = |trust: String| {
         common::cli(vec![
             "audit".into(),

@@ -20,9 +20,8 @@ use coop_ledger::domain::merkle::Hash;
 use coop_ledger::service::tilefiles;
 use coop_ledger::store::io::{FaultyIo, RealIo, Step};
 use std::collections::BTreeMap;
-use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -90,50 +89,6 @@ async fn both_pass(prefix: &str, vkey: &str, old: Option<&Path>) {
         "Python client on {prefix}:\n{}",
         common::transcript(&py)
     );
-}
-
-/// Python's `http.server` over a directory (tests/independent/serve_static.py).
-struct StaticServer {
-    child: std::process::Child,
-    url: String,
-}
-
-impl StaticServer {
-    fn start(dir: &Path) -> Self {
-        let script = format!(
-            "{}/tests/independent/serve_static.py",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let mut child = Command::new("python3")
-            .arg("-u")
-            .arg(script)
-            .arg(dir)
-            .env("PYTHONDONTWRITEBYTECODE", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 -m http.server");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read its first line");
-        let port = line
-            .split(" port ")
-            .nth(1)
-            .and_then(|r| r.split_whitespace().next())
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-        Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        }
-    }
-}
-
-impl Drop for StaticServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Submits registrations of new cooperatives until `url`'s ledger has
@@ -259,7 +214,7 @@ async fn issue_14_data_tiles_and_a_published_copy_are_the_bytes_of_tlog_and_pass
     let tiles_dir = data.join("tiles");
     let mut writer = tilefiles::spawn(Arc::clone(&server.ledger), &tiles_dir, Arc::new(RealIo));
     let copy = tempfile::tempdir().expect("tempdir");
-    let static_server = StaticServer::start(copy.path());
+    let static_server = common::static_server::StaticServer::start(copy.path());
     let client = reqwest::Client::new();
     let vkey = note_vkey(&client, &server.url).await;
     let live = format!("{}/tlog", server.url);
@@ -347,7 +302,7 @@ async fn issue_14_publish_copies_the_witnessed_checkpoint_and_never_goes_back() 
     let at_300 = server.ledger.checkpoint();
     grow(&client, &server.url, &mut at, 520).await;
     let copy = tempfile::tempdir().expect("tempdir");
-    let static_server = StaticServer::start(copy.path());
+    let static_server = common::static_server::StaticServer::start(copy.path());
 
     // DATA/witnessed (here: the note of 300) is published, not the newer
     // DATA/checkpoint.
@@ -448,7 +403,7 @@ async fn issue_14_serve_writes_data_tiles_and_publish_runs_beside_it() {
         "{out}"
     );
     same_as_tlog(&client, &child.url, &files(copy.path())).await;
-    let static_server = StaticServer::start(copy.path());
+    let static_server = common::static_server::StaticServer::start(copy.path());
     let vkey = note_vkey(&client, &child.url).await;
     let go = go_check(&static_server.url, &vkey, None).await;
     assert!(go.status.success(), "{}", common::transcript(&go));

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod static_server;
 
 use coop_ledger::domain::builder::{self, Draft, StatementBuilder};
 use coop_ledger::domain::checkpoint::{CheckpointBody, NoteKey};
