@@ -465,27 +465,21 @@ impl Ledger {
             );
         }
         let writer = LeafWriter::open(&layout.leaves(), records.end(), Arc::clone(&options.io))?;
-        let checkpoint = if mirror_of.is_some() {
-            settle_mirror(
-                &store,
-                &checkpoint_file,
-                &config,
-                &key,
-                ledger_key,
-                size,
-                writer.end(),
-            )?
+        // A mirror takes the primary's note; a ledger signs its own.
+        let settle = if mirror_of.is_some() {
+            settle_mirror
         } else {
-            settle_checkpoint(
-                &store,
-                &checkpoint_file,
-                &config,
-                &key,
-                ledger_key,
-                size,
-                writer.end(),
-            )?
+            settle_checkpoint
         };
+        let checkpoint = settle(
+            &store,
+            &checkpoint_file,
+            &config,
+            &key,
+            ledger_key,
+            size,
+            writer.end(),
+        )?;
         let linkage = RwLock::new(linkage_index(&store)?);
         let format = store.ledger()?.map(|l| l.format).unwrap_or_default();
         let metrics = if mirror_of.is_some() {
