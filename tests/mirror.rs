@@ -179,14 +179,19 @@ struct MirrorChild {
 }
 
 impl MirrorChild {
-    fn spawn(args: &[&str], log: &Path) -> Self {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_coop-ledger"))
+    /// Starts the mirror, without waiting for anything.
+    fn start(args: &[&str], log: &Path) -> std::process::Child {
+        std::process::Command::new(env!("CARGO_BIN_EXE_coop-ledger"))
             .arg("mirror")
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::fs::File::create(log).expect("log"))
             .spawn()
-            .expect("spawn coop-ledger mirror");
+            .expect("spawn coop-ledger mirror")
+    }
+
+    fn spawn(args: &[&str], log: &Path) -> Self {
+        let mut child = Self::start(args, log);
         let mut reader = std::io::BufReader::new(child.stdout.take().expect("stdout"));
         let mut line = String::new();
         while !line.starts_with("listening on ") {
@@ -267,6 +272,26 @@ async fn bytes(client: &reqwest::Client, url: &str) -> Vec<u8> {
 async fn served_size(client: &reqwest::Client, url: &str) -> Option<u64> {
     let (status, note) = get(client, &format!("{url}/tlog/checkpoint")).await?;
     (status == 200).then(|| note.lines().nth(1)?.parse().ok())?
+}
+
+/// The steps a mirror's log names, in order: (from, to, published size)
+/// of each "mirrored" line.
+fn steps_logged(log: &Path) -> Vec<(u64, u64, u64)> {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let field = |line: &str, name: &str| -> Option<u64> {
+        line.split_whitespace()
+            .find_map(|w| w.strip_prefix(name)?.parse().ok())
+    };
+    text.lines()
+        .filter(|l| l.contains(" mirrored "))
+        .filter_map(|l| {
+            Some((
+                field(l, "from=")?,
+                field(l, "to=")?,
+                field(l, "published=")?,
+            ))
+        })
+        .collect()
 }
 
 /// Polls (bounded by `within`) until `check` holds; the time it took.
@@ -409,22 +434,73 @@ async fn issue_14_a_mirror_follows_10000_leaves_resumes_after_kill_9_and_serves_
     assert_eq!(status, 200);
     assert_eq!(mirror.terminate().await, 0);
 
-    // A fresh mirror verifies the whole log at once.
-    let fresh = work.path().join("fresh");
-    let f = fresh.display().to_string();
-    let started = Instant::now();
-    let second = MirrorChild::spawn(
-        &["--from", &from, "--data", &f, "--listen", "127.0.0.1:0"],
-        &work.path().join("fresh.log"),
-    );
-    eprintln!(
-        "issue 14: a fresh mirror verified and wrote {end} leaves in {:?}",
-        started.elapsed()
-    );
-    assert_eq!(served_size(&client, &second.url).await, Some(end));
-    assert_eq!(second.terminate().await, 0);
     // What the mirror wrote is a normal data directory: the audit passes.
     let (code, out) = common::cli(vec!["audit".into(), "--data".into(), d.clone()]).await;
+    assert_eq!(code, 0, "{out}");
+
+    // A fresh mirror verifies the whole log in bounded steps of 1,000
+    // leaves (spec §8.18). Killed with SIGKILL in the middle of that first
+    // catch-up, before it published anything, it resumes from the leaves
+    // it wrote, not from zero.
+    let fresh = work.path().join("fresh");
+    let f = fresh.display().to_string();
+    let fargs = [
+        "--from",
+        &from,
+        "--data",
+        &f,
+        "--listen",
+        "127.0.0.1:0",
+        "--step-leaves",
+        "1000",
+    ];
+    let first_log = work.path().join("fresh-1.log");
+    let mut child = MirrorChild::start(&fargs, &first_log);
+    let started = Instant::now();
+    let written = loop {
+        let steps = steps_logged(&first_log);
+        if let Some(&(_, to, published)) = steps.last()
+            && to >= 3000
+        {
+            assert_eq!(published, 0, "nothing published before the note: {steps:?}");
+            break to;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "the fresh mirror never wrote 3,000 leaves: {}",
+            std::fs::read_to_string(&first_log).unwrap_or_default()
+        );
+        tokio::task::yield_now().await;
+    };
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    assert!(written < end, "killed before the end ({written})");
+    let second_log = work.path().join("fresh-2.log");
+    let second = MirrorChild::spawn(&fargs, &second_log);
+    assert_eq!(served_size(&client, &second.url).await, Some(end));
+    let steps = steps_logged(&second_log);
+    let resumed_at = steps
+        .first()
+        .map(|s| s.0)
+        .expect("a step after the restart");
+    assert!(
+        resumed_at >= written,
+        "resumed at {resumed_at}, it had written {written}: {steps:?}"
+    );
+    assert!(
+        steps.iter().all(|(from, to, _)| to - from <= 1000),
+        "{steps:?}"
+    );
+    eprintln!(
+        "issue 14: a fresh mirror verified and wrote {end} leaves in steps of 1,000 (killed at {written}, resumed at {resumed_at}) in {:?}",
+        started.elapsed()
+    );
+    let (_, note) = get(&client, &format!("{}/tlog/checkpoint", second.url))
+        .await
+        .expect("checkpoint");
+    assert_eq!(note, primary.ledger.checkpoint(), "the primary's very note");
+    assert_eq!(second.terminate().await, 0);
+    let (code, out) = common::cli(vec!["audit".into(), "--data".into(), f.clone()]).await;
     assert_eq!(code, 0, "{out}");
     primary.stop().await;
 }
@@ -681,4 +757,154 @@ async fn issue_14_a_mirror_is_also_a_witness_of_its_primary() {
     .await;
     drop(mirror);
     primary.shutdown().await;
+}
+
+/// Copies the data directory `from` to `to` (`cp -a`): the second branch
+/// of a fork signed by the same key.
+fn fork_dir(from: &Path, to: &Path) {
+    let copied = std::process::Command::new("cp")
+        .args(["-a", &from.display().to_string(), &to.display().to_string()])
+        .status()
+        .expect("cp");
+    assert!(copied.success());
+}
+
+/// Issue 14: a catch-up in bounded steps (spec §8.18). With steps of 256
+/// leaves, a mirror far behind writes leaves step by step but publishes
+/// nothing until it reaches the primary's note: its checkpoint, entries
+/// and size stay those of the tree it held, and the note it writes
+/// towards is kept as `target.checkpoint`. Closed and opened again half
+/// way, it keeps what it wrote and goes on from there. When the primary
+/// is then swapped for a branch that extends the held tree but not the
+/// leaves written towards the target, the mirror stops on a fork and keeps
+/// the target note too: without it, the held and seen notes alone would
+/// not show the fork.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_14_a_mirror_catches_up_in_bounded_steps_and_publishes_only_the_primarys_note() {
+    use coop_ledger::service::mirror::{self, Follower, MirrorError, Step};
+    use coop_ledger::service::tlog_client::TlogClient;
+    let work = tempfile::tempdir().expect("tempdir");
+    let one = work.path().join("branch-1");
+    common::init_ledger(&one);
+    let a = Arc::new(Ledger::open(&one, Default::default()).expect("open 1"));
+    grow(&a, 2000, 300).await;
+    let first = a.size();
+    assert!(first > 256 && first < 512, "{first}");
+
+    let current = Arc::new(std::sync::Mutex::new(axum::Router::new()));
+    let (url, _server) = switch(Arc::clone(&current)).await;
+    *current.lock().expect("router") = router_of(&a, &url);
+    let from = format!("{url}/tlog");
+    let data = work.path().join("mirror");
+    let open = || async {
+        let tlog = TlogClient::new(&from).expect("client");
+        let ledger = Arc::new(
+            mirror::open(&data, &tlog, None, Default::default())
+                .await
+                .expect("open the mirror"),
+        );
+        let follower = Follower::new(Arc::clone(&ledger), tlog, &data).with_step(256);
+        (ledger, follower)
+    };
+    let (ledger, follower) = open().await;
+    assert_eq!(
+        follower.step().await.expect("step 1"),
+        Step::Wrote {
+            to: 256,
+            target: first
+        }
+    );
+    assert_eq!(
+        ledger.size(),
+        0,
+        "nothing published before the note is reached"
+    );
+    assert_eq!(ledger.written_size().expect("written"), 256);
+    assert_eq!(ledger.checkpoint(), "");
+    assert!(ledger.entries(0, 10).expect("entries").is_empty());
+    let target = data.join("target.checkpoint");
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("target.checkpoint"),
+        a.checkpoint()
+    );
+
+    // Closed half way and opened again: what it wrote stays written.
+    ledger.shutdown().await;
+    drop((ledger, follower));
+    let (ledger, follower) = open().await;
+    assert_eq!(ledger.size(), 0);
+    assert_eq!(ledger.written_size().expect("written"), 256);
+    assert_eq!(
+        follower.step().await.expect("step 2"),
+        Step::Grew { from: 0, to: first }
+    );
+    assert_eq!(
+        ledger.checkpoint(),
+        a.checkpoint(),
+        "the primary's very note"
+    );
+    assert_eq!(follower.step().await.expect("step 3"), Step::Same);
+    let held_note = ledger.checkpoint();
+
+    // Two branches of the same key after the held tree.
+    a.shutdown().await;
+    *current.lock().expect("router") = axum::Router::new();
+    drop(a);
+    let two = work.path().join("branch-2");
+    fork_dir(&one, &two);
+    let a = Arc::new(Ledger::open(&one, Default::default()).expect("open 1"));
+    let b = Arc::new(Ledger::open(&two, Default::default()).expect("open 2"));
+    grow(&a, 3000, 600).await;
+    grow(&b, 4000, 700).await;
+    *current.lock().expect("router") = router_of(&a, &url);
+    for to in [512, 768] {
+        assert_eq!(
+            follower.step().await.expect("a step towards branch 1"),
+            Step::Wrote {
+                to,
+                target: a.size()
+            }
+        );
+    }
+    assert_eq!(ledger.size(), first, "still the held tree");
+    *current.lock().expect("router") = router_of(&b, &url);
+    let err = follower.step().await.expect_err("a fork");
+    assert!(matches!(err, MirrorError::Fork { .. }), "{err}");
+    let evidence = data.join("evidence");
+    let kept = |name: String| {
+        std::fs::read_to_string(evidence.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    assert_eq!(kept(format!("held-{first}.checkpoint")), held_note);
+    assert_eq!(
+        kept(format!("seen-{}.checkpoint", b.size())),
+        b.checkpoint()
+    );
+    assert_eq!(
+        kept(format!("target-{}.checkpoint", a.size())),
+        a.checkpoint()
+    );
+    // The held and seen notes are consistent: only the target shows the fork.
+    let proof = b
+        .consistency_proof(first, b.size())
+        .expect("consistency proof");
+    let root = |note: &str| {
+        coop_ledger::service::tlog_client::stated(note)
+            .expect("a checkpoint")
+            .1
+    };
+    assert!(
+        coop_ledger::domain::merkle::verify_consistency(
+            first,
+            b.size(),
+            root(&held_note),
+            root(&b.checkpoint()),
+            &proof
+        )
+        .is_ok()
+    );
+    assert!(ledger.halted().is_some(), "/healthz answers 503");
+    assert_eq!(ledger.size(), first, "nothing of either branch published");
+    ledger.shutdown().await;
+    a.shutdown().await;
+    b.shutdown().await;
 }

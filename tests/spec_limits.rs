@@ -44,6 +44,10 @@ fn constants() -> Vec<(&'static str, u128)> {
             n(domain::witness_request::MAX_PROOF_LINES),
         ),
         (
+            "service::mirror::MIRROR_STEP",
+            n(service::mirror::MIRROR_STEP),
+        ),
+        (
             "domain::tiles::MAX_BUNDLE_ENTRY_BYTES",
             n(domain::tiles::MAX_BUNDLE_ENTRY_BYTES),
         ),

@@ -797,6 +797,21 @@ impl Served {
         std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
         Self { child, url }
     }
+
+    /// The child's peak resident memory so far (`VmHWM` of
+    /// `/proc/PID/status`), in MiB; `None` where there is no procfs.
+    pub fn peak_rss_mib(&self) -> Option<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let kib: f64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kib / 1024.0)
+    }
 }
 
 impl Drop for Served {

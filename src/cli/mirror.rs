@@ -41,6 +41,11 @@ pub struct MirrorArgs {
     /// Milliseconds between two polls of the primary's checkpoint.
     #[arg(long, default_value_t = mirror::DEFAULT_POLL.as_millis() as u64)]
     pub poll_ms: u64,
+    /// The most leaves one step fetches, verifies and writes (spec §8.18):
+    /// fewer use less memory and take more steps.
+    #[arg(long, default_value_t = mirror::MIRROR_STEP,
+          value_parser = clap::value_parser!(u64).range(1..=mirror::MIRROR_STEP))]
+    pub step_leaves: u64,
     /// Also be a C2SP witness of the primary: the directory of a witness
     /// made by `witness init` (spec §8.18), served under `/witness`.
     #[arg(long, value_name = "DIR", requires = "listen")]
@@ -73,7 +78,7 @@ async fn follow(args: MirrorArgs) -> Result<ExitCode> {
         Ledger::open_mirror(&args.data, OpenOptions::default())?
     };
     let ledger = Arc::new(ledger);
-    let follower = Follower::new(Arc::clone(&ledger), tlog, &args.data);
+    let follower = Follower::new(Arc::clone(&ledger), tlog, &args.data).with_step(args.step_leaves);
     let mut stop = Box::pin(stop_signal()?);
     let refused = !evidence.is_empty();
     if refused {

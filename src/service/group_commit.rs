@@ -243,13 +243,7 @@ impl<'a> GroupCommit<'a> {
     ) -> Result<Published, ServiceError> {
         let store = self.hashes.store;
         let size = self.new_size();
-        let offsets = writer.append(self.leaves())?;
-        let t = std::time::Instant::now();
-        writer.sync()?;
-        if let Some(m) = metrics {
-            m.sync_seconds.observe(t.elapsed().as_secs_f64());
-            m.group_commit_entries.observe(offsets.len() as f64);
-        }
+        let offsets = self.append_synced(writer, metrics)?;
         let note = match seal {
             Seal::Given(note) => note,
             Seal::Sign { signer, origin } => {
@@ -275,5 +269,36 @@ impl<'a> GroupCommit<'a> {
             size,
             checkpoint: note,
         })
+    }
+
+    /// Writes a mirror's leaves that come before the primary's note is
+    /// reached (spec §8.18): appends them to `leaves.log`, syncs them and
+    /// writes the views, but seals and publishes nothing; the checkpoint
+    /// file and the published tree stay as they were.
+    pub fn write_unsealed(
+        self,
+        writer: &mut LeafWriter,
+        metrics: Option<&Metrics>,
+    ) -> Result<(), ServiceError> {
+        let store = self.hashes.store;
+        let offsets = self.append_synced(writer, metrics)?;
+        store.commit(&self.into_commit(offsets, writer.end(), None))?;
+        Ok(())
+    }
+
+    /// Appends the leaves to `leaves.log` and syncs them; their offsets.
+    fn append_synced(
+        &self,
+        writer: &mut LeafWriter,
+        metrics: Option<&Metrics>,
+    ) -> Result<Vec<u64>, ServiceError> {
+        let offsets = writer.append(self.leaves())?;
+        let t = std::time::Instant::now();
+        writer.sync()?;
+        if let Some(m) = metrics {
+            m.sync_seconds.observe(t.elapsed().as_secs_f64());
+            m.group_commit_entries.observe(offsets.len() as f64);
+        }
+        Ok(offsets)
     }
 }

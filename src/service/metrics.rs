@@ -31,6 +31,9 @@ pub struct WitnessLabel {
 pub struct MirrorMetrics {
     /// The size of the primary's tree it verified and holds.
     pub size: Gauge,
+    /// The leaves it verified and wrote: `size`, plus during a catch-up in
+    /// bounded steps those written before the primary's note is reached.
+    pub written: Gauge,
     /// Fetches of the primary's checkpoint, tiles or bundles that failed or
     /// did not check out.
     pub fetch_errors: Counter,
@@ -142,6 +145,11 @@ impl Metrics {
             "mirror_size",
             "Leaves of the primary's tree the mirror verified and holds",
             mirror.size.clone(),
+        );
+        m.registry.register(
+            "mirror_written",
+            "Leaves the mirror verified and wrote, published or waiting for the primary's note of a catch-up",
+            mirror.written.clone(),
         );
         m.registry.register(
             "mirror_fetch_errors",

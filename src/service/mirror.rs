@@ -9,18 +9,23 @@
 //!
 //! 1. fetches the primary's checkpoint and verifies it (pinned key,
 //!    origin);
-//! 2. compares it with the note the mirror holds (size m): a smaller tree
-//!    must have the root of the mirror's own first leaves, an equal one the
-//!    same root, a larger one must extend it by a consistency proof
-//!    computed from the new tree's tiles, each tile authenticated against
-//!    the new root ([`super::tlog_client`]); anything else is a fork;
-//! 3. fetches the entry bundles of the new leaves, each leaf checked
-//!    against the authenticated level-0 hashes;
+//! 2. compares it with the note the mirror holds (size m) and the leaves
+//!    it has written (s; more than m only during a catch-up): a tree of at
+//!    most s leaves must have the root of the mirror's own first leaves; a
+//!    larger one must extend the held tree, and the written one, by
+//!    consistency proofs computed from the new tree's tiles, each tile
+//!    authenticated against the new root ([`super::tlog_client`]);
+//!    anything else is a fork;
+//! 3. fetches the entry bundles of at most [`MIRROR_STEP`] new leaves,
+//!    each leaf checked against the authenticated level-0 hashes;
 //! 4. hands them to [`Ledger::mirror_append`], which decides every leaf as
-//!    replay does (index, `verify_strict` signature, rules) and publishes
-//!    the primary's note only if it signs exactly the tree they make.
+//!    replay does (index, `verify_strict` signature, rules). When they
+//!    reach the primary's tree it publishes the primary's note, only if it
+//!    signs exactly the tree they make; before that (a catch-up in bounded
+//!    steps) it writes them and publishes nothing, and the note they are
+//!    written towards is kept as `target.checkpoint`.
 //!
-//! A fork keeps both notes in `evidence/`, sets `coop_ledger_mirror_fork`,
+//! A fork keeps the notes (and any target) in `evidence/`, sets `coop_ledger_mirror_fork`,
 //! halts the ledger (`/healthz` 503) and ends the follow with
 //! [`MirrorError::Fork`]. A fetch that fails or does not check out is
 //! counted, logged when the failure changes, and tried again at the next
@@ -39,6 +44,11 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// The most leaves one step of the mirror fetches and writes (spec
+/// §8.18): a catch-up larger than this writes them in bounded steps and
+/// publishes the primary's note with the last. 64 entry bundles.
+pub const MIRROR_STEP: u64 = 16_384;
 
 /// How long the mirror waits between two polls of the primary's
 /// checkpoint by default (`--poll-ms`).
@@ -168,8 +178,16 @@ pub enum Step {
     },
     /// The primary's tree is the one the mirror holds.
     Same,
+    /// A catch-up in bounded steps wrote leaves towards the primary's
+    /// tree, which it publishes once it reaches it.
+    Wrote {
+        /// The leaves written now.
+        to: u64,
+        /// The size of the primary's tree.
+        target: u64,
+    },
     /// The primary served an older checkpoint of the same log (a stale
-    /// cache, say).
+    /// cache, say), or one the leaves written so far already cover.
     Behind {
         /// Its size.
         seen: u64,
@@ -183,6 +201,7 @@ pub struct Follower {
     layout: Layout,
     verifier: NoteKey,
     origin: String,
+    step: u64,
 }
 
 impl Follower {
@@ -200,10 +219,21 @@ impl Follower {
             layout: Layout::new(data),
             verifier,
             origin: info.origin,
+            step: MIRROR_STEP,
         }
     }
 
-    /// One poll of the primary (see the module documentation).
+    /// Steps of at most `leaves` leaves (`mirror --step-leaves`), within
+    /// 1 to [`MIRROR_STEP`]: less memory per step, more steps.
+    #[must_use]
+    pub fn with_step(mut self, leaves: u64) -> Self {
+        self.step = leaves.clamp(1, MIRROR_STEP);
+        self
+    }
+
+    /// One poll of the primary (see the module documentation): writes at
+    /// most [`MIRROR_STEP`] new leaves (or the step of
+    /// [`Follower::with_step`]).
     pub async fn step(&self) -> Result<Step, MirrorError> {
         let note = self.tlog.checkpoint().await?;
         let body = self
@@ -221,32 +251,49 @@ impl Follower {
                 ServiceError::Inconsistent("the mirror's own checkpoint does not parse".into())
             })?
         };
+        // The leaves written: the published tree's, then those of a
+        // catch-up that has not reached the primary's note yet.
+        let s = self.ledger.written_size()?;
         let n = body.size;
-        if n < m {
-            return if self.ledger.root_at(n)? == body.root {
-                Ok(Step::Behind { seen: n })
-            } else {
+        if n < s || n == m {
+            // A tree whose leaves the mirror holds: an older one (a stale
+            // cache, say), or the one it published.
+            return if self.ledger.root_at(n)? != body.root {
                 Err(self.fork(&held.checkpoint, m, &note, n))
-            };
-        }
-        if n == m {
-            return if body.root == old_root {
+            } else if n == m {
                 Ok(Step::Same)
             } else {
-                Err(self.fork(&held.checkpoint, m, &note, n))
+                Ok(Step::Behind { seen: n })
             };
         }
         let started = std::time::Instant::now();
         let tree = self.tlog.tree(n, body.root);
-        if !tree.extends(m, old_root).await? {
+        if !tree.extends(m, old_root).await?
+            || (s > m && !tree.extends(s, self.ledger.root_at(s)?).await?)
+        {
             return Err(self.fork(&held.checkpoint, m, &note, n));
         }
-        let leaves = tree.leaves(m..n).await?;
+        // Bounded steps: at most `step` leaves, ending on a multiple of
+        // it, until the last step reaches n and publishes the note.
+        let end = (s / self.step + 1).saturating_mul(self.step).min(n);
+        let reaches = end == n;
+        if !reaches {
+            // The note whose tiles authenticate every leaf written before
+            // it is reached: evidence, should the primary later sign a
+            // tree without them.
+            store::mirror::keep_target(&self.layout, &note)?;
+        }
+        let leaves = tree.leaves(s..end).await?;
         let fetched = started.elapsed();
-        let published = self.ledger.mirror_append(leaves, note).await?;
+        let published = self
+            .ledger
+            .mirror_append(leaves, reaches.then(|| note.clone()))
+            .await?;
         tracing::info!(
-            from = m,
-            to = n,
+            from = s,
+            to = end,
+            primary = n,
+            published = published.size,
             fetched_ms = fetched.as_millis(),
             appended_ms = (started.elapsed() - fetched).as_millis(),
             "mirrored"
@@ -255,18 +302,40 @@ impl Follower {
             metrics
                 .size
                 .set(i64::try_from(published.size).unwrap_or(i64::MAX));
+            metrics.written.set(i64::try_from(end).unwrap_or(i64::MAX));
         }
-        Ok(Step::Grew { from: m, to: n })
+        Ok(if reaches {
+            Step::Grew { from: m, to: n }
+        } else {
+            Step::Wrote { to: end, target: n }
+        })
     }
 
-    /// Keeps both notes as evidence, marks the fork and halts the ledger.
+    /// Keeps the notes as evidence (the one held, the one seen, and the
+    /// target of a catch-up that wrote leaves past the held one), marks the
+    /// fork and halts the ledger.
     fn fork(&self, held: &str, m: u64, seen: &str, n: u64) -> MirrorError {
         let evidence = store::mirror::evidence_dir(&self.layout);
-        for (name, note) in [
-            (format!("held-{m}.checkpoint"), held),
-            (format!("seen-{n}.checkpoint"), seen),
-        ] {
-            if let Err(e) = store::mirror::keep_evidence(&self.layout, &name, note) {
+        let pending = self.ledger.written_size().is_ok_and(|s| s > m);
+        let target = if pending {
+            store::mirror::read_target(&self.layout).unwrap_or_else(|e| {
+                tracing::error!(error = %e, "reading the catch-up's target note failed");
+                None
+            })
+        } else {
+            None
+        };
+        // A mirror whose first catch-up is not done yet holds no note.
+        let mut notes = Vec::new();
+        if !held.is_empty() {
+            notes.push((format!("held-{m}.checkpoint"), held.to_owned()));
+        }
+        notes.push((format!("seen-{n}.checkpoint"), seen.to_owned()));
+        if let Some((size, t)) = target.and_then(|t| stated(&t).map(|(size, _)| (size, t))) {
+            notes.push((format!("target-{size}.checkpoint"), t));
+        }
+        for (name, note) in &notes {
+            if let Err(e) = store::mirror::keep_evidence(&self.layout, name, note) {
                 tracing::error!(error = %e, file = name, "keeping the evidence of a fork failed");
             }
         }
@@ -336,7 +405,7 @@ impl Follower {
     /// `last`; a fork or a failure of the mirror's ledger is the error.
     async fn poll_once(&self, last: &mut Option<String>) -> Result<bool, MirrorError> {
         match self.step().await {
-            Ok(Step::Grew { .. }) => {
+            Ok(Step::Grew { .. } | Step::Wrote { .. }) => {
                 *last = None;
                 Ok(true)
             }

@@ -25,19 +25,22 @@ impl Ledger {
             .map(|_| self.shared.read_only_refusal())
     }
 
-    /// Appends leaves a mirror verified against the primary's tiles, with
-    /// the primary's note `checkpoint` for the tree they make. Their
+    /// Appends leaves a mirror verified against the primary's tiles, after
+    /// the leaves it has written ([`Ledger::written_size`]), with the
+    /// primary's note `checkpoint` for the tree they make, or `None` when
+    /// that tree is not reached yet (a catch-up in bounded steps). Their
     /// signatures are checked here first, in parallel batches off the
     /// sequencer; the sequencer then decides each leaf as replay does
-    /// (index, entry id, rules), checks that the note verifies with the
-    /// pinned key and signs exactly the new tree, writes and publishes it.
-    /// Returns the published tree.
+    /// (index, entry id, rules). With a note it checks that the note
+    /// verifies with the pinned key and signs exactly the new tree, writes
+    /// and publishes it; without one it writes the leaves and publishes
+    /// nothing. Returns the published tree.
     pub async fn mirror_append(
         &self,
         leaves: Vec<Vec<u8>>,
-        checkpoint: String,
+        checkpoint: Option<String>,
     ) -> Result<Arc<Published>, ServiceError> {
-        let first = self.size();
+        let first = self.written_size()?;
         let (leaves, bad) = tokio::task::spawn_blocking(move || {
             let bad = super::audit::first_bad_signature(&leaves);
             (leaves, bad)
@@ -66,9 +69,17 @@ impl Ledger {
             .map_err(|_| ServiceError::from(Refusal::new(Code::Unavailable)))?
     }
 
-    /// The root of the first `size` leaves, at most the published size.
+    /// The leaves written: the published tree's, and on a mirror catching
+    /// up also those written before the primary's note is reached (they
+    /// are published with it).
+    pub fn written_size(&self) -> Result<u64, ServiceError> {
+        Ok(self.shared.store.size()?)
+    }
+
+    /// The root of the first `size` leaves written, `size` at most
+    /// [`Ledger::written_size`].
     pub fn root_at(&self, size: u64) -> Result<Hash, ServiceError> {
-        if size > self.size() {
+        if size > self.written_size()? {
             return Err(
                 Refusal::with(Code::NotFound, format!("no tree of size {size} yet")).into(),
             );

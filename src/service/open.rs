@@ -57,21 +57,17 @@ pub struct RegistrarSpec {
 }
 
 /// Replays leaf records into the views through the same rules as live
-/// appends, starting at leaf `size` and stopping at leaf `limit` (a
-/// mirror's checkpoint, spec §8.18; `u64::MAX` for all). Returns the new
-/// size.
+/// appends, starting at leaf `size`. Returns the new size.
 fn replay(
     store: &Store,
     records: &mut Records,
     mut size: u64,
-    limit: u64,
     on_progress: &mut dyn FnMut(u64),
 ) -> Result<u64, ServiceError> {
     loop {
         let mut group = GroupCommit::new(store, size);
         let mut offsets = Vec::new();
-        let room = usize::try_from(limit.saturating_sub(size)).unwrap_or(usize::MAX);
-        for rec in records.by_ref().take(REPLAY_CHUNK.min(room)) {
+        for rec in records.by_ref().take(REPLAY_CHUNK) {
             let (off, bytes) = rec?;
             group.accept_logged(bytes, "in leaves.log", false)?;
             offsets.push(off);
@@ -92,7 +88,6 @@ fn replay(
 fn rebuild(
     layout: &Layout,
     store: &Store,
-    limit: u64,
     on_progress: &mut dyn FnMut(u64),
 ) -> Result<(u64, u64), ServiceError> {
     let old = store.checkpoint()?;
@@ -103,7 +98,7 @@ fn rebuild(
         store_checkpoint(store, 0, 0, old.clone())?;
     }
     let mut records = Records::open(&layout.leaves(), 0)?;
-    let size = replay(store, &mut records, 0, limit, on_progress)?;
+    let size = replay(store, &mut records, 0, on_progress)?;
     if let Some(old) = old {
         store_checkpoint(store, size, records.end(), old)?;
     }
@@ -171,9 +166,9 @@ fn check_prefix(
 /// genesis names the key in `ledger-key.pem` and the origin in
 /// `ledger.json`, and the checkpoints kept in the views and in the
 /// `checkpoint` file (if any) are prefixes of the leaves, never ahead of
-/// them (spec §7.5). Returns the checkpoint for the current size, signing
-/// and storing a new one when the size has grown; the file is (re)written
-/// when it does not hold that checkpoint.
+/// them (spec §7.5). Returns the checkpoint for the current size and that
+/// size, signing and storing a new one when the size has grown; the file
+/// is (re)written when it does not hold that checkpoint.
 fn settle_checkpoint(
     store: &Store,
     checkpoint_file: &CheckpointFile,
@@ -182,7 +177,7 @@ fn settle_checkpoint(
     ledger_key: PublicKey,
     size: u64,
     end: u64,
-) -> Result<String, ServiceError> {
+) -> Result<(String, u64), ServiceError> {
     match store.ledger()? {
         Some(info) if info.ledger_key == ledger_key && info.origin == config.origin => {}
         Some(_) => {
@@ -223,21 +218,23 @@ fn settle_checkpoint(
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
             checkpoint_file.store(&cp).map_err(file_error)?;
             store_checkpoint(store, size, end, cp.clone())?;
-            return Ok(cp);
+            return Ok((cp, size));
         }
     };
     if in_file.as_deref() != Some(cp.as_str()) {
         checkpoint_file.store(&cp).map_err(file_error)?;
     }
-    Ok(cp)
+    Ok((cp, size))
 }
 
 /// A mirror's [`settle_checkpoint`]: nothing is signed. The `checkpoint`
-/// file holds the primary's note for exactly the `size` leaves replayed
-/// (spec §8.18), which must verify with the pinned key and have their
-/// root; the genesis must name that key and the origin. The views get the
-/// note when they lack it. A mirror not yet grown holds no note and no
-/// leaves: its checkpoint is empty until its first step.
+/// file holds the primary's note it last published (spec §8.18), which
+/// must verify with the pinned key and be a prefix of the `size` leaves
+/// replayed; leaves after it were written by a catch-up that had not yet
+/// reached the primary's next note, and wait for it. The genesis must
+/// name the pinned key and the origin. The views get the note when they
+/// lack it. Returns the note and the size it signs; a mirror that has
+/// published nothing yet has an empty note and size 0.
 fn settle_mirror(
     store: &Store,
     checkpoint_file: &CheckpointFile,
@@ -246,18 +243,14 @@ fn settle_mirror(
     ledger_key: PublicKey,
     size: u64,
     end: u64,
-) -> Result<String, ServiceError> {
+) -> Result<(String, u64), ServiceError> {
     let file_error = |e: std::io::Error| {
         ServiceError::Store(format!("{}: {e}", checkpoint_file.path().display()))
     };
-    let Some(cp) = checkpoint_file.load().map_err(file_error)? else {
-        if size == 0 {
-            return Ok(String::new());
-        }
-        return Err(ServiceError::Inconsistent(
-            "the mirror holds leaves but no checkpoint file".into(),
-        ));
-    };
+    let held = checkpoint_file.load().map_err(file_error)?;
+    if size == 0 && held.is_none() {
+        return Ok((String::new(), 0));
+    }
     match store.ledger()? {
         Some(info) if info.ledger_key == ledger_key && info.origin == config.origin => {}
         _ => {
@@ -266,15 +259,14 @@ fn settle_mirror(
             ));
         }
     }
-    if check_prefix(store, config, key, &cp, "the checkpoint file", size)? != size {
-        return Err(ServiceError::Inconsistent(format!(
-            "the checkpoint file covers fewer than the {size} leaves replayed"
-        )));
-    }
+    let Some(cp) = held else {
+        return Ok((String::new(), 0));
+    };
+    let published = check_prefix(store, config, key, &cp, "the checkpoint file", size)?;
     if store.checkpoint()?.as_deref() != Some(cp.as_str()) {
         store_checkpoint(store, size, end, cp.clone())?;
     }
-    Ok(cp)
+    Ok((cp, published))
 }
 
 impl Ledger {
@@ -379,9 +371,10 @@ impl Ledger {
     /// Opens a mirror's data directory (spec §8.18, §12.9): read-only (a
     /// submission is refused `read_only`), with no private key; its tree
     /// grows only by [`Ledger::mirror_append`]. The leaves are replayed as
-    /// [`Ledger::open`] does, but only up to the size of its `checkpoint`
-    /// file (the primary's note it last verified): leaves after it were
-    /// never published here and are cut.
+    /// [`Ledger::open`] does. Its published tree is the one its
+    /// `checkpoint` file signs (the primary's note it last verified);
+    /// leaves written after it, by a catch-up that had not yet reached the
+    /// primary's next note, are kept and published with that note.
     pub fn open_mirror(dir: &Path, options: OpenOptions) -> Result<Self, ServiceError> {
         Self::open_as(dir, options, true)
     }
@@ -391,39 +384,18 @@ impl Ledger {
         let lock = store::lock_dir(&layout)?;
         let config = store::read_config(&layout)?;
         let checkpoint_file = CheckpointFile::new(dir, Arc::clone(&options.io));
-        // A mirror has the primary's public key only, and grows no further
-        // than the checkpoint it holds.
-        let (key, mirror_of, limit) = if mirror {
+        // A mirror has the primary's public key only.
+        let (key, mirror_of) = if mirror {
             let m = store::mirror::read(&layout)?.ok_or_else(|| {
                 ServiceError::Inconsistent(format!(
                     "{} is not a mirror (no mirror.json)",
                     dir.display()
                 ))
             })?;
-            let held = checkpoint_file.load().map_err(|e| {
-                ServiceError::Store(format!("{}: {e}", checkpoint_file.path().display()))
-            })?;
-            let limit = match &held {
-                Some(cp) => {
-                    NoteKey::verifier(&config.key_name, &m.ledger_key)
-                        .verify(cp, Some(&config.origin))
-                        .map_err(|e| {
-                            ServiceError::Inconsistent(format!(
-                                "the checkpoint file does not verify: {e}"
-                            ))
-                        })?
-                        .size
-                }
-                None => 0,
-            };
-            (
-                NoteKey::verifier(&config.key_name, &m.ledger_key),
-                Some(m),
-                limit,
-            )
+            (NoteKey::verifier(&config.key_name, &m.ledger_key), Some(m))
         } else {
             let key = keyfile::read(&layout.ledger_key())?;
-            (NoteKey::signer(&config.key_name, key), None, u64::MAX)
+            (NoteKey::signer(&config.key_name, key), None)
         };
         let ledger_key = key
             .public_key()
@@ -436,7 +408,7 @@ impl Ledger {
             tracing::warn!(
                 "the views were written by another version of coop-ledger; rebuilding them from leaves.log"
             );
-            rebuild(&layout, &store, limit, &mut |n| {
+            rebuild(&layout, &store, &mut |n| {
                 tracing::info!(leaves = n, "rebuilding views")
             })?;
         }
@@ -450,15 +422,10 @@ impl Ledger {
             )));
         }
         let mut records = Records::open(&layout.leaves(), end)?;
-        let size = replay(&store, &mut records, size, limit, &mut |n| {
+        let size = replay(&store, &mut records, size, &mut |n| {
             tracing::info!(leaves = n, "recovering views")
         })?;
-        if records.torn() > 0 && mirror_of.is_some() {
-            tracing::warn!(
-                bytes = records.torn(),
-                "cutting the leaves after the mirror's checkpoint (they were never published here; they are fetched again)"
-            );
-        } else if records.torn() > 0 {
+        if records.torn() > 0 {
             tracing::warn!(
                 bytes = records.torn(),
                 "cutting a torn record at the end of leaves.log (it was never acknowledged)"
@@ -471,7 +438,7 @@ impl Ledger {
         } else {
             settle_checkpoint
         };
-        let checkpoint = settle(
+        let (checkpoint, size) = settle(
             &store,
             &checkpoint_file,
             &config,
@@ -547,7 +514,7 @@ impl Ledger {
         let key = keyfile::read(&layout.ledger_key())?;
         let ledger_key = PublicKey::from(key.verifying_key());
         let store = Store::open(&layout)?;
-        let (size, end) = rebuild(&layout, &store, u64::MAX, on_progress)?;
+        let (size, end) = rebuild(&layout, &store, on_progress)?;
         let signer = NoteKey::signer(&config.key_name, key);
         let checkpoint_file = CheckpointFile::new(dir, Arc::new(RealIo));
         settle_checkpoint(

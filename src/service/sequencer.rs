@@ -70,8 +70,10 @@ pub struct MirrorJob {
     /// The leaves after the published tree, in order, as the primary
     /// logged them.
     pub leaves: Vec<Vec<u8>>,
-    /// The primary's checkpoint note for the tree they make.
-    pub checkpoint: String,
+    /// The primary's checkpoint note for the tree they make; `None` for
+    /// leaves before that tree is reached (a catch-up in bounded steps):
+    /// written, not published.
+    pub checkpoint: Option<String>,
     /// Every leaf's signature was checked ([`super::audit::first_bad_signature`]).
     pub signatures_checked: bool,
     /// Where the answer goes: the newly published tree.
@@ -145,10 +147,12 @@ impl Sequencer {
         }
     }
 
-    /// Appends a mirror's leaves: each decided as replay decides a logged
-    /// leaf, the new root checked against the primary's note, then written
-    /// and published with that note. Nothing is written unless every leaf
-    /// holds and the note signs exactly the tree they make.
+    /// Appends a mirror's leaves after those already written: each decided
+    /// as replay decides a logged leaf. With the primary's note, the new
+    /// root is checked against it, then the leaves are written and the
+    /// note published; nothing is written unless every leaf holds and the
+    /// note signs exactly the tree they make. Without one, the leaves are
+    /// written and nothing is published.
     fn commit_mirrored(&mut self, job: MirrorJob) {
         let result = self.append_mirrored(job.leaves, job.checkpoint, job.signatures_checked);
         let _ = job.reply.send(result);
@@ -157,7 +161,7 @@ impl Sequencer {
     fn append_mirrored(
         &mut self,
         leaves: Vec<Vec<u8>>,
-        note: String,
+        note: Option<String>,
         signatures_checked: bool,
     ) -> Result<Arc<Published>, ServiceError> {
         let shared = Arc::clone(&self.shared);
@@ -169,15 +173,26 @@ impl Sequencer {
         if shared.poisoned.load(Ordering::SeqCst) {
             return Err(Refusal::new(Code::Unavailable).into());
         }
-        let body = self
-            .key
-            .verify(&note, Some(&shared.config.origin))
-            .map_err(|e| ServiceError::Inconsistent(format!("the primary's checkpoint: {e}")))?;
-        let size = shared.published().size;
+        let size = shared.store.size()?;
         let mut group = GroupCommit::new(&shared.store, size);
         for leaf in leaves {
             group.accept_logged(leaf, "from the primary", signatures_checked)?;
         }
+        let Some(note) = note else {
+            let facts = group.link_facts();
+            group
+                .write_unsealed(&mut self.writer, Some(&shared.metrics))
+                .inspect_err(|e| {
+                    tracing::error!(error = %e, "writing mirrored leaves failed; the mirror stops");
+                    shared.poison();
+                })?;
+            shared.index_links(&facts);
+            return Ok(shared.published());
+        };
+        let body = self
+            .key
+            .verify(&note, Some(&shared.config.origin))
+            .map_err(|e| ServiceError::Inconsistent(format!("the primary's checkpoint: {e}")))?;
         let root = group
             .root()
             .map_err(|e| ServiceError::Internal(e.to_string()))?;

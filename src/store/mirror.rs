@@ -1,6 +1,7 @@
 //! The files only a mirror's data directory has (spec §12.9): `mirror.json`
-//! (what it mirrors and the ledger key it pinned) and `evidence/` (the two
-//! signed checkpoints of a fork). A mirror's directory is otherwise a
+//! (what it mirrors and the ledger key it pinned), `target.checkpoint`
+//! (the primary's note a catch-up in bounded steps is writing towards)
+//! and `evidence/` (the signed checkpoints of a fork). A mirror's directory is otherwise a
 //! normal data directory without `ledger-key.pem`.
 
 use super::{Layout, StoreError};
@@ -27,6 +28,28 @@ pub fn path(layout: &Layout) -> PathBuf {
 /// `evidence/` of `layout`.
 pub fn evidence_dir(layout: &Layout) -> PathBuf {
     layout.dir.join("evidence")
+}
+
+/// `target.checkpoint` of `layout`.
+pub fn target_path(layout: &Layout) -> PathBuf {
+    layout.dir.join("target.checkpoint")
+}
+
+/// Keeps `note` as `target.checkpoint`, durably (temp file, sync, rename,
+/// directory sync): the primary's note whose tiles authenticated the
+/// leaves written after the published tree, kept as evidence should the
+/// primary later sign a tree without them.
+pub fn keep_target(layout: &Layout, note: &str) -> Result<(), StoreError> {
+    replace_synced(&layout.dir, "target.checkpoint", note).map(drop)
+}
+
+/// Reads `target.checkpoint`; `None` when there is none.
+pub fn read_target(layout: &Layout) -> Result<Option<String>, StoreError> {
+    match std::fs::read_to_string(target_path(layout)) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Reads `mirror.json`; `None` when the directory is not a mirror's.
@@ -84,12 +107,19 @@ pub fn evidence(layout: &Layout) -> Result<Vec<PathBuf>, StoreError> {
 pub fn keep_evidence(layout: &Layout, name: &str, note: &str) -> Result<PathBuf, StoreError> {
     let dir = evidence_dir(layout);
     std::fs::create_dir_all(&dir)?;
+    let to = replace_synced(&dir, name, note)?;
+    File::open(&layout.dir)?.sync_all()?;
+    Ok(to)
+}
+
+/// Writes `dir/NAME` as a temp file, syncs it, renames it into place and
+/// syncs `dir`; its path.
+fn replace_synced(dir: &Path, name: &str, text: &str) -> Result<PathBuf, StoreError> {
     let to = dir.join(name);
     let tmp = dir.join(format!("{name}.tmp"));
-    write_synced(&tmp, note.as_bytes())?;
+    write_synced(&tmp, text.as_bytes())?;
     std::fs::rename(&tmp, &to)?;
-    File::open(&dir)?.sync_all()?;
-    File::open(&layout.dir)?.sync_all()?;
+    File::open(dir)?.sync_all()?;
     Ok(to)
 }
 

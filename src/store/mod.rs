@@ -14,7 +14,8 @@
 //! | `disclosures/` | names members consented to show, one file each, see [`disclosures`] (never in sled, so that they can be erased) |
 //! | `tiles/` | the full tlog-tiles and entry bundles of the published tree as files, written by `serve`, see [`tilefiles`] |
 //! | `mirror.json` | a mirror's only: what it follows and the ledger key it pinned (no `ledger-key.pem`), see [`mirror`] |
-//! | `evidence/` | a mirror's only: the two signed checkpoints of a fork it saw, see [`mirror`] |
+//! | `target.checkpoint` | a mirror's only: the primary's note a catch-up in bounded steps writes towards, see [`mirror`] |
+//! | `evidence/` | a mirror's only: the signed checkpoints of a fork it saw, see [`mirror`] |
 //!
 //! sled 0.34's `flush` is not power-loss safe (spec §7), so sled holds only
 //! what can be rebuilt from `leaves.log`. Every numeric key is big-endian so
