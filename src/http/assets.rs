@@ -60,6 +60,7 @@ const FILES: &[Asset] = &[
         JS,
         "static/app-outbox.js"
     ),
+    asset!("format.js", Some("format"), JS, "static/format.js"),
     asset!("app-texts.js", Some("app/texts"), JS, "static/app-texts.js"),
     asset!("app-ui.js", Some("app/ui"), JS, "static/app-ui.js"),
     asset!("app-net.js", Some("app/net"), JS, "static/app-net.js"),

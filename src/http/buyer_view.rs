@@ -11,6 +11,7 @@
 
 use super::AppState;
 use super::assets;
+use super::format::{harvest_time, local_time, quantity};
 use super::i18n::Texts;
 use super::render::{TemplateError, render};
 use crate::domain::ids::ActorId;
@@ -19,44 +20,11 @@ use crate::domain::model::Actor;
 use crate::domain::privacy::Disclosure;
 use crate::domain::product::{Category, InspectResult};
 use crate::domain::statement::{Region, Role, StatementType};
-use crate::domain::time::Timestamp;
 use crate::service::buyer::BuyerView;
 use askama::Template;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use std::collections::BTreeSet;
-
-/// Shows an RFC 3339 time as a Vietnamese clock time: `12/06/2026 16:00`.
-fn local_time(at: &str) -> String {
-    match Timestamp::parse(at) {
-        Ok(t) => {
-            let local = t.local();
-            format!(
-                "{:02}/{:02}/{:04} {:02}:{:02}",
-                local.day(),
-                u8::from(local.month()),
-                local.year(),
-                local.hour(),
-                local.minute()
-            )
-        }
-        Err(_) => at.to_owned(),
-    }
-}
-
-/// A harvest time as written: a bare date as `10/06/2026`, a time as
-/// [`local_time`].
-fn harvest_time(text: &str) -> String {
-    match crate::domain::time::parse_date(text) {
-        Ok(d) => format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year()),
-        Err(_) => local_time(text),
-    }
-}
-
-/// A quantity with its unit in the reader's language.
-fn quantity(t: &Texts, q: &crate::domain::quantity::Quantity) -> String {
-    format!("{} {}", q.amount, t.unit(q.unit))
-}
 
 fn place(actor: &Actor) -> String {
     actor.region.as_ref().map(Region::place).unwrap_or_default()

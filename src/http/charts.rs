@@ -8,11 +8,12 @@
 //! target lines ([`months`]), the share linked per row as horizontal bars
 //! ([`bars`], used for categories and, through [`provinces`], for provinces
 //! with a cap on the rows shown), and each figure's progress towards each
-//! target ([`progress`]). [`NumberFormat`] writes the numbers the charts and
-//! tables show in the page's language.
+//! target ([`progress`]). The numbers are written by
+//! [`super::format::NumberFormat`].
 //!
 //! [`LinkageReport`]: crate::domain::linkage::LinkageReport
 
+use super::format::NumberFormat;
 use crate::domain::linkage::{Figure, MonthRow, Progress, ProvinceRow, Target};
 
 /// Width of every chart's `viewBox`; the page scales it to the screen.
@@ -49,78 +50,6 @@ const PROGRESS_THICK: f64 = 14.0;
 /// Rounds a coordinate to a tenth of a unit, so the markup stays short.
 fn c(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
-}
-
-/// How the page writes numbers: Vietnamese `1.250,5` and `33,3%`, English
-/// `1,250.5` and `33.3%`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct NumberFormat {
-    /// The decimal separator.
-    pub decimal: char,
-    /// The thousands separator.
-    pub thousands: char,
-}
-
-impl NumberFormat {
-    /// Groups the digits of `digits` (an unsigned integer as text) by three.
-    fn group(&self, digits: &str) -> String {
-        let n = digits.len();
-        let mut out = String::with_capacity(n + n / 3);
-        for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (n - i).is_multiple_of(3) {
-                out.push(self.thousands);
-            }
-            out.push(ch);
-        }
-        out
-    }
-
-    /// A count: `12.345` (vi), `12,345` (en).
-    pub fn count(&self, n: u64) -> String {
-        self.group(&n.to_string())
-    }
-
-    /// An exact decimal as the ledger writes it (`1250.5`), in the page's
-    /// separators (`1.250,5`); any other text is returned as it is.
-    pub fn decimal(&self, text: &str) -> String {
-        let (int, frac) = text.split_once('.').unwrap_or((text, ""));
-        if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
-            return text.to_owned();
-        }
-        let mut out = self.group(int);
-        if !frac.is_empty() {
-            out.push(self.decimal);
-            out.push_str(frac);
-        }
-        out
-    }
-
-    /// A fraction 0..=1 in percent, to one decimal place at most: `60%`,
-    /// `33,3%`.
-    pub fn percent(&self, share: f64) -> String {
-        format!("{}%", self.points(share))
-    }
-
-    /// A fraction as percentage points, without the sign: `25`, `8,3`.
-    pub fn points(&self, share: f64) -> String {
-        let tenths = (share.clamp(0.0, 1.0) * 1000.0).round() as u64;
-        let (whole, tenth) = (tenths / 10, tenths % 10);
-        if tenth == 0 {
-            whole.to_string()
-        } else {
-            format!("{whole}{}{tenth}", self.decimal)
-        }
-    }
-
-    /// `linked/registered · share`, the label of a bar.
-    pub fn ratio(&self, f: &Figure) -> String {
-        format!(
-            "{}/{} · {}",
-            self.count(f.linked),
-            self.count(f.registered),
-            self.percent(f.share)
-        )
-    }
 }
 
 /// A horizontal line across the month chart.

@@ -17,9 +17,10 @@
 use super::AppState;
 use super::api::{self, LinkageParams};
 use super::assets;
-use super::charts::{self, BarChart, LineChart, NumberFormat, ProgressChart};
+use super::charts::{self, BarChart, LineChart, ProgressChart};
 use super::error;
 use super::extract::ClientLang;
+use super::format::{NumberFormat, day as date};
 use super::i18n::{DashboardTexts, Texts};
 use super::render::{TemplateError, html_page, render, unrenderable};
 use crate::domain::linkage::{Figure, LinkageIndex, LinkageReport, Progress, Query, Targets};
@@ -146,12 +147,6 @@ fn number_format(d: &DashboardTexts) -> NumberFormat {
         decimal: d.decimal,
         thousands: d.thousands,
     }
-}
-
-/// `01/04/2026`.
-fn date(d: Day) -> String {
-    let d = d.date();
-    format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
 }
 
 /// The query string of a set of filters, empty ones left out.

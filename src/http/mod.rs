@@ -19,6 +19,7 @@ pub mod dashboard;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod format;
 pub mod i18n;
 pub mod linkset;
 pub mod pages;

@@ -3,6 +3,7 @@
 //! fixed seeds so that every run signs the same way.
 #![allow(dead_code)]
 
+pub mod axe;
 pub mod browser;
 pub mod static_server;
 
