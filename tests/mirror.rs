@@ -184,6 +184,8 @@ impl MirrorChild {
         std::process::Command::new(env!("CARGO_BIN_EXE_coop-ledger"))
             .arg("mirror")
             .args(args)
+            // The kill -9 test reads the steps from the INFO log.
+            .env("RUST_LOG", "info")
             .stdout(std::process::Stdio::piped())
             .stderr(std::fs::File::create(log).expect("log"))
             .spawn()
@@ -867,9 +869,49 @@ async fn issue_14_a_mirror_catches_up_in_bounded_steps_and_publishes_only_the_pr
         );
     }
     assert_eq!(ledger.size(), first, "still the held tree");
+    assert_eq!(ledger.catching_up(), Some((first, 768)));
+    // Reads the views answer wait; the checkpoint is the held one.
+    {
+        use tower::ServiceExt as _;
+        let app = router_of(&ledger, "http://mirror.test");
+        let get = |path: &'static str| {
+            let app = app.clone();
+            async move {
+                let resp = app
+                    .oneshot(
+                        axum::http::Request::get(path)
+                            .header("accept-language", "en")
+                            .body(axum::body::Body::empty())
+                            .expect("request"),
+                    )
+                    .await
+                    .expect("answer");
+                let status = resp.status().as_u16();
+                let body = axum::body::to_bytes(resp.into_body(), 1 << 20)
+                    .await
+                    .expect("body");
+                (status, String::from_utf8_lossy(&body).into_owned())
+            }
+        };
+        // htx-3000 was registered on branch 1 after the held tree.
+        let (status, body) = get("/api/v1/actors/htx-3000").await;
+        assert_eq!(status, 503, "{body}");
+        assert!(body.contains("catching_up"), "{body}");
+        let (status, body) = get("/b/vai-01").await;
+        assert_eq!(status, 503, "{body}");
+        let (status, body) = get("/api/v1/checkpoint").await;
+        assert_eq!((status, body), (200, held_note.clone()));
+    }
     *current.lock().expect("router") = router_of(&b, &url);
     let err = follower.step().await.expect_err("a fork");
     assert!(matches!(err, MirrorError::Fork { .. }), "{err}");
+    assert!(
+        err.to_string().contains(&format!(
+            "inconsistent with its checkpoint of size {}, towards which this mirror wrote leaves past the one of size {first} it holds",
+            a.size()
+        )),
+        "{err}"
+    );
     let evidence = data.join("evidence");
     let kept = |name: String| {
         std::fs::read_to_string(evidence.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"))

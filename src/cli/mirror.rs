@@ -89,7 +89,8 @@ async fn follow(args: MirrorArgs) -> Result<ExitCode> {
         );
         println!("{why}");
         follower.mark_fork(why);
-        if args.listen.is_none() {
+        // Nothing verified to serve: a fork seen during the first catch-up.
+        if args.listen.is_none() || ledger.size() == 0 {
             return Ok(ExitCode::from(FORK_EXIT));
         }
     } else {

@@ -371,6 +371,9 @@ codes! {
     Unavailable = "unavailable", Unavailable,
         "The ledger is not accepting entries right now. Please try again later.",
         "Sổ cái hiện không nhận mục mới. Vui lòng thử lại sau.";
+    CatchingUp = "catching_up", Unavailable,
+        "This mirror is still catching up with the primary ledger and cannot show this yet. Try again in a few minutes, or open the primary ledger.",
+        "Bản sao này đang cập nhật theo sổ cái chính nên chưa hiển thị được mục này. Hãy thử lại sau vài phút, hoặc mở sổ cái chính.";
 }
 
 /// A refusal: a code plus optional detail (a field, an id) for the person.

@@ -49,6 +49,8 @@ pub(crate) fn public(err: ServiceError) -> (StatusCode, Refusal) {
     let status = status(&err);
     let refusal = match err {
         ServiceError::Refused(r) if !status.is_server_error() => r,
+        // A mirror catching up is no failure: its sentence says so.
+        ServiceError::Refused(r) if r.code == Code::CatchingUp => Refusal::new(r.code),
         other => {
             tracing::error!(error = %other, status = status.as_u16(), "request failed");
             Refusal::new(if status == StatusCode::SERVICE_UNAVAILABLE {

@@ -14,6 +14,7 @@ pub mod app;
 pub mod assets;
 pub mod buyer_view;
 pub mod cache;
+pub mod catching_up;
 pub mod charts;
 pub mod dashboard;
 pub mod error;
@@ -102,6 +103,10 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
         .route("/metrics", get(api::metrics))
         .fallback(pages::fallback)
         .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            catching_up::guard,
+        ))
         // The body limit sits a little above the envelope limit so that the
         // extractor, not the transport, gives the 413 its JSON shape.
         .layer(DefaultBodyLimit::max(MAX_ENVELOPE_BYTES + 1))

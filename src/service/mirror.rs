@@ -70,7 +70,8 @@ pub enum MirrorError {
     /// The primary signed a checkpoint inconsistent with one the mirror
     /// holds.
     #[error(
-        "FORK: {prefix} signed a checkpoint of size {seen} that is inconsistent with the one of size {held} this mirror holds; both signed notes are kept in {evidence}; the mirror stopped following"
+        "FORK: {prefix} signed a checkpoint of size {seen} that is inconsistent with {}; the signed notes are kept in {evidence}; the mirror stopped following",
+        inconsistent_with(*.held, *.towards)
     )]
     Fork {
         /// The primary's prefix.
@@ -79,9 +80,23 @@ pub enum MirrorError {
         held: u64,
         /// The size of the inconsistent note.
         seen: u64,
+        /// When leaves were written past the held note: the size of the
+        /// primary's note they were written towards (`target.checkpoint`),
+        /// the one the seen note is inconsistent with.
+        towards: Option<u64>,
         /// The evidence directory.
         evidence: String,
     },
+}
+
+/// What a fork's seen note is inconsistent with, in words.
+fn inconsistent_with(held: u64, towards: Option<u64>) -> String {
+    match towards {
+        None => format!("the one of size {held} this mirror holds"),
+        Some(t) => format!(
+            "its checkpoint of size {t}, towards which this mirror wrote leaves past the one of size {held} it holds"
+        ),
+    }
 }
 
 impl From<StoreError> for MirrorError {
@@ -212,6 +227,8 @@ impl Follower {
         let verifier = NoteKey::verifier(&info.key_name, &info.public_key);
         if let Some(m) = ledger.mirror_metrics() {
             m.size.set(i64::try_from(ledger.size()).unwrap_or(i64::MAX));
+            let written = ledger.written_size().unwrap_or_else(|_| ledger.size());
+            m.written.set(i64::try_from(written).unwrap_or(i64::MAX));
         }
         Self {
             ledger,
@@ -277,12 +294,12 @@ impl Follower {
         // it, until the last step reaches n and publishes the note.
         let end = (s / self.step + 1).saturating_mul(self.step).min(n);
         let reaches = end == n;
-        if !reaches {
-            // The note whose tiles authenticate every leaf written before
-            // it is reached: evidence, should the primary later sign a
-            // tree without them.
-            store::mirror::keep_target(&self.layout, &note)?;
-        }
+        // The note whose tiles authenticate every leaf written past the
+        // held tree, kept before they are written (also by the step that
+        // reaches it, which a crash can cut between its leaves and its
+        // checkpoint file): evidence, should the primary later sign a tree
+        // without them.
+        store::mirror::keep_target(&self.layout, &note)?;
         let leaves = tree.leaves(s..end).await?;
         let fetched = started.elapsed();
         let published = self
@@ -316,12 +333,16 @@ impl Follower {
     /// fork and halts the ledger.
     fn fork(&self, held: &str, m: u64, seen: &str, n: u64) -> MirrorError {
         let evidence = store::mirror::evidence_dir(&self.layout);
-        let pending = self.ledger.written_size().is_ok_and(|s| s > m);
-        let target = if pending {
-            store::mirror::read_target(&self.layout).unwrap_or_else(|e| {
-                tracing::error!(error = %e, "reading the catch-up's target note failed");
-                None
-            })
+        let written = self.ledger.written_size().unwrap_or(m);
+        // The target counts only when it covers every leaf written.
+        let target = if written > m {
+            store::mirror::read_target(&self.layout)
+                .unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "reading the catch-up's target note failed");
+                    None
+                })
+                .and_then(|t| stated(&t).map(|(size, _)| (size, t)))
+                .filter(|(size, _)| *size >= written)
         } else {
             None
         };
@@ -331,7 +352,8 @@ impl Follower {
             notes.push((format!("held-{m}.checkpoint"), held.to_owned()));
         }
         notes.push((format!("seen-{n}.checkpoint"), seen.to_owned()));
-        if let Some((size, t)) = target.and_then(|t| stated(&t).map(|(size, _)| (size, t))) {
+        let towards = target.as_ref().map(|(size, _)| *size);
+        if let Some((size, t)) = target {
             notes.push((format!("target-{size}.checkpoint"), t));
         }
         for (name, note) in &notes {
@@ -343,6 +365,7 @@ impl Follower {
             prefix: self.tlog.prefix().to_owned(),
             held: m,
             seen: n,
+            towards,
             evidence: evidence.display().to_string(),
         };
         self.mark_fork(err.to_string());
@@ -357,16 +380,18 @@ impl Follower {
         self.ledger.halt(why);
     }
 
-    /// Steps until the mirror holds at least one leaf (its first run),
-    /// waiting `poll` after each step that did not grow it; returns early
-    /// when `stop` completes.
+    /// Steps until the mirror publishes a tree and no catch-up is half
+    /// done (its first run, or a restart in the middle of a catch-up), so
+    /// that a server started afterwards answers every read at once;
+    /// waits `poll` after each step that did not write; returns early when
+    /// `stop` completes.
     pub async fn first(
         &self,
         poll: Duration,
         stop: &mut (impl Future<Output = ()> + Unpin),
     ) -> Result<(), MirrorError> {
         let mut last = None;
-        while self.ledger.size() == 0 {
+        while self.ledger.size() == 0 || self.ledger.catching_up().is_some() {
             if !self.poll_once(&mut last).await? {
                 tokio::select! {
                     () = tokio::time::sleep(poll) => {}

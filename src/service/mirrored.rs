@@ -76,6 +76,17 @@ impl Ledger {
         Ok(self.shared.store.size()?)
     }
 
+    /// On a mirror in the middle of a catch-up in bounded steps (spec
+    /// §8.18): the published size and the leaves written past it. The
+    /// views then run ahead of the published tree, so the reads answered
+    /// from them wait (`catching_up`) until the primary's note is reached.
+    pub fn catching_up(&self) -> Option<(u64, u64)> {
+        self.shared.mirror_of.as_ref()?;
+        let published = self.size();
+        let written = self.written_size().ok()?;
+        (written > published).then_some((published, written))
+    }
+
     /// The root of the first `size` leaves written, `size` at most
     /// [`Ledger::written_size`].
     pub fn root_at(&self, size: u64) -> Result<Hash, ServiceError> {

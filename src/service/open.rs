@@ -260,6 +260,13 @@ fn settle_mirror(
         }
     }
     let Some(cp) = held else {
+        // Leaves of a first catch-up cut short, before any note: nothing
+        // published yet. A note in the views without the file is a lost file.
+        if store.checkpoint()?.is_some() {
+            return Err(ServiceError::Inconsistent(
+                "the mirror's checkpoint file is missing, although its views hold a published checkpoint: restore the file from a backup, or remove the directory and mirror the primary again".into(),
+            ));
+        }
         return Ok((String::new(), 0));
     };
     let published = check_prefix(store, config, key, &cp, "the checkpoint file", size)?;
