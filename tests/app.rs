@@ -161,6 +161,29 @@ async fn pick(c: &Client, name: &str, value: &str, shown: &str) {
     el.select_by_value(value).await.expect("select");
 }
 
+/// Every visible tap target on the screen shown is at least 44 px tall and
+/// every text at least 16 px (issue 15): the offenders, described.
+async fn too_small(c: &Client) -> Vec<String> {
+    let found = c
+        .execute(
+            r##"const out = [];
+            for (const el of document.querySelectorAll("body *")) {
+              const box = el.getBoundingClientRect();
+              if (!box.width || !box.height || el.closest("select")) continue;
+              const what = `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} ${(el.textContent || "").trim().slice(0, 30)}`;
+              const tap = el.matches("a, button, input, select, textarea, summary");
+              if (tap && box.height < 44) out.push(`${what}: ${box.height} px tall`);
+              const text = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+              if (text && parseFloat(getComputedStyle(el).fontSize) < 16) out.push(`${what}: ${getComputedStyle(el).fontSize} text`);
+            }
+            return out;"##,
+            vec![],
+        )
+        .await
+        .expect("sizes");
+    serde_json::from_value(found).expect("a list")
+}
+
 /// No serious or critical accessibility violation on the screen shown.
 async fn accessible(c: &Client, screen: &str) {
     let found = common::axe::serious_violations(c).await;
@@ -487,6 +510,9 @@ async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_for
         "a refused lot is not offered to ship"
     );
     accessible(&coop, "home with a refusal").await;
+    assert_eq!(too_small(&coop).await, Vec::<String>::new(), "home");
+    open_form(&coop, "batch.create").await;
+    assert_eq!(too_small(&coop).await, Vec::<String>::new(), "a form");
 
     // The holder's views agree with the ledger.
     home(&coop, &url).await;
