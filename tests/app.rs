@@ -369,6 +369,13 @@ async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_for
     link(&coop, COOP).await;
     let (member_pem, member_public) = make_key(&member, &url, "en", None).await;
     assert_ne!(coop_public, member_public);
+    // Issue 15: the screen waiting for registration, in English.
+    accessible(&member, "the registration screen").await;
+    assert_eq!(
+        too_small(&member).await,
+        Vec::<String>::new(),
+        "registration"
+    );
 
     // The clerk registers the household through the form.
     open_form(&coop, "actor.register").await;
@@ -428,6 +435,12 @@ async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_for
     const PLOT: &str = "Thửa 12, tờ bản đồ 3; 9.587123, 105.973310";
     fill(&member, "plot", PLOT).await;
     screenshot(&member, "app-form-en.png").await;
+    accessible(&member, "a form in English").await;
+    assert_eq!(
+        too_small(&member).await,
+        Vec::<String>::new(),
+        "a form in English"
+    );
     let (state, said) = sign(&member).await;
     assert_eq!(state, "done", "{said}");
     assert!(said.contains("Logged as entry #3"), "{said}");
