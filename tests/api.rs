@@ -32,6 +32,31 @@ async fn a_registration_is_acknowledged_with_a_checkpoint_and_proof_that_verify(
     assert_eq!(actor["role"], "cooperative");
     assert_eq!(actor["status"], "active");
     assert_eq!(actor["registered_index"], 1);
+    // Issue 15: the actor a key belongs to (the signing app finds its
+    // actor so); a key no one registered is unknown.
+    let by_key = |n: u32| {
+        let public = coop_ledger::domain::keys::PublicKey::from(key(n).verifying_key());
+        let q = public
+            .to_string()
+            .replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D");
+        format!("/api/v1/actors?key={q}")
+    };
+    let (status, owner) = server.get(&by_key(1)).await;
+    assert_eq!(
+        (status, owner["id"].as_str()),
+        (200, Some("htx-phu-minh")),
+        "{owner}"
+    );
+    assert_eq!(owner["key"], actor["key"]);
+    let (status, unknown) = server.get(&by_key(77)).await;
+    assert_eq!(
+        (status, unknown["error"].as_str()),
+        (404, Some("unknown_actor"))
+    );
+    let (status, bad) = server.get("/api/v1/actors?key=abc").await;
+    assert_eq!((status, bad["error"].as_str()), (400, Some("bad_query")));
     let (_, text) = server.get_text("/api/v1/checkpoint").await;
     assert_eq!(text, body["checkpoint"].as_str().expect("checkpoint"));
 }

@@ -11,6 +11,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ClientLang, EnvelopeBody, IdPath, QueryParams};
 use crate::domain::ids::{ActorId, BatchId, ContractId};
+use crate::domain::keys::PublicKey;
 use crate::domain::linkage::LinkageReport;
 use crate::domain::merkle::Hash;
 use crate::domain::messages::{Code, Refusal};
@@ -283,6 +284,26 @@ pub async fn actor(
     IdPath(id): IdPath<ActorId>,
 ) -> Result<Response, ApiError> {
     let actor = app.ledger.actor(&id).map_err(|e| ApiError::new(e, lang))?;
+    Ok(Json(ActorOut::from(actor)).into_response())
+}
+
+/// The query of `GET /api/v1/actors?key=`.
+#[derive(Deserialize)]
+pub struct KeyQuery {
+    /// A public key, base64 (spec §3).
+    key: PublicKey,
+}
+
+/// `GET /api/v1/actors?key=KEY`: the actor a key belongs to (spec §8.5).
+pub async fn actor_by_key(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    QueryParams(q): QueryParams<KeyQuery>,
+) -> Result<Response, ApiError> {
+    let actor = app
+        .ledger
+        .key_actor(&q.key)
+        .map_err(|e| ApiError::new(e, lang))?;
     Ok(Json(ActorOut::from(actor)).into_response())
 }
 

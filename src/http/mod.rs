@@ -71,6 +71,7 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
         .route("/api/v1/ledger", get(api::ledger))
         .route("/api/v1/proof/inclusion", get(api::inclusion))
         .route("/api/v1/proof/consistency", get(api::consistency))
+        .route("/api/v1/actors", get(api::actor_by_key))
         .route("/api/v1/actors/{id}", get(api::actor))
         .route("/api/v1/actors/{id}/batches", get(api::held))
         .route("/api/v1/actors/{id}/custody", get(api::custody))

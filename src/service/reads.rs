@@ -177,6 +177,20 @@ impl Ledger {
         self.shown(a)
     }
 
+    /// The actor a public key was registered for (or rotated to), as the
+    /// public may see it: how the signing app finds the actor of a key it
+    /// restored (spec §8.5, issue 15). A key stays bound once bound, so a
+    /// key rotated away still names its actor; the answer's `key` says
+    /// which key is current.
+    pub fn key_actor(&self, key: &PublicKey) -> Result<Actor, ServiceError> {
+        let owner = self
+            .shared
+            .store
+            .key_owner(key)?
+            .ok_or_else(|| Refusal::with(Code::UnknownActor, "no actor has this key"))?;
+        self.actor(&owner)
+    }
+
     /// A batch with the corrections of the leaves that built it.
     pub fn batch(&self, id: &BatchId) -> Result<BatchReport, ServiceError> {
         let store = &self.shared.store;

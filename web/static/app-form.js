@@ -15,8 +15,17 @@ import * as keys from "app/keys";
 import * as members from "app/members";
 import * as outbox from "app/outbox";
 import { applicable, build, context, effective, form, mayUse } from "app/forms";
-import { communes, kick, lastCustody, loadCustody } from "app/net";
+import { actorName, communes, kick, lastCustody, loadCustody, loadNames, partners } from "app/net";
 import { T, cfg, dropDraft, fieldLabel, h, loadDraft, message, saveDraft, show, statementSummary, valueLabel } from "app/ui";
+import { formatQuantity, unitWord } from "format";
+
+/** An actor as a clerk knows it: by the name the ledger shows, or the
+ * one this phone keeps for a member. @param {string} id */
+export const named = (id) => actorName(id) || members.labelled(id);
+
+/** A contract in a line: its parties by name, its product, its id.
+ * @param {import("app/net").ContractRow} k */
+const contractLine = (k) => `${named(k.cooperative)} ↔ ${named(k.business)} · ${valueLabel(k.product_category)} · ${k.id}`;
 
 /** The choices of a list field: a word list, the map's places, the
  * members this phone keeps, or from the holder's view.
@@ -30,17 +39,22 @@ function options(f, ctx, values, key) {
     case "member":
       return [...members.all()].map((m) => [m.id, members.labelled(m.id)]);
     case "held":
-      return (/** @type {import("app/net").BatchRow[]} */ (ctx.holding || [])).filter((b) => b.status === "active").map((b) => [b.id, `${b.id} · ${b.product.name} · ${b.remaining.amount} ${b.remaining.unit}`]);
+      return (/** @type {import("app/net").BatchRow[]} */ (ctx.holding || []))
+        .filter((b) => b.status === "active")
+        .map((b) => [b.id, `${b.product.name} · ${formatQuantity(b.remaining.amount, b.remaining.unit, cfg.lang)} · ${b.id}`]);
     case "incoming":
-      return (lastCustody()?.incoming || []).map((b) => [b.id, `${b.id} · ${T.from} ${members.labelled(b.from)}`]);
+      return (lastCustody()?.incoming || []).map((b) => [b.id, `${b.product?.name || ""} · ${T.from} ${named(b.from)} · ${b.id}`]);
     case "offer":
-      return (lastCustody()?.contracts || []).filter((k) => k.state === "pending" && k.offered_by !== ctx.me).map((k) => [k.id, `${k.id} · ${k.cooperative} ↔ ${k.business}`]);
+      return (lastCustody()?.contracts || []).filter((k) => k.state === "pending" && k.offered_by !== ctx.me).map((k) => [k.id, contractLine(k)]);
     case "contract":
-      return (lastCustody()?.contracts || []).filter((k) => k.state === "active").map((k) => [k.id, `${k.id} · ${k.cooperative} ↔ ${k.business}`]);
+      return (lastCustody()?.contracts || []).filter((k) => k.state === "active").map((k) => [k.id, contractLine(k)]);
+    case "partner":
+      return [...new Set([...partners(ctx.me, ctx.cooperative), ...[...members.all()].map((m) => m.id)])].map((p) => [p, named(p)]);
     default:
+      // Units as words (kg, tấn, lít, cái, hộp), from the one formatter.
       return (Array.isArray(f.options) ? f.options : cfg.enums[f.options]).map((/** @type {string} */ v) => [
         v,
-        T.values[`${f.name}=${v}`] || valueLabel(v),
+        f.options === "units" ? unitWord(v, cfg.lang) : T.values[`${f.name}=${v}`] || valueLabel(v),
       ]);
   }
 }
@@ -62,7 +76,8 @@ function input(f, key, values, ctx, onchange) {
     case "held":
     case "incoming":
     case "offer":
-    case "contract": {
+    case "contract":
+    case "partner": {
       const opts = options(f, ctx, values, key);
       // Without the holder's view (never online yet), ids are typed; so
       // are a commune without the list, and a member this phone does not
@@ -70,7 +85,7 @@ function input(f, key, values, ctx, onchange) {
       const typed =
         (["held", "incoming", "offer", "contract"].includes(f.kind) && (!lastCustody() || (!opts.length && f.kind === "contract"))) ||
         (f.kind === "commune" && !ctx.communes) ||
-        (f.kind === "member" && !opts.length);
+        ((f.kind === "member" || f.kind === "partner") && !opts.length);
       if (typed) {
         return h("input", { ...common, value: value ?? "", autocapitalize: "off", spellcheck: "false" });
       }
@@ -154,7 +169,9 @@ export async function formScreen(id, type, params) {
   if (!spec || !mayUse(type, id.role, cfg)) return (location.hash = "#/");
   const [c, places] = await Promise.all([loadCustody(me), spec.fields.some((f) => f.group === undefined && f.kind === "commune") ? communes() : undefined]);
   await members.load();
-  const ctx = context(type, me, id.role, c?.holding, cfg, places);
+  const ctx = { ...context(type, me, id.role, c?.holding, cfg, places), cooperative: id.cooperative };
+  // The names of the partners the lists offer (issue 15).
+  await loadNames(partners(me, id.cooperative));
   const fields = spec.fields;
   // A link may choose the batch, the decision or the contract, and nothing
   // else (never a key): a link someone sends cannot fill in a statement.
@@ -269,8 +286,13 @@ export async function formScreen(id, type, params) {
     });
   }
 
-  function redraw() {
+  /** After a list's choice: a contract fills in its other party.
+   * @param {any} [e] */
+  function redraw(e) {
     values = collect(formEl, values);
+    const chosen = /** @type {import("app/forms").Field | undefined} */ (fields.find((f) => f.group === undefined && f.name === e?.target?.name));
+    const k = chosen?.fills && (lastCustody()?.contracts || []).find((k) => k.id === values[chosen.name]);
+    if (chosen?.fills && k) Object.assign(values, chosen.fills(k, ctx));
     saveDraft(me, type, values);
     draw();
   }

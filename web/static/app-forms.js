@@ -16,6 +16,8 @@
 // Field names are the statement's JSON paths (`product.category`); a group
 // (`certifications`, `inputs`, `outputs`) is a list of rows.
 
+import { parseAmount } from "format";
+
 /**
  * @typedef {{ roles: string[], only: { roles: string[], condition: any } | null }} SignerRoles
  * @typedef {{ min: number, max: number }} Sides
@@ -37,7 +39,9 @@
  * The communes of each province, by the province's code: `[code, name]`
  * (the server's `/app/communes.HASH.json`, `cfg.places.communes`).
  * @typedef {Record<string, [string, string][]>} Communes
- * @typedef {{ me: string, role: string, holding?: Held[], bound?: any, memberRole: string, communes?: Communes, signs: (type: string) => boolean }} Ctx
+ * @typedef {{ me: string, role: string, holding?: Held[], bound?: any, memberRole: string, communes?: Communes, signs: (type: string) => boolean, cooperative?: string }} Ctx
+ * A contract as the holder's view lists it.
+ * @typedef {{ id: string, cooperative: string, business: string }} ContractParties
  * @typedef {Record<string, any>} Values
  * @typedef {{
  *   name: string, kind: string, required?: boolean, lot?: boolean, label?: string, file?: string,
@@ -47,6 +51,7 @@
  *   keep?: (values: Values, ctx: Ctx) => boolean, public?: boolean,
  *   opaque?: (values: Values, ctx: Ctx) => boolean,
  *   computed?: string, missing?: string,
+ *   fills?: (contract: ContractParties, ctx: Ctx) => Values,
  *   group?: undefined,
  * }} Field
  * `keep`: the value is checked but stays on the phone, never signed (a
@@ -54,7 +59,8 @@
  * named (a member's `name_commit` from its name) and draws no input for
  * it; `opaque`: the app makes the value (an opaque member id); `missing`:
  * the key of `cfg.codes` an empty required value is refused with, where
- * it is not `missing`.
+ * it is not `missing`; `fills`: choosing this contract fills in the
+ * fields it names (its other party).
  * A group of rows of fields; `min` and `max` name the limits on its rows.
  * @typedef {{ group: string, name?: undefined, min?: string, max: string, fields: Field[], when?: undefined }} Group
  * @typedef {{ type: string, fields: (Field | Group)[] }} Form
@@ -125,8 +131,10 @@ export const FORMS = [
     type: "batch.ship",
     fields: [
       { name: "batch", kind: "held", required: true },
-      { name: "to", kind: "id", required: true },
-      { name: "contract", kind: "contract" },
+      // Chosen from lists with names (issue 15): a contract fills in the
+      // party it is with.
+      { name: "contract", kind: "contract", fills: (k, ctx) => ({ to: k.cooperative === ctx.me ? k.business : k.cooperative }) },
+      { name: "to", kind: "partner", required: true },
     ],
   },
   {
@@ -237,8 +245,9 @@ export const FORMS = [
     type: "contract.offer",
     fields: [
       { name: "contract", kind: "id", required: true },
-      { name: "cooperative", kind: "id", required: true, fixed: (ctx) => (onSide(ctx, "cooperative") ? ctx.me : undefined) },
-      { name: "business", kind: "id", required: true, fixed: (ctx) => (onSide(ctx, "business") ? ctx.me : undefined) },
+      // The other side is chosen from the partners the phone knows, by name.
+      { name: "cooperative", kind: "partner", required: true, fixed: (ctx) => (onSide(ctx, "cooperative") ? ctx.me : undefined) },
+      { name: "business", kind: "partner", required: true, fixed: (ctx) => (onSide(ctx, "business") ? ctx.me : undefined) },
       { name: "product_category", kind: "select", options: "categories", required: true },
       { name: "from", kind: "date", required: true },
       { name: "to", kind: "date", required: true, label: "to_date" },
@@ -371,6 +380,7 @@ export function checkValue(f, raw, cfg, name) {
     case "incoming":
     case "contract":
     case "offer":
+    case "partner":
       if (!spelt(cfg, "id", v)) fail(codes.id);
       return value;
     case "text":
@@ -380,10 +390,13 @@ export function checkValue(f, raw, cfg, name) {
       return value;
     }
     case "amount": {
-      if (!spelt(cfg, "amount", v)) fail(codes.amount);
-      const m = milli(v, limits.amount_decimals);
+      // Typed as people write it ("6,5", "1.250,5"; issue 15), signed as
+      // the ledger's exact decimal ("6.5").
+      const exact = parseAmount(v);
+      if (exact === null || !spelt(cfg, "amount", exact)) return fail(codes.amount);
+      const m = milli(exact, limits.amount_decimals);
       if (m <= 0n || m > milli(limits.max_amount, limits.amount_decimals)) fail(codes.amount);
-      return value;
+      return exact;
     }
     case "select":
     case "choice": {

@@ -8,20 +8,52 @@
 import * as members from "app/members";
 import * as outbox from "app/outbox";
 import { formsFor, mayUse } from "app/forms";
-import { loadCustody } from "app/net";
+import { named } from "app/form";
+import { loadCustody, loadNames, partners } from "app/net";
 import { T, cfg, fmt, h, show, stateText, statementSummary, valueLabel } from "app/ui";
+import { formatDate, formatQuantity } from "format";
 
-/** One batch in a list. @param {any} b @param {...any} extra */
+/** The two or three forms each role uses most, first on the home screen
+ * (issue 15); the others are under "more". */
+const COMMON = {
+  member: ["batch.create", "batch.ship"],
+  cooperative: ["batch.create", "batch.receive", "batch.ship"],
+  cooperative_group: ["batch.create", "batch.receive", "batch.ship"],
+  union: ["batch.receive", "batch.transform", "batch.ship"],
+  business: ["batch.receive", "batch.transform", "batch.ship"],
+  auditor: ["batch.inspect", "batch.recall"],
+  authority: ["batch.recall"],
+  registrar: ["actor.register"],
+};
+
+/** One batch in a list: its product first, then its lot code.
+ * @param {any} b @param {...any} extra */
 function batchLine(b, ...extra) {
   return h(
     "li",
     { dataset: { batch: b.id } },
-    h("strong", {}, b.id),
-    " ",
-    b.product ? b.product.name : "",
-    b.remaining ? ` · ${T.remaining} ${b.remaining.amount} ${b.remaining.unit}` : "",
+    h("strong", {}, b.product ? b.product.name : b.id),
+    b.remaining ? ` · ${T.remaining} ${formatQuantity(b.remaining.amount, b.remaining.unit, cfg.lang)}` : "",
+    h("small", { class: "lot" }, ` · ${T.lot} ${b.id}`),
     ...extra,
   );
+}
+
+/** The subject of a signed statement: the batch, contract or actor it
+ * is about. @param {any} it */
+function subject(it) {
+  const st = JSON.parse(it.envelope.statement);
+  return st.batch || st.contract || st.member || st.id || (st.outputs || []).map((/** @type {any} */ o) => o.batch).join(",");
+}
+
+/** The refusals still standing: a statement the ledger refused with no
+ * later statement about the same thing logged since, by subject.
+ * @param {any[]} signed in signing order @returns {Map<string, any>} */
+function standingRefusals(signed) {
+  /** @type {Map<string, any>} */
+  const latest = new Map();
+  for (const it of signed) if (!it.dismissed) latest.set(subject(it), it);
+  return new Map([...latest].filter(([, it]) => it.state === "refused" || it.state === "check_failed"));
 }
 
 /** The home screen of actor `id.actor`. @param {any} id */
@@ -43,24 +75,49 @@ export async function home(id) {
     h("ul", { class: "items", id: section }, items && items.length ? items.map(line) : h("li", { class: "muted" }, T.none));
   /** @param {string} type @param {Record<string, string>} params */
   const go = (type, params) => `#/form/${type}?${new URLSearchParams(params)}`;
+  const signed = await outbox.items();
+  const refused = standingRefusals(signed);
+  await loadNames([me, ...partners(me, id.cooperative)]);
+  const forms = formsFor(id.role, cfg);
+  const common = /** @type {Record<string, string[]>} */ (COMMON)[id.role] || [];
+  const first = forms.filter((f) => common.includes(f.type));
+  const rest = forms.filter((f) => !common.includes(f.type));
+  /** @param {any[]} list */
+  const buttons = (list) => list.map((f) => h("a", { class: "button", href: `#/form/${f.type}`, dataset: { form: f.type } }, T.forms[f.type]));
   const parts = [
-    h("p", { class: "who" }, `${T.signed_in_as} `, h("strong", { id: "me" }, me), ` · ${valueLabel(id.role)}`),
+    h("p", { class: "who" }, `${T.signed_in_as} `, h("strong", { id: "me-name" }, named(me) === me ? valueLabel(id.role) : named(me)), " · ", h("span", { id: "me" }, me)),
     warning,
+    // A refusal first, on the item it concerns (issue 15).
+    refused.size
+      ? h(
+          "section",
+          { id: "refusals", class: "error", role: "alert" },
+          h("h2", {}, T.refusals),
+          h(
+            "ul",
+            { class: "items" },
+            [...refused.values()].map((it) =>
+              h("li", { dataset: { seq: it.seq, state: it.state } }, h("a", { href: `#/item/${it.seq}` }, statementSummary(it)), h("div", { class: "state" }, stateText(it))),
+            ),
+          ),
+        )
+      : "",
     h("h2", {}, T.actions),
-    h(
-      "nav",
-      { class: "actions" },
-      formsFor(id.role, cfg).map((f) => h("a", { class: "button", href: `#/form/${f.type}`, dataset: { form: f.type } }, T.forms[f.type])),
-    ),
+    h("nav", { class: "actions", id: "common" }, buttons(first.length ? first : forms.slice(0, 3))),
+    rest.length && first.length
+      ? h("details", { id: "more" }, h("summary", {}, T.more), h("nav", { class: "actions" }, buttons(rest)))
+      : first.length
+        ? ""
+        : h("details", { id: "more" }, h("summary", {}, T.more), h("nav", { class: "actions" }, buttons(forms.slice(3)))),
   ];
-  if (c && !c.fresh) parts.push(h("p", { class: "explain" }, fmt(T.as_of, { t: new Date(c.at || 0).toLocaleString(cfg.lang) })));
+  if (c && !c.fresh) parts.push(h("p", { class: "explain" }, fmt(T.as_of, { t: formatDate(c.at || "", { time: true }) })));
   if (c) {
     parts.push(
       h("h2", {}, T.incoming),
       list(c.incoming, (b) =>
         batchLine(
           b,
-          ` · ${T.from} ${members.labelled(b.from)} `,
+          ` · ${T.from} ${named(b.from)} `,
           h("a", { class: "button small", href: go("batch.receive", { batch: b.id, accepted: "true" }) }, T.accept),
           h("a", { class: "button small", href: go("batch.receive", { batch: b.id, accepted: "false" }) }, T.refuse),
         ),
@@ -73,7 +130,11 @@ export async function home(id) {
           batchLine(
             b,
             " ",
-            b.status === "active" ? h("a", { class: "button small", href: go("batch.ship", { batch: b.id }) }, T.ship) : `· ${b.status}`,
+            refused.has(b.id)
+              ? h("p", { class: "field-error refusal" }, stateText(refused.get(b.id)), " ", h("a", { href: `#/item/${refused.get(b.id).seq}` }, T.see_refusal))
+              : b.status === "active"
+                ? h("a", { class: "button small", href: go("batch.ship", { batch: b.id }) }, T.ship)
+                : ` · ${T["status_" + b.status] || valueLabel(b.status)}`,
             h("a", { class: "button small", href: `/b/${encodeURIComponent(b.id)}/labels?lang=${cfg.lang}`, target: "_blank" }, T.labels),
           ),
         "holding",
@@ -81,7 +142,7 @@ export async function home(id) {
       h("h2", {}, T.shipped),
       list(
         c.shipped,
-        (s) => h("li", { dataset: { batch: s.id } }, h("strong", {}, s.id), ` → ${members.labelled(s.to)} · ${T["outcome_" + s.outcome] || s.outcome}`),
+        (s) => h("li", { dataset: { batch: s.id } }, h("strong", {}, s.id), ` → ${named(s.to)} · ${T["outcome_" + s.outcome] || valueLabel(s.outcome)}`),
         "shipped",
       ),
       h("h2", {}, T.contracts),
@@ -91,8 +152,10 @@ export async function home(id) {
           h(
             "li",
             {},
-            h("strong", {}, k.id),
-            ` · ${k.cooperative} ↔ ${k.business} · ${valueLabel(k.product_category)} · ${k.from} → ${k.to} · ${valueLabel(k.state)} `,
+            h("strong", {}, `${named(k.cooperative)} ↔ ${named(k.business)}`),
+            ` · ${valueLabel(k.product_category)} · ${formatDate(k.from)} → ${formatDate(k.to)} · ${valueLabel(k.state)} `,
+            h("small", { class: "lot" }, k.id),
+            " ",
             k.state === "pending" && k.offered_by !== me
               ? h("a", { class: "button small", href: go("contract.accept", { contract: k.id }) }, T.accept)
               : "",
@@ -101,7 +164,6 @@ export async function home(id) {
       ),
     );
   }
-  const signed = await outbox.items();
   /** The state of member `m`'s latest registration signed here, unless
    * logged. @param {string} member */
   const pending = (member) => {

@@ -127,6 +127,48 @@ export async function loadCustody(me) {
   return custody;
 }
 
+// ---- Names of the actors the phone deals with -------------------------------------
+
+const NAMES = "coop-ledger:names";
+
+/** The names of actors read from the ledger, kept for when there is no
+ * connection. @type {Record<string, string>} */
+const names = JSON.parse(localStorage.getItem(NAMES) || "{}");
+
+/** The name of actor `id`, as the ledger shows it, if read once. @param {string} id */
+export const actorName = (id) => names[id];
+
+/** Reads the names of `ids` the phone does not know yet (a member not
+ * named publicly has none); offline, those already kept serve.
+ * @param {Iterable<string>} ids */
+export async function loadNames(ids) {
+  const wanted = [...new Set(ids)].filter((id) => id && !(id in names));
+  try {
+    await Promise.all(
+      wanted.map(async (id) => {
+        const { status, body } = await api(`/api/v1/actors/${encodeURIComponent(id)}`);
+        if (status === 200) names[id] = typeof body.name === "string" ? body.name : "";
+      }),
+    );
+  } catch (_) {
+    // Offline: the ids stand for themselves until the names can be read.
+  }
+  localStorage.setItem(NAMES, JSON.stringify(names));
+}
+
+/** The actors this phone deals with: the parties of its contracts, those
+ * it shipped to or received from, and its own cooperative.
+ * @param {string} me @param {string} [cooperative] @returns {string[]} */
+export function partners(me, cooperative) {
+  const c = custody;
+  const ids = [
+    ...(c?.contracts || []).flatMap((k) => [k.cooperative, k.business]),
+    ...(c?.shipped || []).map((s) => s.to),
+    ...(c?.incoming || []).map((b) => b.from),
+    ...(cooperative ? [cooperative] : []),
+  ];
+  return [...new Set(ids)].filter((id) => id && id !== me);
+}
 
 /** @type {Promise<import("app/forms").Communes | undefined> | null} */
 let communeList = null;

@@ -129,45 +129,38 @@ export function backupLost() {
   );
 }
 
-/** Linking the key to its actor: the id the ledger registered it under.
+/** Linking the key to its actor: the ledger is asked which actor this
+ * key was registered for (`GET /api/v1/actors?key=`, issue 15), so the
+ * clerk types no id; until it is registered, the key is shown to give to
+ * the registrar, with a button to ask again.
  * @param {any} id */
 export function link(id) {
-  const input = h("input", { id: "actor-id", autocomplete: "username", autocapitalize: "off", spellcheck: "false" });
-  const error = h("p", { class: "error", id: "link-error", hidden: true });
+  const error = h("p", { class: "error", id: "link-error", role: "alert", hidden: true });
   const fail = (/** @type {string} */ text) => {
     error.hidden = false;
     error.textContent = text;
   };
+  const check = async () => {
+    let r;
+    try {
+      r = await api(`/api/v1/actors?key=${encodeURIComponent(id.key.publicKey)}`);
+    } catch (_) {
+      return fail(T.offline);
+    }
+    if (r.status === 404) return fail(T.not_registered);
+    if (r.status !== 200) return fail(r.body.message || T.try_again);
+    if (r.body.key !== id.key.publicKey) return fail(T.other_key);
+    if (r.body.status !== "active") return fail(T.revoked);
+    await outbox.ledger();
+    await keys.update({ actor: r.body.id, role: r.body.role, cooperative: r.body.cooperative ?? undefined });
+    nav.render();
+  };
   show(
     h("h1", {}, T.app),
-    ...publicKeyBlock(id),
     h("p", {}, T.your_key_hint),
-    h("label", {}, T.actor_id, input),
     error,
-    h(
-      "button",
-      {
-        id: "link-actor",
-        class: "primary",
-        onclick: async () => {
-          const wanted = input.value.trim();
-          let r;
-          try {
-            r = await api(`/api/v1/actors/${encodeURIComponent(wanted)}`);
-          } catch (_) {
-            return fail(T.offline);
-          }
-          if (r.status === 404) return fail(T.not_registered);
-          if (r.status !== 200) return fail(r.body.message || String(r.status));
-          if (r.body.key !== id.key.publicKey) return fail(T.other_key);
-          if (r.body.status !== "active") return fail(T.revoked);
-          await outbox.ledger();
-          await keys.update({ actor: r.body.id, role: r.body.role });
-          nav.render();
-        },
-      },
-      T.link_actor,
-    ),
+    h("button", { id: "link-actor", class: "primary", onclick: check }, T.link_actor),
+    ...publicKeyBlock(id),
   );
+  return check();
 }
-
