@@ -745,6 +745,19 @@ async fn issue_15_any_shown_text_changed_in_transit_turns_the_badge_red() {
             .expect("cards");
         assert_eq!(cards[0], cards[1], "one card per entry: {cards}");
         assert_eq!(cards[2], false, "the auditors' fold starts closed");
+        // The badge is announced; the language link is a 44-px target.
+        let a11y = c
+            .execute(
+                "const r = document.querySelector('header.top a').getBoundingClientRect(); return [document.getElementById('verify-badge').closest('[aria-live]') !== null, r.width, r.height];",
+                vec![],
+            )
+            .await
+            .expect("a11y");
+        assert_eq!(a11y[0], true, "aria-live on the badge");
+        assert!(
+            a11y[1].as_f64() >= Some(44.0) && a11y[2].as_f64() >= Some(44.0),
+            "{lang}: language link {a11y}"
+        );
         let outside = c
             .execute("return document.querySelector('main').innerText;", vec![])
             .await

@@ -330,3 +330,23 @@ async fn a_cooperative_prints_a_sheet_of_labels() {
         assert_eq!(status, 400, "count={bad}");
     }
 }
+
+/// Issue 15: the icon browsers ask for is answered, never a 404, and the
+/// buyer's page links it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_the_favicon_is_answered() {
+    let server = TestServer::with_shop().await;
+    let (status, body, headers) = page(&server, "/favicon.ico", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "image/svg+xml");
+    assert!(body.starts_with("<svg"), "{body}");
+    let (_, html, _) = page(&server, "/b/vai-hop-01", None).await;
+    assert!(html.contains(r#"<link rel="icon" href="/favicon.ico""#));
+    // The error page repeats the code scanned, shows no raw error code as
+    // text, and warns of counterfeits.
+    let (status, html, _) = page(&server, "/01/08935049501503/10/lo-gia-01", None).await;
+    assert_eq!(status, 404);
+    assert!(html.contains("lo-gia-01"), "the code scanned");
+    assert!(html.contains("hàng giả"), "a warning about counterfeits");
+    assert!(!html.contains(">unknown_batch<") && !html.contains(">not_found<"));
+}
