@@ -772,6 +772,11 @@ async fn issue_15_any_shown_text_changed_in_transit_turns_the_badge_red() {
     }
     for (kind, marker, text) in [
         ("producer", r#"data-field="name">"#, "HTX Giả Mạo"),
+        (
+            "household",
+            r#"data-show="household""#,
+            "Hộ thành viên của HTX Giả Mạo",
+        ),
         ("place", r#"data-show="place""#, "Xã Khác, Tỉnh Khác"),
         ("certificate", r#"data-show="cert""#, "VietGAP VG-FAKE-0001"),
         ("step title", r#"data-show="step""#, "Kiểm định hữu cơ"),

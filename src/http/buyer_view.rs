@@ -37,6 +37,9 @@ pub(super) struct Who {
     /// The registration whose `name` is `text`, for the phone to check
     /// (issue 15); `None` for a name no signed entry on the page holds.
     leaf: Option<u64>,
+    /// The words around the name, for a household shown by its
+    /// cooperative: "Member household of " and " (commune)".
+    around: Option<(String, String)>,
 }
 
 impl Who {
@@ -45,6 +48,7 @@ impl Who {
             text,
             member: String::new(),
             leaf: None,
+            around: None,
         }
     }
 
@@ -55,12 +59,16 @@ impl Who {
             text,
             member: String::new(),
             leaf: Some(leaf),
+            around: None,
         }
     }
 
     /// The name as text, for a page that does not check it.
     pub(super) fn into_text(self) -> String {
-        self.text
+        match self.around {
+            Some((before, after)) => format!("{before}{}{after}", self.text),
+            None => self.text,
+        }
     }
 }
 
@@ -92,8 +100,9 @@ pub(super) fn who(view: &BuyerView, t: &Texts, id: &ActorId) -> Who {
                 text: d.name.clone(),
                 member: id.to_string(),
                 leaf: None,
+                around: None,
             },
-            None => Who::plain(household(view, t, a)),
+            None => household(view, t, a),
         };
     }
     match &a.name {
@@ -101,7 +110,7 @@ pub(super) fn who(view: &BuyerView, t: &Texts, id: &ActorId) -> Who {
             Who::registered(name.clone(), a.registered_index)
         }
         Some(name) => Who::plain(name.clone()),
-        None => Who::plain(household(view, t, a)),
+        None => household(view, t, a),
     }
 }
 
@@ -109,13 +118,14 @@ pub(super) fn who(view: &BuyerView, t: &Texts, id: &ActorId) -> Who {
 /// (COMMUNE)". A commune of the 2025 map is written by its own name
 /// ("Phường Sóc Trăng"); one written as free text (format 1) after the
 /// word "commune".
-fn household(view: &BuyerView, t: &Texts, a: &Actor) -> String {
+fn household(view: &BuyerView, t: &Texts, a: &Actor) -> Who {
     let coop = a
         .cooperative
         .as_ref()
-        .and_then(|c| view.actors.get(c).and_then(|c| c.name.clone()))
-        .or_else(|| view.cooperative.as_ref().and_then(|c| c.name.clone()))
-        .unwrap_or_default();
+        .and_then(|c| view.actors.get(c))
+        .filter(|c| c.name.is_some())
+        .or(view.cooperative.as_ref());
+    let name = coop.and_then(|c| c.name.clone()).unwrap_or_default();
     let commune = a.region.as_ref().and_then(|r| {
         let name = r.commune_name()?;
         Some(if r.commune.as_deref() == Some(name.as_str()) {
@@ -124,9 +134,18 @@ fn household(view: &BuyerView, t: &Texts, a: &Actor) -> String {
             name
         })
     });
-    match commune {
-        Some(commune) => format!("{} {coop} ({commune})", t.household_of),
-        None => format!("{} {coop}", t.household_of),
+    let suffix = commune.map(|c| format!(" ({c})")).unwrap_or_default();
+    // The cooperative's name is bound to its registration where the page
+    // carries it (issue 15).
+    let leaf = coop
+        .filter(|c| c.name_commit.is_none())
+        .map(|c| c.registered_index)
+        .filter(|i| on_page(view, *i));
+    Who {
+        text: name,
+        member: String::new(),
+        leaf,
+        around: Some((format!("{} ", t.household_of), suffix)),
     }
 }
 
@@ -418,6 +437,7 @@ impl BatchPage {
         let b = &view.batch;
         let lang = Lang::negotiate(Some(t.tag), None);
         let mut words = Words::default();
+        words.say("household_of".into(), t.household_of);
         let name = |id: &ActorId| who(view, t, id);
         let lineage: Vec<&Batch> = std::iter::once(b).chain(&view.ancestors).collect();
         // One card per entry: a transformation names every lot it used and
@@ -460,7 +480,7 @@ impl BatchPage {
                 };
                 let who = name(&s.by);
                 let role = actor
-                    .filter(|_| who.leaf.is_some())
+                    .filter(|_| who.leaf.is_some() && who.around.is_none())
                     .and_then(|a| match a.kind {
                         ActorKind::Role(r) => {
                             let word = words.say(format!("role:{}", r.as_str()), t.role(a.kind));
@@ -661,6 +681,7 @@ impl BatchPage {
             text: "Nguyễn Văn An".into(),
             member: "tv-k3m9q2x7pd".into(),
             leaf: None,
+            around: Some(("Hộ thành viên của ".into(), " (xã X)".into())),
         };
         let bound = |text: &str| Bound::new(text, Some(3), "at", "datetime");
         let lot = || Bound {

@@ -97,6 +97,8 @@ function expected(el, st, words, lang) {
       return formatDate(String(v), { time: true });
     case "harvest":
       return formatDate(String(v), { time: !/^\d{4}-\d{2}-\d{2}$/.test(String(v)) });
+    case "household":
+      return `${words.household_of} ${v}${el.dataset.after || ""}`;
     case "stars":
       return "★".repeat(Number(v));
     case "step":
