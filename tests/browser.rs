@@ -781,6 +781,7 @@ async fn issue_15_any_shown_text_changed_in_transit_turns_the_badge_red() {
         ("certificate", r#"data-show="cert""#, "VietGAP VG-FAKE-0001"),
         ("step title", r#"data-show="step""#, "Kiểm định hữu cơ"),
         ("quantity", r#"data-show="quantity""#, "900 hộp"),
+        ("amount used", r#"data-field="inputs.0.amount""#, "50"),
         ("inspection", r#"data-show="scheme""#, "Hữu cơ"),
         ("origin", r#"data-field="$lot.origin.place""#, "Đà Lạt"),
         (

@@ -314,7 +314,9 @@ struct InputView {
     href: String,
     product: Bound,
     lot: String,
-    quantity: String,
+    /// How much of it was used, bound to the transformation's input.
+    amount: Bound,
+    unit: &'static str,
 }
 
 struct CorrectionView {
@@ -554,10 +556,12 @@ impl BatchPage {
                 )
             })
             .collect();
+        let n = NumberFormat::of(lang);
         let made_from = b
             .inputs
             .iter()
-            .map(|i| {
+            .enumerate()
+            .map(|(k, i)| {
                 let input = view.ancestors.iter().find(|a| a.id == i.batch);
                 InputView {
                     href: format!("/b/{}?lang={}", i.batch, t.tag),
@@ -566,7 +570,13 @@ impl BatchPage {
                         None => Bound::new(i.batch.to_string(), None, "", ""),
                     },
                     lot: i.batch.to_string(),
-                    quantity: quantity(t, &i.quantity),
+                    amount: Bound::new(
+                        n.decimal(&i.quantity.amount.to_string()),
+                        created_at(b),
+                        format!("inputs.{k}.amount"),
+                        "number",
+                    ),
+                    unit: t.unit(i.quantity.unit),
                 }
             })
             .collect();
@@ -580,7 +590,6 @@ impl BatchPage {
                 by: name(&c.by),
             })
             .collect();
-        let n = NumberFormat::of(lang);
         let ocop_stars = b.product.ocop_stars.map(|s| {
             let s = s.get();
             (
@@ -740,7 +749,8 @@ impl BatchPage {
                 href: format!("/b/vai-00?lang={}", t.tag),
                 product: lot(),
                 lot: "vai-00".into(),
-                quantity: "120 kg".into(),
+                amount: lot(),
+                unit: "kg",
             }],
             corrections: vec![CorrectionView {
                 date: bound("12/06/2026 16:00"),
