@@ -56,6 +56,10 @@ enum Tamper {
     PageName,
     /// Take WebCrypto away, as an insecure context does.
     NoSubtle,
+    /// Change the text of the first shown element whose opening tag holds
+    /// the marker (e.g. `data-show="quantity"`) to the text given (issue
+    /// 15), on the page, not in the proof data.
+    Text(&'static str, &'static str),
 }
 
 /// The name a tampering server shows instead of [`named::SHOWN_NAME`]: one
@@ -121,6 +125,16 @@ fn tamper(html: &str, how: Tamper) -> String {
             assert_ne!(page, html[..data], "the page names the household");
             return format!("{page}{}", &html[data..]);
         }
+        Tamper::Text(marker, text) => {
+            let data = html.find(r#"id="ledger-proof""#).expect("proof data");
+            let at = html[..data]
+                .find(marker)
+                .unwrap_or_else(|| panic!("the page shows {marker}"));
+            let open = html[at..].find('>').expect(">") + at + 1;
+            let close = html[open..].find('<').expect("<") + open;
+            assert_ne!(&html[open..close], text, "{marker} is changed");
+            return format!("{}{text}{}", &html[..open], &html[close..]);
+        }
         Tamper::NoSubtle => {
             let hook = r#"<script>Object.defineProperty(Crypto.prototype, "subtle", { get() { return undefined; }, configurable: true });</script>"#;
             return html.replacen("</head>", &format!("{hook}</head>"), 1);
@@ -140,17 +154,29 @@ fn tamper(html: &str, how: Tamper) -> String {
         | Tamper::ExtraStep
         | Tamper::ShownName
         | Tamper::PageName
+        | Tamper::Text(..)
         | Tamper::NoSubtle => return html.to_owned(),
         Tamper::DisclosedName => {
             assert_eq!(data["disclosures"][0]["name"], named::SHOWN_NAME);
             data["disclosures"][0]["name"] = json!(OTHER_NAME);
         }
         Tamper::Leaf => {
-            let leaf = data["leaves"][0]["leaf"].as_str().expect("leaf");
+            // The first leaf of a batch (the page now also carries the
+            // registrations its names rest on, issue 15).
+            let first = data["leaves"]
+                .as_array()
+                .expect("leaves")
+                .iter()
+                .position(|l| {
+                    let bytes = B64.decode(l["leaf"].as_str().expect("leaf")).expect("b64");
+                    String::from_utf8_lossy(&bytes).contains("batch.create")
+                })
+                .expect("a batch.create leaf");
+            let leaf = data["leaves"][first]["leaf"].as_str().expect("leaf");
             let bytes = String::from_utf8(B64.decode(leaf).expect("b64")).expect("utf-8");
             let changed = bytes.replacen("500", "900", 1);
             assert_ne!(bytes, changed, "the first leaf names 500 kg");
-            data["leaves"][0]["leaf"] = json!(B64.encode(changed));
+            data["leaves"][first]["leaf"] = json!(B64.encode(changed));
         }
         Tamper::Proof => {
             let last = data["leaves"].as_array().expect("leaves").len() - 1;
@@ -192,11 +218,24 @@ async fn proxy(upstream: &str, how: Tamper) -> String {
 
 /// Opens `url`, waits for the badge to settle, saves a screenshot, and
 /// returns the badge's state and text.
+/// The text is the badge's, then the technical reason a failure gives in
+/// the auditors' fold (issue 15: the badge itself speaks the page's
+/// language).
 async fn badge(c: &Client, url: &str, shot: &str) -> (String, String) {
-    let css = r#"#verify-badge[data-state="verified"], #verify-badge[data-state="failed"]"#;
-    let settled = settle(c, url, css).await;
+    let css = r#"#verify-badge[data-state="verified"], #verify-badge[data-state="recalled"], #verify-badge[data-state="failed"]"#;
+    let (state, text) = settle(c, url, css).await;
     screenshot(c, shot).await;
-    settled
+    let reason = c
+        .execute(
+            "const r = document.querySelector('#verify-reason code'); return r ? r.textContent : '';",
+            vec![],
+        )
+        .await
+        .expect("reason");
+    (
+        state,
+        format!("{text}\n{}", reason.as_str().unwrap_or_default()),
+    )
 }
 
 /// Opens `url` and waits for an element `css` selects; returns its
@@ -644,5 +683,178 @@ async fn the_phones_proof_checks_agree_with_every_rfc6962_vector() {
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
+    c.close().await.expect("close");
+}
+
+/// Issue 15: every kind of shown text a buyer reads is bound to the signed
+/// entries: changing the producer, a place, a certificate, a step's title,
+/// the quantity, an inspection or a recall's reason on the page, in
+/// transit, turns the badge red with a line in the page's language on what
+/// to do; a recalled lot's badge never reads as reassurance; the page and
+/// the error page are axe-core clean, at 360 px, in Vietnamese and English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_any_shown_text_changed_in_transit_turns_the_badge_red() {
+    let driver = Driver::start();
+    let server = TestServer::with_shop().await;
+    let profile = tempfile::tempdir().expect("profile");
+    let c = driver.browser(profile.path()).await;
+    let clean = proxy(&server.url, Tamper::None).await;
+    for lang in ["vi", "en"] {
+        let (state, text) = badge(
+            &c,
+            &format!("{clean}/b/vai-hop-01?lang={lang}"),
+            &format!("buyer-bound-{lang}-360.png"),
+        )
+        .await;
+        assert_eq!(state, "verified", "{text}");
+        let shown = c
+            .execute("return document.body.innerText;", vec![])
+            .await
+            .expect("text");
+        let shown = shown.as_str().unwrap_or_default().to_owned();
+        // What the buyer reads, in words: the stars, the unit, the
+        // scheme, the process, and one plain line on what verified means.
+        let (ocop, unit, scheme, packing, means) = if lang == "vi" {
+            (
+                "OCOP 4 sao",
+                "250 hộp",
+                "An toàn thực phẩm",
+                "Đóng gói",
+                "không phải là bảo đảm an toàn thực phẩm",
+            )
+        } else {
+            (
+                "OCOP 4 stars",
+                "250 boxes",
+                "Food safety",
+                "Packing",
+                "not a guarantee of food safety",
+            )
+        };
+        for want in [ocop, unit, scheme, packing, means] {
+            assert!(shown.contains(want), "{lang}: {want} in {shown}");
+        }
+        assert!(!shown.contains("food-safety"), "{lang}: no raw code");
+        // One card per entry; the technical details behind one fold.
+        let cards = c
+            .execute(
+                "return [document.querySelectorAll('ol.journey > li').length, new Set([...document.querySelectorAll('ol.journey > li')].map(l => l.dataset.leaf)).size, document.querySelector('details#for-auditors').open];",
+                vec![],
+            )
+            .await
+            .expect("cards");
+        assert_eq!(cards[0], cards[1], "one card per entry: {cards}");
+        assert_eq!(cards[2], false, "the auditors' fold starts closed");
+        // The badge is announced; the language link is a 44-px target.
+        let a11y = c
+            .execute(
+                "const r = document.querySelector('header.top a').getBoundingClientRect(); return [document.getElementById('verify-badge').closest('[aria-live]') !== null, r.width, r.height];",
+                vec![],
+            )
+            .await
+            .expect("a11y");
+        assert_eq!(a11y[0], true, "aria-live on the badge");
+        assert!(
+            a11y[1].as_f64() >= Some(44.0) && a11y[2].as_f64() >= Some(44.0),
+            "{lang}: language link {a11y}"
+        );
+        let outside = c
+            .execute("return document.querySelector('main').innerText;", vec![])
+            .await
+            .expect("outside");
+        let outside = outside.as_str().unwrap_or_default();
+        assert!(
+            !outside.contains('#') && !outside.contains("tlog-proof"),
+            "{lang}: no entry numbers outside the fold: {outside}"
+        );
+        let axe = common::axe::serious_violations(&c).await;
+        assert!(axe.is_empty(), "{lang}: {axe:?}");
+    }
+    for (kind, marker, text) in [
+        ("producer", r#"data-field="name">"#, "HTX Giả Mạo"),
+        (
+            "household",
+            r#"data-show="household""#,
+            "Hộ thành viên của HTX Giả Mạo",
+        ),
+        ("place", r#"data-show="place""#, "Xã Khác, Tỉnh Khác"),
+        ("certificate", r#"data-show="cert""#, "VietGAP VG-FAKE-0001"),
+        ("step title", r#"data-show="step""#, "Kiểm định hữu cơ"),
+        ("quantity", r#"data-show="quantity""#, "900 hộp"),
+        ("amount used", r#"data-field="inputs.0.amount""#, "50"),
+        ("inspection", r#"data-show="scheme""#, "Hữu cơ"),
+        ("origin", r#"data-field="$lot.origin.place""#, "Đà Lạt"),
+        (
+            "product",
+            r#"data-field="$lot.product.name""#,
+            "Vải thiều hữu cơ",
+        ),
+    ] {
+        let bad = proxy(&server.url, Tamper::Text(marker, text)).await;
+        let (state, text) = badge(
+            &c,
+            &format!("{bad}/b/vai-hop-01"),
+            &format!("buyer-tampered-{}.png", kind.replace(' ', "-")),
+        )
+        .await;
+        assert_eq!(state, "failed", "{kind}: {text}");
+        assert!(text.starts_with("✘ KHÔNG xác minh được"), "{kind}: {text}");
+        let why = c
+            .find(Locator::Css("#verify-why"))
+            .await
+            .expect("why")
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            why.contains("hàng giả"),
+            "{kind}: says what it means: {why}"
+        );
+    }
+
+    // A recalled lot: the badge warns, it does not reassure; its reason
+    // changed in transit is caught.
+    server
+        .ok(&sign_as(cast::COOP, |b| {
+            b.recall(&lot("vai-hop-01"), "Nhiễm khuẩn")
+        }))
+        .await;
+    let (state, text) = badge(&c, &format!("{clean}/b/vai-hop-01"), "buyer-recalled.png").await;
+    assert_eq!(state, "recalled", "{text}");
+    assert!(text.starts_with("⚠") && !text.contains('✔'), "{text}");
+    let axe = common::axe::serious_violations(&c).await;
+    assert!(axe.is_empty(), "recalled: {axe:?}");
+    let bad = proxy(
+        &server.url,
+        Tamper::Text(r#"data-field="reason">"#, "Đóng gói lại"),
+    )
+    .await;
+    let (state, text) = badge(
+        &c,
+        &format!("{bad}/b/vai-hop-01"),
+        "buyer-tampered-recall.png",
+    )
+    .await;
+    assert_eq!(state, "failed", "recall reason: {text}");
+
+    // The error page: no raw code, the scanned code repeated, a warning.
+    c.goto(&format!("{}/b/khong-co-lo-nay", server.url))
+        .await
+        .expect("goto");
+    let shown = c
+        .find(Locator::Css("main"))
+        .await
+        .expect("main")
+        .text()
+        .await
+        .expect("text");
+    assert!(shown.contains("khong-co-lo-nay"), "{shown}");
+    assert!(
+        shown.contains("hàng giả") && !shown.contains("unknown_batch"),
+        "{shown}"
+    );
+    screenshot(&c, "buyer-missing-vi-360.png").await;
+    let axe = common::axe::serious_violations(&c).await;
+    assert!(axe.is_empty(), "error page: {axe:?}");
     c.close().await.expect("close");
 }

@@ -142,7 +142,9 @@ async fn issue_13_a_members_name_is_on_its_page_only_while_it_consents() {
             "{batch}: the consenting household is named"
         );
         // The proof data carries the disclosure and the registration it
-        // opens, and no other registration.
+        // opens, and no other member's registration (issue 15: it also
+        // carries the registrations of the organisations it names, whose
+        // names and places the phone checks).
         let data = proof_data(&html);
         let d = &data["disclosures"][0];
         assert_eq!(data["disclosures"].as_array().map(Vec::len), Some(1));
@@ -151,9 +153,15 @@ async fn issue_13_a_members_name_is_on_its_page_only_while_it_consents() {
         assert_eq!(d["salt"], salt(SHOWN).to_string());
         let registrations: Vec<Value> = statements(&data)
             .into_iter()
-            .filter(|st| st["type"] == "actor.register")
+            .filter(|st| st["type"] == "actor.register" && st["role"] == "member")
             .collect();
         assert_eq!(registrations.len(), 1, "{batch}: {registrations:?}");
+        for st in statements(&data) {
+            if st["type"] == "actor.register" && st["role"] != "member" {
+                let name = st["name"].as_str().expect("an organisation's name");
+                assert!(html.contains(name), "{batch}: only names the page shows");
+            }
+        }
         let reg = &registrations[0];
         assert_eq!(reg["index"], d["leaf"]);
         assert_eq!(reg["id"], SHOWN);
@@ -182,7 +190,7 @@ async fn issue_13_a_members_name_is_on_its_page_only_while_it_consents() {
     assert!(
         statements(&proof_data(&hidden))
             .iter()
-            .all(|st| st["type"] != "actor.register")
+            .all(|st| st["type"] != "actor.register" || st["role"] != "member")
     );
 
     // The household withdraws: at once, no answer shows the name any more,
@@ -205,7 +213,7 @@ async fn issue_13_a_members_name_is_on_its_page_only_while_it_consents() {
     assert!(
         statements(&data)
             .iter()
-            .all(|st| st["type"] != "actor.register"),
+            .all(|st| st["type"] != "actor.register" || st["role"] != "member"),
         "the registration went with the name"
     );
 }

@@ -11,24 +11,21 @@
 
 use super::AppState;
 use super::assets;
-use super::format::{harvest_time, local_time, quantity};
+use super::format::{NumberFormat, day, harvest_time, local_time, quantity};
 use super::i18n::Texts;
 use super::render::{TemplateError, render};
 use crate::domain::ids::ActorId;
+use crate::domain::leaf::Leaf;
 use crate::domain::messages::Lang;
-use crate::domain::model::Actor;
+use crate::domain::model::{Actor, ActorKind, Batch};
 use crate::domain::privacy::Disclosure;
-use crate::domain::product::{Category, InspectResult};
-use crate::domain::statement::{Region, Role, StatementType};
+use crate::domain::product::{Certification, InspectResult};
+use crate::domain::statement::{Body, Role, Statement, StatementType};
 use crate::service::buyer::BuyerView;
 use askama::Template;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use std::collections::BTreeSet;
-
-fn place(actor: &Actor) -> String {
-    actor.region.as_ref().map(Region::place).unwrap_or_default()
-}
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A name as the page shows it. `member` is the id of the member household
 /// whose disclosed name `text` is (spec §6.17), so that the page marks it
@@ -37,6 +34,12 @@ fn place(actor: &Actor) -> String {
 pub(super) struct Who {
     text: String,
     member: String,
+    /// The registration whose `name` is `text`, for the phone to check
+    /// (issue 15); `None` for a name no signed entry on the page holds.
+    leaf: Option<u64>,
+    /// The words around the name, for a household shown by its
+    /// cooperative: "Member household of " and " (commune)".
+    around: Option<(String, String)>,
 }
 
 impl Who {
@@ -44,12 +47,28 @@ impl Who {
         Who {
             text,
             member: String::new(),
+            leaf: None,
+            around: None,
+        }
+    }
+
+    /// The name an actor registered with, as its registration (leaf
+    /// `leaf`) holds it.
+    fn registered(text: String, leaf: u64) -> Self {
+        Who {
+            text,
+            member: String::new(),
+            leaf: Some(leaf),
+            around: None,
         }
     }
 
     /// The name as text, for a page that does not check it.
     pub(super) fn into_text(self) -> String {
-        self.text
+        match self.around {
+            Some((before, after)) => format!("{before}{}{after}", self.text),
+            None => self.text,
+        }
     }
 }
 
@@ -80,13 +99,18 @@ pub(super) fn who(view: &BuyerView, t: &Texts, id: &ActorId) -> Who {
             Some((d, _)) => Who {
                 text: d.name.clone(),
                 member: id.to_string(),
+                leaf: None,
+                around: None,
             },
-            None => Who::plain(household(view, t, a)),
+            None => household(view, t, a),
         };
     }
     match &a.name {
+        Some(name) if a.kind != ActorKind::Registrar && a.registered_index < view.size => {
+            Who::registered(name.clone(), a.registered_index)
+        }
         Some(name) => Who::plain(name.clone()),
-        None => Who::plain(household(view, t, a)),
+        None => household(view, t, a),
     }
 }
 
@@ -94,13 +118,14 @@ pub(super) fn who(view: &BuyerView, t: &Texts, id: &ActorId) -> Who {
 /// (COMMUNE)". A commune of the 2025 map is written by its own name
 /// ("Phường Sóc Trăng"); one written as free text (format 1) after the
 /// word "commune".
-fn household(view: &BuyerView, t: &Texts, a: &Actor) -> String {
+fn household(view: &BuyerView, t: &Texts, a: &Actor) -> Who {
     let coop = a
         .cooperative
         .as_ref()
-        .and_then(|c| view.actors.get(c).and_then(|c| c.name.clone()))
-        .or_else(|| view.cooperative.as_ref().and_then(|c| c.name.clone()))
-        .unwrap_or_default();
+        .and_then(|c| view.actors.get(c))
+        .filter(|c| c.name.is_some())
+        .or(view.cooperative.as_ref());
+    let name = coop.and_then(|c| c.name.clone()).unwrap_or_default();
     let commune = a.region.as_ref().and_then(|r| {
         let name = r.commune_name()?;
         Some(if r.commune.as_deref() == Some(name.as_str()) {
@@ -109,18 +134,35 @@ fn household(view: &BuyerView, t: &Texts, a: &Actor) -> String {
             name
         })
     });
-    match commune {
-        Some(commune) => format!("{} {coop} ({commune})", t.household_of),
-        None => format!("{} {coop}", t.household_of),
+    let suffix = commune.map(|c| format!(" ({c})")).unwrap_or_default();
+    // The cooperative's name is bound to its registration where the page
+    // carries it (issue 15).
+    let leaf = coop
+        .filter(|c| c.name_commit.is_none())
+        .map(|c| c.registered_index)
+        .filter(|i| on_page(view, *i));
+    Who {
+        text: name,
+        member: String::new(),
+        leaf,
+        around: Some((format!("{} ", t.household_of), suffix)),
     }
 }
 
 /// The producer the page and the labels name: the producing cooperative,
 /// else whoever created the lot.
 pub(super) fn producer(view: &BuyerView, t: &Texts) -> Who {
-    match view.cooperative.as_ref().and_then(|c| c.name.clone()) {
-        Some(name) => Who::plain(name),
-        None => who(view, t, &view.batch.creator),
+    match view.cooperative.as_ref() {
+        Some(c) if c.name.is_some() && c.name_commit.is_none() => match &c.name {
+            Some(name) if c.registered_index < view.size => {
+                Who::registered(name.clone(), c.registered_index)
+            }
+            _ => Who::plain(c.name.clone().unwrap_or_default()),
+        },
+        Some(Actor {
+            name: Some(name), ..
+        }) => Who::plain(name.clone()),
+        _ => who(view, t, &view.batch.creator),
     }
 }
 
@@ -144,7 +186,96 @@ fn producer_households(view: &BuyerView, t: &Texts) -> Vec<Who> {
         .collect()
 }
 
-/// One step of the journey as shown.
+/// A text the phone checks against a signed entry (issue 15): the field
+/// `field` of the statement of leaf `leaf`, written the way `show` says
+/// (`web/static/verify.js`: empty for the text as signed, `quantity`,
+/// `datetime`, `harvest`, `stars`, `place`, `step`, `cert`, or the prefix
+/// of a word of the page's glossary such as `category`). A field starting
+/// with `$lot.` is the lot `of`'s part of its statement: the statement of
+/// a `batch.create`, the output of a `batch.transform`. Without a leaf on
+/// the page the text is shown unbound.
+pub(super) struct Bound {
+    text: String,
+    leaf: Option<u64>,
+    field: String,
+    show: &'static str,
+    of: String,
+}
+
+impl Bound {
+    fn new(
+        text: impl Into<String>,
+        leaf: Option<u64>,
+        field: impl Into<String>,
+        show: &'static str,
+    ) -> Self {
+        Bound {
+            text: text.into(),
+            leaf,
+            field: field.into(),
+            show,
+            of: String::new(),
+        }
+    }
+
+    /// The lot `of`'s own part of its creating statement.
+    fn of_lot(text: impl Into<String>, lot: &Batch, field: &str, show: &'static str) -> Self {
+        Bound {
+            of: lot.id.to_string(),
+            ..Bound::new(text, created_at(lot), format!("$lot.{field}"), show)
+        }
+    }
+}
+
+/// The leaf that made `batch` (its `batch.create` or `batch.transform`).
+fn created_at(batch: &Batch) -> Option<u64> {
+    batch.steps.first().map(|s| s.index)
+}
+
+/// The statement of leaf `index`, when the page carries that leaf.
+fn statement_of(view: &BuyerView, index: u64) -> Option<Statement> {
+    let leaf = view.leaves.iter().find(|l| l.index == index)?;
+    let leaf = Leaf::parse(&leaf.bytes).ok()?;
+    crate::domain::statement::parse(&leaf.statement).ok()
+}
+
+/// Whether the page carries leaf `index`.
+fn on_page(view: &BuyerView, index: u64) -> bool {
+    view.leaves.iter().any(|l| l.index == index)
+}
+
+/// The glossary the phone checks words against: `prefix:code` to the
+/// word the page writes for it (spec §8.8). The codes are signed; the
+/// words are the page's language.
+#[derive(Default)]
+struct Words(BTreeMap<String, String>);
+
+impl Words {
+    fn say(&mut self, key: String, word: &str) -> String {
+        self.0.insert(key, word.to_owned());
+        word.to_owned()
+    }
+}
+
+/// An actor's place, bound to the region of its registration.
+fn bound_place(view: &BuyerView, words: &mut Words, actor: &Actor) -> Option<Bound> {
+    let r = actor.region.as_ref()?;
+    let text = r.place();
+    if text.is_empty() {
+        return None;
+    }
+    let key = format!(
+        "place:{}|{}|{}",
+        r.province,
+        r.district.as_deref().unwrap_or(""),
+        r.commune.as_deref().unwrap_or("")
+    );
+    let leaf = Some(actor.registered_index).filter(|i| on_page(view, *i));
+    words.say(key, &text);
+    Some(Bound::new(text, leaf, "region", "place"))
+}
+
+/// One step of the journey as shown: what, when, by whom, where.
 struct StepView {
     index: u64,
     kind: &'static str,
@@ -152,45 +283,46 @@ struct StepView {
     batch: String,
     at: String,
     lot: String,
-    date: String,
-    action: &'static str,
-    detail: Option<String>,
+    date: Bound,
+    title: Bound,
     /// Whom a shipment went to.
     to: Option<Who>,
     who: Who,
-    role: &'static str,
-    place: String,
+    role: Option<Bound>,
+    place: Option<Bound>,
 }
 
 struct InspectionView {
     index: u64,
     code: &'static str,
     class: &'static str,
-    result: &'static str,
-    scheme: String,
+    result: Bound,
+    scheme: Bound,
     by: Who,
-    date: String,
-    note: Option<String>,
+    date: Bound,
+    note: Option<Bound>,
 }
 
 struct RecallView {
     index: u64,
-    reason: String,
-    date: String,
+    reason: Bound,
+    date: Bound,
     by: Who,
 }
 
 struct InputView {
     href: String,
-    product: String,
+    product: Bound,
     lot: String,
-    quantity: String,
+    /// How much of it was used, bound to the transformation's input.
+    amount: Bound,
+    unit: &'static str,
 }
 
 struct CorrectionView {
-    date: String,
+    date: Bound,
     target: u64,
-    reason: String,
+    reason: Bound,
     by: Who,
 }
 
@@ -203,20 +335,19 @@ pub(super) struct BatchPage {
     verify: &'static str,
     import_map: &'static str,
     other_lang_url: String,
-    product: String,
-    category: &'static str,
-    ocop_stars: Option<u8>,
-    stars_text: String,
-    lot: String,
-    gtin: Option<String>,
+    product: Bound,
+    category: Bound,
+    ocop_stars: Option<(Bound, Bound)>,
+    lot: Bound,
+    gtin: Option<Bound>,
     producer: Who,
     households: Vec<Who>,
-    address: String,
-    origin: String,
-    harvested: String,
-    quantity: String,
+    address: Option<Bound>,
+    origin: Option<Bound>,
+    harvested: Option<Bound>,
+    quantity: Bound,
     recall: Option<RecallView>,
-    certifications: Vec<String>,
+    certifications: Vec<Bound>,
     inspections: Vec<InspectionView>,
     steps: Vec<StepView>,
     made_from: Vec<InputView>,
@@ -233,7 +364,7 @@ pub(super) struct BatchPage {
 
 /// The JSON the page's script checks; `<` is escaped so that no value can
 /// end the `<script>` element it sits in.
-fn proof_json(app: &AppState, view: &BuyerView) -> String {
+fn proof_json(app: &AppState, view: &BuyerView, words: &Words) -> String {
     let info = app.ledger.info();
     // A registration is on the page only for the disclosure it backs.
     let backed: BTreeSet<u64> = shown_disclosures(view).map(|(_, i)| *i).collect();
@@ -280,43 +411,85 @@ fn proof_json(app: &AppState, view: &BuyerView) -> String {
         "disclosures": disclosures,
         "witnesses": witnesses,
         "witness_quorum": info.witness_quorum.unwrap_or(0),
+        "words": words.0,
     })
     .to_string()
     .replace('<', "\\u003c")
+}
+
+/// A certificate as shown: "VietGAP VG-BG-2026-0142 (valid until
+/// 30/06/2028)", the scheme left out when the number starts with it.
+fn certificate(t: &Texts, words: &mut Words, c: &Certification) -> String {
+    let scheme = words.say(format!("scheme:{}", c.scheme.as_str()), t.scheme(c.scheme));
+    words.say("valid_until".into(), t.valid_until);
+    let name = if c.id.starts_with(c.scheme.as_str()) {
+        c.id.clone()
+    } else {
+        format!("{scheme} {}", c.id)
+    };
+    match c.valid_until {
+        Some(d) => format!("{name} ({} {})", t.valid_until, day(d)),
+        None => name,
+    }
 }
 
 impl BatchPage {
     /// The page of `view` at `path`, for a reader of `t`'s language.
     pub(super) fn new(app: &AppState, t: &'static Texts, view: &BuyerView, path: &str) -> Self {
         let b = &view.batch;
+        let lang = Lang::negotiate(Some(t.tag), None);
+        let mut words = Words::default();
+        words.say("household_of".into(), t.household_of);
         let name = |id: &ActorId| who(view, t, id);
-        let steps = view
-            .journey
-            .iter()
+        let lineage: Vec<&Batch> = std::iter::once(b).chain(&view.ancestors).collect();
+        // One card per entry: a transformation names every lot it used and
+        // made, but is drawn once, as the lot's own step where it is one.
+        let mut chosen: Vec<&crate::domain::lineage::TraceStep> = Vec::new();
+        for s in &view.journey {
+            match chosen.iter_mut().find(|c| c.index == s.index) {
+                Some(c) if s.batch == b.id => *c = s,
+                Some(_) => {}
+                None => chosen.push(s),
+            }
+        }
+        let steps = chosen
+            .into_iter()
             .map(|s| {
                 let actor = view.actors.get(&s.by);
-                let lot_batch = if s.batch == b.id {
-                    b
-                } else {
-                    view.ancestors.iter().find(|a| a.id == s.batch).unwrap_or(b)
+                let lot_batch = lineage
+                    .iter()
+                    .find(|a| a.id == s.batch)
+                    .copied()
+                    .unwrap_or(b);
+                let title = match s.kind {
+                    StatementType::Transform => {
+                        match statement_of(view, s.index).map(|st| st.body) {
+                            Some(Body::Transform(x)) => words.say(
+                                format!("process:{}", x.process.as_str()),
+                                t.process(x.process),
+                            ),
+                            _ => t.step_transform.to_owned(),
+                        }
+                    }
+                    StatementType::Receive => words.say(
+                        format!("receive:{}", s.accepted.unwrap_or(true)),
+                        t.step(s.kind, s.accepted).unwrap_or(s.kind.as_str()),
+                    ),
+                    kind => words.say(
+                        format!("step:{}", kind.as_str()),
+                        t.step(kind, s.accepted).unwrap_or(kind.as_str()),
+                    ),
                 };
-                let detail = match s.kind {
-                    StatementType::Transform if s.batch != b.id => None,
-                    StatementType::Transform => lot_batch.process.map(|p| t.process(p).to_owned()),
-                    StatementType::Ship
-                    | StatementType::Genesis
-                    | StatementType::ActorRegister
-                    | StatementType::RotateKey
-                    | StatementType::Revoke
-                    | StatementType::Consent
-                    | StatementType::BatchCreate
-                    | StatementType::Receive
-                    | StatementType::Inspect
-                    | StatementType::Recall
-                    | StatementType::ContractOffer
-                    | StatementType::ContractAccept
-                    | StatementType::Correction => None,
-                };
+                let who = name(&s.by);
+                let role = actor
+                    .filter(|_| who.leaf.is_some() && who.around.is_none())
+                    .and_then(|a| match a.kind {
+                        ActorKind::Role(r) => {
+                            let word = words.say(format!("role:{}", r.as_str()), t.role(a.kind));
+                            Some(Bound::new(word, who.leaf, "role", "role"))
+                        }
+                        ActorKind::Registrar => None,
+                    });
                 StepView {
                     index: s.index,
                     kind: s.kind.as_str(),
@@ -324,58 +497,86 @@ impl BatchPage {
                     batch: s.batch.to_string(),
                     at: s.at.clone(),
                     lot: format!("{} · {}", lot_batch.product.name, lot_batch.id),
-                    date: local_time(&s.at),
-                    action: t.step(s.kind, s.accepted).unwrap_or(s.kind.as_str()),
-                    detail,
+                    date: Bound::new(local_time(&s.at), Some(s.index), "at", "datetime"),
+                    title: Bound::new(title, Some(s.index), "type", "step"),
                     to: s
                         .to
                         .as_ref()
                         .filter(|_| s.kind == StatementType::Ship)
                         .map(name),
-                    who: name(&s.by),
-                    role: actor.map_or("", |a| t.role(a.kind)),
-                    place: actor.map(place).unwrap_or_default(),
+                    role,
+                    place: actor.and_then(|a| bound_place(view, &mut words, a)),
+                    who,
                 }
             })
             .collect();
-        let inspections = std::iter::once(b)
-            .chain(&view.ancestors)
+        let inspections = lineage
+            .iter()
             .flat_map(|x| &x.inspections)
             .filter(|i| i.index < view.size)
-            .map(|i| InspectionView {
-                index: i.index,
-                code: i.result.as_str(),
-                class: match i.result {
-                    InspectResult::Pass => "pass",
-                    InspectResult::Fail => "fail",
-                },
-                result: t.result(i.result),
-                scheme: i.scheme.to_string(),
-                by: name(&i.by),
-                date: local_time(&i.at),
-                note: i.note.clone(),
+            .map(|i| {
+                let leaf = Some(i.index);
+                let result = words.say(format!("result:{}", i.result.as_str()), t.result(i.result));
+                let scheme = words.say(format!("scheme:{}", i.scheme.as_str()), t.scheme(i.scheme));
+                InspectionView {
+                    index: i.index,
+                    code: i.result.as_str(),
+                    class: match i.result {
+                        InspectResult::Pass => "pass",
+                        InspectResult::Fail => "fail",
+                    },
+                    result: Bound::new(result, leaf, "result", "result"),
+                    scheme: Bound::new(scheme, leaf, "scheme", "scheme"),
+                    by: name(&i.by),
+                    date: Bound::new(local_time(&i.at), leaf, "at", "datetime"),
+                    note: i.note.clone().map(|n| Bound::new(n, leaf, "note", "")),
+                }
             })
             .collect();
-        let certifications = std::iter::once(b)
-            .chain(&view.ancestors)
-            .flat_map(|x| &x.certifications)
-            .map(|c| match &c.valid_until {
-                Some(d) => format!("{} {} ({} {d})", c.scheme, c.id, t.valid_until),
-                None => format!("{} {}", c.scheme, c.id),
+        let mut seen = BTreeSet::new();
+        // A transformation's output inherits its input's certificates; the
+        // signed ones are in the batch.create that listed them.
+        let certifications = lineage
+            .iter()
+            .filter(|x| x.process.is_none())
+            .flat_map(|x| {
+                x.certifications
+                    .iter()
+                    .enumerate()
+                    .map(move |(k, c)| (*x, k, c))
             })
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
+            .filter(|(_, _, c)| seen.insert((c.scheme, c.id.clone())))
+            .map(|(x, k, c)| Bound {
+                of: x.id.to_string(),
+                ..Bound::new(
+                    certificate(t, &mut words, c),
+                    created_at(x),
+                    format!("certifications.{k}"),
+                    "cert",
+                )
+            })
             .collect();
+        let n = NumberFormat::of(lang);
         let made_from = b
             .inputs
             .iter()
-            .map(|i| {
+            .enumerate()
+            .map(|(k, i)| {
                 let input = view.ancestors.iter().find(|a| a.id == i.batch);
                 InputView {
                     href: format!("/b/{}?lang={}", i.batch, t.tag),
-                    product: input.map_or_else(|| i.batch.to_string(), |a| a.product.name.clone()),
+                    product: match input {
+                        Some(a) => Bound::of_lot(a.product.name.clone(), a, "product.name", ""),
+                        None => Bound::new(i.batch.to_string(), None, "", ""),
+                    },
                     lot: i.batch.to_string(),
-                    quantity: quantity(t, &i.quantity),
+                    amount: Bound::new(
+                        n.decimal(&i.quantity.amount.to_string()),
+                        created_at(b),
+                        format!("inputs.{k}.amount"),
+                        "number",
+                    ),
+                    unit: t.unit(i.quantity.unit),
                 }
             })
             .collect();
@@ -383,49 +584,81 @@ impl BatchPage {
             .corrections
             .iter()
             .map(|c| CorrectionView {
-                date: local_time(&c.at),
+                date: Bound::new(local_time(&c.at), Some(c.index), "at", "datetime"),
                 target: c.target,
-                reason: c.reason.clone(),
+                reason: Bound::new(c.reason.clone(), Some(c.index), "reason", ""),
                 by: name(&c.by),
             })
             .collect();
-        let stars = b.product.ocop_stars.map(|s| s.get());
+        let ocop_stars = b.product.ocop_stars.map(|s| {
+            let s = s.get();
+            (
+                Bound::of_lot("★".repeat(usize::from(s)), b, "product.ocop_stars", "stars"),
+                Bound::of_lot(n.count(u64::from(s)), b, "product.ocop_stars", "number"),
+            )
+        });
+        let category = words.say(
+            format!("category:{}", b.product.category.as_str()),
+            t.category(b.product.category),
+        );
+        let origin_lot = lineage
+            .iter()
+            .find(|x| x.origin.is_some() && x.process.is_none());
+        let harvest_lot = lineage
+            .iter()
+            .find(|x| x.harvested_at.is_some() && x.process.is_none());
+        let address = view
+            .cooperative
+            .as_ref()
+            .and_then(|c| bound_place(view, &mut words, c));
         BatchPage {
             t,
             style: assets::path("style.css"),
             verify: assets::path("verify.js"),
             import_map: assets::import_map(),
             other_lang_url: format!("{path}?lang={}", t.other_tag),
-            product: b.product.name.clone(),
-            category: t.category(b.product.category),
-            ocop_stars: stars,
-            stars_text: "★".repeat(usize::from(stars.unwrap_or(0))),
-            lot: b.id.to_string(),
-            gtin: b.product.gtin.map(|g| g.to_string()),
+            product: Bound::of_lot(b.product.name.clone(), b, "product.name", ""),
+            category: Bound::of_lot(category, b, "product.category", "category"),
+            ocop_stars,
+            lot: Bound::of_lot(b.id.to_string(), b, "batch", ""),
+            gtin: b
+                .product
+                .gtin
+                .map(|g| Bound::of_lot(g.to_string(), b, "product.gtin", "")),
             producer: producer(view, t),
             households: producer_households(view, t),
-            address: view.cooperative.as_ref().map(place).unwrap_or_default(),
-            origin: view
-                .origin
-                .as_ref()
-                .map_or_else(|| t.not_stated.to_owned(), |o| o.place.clone()),
-            harvested: view
-                .harvested_at
-                .as_ref()
-                .map_or_else(|| t.not_stated.to_owned(), |h| harvest_time(h.as_str())),
-            quantity: quantity(t, &b.quantity),
+            address,
+            origin: match (origin_lot, &view.origin) {
+                (Some(x), Some(o)) => Some(Bound::of_lot(o.place.clone(), x, "origin.place", "")),
+                (None, Some(o)) => Some(Bound::new(o.place.clone(), None, "", "")),
+                (_, None) => None,
+            },
+            harvested: match (harvest_lot, &view.harvested_at) {
+                (Some(x), Some(h)) => Some(Bound::of_lot(
+                    harvest_time(h.as_str()),
+                    x,
+                    "harvested_at",
+                    "harvest",
+                )),
+                (None, Some(h)) => Some(Bound::new(harvest_time(h.as_str()), None, "", "")),
+                (_, None) => None,
+            },
+            quantity: Bound::of_lot(quantity(t, &b.quantity), b, "quantity", "quantity"),
             recall: b
                 .recall
                 .as_ref()
                 .filter(|r| r.index < view.size)
                 .map(|r| RecallView {
                     index: r.index,
-                    reason: r.reason.clone(),
+                    reason: Bound::new(r.reason.clone(), Some(r.index), "reason", ""),
                     date: view
                         .journey
                         .iter()
                         .find(|s| s.index == r.index)
-                        .map_or_else(|| format!("#{}", r.index), |s| local_time(&s.at)),
+                        .map_or_else(
+                            || Bound::new(format!("#{}", r.index), None, "", ""),
+                            |s| Bound::new(local_time(&s.at), Some(r.index), "at", "datetime"),
+                        ),
                     by: name(&r.by),
                 }),
             certifications,
@@ -444,7 +677,7 @@ impl BatchPage {
                 )
             },
             api_url: format!("/api/v1/batches/{}/trace", b.id),
-            proof_json: proof_json(app, view),
+            proof_json: proof_json(app, view, &words),
             witnessed: app.ledger.witnesses().is_some(),
         }
     }
@@ -452,46 +685,51 @@ impl BatchPage {
     /// A representative page, with one of everything a page can show, to
     /// render at start-up.
     fn sample(t: &'static Texts) -> Self {
-        let who = || Who::plain("HTX Lục Ngạn".to_owned());
+        let who = || Who::registered("HTX Lục Ngạn".to_owned(), 1);
         let named = || Who {
             text: "Nguyễn Văn An".into(),
             member: "tv-k3m9q2x7pd".into(),
+            leaf: None,
+            around: Some(("Hộ thành viên của ".into(), " (xã X)".into())),
         };
-        let date = || "12/06/2026 16:00".to_owned();
+        let bound = |text: &str| Bound::new(text, Some(3), "at", "datetime");
+        let lot = || Bound {
+            of: "vai-01".into(),
+            ..Bound::new("vai-01", Some(2), "$lot.batch", "")
+        };
         BatchPage {
             t,
             style: assets::path("style.css"),
             verify: assets::path("verify.js"),
             import_map: assets::import_map(),
             other_lang_url: format!("/b/vai-01?lang={}", t.other_tag),
-            product: "Vải thiều".into(),
-            category: t.category(Category::Fruit),
-            ocop_stars: Some(4),
-            stars_text: "★★★★".into(),
-            lot: "vai-01".into(),
-            gtin: Some("08935049501503".into()),
+            product: lot(),
+            category: lot(),
+            ocop_stars: Some((lot(), lot())),
+            lot: lot(),
+            gtin: Some(lot()),
             producer: who(),
             households: vec![named(), who()],
-            address: "Xã Lục Ngạn, Tỉnh Bắc Ninh".into(),
-            origin: "Lục Ngạn".into(),
-            harvested: "10/06/2026".into(),
-            quantity: "100 kg".into(),
+            address: Some(lot()),
+            origin: Some(lot()),
+            harvested: None,
+            quantity: lot(),
             recall: Some(RecallView {
                 index: 5,
-                reason: "<test>".into(),
-                date: date(),
+                reason: bound("<test>"),
+                date: bound("12/06/2026 16:00"),
                 by: who(),
             }),
-            certifications: vec!["VietGAP 1".into()],
+            certifications: vec![lot()],
             inspections: vec![InspectionView {
                 index: 4,
                 code: "pass",
                 class: "pass",
-                result: t.result(InspectResult::Pass),
-                scheme: "VietGAP".into(),
+                result: bound("Đạt"),
+                scheme: bound("VietGAP"),
                 by: who(),
-                date: date(),
-                note: Some("ok".into()),
+                date: bound("12/06/2026 16:00"),
+                note: Some(bound("ok")),
             }],
             steps: vec![StepView {
                 index: 3,
@@ -500,24 +738,24 @@ impl BatchPage {
                 batch: "vai-01".into(),
                 at: "2026-06-12T09:00:00Z".into(),
                 lot: "Vải thiều · vai-01".into(),
-                date: date(),
-                action: t.step(StatementType::Ship, None).unwrap_or("ship"),
-                detail: None,
+                date: bound("12/06/2026 16:00"),
+                title: bound("Gửi hàng"),
                 to: Some(who()),
                 who: named(),
-                role: "",
-                place: "Lục Ngạn".into(),
+                role: Some(bound("Hợp tác xã")),
+                place: Some(bound("Lục Ngạn")),
             }],
             made_from: vec![InputView {
                 href: format!("/b/vai-00?lang={}", t.tag),
-                product: "Vải tươi".into(),
+                product: lot(),
                 lot: "vai-00".into(),
-                quantity: "120 kg".into(),
+                amount: lot(),
+                unit: "kg",
             }],
             corrections: vec![CorrectionView {
-                date: date(),
+                date: bound("12/06/2026 16:00"),
                 target: 2,
-                reason: "typo".into(),
+                reason: bound("typo"),
                 by: who(),
             }],
             origin_name: "example.invalid/ledger".into(),

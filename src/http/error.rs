@@ -144,6 +144,9 @@ struct MissingPage {
     title: &'static str,
     body: String,
     code: &'static str,
+    /// The code the buyer scanned or typed (the page's last path segment),
+    /// repeated on the page (issue 15).
+    scanned: String,
 }
 
 impl MissingPage {
@@ -172,6 +175,11 @@ impl MissingPage {
             title,
             body,
             code: refusal.code.as_str(),
+            scanned: path
+                .rsplit('/')
+                .find(|s| !s.is_empty() && *s != "b" && *s != "01")
+                .unwrap_or("")
+                .to_owned(),
         }
     }
 }

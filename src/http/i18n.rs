@@ -6,7 +6,7 @@
 
 use crate::domain::messages::Lang;
 use crate::domain::model::ActorKind;
-use crate::domain::product::{Category, InspectResult, Process};
+use crate::domain::product::{Category, InspectResult, Process, Scheme};
 use crate::domain::statement::{Role, StatementType};
 
 /// Every sentence and label of the pages, in one language.
@@ -31,8 +31,29 @@ pub struct Texts {
     pub badge_detail: &'static str,
     /// Badge when a check failed.
     pub badge_failed: &'static str,
-    /// What the badge means.
+    /// What the badge means and does not mean, in one plain line (issue
+    /// 15): not a safety guarantee, and a copied label verifies too.
     pub badge_explain: &'static str,
+    /// Badge when every check passed on a recalled lot: never reassurance.
+    pub badge_recalled: &'static str,
+    /// Under a failed badge: what it means and what to do.
+    pub badge_failed_why: &'static str,
+    /// The link to the auditors' details: "How to check".
+    pub how_to_check: &'static str,
+    /// The fold of technical details: "For auditors".
+    pub for_auditors: &'static str,
+    /// How an auditor checks the page, in the fold.
+    pub auditors_how: &'static str,
+    /// "Technical reason" of a failed check, in the fold.
+    pub technical_reason: &'static str,
+    /// The word after an OCOP star count: "sao".
+    pub stars: &'static str,
+    /// "Code scanned", on the error pages.
+    pub scanned_code: &'static str,
+    /// The error pages' warning about counterfeits.
+    pub counterfeit: &'static str,
+    /// Certification and inspection schemes, in [`Scheme::ALL`] order.
+    pub schemes: [&'static str; 6],
     /// "Product".
     pub product: &'static str,
     /// "Lot code".
@@ -171,7 +192,24 @@ pub const VI: Texts = Texts {
     badge_verified: "✔ Đã xác minh trên thiết bị này",
     badge_detail: "({leaves} bản ghi, trong sổ cái {size} mục, khóa {key})",
     badge_failed: "✘ KHÔNG xác minh được",
-    badge_explain: "Điện thoại của bạn tự kiểm tra chữ ký số của từng bước, bằng chứng Merkle và điểm kiểm tra có chữ ký của sổ cái.",
+    badge_explain: "“Đã xác minh” nghĩa là mọi thông tin trên trang này đúng là điều các bên đã ký vào sổ cái, do chính điện thoại của bạn kiểm tra. Đó không phải là bảo đảm an toàn thực phẩm, và một tem bị sao chép cũng được xác minh.",
+    badge_recalled: "⚠ Lô này ĐANG BỊ THU HỒI: không dùng sản phẩm",
+    badge_failed_why: "Thông tin trên trang không khớp với bản ghi đã ký. Đừng tin các thông tin này: sản phẩm có thể là hàng giả. Hãy hỏi nơi bán.",
+    how_to_check: "Cách kiểm tra",
+    for_auditors: "Cho kiểm toán viên: chi tiết kỹ thuật",
+    auditors_how: "Điện thoại kiểm tra chữ ký Ed25519 của từng bản ghi, bằng chứng Merkle (RFC 9162) dẫn đến điểm kiểm tra có chữ ký của sổ cái, và so từng thông tin trên trang với bản ghi đã ký. Có thể tải bằng chứng của từng bản ghi bên dưới và kiểm tra lại bằng công cụ riêng.",
+    technical_reason: "Lý do kỹ thuật",
+    stars: "sao",
+    scanned_code: "Mã đã quét",
+    counterfeit: "Nếu mã này nằm trên tem của một sản phẩm, sản phẩm có thể là hàng giả: đừng mua hoặc dùng, và báo cho nơi bán.",
+    schemes: [
+        "VietGAP",
+        "GlobalGAP",
+        "Hữu cơ",
+        "OCOP",
+        "An toàn thực phẩm",
+        "Khác",
+    ],
     product: "Sản phẩm",
     lot: "Mã lô",
     gtin: "Mã GTIN",
@@ -269,7 +307,24 @@ pub const EN: Texts = Texts {
     badge_verified: "✔ Verified on this device",
     badge_detail: "({leaves} entries, in a ledger of {size}, key {key})",
     badge_failed: "✘ NOT verified",
-    badge_explain: "Your phone checks each step's digital signature, the Merkle proofs and the ledger's signed checkpoint itself.",
+    badge_explain: "“Verified” means that everything on this page is what the parties signed into the ledger, as checked by your own phone. It is not a guarantee of food safety, and a copied label verifies too.",
+    badge_recalled: "⚠ This lot IS RECALLED: do not use the product",
+    badge_failed_why: "What this page shows does not match the signed entries. Do not trust it: the product may be counterfeit. Ask the seller.",
+    how_to_check: "How to check",
+    for_auditors: "For auditors: technical details",
+    auditors_how: "The phone checks each entry's Ed25519 signature, its Merkle proof (RFC 9162) to the ledger's signed checkpoint, and every fact on the page against the signed entry. Each entry's proof can be downloaded below and checked with your own tools.",
+    technical_reason: "Technical reason",
+    stars: "stars",
+    scanned_code: "Code scanned",
+    counterfeit: "If this code is on a product's label, the product may be counterfeit: do not buy or use it, and tell the seller.",
+    schemes: [
+        "VietGAP",
+        "GlobalGAP",
+        "Organic",
+        "OCOP",
+        "Food safety",
+        "Other",
+    ],
     product: "Product",
     lot: "Lot code",
     gtin: "GTIN",
@@ -402,6 +457,12 @@ impl Texts {
             Unit::Piece => 3,
             Unit::Box => 4,
         }]
+    }
+
+    /// A certification or inspection scheme's name.
+    pub fn scheme(&self, s: Scheme) -> &'static str {
+        let i = Scheme::ALL.iter().position(|x| *x == s).unwrap_or(5);
+        self.schemes[i]
     }
 
     /// An inspection result.

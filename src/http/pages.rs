@@ -328,12 +328,30 @@ async fn try_labels(
     render(&page).map_err(internal)
 }
 
+/// The icon browsers ask for (issue 15: never a 404): a green check on
+/// a leaf, as SVG.
+const FAVICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#1f7a3a"/><path d="M8 17l5 5 11-12" fill="none" stroke="#fff" stroke-width="4" stroke-linecap="round" stroke-linejoin="round"/></svg>"##;
+
+fn favicon() -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON,
+    )
+        .into_response()
+}
+
 /// Any path no route matched. A printed code never meets a bare 404: what
 /// looks like a buyer's page (`/b/…`, `/01/…`, a trailing slash, more GS1
 /// qualifiers) gets the not-found page in the buyer's language; anything
 /// else gets the JSON 404 of the API.
 pub async fn fallback(ClientLang(lang): ClientLang, uri: axum::http::Uri) -> Response {
     let path = uri.path();
+    if path == "/favicon.ico" {
+        return favicon();
+    }
     if path.starts_with("/b/") || path.starts_with("/01/") || path == "/b" || path == "/01" {
         return PageError::new(Refusal::new(Code::NotFound), lang, path).into_response();
     }

@@ -186,6 +186,20 @@ impl Ledger {
                 break;
             }
         }
+        // The registration of every actor the page names by its plain name
+        // (an organisation, or a format-1 member that agreed to be named):
+        // the phone checks the name, role and place shown against it
+        // (issue 15). A registrar is named by the genesis, not a
+        // registration.
+        for a in actors.values().chain(cooperative.iter()) {
+            if a.name.is_some()
+                && a.name_commit.is_none()
+                && a.kind != crate::domain::model::ActorKind::Registrar
+                && a.registered_index < tip.size
+            {
+                indexes.insert(a.registered_index);
+            }
+        }
         let origin = lineage.iter().find_map(|b| b.origin.clone());
         let harvested_at = lineage.iter().find_map(|b| b.harvested_at.clone());
 

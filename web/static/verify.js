@@ -18,7 +18,11 @@
 //   3. that everything the page shows with a data-leaf (every journey step,
 //      inspection and the recall banner) says what its signed statement
 //      says: type, signer, batch, time, result; that the lot's own entries
-//      are among them; and that a logged recall is shown;
+//      are among them; and that a logged recall is shown; and that every
+//      shown text with a data-field (product, producer, place, certificate,
+//      step title, quantity, date, inspection, recall: issue 15) is its
+//      signed field written the way data-show says, through the one
+//      formatter (format.js) and the page's glossary of words for codes;
 //   4. for every member name the page shows (an element with data-member):
 //      that a disclosure names that member, whose register leaf (checked in
 //      step 2) registers that very member with the name_commit
@@ -32,7 +36,8 @@
 // says the steps shown are signed and logged, not that nothing is missing.
 // Ed25519 uses WebCrypto where the browser has it, otherwise the vendored
 // @noble/ed25519 (served by the app itself). Without JavaScript the badge
-// keeps its server-rendered text: "not checked on this device"; without
+// reads "not checked on this device" (a <noscript>; with the script it
+// says "checking" while it checks, never a warning); without
 // WebCrypto (an insecure context) the names say they could not be checked
 // here, never that they are verified.
 
@@ -48,6 +53,82 @@ import {
   sha256,
   unhex,
 } from "proofs";
+import { formatDate, formatNumber, formatQuantity } from "format";
+
+/// The value at `path` ("product.name", "certifications.0") in `obj`.
+function at(obj, path) {
+  let v = obj;
+  for (const k of path.split(".")) {
+    if (v === null || v === undefined) return undefined;
+    v = v[k];
+  }
+  return v;
+}
+
+/// The glossary key of a step's title: a transformation by its process,
+/// a receipt by whether it was accepted, any other step by its type.
+function stepKey(st) {
+  if (st.type === "batch.transform") return "process:" + st.process;
+  if (st.type === "batch.receive") return "receive:" + st.accepted;
+  return "step:" + st.type;
+}
+
+/// What the element `el` (with data-field) must read, from its signed
+/// statement `st`; undefined when the statement has no such field.
+function expected(el, st, words, lang) {
+  let field = el.dataset.field;
+  let base = st;
+  if (field.startsWith("$lot.")) {
+    field = field.slice(5);
+    if (st.type === "batch.transform") base = (st.outputs || []).find((o) => o.batch === el.dataset.of);
+    else if (st.batch !== el.dataset.of) base = undefined;
+  }
+  const v = base === undefined ? undefined : at(base, field);
+  if (v === undefined || v === null) return undefined;
+  const show = el.dataset.show || "";
+  switch (show) {
+    case "":
+      return String(v);
+    case "quantity":
+      return formatQuantity(String(v.amount), v.unit, lang);
+    case "number":
+      return formatNumber(String(v), lang);
+    case "datetime":
+      return formatDate(String(v), { time: true });
+    case "harvest":
+      return formatDate(String(v), { time: !/^\d{4}-\d{2}-\d{2}$/.test(String(v)) });
+    case "household":
+      return `${words.household_of} ${v}${el.dataset.after || ""}`;
+    case "stars":
+      return "★".repeat(Number(v));
+    case "step":
+      return words[stepKey(st)];
+    case "place":
+      return words["place:" + [v.province, v.district || "", v.commune || ""].join("|")];
+    case "cert": {
+      const scheme = words["scheme:" + v.scheme];
+      if (scheme === undefined) return undefined;
+      const name = String(v.id).startsWith(v.scheme) ? String(v.id) : `${scheme} ${v.id}`;
+      return v.valid_until ? `${name} (${words.valid_until} ${formatDate(String(v.valid_until))})` : name;
+    }
+    default:
+      return words[show + ":" + v];
+  }
+}
+
+/// Every shown text bound to a signed field reads what was signed.
+function checkShown(statements, words, lang) {
+  for (const el of document.querySelectorAll("[data-leaf][data-field]")) {
+    const st = statements.get(Number(el.dataset.leaf));
+    const want = st && expected(el, st, words, lang);
+    const shown = el.textContent.trim().normalize("NFC");
+    if (want === undefined || shown !== String(want).normalize("NFC")) {
+      throw new Error(
+        `the ${el.dataset.field} shown for entry ${el.dataset.leaf} is not the one signed: "${shown}", signed "${want}"`,
+      );
+    }
+  }
+}
 
 /// The prefix of a name commitment (spec §6.17).
 const NAME_PREFIX = enc.encode("coop-ledger name v1\n");
@@ -134,6 +215,7 @@ async function check(data) {
     }
   }
   if (ownSteps === 0) throw new Error("no entry of this lot");
+  checkShown(statements, data.words || {}, data.lang);
   const names = await checkNames(data.disclosures || [], statements);
   // A recall among the checked entries must be on the page, and a recall
   // banner must come from one.
@@ -142,7 +224,7 @@ async function check(data) {
     throw new Error("the recall is not shown as logged");
   }
   const fingerprint = hex(cp.keyId);
-  return { size: cp.size, leaves: statements.size, key: fingerprint, names };
+  return { size: cp.size, leaves: statements.size, key: fingerprint, names, recalled };
 }
 
 /// Sets the witness badge: "checked by" only when the cosignatures that
@@ -171,13 +253,24 @@ async function main() {
   const badge = document.getElementById("verify-badge");
   const holder = document.getElementById("ledger-proof");
   if (!badge || !holder) return;
-  const say = (state, extra) => {
+  // The badge speaks the page's language; the technical reason of a
+  // failure, in English, and the figures of a success go to the
+  // auditors' fold.
+  const say = (state, reason) => {
     badge.dataset.state = state;
-    badge.textContent = badge.dataset[state] + (extra ? " " + extra : "");
+    badge.textContent = badge.dataset[state];
+    const why = document.getElementById("verify-why");
+    if (why) why.hidden = state !== "failed";
+    const tech = document.getElementById("verify-reason");
+    if (tech && reason) {
+      tech.hidden = false;
+      tech.querySelector("code").textContent = reason;
+    }
   };
   // Without WebCrypto (an old browser, or a page not served over HTTPS)
   // nothing can be checked here: say so, and never "not verified".
   if (!window.crypto || !crypto.subtle) {
+    say("unchecked");
     markNames(holder, null, "cannot");
     return;
   }
@@ -185,6 +278,7 @@ async function main() {
   markNames(holder, null, "checking");
   const data = JSON.parse(holder.textContent);
   data.lot = holder.dataset.lot;
+  data.lang = holder.dataset.lang;
   let r;
   try {
     r = await check(data);
@@ -193,7 +287,7 @@ async function main() {
     // checked either.
     markNames(holder, null, "cannot");
     if (e instanceof CannotCheck) say("unchecked");
-    else say("failed", "(" + e.message + ")");
+    else say("failed", e.message);
     return;
   }
   await showWitnesses(data);
@@ -201,13 +295,18 @@ async function main() {
   for (const m of r.names.failed.keys()) markNames(holder, m, "failed");
   const wrong = [...r.names.failed.values()];
   if (wrong.length > 0) {
-    say("failed", "(" + wrong[0] + ")");
+    say("failed", wrong[0]);
     return;
   }
-  say(
-    "verified",
-    badge.dataset.detail.replace("{leaves}", r.leaves).replace("{size}", r.size).replace("{key}", r.key),
-  );
+  // A recalled lot's badge never reads as reassurance.
+  say(r.recalled ? "recalled" : "verified");
+  const detail = document.getElementById("verify-detail");
+  if (detail) {
+    detail.textContent = badge.dataset.detail
+      .replace("{leaves}", r.leaves)
+      .replace("{size}", r.size)
+      .replace("{key}", r.key);
+  }
 }
 
 main();
