@@ -159,13 +159,14 @@ async fn the_four_charts_have_a_mark_per_row_and_say_what_they_show() {
         month.contains("2030: 60%") && month.contains("2045: 85%"),
         "target lines"
     );
-    // May: both linked cooperatives; April and June: the contract only.
+    // Issue 15: each point is the 12 months to the month's end, so June
+    // still counts May's delivery (it was 0.2 when months stood alone).
     let shares: Vec<f64> = month
         .split(r#"data-share=""#)
         .skip(1)
         .map(|s| share(s.split('"').next().expect("share")))
         .collect();
-    assert_eq!(shares, [0.2, 0.4, 0.2]);
+    assert_eq!(shares, [0.2, 0.4, 0.4]);
     assert_eq!(
         chart(&html, "by-category")
             .matches(r#"<g class="bar""#)
@@ -460,4 +461,107 @@ async fn provinces_given_as_codes_are_shown_by_their_names() {
     assert_eq!(status, 200);
     assert_eq!(dashboard_figure(&html, "cooperatives-registered"), "2");
     assert!(html.contains(r#"name="province" value="Thành phố Cần Thơ""#));
+}
+
+/// Issue 15, the month chart's known answer, in the real Chromium at 360 px,
+/// in Vietnamese and in English: for March to 2 July 2026 March has nobody
+/// registered (a gap, no point, "no data" in the table, never 0%); April
+/// 1/5, then May, June and July 2/5 (the twelve months to each month's end
+/// keep May's delivery); July is partial and says up to when; the
+/// definition is written beside the chart; the page never scrolls sideways
+/// and axe-core finds nothing serious.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_month_chart_is_twelve_months_to_each_month_with_a_gap_and_a_partial_month() {
+    let server = TestServer::with_linkage().await;
+    let driver = common::browser::Driver::start();
+    let profile = tempfile::tempdir().expect("profile");
+    let c = driver.browser(profile.path()).await;
+    let query = "from=2026-03-01&to=2026-07-02";
+    for (lang, no_data, partial, definition) in [
+        (
+            "vi",
+            "Chưa có số liệu",
+            "* Tháng chưa trọn: chỉ tính đến ngày 02/07/2026.",
+            "12 tháng tính đến cuối tháng đó",
+        ),
+        (
+            "en",
+            "No data",
+            "* Partial month: counted up to 02/07/2026 only.",
+            "12 months to that month's end",
+        ),
+    ] {
+        c.goto(&format!("{}/linkage?{query}&lang={lang}", server.url))
+            .await
+            .expect("goto");
+        let page = c
+            .execute(
+                r#"const svg = document.querySelector('svg[data-chart="by-month"]');
+                   const pts = [...svg.querySelectorAll('circle.pt')];
+                   const rows = [...document.querySelectorAll('table[data-table="by-month"] tbody tr')];
+                   return {
+                     lang: document.documentElement.lang,
+                     width: window.innerWidth,
+                     wide: [document.documentElement, document.body, ...document.querySelectorAll('body > *, main > *, main svg, table, td, th')].filter(e => e.getBoundingClientRect().right > 349 || e.scrollWidth > 350).slice(0, 12).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + e.scrollWidth + '/' + e.clientWidth + ' ' + (e.textContent || '').slice(0, 30)),
+                     scroll: document.documentElement.scrollWidth,
+                     months: pts.map(p => p.dataset.month),
+                     shares: pts.map(p => Number(p.dataset.share)),
+                     partial: pts.filter(p => p.dataset.partial).map(p => p.dataset.month),
+                     gaps: [...svg.querySelectorAll('[data-gap]')].map(g => g.dataset.gap),
+                     lines: svg.querySelectorAll('polyline.series').length,
+                     rows: rows.map(r => [...r.children].map(x => x.textContent)),
+                     definition: document.querySelector('[data-note="month-definition"]').textContent,
+                     note: document.querySelector('[data-note="month-partial"]').textContent,
+                     labels: [...svg.querySelectorAll('text.target-label')].map(t => t.getBBox().x),
+                     plotRight: Math.max(...[...svg.querySelectorAll('polyline.series')].map(l => l.getBBox().x + l.getBBox().width)),
+                   };"#,
+                vec![],
+            )
+            .await
+            .expect("read the chart");
+        common::browser::screenshot(&c, &format!("linkage-months-{lang}-360.png")).await;
+        assert_eq!(page["lang"], lang);
+        assert_eq!(
+            page["width"], 360,
+            "{lang}: phone viewport, too wide: {}",
+            page["wide"]
+        );
+        assert!(
+            page["scroll"].as_u64() <= page["width"].as_u64(),
+            "{lang}: no sideways scrolling: {page}"
+        );
+        assert_eq!(
+            page["months"],
+            serde_json::json!(["2026-04", "2026-05", "2026-06", "2026-07"]),
+            "{lang}: March has no point"
+        );
+        assert_eq!(page["shares"], serde_json::json!([0.2, 0.4, 0.4, 0.4]));
+        assert_eq!(page["partial"], serde_json::json!(["2026-07"]));
+        assert_eq!(page["gaps"], serde_json::json!(["2026-03"]));
+        assert_eq!(page["lines"], 1);
+        let rows = page["rows"].as_array().expect("rows");
+        assert_eq!(rows.len(), 5);
+        assert_eq!(rows[0][1], no_data, "{lang}: an empty month is not 0%");
+        assert!(
+            rows[4][0].as_str().expect("name").ends_with("02/07/2026*"),
+            "{lang}: {rows:?}"
+        );
+        assert_eq!(rows[4][1], "2/5 · 40%");
+        assert_eq!(page["note"], partial);
+        assert!(
+            page["definition"]
+                .as_str()
+                .expect("text")
+                .contains(definition),
+            "{lang}: {page}"
+        );
+        // The target labels sit right of the line, never on it.
+        let right = page["plotRight"].as_f64().expect("right");
+        for x in page["labels"].as_array().expect("labels") {
+            assert!(x.as_f64().expect("x") > right, "{lang}: {page}");
+        }
+        let axe = common::axe::serious_violations(&c).await;
+        assert!(axe.is_empty(), "{lang}: {axe:?}");
+    }
+    c.close().await.expect("close");
 }

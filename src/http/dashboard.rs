@@ -107,6 +107,7 @@ struct ReportView {
     targets: ProgressChart,
     target_rows: Vec<TargetView>,
     by_month: LineChart,
+    month_partial: Option<String>,
     by_category: BarChart,
     by_province: BarChart,
     province_note: Option<String>,
@@ -135,6 +136,7 @@ struct DashboardPage {
     t: &'static Texts,
     d: &'static DashboardTexts,
     style: &'static str,
+    dashboard_style: &'static str,
     other_lang_url: String,
     form: FormView,
     categories: Vec<CategoryOption>,
@@ -286,19 +288,30 @@ fn report_view(
             .collect(),
         targets,
         target_rows,
-        by_month: charts::months(&r.by_month, &r.targets.cooperatives, &n),
+        by_month: charts::months(&r.twelve_months, &r.targets.cooperatives, &n),
+        month_partial: r
+            .twelve_months
+            .iter()
+            .find(|m| m.partial)
+            .map(|m| d.month_partial.replace("{to}", &date(m.to))),
         by_category,
         by_province,
         province_note,
         months: r
-            .by_month
+            .twelve_months
             .iter()
             .map(|m| {
-                let name = m
-                    .month
-                    .split_once('-')
-                    .map_or_else(|| m.month.clone(), |(y, mo)| format!("{mo}/{y}"));
-                row(name, &m.cooperatives, &m.collective)
+                let name = d.month_window.replace("{to}", &date(m.to));
+                let name = if m.partial { format!("{name}*") } else { name };
+                if m.is_empty() {
+                    RowView {
+                        name,
+                        cooperatives: d.month_no_data.to_owned(),
+                        collective: d.month_no_data.to_owned(),
+                    }
+                } else {
+                    row(name, &m.cooperatives, &m.collective)
+                }
             })
             .collect(),
         categories: r
@@ -371,6 +384,7 @@ impl DashboardPage {
             t,
             d,
             style: assets::path("style.css"),
+            dashboard_style: assets::path("dashboard.css"),
             other_lang_url: other_lang_url(&query, t),
             categories: category_options(t, &form.category),
             form,
@@ -397,6 +411,7 @@ impl DashboardPage {
             t,
             d,
             style: assets::path("style.css"),
+            dashboard_style: assets::path("dashboard.css"),
             other_lang_url: other_lang_url(query, t),
             categories: category_options(t, category),
             form: FormView {
