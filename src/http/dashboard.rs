@@ -23,8 +23,11 @@ use super::extract::ClientLang;
 use super::format::{NumberFormat, day as date};
 use super::i18n::{DashboardTexts, Texts};
 use super::render::{TemplateError, html_page, render, unrenderable};
-use crate::domain::linkage::{Figure, LinkageIndex, LinkageReport, Progress, Query, Targets};
+use crate::domain::linkage::{
+    Figure, LinkageIndex, LinkageReport, Progress, ProvinceName, Query, Targets,
+};
 use crate::domain::messages::{Code, Lang, Refusal};
+use crate::domain::places::places;
 use crate::domain::product::Category;
 use crate::domain::time::Day;
 use crate::service::ServiceError;
@@ -48,6 +51,43 @@ struct CategoryOption {
     code: &'static str,
     name: &'static str,
     selected: bool,
+}
+
+/// One choice of the province select: a province of the 2025 map (spec
+/// §9.3), or the text a query gave that names none of them.
+struct ProvinceOption {
+    value: String,
+    selected: bool,
+    official: bool,
+}
+
+/// The province select: the 34 provinces and cities of the 2025 map, as
+/// the map names them (`domain::places`, the GSO list the code carries),
+/// then, when the query's text names none of them, that text, selected
+/// and marked as not on the list, so a filter is never silently empty.
+fn province_options(selected: &str) -> Vec<ProvinceOption> {
+    let wanted = (!selected.is_empty()).then(|| ProvinceName::read(selected).key);
+    let mut options: Vec<ProvinceOption> = places()
+        .map(|m| m.provinces())
+        .unwrap_or_default()
+        .iter()
+        .map(|p| ProvinceOption {
+            value: p.name.to_owned(),
+            selected: wanted
+                .as_ref()
+                .is_some_and(|k| *k == ProvinceName::read(p.name).key),
+            official: true,
+        })
+        .collect();
+    options.sort_by(|a, b| a.value.cmp(&b.value));
+    if !selected.is_empty() && !options.iter().any(|o| o.selected) {
+        options.push(ProvinceOption {
+            value: selected.to_owned(),
+            selected: true,
+            official: false,
+        });
+    }
+    options
 }
 
 /// A headline figure, raw and written out.
@@ -140,6 +180,7 @@ struct DashboardPage {
     other_lang_url: String,
     form: FormView,
     categories: Vec<CategoryOption>,
+    provinces: Vec<ProvinceOption>,
     error: Option<ErrorView>,
     report: Option<ReportView>,
 }
@@ -387,6 +428,7 @@ impl DashboardPage {
             dashboard_style: assets::path("dashboard.css"),
             other_lang_url: other_lang_url(&query, t),
             categories: category_options(t, &form.category),
+            provinces: province_options(&form.province),
             form,
             error: Some(ErrorView {
                 code: refusal.code.as_str(),
@@ -414,6 +456,7 @@ impl DashboardPage {
             dashboard_style: assets::path("dashboard.css"),
             other_lang_url: other_lang_url(query, t),
             categories: category_options(t, category),
+            provinces: province_options(&province),
             form: FormView {
                 from: report.from.to_string(),
                 to: report.to.to_string(),

@@ -457,8 +457,10 @@ pub struct DashboardTexts {
     pub to: &'static str,
     /// "Province".
     pub province: &'static str,
-    /// Placeholder of the province field.
+    /// The province select's "all" choice.
     pub all_provinces: &'static str,
+    /// After a province text that names no province of the 2025 map.
+    pub not_official: &'static str,
     /// "Product category".
     pub category: &'static str,
     /// The select's "all" choice.
@@ -560,6 +562,7 @@ pub const DASHBOARD_VI: DashboardTexts = DashboardTexts {
     to: "Đến ngày",
     province: "Tỉnh, thành phố",
     all_provinces: "Tất cả",
+    not_official: "không có trong danh mục tỉnh, thành phố",
     category: "Nhóm sản phẩm",
     all_categories: "Tất cả",
     show: "Xem số liệu",
@@ -616,6 +619,7 @@ pub const DASHBOARD_EN: DashboardTexts = DashboardTexts {
     to: "To",
     province: "Province or city",
     all_provinces: "All",
+    not_official: "not on the list of provinces",
     category: "Product category",
     all_categories: "All",
     show: "Show figures",
