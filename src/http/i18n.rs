@@ -677,6 +677,46 @@ impl DashboardTexts {
     }
 }
 
+/// The words of the labels sheet (`GET /b/{id}/labels`) of its own, in
+/// one language; the rest are the buyer's [`Texts`].
+#[derive(Debug)]
+pub struct LabelTexts {
+    /// A template's name: `{n}` labels, `{cols}` × `{rows}`.
+    pub template: &'static str,
+    /// "Sticker sheet".
+    pub sheet: &'static str,
+    /// The form's button.
+    pub show: &'static str,
+    /// What the sheet is for, on screen.
+    pub hint: &'static str,
+}
+
+/// Tem truy xuất.
+pub const LABELS_VI: LabelTexts = LabelTexts {
+    template: "Giấy A4 {n} tem ({cols} cột × {rows} hàng)",
+    sheet: "Khổ giấy tem",
+    show: "Đổi khổ giấy",
+    hint: "Mỗi tem có mã QR, mã lô và địa chỉ ngắn để gõ khi không quét được.",
+};
+
+/// Traceability labels.
+pub const LABELS_EN: LabelTexts = LabelTexts {
+    template: "A4 sheet of {n} labels ({cols} columns × {rows} rows)",
+    sheet: "Sticker sheet",
+    show: "Change sheet",
+    hint: "Each label has the QR code, the lot code and a short address to type when the code will not scan.",
+};
+
+impl LabelTexts {
+    /// The labels sheet's words in `lang`.
+    pub fn of(lang: Lang) -> &'static LabelTexts {
+        match lang {
+            Lang::Vi => &LABELS_VI,
+            Lang::En => &LABELS_EN,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
