@@ -565,3 +565,66 @@ async fn the_month_chart_is_twelve_months_to_each_month_with_a_gap_and_a_partial
     }
     c.close().await.expect("close");
 }
+
+/// Issue 15: printed (Chromium's print to PDF, read back with `pdftotext`
+/// of Debian `poppler-utils`), page 1 holds the headline figures and the
+/// targets; the charts by month and the rest follow; the print is in the
+/// page's language.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_printout_puts_the_headline_and_the_targets_on_page_one() {
+    use fantoccini::wd::{PrintConfiguration, PrintSize};
+    let server = TestServer::with_linkage().await;
+    let driver = common::browser::Driver::start();
+    let profile = tempfile::tempdir().expect("profile");
+    let c = driver.browser(profile.path()).await;
+    for (lang, headline, targets, month) in [
+        (
+            "vi",
+            "Hợp tác xã",
+            "Tiến độ so với mục tiêu",
+            "Tỷ lệ hợp tác xã liên kết trong 12 tháng",
+        ),
+        (
+            "en",
+            "Cooperatives",
+            "Progress towards the targets",
+            "Share of cooperatives linked in the 12 months",
+        ),
+    ] {
+        c.goto(&format!("{}/linkage?{PERIOD}&lang={lang}", server.url))
+            .await
+            .expect("goto");
+        let pdf = c
+            .print(
+                PrintConfiguration::builder()
+                    .size(PrintSize::A4)
+                    .build()
+                    .expect("print configuration"),
+            )
+            .await
+            .expect("print");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("linkage.pdf");
+        std::fs::write(&file, &pdf).expect("write");
+        let text = |range: &[&str]| {
+            let out = std::process::Command::new("pdftotext")
+                .args(range)
+                .arg("-layout")
+                .arg(&file)
+                .arg("-")
+                .output()
+                .expect("pdftotext (Debian poppler-utils) must be installed; .ci/run installs it");
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        let (one, rest) = (text(&["-f", "1", "-l", "1"]), text(&["-f", "2"]));
+        for want in [headline, targets] {
+            assert!(one.contains(want), "{lang}: page 1 has {want:?}:\n{one}");
+        }
+        assert!(
+            !one.contains(month),
+            "{lang}: the month chart waits:\n{one}"
+        );
+        assert!(rest.contains(month), "{lang}: it follows:\n{rest}");
+    }
+    c.close().await.expect("close");
+}
