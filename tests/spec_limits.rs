@@ -141,7 +141,7 @@ fn constants() -> Vec<(&'static str, u128)> {
             "domain::linkage::MAX_TARGETS",
             n(domain::linkage::MAX_TARGETS),
         ),
-        ("http::pages::MAX_LABELS", n(http::pages::MAX_LABELS)),
+        ("http::labels::MAX_LABELS", n(http::labels::MAX_LABELS)),
         (
             "http::charts::MAX_PROVINCE_BARS",
             n(http::charts::MAX_PROVINCE_BARS),

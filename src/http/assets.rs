@@ -47,6 +47,7 @@ macro_rules! asset {
 
 const FILES: &[Asset] = &[
     asset!("style.css", None, CSS, "static/style.css"),
+    asset!("dashboard.css", None, CSS, "static/dashboard.css"),
     asset!("app.css", None, CSS, "static/app.css"),
     asset!("verify.js", None, JS, "static/verify.js"),
     asset!("proofs.js", Some("proofs"), JS, "static/proofs.js"),

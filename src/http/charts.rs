@@ -4,8 +4,8 @@
 //! `web/templates/linkage.html`; nothing here knows HTML, and nothing here
 //! reads a clock or the ledger.
 //!
-//! Four charts: the share of cooperatives linked month by month with the
-//! target lines ([`months`]), the share linked per row as horizontal bars
+//! Four charts: the share of cooperatives linked in the twelve months to
+//! each month's end, with the target lines ([`months`]), the share linked per row as horizontal bars
 //! ([`bars`], used for categories and, through [`provinces`], for provinces
 //! with a cap on the rows shown), and each figure's progress towards each
 //! target ([`progress`]). The numbers are written by
@@ -14,7 +14,7 @@
 //! [`LinkageReport`]: crate::domain::linkage::LinkageReport
 
 use super::format::NumberFormat;
-use crate::domain::linkage::{Figure, MonthRow, Progress, ProvinceRow, Target};
+use crate::domain::linkage::{Figure, Progress, ProvinceRow, Target, TwelveMonths};
 
 /// Width of every chart's `viewBox`; the page scales it to the screen.
 pub const WIDTH: f64 = 320.0;
@@ -33,7 +33,12 @@ const MAX_MONTH_LABELS: usize = 6;
 /// Month chart: height and plot area.
 const LINE_HEIGHT: f64 = 190.0;
 const LINE_LEFT: f64 = 36.0;
-const LINE_RIGHT: f64 = WIDTH - 20.0;
+/// The plot ends left of a margin that holds the target labels.
+const LINE_RIGHT: f64 = WIDTH - 60.0;
+/// Where the target labels start, right of the plot.
+pub const TARGET_LABEL_X: f64 = LINE_RIGHT + 4.0;
+/// The least distance between two target labels' baselines.
+const TARGET_LABEL_GAP: f64 = 11.0;
 const LINE_TOP: f64 = 10.0;
 const LINE_BOTTOM: f64 = LINE_HEIGHT - 24.0;
 
@@ -78,7 +83,8 @@ pub struct TargetLine {
     pub label: String,
 }
 
-/// One month of the month chart.
+/// One month of the month chart that has a share (a month with nobody
+/// registered has no point: the line breaks there).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MonthPoint {
     /// Centre.
@@ -87,10 +93,12 @@ pub struct MonthPoint {
     pub y: f64,
     /// `YYYY-MM`.
     pub month: String,
-    /// The share linked that month.
+    /// The share linked in the twelve months to the month's end.
     pub share: f64,
     /// `linked/registered · share`.
     pub text: String,
+    /// True when the month ends before its last day (the period's end).
+    pub partial: bool,
 }
 
 /// A month named under the month chart.
@@ -98,11 +106,21 @@ pub struct MonthPoint {
 pub struct AxisLabel {
     /// Centre.
     pub x: f64,
-    /// `MM/YYYY`.
+    /// `MM/YYYY`, with `*` for a partial month.
     pub text: String,
 }
 
-/// The share of cooperatives linked, month by month, against the targets.
+/// A month without data, marked on the floor of the month chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GapMark {
+    /// Centre.
+    pub x: f64,
+    /// `YYYY-MM`.
+    pub month: String,
+}
+
+/// The share of cooperatives linked in the twelve months to each month's
+/// end, against the targets.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineChart {
     /// `viewBox` height.
@@ -113,15 +131,21 @@ pub struct LineChart {
     pub axis_x: f64,
     /// Right end of the plot.
     pub right: f64,
-    /// The `points` attribute of the polyline joining the months.
-    pub polyline: String,
-    /// One per month, in order.
+    /// The `points` attributes of the polylines: one per run of months
+    /// with data, so a month without data is a gap in the line.
+    pub segments: Vec<String>,
+    /// One per month with data, in order.
     pub points: Vec<MonthPoint>,
+    /// The months without data.
+    pub gaps: Vec<GapMark>,
+    /// Where the gap marks sit.
+    pub gap_y: f64,
     /// Rules at 0, 25, 50, 75 and 100%.
     pub rules: Vec<Rule>,
     /// Months named on the axis.
     pub labels: Vec<AxisLabel>,
-    /// One line per target.
+    /// One line per target; its label is in the right margin, outside the
+    /// plot, so the line never crosses it.
     pub targets: Vec<TargetLine>,
     /// Where the axis labels sit.
     pub label_y: f64,
@@ -139,9 +163,11 @@ fn month_text(month: &str) -> String {
     }
 }
 
-/// The month chart of the cooperatives' share, with one horizontal line
-/// per target.
-pub fn months(rows: &[MonthRow], targets: &[Target], fmt: &NumberFormat) -> LineChart {
+/// The month chart of the cooperatives' twelve-month share, with one
+/// horizontal line per target. Months without data are gaps, a partial
+/// month is marked, and the target labels sit right of the plot, pushed
+/// apart when two targets are close.
+pub fn months(rows: &[TwelveMonths], targets: &[Target], fmt: &NumberFormat) -> LineChart {
     let n = rows.len();
     let step = if n > 1 {
         (LINE_RIGHT - LINE_LEFT) / (n - 1) as f64
@@ -155,30 +181,48 @@ pub fn months(rows: &[MonthRow], targets: &[Target], fmt: &NumberFormat) -> Line
             c((LINE_LEFT + LINE_RIGHT) / 2.0)
         }
     };
-    let points: Vec<MonthPoint> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| MonthPoint {
+    let mut points = Vec::new();
+    let mut gaps = Vec::new();
+    let mut segments = Vec::new();
+    let mut run: Vec<String> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        if r.is_empty() {
+            gaps.push(GapMark {
+                x: x_of(i),
+                month: r.month.clone(),
+            });
+            if !run.is_empty() {
+                segments.push(run.join(" "));
+                run.clear();
+            }
+            continue;
+        }
+        let p = MonthPoint {
             x: x_of(i),
             y: line_y(r.cooperatives.share),
             month: r.month.clone(),
             share: r.cooperatives.share,
             text: fmt.ratio(&r.cooperatives),
-        })
-        .collect();
-    let polyline = points
-        .iter()
-        .map(|p| format!("{},{}", p.x, p.y))
-        .collect::<Vec<_>>()
-        .join(" ");
+            partial: r.partial,
+        };
+        run.push(format!("{},{}", p.x, p.y));
+        points.push(p);
+    }
+    if !run.is_empty() {
+        segments.push(run.join(" "));
+    }
     let every = n.div_ceil(MAX_MONTH_LABELS).max(1);
-    let labels = points
+    let labels = rows
         .iter()
         .enumerate()
-        .filter(|(i, _)| i.is_multiple_of(every))
-        .map(|(_, p)| AxisLabel {
-            x: p.x,
-            text: month_text(&p.month),
+        .filter(|(i, _)| i.is_multiple_of(every) || (rows[*i].partial && *i + 1 == n))
+        .map(|(i, r)| AxisLabel {
+            x: x_of(i),
+            text: if r.partial {
+                format!("{}*", month_text(&r.month))
+            } else {
+                month_text(&r.month)
+            },
         })
         .collect();
     let rules = [0.0, 0.25, 0.5, 0.75, 1.0]
@@ -188,23 +232,35 @@ pub fn months(rows: &[MonthRow], targets: &[Target], fmt: &NumberFormat) -> Line
             label: fmt.percent(s),
         })
         .collect();
-    let targets = targets
+    let mut targets: Vec<TargetLine> = targets
         .iter()
         .map(|t| TargetLine {
             at: line_y(t.share),
-            label_at: LINE_RIGHT,
-            anchor: "end",
+            label_at: line_y(t.share) + 3.5,
+            anchor: "start",
             year: t.year,
             label: format!("{}: {}", t.year, fmt.percent(t.share)),
         })
         .collect();
+    // Labels at least one line apart, from the top down (the targets stay
+    // in the plans' order).
+    let mut order: Vec<usize> = (0..targets.len()).collect();
+    order.sort_by(|a, b| targets[*a].at.total_cmp(&targets[*b].at));
+    let mut floor = f64::MIN;
+    for i in order {
+        let t = &mut targets[i];
+        t.label_at = c(t.label_at.max(floor + TARGET_LABEL_GAP));
+        floor = t.label_at;
+    }
     LineChart {
         height: LINE_HEIGHT,
         left: LINE_LEFT,
         axis_x: LINE_LEFT - 4.0,
         right: LINE_RIGHT,
-        polyline,
+        segments,
         points,
+        gaps,
+        gap_y: LINE_BOTTOM - 4.0,
         rules,
         labels,
         targets,
@@ -427,6 +483,7 @@ pub fn progress(
 mod tests {
     use super::*;
     use crate::domain::linkage::Targets;
+    use crate::domain::time::Day;
 
     const VI: NumberFormat = NumberFormat {
         decimal: ',',
@@ -450,6 +507,19 @@ mod tests {
             by_contract: linked,
             by_shipment: 0,
             progress: Vec::new(),
+        }
+    }
+
+    /// Month `m` of 2026, its window ending on the month's 28th.
+    fn month(m: u32, f: Figure) -> TwelveMonths {
+        let day = |s: String| Day::parse(&s).expect("day");
+        TwelveMonths {
+            month: format!("2026-{m:02}"),
+            from: day(format!("2025-{:02}-01", m)),
+            to: day(format!("2026-{m:02}-28")),
+            partial: false,
+            cooperatives: f.clone(),
+            collective: f,
         }
     }
 
@@ -531,14 +601,10 @@ mod tests {
 
     #[test]
     fn the_month_chart_has_a_point_per_month_and_a_line_per_target() {
-        let rows: Vec<MonthRow> = [(4, 0), (4, 1), (5, 2), (5, 5)]
+        let rows: Vec<TwelveMonths> = [(4, 0), (4, 1), (5, 2), (5, 5)]
             .iter()
             .enumerate()
-            .map(|(i, (r, l))| MonthRow {
-                month: format!("2026-{:02}", i + 1),
-                cooperatives: figure(*r, *l),
-                collective: figure(*r, *l),
-            })
+            .map(|(i, (r, l))| month(i as u32 + 1, figure(*r, *l)))
             .collect();
         let chart = months(&rows, &Targets::default().cooperatives, &EN);
         assert_eq!(chart.points.len(), 4);
@@ -547,22 +613,68 @@ mod tests {
         assert_eq!(chart.points[0].x, LINE_LEFT);
         assert_eq!(chart.points[3].x, LINE_RIGHT);
         assert!(chart.points[1].y > chart.points[2].y, "25% below 40%");
-        assert_eq!(chart.polyline.split(' ').count(), 4);
+        assert_eq!(chart.segments.len(), 1);
+        assert_eq!(chart.segments[0].split(' ').count(), 4);
         assert_eq!(chart.points[2].text, "2/5 · 40%");
         assert_eq!(chart.labels[0].text, "01/2026");
         let t: Vec<&str> = chart.targets.iter().map(|t| t.label.as_str()).collect();
         assert_eq!(t, ["2030: 60%", "2045: 85%"]);
         assert!(chart.targets[1].at < chart.targets[0].at, "85% above 60%");
         assert_eq!(chart.rules.len(), 5);
+        for t in &chart.targets {
+            assert!(
+                TARGET_LABEL_X > chart.right,
+                "issue 15: the label is outside the plot"
+            );
+            assert!(t.label_at > t.at, "{t:?} under its line");
+        }
+        assert!(chart.targets[0].label_at - chart.targets[1].label_at >= TARGET_LABEL_GAP);
+    }
+
+    /// Issue 15: a month with nobody registered is a gap in the line, not a
+    /// point at 0%; a partial month is marked on the axis and its point.
+    #[test]
+    fn an_empty_month_is_a_gap_and_a_partial_month_is_marked() {
+        let mut rows: Vec<TwelveMonths> = [(0, 0), (5, 1), (0, 0), (5, 2), (5, 2)]
+            .iter()
+            .enumerate()
+            .map(|(i, (r, l))| month(i as u32 + 1, figure(*r, *l)))
+            .collect();
+        rows[4].partial = true;
+        let chart = months(&rows, &[], &VI);
+        let drawn: Vec<&str> = chart.points.iter().map(|p| p.month.as_str()).collect();
+        assert_eq!(drawn, ["2026-02", "2026-04", "2026-05"]);
+        let gaps: Vec<&str> = chart.gaps.iter().map(|g| g.month.as_str()).collect();
+        assert_eq!(gaps, ["2026-01", "2026-03"]);
+        assert_eq!(chart.segments.len(), 2, "the line breaks at March");
+        assert_eq!(chart.segments[1].split(' ').count(), 2);
+        assert!(chart.points[2].partial && !chart.points[1].partial);
+        assert_eq!(
+            chart.labels.last().map(|l| l.text.as_str()),
+            Some("05/2026*")
+        );
+        // Two targets one point apart get labels a line apart.
+        let close = [
+            Target {
+                year: 2030,
+                share: 0.60,
+            },
+            Target {
+                year: 2031,
+                share: 0.61,
+            },
+        ];
+        let chart = months(&rows, &close, &VI);
+        assert!(chart.targets[0].label_at - chart.targets[1].label_at >= TARGET_LABEL_GAP);
     }
 
     #[test]
     fn a_long_period_names_at_most_six_months() {
-        let rows: Vec<MonthRow> = (0..36)
-            .map(|i| MonthRow {
-                month: format!("{}-{:02}", 2024 + i / 12, i % 12 + 1),
-                cooperatives: figure(1, 0),
-                collective: figure(1, 0),
+        let rows: Vec<TwelveMonths> = (0..36)
+            .map(|i| {
+                let mut m = month(1, figure(1, 0));
+                m.month = format!("{}-{:02}", 2024 + i / 12, i % 12 + 1);
+                m
             })
             .collect();
         let chart = months(&rows, &[], &VI);

@@ -23,8 +23,11 @@ use super::extract::ClientLang;
 use super::format::{NumberFormat, day as date};
 use super::i18n::{DashboardTexts, Texts};
 use super::render::{TemplateError, html_page, render, unrenderable};
-use crate::domain::linkage::{Figure, LinkageIndex, LinkageReport, Progress, Query, Targets};
+use crate::domain::linkage::{
+    Figure, LinkageIndex, LinkageReport, Progress, ProvinceName, Query, Targets,
+};
 use crate::domain::messages::{Code, Lang, Refusal};
+use crate::domain::places::places;
 use crate::domain::product::Category;
 use crate::domain::time::Day;
 use crate::service::ServiceError;
@@ -48,6 +51,43 @@ struct CategoryOption {
     code: &'static str,
     name: &'static str,
     selected: bool,
+}
+
+/// One choice of the province select: a province of the 2025 map (spec
+/// §9.3), or the text a query gave that names none of them.
+struct ProvinceOption {
+    value: String,
+    selected: bool,
+    official: bool,
+}
+
+/// The province select: the 34 provinces and cities of the 2025 map, as
+/// the map names them (`domain::places`, the GSO list the code carries),
+/// then, when the query's text names none of them, that text, selected
+/// and marked as not on the list, so a filter is never silently empty.
+fn province_options(selected: &str) -> Vec<ProvinceOption> {
+    let wanted = (!selected.is_empty()).then(|| ProvinceName::read(selected).key);
+    let mut options: Vec<ProvinceOption> = places()
+        .map(|m| m.provinces())
+        .unwrap_or_default()
+        .iter()
+        .map(|p| ProvinceOption {
+            value: p.name.to_owned(),
+            selected: wanted
+                .as_ref()
+                .is_some_and(|k| *k == ProvinceName::read(p.name).key),
+            official: true,
+        })
+        .collect();
+    options.sort_by(|a, b| a.value.cmp(&b.value));
+    if !selected.is_empty() && !options.iter().any(|o| o.selected) {
+        options.push(ProvinceOption {
+            value: selected.to_owned(),
+            selected: true,
+            official: false,
+        });
+    }
+    options
 }
 
 /// A headline figure, raw and written out.
@@ -107,6 +147,7 @@ struct ReportView {
     targets: ProgressChart,
     target_rows: Vec<TargetView>,
     by_month: LineChart,
+    month_partial: Option<String>,
     by_category: BarChart,
     by_province: BarChart,
     province_note: Option<String>,
@@ -135,9 +176,11 @@ struct DashboardPage {
     t: &'static Texts,
     d: &'static DashboardTexts,
     style: &'static str,
+    dashboard_style: &'static str,
     other_lang_url: String,
     form: FormView,
     categories: Vec<CategoryOption>,
+    provinces: Vec<ProvinceOption>,
     error: Option<ErrorView>,
     report: Option<ReportView>,
 }
@@ -286,19 +329,30 @@ fn report_view(
             .collect(),
         targets,
         target_rows,
-        by_month: charts::months(&r.by_month, &r.targets.cooperatives, &n),
+        by_month: charts::months(&r.twelve_months, &r.targets.cooperatives, &n),
+        month_partial: r
+            .twelve_months
+            .iter()
+            .find(|m| m.partial)
+            .map(|m| d.month_partial.replace("{to}", &date(m.to))),
         by_category,
         by_province,
         province_note,
         months: r
-            .by_month
+            .twelve_months
             .iter()
             .map(|m| {
-                let name = m
-                    .month
-                    .split_once('-')
-                    .map_or_else(|| m.month.clone(), |(y, mo)| format!("{mo}/{y}"));
-                row(name, &m.cooperatives, &m.collective)
+                let name = d.month_window.replace("{to}", &date(m.to));
+                let name = if m.partial { format!("{name}*") } else { name };
+                if m.is_empty() {
+                    RowView {
+                        name,
+                        cooperatives: d.month_no_data.to_owned(),
+                        collective: d.month_no_data.to_owned(),
+                    }
+                } else {
+                    row(name, &m.cooperatives, &m.collective)
+                }
             })
             .collect(),
         categories: r
@@ -371,8 +425,10 @@ impl DashboardPage {
             t,
             d,
             style: assets::path("style.css"),
+            dashboard_style: assets::path("dashboard.css"),
             other_lang_url: other_lang_url(&query, t),
             categories: category_options(t, &form.category),
+            provinces: province_options(&form.province),
             form,
             error: Some(ErrorView {
                 code: refusal.code.as_str(),
@@ -397,8 +453,10 @@ impl DashboardPage {
             t,
             d,
             style: assets::path("style.css"),
+            dashboard_style: assets::path("dashboard.css"),
             other_lang_url: other_lang_url(query, t),
             categories: category_options(t, category),
+            provinces: province_options(&province),
             form: FormView {
                 from: report.from.to_string(),
                 to: report.to.to_string(),

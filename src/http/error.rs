@@ -320,7 +320,7 @@ mod tests {
     #[test]
     fn every_template_renders_at_start_up() {
         crate::http::buyer_view::check_templates().expect("batch page");
-        crate::http::pages::check_templates().expect("labels");
+        crate::http::labels::check_templates().expect("labels");
         check_templates().expect("error pages");
         crate::http::dashboard::check_templates().expect("dashboard");
     }

@@ -518,8 +518,10 @@ pub struct DashboardTexts {
     pub to: &'static str,
     /// "Province".
     pub province: &'static str,
-    /// Placeholder of the province field.
+    /// The province select's "all" choice.
     pub all_provinces: &'static str,
+    /// After a province text that names no province of the 2025 map.
+    pub not_official: &'static str,
     /// "Product category".
     pub category: &'static str,
     /// The select's "all" choice.
@@ -570,6 +572,14 @@ pub struct DashboardTexts {
     pub chart_province: &'static str,
     /// How to read the month chart.
     pub month_desc: &'static str,
+    /// The month chart's definition, written beside it (spec §9.3).
+    pub month_definition: &'static str,
+    /// A table row of the month chart: `{to}`, the window's last day.
+    pub month_window: &'static str,
+    /// The note on a partial month: `{to}`, its last day counted.
+    pub month_partial: &'static str,
+    /// A month without data, in the table.
+    pub month_no_data: &'static str,
     /// How to read a bar chart.
     pub bars_desc: &'static str,
     /// How to read the progress chart.
@@ -613,6 +623,7 @@ pub const DASHBOARD_VI: DashboardTexts = DashboardTexts {
     to: "Đến ngày",
     province: "Tỉnh, thành phố",
     all_provinces: "Tất cả",
+    not_official: "không có trong danh mục tỉnh, thành phố",
     category: "Nhóm sản phẩm",
     all_categories: "Tất cả",
     show: "Xem số liệu",
@@ -634,10 +645,14 @@ pub const DASHBOARD_VI: DashboardTexts = DashboardTexts {
     deliveries: "Số lần giao",
     no_volume: "Trong kỳ chưa có lô hàng nào được doanh nghiệp nhận.",
     chart_targets: "Tiến độ so với mục tiêu",
-    chart_month: "Tỷ lệ hợp tác xã liên kết theo tháng",
+    chart_month: "Tỷ lệ hợp tác xã liên kết trong 12 tháng tính đến cuối mỗi tháng",
     chart_category: "Tỷ lệ hợp tác xã liên kết theo nhóm sản phẩm",
     chart_province: "Tỷ lệ hợp tác xã liên kết theo tỉnh, thành phố",
-    month_desc: "Mỗi điểm là tỷ lệ hợp tác xã liên kết trong một tháng; đường đứt nét là mục tiêu.",
+    month_desc: "Mỗi điểm là tỷ lệ hợp tác xã liên kết trong 12 tháng tính đến cuối tháng đó; đường đứt nét là mục tiêu.",
+    month_definition: "Cách tính: trong số hợp tác xã đã đăng ký vào cuối tháng, tỷ lệ có liên kết với doanh nghiệp (hợp đồng còn hiệu lực hoặc lô hàng doanh nghiệp đã nhận) vào một lúc nào đó trong 12 tháng tính đến cuối tháng đó. Tháng chưa có hợp tác xã nào đăng ký được để trống, không tính là 0%.",
+    month_window: "12 tháng đến {to}",
+    month_partial: "* Tháng chưa trọn: chỉ tính đến ngày {to}.",
+    month_no_data: "Chưa có số liệu",
     bars_desc: "Mỗi thanh là tỷ lệ hợp tác xã liên kết (số liên kết/số đăng ký); đường đứt nét là mục tiêu.",
     targets_desc: "Phần đậm là tỷ lệ đã đạt, phần sọc là khoảng còn thiếu đến vạch mục tiêu.",
     provinces_hidden: "Biểu đồ hiện {shown} tỉnh, thành phố có nhiều hợp tác xã nhất; {hidden} tỉnh, thành phố khác có trong bảng và tệp CSV.",
@@ -665,6 +680,7 @@ pub const DASHBOARD_EN: DashboardTexts = DashboardTexts {
     to: "To",
     province: "Province or city",
     all_provinces: "All",
+    not_official: "not on the list of provinces",
     category: "Product category",
     all_categories: "All",
     show: "Show figures",
@@ -686,10 +702,14 @@ pub const DASHBOARD_EN: DashboardTexts = DashboardTexts {
     deliveries: "Deliveries",
     no_volume: "No delivery was accepted by a business in this period.",
     chart_targets: "Progress towards the targets",
-    chart_month: "Share of cooperatives linked, by month",
+    chart_month: "Share of cooperatives linked in the 12 months to each month's end",
     chart_category: "Share of cooperatives linked, by product category",
     chart_province: "Share of cooperatives linked, by province",
-    month_desc: "Each point is the share of cooperatives linked in one month; dashed lines are the targets.",
+    month_desc: "Each point is the share of cooperatives linked in the 12 months to that month's end; dashed lines are the targets.",
+    month_definition: "How it is counted: of the cooperatives registered at the month's end, the share linked with a business (a contract in force or a delivery a business accepted) at some time in the 12 months to that month's end. A month with no cooperative registered is left blank, not counted as 0%.",
+    month_window: "12 months to {to}",
+    month_partial: "* Partial month: counted up to {to} only.",
+    month_no_data: "No data",
     bars_desc: "Each bar is the share of cooperatives linked (linked/registered); dashed lines are the targets.",
     targets_desc: "The solid part is the share reached, the striped part the gap to the target mark.",
     provinces_hidden: "The chart shows the {shown} provinces with the most cooperatives; {hidden} others are in the table and the CSV file.",
@@ -714,6 +734,46 @@ impl DashboardTexts {
         match lang {
             Lang::Vi => &DASHBOARD_VI,
             Lang::En => &DASHBOARD_EN,
+        }
+    }
+}
+
+/// The words of the labels sheet (`GET /b/{id}/labels`) of its own, in
+/// one language; the rest are the buyer's [`Texts`].
+#[derive(Debug)]
+pub struct LabelTexts {
+    /// A template's name: `{n}` labels, `{cols}` × `{rows}`.
+    pub template: &'static str,
+    /// "Sticker sheet".
+    pub sheet: &'static str,
+    /// The form's button.
+    pub show: &'static str,
+    /// What the sheet is for, on screen.
+    pub hint: &'static str,
+}
+
+/// Tem truy xuất.
+pub const LABELS_VI: LabelTexts = LabelTexts {
+    template: "Giấy A4 {n} tem ({cols} cột × {rows} hàng)",
+    sheet: "Khổ giấy tem",
+    show: "Đổi khổ giấy",
+    hint: "Mỗi tem có mã QR, mã lô và địa chỉ ngắn để gõ khi không quét được.",
+};
+
+/// Traceability labels.
+pub const LABELS_EN: LabelTexts = LabelTexts {
+    template: "A4 sheet of {n} labels ({cols} columns × {rows} rows)",
+    sheet: "Sticker sheet",
+    show: "Change sheet",
+    hint: "Each label has the QR code, the lot code and a short address to type when the code will not scan.",
+};
+
+impl LabelTexts {
+    /// The labels sheet's words in `lang`.
+    pub fn of(lang: Lang) -> &'static LabelTexts {
+        match lang {
+            Lang::Vi => &LABELS_VI,
+            Lang::En => &LABELS_EN,
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod export;
 pub mod extract;
 pub mod format;
 pub mod i18n;
+pub mod labels;
 pub mod linkset;
 pub mod pages;
 pub mod qr;
@@ -89,7 +90,7 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
         .route("/b/{id}", get(pages::batch))
         .route("/b/{id}/qr.svg", get(pages::qr_svg))
         .route("/b/{id}/qr.png", get(pages::qr_png))
-        .route("/b/{id}/labels", get(pages::labels))
+        .route("/b/{id}/labels", get(labels::labels))
         .route("/01/{gtin}/10/{lot}", get(pages::digital_link))
         .route("/app", get(app::redirect))
         .route("/app/", get(app::shell))
@@ -125,7 +126,7 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
 fn check_templates() -> Result<(), render::TemplateError> {
     app::check_templates()?;
     buyer_view::check_templates()?;
-    pages::check_templates()?;
+    labels::check_templates()?;
     error::check_templates()?;
     dashboard::check_templates()
 }

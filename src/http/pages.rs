@@ -1,6 +1,7 @@
 //! The buyer's pages (spec §8, "QR codes and lookup pages"): the batch
 //! page at `/b/{id}` and its GS1 Digital Link form `/01/{gtin}/10/{lot}`,
-//! its QR codes, its RFC 9264 link set, and a printable sheet of labels.
+//! its QR codes and its RFC 9264 link set (the sheet of labels is
+//! [`super::labels`]).
 //!
 //! Each handler extracts, makes one service call and renders a template
 //! from `web/templates/` (one struct per page; askama escapes every value):
@@ -11,32 +12,24 @@
 //! as GS1 resolvers do.
 
 use super::AppState;
-use super::assets;
-use super::buyer_view::{self, BatchPage};
+use super::buyer_view::BatchPage;
 use super::error::{ApiError, PageError};
 use super::extract::ClientLang;
 use super::i18n::Texts;
 use super::linkset::{link_header, linkset, wants_linkset};
 use super::qr;
-use super::render::{TemplateError, buyer_page, render};
+use super::render::{buyer_page, render};
 use crate::domain::ids::BatchId;
 use crate::domain::messages::{Code, Lang, Refusal};
 use crate::domain::model::Batch;
 use crate::domain::product::Gtin;
 use crate::service::ServiceError;
 use crate::service::buyer::Lookup;
-use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
-
-/// Most labels on one printed sheet.
-pub const MAX_LABELS: u32 = 240;
-
-/// Labels on a sheet when `count` is not given (one A4 page: 3 × 7).
-const DEFAULT_LABELS: u32 = 21;
 
 /// The page URL a batch's QR code encodes: the GS1 Digital Link form when
 /// the product has a GTIN (never an invented one), else `/b/{id}`. Batch
@@ -47,62 +40,6 @@ pub fn page_url(base: &str, batch: &Batch) -> String {
         Some(g) => format!("{base}/01/{g}/10/{}", batch.id),
         None => format!("{base}/b/{}", batch.id),
     }
-}
-
-/// `/b/{id}/labels`: an A4 sheet of QR labels.
-#[derive(Template)]
-#[template(path = "labels.html")]
-struct LabelsPage {
-    t: &'static Texts,
-    style: &'static str,
-    other_lang_url: String,
-    product: String,
-    lot: String,
-    producer: String,
-    qr_svg: String,
-    count: u32,
-}
-
-impl LabelsPage {
-    /// `count` labels of the lot `lot` of `product`, each with the QR code
-    /// `svg`.
-    fn new(
-        t: &'static Texts,
-        path: &str,
-        (product, lot, producer): (String, String, String),
-        svg: &str,
-        count: u32,
-    ) -> Self {
-        // The SVG's XML declaration cannot sit inside HTML.
-        let qr_svg = svg.find("<svg").map_or(svg, |i| &svg[i..]).to_owned();
-        Self {
-            t,
-            style: assets::path("style.css"),
-            other_lang_url: format!("{path}?lang={}&count={count}", t.other_tag),
-            product,
-            lot,
-            producer,
-            qr_svg,
-            count,
-        }
-    }
-}
-
-/// Renders the labels sheet in both languages at start-up, with a
-/// representative batch.
-pub(super) fn check_templates() -> Result<(), TemplateError> {
-    let svg = r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>"#;
-    for lang in [Lang::Vi, Lang::En] {
-        let names = ("Vải thiều".into(), "vai-01".into(), "HTX Lục Ngạn".into());
-        render(&LabelsPage::new(
-            Texts::of(lang),
-            "/b/vai-01/labels",
-            names,
-            svg,
-            3,
-        ))?;
-    }
-    Ok(())
 }
 
 async fn show(
@@ -161,7 +98,7 @@ async fn try_show(
 
 /// A failure of the server's own making (a template, a QR code): a 500
 /// whose detail is logged, never sent.
-fn internal(e: impl std::fmt::Display) -> ServiceError {
+pub(super) fn internal(e: impl std::fmt::Display) -> ServiceError {
     ServiceError::Internal(e.to_string())
 }
 
@@ -207,7 +144,10 @@ pub async fn digital_link(
 }
 
 /// The batch and its page URL, for the QR and label handlers.
-async fn batch_and_url(app: &AppState, raw: &str) -> Result<(Batch, String), ServiceError> {
+pub(super) async fn batch_and_url(
+    app: &AppState,
+    raw: &str,
+) -> Result<(Batch, String), ServiceError> {
     let id = parse_batch(raw)?;
     let report = app.ledger.batch(&id)?;
     let url = page_url(&app.base_url, &report.batch);
@@ -276,56 +216,6 @@ pub async fn qr_png(
     Path(raw): Path<String>,
 ) -> Response {
     qr_image(app, lang, raw, "qr.png", "image/png", qr::png).await
-}
-
-/// Query of the labels sheet.
-#[derive(serde::Deserialize)]
-pub struct LabelsQuery {
-    count: Option<u32>,
-}
-
-/// `GET /b/{id}/labels?count=N`: N labels (1 to [`MAX_LABELS`]) on A4.
-pub async fn labels(
-    State(app): State<AppState>,
-    ClientLang(lang): ClientLang,
-    Path(raw): Path<String>,
-    RawQuery(query): RawQuery,
-) -> Response {
-    let path = format!("/b/{raw}/labels");
-    match try_labels(&app, lang, &raw, &path, query).await {
-        Ok(html) => buyer_page(StatusCode::OK, &path, html),
-        Err(e) => PageError::new(e, lang, path).into_response(),
-    }
-}
-
-async fn try_labels(
-    app: &AppState,
-    lang: Lang,
-    raw: &str,
-    path: &str,
-    query: Option<String>,
-) -> Result<String, ServiceError> {
-    let q: LabelsQuery = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-        .map_err(|_| Refusal::new(Code::BadQuery))?;
-    let count = q.count.unwrap_or(DEFAULT_LABELS);
-    if count == 0 || count > MAX_LABELS {
-        return Err(Refusal::new(Code::BadQuery).into());
-    }
-    let (batch, url) = batch_and_url(app, raw).await?;
-    let ledger = Arc::clone(&app.ledger);
-    let id = batch.id.clone();
-    let view = tokio::task::spawn_blocking(move || ledger.buyer_view(&Lookup::Batch(id))).await;
-    let t = Texts::of(lang);
-    // Named as the batch page names it (spec §8.8): a member household
-    // only by a name it consented to show.
-    let producer = match view {
-        Ok(Ok(v)) => buyer_view::producer(&v, t).into_text(),
-        _ => batch.creator.to_string(),
-    };
-    let svg = qr::svg(&url).map_err(internal)?;
-    let names = (batch.product.name, batch.id.to_string(), producer);
-    let page = LabelsPage::new(t, path, names, &svg, count);
-    render(&page).map_err(internal)
 }
 
 /// The icon browsers ask for (issue 15: never a 404): a green check on

@@ -32,13 +32,15 @@
 //! the limits and the calendar helpers; [`targets`] the plans' targets,
 //! [`query`] a report's period and filters, [`province`] which row of the
 //! figures by province a province belongs to (one per GSO code of the 2025
-//! map), [`index`] the per-organisation index the facts fold into, and
-//! [`report`] the figures worked out from it.
+//! map), [`index`] the per-organisation index the facts fold into,
+//! [`report`] the figures worked out from it, and [`rolling`] the
+//! twelve-month series the dashboard's month chart draws.
 
 pub mod index;
 pub mod province;
 pub mod query;
 pub mod report;
+pub mod rolling;
 pub mod targets;
 
 pub use index::LinkageIndex;
@@ -47,6 +49,7 @@ pub use query::Query;
 pub use report::{
     CategoryRow, Figure, LinkageReport, MemberFigure, MonthRow, Progress, ProvinceRow, Volume,
 };
+pub use rolling::TwelveMonths;
 pub use targets::{Target, Targets};
 
 use crate::domain::ids::ActorId;

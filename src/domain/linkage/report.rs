@@ -34,20 +34,20 @@ impl Tally {
 
 /// Cooperatives and all collective organisations, counted together.
 #[derive(Clone, Copy, Debug, Default)]
-struct Pair {
+pub(super) struct Pair {
     cooperatives: Tally,
     collective: Tally,
 }
 
 impl Pair {
-    fn count(&mut self, role: Role, s: Standing) {
+    pub(super) fn count(&mut self, role: Role, s: Standing) {
         self.collective.count(s);
         if role == Role::Cooperative {
             self.cooperatives.count(s);
         }
     }
 
-    fn figures(&self, targets: &Targets) -> (Figure, Figure) {
+    pub(super) fn figures(&self, targets: &Targets) -> (Figure, Figure) {
         (
             Figure::new(self.cooperatives, &targets.cooperatives),
             Figure::new(self.collective, &targets.collective),
@@ -224,6 +224,10 @@ pub struct LinkageReport {
     pub by_province: Vec<ProvinceRow>,
     /// By calendar month, from the month of `from` to that of `to`.
     pub by_month: Vec<MonthRow>,
+    /// For each month of `by_month`, the twelve months that end with it
+    /// (spec §9.3): the series the dashboard draws.
+    #[serde(default)]
+    pub twelve_months: Vec<super::TwelveMonths>,
     /// Members whose produce reached a business.
     pub members_reaching_business: MemberFigure,
     /// Volume delivered to businesses, by category and unit.
@@ -321,6 +325,7 @@ impl LinkageIndex {
                 })
                 .collect(),
             by_month: self.months(q, province),
+            twelve_months: self.twelve_months(q, province),
             members_reaching_business: MemberFigure {
                 registered: members.0,
                 reached: members.1,
