@@ -42,6 +42,8 @@ pub mod query;
 pub mod report;
 pub mod rolling;
 pub mod targets;
+#[cfg(test)]
+mod test_support;
 
 pub use index::LinkageIndex;
 pub use province::{ProvinceKey, ProvinceName};

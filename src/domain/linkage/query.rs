@@ -87,10 +87,7 @@ impl Query {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(s: &str) -> Day {
-        Day::parse(s).expect("test date")
-    }
+    use crate::domain::linkage::test_support::day;
 
     #[test]
     fn periods_are_checked() {

@@ -461,16 +461,8 @@ impl MonthSeries {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ids::ActorId;
     use crate::domain::linkage::LinkFact;
-
-    fn day(s: &str) -> Day {
-        Day::parse(s).expect("test date")
-    }
-
-    fn id(s: &str) -> ActorId {
-        s.parse().expect("test id")
-    }
+    use crate::domain::linkage::test_support::{day, id};
 
     fn org(i: &mut LinkageIndex, name: &str, role: Role, reg: &str) {
         i.apply(&LinkFact::Org {

@@ -118,17 +118,9 @@ impl LinkageIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ids::ActorId;
+    use crate::domain::linkage::test_support::{day, id};
     use crate::domain::linkage::{LinkFact, Targets};
     use crate::domain::statement::Role;
-
-    fn day(s: &str) -> Day {
-        Day::parse(s).expect("test date")
-    }
-
-    fn id(s: &str) -> ActorId {
-        s.parse().expect("test id")
-    }
 
     /// Issue 15, the known answer: two cooperatives registered in April,
     /// one linked by a delivery in May only. March has nobody registered
