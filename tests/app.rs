@@ -584,6 +584,9 @@ async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_for
     // new phone.
     let pem_path = server.dir.path().join("coop-backup.pem");
     std::fs::write(&pem_path, &coop_pem).expect("write");
+    // Only its owner may read a key file (issue 16).
+    let owner_only = <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600);
+    std::fs::set_permissions(&pem_path, owner_only).expect("chmod");
     let read = coop_ledger::service::keyfile::read(&pem_path).expect("the CLI reads the backup");
     assert_eq!(
         coop_ledger::domain::keys::PublicKey::from(read.verifying_key()).to_string(),

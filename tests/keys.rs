@@ -101,3 +101,38 @@ fn init_refuses_a_weak_registrar_key_and_writes_nothing() {
     assert!(out.contains("weak"), "{out}");
     assert!(!data.join("leaves.log").exists() && !data.join("ledger-key.pem").exists());
 }
+
+/// Issue 16: a key file its group or others may read is refused, as ssh
+/// refuses one, with a message that says how to fix it; and nothing is
+/// signed with it. The same key at 0600 signs.
+#[test]
+fn issue_16_a_key_file_others_can_read_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = dir.path().join("key.pem");
+    let k = key.display().to_string();
+    let (code, out) = run_cli(&["keygen", "--out", &k]);
+    assert_eq!(code, 0, "{out}");
+    let statement = dir.path().join("s.json");
+    std::fs::write(&statement, "{}").expect("statement");
+    let s = statement.display().to_string();
+    for mode in [0o644, 0o640, 0o604, 0o660] {
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        let (code, out) = run_cli(&["sign", "--key", &k, &s]);
+        assert_ne!(code, 0, "mode {mode:o}: {out}");
+        assert!(
+            out.contains("can be read by other users"),
+            "mode {mode:o}: {out}"
+        );
+        assert!(
+            out.contains(&format!("chmod 600 {k}")),
+            "mode {mode:o}: {out}"
+        );
+        assert!(
+            !out.contains("BEGIN PRIVATE KEY"),
+            "the key is never printed: {out}"
+        );
+    }
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let (_, out) = run_cli(&["sign", "--key", &k, &s]);
+    assert!(!out.contains("can be read by other users"), "{out}");
+}

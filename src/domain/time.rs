@@ -28,23 +28,37 @@ fn local_offset() -> UtcOffset {
 #[error("times are RFC 3339 (2026-11-21T08:00:00Z) and dates YYYY-MM-DD")]
 pub struct BadTime;
 
+/// The years (in UTC) an instant may fall in (spec §3.5). Inside them every
+/// conversion the ledger makes, to UTC from the signer's offset and from
+/// UTC to Vietnam's clock, stays inside the calendar the `time` crate
+/// holds (years -9999 to 9999), so no input can make one overflow
+/// (issue 16: `9999-12-31T23:59:59-00:01` panicked a handler).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9998;
+
+/// The instant `t` in UTC, when it falls in [`YEARS`].
+fn in_years(t: OffsetDateTime) -> Result<Timestamp, BadTime> {
+    t.checked_to_offset(UtcOffset::UTC)
+        .filter(|u| YEARS.contains(&u.year()))
+        .map(Timestamp)
+        .ok_or(BadTime)
+}
+
 /// An instant, kept in UTC. Parsed from any RFC 3339 offset; the statement
 /// text itself is never rewritten, so the signer's spelling stays signed.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(OffsetDateTime);
 
 impl Timestamp {
-    /// Parses RFC 3339 (`2026-11-21T08:00:00Z`, `2026-11-21T15:00:00+07:00`).
+    /// Parses RFC 3339 (`2026-11-21T08:00:00Z`, `2026-11-21T15:00:00+07:00`)
+    /// of an instant in [`YEARS`].
     pub fn parse(s: &str) -> Result<Self, BadTime> {
-        OffsetDateTime::parse(s, &Rfc3339)
-            .map(|t| Self(t.to_offset(UtcOffset::UTC)))
-            .map_err(|_| BadTime)
+        in_years(OffsetDateTime::parse(s, &Rfc3339).map_err(|_| BadTime)?)
     }
 
     /// Wraps a clock reading, dropping sub-second precision (leaves carry
     /// whole seconds).
     pub fn from_clock(t: OffsetDateTime) -> Self {
-        let utc = t.to_offset(UtcOffset::UTC);
+        let utc = t.checked_to_offset(UtcOffset::UTC).unwrap_or(t);
         Self(utc.replace_nanosecond(0).unwrap_or(utc))
     }
 
@@ -64,9 +78,11 @@ impl Timestamp {
         self.local().date()
     }
 
-    /// The instant on Vietnam's clock ([`LOCAL_OFFSET_HOURS`]).
+    /// The instant on Vietnam's clock ([`LOCAL_OFFSET_HOURS`]). An instant
+    /// in [`YEARS`] always has one; a clock reading past them (never in
+    /// practice) is shown in UTC rather than overflowing.
     pub fn local(&self) -> OffsetDateTime {
-        self.0.to_offset(local_offset())
+        self.0.checked_to_offset(local_offset()).unwrap_or(self.0)
     }
 
     /// The inner `time` value.
@@ -167,12 +183,7 @@ impl HarvestTime {
     pub fn parse(s: &str) -> Result<Self, BadTime> {
         let earliest = match Timestamp::parse(s) {
             Ok(t) => t,
-            Err(_) => Timestamp(
-                parse_date(s)?
-                    .midnight()
-                    .assume_offset(local_offset())
-                    .to_offset(UtcOffset::UTC),
-            ),
+            Err(_) => in_years(parse_date(s)?.midnight().assume_offset(local_offset()))?,
         };
         Ok(Self {
             text: s.to_owned(),
@@ -241,6 +252,37 @@ mod tests {
         assert_eq!(
             Day::parse("2026-06-01").map(|d| d.to_string()),
             Ok("2026-06-01".into())
+        );
+    }
+
+    /// Issue 16: an offset that carries an instant past the calendar's edge
+    /// panicked `Timestamp::parse` (`to_offset` overflows); now every such
+    /// time, and every time outside [`YEARS`], is refused as `BadTime`.
+    #[test]
+    fn issue_16_times_at_the_calendar_edge_are_refused_not_panicked() {
+        for s in [
+            "9999-12-31T23:59:59-00:01",
+            "9999-12-31T23:59:59-23:59",
+            "0000-01-01T00:00:00+23:59",
+            "9999-12-31T20:00:00Z",
+            "1899-12-31T23:59:59Z",
+            "-0001-01-01T00:00:00Z",
+        ] {
+            assert_eq!(Timestamp::parse(s), Err(BadTime), "{s}");
+            assert!(HarvestTime::parse(s).is_err(), "{s}");
+        }
+        for s in ["0000-01-01", "9999-12-31", "1899-12-31"] {
+            assert!(HarvestTime::parse(s).is_err(), "{s}");
+        }
+        // The edges themselves, and Vietnam's clock on them.
+        let last = Timestamp::parse("9998-12-31T23:59:59Z").expect("last instant");
+        assert_eq!(last.local_date().to_string(), "9999-01-01");
+        let first = Timestamp::parse("1900-01-01T07:00:00+07:00").expect("first instant");
+        assert_eq!(first.to_string(), "1900-01-01T00:00:00Z");
+        assert_eq!(
+            Timestamp::parse("1900-01-01T06:59:59+07:00"),
+            Err(BadTime),
+            "1899 in UTC"
         );
     }
 }

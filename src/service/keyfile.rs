@@ -25,6 +25,18 @@ pub enum KeyFileError {
         /// What failed.
         source: std::io::Error,
     },
+    /// The file can be read by its group or by others (issue 16): refused,
+    /// as ssh refuses such a key, so that a key nobody guarded is never
+    /// used to sign.
+    #[error(
+        "{path} can be read by other users (mode {mode:04o}); a private key must be readable by its owner only: run `chmod 600 {path}` and start again"
+    )]
+    Exposed {
+        /// The file.
+        path: String,
+        /// Its permission bits.
+        mode: u32,
+    },
     /// The file is not a usable key.
     #[error("{path}: {source}")]
     Key {
@@ -64,14 +76,25 @@ pub fn write(path: &Path, key: &SigningKey) -> Result<(), KeyFileError> {
         .map_err(|source| KeyFileError::Io { path: p, source })
 }
 
-/// Reads a PKCS#8 PEM key (v1 or v2).
+/// Reads a PKCS#8 PEM key (v1 or v2) from a file only its owner can read
+/// (spec §2.2): a file that grants its group or others any permission is
+/// refused with [`KeyFileError::Exposed`].
 pub fn read(path: &Path) -> Result<SigningKey, KeyFileError> {
+    use std::io::Read as _;
+    use std::os::unix::fs::PermissionsExt as _;
     let p = path.display().to_string();
-    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
-        KeyFileError::Io {
-            path: p.clone(),
-            source,
-        }
-    })?);
+    let io = |source| KeyFileError::Io {
+        path: p.clone(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    // The open file's own mode, so that no rename between a check and the
+    // read can swap in another file.
+    let mode = file.metadata().map_err(io)?.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(KeyFileError::Exposed { path: p, mode });
+    }
+    let mut text = zeroize::Zeroizing::new(String::new());
+    file.read_to_string(&mut text).map_err(io)?;
     signing_key_from_pem(&text).map_err(|source| KeyFileError::Key { path: p, source })
 }
