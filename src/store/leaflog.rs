@@ -88,7 +88,7 @@ impl LeafReader {
         let mut len = [0u8; 4];
         self.file.read_exact_at(&mut len, offset)?;
         let len = u32::from_be_bytes(len);
-        if len > MAX_LEAF_BYTES {
+        if len == 0 || len > MAX_LEAF_BYTES {
             return Err(LeafLogError::Damaged {
                 offset,
                 why: "length out of range",
@@ -159,6 +159,21 @@ impl Records {
         self.file_len - self.pos
     }
 
+    /// Whether every byte after the length just read, to the end of the
+    /// file, is zero.
+    fn rest_is_zero(&mut self) -> Result<bool, LeafLogError> {
+        let mut chunk = [0u8; 8192];
+        loop {
+            let n = self.reader.read(&mut chunk)?;
+            if n == 0 {
+                return Ok(true);
+            }
+            if chunk[..n].iter().any(|b| *b != 0) {
+                return Ok(false);
+            }
+        }
+    }
+
     fn next_record(&mut self) -> Result<Option<(u64, Vec<u8>)>, LeafLogError> {
         let at = self.pos;
         let left = self.file_len - at;
@@ -169,6 +184,20 @@ impl Records {
         self.reader.read_exact(&mut len)?;
         let len = u32::from_be_bytes(len);
         let need = RECORD_OVERHEAD + u64::from(len);
+        // No leaf is empty, so a record of length 0 is never one: from here
+        // to the end all zeros is a torn tail (a crash can leave a file
+        // extended with zeros, whose empty "records" would otherwise pass
+        // their CRC of 0, issue 16); anything else after it is damage.
+        if len == 0 {
+            return if self.rest_is_zero()? {
+                Ok(None)
+            } else {
+                Err(LeafLogError::Damaged {
+                    offset: at,
+                    why: "a record of length 0",
+                })
+            };
+        }
         if len > MAX_LEAF_BYTES {
             if need >= left {
                 return Ok(None);
@@ -360,6 +389,34 @@ mod tests {
         let w = LeafWriter::open(&path, s.end, Arc::new(RealIo)).expect("reopen");
         assert_eq!(w.end(), s.end);
         assert_eq!(scan(&path, 0).expect("scan").torn, 0);
+    }
+
+    /// Issue 16: a tail of zeros (a file extended by a crash before its
+    /// data reached the disk) read as valid empty records, each with the
+    /// CRC of nothing, 0. It is a torn tail now, cut on open; a record of
+    /// length 0 followed by anything else is damage.
+    #[test]
+    fn issue_16_a_zero_filled_tail_is_torn_and_a_zero_length_record_is_damage() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("leaves.log");
+        let mut w = LeafWriter::create(&path, Arc::new(RealIo)).expect("create");
+        w.append(&[b"one".to_vec()]).expect("append");
+        w.sync().expect("sync");
+        let end = w.end();
+        drop(w);
+        let mut f = OpenOptions::new().append(true).open(&path).expect("open");
+        f.write_all(&[0u8; 4096]).expect("zeros");
+        let s = scan(&path, 0).expect("scan");
+        assert_eq!(s.records.len(), 1, "no empty records");
+        assert_eq!((s.end, s.torn), (end, 4096));
+        // Zeros, then something: not a crash's tail, so damage.
+        f.write_all(b"x").expect("write");
+        assert!(matches!(
+            scan(&path, 0),
+            Err(LeafLogError::Damaged { why: "a record of length 0", .. })
+        ));
+        let r = LeafReader::open(&path).expect("open");
+        assert!(r.read_at(end).is_err(), "no empty record by offset either");
     }
 
     #[test]
