@@ -32,6 +32,30 @@ fn constants() -> Vec<(&'static str, u128)> {
     use coop_ledger::{domain, http, service, store};
     vec![
         (
+            "http::limits::HEADER_READ_SECS",
+            n(http::limits::HEADER_READ_SECS),
+        ),
+        ("http::limits::IDLE_SECS", n(http::limits::IDLE_SECS)),
+        ("http::limits::REQUEST_SECS", n(http::limits::REQUEST_SECS)),
+        (
+            "http::limits::MAX_CONNECTIONS",
+            n(http::limits::MAX_CONNECTIONS),
+        ),
+        (
+            "http::limits::WRITES_PER_SECOND",
+            n(http::limits::WRITES_PER_SECOND),
+        ),
+        ("http::limits::WRITE_BURST", n(http::limits::WRITE_BURST)),
+        (
+            "http::limits::READS_PER_SECOND",
+            n(http::limits::READS_PER_SECOND),
+        ),
+        ("http::limits::READ_BURST", n(http::limits::READ_BURST)),
+        (
+            "http::limits::Rate::MAX_PER_SECOND",
+            n(http::limits::Rate::MAX_PER_SECOND),
+        ),
+        (
             "domain::envelope::MAX_ENVELOPE_BYTES",
             n(domain::envelope::MAX_ENVELOPE_BYTES),
         ),

@@ -510,18 +510,37 @@ pub struct InProcessServer {
 }
 
 impl InProcessServer {
-    /// Binds and serves (`router` + `serve`, as `main` does).
+    /// Binds and serves (`router` + `serve`, as `main` does). The
+    /// per-client rates are lifted: these benches measure how fast the
+    /// server is for many clients, all of them on loopback (one IP); the
+    /// hostile-load bench keeps them.
     pub async fn start(ledger: Arc<Ledger>) -> Self {
+        use coop_ledger::http::limits::{Limits, Rate};
+        let open = Rate::new(Rate::MAX_PER_SECOND, u32::MAX).expect("rate");
+        let limits = Limits {
+            writes: open,
+            expensive_reads: open,
+            ..Limits::default()
+        };
+        Self::start_with(ledger, limits).await
+    }
+
+    /// Binds and serves under `limits`.
+    pub async fn start_with(
+        ledger: Arc<Ledger>,
+        limits: coop_ledger::http::limits::Limits,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0");
         let base = format!("http://{}", listener.local_addr().expect("local address"));
-        let state = coop_ledger::http::AppState::new(ledger, base.clone());
+        let state = coop_ledger::http::AppState::new(ledger, base.clone()).with_limits(limits);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            coop_ledger::http::serve(
+            coop_ledger::http::server::serve_with_limits(
                 listener,
                 coop_ledger::http::router(state).expect("templates"),
+                limits,
                 async {
                     let _ = stopped.await;
                 },

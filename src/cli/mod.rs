@@ -95,6 +95,9 @@ pub enum Command {
             requires = "witnesses"
         )]
         witness_labels: Vec<String>,
+        /// What one client may take (spec §8.19).
+        #[command(flatten, next_help_heading = "Limits")]
+        limits: shared::LimitArgs,
     },
     /// Create a sample ledger of Vietnamese cooperatives, members and businesses, and serve it.
     Demo {
@@ -105,6 +108,9 @@ pub enum Command {
         /// system's temporary directory). An existing demo ledger is served as it is.
         #[arg(long)]
         data: Option<PathBuf>,
+        /// What one client may take (spec §8.19).
+        #[command(flatten, next_help_heading = "Limits")]
+        limits: shared::LimitArgs,
     },
     /// Verify every leaf, signature, rule and root, and consistency with a saved checkpoint.
     Audit {
@@ -263,14 +269,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             witnesses,
             witness_quorum,
             witness_labels,
+            limits,
         } => serve::run(
             data,
             listen,
             base_url,
             &targets,
             serve::witnessing(witnesses, witness_quorum, &witness_labels)?,
+            limits.limits()?,
         ),
-        Command::Demo { listen, data } => serve::demo(listen, data),
+        Command::Demo {
+            listen,
+            data,
+            limits,
+        } => serve::demo(listen, data, limits.limits()?),
         Command::Audit {
             data,
             server,

@@ -4,6 +4,7 @@
 use super::report;
 use super::shared::runtime;
 use crate::domain::cosignature::WitnessKey;
+use crate::http::limits::Limits;
 use crate::http::{self, AppState};
 use crate::service::witnessing::{WitnessSpec, WitnessingConfig};
 use crate::service::{Ledger, OpenOptions, demo, tilefiles};
@@ -21,12 +22,13 @@ pub fn run(
     base_url: Option<String>,
     targets: &[String],
     witnesses: Option<WitnessingConfig>,
+    limits: Limits,
 ) -> Result<ExitCode> {
     let options = OpenOptions {
         targets: report::targets(targets)?,
         ..OpenOptions::default()
     };
-    runtime()?.block_on(serve(data, listen, base_url, options, witnesses))?;
+    runtime()?.block_on(serve(data, listen, base_url, options, witnesses, limits))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -64,7 +66,7 @@ pub fn witnessing(
 /// Creates a sample ledger in `data` (default: a new folder under the
 /// system's temporary directory) unless one is there, and serves it,
 /// printing where to look first.
-pub fn demo(listen: String, data: Option<PathBuf>) -> Result<ExitCode> {
+pub fn demo(listen: String, data: Option<PathBuf>, limits: Limits) -> Result<ExitCode> {
     let data = data.unwrap_or_else(|| {
         std::env::temp_dir().join(format!("coop-ledger-demo-{}", std::process::id()))
     });
@@ -85,7 +87,7 @@ pub fn demo(listen: String, data: Option<PathBuf>) -> Result<ExitCode> {
             data.display()
         );
         let views = Arc::clone(&ledger);
-        run_server(ledger, &listen, None, move |url| {
+        run_server(ledger, &listen, None, limits, move |url| {
             // The page each sample product's QR code opens: its GS1
             // Digital Link when it has a GTIN, else /b/{id}.
             println!("buyer pages (what the QR code on each product opens):");
@@ -140,13 +142,14 @@ async fn serve(
     base_url: Option<String>,
     options: OpenOptions,
     witnesses: Option<WitnessingConfig>,
+    limits: Limits,
 ) -> Result<()> {
     let ledger = Arc::new(Ledger::open(&data, options)?);
     if let Some(config) = witnesses {
         ledger.start_witnessing(config)?;
     }
     tile_writer(&ledger, &data);
-    run_server(ledger, &listen, base_url, |_| {}).await
+    run_server(ledger, &listen, base_url, limits, |_| {}).await
 }
 
 /// Starts the task that writes the full tiles into `DATA/tiles/` (spec
@@ -162,6 +165,7 @@ async fn run_server(
     ledger: Arc<Ledger>,
     listen: &str,
     base_url: Option<String>,
+    limits: Limits,
     announce: impl FnOnce(&str),
 ) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
@@ -173,8 +177,9 @@ async fn run_server(
     // The last line on stdout: scripts and tests wait for it.
     println!("listening on http://{addr}");
     tracing::info!(%addr, size = ledger.size(), "serving the ledger");
-    let state = AppState::new(Arc::clone(&ledger), base_url);
-    http::serve(listener, http::router(state)?, shutdown_signal()).await?;
+    let state = AppState::new(Arc::clone(&ledger), base_url).with_limits(limits);
+    let router = http::router(state)?;
+    http::server::serve_with_limits(listener, router, limits, shutdown_signal()).await?;
     ledger.shutdown().await;
     tracing::info!("stopped");
     Ok(())

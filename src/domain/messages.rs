@@ -365,6 +365,12 @@ codes! {
     Busy = "busy", TooMany,
         "The ledger is busy. Try again in a moment; nothing was recorded.",
         "Sổ cái đang bận. Hãy thử lại sau giây lát; chưa có gì được ghi.";
+    RateLimited = "rate_limited", TooMany,
+        "Too many requests from your connection in a short time. Wait the number of seconds in Retry-After, then try again; nothing was recorded.",
+        "Có quá nhiều yêu cầu từ kết nối của bạn trong thời gian ngắn. Hãy chờ số giây ghi trong Retry-After rồi thử lại; chưa có gì được ghi.";
+    RequestTimeout = "request_timeout", Unavailable,
+        "The request took too long and was stopped. Try again; a statement sent again is never recorded twice.",
+        "Yêu cầu mất quá nhiều thời gian nên đã bị dừng. Hãy thử lại; một bản ghi gửi lại không bao giờ bị ghi hai lần.";
     Internal = "internal", Internal,
         "The ledger could not complete the request. It has been logged; please try again later.",
         "Sổ cái không thể hoàn tất yêu cầu. Lỗi đã được ghi lại; vui lòng thử lại sau.";

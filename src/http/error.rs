@@ -49,8 +49,11 @@ pub(crate) fn public(err: ServiceError) -> (StatusCode, Refusal) {
     let status = status(&err);
     let refusal = match err {
         ServiceError::Refused(r) if !status.is_server_error() => r,
-        // A mirror catching up is no failure: its sentence says so.
-        ServiceError::Refused(r) if r.code == Code::CatchingUp => Refusal::new(r.code),
+        // A mirror catching up is no failure, nor a request stopped at its
+        // time limit (spec §8.19): their sentences say what to do.
+        ServiceError::Refused(r) if matches!(r.code, Code::CatchingUp | Code::RequestTimeout) => {
+            Refusal::new(r.code)
+        }
         other => {
             tracing::error!(error = %other, status = status.as_u16(), "request failed");
             Refusal::new(if status == StatusCode::SERVICE_UNAVAILABLE {

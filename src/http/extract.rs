@@ -21,12 +21,15 @@ use serde::de::DeserializeOwned;
 pub struct ClientLang(pub Lang);
 
 fn lang_of(parts: &Parts) -> Lang {
-    let explicit = parts
-        .uri
-        .query()
-        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")));
-    let accept = parts
-        .headers
+    request_lang(parts.uri.query(), &parts.headers)
+}
+
+/// The language of a request with this query and these headers: `?lang=`
+/// first, then `Accept-Language`, Vietnamese by default (what
+/// [`ClientLang`] extracts, for middleware that holds the whole request).
+pub(super) fn request_lang(query: Option<&str>, headers: &axum::http::HeaderMap) -> Lang {
+    let explicit = query.and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")));
+    let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
     Lang::negotiate(explicit, accept)

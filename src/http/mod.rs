@@ -23,10 +23,12 @@ pub mod extract;
 pub mod format;
 pub mod i18n;
 pub mod labels;
+pub mod limits;
 pub mod linkset;
 pub mod pages;
 pub mod qr;
 pub mod render;
+pub mod server;
 pub mod tiles;
 pub mod witness;
 
@@ -34,7 +36,7 @@ use crate::domain::envelope::MAX_ENVELOPE_BYTES;
 use crate::service::Ledger;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -48,6 +50,8 @@ pub struct AppState {
     pub base_url: String,
     /// Rendered buyer pages and dashboards, valid for one tree size.
     pub pages: Arc<cache::PageCache>,
+    /// What one client may take (spec §8.19).
+    pub limits: limits::Limits,
 }
 
 impl AppState {
@@ -57,7 +61,24 @@ impl AppState {
             ledger,
             base_url,
             pages: Arc::default(),
+            limits: limits::Limits::default(),
         }
+    }
+
+    /// The same state under `limits`.
+    pub fn with_limits(self, limits: limits::Limits) -> Self {
+        Self { limits, ..self }
+    }
+}
+
+/// `route` with the per-client rate `layer` (spec §8.19) when there is one.
+fn rated(
+    route: MethodRouter<AppState>,
+    layer: &Option<limits::RateLayer>,
+) -> MethodRouter<AppState> {
+    match layer {
+        Some(l) => route.layer(l.clone()),
+        None => route,
     }
 }
 
@@ -66,8 +87,15 @@ impl AppState {
 /// instead of failing its first reader.
 pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
     check_templates()?;
+    // One budget per client for writes, one for all the expensive reads.
+    let writes = limits::rate_layer(state.limits.writes);
+    let reads = limits::rate_layer(state.limits.expensive_reads);
+    let read = |h| rated(h, &reads);
     Ok(Router::new()
-        .route("/api/v1/entries", post(api::submit).get(api::entries))
+        .route(
+            "/api/v1/entries",
+            rated(post(api::submit), &writes).merge(read(get(api::entries))),
+        )
         .route("/api/v1/checkpoint", get(api::checkpoint))
         .route("/api/v1/ledger", get(api::ledger))
         .route("/api/v1/proof/inclusion", get(api::inclusion))
@@ -77,20 +105,23 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
         .route("/api/v1/actors/{id}/batches", get(api::held))
         .route("/api/v1/actors/{id}/custody", get(api::custody))
         .route("/api/v1/batches/{id}", get(api::batch))
-        .route("/api/v1/batches/{id}/trace", get(api::trace))
-        .route("/api/v1/batches/{id}/epcis", get(export::batch_epcis))
-        .route("/api/v1/batches/{id}/events.csv", get(export::lot_csv))
-        .route("/api/v1/epcis", get(export::period_epcis))
+        .route("/api/v1/batches/{id}/trace", read(get(api::trace)))
+        .route("/api/v1/batches/{id}/epcis", read(get(export::batch_epcis)))
+        .route(
+            "/api/v1/batches/{id}/events.csv",
+            read(get(export::lot_csv)),
+        )
+        .route("/api/v1/epcis", read(get(export::period_epcis)))
         .route("/api/v1/contracts/{id}", get(api::contract))
         .route("/api/v1/entries/{index}/corrections", get(api::corrections))
         .route("/api/v1/entries/{index}/tlog-proof", get(api::tlog_proof))
-        .route("/api/v1/linkage", get(api::linkage))
-        .route("/api/v1/linkage.csv", get(api::linkage_csv))
-        .route("/linkage", get(dashboard::linkage))
+        .route("/api/v1/linkage", read(get(api::linkage)))
+        .route("/api/v1/linkage.csv", read(get(api::linkage_csv)))
+        .route("/linkage", read(get(dashboard::linkage)))
         .route("/b/{id}", get(pages::batch))
         .route("/b/{id}/qr.svg", get(pages::qr_svg))
         .route("/b/{id}/qr.png", get(pages::qr_png))
-        .route("/b/{id}/labels", get(labels::labels))
+        .route("/b/{id}/labels", read(get(labels::labels)))
         .route("/01/{gtin}/10/{lot}", get(pages::digital_link))
         .route("/app", get(app::redirect))
         .route("/app/", get(app::shell))
@@ -115,6 +146,11 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
         // gzip for clients that ask (a phone on a weak connection fetches
         // the signing app's 190 KB of scripts as about 50 KB).
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        .layer(axum::middleware::from_fn_with_state(
+            state.limits.request,
+            limits::request_timeout,
+        ))
+        .layer(axum::middleware::from_fn(limits::render_refusals))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state))
 }
@@ -131,14 +167,12 @@ fn check_templates() -> Result<(), render::TemplateError> {
     dashboard::check_templates()
 }
 
-/// Serves `router` on `listener` until `shutdown` completes, then finishes
-/// the requests in flight.
+/// Serves `router` on `listener` under the default [`limits::Limits`] until
+/// `shutdown` completes, then finishes the requests in flight.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    server::serve_with_limits(listener, router, limits::Limits::default(), shutdown).await
 }

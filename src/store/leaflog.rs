@@ -413,7 +413,10 @@ mod tests {
         f.write_all(b"x").expect("write");
         assert!(matches!(
             scan(&path, 0),
-            Err(LeafLogError::Damaged { why: "a record of length 0", .. })
+            Err(LeafLogError::Damaged {
+                why: "a record of length 0",
+                ..
+            })
         ));
         let r = LeafReader::open(&path).expect("open");
         assert!(r.read_at(end).is_err(), "no empty record by offset either");

@@ -19,6 +19,7 @@ use coop_ledger::domain::product::{
 use coop_ledger::domain::quantity::{Amount, Quantity, Unit};
 use coop_ledger::domain::statement::{BatchCreate, LedgerFormat, Region, Role};
 use coop_ledger::domain::time::{Day, HarvestTime, Timestamp};
+use coop_ledger::http::limits::Limits;
 use coop_ledger::http::{self, AppState};
 use coop_ledger::service::{Ledger, OpenOptions, RegistrarSpec, SystemClock};
 use ed25519_dalek::SigningKey;
@@ -159,17 +160,35 @@ impl TestServer {
         addr: &str,
         recorder: Option<Recorder>,
     ) -> Self {
+        Self::serve_limited(dir, options, addr, recorder, Limits::default()).await
+    }
+
+    /// A fresh ledger served under `limits` (issue 16).
+    pub async fn start_limited(limits: Limits) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        init_ledger(dir.path());
+        Self::serve_limited(dir, OpenOptions::default(), "127.0.0.1:0", None, limits).await
+    }
+
+    /// [`TestServer::serve_on`] under `limits`.
+    pub async fn serve_limited(
+        dir: tempfile::TempDir,
+        options: OpenOptions,
+        addr: &str,
+        recorder: Option<Recorder>,
+        limits: Limits,
+    ) -> Self {
         let ledger = Arc::new(Ledger::open(dir.path(), options).expect("open"));
         let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = AppState::new(Arc::clone(&ledger), url.clone());
+        let state = AppState::new(Arc::clone(&ledger), url.clone()).with_limits(limits);
         let mut router = http::router(state).expect("the templates render");
         if let Some(rec) = recorder {
             router = router.layer(axum::middleware::from_fn_with_state(rec, record));
         }
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            http::serve(listener, router, async {
+            http::server::serve_with_limits(listener, router, limits, async {
                 let _ = stopped.await;
             })
             .await
