@@ -6,9 +6,9 @@
 //! [`Limits`] holds them, with safe defaults that `serve` can change
 //! (spec §10.3). The connection limits are kept by [`super::server`]; the
 //! per-client rates by a `tower_governor` layer per group of routes
-//! ([`rate_layer`]), keyed by the peer's IP address, answered as 429
+//! (`rate_layer`), keyed by the peer's IP address, answered as 429
 //! `rate_limited` in the client's language with `Retry-After`
-//! ([`render_refusals`]); the whole-request limit by [`request_timeout`].
+//! (`render_refusals`); the whole-request limit by `request_timeout`.
 
 use super::error::ApiError;
 use super::extract::request_lang;
