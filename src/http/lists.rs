@@ -6,7 +6,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ClientLang, IdPath, QueryParams};
 use crate::domain::ids::ActorId;
-use crate::domain::model::{Actor, ActorKind, ActorStatus};
+use crate::domain::model::{Actor, ActorKind};
 use crate::service::lists::{MEMBERS_PAGE, SIGNED_PAGE, SignedEntry};
 use axum::Json;
 use axum::extract::State;
@@ -42,10 +42,7 @@ impl From<Actor> for MemberOut {
             commune: a.region.as_ref().and_then(|r| r.commune_name()),
             // The service shows a name only where it may be shown.
             name: a.name.filter(|_| a.public),
-            status: match a.status {
-                ActorStatus::Active => "active",
-                ActorStatus::Revoked { .. } => "revoked",
-            },
+            status: super::api::status_word(&a.status),
             id: a.id,
             role: a.kind,
         }
