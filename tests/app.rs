@@ -2222,6 +2222,31 @@ async fn issue_15_a_clerk_flow_using_only_pick_lists() {
             assert!(!receipt.contains(code), "{code} in {receipt}");
         }
 
+        // A correction picks the entry from those the cooperative signed,
+        // by what it was, its lot and when, not by its number.
+        home(&clerk, &url).await;
+        open_form(&clerk, "correction").await;
+        let shipped = if lang == "vi" {
+            "Gửi lô"
+        } else {
+            "Ship a batch"
+        };
+        let entries = clerk
+            .execute(
+                r#"const s = document.getElementById("f-index");
+                return s.tagName === "SELECT" ? [...s.options].map((o) => o.textContent) : null;"#,
+                vec![],
+            )
+            .await
+            .expect("options");
+        let entries: Vec<String> = serde_json::from_value(entries).expect("the entries are a list");
+        assert!(
+            entries
+                .iter()
+                .any(|o| o.starts_with(&format!("{shipped} · {lot} · "))),
+            "{entries:?}"
+        );
+
         // The auditor picks the lot by its label: the short URL under its
         // QR code (Vietnamese) or its lot code (English); an unknown lot
         // is said so before anything is signed.

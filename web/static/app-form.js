@@ -16,7 +16,7 @@ import * as members from "app/members";
 import * as outbox from "app/outbox";
 import { Invalid, applicable, build, context, effective, form, lotOf, mayUse } from "app/forms";
 import { actorName, communes, kick, lastCustody, ledgerMember, loadCustody, loadMembers, loadNames, loadSigned, lookupBatch, partners } from "app/net";
-import { T, cfg, dropDraft, fieldLabel, fmt, h, loadDraft, message, saveDraft, show, statementSummary, valueLabel } from "app/ui";
+import { T, cfg, dropDraft, fieldLabel, fmt, h, loadDraft, message, naming, saveDraft, show, statementSummary, valueLabel } from "app/ui";
 import { formatDate, formatQuantity, unitWord } from "format";
 
 /** A member household in words, never a bare id (issue 15): the name this
@@ -32,6 +32,7 @@ export function memberLabel(id) {
 /** An actor as a clerk knows it: by the name the ledger shows, or, for a
  * member, as `memberLabel` says. @param {string} id */
 export const named = (id) => actorName(id) || (members.nameOf(id) || ledgerMember(id) || members.isOpaqueId(id) ? memberLabel(id) : id);
+naming.actor = named;
 
 /** An entry this actor signed, in a line: what, about what, when (never
  * its index alone). @param {import("app/net").SignedEntry} e */
