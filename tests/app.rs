@@ -2147,7 +2147,14 @@ async fn issue_15_a_clerk_flow_using_only_pick_lists() {
     let profiles = tempfile::tempdir().expect("profiles");
     for (lang, producer, shown) in [
         ("vi", named, format!("{} · Xã Gia Hòa", named.name)),
-        ("en", hidden, "Member household · Xã Gia Hòa".to_owned()),
+        (
+            "en",
+            hidden,
+            format!(
+                "Member household …{} · Xã Gia Hòa",
+                &hidden.id[hidden.id.len() - 4..]
+            ),
+        ),
     ] {
         let mut typed = Vec::new();
         let clerk = driver
@@ -2187,6 +2194,7 @@ async fn issue_15_a_clerk_flow_using_only_pick_lists() {
             !form.contains(hidden.name) && !options.iter().any(|o| o.contains(hidden.name)),
             "the name of a household that did not consent is nowhere"
         );
+        screenshot(&clerk, &format!("app-pick-producer-{lang}.png")).await;
         accessible(&clerk, "the harvest form").await;
         signs(&clerk).await;
         let receipt = text_of(&clerk, "#view").await;
@@ -2222,6 +2230,7 @@ async fn issue_15_a_clerk_flow_using_only_pick_lists() {
             assert!(!receipt.contains(code), "{code} in {receipt}");
         }
 
+        screenshot(&clerk, &format!("app-pick-receipt-{lang}.png")).await;
         // A correction picks the entry from those the cooperative signed,
         // by what it was, its lot and when, not by its number.
         home(&clerk, &url).await;
@@ -2294,6 +2303,7 @@ async fn issue_15_a_clerk_flow_using_only_pick_lists() {
         assert!(!card.contains(hidden.name), "{card}");
         fill(&auditor, "result", "pass").await;
         fill(&auditor, "scheme", "VietGAP").await;
+        screenshot(&auditor, &format!("app-pick-lot-{lang}.png")).await;
         accessible(&auditor, "the inspection form").await;
         assert!(
             too_small(&auditor).await.is_empty(),

@@ -21,12 +21,14 @@ import { formatDate, formatQuantity, unitWord } from "format";
 
 /** A member household in words, never a bare id (issue 15): the name this
  * phone keeps for it, else its public name, else "member household" with
- * its commune and the end of its id. @param {string} id */
+ * the end of its id and its commune. @param {string} id */
 export function memberLabel(id) {
   const m = ledgerMember(id);
   const name = members.nameOf(id) || m?.name || actorName(id);
   const place = m?.commune ? ` · ${m.commune}` : "";
-  return name ? `${name}${place}` : `${T.member_household}${place} · …${id.slice(-4)}`;
+  // The end of its id first, which tells households of one commune apart
+  // when a phone's list cuts the line.
+  return name ? `${name}${place}` : `${T.member_household} …${id.slice(-4)}${place}`;
 }
 
 /** An actor as a clerk knows it: by the name the ledger shows, or, for a
