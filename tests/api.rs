@@ -447,3 +447,128 @@ async fn metrics_count_each_submission_once_by_outcome() {
         );
     }
 }
+
+/// Issue 15: the signing app picks a cooperative's members from a list.
+/// The list names a member only when it agreed to be named (a private
+/// name never appears in the answer), gives its commune in words, keeps
+/// to its cooperative, and holds to its page limit (100) with `next`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_a_cooperatives_members_list_names_only_who_consented_and_holds_its_limit() {
+    let server = TestServer::start().await;
+    let ok = async |env: &Envelope| {
+        let (status, body) = server.submit(env).await;
+        assert_eq!(status, 201, "{body}");
+    };
+    ok(&register("htx-a", "cooperative", &key(1), None)).await;
+    ok(&register("htx-b", "cooperative", &key(2), None)).await;
+    // 104 members not named ("Tên tv-…" is in their registration, not to
+    // be shown), one named, and one of the other cooperative.
+    for n in 0..104u32 {
+        ok(&register(
+            &format!("tv-a{n:03}"),
+            "member",
+            &key(100 + n),
+            Some("htx-a"),
+        ))
+        .await;
+    }
+    let named = json!({"id": "tv-a999", "role": "member", "name": "Hộ bà Công Khai",
+        "key": coop_ledger::domain::keys::PublicKey::from(key(300).verifying_key()).to_string(),
+        "region": {"province": "Bắc Giang", "commune": "Xã Hồng Giang"},
+        "cooperative": "htx-a", "public": true});
+    ok(&common::signed_at(
+        REGISTRAR,
+        &registrar_key(),
+        "actor.register",
+        &common::now(),
+        named,
+    ))
+    .await;
+    ok(&register("tv-b000", "member", &key(301), Some("htx-b"))).await;
+
+    let (status, first) = server.get("/api/v1/actors/htx-a/members").await;
+    assert_eq!(status, 200, "{first}");
+    let page = first["members"].as_array().expect("members");
+    assert_eq!(page.len(), 100, "the page limit holds");
+    assert_eq!(page[0]["id"], "tv-a000");
+    assert_eq!(page[0]["role"], "member");
+    assert_eq!(page[0]["status"], "active");
+    assert!(page[0]["name"].is_null(), "{}", page[0]);
+    assert_eq!(first["next"], "tv-a099");
+    let (_, rest) = server
+        .get("/api/v1/actors/htx-a/members?after=tv-a099")
+        .await;
+    let ids: Vec<&str> = rest["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| m["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids, ["tv-a100", "tv-a101", "tv-a102", "tv-a103", "tv-a999"]);
+    assert!(rest["next"].is_null(), "{rest}");
+    let last = &rest["members"][4];
+    assert_eq!(last["name"], "Hộ bà Công Khai");
+    assert_eq!(last["commune"], "Xã Hồng Giang");
+    // No private name in any page's text, and no member of another
+    // cooperative.
+    for path in [
+        "/api/v1/actors/htx-a/members",
+        "/api/v1/actors/htx-a/members?after=tv-a099",
+    ] {
+        let (_, text) = server.get_text(path).await;
+        assert!(
+            !text.contains("Tên tv-"),
+            "{path} names a member who did not consent"
+        );
+        assert!(!text.contains("tv-b000"), "{path}");
+    }
+    let (_, two) = server.get("/api/v1/actors/htx-a/members?limit=2").await;
+    assert_eq!(two["members"].as_array().map(Vec::len), Some(2));
+    assert_eq!(two["next"], "tv-a001");
+    let (_, capped) = server.get("/api/v1/actors/htx-a/members?limit=1000").await;
+    assert_eq!(capped["members"].as_array().map(Vec::len), Some(100));
+    let (status, zero) = server.get("/api/v1/actors/htx-a/members?limit=0").await;
+    assert_eq!((status, zero["error"].as_str()), (400, Some("bad_query")));
+    let (status, unknown) = server.get("/api/v1/actors/htx-zz/members").await;
+    assert_eq!(
+        (status, unknown["error"].as_str()),
+        (404, Some("unknown_actor"))
+    );
+
+    // The latest entries a signer signed, most recent first, bounded.
+    let (status, signed) = server
+        .get(&format!("/api/v1/actors/{REGISTRAR}/entries?limit=3"))
+        .await;
+    assert_eq!(status, 200, "{signed}");
+    let entries = signed["entries"].as_array().expect("entries");
+    let seen: Vec<(u64, &str, &str)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["index"].as_u64().expect("index"),
+                e["type"].as_str().expect("type"),
+                e["actor"].as_str().expect("actor"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (108, "actor.register", "tv-b000"),
+            (107, "actor.register", "tv-a999"),
+            (106, "actor.register", "tv-a103")
+        ]
+    );
+    assert_eq!(signed["truncated"], true);
+    let (_, all) = server
+        .get(&format!("/api/v1/actors/{REGISTRAR}/entries?limit=500"))
+        .await;
+    assert_eq!(
+        all["entries"].as_array().map(Vec::len),
+        Some(50),
+        "capped at 50"
+    );
+    let (_, none) = server.get("/api/v1/actors/htx-a/entries").await;
+    assert_eq!(none["entries"], json!([]));
+    assert_eq!(none["truncated"], false);
+}

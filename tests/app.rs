@@ -478,8 +478,9 @@ async fn a_clerk_and_a_household_register_create_ship_and_accept_through_the_for
     // keeps it (issue 13), and accepts it.
     home(&coop, &url).await;
     let coming = text_of(&coop, r#"#incoming li[data-batch="lua-st25-0107"]"#).await;
+    // By name, not by id (issue 15).
     assert!(
-        coming.contains(&format!("{member_id} · Hộ Trần Văn Bảy")),
+        coming.contains("từ Hộ Trần Văn Bảy") && !coming.contains(member_id.as_str()),
         "{coming}"
     );
     click(
@@ -715,14 +716,20 @@ async fn registrar_phone(c: &Client, url: &str, dir: &std::path::Path) {
     let path = dir.join("registrar.pem");
     coop_ledger::service::keyfile::write(&path, &registrar_key()).expect("key file");
     let pem = std::fs::read_to_string(&path).expect("read");
-    c.goto(&format!("{url}/app/")).await.expect("app");
+    restore_phone(c, &format!("{url}/app/"), &pem, REGISTRAR).await;
+}
+
+/// A phone at `app` restores the key backup `pem`; the app finds the
+/// actor `id` it belongs to by itself (issue 15).
+async fn restore_phone(c: &Client, app: &str, pem: &str, id: &str) {
+    c.goto(app).await.expect("app");
     wait(c, "#restore-pem")
         .await
-        .send_keys(&pem)
+        .send_keys(pem)
         .await
         .expect("paste");
     click(c, "#restore").await;
-    link(c, REGISTRAR).await;
+    link(c, id).await;
 }
 
 /// The registrar registers `id` with `role` through the form.
@@ -2093,4 +2100,248 @@ fn holding(dir: &std::path::Path, needle: &[u8]) -> Option<std::path::PathBuf> {
         }
     }
     None
+}
+
+/// A phone that restores demo actor `id`'s key file (the demo writes one
+/// per actor under `keys/`) in `lang`; the app finds the actor itself.
+async fn demo_phone(c: &Client, url: &str, keys: &std::path::Path, id: &str, lang: &str) {
+    let pem = std::fs::read_to_string(keys.join(format!("{id}.pem"))).expect("demo key");
+    restore_phone(c, &format!("{url}/app/?lang={lang}"), &pem, id).await;
+}
+
+/// Types `value` into the text field `name` and leaves it (its `change`
+/// fires), keeping what was typed.
+async fn type_in(c: &Client, typed: &mut Vec<String>, name: &str, value: &str) {
+    let el = wait(c, &field(name)).await;
+    assert_ne!(el.tag_name().await.expect("tag"), "select", "{name}");
+    el.clear().await.expect("clear");
+    el.send_keys(&format!("{value}\u{E004}"))
+        .await
+        .expect("type");
+    typed.push(value.to_owned());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_a_clerk_flow_using_only_pick_lists() {
+    use coop_ledger::service::demo;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let registrar = demo::init(dir.path()).expect("demo init");
+    let server = TestServer::serve_on(dir, OpenOptions::default(), "127.0.0.1:0", None).await;
+    demo::populate(&server.ledger, server.dir.path(), &registrar)
+        .await
+        .expect("demo");
+    let url = server.url.clone();
+    let keys = server.dir.path().join("keys");
+    let coop = demo::APP_ACTOR;
+    const BUSINESS: &str = "dn-gao-viet-xanh";
+    const AUDITOR: &str = "tt-chung-nhan-nong-san";
+    let member = |id: &str| {
+        demo::ACTORS
+            .iter()
+            .find(|a| a.id == id)
+            .copied()
+            .expect("a demo member")
+    };
+    // Members the demo registered, none on these phones: one named, one
+    // who did not agree to be named.
+    let (named, hidden) = (member("tv-ie6qikkccq"), member("tv-xx65pl7sua"));
+    assert!(named.public && !hidden.public);
+    let driver = Driver::start();
+    let profiles = tempfile::tempdir().expect("profiles");
+    for (lang, producer, shown) in [
+        ("vi", named, format!("{} · Xã Gia Hòa", named.name)),
+        (
+            "en",
+            hidden,
+            format!(
+                "Member household …{} · Xã Gia Hòa",
+                &hidden.id[hidden.id.len() - 4..]
+            ),
+        ),
+    ] {
+        let mut typed = Vec::new();
+        let clerk = driver
+            .browser(&profiles.path().join(format!("coop-{lang}")))
+            .await;
+        demo_phone(&clerk, &url, &keys, coop, lang).await;
+
+        // A harvest whose producer is picked from the cooperative's members
+        // as the ledger lists them.
+        open_form(&clerk, "batch.create").await;
+        click(&clerk, r#"div[data-field="batch"] button"#).await;
+        let lot = value_of(&clerk, "batch").await.expect("a lot id");
+        assert!(!lot.is_empty());
+        fill(&clerk, "product.category", "rice").await;
+        type_in(&clerk, &mut typed, "product.name", "Lúa ST25 vụ Đông Xuân").await;
+        type_in(&clerk, &mut typed, "quantity.amount", "1250,5").await;
+        fill(&clerk, "quantity.unit", "kg").await;
+        type_in(&clerk, &mut typed, "origin.place", "Xã Gia Hòa").await;
+        pick(&clerk, "producer", producer.id, &shown).await;
+        let form = text_of(&clerk, "#statement-form").await;
+        let options = clerk
+            .execute(
+                r#"return [...document.querySelectorAll('[id="f-producer"] option')].map((o) => o.textContent);"#,
+                vec![],
+            )
+            .await
+            .expect("options");
+        let options: Vec<String> = serde_json::from_value(options).expect("texts");
+        assert!(options.len() >= 4, "the three rice households: {options:?}");
+        for o in options.iter().skip(1) {
+            assert!(
+                !o.starts_with("tv-") && (o.contains("Hộ") || o.contains("household")),
+                "a member by name or as a household, never a bare id: {o:?}"
+            );
+        }
+        assert!(
+            !form.contains(hidden.name) && !options.iter().any(|o| o.contains(hidden.name)),
+            "the name of a household that did not consent is nowhere"
+        );
+        screenshot(&clerk, &format!("app-pick-producer-{lang}.png")).await;
+        accessible(&clerk, "the harvest form").await;
+        signs(&clerk).await;
+        let receipt = text_of(&clerk, "#view").await;
+        assert!(receipt.contains(&shown), "the producer by name: {receipt}");
+        for code in [producer.id, "\"unit\"", "rice"] {
+            assert!(!receipt.contains(code), "{code} in {receipt}");
+        }
+
+        // Shipped under the contract, chosen by its parties' names: the
+        // business is filled in.
+        home(&clerk, &url).await;
+        open_form(&clerk, "batch.ship").await;
+        pick(&clerk, "batch", &lot, "Lúa ST25 vụ Đông Xuân").await;
+        pick(
+            &clerk,
+            "contract",
+            demo::CONTRACT,
+            "Công ty CP Gạo Việt Xanh",
+        )
+        .await;
+        assert_eq!(value_of(&clerk, "to").await.as_deref(), Some(BUSINESS));
+        assert_eq!(
+            text_of(&clerk, r#"[id="f-to"] option:checked"#).await,
+            "Công ty CP Gạo Việt Xanh"
+        );
+        signs(&clerk).await;
+        let receipt = text_of(&clerk, "#view").await;
+        // The receipt names the business, the contract's parties and the
+        // product, never an actor id alone or a code.
+        assert!(receipt.contains("Công ty CP Gạo Việt Xanh"), "{receipt}");
+        assert!(receipt.contains("Lúa ST25 vụ Đông Xuân"), "{receipt}");
+        for code in [BUSINESS, "in_transit"] {
+            assert!(!receipt.contains(code), "{code} in {receipt}");
+        }
+
+        screenshot(&clerk, &format!("app-pick-receipt-{lang}.png")).await;
+        // A correction picks the entry from those the cooperative signed,
+        // by what it was, its lot and when, not by its number.
+        home(&clerk, &url).await;
+        open_form(&clerk, "correction").await;
+        let shipped = if lang == "vi" {
+            "Gửi lô"
+        } else {
+            "Ship a batch"
+        };
+        let entries = clerk
+            .execute(
+                r#"const s = document.getElementById("f-index");
+                return s.tagName === "SELECT" ? [...s.options].map((o) => o.textContent) : null;"#,
+                vec![],
+            )
+            .await
+            .expect("options");
+        let entries: Vec<String> = serde_json::from_value(entries).expect("the entries are a list");
+        assert!(
+            entries
+                .iter()
+                .any(|o| o.starts_with(&format!("{shipped} · {lot} · "))),
+            "{entries:?}"
+        );
+
+        // The auditor picks the lot by its label: the short URL under its
+        // QR code (Vietnamese) or its lot code (English); an unknown lot
+        // is said so before anything is signed.
+        let auditor = driver
+            .browser(&profiles.path().join(format!("aud-{lang}")))
+            .await;
+        demo_phone(&auditor, &url, &keys, AUDITOR, lang).await;
+        open_form(&auditor, "batch.inspect").await;
+        // (What a scan or the label gives is kept apart: a lot code is
+        // what the label prints for a person to type.)
+        let mut scanned = Vec::new();
+        type_in(&auditor, &mut scanned, "batch", "KHONG-CO-LO-NAY").await;
+        let unknown = text_of(&auditor, r#"[id="lot-batch"][data-state="unknown"]"#).await;
+        let expected = if lang == "vi" {
+            "Sổ cái không có lô “KHONG-CO-LO-NAY”"
+        } else {
+            "The ledger has no lot “KHONG-CO-LO-NAY”"
+        };
+        assert!(unknown.contains(expected), "{unknown}");
+        let label = match lang {
+            "vi" => format!("{}/b/{lot}", url.trim_start_matches("http://")),
+            _ => lot.clone(),
+        };
+        type_in(&auditor, &mut scanned, "batch", &label).await;
+        assert_eq!(
+            value_of(&auditor, "batch").await.as_deref(),
+            Some(lot.as_str())
+        );
+        let card = text_of(&auditor, r#"[id="lot-batch"][data-state="found"]"#).await;
+        assert!(card.contains("Lúa ST25 vụ Đông Xuân"), "{card}");
+        let producer_words = if producer.public {
+            producer.name
+        } else {
+            if lang == "vi" {
+                "Hộ thành viên"
+            } else {
+                "Member household"
+            }
+        };
+        assert!(card.contains(producer_words), "the producer: {card}");
+        assert!(
+            card.contains("HTX Nông nghiệp Lúa – Tôm Gia Hòa"),
+            "the holder: {card}"
+        );
+        assert!(!card.contains(hidden.name), "{card}");
+        fill(&auditor, "result", "pass").await;
+        fill(&auditor, "scheme", "VietGAP").await;
+        screenshot(&auditor, &format!("app-pick-lot-{lang}.png")).await;
+        accessible(&auditor, "the inspection form").await;
+        assert!(
+            too_small(&auditor).await.is_empty(),
+            "{:?}",
+            too_small(&auditor).await
+        );
+        signs(&auditor).await;
+
+        // No actor or contract id was typed, and the lot only as its
+        // label gives it; every receipt is a new entry.
+        assert_eq!(scanned, ["KHONG-CO-LO-NAY", label.as_str()]);
+        let ids: Vec<&str> = demo::ACTORS
+            .iter()
+            .map(|a| a.id)
+            .chain([demo::CONTRACT])
+            .collect();
+        for t in &typed {
+            assert!(!ids.iter().any(|id| t.contains(id)), "{t:?} is an id");
+        }
+        for phone in [&clerk, &auditor] {
+            for it in stored(phone, "outbox").await {
+                assert_eq!(it["state"], "done", "{it}");
+                assert_eq!(it["duplicate"], false, "a 201, not a repeat: {it}");
+            }
+        }
+        // The ledger names the chosen actors.
+        let b = server.json(&format!("/api/v1/batches/{lot}")).await;
+        assert_eq!(b["producer"], producer.id, "{b}");
+        assert_eq!(b["creator"], coop);
+        assert_eq!(b["in_transit"]["to"], BUSINESS, "{b}");
+        assert_eq!(b["in_transit"]["contract"], demo::CONTRACT, "{b}");
+        assert_eq!(b["inspections"][0]["by"], AUDITOR, "{b}");
+        for c in [clerk, auditor] {
+            c.close().await.expect("close");
+        }
+    }
+    server.stop().await;
 }

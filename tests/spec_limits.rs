@@ -130,6 +130,14 @@ fn constants() -> Vec<(&'static str, u128)> {
             n(service::custody::CUSTODY_PAGE),
         ),
         (
+            "service::lists::MEMBERS_PAGE",
+            n(service::lists::MEMBERS_PAGE),
+        ),
+        (
+            "service::lists::SIGNED_PAGE",
+            n(service::lists::SIGNED_PAGE),
+        ),
+        (
             "domain::lineage::MAX_TRACE_BATCHES",
             n(domain::lineage::MAX_TRACE_BATCHES),
         ),

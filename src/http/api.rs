@@ -268,12 +268,17 @@ impl From<Actor> for ActorOut {
             region: a.region,
             cooperative: a.cooperative,
             key: a.key.to_string(),
-            status: match a.status {
-                ActorStatus::Active => "active",
-                ActorStatus::Revoked { .. } => "revoked",
-            },
+            status: status_word(&a.status),
             registered_index: a.registered_index,
         }
+    }
+}
+
+/// An actor's status as the answers write it (spec §8.5).
+pub(super) fn status_word(status: &ActorStatus) -> &'static str {
+    match status {
+        ActorStatus::Active => "active",
+        ActorStatus::Revoked { .. } => "revoked",
     }
 }
 

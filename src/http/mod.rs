@@ -25,6 +25,7 @@ pub mod i18n;
 pub mod labels;
 pub mod limits;
 pub mod linkset;
+pub mod lists;
 pub mod pages;
 pub mod qr;
 pub mod render;
@@ -104,6 +105,8 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
         .route("/api/v1/actors/{id}", get(api::actor))
         .route("/api/v1/actors/{id}/batches", get(api::held))
         .route("/api/v1/actors/{id}/custody", get(api::custody))
+        .route("/api/v1/actors/{id}/members", get(lists::members))
+        .route("/api/v1/actors/{id}/entries", get(lists::signed))
         .route("/api/v1/batches/{id}", get(api::batch))
         .route("/api/v1/batches/{id}/trace", read(get(api::trace)))
         .route("/api/v1/batches/{id}/epcis", read(get(export::batch_epcis)))

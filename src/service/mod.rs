@@ -52,6 +52,7 @@ pub mod group_commit;
 pub mod import;
 pub mod keyfile;
 pub mod linkage;
+pub mod lists;
 pub mod metrics;
 pub mod mirror;
 mod mirrored;

@@ -46,11 +46,13 @@
 //! | parties | `p` | party actor id ‖ 0x00 ‖ contract id (both parties of each contract) | empty |
 //! | corrections | `x` | u64 BE corrected leaf ‖ u64 BE correction leaf | JSON [`CorrectionRecord`](crate::domain::model::CorrectionRecord) |
 //! | linkage facts | `l` | u64 BE leaf index ‖ u16 BE fact number within the leaf | JSON [`LinkFact`](crate::domain::linkage::LinkFact) |
+//! | members | `r` | cooperative actor id ‖ 0x00 ‖ member actor id, for each member registered with a cooperative | empty |
+//! | signed | `g` | signer actor id ‖ 0x00 ‖ u64 BE leaf index, for each leaf it signed | empty |
 //!
 //! Ids never contain 0x00 (spec §3 allows `[A-Za-z0-9._-]`), so the
 //! composite keys split unambiguously and a prefix scan of `id ‖ 0x00`
 //! finds exactly one id's children, batches held, batches in hand, incoming or
-//! sent shipments, or contracts. `w` keeps a batch under its holder until
+//! sent shipments, contracts, members, or signed leaves. `w` keeps a batch under its holder until
 //! it changes hands, consumed or not; `u` also drops it when it is consumed. A shipment
 //! enters `t` and `s` with its `batch.ship` and leaves `t` with its
 //! `batch.receive`, which also writes its outcome into `s`; `s` read
@@ -59,7 +61,9 @@
 //! (upstream), never by reading the log. The linkage facts are read once,
 //! in log order, when the ledger opens, and folded into the in-memory
 //! linkage index (spec §9). The signer of a leaf, which the correction
-//! rule needs, is read back from the leaf itself.
+//! rule needs, is read back from the leaf itself; `g` lists a signer's
+//! leaves, read backwards most recent first (the signing app's list of
+//! what it may correct).
 //!
 //! Every keyspace changes together in one atomic sled batch per group
 //! commit ([`Store::commit`]); sled applies a batch to one tree atomically,
@@ -99,8 +103,9 @@ use std::path::{Path, PathBuf};
 /// The layout of the views this code writes. A ledger whose views were
 /// written by another version is rebuilt from `leaves.log` when it opens
 /// (version 2 added the linkage facts, keyspace `l`; version 3 the custody
-/// keyspaces `u`, `t`, `s` and `p`).
-pub const VIEWS_VERSION: u64 = 3;
+/// keyspaces `u`, `t`, `s` and `p`; version 4 a cooperative's members, `r`,
+/// and each actor's signed leaves, `g`).
+pub const VIEWS_VERSION: u64 = 4;
 
 /// What `init` fixed, kept in `ledger.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -298,6 +303,25 @@ impl Space {
     }
 }
 
+impl Space {
+    /// Like [`Space::suffixes`], but only the keys after `prefix ‖ k ‖
+    /// after` (a page that starts after the last key of the one before).
+    fn suffixes_after(
+        &self,
+        k: &[u8],
+        after: &[u8],
+    ) -> impl Iterator<Item = sled::Result<(Vec<u8>, sled::IVec)>> {
+        let start = self.key(k);
+        let skip = start.len();
+        let mut from = start.clone();
+        from.extend_from_slice(after);
+        self.tree
+            .range((std::ops::Bound::Excluded(from), std::ops::Bound::Unbounded))
+            .take_while(move |r| r.as_ref().map_or(true, |(key, _)| key.starts_with(&start)))
+            .map(move |r| r.map(|(key, v)| (key[skip..].to_vec(), v)))
+    }
+}
+
 /// `a ‖ 0x00 ‖ b`: a two-id key.
 fn pair(a: &str, b: &str) -> Vec<u8> {
     let mut k = Vec::with_capacity(a.len() + 1 + b.len());
@@ -352,6 +376,8 @@ pub struct Store {
     parties: Space,
     corrections: Space,
     links: Space,
+    members: Space,
+    signed: Space,
     leaves: LeafReader,
     /// The genesis facts never change once written; kept after first read.
     ledger_cache: std::sync::RwLock<Option<LedgerInfo>>,
@@ -393,6 +419,8 @@ impl Store {
             parties: space(b'p'),
             corrections: space(b'x'),
             links: space(b'l'),
+            members: space(b'r'),
+            signed: space(b'g'),
             leaves: LeafReader::open(&layout.leaves())?,
             ledger_cache: std::sync::RwLock::new(None),
             views,
@@ -466,7 +494,13 @@ impl Store {
         for change in &c.changes {
             match change {
                 Change::SetLedger(l) => self.meta.put(&mut b, "ledger", json(l)?),
-                Change::PutActor(a) => self.actors.put(&mut b, a.id.as_str(), json(a)?),
+                Change::PutActor(a) => {
+                    if let Some(coop) = &a.cooperative {
+                        self.members
+                            .put(&mut b, pair(coop.as_str(), a.id.as_str()), []);
+                    }
+                    self.actors.put(&mut b, a.id.as_str(), json(a)?)
+                }
                 Change::BindKey(k, id) => self.keys.put(&mut b, k.to_bytes(), id.as_str()),
                 Change::PutBatch(batch) => {
                     if batch.custody == Custody::Consumed {
@@ -518,8 +552,11 @@ impl Store {
                     k.extend_from_slice(&fact_no.1.to_be_bytes());
                     self.links.put(&mut b, k, json(fact)?)
                 }
-                // Read back from the leaf itself (see `leaf_signer`).
-                Change::Logged { .. } => {}
+                // The signer itself is read back from the leaf (see
+                // `leaf_signer`); `g` lists each signer's leaves.
+                Change::Logged { index, by } => {
+                    self.signed.put(&mut b, pair_index(by.as_str(), *index), [])
+                }
             }
         }
         self.meta

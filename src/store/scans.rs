@@ -1,6 +1,7 @@
 //! The prefix scans of the views: a leaf's corrections, the linkage facts,
 //! and per actor the batches held or in hand, the open shipments to it,
-//! the shipments it sent and its contracts (each a scan of `id ‖ 0x00` in
+//! the shipments it sent, its contracts, a cooperative's members and the
+//! leaves an actor signed (each a scan of `id ‖ 0x00` in
 //! one keyspace, see the table in [`super`]); and `dump`, every key and
 //! value.
 
@@ -82,6 +83,37 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<ContractId>, StoreError> {
         ids_after(self.parties.suffixes(&pair_prefix(party.as_str())), limit)
+    }
+
+    /// The members registered with `cooperative`, in id order, after
+    /// member `after` when given, at most `limit`.
+    pub fn members(
+        &self,
+        cooperative: &ActorId,
+        after: Option<&ActorId>,
+        limit: usize,
+    ) -> Result<Vec<ActorId>, StoreError> {
+        let prefix = pair_prefix(cooperative.as_str());
+        match after {
+            None => ids_after(self.members.suffixes(&prefix), limit),
+            Some(a) => ids_after(
+                self.members.suffixes_after(&prefix, a.as_str().as_bytes()),
+                limit,
+            ),
+        }
+    }
+
+    /// The leaves `signer` signed, most recent first, at most `limit`.
+    pub fn signed_by(&self, signer: &ActorId, limit: usize) -> Result<Vec<u64>, StoreError> {
+        self.signed
+            .suffixes(&pair_prefix(signer.as_str()))
+            .rev()
+            .take(limit)
+            .map(|r| {
+                let (k, _) = r?;
+                read_be(&k)
+            })
+            .collect()
     }
 
     /// Every key and value of the views, in key order: what `reindex` must

@@ -14,18 +14,53 @@
 import * as keys from "app/keys";
 import * as members from "app/members";
 import * as outbox from "app/outbox";
-import { applicable, build, context, effective, form, mayUse } from "app/forms";
-import { actorName, communes, kick, lastCustody, loadCustody, loadNames, partners } from "app/net";
-import { T, cfg, dropDraft, fieldLabel, h, loadDraft, message, saveDraft, show, statementSummary, valueLabel } from "app/ui";
-import { formatQuantity, unitWord } from "format";
+import { Invalid, applicable, build, context, effective, form, lotOf, mayUse } from "app/forms";
+import { actorName, communes, kick, lastCustody, ledgerMember, loadCustody, loadMembers, loadNames, loadSigned, lookupBatch, partners } from "app/net";
+import { T, cfg, dropDraft, fieldLabel, fmt, h, loadDraft, message, naming, saveDraft, show, statementSummary, valueLabel } from "app/ui";
+import { formatDate, formatQuantity, unitWord } from "format";
 
-/** An actor as a clerk knows it: by the name the ledger shows, or the
- * one this phone keeps for a member. @param {string} id */
-export const named = (id) => actorName(id) || members.labelled(id);
+/** A member household in words, never a bare id (issue 15): the name this
+ * phone keeps for it, else its public name, else "member household" with
+ * the end of its id and its commune. @param {string} id */
+export function memberLabel(id) {
+  const m = ledgerMember(id);
+  const name = members.nameOf(id) || m?.name || actorName(id);
+  const place = m?.commune ? ` · ${m.commune}` : "";
+  // The end of its id first, which tells households of one commune apart
+  // when a phone's list cuts the line.
+  return name ? `${name}${place}` : `${T.member_household} …${id.slice(-4)}${place}`;
+}
+
+/** An actor as a clerk knows it: by the name the ledger shows, or, for a
+ * member, as `memberLabel` says. @param {string} id */
+export const named = (id) => actorName(id) || (members.nameOf(id) || ledgerMember(id) || members.isOpaqueId(id) ? memberLabel(id) : id);
+naming.actor = named;
+
+/** An entry this actor signed, in a line: what, about what, when (never
+ * its index alone). @param {import("app/net").SignedEntry} e */
+const entryLine = (e) =>
+  [T.forms[e.type] || e.type, e.batches.join(", ") || e.contract || (e.actor && named(e.actor)), formatDate(e.at, { time: true })]
+    .filter(Boolean)
+    .join(" · ");
 
 /** A contract in a line: its parties by name, its product, its id.
  * @param {import("app/net").ContractRow} k */
 const contractLine = (k) => `${named(k.cooperative)} ↔ ${named(k.business)} · ${valueLabel(k.product_category)} · ${k.id}`;
+
+/** A contract as the clerk knows it: by its parties' names, where the
+ * holder's view lists it. @param {string} id */
+export function contractLabel(id) {
+  const k = (lastCustody()?.contracts || []).find((k) => k.id === id);
+  return k ? contractLine(k) : id;
+}
+
+/** A lot as the clerk knows it: its product and lot code, where the
+ * holder's view lists it. @param {string} id */
+export function lotLabel(id) {
+  const c = lastCustody();
+  const b = [...(c?.holding || []), ...(c?.incoming || [])].find((b) => b.id === id);
+  return b?.product?.name ? `${b.product.name} · ${T.lot} ${id}` : id;
+}
 
 /** The choices of a list field: a word list, the map's places, the
  * members this phone keeps, or from the holder's view.
@@ -36,8 +71,14 @@ function options(f, ctx, values, key) {
       return cfg.places.provinces;
     case "commune":
       return ctx.communes?.[values[key.replace(/commune$/, "province")]] || [];
-    case "member":
-      return [...members.all()].map((m) => [m.id, members.labelled(m.id)]);
+    case "member": {
+      // The households this phone registered first, then the others the
+      // ledger lists for the cooperative (issue 15).
+      const ids = [...[...members.all()].map((m) => m.id), ...(/** @type {import("app/net").LedgerMember[]} */ (ctx.ledgerMembers || [])).filter((m) => m.status === "active").map((m) => m.id)];
+      return [...new Set(ids)].map((m) => [m, memberLabel(m)]);
+    }
+    case "index":
+      return (/** @type {import("app/net").SignedEntry[]} */ (ctx.signed || [])).map((e) => [String(e.index), entryLine(e)]);
     case "held":
       return (/** @type {import("app/net").BatchRow[]} */ (ctx.holding || []))
         .filter((b) => b.status === "active")
@@ -59,6 +100,63 @@ function options(f, ctx, values, key) {
   }
 }
 
+// ---- A lot picked by its label (issue 15) ----------------------------------
+
+/** What the ledger said of each lot looked up: the batch, or `null` for
+ * a lot it does not know. @type {Map<string, any>} */
+const lots = new Map();
+
+/** The card under a lot field that says what the ledger knows of the lot.
+ * @param {string} key @param {string | undefined} value */
+function lotCard(key, value) {
+  const card = h("div", { class: "lot-card", id: `lot-${key}`, "aria-live": "polite" });
+  if (value) queueMicrotask(() => showLot(card, lotOf(value)));
+  return card;
+}
+
+/** A lot field changed: a scanned or pasted label becomes its lot code,
+ * and the card shows the lot. @param {any} e */
+function lotChanged(e) {
+  const lot = lotOf(e.target.value);
+  if (lot !== e.target.value) {
+    e.target.value = lot;
+    e.target.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  const card = document.getElementById(`lot-${e.target.name}`);
+  if (card) showLot(card, lot);
+}
+
+/** Looks lot `lot` up and shows its product, producer, holder and state,
+ * or says that the ledger has no such lot, or that it cannot be asked now.
+ * @param {HTMLElement} card @param {string} lot */
+async function showLot(card, lot) {
+  card.replaceChildren();
+  delete card.dataset.state;
+  if (!lot) return;
+  let b;
+  try {
+    b = await lookupBatch(lot);
+  } catch (_) {
+    card.dataset.state = "offline";
+    card.append(h("p", { class: "explain" }, T.lot_offline));
+    return;
+  }
+  lots.set(lot, b);
+  if (!b) {
+    card.dataset.state = "unknown";
+    card.append(h("p", { class: "error", role: "alert" }, fmt(T.lot_unknown, { lot })));
+    return;
+  }
+  await loadNames([b.producer, b.holder].filter(Boolean));
+  card.dataset.state = "found";
+  card.append(
+    h("p", {}, h("strong", {}, b.product.name), ` · ${formatQuantity(b.remaining.amount, b.remaining.unit, cfg.lang)}`),
+    b.producer ? h("p", { class: "producer" }, `${T.fields.producer}: ${named(b.producer)}`) : "",
+    h("p", { class: "holder" }, `${T.holder}: ${named(b.holder)}`),
+    b.status !== "active" ? h("p", { class: "warning" }, T[`status_${b.status}`] || valueLabel(b.status)) : "",
+  );
+}
+
 /** The input element of field `f`, named `key`.
  * @param {any} f @param {string} key @param {Record<string, any>} values @param {any} ctx @param {() => void} onchange */
 function input(f, key, values, ctx, onchange) {
@@ -77,7 +175,8 @@ function input(f, key, values, ctx, onchange) {
     case "incoming":
     case "offer":
     case "contract":
-    case "partner": {
+    case "partner":
+    case "index": {
       const opts = options(f, ctx, values, key);
       // Without the holder's view (never online yet), ids are typed; so
       // are a commune without the list, and a member this phone does not
@@ -86,6 +185,9 @@ function input(f, key, values, ctx, onchange) {
         (["held", "incoming", "offer", "contract"].includes(f.kind) && (!lastCustody() || (!opts.length && f.kind === "contract"))) ||
         (f.kind === "commune" && !ctx.communes) ||
         ((f.kind === "member" || f.kind === "partner") && !opts.length);
+      // Without the list of what this actor signed (offline), the entry's
+      // number, with those signed on this phone offered.
+      if (f.kind === "index" && !opts.length) return h("input", { ...common, inputmode: "numeric", value: value ?? "", list: "my-entries" });
       if (typed) {
         return h("input", { ...common, value: value ?? "", autocapitalize: "off", spellcheck: "false" });
       }
@@ -120,9 +222,8 @@ function input(f, key, values, ctx, onchange) {
       return h("input", { ...common, inputmode: "decimal", value: value ?? "", autocomplete: "off" });
     case "stars":
       return h("input", { ...common, inputmode: "numeric", value: value ?? "", autocomplete: "off" });
-    case "index": {
-      return h("input", { ...common, inputmode: "numeric", value: value ?? "", list: "my-entries" });
-    }
+    case "lot":
+      return h("input", { ...common, value: value ?? "", autocapitalize: "characters", autocomplete: "off", spellcheck: "false", onchange: lotChanged });
     case "key":
     case "note":
       return h("textarea", { ...common, rows: f.kind === "key" ? 2 : 3, spellcheck: f.kind === "note" ? "true" : "false" }, value ?? "");
@@ -169,7 +270,14 @@ export async function formScreen(id, type, params) {
   if (!spec || !mayUse(type, id.role, cfg)) return (location.hash = "#/");
   const [c, places] = await Promise.all([loadCustody(me), spec.fields.some((f) => f.group === undefined && f.kind === "commune") ? communes() : undefined]);
   await members.load();
-  const ctx = { ...context(type, me, id.role, c?.holding, cfg, places), cooperative: id.cooperative };
+  const has = (/** @type {string} */ kind) => spec.fields.some((f) => f.group === undefined && f.kind === kind);
+  // The lists the forms pick from (issue 15): the cooperative's members as
+  // the ledger lists them, the entries this actor signed.
+  const [ledgerMembers, signed] = await Promise.all([
+    has("member") && id.role !== cfg.member_role ? loadMembers(me) : undefined,
+    has("index") ? loadSigned(me) : undefined,
+  ]);
+  const ctx = { ...context(type, me, id.role, c?.holding, cfg, places), cooperative: id.cooperative, ledgerMembers, signed };
   // The names of the partners the lists offer (issue 15).
   await loadNames(partners(me, id.cooperative));
   const fields = spec.fields;
@@ -193,6 +301,7 @@ export async function formScreen(id, type, params) {
       f.public ? h("p", { class: "explain" }, T.public_text) : "",
       h("p", { class: "field-error", id: `e-${key}`, hidden: true }),
     );
+    if (f.kind === "lot") wrap.append(lotCard(key, effective(type, values, ctx)[key]));
     if (f.lot) {
       wrap.append(
         h(
@@ -327,6 +436,12 @@ export async function formScreen(id, type, params) {
       }
     }
     const { statement, errors, kept } = build(type, values, ctx, cfg, at);
+    // A lot the ledger said it does not know is not signed for.
+    for (const f of fields) {
+      if (f.group === undefined && f.kind === "lot" && lots.get(lotOf(values[f.name] || "")) === null) {
+        errors.push(new Invalid(cfg.codes.unknown_batch || "unknown_batch", f.name));
+      }
+    }
     for (const p of formEl.querySelectorAll(".field-error")) p.hidden = true;
     for (const el of formEl.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
     if (errors.length) {

@@ -227,7 +227,9 @@ export const FORMS = [
   {
     type: "batch.inspect",
     fields: [
-      { name: "batch", kind: "id", required: true },
+      // Scanned, pasted from its label or typed as its lot code; the app
+      // shows what the ledger knows of it before signing (issue 15).
+      { name: "batch", kind: "lot", required: true, label: "lot_pick" },
       { name: "result", kind: "select", options: "results", required: true },
       { name: "scheme", kind: "select", options: "schemes", required: true },
       { name: "report_blake3", kind: "hash", file: "*/*" },
@@ -237,7 +239,7 @@ export const FORMS = [
   {
     type: "batch.recall",
     fields: [
-      { name: "batch", kind: "id", required: true },
+      { name: "batch", kind: "lot", required: true, label: "lot_pick" },
       { name: "reason", kind: "note", required: true, public: true },
     ],
   },
@@ -262,6 +264,7 @@ export const FORMS = [
   {
     type: "correction",
     fields: [
+      // Chosen from the entries this actor signed (issue 15).
       { name: "index", kind: "index", required: true },
       { name: "reason", kind: "note", required: true, public: true },
     ],
@@ -341,6 +344,20 @@ const milli = (a, decimals) => {
   return BigInt(w) * 10n ** BigInt(decimals) + BigInt(f.padEnd(decimals, "0"));
 };
 
+/** The lot a text names: a label's URL as scanned or pasted (`…/b/LOT`,
+ * a GS1 Digital Link `…/01/GTIN/10/LOT`, spec §8.8), else the text, as
+ * its lot code. @param {string} text */
+export function lotOf(text) {
+  const t = String(text).trim();
+  const m = t.match(/\/(?:b|01\/\d{14}\/10)\/([^/?#\s]+)/);
+  if (!m) return t;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch (_) {
+    return m[1];
+  }
+}
+
 /** The value a field's text stands for in the statement: a number or a
  * boolean where the statement has one, else the text. A value the checks
  * refuse keeps this form too, so that it reads as the ledger would read it.
@@ -354,6 +371,8 @@ function toJson(f, v) {
       return number(v) ?? v;
     case "choice":
       return v === "true" ? true : v === "false" ? false : v;
+    case "lot":
+      return lotOf(v);
     case "bool":
       return v === true || v === "true" || v === "on";
     default:
@@ -381,7 +400,8 @@ export function checkValue(f, raw, cfg, name) {
     case "contract":
     case "offer":
     case "partner":
-      if (!spelt(cfg, "id", v)) fail(codes.id);
+    case "lot":
+      if (!spelt(cfg, "id", value)) fail(codes.id);
       return value;
     case "text":
     case "note": {

@@ -6,7 +6,7 @@
 
 import * as keys from "app/keys";
 import * as outbox from "app/outbox";
-import { named } from "app/form";
+import { contractLabel, lotLabel, named } from "app/form";
 import { kick } from "app/net";
 import { T, cfg, fieldLabel, h, nav, saveDraft, show, stateText, statementSummary, valueLabel } from "app/ui";
 import { formatDate, formatNumber, formatQuantity } from "format";
@@ -20,6 +20,8 @@ function shown(key, v) {
   if (typeof v !== "string") return "";
   if (/^\d{4}-\d{2}-\d{2}(T.*)?$/.test(v)) return formatDate(v, { time: v.includes("T") });
   if (["to", "cooperative", "business", "producer", "member"].includes(key)) return named(v);
+  if (key === "contract") return contractLabel(v);
+  if (key === "batch") return lotLabel(v);
   return T.values[`${key}=${v}`] || valueLabel(v);
 }
 

@@ -185,3 +185,72 @@ export function communes() {
     });
   return communeList;
 }
+
+// ---- The cooperative's members, from the ledger (issue 15) ------------------------
+
+/**
+ * A member household as `GET /api/v1/actors/{id}/members` lists it: a
+ * name only when it agreed to be named.
+ * @typedef {{ id: string, role: string, commune: string | null, name: string | null, status: string }} LedgerMember
+ */
+
+/** Most pages of members read at once (100 each, spec §8.5). */
+const MEMBER_PAGES = 20;
+
+/** The members of each cooperative as last read, by member id.
+ * @type {Map<string, LedgerMember>} */
+const ledgerMembers = new Map();
+
+/** The member `id` as the ledger lists it, if read. @param {string} id */
+export const ledgerMember = (id) => ledgerMembers.get(id);
+
+/** Reads the member households of cooperative `coop`, every page (at
+ * most `MEMBER_PAGES`); offline, those last read serve.
+ * @param {string} coop @returns {Promise<LedgerMember[]>} */
+export async function loadMembers(coop) {
+  const cacheKey = `coop-ledger:members:${coop}`;
+  /** @type {LedgerMember[]} */
+  let list = [];
+  try {
+    let after = "";
+    for (let page = 0; page < MEMBER_PAGES; page++) {
+      const q = after ? `?after=${encodeURIComponent(after)}` : "";
+      const { status, body } = await api(`/api/v1/actors/${encodeURIComponent(coop)}/members${q}`);
+      if (status !== 200) throw new Error(body.message || status);
+      list.push(...body.members);
+      if (!body.next) break;
+      after = body.next;
+    }
+    localStorage.setItem(cacheKey, JSON.stringify(list));
+  } catch (_) {
+    list = JSON.parse(localStorage.getItem(cacheKey) || "[]");
+  }
+  for (const m of list) ledgerMembers.set(m.id, m);
+  return list;
+}
+
+/**
+ * One entry this actor signed, as `GET /api/v1/actors/{id}/entries` lists it.
+ * @typedef {{ index: number, type: string, at: string, batches: string[], contract?: string, actor?: string }} SignedEntry
+ */
+
+/** The latest entries actor `me` signed (spec §8.5), or none offline.
+ * @param {string} me @returns {Promise<SignedEntry[]>} */
+export async function loadSigned(me) {
+  try {
+    const { status, body } = await api(`/api/v1/actors/${encodeURIComponent(me)}/entries`);
+    return status === 200 ? body.entries : [];
+  } catch (_) {
+    return [];
+  }
+}
+
+/** A lot as the ledger reports it (`GET /api/v1/batches/{id}`), or
+ * `null` when the ledger knows no such lot; throws offline.
+ * @param {string} lot @returns {Promise<any | null>} */
+export async function lookupBatch(lot) {
+  const { status, body } = await api(`/api/v1/batches/${encodeURIComponent(lot)}`);
+  if (status === 200) return body;
+  if (status === 404 || status === 400) return null;
+  throw new Error(body.message || String(status));
+}

@@ -98,6 +98,13 @@ export function stateText(it) {
   }
 }
 
+/** How a line names an actor: by the name this phone keeps for a member
+ * until app-form.js sets it to name any actor by name (issue 15). */
+export const naming = {
+  /** @type {(id: string) => string} */
+  actor: labelled,
+};
+
 /** What a signed statement is, in a line: a member it names with the
  * name this phone keeps for it (never in the statement itself).
  * @param {any} it */
@@ -105,7 +112,7 @@ export function statementSummary(it) {
   const st = JSON.parse(it.envelope.statement);
   const actor = st.member || st.id;
   const what =
-    st.batch || st.contract || (actor && labelled(actor)) || (st.outputs || []).map((/** @type {any} */ o) => o.batch).join(", ") || st.index;
+    st.batch || st.contract || (actor && naming.actor(actor)) || (st.outputs || []).map((/** @type {any} */ o) => o.batch).join(", ") || st.index;
   const consent = st.type === "actor.consent" ? ` · ${T.values[`public=${st.public}`]}` : "";
   return `${T.forms[st.type] || st.type}${what !== undefined ? " · " + what : ""}${consent}`;
 }
