@@ -211,7 +211,7 @@ async fn every_refusal_has_its_status_and_code_and_nothing_stored_changes() {
             REGISTRAR,
             json!({"id": "x", "role": "business", "name": "X", "key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "region": {"province": "Huế"}}),
         ),
-        &key(9),
+        &coop_key,
     );
     let coop_registers = Envelope::sign(
         statement(
@@ -429,7 +429,7 @@ async fn metrics_count_each_submission_once_by_outcome() {
             REGISTRAR,
             json!({"id": "x", "role": "business", "name": "X", "key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "region": {"province": "Huế"}}),
         ),
-        &key(9),
+        &key(1),
     );
     assert_eq!(server.submit(&wrong_key).await.0, 401);
     assert_eq!(server.post_raw(b"nope".to_vec()).await.0, 400);

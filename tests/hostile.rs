@@ -258,3 +258,39 @@ async fn issue_16_a_client_past_its_rate_gets_429_with_retry_after() {
         assert_eq!(server.get_text("/api/v1/checkpoint").await.0, 200);
     }
 }
+
+/// Issue 16: an envelope from a key bound to no actor was parsed and
+/// `verify_strict`-ed at full size before the sequencer found no signer.
+/// Now such a key is refused at the edge as `unknown_signer`, before its
+/// signature is checked: even a broken signature gets `unknown_signer`,
+/// while the same broken signature from a registered key still gets
+/// `bad_signature`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_16_a_key_bound_to_no_actor_is_refused_before_its_signature_is_checked() {
+    let server = TestServer::with_cast().await;
+    let stranger = common::key(999);
+    let mut unbound = signed_at(
+        cast::MEMBER,
+        &stranger,
+        "batch.create",
+        &common::now(),
+        lychee("vai-x", "1"),
+    );
+    unbound.sig.0[0] ^= 1;
+    assert_eq!(
+        server.refused(&unbound).await,
+        (401, "unknown_signer".to_owned())
+    );
+    let mut bound = signed_at(
+        cast::MEMBER,
+        &key_of(cast::MEMBER),
+        "batch.create",
+        &common::now(),
+        lychee("vai-x", "1"),
+    );
+    bound.sig.0[0] ^= 1;
+    assert_eq!(
+        server.refused(&bound).await,
+        (401, "bad_signature".to_owned())
+    );
+}

@@ -14,6 +14,7 @@ use crate::domain::messages::{Code, Refusal};
 use crate::domain::statement;
 use crate::domain::tiles::MAX_BUNDLE_ENTRY_BYTES;
 use crate::domain::time::Timestamp;
+use crate::domain::view::View as _;
 use std::sync::atomic::Ordering;
 use tokio::sync::{mpsc, oneshot};
 
@@ -100,6 +101,17 @@ impl Ledger {
                 format!("its leaf would be {longest} bytes, over {MAX_BUNDLE_ENTRY_BYTES}"),
             )
             .into());
+        }
+        // A key bound to no actor can sign nothing that would be logged:
+        // it is refused here, before the signature is checked and before
+        // its point enters the cache (spec §3.6 step 4a, issue 16). The
+        // views read are those of the last group commit, so a key whose
+        // registration is still in the queue is not yet known; its holder
+        // submits after the registration's receipt. Before the genesis no
+        // key is bound, and the genesis is let through.
+        if self.size() > 0 && self.shared.store.key_owner(&env.key)?.is_none() {
+            env.key.point().map_err(|_| Refusal::new(Code::BadKey))?;
+            return Err(Refusal::with(Code::UnknownSigner, "no actor has this key").into());
         }
         let point = self.point(&env.key)?;
         env.verify_with(&point)

@@ -50,7 +50,7 @@ import { parseAmount } from "format";
  *   fixed?: (ctx: Ctx) => string | undefined,
  *   keep?: (values: Values, ctx: Ctx) => boolean, public?: boolean,
  *   opaque?: (values: Values, ctx: Ctx) => boolean,
- *   computed?: string, missing?: string,
+ *   computed?: string, missing?: string, instant?: boolean,
  *   fills?: (contract: ContractParties, ctx: Ctx) => Values,
  *   group?: undefined,
  * }} Field
@@ -60,7 +60,9 @@ import { parseAmount } from "format";
  * it; `opaque`: the app makes the value (an opaque member id); `missing`:
  * the key of `cfg.codes` an empty required value is refused with, where
  * it is not `missing`; `fills`: choosing this contract fills in the
- * fields it names (its other party).
+ * fields it names (its other party); `instant`: a date that stands for
+ * an instant (midnight in Vietnam), so it must also fall in the ledger's
+ * years.
  * A group of rows of fields; `min` and `max` name the limits on its rows.
  * @typedef {{ group: string, name?: undefined, min?: string, max: string, fields: Field[], when?: undefined }} Group
  * @typedef {{ type: string, fields: (Field | Group)[] }} Form
@@ -112,7 +114,7 @@ export const FORMS = [
       // commitment.
       { name: "plot", kind: "note", keep: () => true },
       { name: "origin.plot_commit", kind: "commit", computed: "plot" },
-      { name: "harvested_at", kind: "date" },
+      { name: "harvested_at", kind: "date", instant: true },
       // A cooperative may name one of its own members.
       { name: "producer", kind: "member", when: (_, ctx) => ownMembers(ctx) !== undefined },
       {
@@ -459,6 +461,12 @@ export function checkValue(f, raw, cfg, name) {
       const d = new Date(Date.UTC(2000, 0, 1));
       d.setUTCFullYear(y, mo - 1, day);
       if (d.getUTCFullYear() !== y || d.getUTCMonth() !== mo - 1 || d.getUTCDate() !== day) fail(codes.date);
+      // A date that stands for an instant (midnight in Vietnam) must fall
+      // in the ledger's years in UTC (spec §3.5, issue 16).
+      if (f.instant) {
+        const utc = new Date(d.getTime() - limits.local_offset_hours * 3600 * 1000).getUTCFullYear();
+        if (utc < limits.years[0] || utc > limits.years[1]) fail(codes.date);
+      }
       return value;
     }
     case "key":

@@ -50,7 +50,7 @@ use crate::domain::statement::{
     ANY_SIDES, MAX_CERTIFICATIONS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, Role, StatementType,
     TransformShape, VERSION, transform_shape,
 };
-use crate::domain::time::{DATE_PATTERN, LOCAL_OFFSET_HOURS};
+use crate::domain::time::{DATE_PATTERN, LOCAL_OFFSET_HOURS, YEARS};
 use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -119,6 +119,8 @@ struct Limits {
     /// The most decimals of `origin.lat` and `origin.lon` (about 1 km).
     coordinate_decimals: u32,
     local_offset_hours: i8,
+    /// The first and last year (in UTC) a time may fall in (spec §3.5).
+    years: [i32; 2],
 }
 
 /// What a member's name commitment is made of (spec §6.17).
@@ -324,6 +326,7 @@ fn config(lang: Lang) -> Result<String, TemplateError> {
             lon: MAX_LON,
             coordinate_decimals: MAX_COORDINATE_DECIMALS,
             local_offset_hours: LOCAL_OFFSET_HOURS,
+            years: [*YEARS.start(), *YEARS.end()],
         },
         member_role: Role::Member,
         messages: Code::ALL
