@@ -415,6 +415,52 @@ async fn a_full_queue_answers_429_and_the_waiting_entries_are_still_logged() {
     assert_eq!(server.ledger.size(), 3);
 }
 
+/// Issue 16: the queue was bounded by count only (16 Ki envelopes of up to
+/// 64 KiB each). It is bounded in bytes too: while the envelopes held by
+/// the sequencer and the queue fill the byte budget, a new one is refused
+/// 429 `busy` at once, and once they are done the budget is free again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_16_the_queue_is_bounded_in_bytes_too() {
+    let (entered_tx, entered_rx) = mpsc::channel();
+    let (release_tx, release_rx) = mpsc::channel();
+    let clock = Arc::new(GateClock {
+        armed: AtomicBool::new(true),
+        entered: Mutex::new(entered_tx),
+        release: Mutex::new(release_rx),
+    });
+    let one = serde_json::to_vec(&register("a", "cooperative", &key(1), None))
+        .expect("json")
+        .len();
+    let server = Arc::new(
+        TestServer::start_with(OpenOptions {
+            clock,
+            // Room in count for many, in bytes for one and a half.
+            queue_bytes: one * 3 / 2,
+            ..OpenOptions::default()
+        })
+        .await,
+    );
+    let s1 = Arc::clone(&server);
+    let first = tokio::spawn(async move {
+        s1.submit(&register("a", "cooperative", &key(1), None))
+            .await
+    });
+    tokio::task::spawn_blocking(move || entered_rx.recv().expect("sequencer entered"))
+        .await
+        .expect("join");
+    let (status, second) = server
+        .submit(&register("b", "cooperative", &key(2), None))
+        .await;
+    assert_eq!(status, 429, "{second}");
+    assert_eq!(second["error"], "busy");
+    release_tx.send(()).expect("release");
+    assert_eq!(first.await.expect("first").0, 201);
+    let (status, again) = server
+        .submit(&register("b", "cooperative", &key(2), None))
+        .await;
+    assert_eq!(status, 201, "the budget is free again: {again}");
+}
+
 /// Each submission is counted once in `/metrics`, whichever stage refused it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_each_submission_once_by_outcome() {

@@ -32,6 +32,10 @@ fn constants() -> Vec<(&'static str, u128)> {
     use coop_ledger::{domain, http, service, store};
     vec![
         (
+            "service::sequencer::QUEUE_BYTES",
+            n(service::sequencer::QUEUE_BYTES),
+        ),
+        (
             "http::limits::HEADER_READ_SECS",
             n(http::limits::HEADER_READ_SECS),
         ),

@@ -187,6 +187,9 @@ pub struct OpenOptions {
     pub clock: Arc<dyn Clock>,
     /// Submissions that may wait for the sequencer before new ones get 429.
     pub queue_capacity: usize,
+    /// The most bytes of envelopes waiting in the queue
+    /// ([`sequencer::QUEUE_BYTES`] unless a test shrinks it).
+    pub queue_bytes: usize,
     /// The targets the linkage figures are compared with (spec §9).
     pub targets: Targets,
     /// The seam every durable write goes through ([`RealIo`] unless a test
@@ -199,6 +202,7 @@ impl Default for OpenOptions {
         Self {
             clock: Arc::new(SystemClock),
             queue_capacity: sequencer::QUEUE_CAPACITY,
+            queue_bytes: sequencer::QUEUE_BYTES,
             targets: Targets::default(),
             io: Arc::new(RealIo),
         }
@@ -209,6 +213,10 @@ impl Default for OpenOptions {
 pub struct Ledger {
     shared: Arc<Shared>,
     tx: mpsc::Sender<Msg>,
+    /// The bytes of the envelopes waiting in the queue, at most
+    /// [`sequencer::QUEUE_BYTES`]: a permit per byte, held by each job
+    /// until the sequencer is done with it.
+    queue_bytes: Arc<tokio::sync::Semaphore>,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     /// Decompressed curve points by key bytes, at most
     /// [`submit::MAX_CACHED_POINTS`].

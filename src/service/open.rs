@@ -488,6 +488,9 @@ impl Ledger {
             .tree_size
             .set(i64::try_from(size).unwrap_or(i64::MAX));
         let (tx, rx) = mpsc::channel(options.queue_capacity.max(1));
+        let queue_bytes = options
+            .queue_bytes
+            .clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
         let seq = Sequencer {
             shared: Arc::clone(&shared),
             writer,
@@ -504,6 +507,7 @@ impl Ledger {
             tx,
             thread: Mutex::new(Some(thread)),
             points: quick_cache::sync::Cache::new(MAX_CACHED_POINTS),
+            queue_bytes: Arc::new(tokio::sync::Semaphore::new(queue_bytes)),
             clock: options.clock,
             targets: options.targets,
             dir: dir.to_path_buf(),

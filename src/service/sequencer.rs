@@ -39,6 +39,11 @@ pub const MAX_GROUP_COMMIT_ENTRIES: usize = 4096;
 /// Submissions that may wait in the queue before new ones get 429.
 pub const QUEUE_CAPACITY: usize = 16 * 1024;
 
+/// The most bytes of envelopes waiting for the sequencer (64 MiB); a
+/// submission that would go past it is answered 429 `busy`, as when the
+/// queue is full (issue 16: 16 Ki envelopes of 64 KiB each were 1 GiB).
+pub const QUEUE_BYTES: usize = 64 * 1024 * 1024;
+
 /// A checked submission waiting to be sequenced.
 pub struct Job {
     /// The envelope (signature already verified).
@@ -49,6 +54,8 @@ pub struct Job {
     pub entry_id: EntryId,
     /// Where the answer goes.
     pub reply: oneshot::Sender<Result<Sequenced, ServiceError>>,
+    /// Its share of [`QUEUE_BYTES`], given back when the job is dropped.
+    pub bytes: tokio::sync::OwnedSemaphorePermit,
 }
 
 /// The sequencer's answer: where the entry is and the tree that covers it.

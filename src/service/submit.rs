@@ -15,6 +15,7 @@ use crate::domain::statement;
 use crate::domain::tiles::MAX_BUNDLE_ENTRY_BYTES;
 use crate::domain::time::Timestamp;
 use crate::domain::view::View as _;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tokio::sync::{mpsc, oneshot};
 
@@ -123,6 +124,16 @@ impl Ledger {
         if self.shared.poisoned.load(Ordering::SeqCst) {
             return Err(Refusal::new(Code::Unavailable).into());
         }
+        // The queue is bounded in bytes as well as in entries: the body's
+        // length is held until the sequencer drops the job.
+        let bytes = u32::try_from(body.len())
+            .ok()
+            .and_then(|n| {
+                Arc::clone(&self.queue_bytes)
+                    .try_acquire_many_owned(n.max(1))
+                    .ok()
+            })
+            .ok_or_else(|| Refusal::new(Code::Busy))?;
         let (reply, answer) = oneshot::channel();
         let entry_id = env.entry_id();
         let job = Job {
@@ -130,6 +141,7 @@ impl Ledger {
             env,
             statement,
             reply,
+            bytes,
         };
         self.tx
             .try_send(Msg::Submit(Box::new(job)))
