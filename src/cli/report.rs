@@ -50,7 +50,7 @@ pub struct LinkageArgs {
     /// Only this product category.
     #[arg(long, value_parser = parse_category)]
     pub category: Option<Category>,
-    /// A target, GROUP:YEAR=SHARE (cooperatives:2030=0.6, collective:2045=80%); repeatable.
+    /// A target, GROUP:YEAR=SHARE (cooperatives:2030=0.6, collective:2045=80%, digital:2030=100%); repeatable.
     #[arg(
         long = "target",
         value_name = "GROUP:YEAR=SHARE",

@@ -99,8 +99,10 @@ use std::path::{Path, PathBuf};
 /// The layout of the views this code writes. A ledger whose views were
 /// written by another version is rebuilt from `leaves.log` when it opens
 /// (version 2 added the linkage facts, keyspace `l`; version 3 the custody
-/// keyspaces `u`, `t`, `s` and `p`).
-pub const VIEWS_VERSION: u64 = 3;
+/// keyspaces `u`, `t`, `s` and `p`; version 4, issue 15, the linkage facts
+/// of each statement an organisation signed and the net content per pack
+/// of each delivery).
+pub const VIEWS_VERSION: u64 = 4;
 
 /// What `init` fixed, kept in `ledger.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
