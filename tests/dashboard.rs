@@ -634,16 +634,7 @@ async fn the_printout_puts_the_headline_and_the_targets_on_page_one() {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("linkage.pdf");
         std::fs::write(&file, &pdf).expect("write");
-        let text = |range: &[&str]| {
-            let out = std::process::Command::new("pdftotext")
-                .args(range)
-                .arg("-layout")
-                .arg(&file)
-                .arg("-")
-                .output()
-                .expect("pdftotext (Debian poppler-utils) must be installed; .ci/run installs it");
-            String::from_utf8_lossy(&out.stdout).into_owned()
-        };
+        let text = |range: &[&str]| pdftotext(&file, range);
         let (one, rest) = (text(&["-f", "1", "-l", "1"]), text(&["-f", "2"]));
         for want in [headline, targets] {
             assert!(one.contains(want), "{lang}: page 1 has {want:?}:\n{one}");

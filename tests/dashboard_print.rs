@@ -77,13 +77,7 @@ async fn an_english_browser_shows_and_prints_the_vietnamese_page_in_vietnamese()
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("linkage.pdf");
     std::fs::write(&file, &pdf).expect("write");
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (Debian poppler-utils) must be installed; .ci/run installs it");
-    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let printed = pdftotext(&file, &[]);
     for want in [
         "Liên kết chuỗi giá trị · 01/04/2026 – 30/06/2026",
         "Hợp tác xã",

@@ -101,6 +101,20 @@ fn digital(f: &Value) -> (u64, u64, f64) {
     )
 }
 
+/// The digital figure of `group` in each row of `table`, by the row's
+/// `name` member.
+fn rows(table: &Value, name: &str, group: &str) -> Vec<(String, (u64, u64, f64))> {
+    table
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|row| {
+            let n = row[name].as_str().expect("name").to_owned();
+            (n, digital(&row["digital"][group]))
+        })
+        .collect()
+}
+
 /// Issue 15: kilograms, tonnes and bags with a net content add up to the
 /// right tonnes; boxes without one stay boxes, marked; OCOP keeps its unit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -168,34 +182,16 @@ async fn digital_transformation_counts_who_signed_in_the_period() {
     assert_eq!(p["needed"], 2);
     assert_eq!(p["met"], false);
     assert!(p.get("year").is_none(), "no year is set: {p}");
-    let by_province: Vec<(String, (u64, u64, f64))> = r["by_province"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|p| {
-            let name = p["province"].as_str().expect("name").to_owned();
-            (name, digital(&p["digital"]["collective"]))
-        })
-        .collect();
     assert_eq!(
-        by_province,
+        rows(&r["by_province"], "province", "collective"),
         [
             ("An Giang".to_owned(), (2, 0, 0.0)),
             ("Sóc Trăng".to_owned(), (1, 1, 1.0)),
             ("Đồng Tháp".to_owned(), (1, 0, 0.0)),
         ]
     );
-    let by_category: Vec<(String, (u64, u64, f64))> = r["by_category"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|c| {
-            let name = c["category"].as_str().expect("name").to_owned();
-            (name, digital(&c["digital"]["cooperatives"]))
-        })
-        .collect();
     assert_eq!(
-        by_category,
+        rows(&r["by_category"], "category", "cooperatives"),
         [
             ("rice".to_owned(), (1, 1, 1.0)),
             ("fruit".to_owned(), (1, 0, 0.0)),

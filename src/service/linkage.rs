@@ -24,6 +24,17 @@ fn key(year: Option<u16>) -> String {
     year.map_or_else(|| "digital".to_owned(), |y| y.to_string())
 }
 
+/// The four cells of one target: its share, the gap, how many are needed
+/// and whether it is met.
+fn target_cells(target: f64, gap: f64, needed: u64, met: bool) -> [String; 4] {
+    [
+        target.to_string(),
+        gap.to_string(),
+        needed.to_string(),
+        met.to_string(),
+    ]
+}
+
 /// The report as CSV text (UTF-8, with a header row).
 pub fn to_csv(r: &LinkageReport) -> Result<String, csv::Error> {
     let keys: BTreeSet<String> = r
@@ -101,14 +112,10 @@ pub fn to_csv(r: &LinkageReport) -> Result<String, csv::Error> {
                 String::new(),
             ];
             let progress = |k: &str| {
-                f.progress.iter().find(|p| key(Some(p.year)) == k).map(|p| {
-                    [
-                        p.target.to_string(),
-                        p.gap.to_string(),
-                        p.needed.to_string(),
-                        p.met.to_string(),
-                    ]
-                })
+                f.progress
+                    .iter()
+                    .find(|p| key(Some(p.year)) == k)
+                    .map(|p| target_cells(p.target, p.gap, p.needed, p.met))
             };
             write(
                 w,
@@ -131,14 +138,10 @@ pub fn to_csv(r: &LinkageReport) -> Result<String, csv::Error> {
             f.signed.to_string(),
         ];
         let progress = |k: &str| {
-            f.progress.iter().find(|p| key(p.year) == k).map(|p| {
-                [
-                    p.target.to_string(),
-                    p.gap.to_string(),
-                    p.needed.to_string(),
-                    p.met.to_string(),
-                ]
-            })
+            f.progress
+                .iter()
+                .find(|p| key(p.year) == k)
+                .map(|p| target_cells(p.target, p.gap, p.needed, p.met))
         };
         write(
             w,
