@@ -166,6 +166,37 @@ async fn a_net_content_on_a_weighed_lot_is_refused() {
             .await;
         assert_eq!((status, code.as_str()), (400, "bad_net"), "{unit}");
     }
+    // A transformation's output: net only on packs.
+    let f = create("a-raw", "rice", "10", "kg", None);
+    s.ok(&at("htx-a", "2026-04-05", "batch.create", f)).await;
+    let packing = |unit: &str, amount: &str| {
+        json!({"process": "packing", "inputs": [{"batch": "a-raw", "amount": "10"}],
+            "outputs": [{"batch": format!("a-pack-{unit}"),
+                "product": {"category": "rice", "name": "Gạo túi 2 kg", "net": {"amount": "2", "unit": "kg"}},
+                "quantity": {"amount": amount, "unit": unit}}]})
+    };
+    let (status, code) = s
+        .refused(&at(
+            "htx-a",
+            "2026-04-06",
+            "batch.transform",
+            packing("kg", "10"),
+        ))
+        .await;
+    assert_eq!((status, code.as_str()), (400, "bad_net"));
+    s.ok(&at(
+        "htx-a",
+        "2026-04-06",
+        "batch.transform",
+        packing("piece", "5"),
+    ))
+    .await;
+    let bag = s.json("/api/v1/batches/a-pack-piece").await;
+    assert_eq!(
+        bag["product"]["net"],
+        json!({"amount": "2", "unit": "kg"}),
+        "{bag}"
+    );
 }
 
 /// Issue 15: digital transformation counts the organisations that signed
