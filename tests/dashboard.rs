@@ -105,26 +105,54 @@ async fn the_dashboard_shows_the_apis_figures_in_vietnamese_and_english() {
             count(&api["members_reaching_business"]["reached"])
         );
         assert_eq!(figure_text(&html, "cooperatives-share"), "40%");
-        // The volume, exact, with its unit, written the reader's way.
-        assert!(html.contains(r#"data-value="1250.5""#));
+        // The volume, exact, in the category's unit (issue 15: rice in
+        // tonnes), written the reader's way.
+        assert!(html.contains(r#"data-volume="rice-t" data-value="1.2505""#));
         let (title, collective, volume, csv) = if lang == "vi" {
             (
                 "Liên kết chuỗi giá trị",
                 "33,3%",
-                "1.250,5 kg",
+                "1,2505 tấn",
                 "Tải bảng số liệu (CSV)",
             )
         } else {
             (
                 "Value-chain linkage",
                 "33.3%",
-                "1,250.5 kg",
+                "1.2505 tonnes",
                 "Download the figures (CSV)",
             )
         };
         assert!(html.contains(&format!("<h1>{title}</h1>")), "{lang}");
         assert_eq!(figure_text(&html, "collective-share"), collective);
         assert!(html.contains(volume), "{lang}: {volume}");
+        // Issue 15: digital transformation, as the API counts it: the two
+        // cooperatives that signed in the period, of five.
+        for group in ["cooperatives", "collective"] {
+            let f = &api["digital"][group];
+            assert_eq!(
+                share(&dashboard_figure(&html, &format!("digital-{group}"))),
+                f["share"].as_f64().expect("share"),
+                "{lang} digital {group}"
+            );
+        }
+        let digital = if lang == "vi" {
+            (
+                "2/5 · 40%",
+                "2/6 · 33,3%",
+                "Mục tiêu của kế hoạch tỉnh: 100%",
+            )
+        } else {
+            (
+                "2/5 · 40%",
+                "2/6 · 33.3%",
+                "Target of the province plan: 100%",
+            )
+        };
+        assert_eq!(figure_text(&html, "digital-cooperatives"), digital.0);
+        assert_eq!(figure_text(&html, "digital-collective"), digital.1);
+        assert!(html.contains(digital.2), "{lang}: no year is invented");
+        assert!(html.contains(r#"data-note="digital-definition""#));
         assert!(html.contains(csv), "{lang}");
         // The period is in the form, and the download links ask for it.
         assert!(html.contains(r#"name="from" value="2026-04-01""#));
@@ -606,16 +634,7 @@ async fn the_printout_puts_the_headline_and_the_targets_on_page_one() {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("linkage.pdf");
         std::fs::write(&file, &pdf).expect("write");
-        let text = |range: &[&str]| {
-            let out = std::process::Command::new("pdftotext")
-                .args(range)
-                .arg("-layout")
-                .arg(&file)
-                .arg("-")
-                .output()
-                .expect("pdftotext (Debian poppler-utils) must be installed; .ci/run installs it");
-            String::from_utf8_lossy(&out.stdout).into_owned()
-        };
+        let text = |range: &[&str]| pdftotext(&file, range);
         let (one, rest) = (text(&["-f", "1", "-l", "1"]), text(&["-f", "2"]));
         for want in [headline, targets] {
             assert!(one.contains(want), "{lang}: page 1 has {want:?}:\n{one}");

@@ -210,6 +210,44 @@ async fn the_demo_serves_sample_cooperatives_that_pass_a_live_audit() {
     assert!(coops["registered"].as_u64() >= Some(2), "{linkage}");
     assert!(coops["by_contract"].as_u64() >= Some(1), "{linkage}");
     assert_eq!(get("/linkage".into()).await.status(), 200);
+    // Issue 15: the 5 kg rice bags and the 2 kg lychee boxes give their net
+    // content, so the volumes are in tonnes: 1902 × 5 kg, 680 × 2 kg.
+    let all = json("/api/v1/linkage?from=2000-01-01".into()).await;
+    let volume = |category: &str| -> Vec<(String, String)> {
+        all["volume_to_business"]
+            .as_array()
+            .expect("volumes")
+            .iter()
+            .filter(|v| v["category"] == category)
+            .map(|v| {
+                (
+                    v["amount"].as_str().expect("amount").to_owned(),
+                    v["unit"].as_str().expect("unit").to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        volume("rice"),
+        [("9.51".to_owned(), "t".to_owned())],
+        "{all}"
+    );
+    assert_eq!(
+        volume("fruit"),
+        [("1.36".to_owned(), "t".to_owned())],
+        "{all}"
+    );
+    assert_eq!(
+        volume("seafood"),
+        [("0.3855".to_owned(), "t".to_owned())],
+        "{all}"
+    );
+    let page = get("/linkage?from=2000-01-01&lang=vi".into())
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("9,51 tấn"), "the dashboard shows rice in tấn");
     // The signing app is served, and the key the demo names for it exists.
     assert_eq!(get("/app/".into()).await.status(), 200);
 

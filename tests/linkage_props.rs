@@ -91,6 +91,7 @@ fn facts_in(regs: &[i64], events: &[Ev], province: impl Fn(usize) -> String) -> 
                     amount: Amount::parse("10").expect("amount"),
                     unit: Unit::Kg,
                 },
+                net: None,
                 day: day(*d),
                 members: Vec::new(),
             },

@@ -79,7 +79,7 @@ pub enum Command {
         /// The public base URL printed in QR codes and links.
         #[arg(long)]
         base_url: Option<String>,
-        /// A linkage target, GROUP:YEAR=SHARE (cooperatives:2030=0.6); repeatable.
+        /// A linkage target, GROUP:YEAR=SHARE (cooperatives:2030=0.6, digital:2030=100%); repeatable.
         #[arg(long = "target", value_name = "GROUP:YEAR=SHARE")]
         targets: Vec<String>,
         /// A witness: its verifier key and its C2SP tlog-witness URL (repeatable).

@@ -7,7 +7,7 @@
 //! its own (spec §10.9).
 
 use super::shared::runtime;
-use crate::domain::linkage::{Figure, LinkageReport, Targets};
+use crate::domain::linkage::{DigitalFigure, Figure, LinkageReport, Targets};
 use crate::domain::messages::Lang;
 use crate::domain::product::Category;
 use crate::domain::time::Day;
@@ -50,7 +50,7 @@ pub struct LinkageArgs {
     /// Only this product category.
     #[arg(long, value_parser = parse_category)]
     pub category: Option<Category>,
-    /// A target, GROUP:YEAR=SHARE (cooperatives:2030=0.6, collective:2045=80%); repeatable.
+    /// A target, GROUP:YEAR=SHARE (cooperatives:2030=0.6, collective:2045=80%, digital:2030=100%); repeatable.
     #[arg(
         long = "target",
         value_name = "GROUP:YEAR=SHARE",
@@ -149,6 +149,57 @@ fn line(out: &mut String, name: &str, f: &Figure) {
     out.push('\n');
 }
 
+/// One digital transformation line: registered, signed, share and each
+/// target (its year only when one is set, spec §9.7).
+fn digital_line(out: &mut String, name: &str, f: &DigitalFigure) {
+    let _ = write!(
+        out,
+        "  {name:<28} {:>10} {:>8} {:>7}",
+        f.registered,
+        f.signed,
+        percent(f.share)
+    );
+    for p in &f.progress {
+        let year = p.year.map_or(String::new(), |y| format!("{y}: "));
+        let _ = if p.met {
+            write!(out, "   {year}{} met", percent(p.target))
+        } else {
+            write!(
+                out,
+                "   {year}{} short by {:.1} pts ({} more)",
+                percent(p.target),
+                p.gap * 100.0,
+                p.needed
+            )
+        };
+    }
+    out.push('\n');
+}
+
+fn digital(out: &mut String, r: &LinkageReport) {
+    let _ = writeln!(
+        out,
+        "\nDigital transformation: signed at least one statement in the period\n  {:<28} {:>10} {:>8} {:>7}   targets",
+        "", "registered", "signed", "share"
+    );
+    digital_line(out, "cooperatives", &r.digital.cooperatives);
+    digital_line(out, "collective organisations", &r.digital.collective);
+    for c in &r.by_category {
+        digital_line(
+            out,
+            &format!("cooperatives, {}", c.category),
+            &c.digital.cooperatives,
+        );
+    }
+    for p in &r.by_province {
+        digital_line(
+            out,
+            &format!("cooperatives, {}", p.province),
+            &p.digital.cooperatives,
+        );
+    }
+}
+
 fn header(out: &mut String, title: &str) {
     let _ = writeln!(
         out,
@@ -196,6 +247,7 @@ pub fn table(r: &LinkageReport) -> String {
         m.registered,
         percent(m.share)
     );
+    digital(&mut out, r);
     let _ = writeln!(out, "\nVolume delivered to businesses");
     if r.volume_to_business.is_empty() {
         let _ = writeln!(out, "  none");
@@ -203,11 +255,16 @@ pub fn table(r: &LinkageReport) -> String {
     for v in &r.volume_to_business {
         let _ = writeln!(
             out,
-            "  {:<12} {:>16} {:<5} ({} deliveries)",
+            "  {:<12} {:>20} {:<5} ({} deliveries){}",
             v.category.as_str(),
             v.amount.to_string(),
             v.unit.as_str(),
-            v.deliveries
+            v.deliveries,
+            if v.unconverted {
+                ", not converted: no net content per pack"
+            } else {
+                ""
+            }
         );
     }
     out

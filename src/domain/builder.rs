@@ -305,13 +305,14 @@ pub fn output(batch: &BatchId, product: Product, quantity: Quantity) -> Transfor
     }
 }
 
-/// A product with no GTIN and no OCOP stars.
+/// A product with no GTIN, no OCOP stars and no net content.
 pub fn product(category: Category, name: &str) -> Product {
     Product {
         category,
         name: name.to_owned(),
         gtin: None,
         ocop_stars: None,
+        net: None,
     }
 }
 

@@ -158,6 +158,9 @@ codes! {
     BadUnit = "bad_unit", Malformed,
         "The unit must be kg, t, l, piece or box.",
         "Đơn vị phải là kg, t, l, piece hoặc box.";
+    BadNet = "bad_net", Malformed,
+        "The net content (net) is the content of one piece or box, in kg, t or l; give it only when the quantity is counted in piece or box, or remove it.",
+        "Khối lượng tịnh (net) là khối lượng hoặc thể tích của một cái hoặc một hộp, tính bằng kg, t hoặc l; chỉ ghi khi số lượng tính bằng cái hoặc hộp, nếu không hãy bỏ trường này.";
     BadCategory = "bad_category", Malformed,
         "The product category must be rice, fruit, vegetable, seafood, livestock, ocop or other.",
         "Nhóm sản phẩm phải là rice, fruit, vegetable, seafood, livestock, ocop hoặc other.";

@@ -10,6 +10,8 @@
 //! starts with a marker text (`BAD_GTIN`, …) from which the statement parser
 //! picks the error code.
 
+use super::messages::{Code, Refusal};
+use super::quantity::{Quantity, Unit};
 use super::time::Day;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
@@ -253,6 +255,39 @@ pub struct Product {
     /// Its OCOP rating.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ocop_stars: Option<OcopStars>,
+    /// The net content of one piece or box (`{"amount": "5", "unit":
+    /// "kg"}`), in `kg`, `t` or `l` (spec §6.6); only for a lot counted in
+    /// pieces or boxes ([`net_ok`]). The linkage volumes convert with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net: Option<Quantity>,
+}
+
+/// Checks a product's `net` against the unit its lot is counted in: a net
+/// content is in `kg`, `t` or `l`, and only a lot counted in `piece` or
+/// `box` has one (spec §6.6, refused with `bad_net`).
+pub fn net_ok(field: &str, product: &Product, lot: Unit) -> Result<(), Refusal> {
+    let Some(net) = &product.net else {
+        return Ok(());
+    };
+    if !matches!(net.unit, Unit::Kg | Unit::T | Unit::L) {
+        return Err(Refusal::with(
+            Code::BadNet,
+            format!(
+                "{field}.net: the unit is {}, not kg, t or l",
+                net.unit.as_str()
+            ),
+        ));
+    }
+    if !lot.is_count() {
+        return Err(Refusal::with(
+            Code::BadNet,
+            format!(
+                "{field}.net: the lot is counted in {}, not piece or box",
+                lot.as_str()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A coordinate in degrees.
@@ -333,6 +368,55 @@ mod tests {
         assert!(Gtin::parse("0061414100003x").is_none());
         // A Vietnamese prefix (893) GTIN-13 padded to 14 digits.
         assert!(Gtin::parse("08935049501503").is_some());
+    }
+
+    fn bag(net: &str, lot: Unit) -> Result<(), Refusal> {
+        let p: Product = serde_json::from_str(&format!(
+            r#"{{"category":"rice","name":"Gạo ST25 túi 5 kg","net":{net}}}"#
+        ))
+        .map_err(|e| Refusal::with(Code::MalformedStatement, e.to_string()))?;
+        net_ok("product", &p, lot)
+    }
+
+    /// Issue 15: a net content per pack parses for pieces and boxes, in a
+    /// mass or a volume, under the amount rules, and is refused elsewhere.
+    #[test]
+    fn a_net_content_is_for_pieces_and_boxes_in_kg_t_or_l() {
+        assert_eq!(bag(r#"{"amount":"5","unit":"kg"}"#, Unit::Piece), Ok(()));
+        assert_eq!(bag(r#"{"amount":"0.75","unit":"l"}"#, Unit::Box), Ok(()));
+        assert_eq!(bag(r#"{"amount":"0.002","unit":"t"}"#, Unit::Box), Ok(()));
+        let code = |r: Result<(), Refusal>| r.expect_err("refused").code;
+        assert_eq!(
+            code(bag(r#"{"amount":"5","unit":"kg"}"#, Unit::Kg)),
+            Code::BadNet
+        );
+        assert_eq!(
+            code(bag(r#"{"amount":"5","unit":"kg"}"#, Unit::T)),
+            Code::BadNet
+        );
+        assert_eq!(
+            code(bag(r#"{"amount":"2","unit":"piece"}"#, Unit::Box)),
+            Code::BadNet
+        );
+        // The amount rules hold: a string, > 0, at most 3 decimals.
+        for bad in [
+            r#"{"amount":5,"unit":"kg"}"#,
+            r#"{"amount":"0","unit":"kg"}"#,
+            r#"{"amount":"5,5","unit":"kg"}"#,
+        ] {
+            assert_eq!(
+                code(bag(bad, Unit::Piece)),
+                Code::MalformedStatement,
+                "{bad}"
+            );
+        }
+        // A product without it is as before: nothing is written for it.
+        let p: Product = serde_json::from_str(r#"{"category":"rice","name":"Gạo"}"#).expect("ok");
+        assert_eq!(p.net, None);
+        assert_eq!(
+            serde_json::to_string(&p).expect("json"),
+            r#"{"category":"rice","name":"Gạo"}"#
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! zero unnoticed ([`Amount::checked_sub`]).
 //!
 //! Amounts are written back in their shortest form (`"1250.500"` as
-//! `"1250.5"`); [`Total`] sums many of them exactly for the linkage report.
+//! `"1250.5"`); [`Total`] sums many of them exactly for the linkage report,
+//! and [`Quantity::measured`] converts a quantity to tonnes or litres
+//! exactly (kilograms, and packs with their net content).
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -127,27 +129,53 @@ fn write_milli(milli: u128, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     write!(f, "{w}.{}", frac.trim_end_matches('0'))
 }
 
-/// A sum of many amounts (a report's volume), exact and never overflowing
-/// in practice: `u128` thousandths hold 10^20 maximal amounts.
+/// Billionths per thousandth: a [`Total`] is exact to 10^-9 of its unit,
+/// enough for kilograms written as tonnes and for a count of packs times
+/// each pack's net content.
+const NANO_PER_MILLI: u128 = 1_000_000;
+
+/// The fractional digits a [`Total`] may have.
+pub const TOTAL_DECIMALS: usize = 9;
+
+/// A sum of many amounts (a report's volume), exact to a billionth of its
+/// unit and never overflowing in practice: `u128` billionths hold 10^17
+/// maximal amounts.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
 pub struct Total(u128);
 
 impl Total {
     /// Adds an amount (saturating at `u128::MAX`, which no ledger reaches).
     pub fn add(&mut self, a: Amount) {
-        self.0 = self.0.saturating_add(u128::from(a.0));
+        self.add_total(Self::of(a));
     }
 
-    /// The total in thousandths.
-    pub fn milli(&self) -> u128 {
+    /// Adds another total (saturating).
+    pub fn add_total(&mut self, t: Total) {
+        self.0 = self.0.saturating_add(t.0);
+    }
+
+    /// An amount as a total.
+    pub fn of(a: Amount) -> Self {
+        Self(u128::from(a.0) * NANO_PER_MILLI)
+    }
+
+    /// The total in billionths.
+    pub fn nano(&self) -> u128 {
         self.0
     }
 }
 
 impl fmt::Display for Total {
-    /// The shortest decimal form, as for [`Amount`].
+    /// The shortest decimal form, as for [`Amount`], with up to nine
+    /// decimals.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_milli(self.0, f)
+        let scale = 10u128.pow(TOTAL_DECIMALS as u32);
+        let (w, n) = (self.0 / scale, self.0 % scale);
+        if n == 0 {
+            return write!(f, "{w}");
+        }
+        let frac = format!("{n:09}");
+        write!(f, "{w}.{}", frac.trim_end_matches('0'))
     }
 }
 
@@ -156,13 +184,16 @@ impl<'de> Deserialize<'de> for Total {
         let s = String::deserialize(d)?;
         let (w, f) = s.split_once('.').unwrap_or((&s, ""));
         let bad = || serde::de::Error::custom(format!("{BAD_AMOUNT} (got {s:?})"));
-        if w.is_empty() || f.len() > 3 || !w.bytes().chain(f.bytes()).all(|b| b.is_ascii_digit()) {
+        if w.is_empty()
+            || f.len() > TOTAL_DECIMALS
+            || !w.bytes().chain(f.bytes()).all(|b| b.is_ascii_digit())
+        {
             return Err(bad());
         }
         let whole: u128 = w.parse().map_err(|_| bad())?;
-        let frac: u128 = format!("{f:0<3}").parse().map_err(|_| bad())?;
+        let frac: u128 = format!("{f:0<9}").parse().map_err(|_| bad())?;
         whole
-            .checked_mul(u128::from(SCALE))
+            .checked_mul(10u128.pow(TOTAL_DECIMALS as u32))
             .and_then(|m| m.checked_add(frac))
             .map(Total)
             .ok_or_else(bad)
@@ -234,6 +265,12 @@ impl Unit {
     /// Every unit, in the order forms list them.
     pub const ALL: &'static [Unit] = &[Unit::Kg, Unit::T, Unit::L, Unit::Piece, Unit::Box];
 
+    /// True for `piece` and `box`, the units that count packs rather than
+    /// measure.
+    pub fn is_count(&self) -> bool {
+        matches!(self, Unit::Piece | Unit::Box)
+    }
+
     /// The unit as written in statements.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -268,6 +305,27 @@ pub struct Quantity {
     pub amount: Amount,
     /// Of what unit.
     pub unit: Unit,
+}
+
+impl Quantity {
+    /// The quantity measured exactly in tonnes or litres, where it can be:
+    /// `kg` and `t` as tonnes, `l` as litres, and pieces or boxes with a
+    /// net content per pack (`net`, spec §6.6) as the count times it. `None`
+    /// for pieces or boxes without one.
+    pub fn measured(&self, net: Option<&Quantity>) -> Option<(Unit, Total)> {
+        let milli = u128::from(self.amount.0);
+        match self.unit {
+            Unit::T => Some((Unit::T, Total(milli * NANO_PER_MILLI))),
+            Unit::Kg => Some((Unit::T, Total(milli * NANO_PER_MILLI / 1000))),
+            Unit::L => Some((Unit::L, Total(milli * NANO_PER_MILLI))),
+            Unit::Piece | Unit::Box => {
+                let (unit, per_pack) = net.filter(|n| !n.unit.is_count())?.measured(None)?;
+                // count/10^3 packs of per_pack/10^9 each: exact in billionths.
+                let nano = milli.checked_mul(per_pack.0)? / 1000;
+                Some((unit, Total(nano)))
+            }
+        }
+    }
 }
 
 impl fmt::Display for Quantity {
@@ -320,6 +378,67 @@ mod tests {
         ] {
             assert!(Amount::parse(bad).is_err(), "{bad:?} should be refused");
         }
+    }
+
+    fn q(amount: &str, unit: Unit) -> Quantity {
+        Quantity {
+            amount: Amount::parse(amount).expect("amount"),
+            unit,
+        }
+    }
+
+    /// Issue 15: kilograms, tonnes and packs with a net content measure in
+    /// tonnes exactly; litres stay litres; packs without a net content, or
+    /// with one that is itself a count, do not convert.
+    #[test]
+    fn quantities_convert_to_tonnes_exactly() {
+        let t = |x: Option<(Unit, Total)>| x.map(|(u, t)| (u, t.to_string()));
+        assert_eq!(
+            t(q("1250.5", Unit::Kg).measured(None)),
+            Some((Unit::T, "1.2505".into()))
+        );
+        assert_eq!(
+            t(q("0.001", Unit::Kg).measured(None)),
+            Some((Unit::T, "0.000001".into()))
+        );
+        assert_eq!(
+            t(q("9.51", Unit::T).measured(None)),
+            Some((Unit::T, "9.51".into()))
+        );
+        let five_kg = q("5", Unit::Kg);
+        assert_eq!(
+            t(q("1902", Unit::Piece).measured(Some(&five_kg))),
+            Some((Unit::T, "9.51".into()))
+        );
+        let tiny = q("0.001", Unit::Kg);
+        assert_eq!(
+            t(q("0.001", Unit::Box).measured(Some(&tiny))),
+            Some((Unit::T, "0.000000001".into()))
+        );
+        let half_litre = q("0.5", Unit::L);
+        assert_eq!(
+            t(q("24", Unit::Box).measured(Some(&half_litre))),
+            Some((Unit::L, "12".into()))
+        );
+        assert_eq!(t(q("40", Unit::Box).measured(None)), None);
+        assert_eq!(
+            t(q("40", Unit::Box).measured(Some(&q("2", Unit::Piece)))),
+            None
+        );
+        // The largest count of the largest packs does not overflow.
+        let max = q("1000000000000", Unit::T);
+        assert!(
+            q("1000000000000", Unit::Piece)
+                .measured(Some(&max))
+                .is_some()
+        );
+        let mut sum = Total::default();
+        sum.add(Amount::parse("0.5").expect("amount"));
+        sum.add_total(Total::default());
+        assert_eq!(serde_json::to_string(&sum).expect("json"), r#""0.5""#);
+        let back: Total = serde_json::from_str(r#""1.000000001""#).expect("9 decimals");
+        assert_eq!(back.nano(), 1_000_000_001);
+        assert!(serde_json::from_str::<Total>(r#""1.0000000001""#).is_err());
     }
 
     #[test]

@@ -528,6 +528,7 @@ mod tests {
             province: name.into(),
             cooperatives: figure(registered, linked),
             collective: figure(registered, linked),
+            digital: Default::default(),
         }
     }
 

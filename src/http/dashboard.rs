@@ -24,7 +24,8 @@ use super::format::{NumberFormat, day as date};
 use super::i18n::{DashboardTexts, Texts};
 use super::render::{TemplateError, html_page, render, unrenderable};
 use crate::domain::linkage::{
-    Figure, LinkageIndex, LinkageReport, Progress, ProvinceName, Query, Targets,
+    Digital, DigitalFigure, Figure, LinkageIndex, LinkageReport, Progress, ProvinceName, Query,
+    Targets,
 };
 use crate::domain::messages::{Code, Lang, Refusal};
 use crate::domain::places::places;
@@ -105,11 +106,72 @@ struct FigureView {
 }
 
 /// A table row: a name, then `linked/registered · share` of cooperatives
-/// and of collective organisations.
+/// and of collective organisations, and (by category and province)
+/// `signed/registered · share` of each (spec §9.7).
 struct RowView {
     name: String,
     cooperatives: String,
     collective: String,
+    digital: Option<[String; 2]>,
+}
+
+/// The digital transformation figure of one group, raw and written out.
+struct DigitalCard {
+    registered: u64,
+    signed: u64,
+    share: f64,
+    text: String,
+    note: String,
+}
+
+/// The digital transformation card: both groups and the target.
+struct DigitalView {
+    cooperatives: DigitalCard,
+    collective: DigitalCard,
+    targets: Vec<String>,
+}
+
+fn digital_card(d: &DashboardTexts, n: &NumberFormat, f: &DigitalFigure) -> DigitalCard {
+    let note = f
+        .progress
+        .iter()
+        .map(|p| {
+            if p.met {
+                d.met.to_owned()
+            } else {
+                d.needed_short
+                    .replace("{gap}", &n.points(p.gap))
+                    .replace("{n}", &n.count(p.needed))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    DigitalCard {
+        registered: f.registered,
+        signed: f.signed,
+        share: f.share,
+        text: n.fraction(f.signed, f.registered, f.share),
+        note,
+    }
+}
+
+fn digital_view(d: &DashboardTexts, n: &NumberFormat, r: &LinkageReport) -> DigitalView {
+    DigitalView {
+        cooperatives: digital_card(d, n, &r.digital.cooperatives),
+        collective: digital_card(d, n, &r.digital.collective),
+        targets: r
+            .targets
+            .digital
+            .iter()
+            .map(|g| match g.year {
+                Some(y) => d
+                    .digital_target_year
+                    .replace("{year}", &y.to_string())
+                    .replace("{target}", &n.percent(g.share)),
+                None => d.digital_target.replace("{target}", &n.percent(g.share)),
+            })
+            .collect(),
+    }
 }
 
 /// What businesses accepted, for one category and unit.
@@ -120,6 +182,8 @@ struct VolumeView {
     amount: String,
     unit: &'static str,
     deliveries: String,
+    /// Packs that could not be converted to the category's unit.
+    unconverted: bool,
 }
 
 /// A row of the targets table.
@@ -144,6 +208,7 @@ struct ReportView {
     members_of: String,
     members_share_text: String,
     volumes: Vec<VolumeView>,
+    digital: DigitalView,
     targets: ProgressChart,
     target_rows: Vec<TargetView>,
     by_month: LineChart,
@@ -300,10 +365,13 @@ fn report_view(
             .replace("{shown}", &n.count(by_province.bars.len() as u64))
             .replace("{hidden}", &n.count(by_province.hidden as u64))
     });
-    let row = |name: String, coop: &Figure, coll: &Figure| RowView {
+    let row = |name: String, coop: &Figure, coll: &Figure, digital: Option<&Digital>| RowView {
         name,
         cooperatives: n.ratio(coop),
         collective: n.ratio(coll),
+        digital: digital.map(|g| {
+            [&g.cooperatives, &g.collective].map(|f| n.fraction(f.signed, f.registered, f.share))
+        }),
     };
     let m = &r.members_reaching_business;
     ReportView {
@@ -325,8 +393,10 @@ fn report_view(
                 amount: n.decimal(&v.amount.to_string()),
                 unit: t.unit(v.unit),
                 deliveries: n.count(v.deliveries),
+                unconverted: v.unconverted,
             })
             .collect(),
+        digital: digital_view(d, &n, r),
         targets,
         target_rows,
         by_month: charts::months(&r.twelve_months, &r.targets.cooperatives, &n),
@@ -349,9 +419,10 @@ fn report_view(
                         name,
                         cooperatives: d.month_no_data.to_owned(),
                         collective: d.month_no_data.to_owned(),
+                        digital: None,
                     }
                 } else {
-                    row(name, &m.cooperatives, &m.collective)
+                    row(name, &m.cooperatives, &m.collective, None)
                 }
             })
             .collect(),
@@ -363,13 +434,21 @@ fn report_view(
                     t.category(c.category).to_owned(),
                     &c.cooperatives,
                     &c.collective,
+                    Some(&c.digital),
                 )
             })
             .collect(),
         provinces: r
             .by_province
             .iter()
-            .map(|p| row(p.province.clone(), &p.cooperatives, &p.collective))
+            .map(|p| {
+                row(
+                    p.province.clone(),
+                    &p.cooperatives,
+                    &p.collective,
+                    Some(&p.digital),
+                )
+            })
             .collect(),
         label_month: format!("{} ({period})", d.chart_month),
         label_category: format!("{} ({period})", d.chart_category),

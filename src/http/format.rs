@@ -88,11 +88,16 @@ impl NumberFormat {
 
     /// `linked/registered · share`, the label of a bar.
     pub fn ratio(&self, f: &Figure) -> String {
+        self.fraction(f.linked, f.registered, f.share)
+    }
+
+    /// `part/whole · share`: `3/5 · 60%`.
+    pub fn fraction(&self, part: u64, whole: u64, share: f64) -> String {
         format!(
             "{}/{} · {}",
-            self.count(f.linked),
-            self.count(f.registered),
-            self.percent(f.share)
+            self.count(part),
+            self.count(whole),
+            self.percent(share)
         )
     }
 }

@@ -104,8 +104,10 @@ use std::path::{Path, PathBuf};
 /// written by another version is rebuilt from `leaves.log` when it opens
 /// (version 2 added the linkage facts, keyspace `l`; version 3 the custody
 /// keyspaces `u`, `t`, `s` and `p`; version 4 a cooperative's members, `r`,
-/// and each actor's signed leaves, `g`).
-pub const VIEWS_VERSION: u64 = 4;
+/// and each actor's signed leaves, `g`; version 5, issue 15, the linkage
+/// facts of each statement an organisation signed and the net content per
+/// pack of each delivery).
+pub const VIEWS_VERSION: u64 = 5;
 
 /// What `init` fixed, kept in `ledger.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -41,8 +41,18 @@ impl Driver {
         }
     }
 
-    /// A headless Chromium session with a phone-sized viewport.
+    /// A headless Chromium session with a phone-sized viewport, on a phone
+    /// set to Vietnamese.
     pub async fn browser(&self, profile: &std::path::Path) -> Client {
+        self.browser_in(profile, "vi-VN,vi").await
+    }
+
+    /// A headless Chromium session on a phone whose language is
+    /// `languages` (`en-US,en`): its interface locale and the languages it
+    /// asks pages for.
+    #[allow(dead_code)]
+    pub async fn browser_in(&self, profile: &std::path::Path, languages: &str) -> Client {
+        let locale = languages.split(',').next().unwrap_or(languages);
         let caps = json!({
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
@@ -51,10 +61,10 @@ impl Driver {
                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--disable-quic",
                     format!("--user-data-dir={}", profile.display()),
+                    format!("--lang={locale}"),
                 ],
                 "mobileEmulation": {"deviceMetrics": {"width": 360, "height": 780, "pixelRatio": 2.0}},
-                // A phone set to Vietnamese.
-                "prefs": {"intl.accept_languages": "vi-VN,vi"},
+                "prefs": {"intl.accept_languages": languages},
             }
         });
         let Value::Object(caps) = caps else {

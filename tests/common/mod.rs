@@ -643,6 +643,20 @@ impl TestServer {
     }
 }
 
+/// The text of the PDF `file` (`args`: a page range, `-f 1 -l 1`), laid
+/// out as printed, by `pdftotext` of Debian `poppler-utils`.
+#[allow(dead_code)]
+pub fn pdftotext(file: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(args)
+        .arg("-layout")
+        .arg(file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian poppler-utils) must be installed; .ci/run installs it");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Decodes a QR code PNG with a stock decoder, zbarimg (Debian
 /// `zbar-tools`), and returns the text it holds.
 pub fn zbarimg(png: &[u8]) -> String {

@@ -87,12 +87,24 @@ const isMember = (ctx) => ctx.role === ctx.memberRole;
 /** The form registers a member household. @param {Values} v @param {Ctx} ctx */
 const registersMember = (v, ctx) => v.role === ctx.memberRole;
 
-/** The fields of a product. @param {string} prefix @returns {Field[]} */
+/** A lot counted in pieces or boxes, whose pack may give its net content:
+ * the form's `quantity.unit`, or that of any row (`outputs.0.quantity.unit`;
+ * a row's fields see the whole form's values).
+ * @param {Values} v */
+const countsPacks = (v) =>
+  Object.entries(v).some(([k, u]) => (k === "quantity.unit" || k.endsWith(".quantity.unit")) && ["piece", "box"].includes(u));
+
+/** The fields of a product; for a lot counted in pieces or boxes, the
+ * optional net content of one pack (spec §6.6, issue 15), typed with a
+ * decimal comma or point like every amount.
+ * @param {string} prefix @returns {Field[]} */
 const product = (prefix) => [
   { name: `${prefix}product.category`, kind: "select", options: "categories", required: true },
   { name: `${prefix}product.name`, kind: "text", required: true },
   { name: `${prefix}product.gtin`, kind: "gtin" },
   { name: `${prefix}product.ocop_stars`, kind: "stars" },
+  { name: `${prefix}product.net.amount`, kind: "amount", requiredWith: "product.net.unit", when: countsPacks },
+  { name: `${prefix}product.net.unit`, kind: "select", options: ["kg", "t", "l"], requiredWith: "product.net.amount", when: countsPacks },
 ];
 
 /** Every form: the statement type and its fields. Who may sign it is the

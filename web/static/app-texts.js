@@ -141,6 +141,7 @@ export const TEXTS = {
       plot: "Thửa đất chính xác (số thửa, tọa độ chính xác — chỉ giữ trên máy này; sổ nhận mã cam kết)",
       batch: "Mã lô", "product.category": "Loại sản phẩm", "product.name": "Tên sản phẩm",
       "product.gtin": "GTIN (14 số)", "product.ocop_stars": "Số sao OCOP",
+      "product.net.amount": "Khối lượng tịnh mỗi cái hoặc hộp (không bắt buộc)", "product.net.unit": "Đơn vị khối lượng tịnh",
       "quantity.amount": "Số lượng", "quantity.unit": "Đơn vị", "origin.place": "Nơi sản xuất",
       "origin.lat": "Vĩ độ", "origin.lon": "Kinh độ", harvested_at: "Ngày thu hoạch",
       producer: "Hộ sản xuất", certifications: "Chứng nhận", scheme: "Tiêu chuẩn",
@@ -152,6 +153,7 @@ export const TEXTS = {
       index: "Bản khai cần đính chính", lot_pick: "Lô (quét tem, dán đường dẫn trên tem hoặc gõ mã lô)", new_key: "Khóa công khai mới (base64)",
     },
     values: {
+      "product.net.unit=kg": "kg", "product.net.unit=t": "tấn", "product.net.unit=l": "lít",
       member: "Thành viên (hộ)", cooperative: "Hợp tác xã", cooperative_group: "Tổ hợp tác",
       union: "Liên hiệp HTX", business: "Doanh nghiệp", auditor: "Kiểm định viên", authority: "Cơ quan quản lý",
       registrar: "Đơn vị đăng ký",
@@ -295,6 +297,7 @@ export const TEXTS = {
       plot: "Exact plot (parcel number, exact coordinates — kept on this phone only; the ledger gets a commitment)",
       batch: "Lot id", "product.category": "Product category", "product.name": "Product name",
       "product.gtin": "GTIN (14 digits)", "product.ocop_stars": "OCOP stars",
+      "product.net.amount": "Net content of one piece or box (optional)", "product.net.unit": "Unit of the net content",
       "quantity.amount": "Quantity", "quantity.unit": "Unit", "origin.place": "Where grown or made",
       "origin.lat": "Latitude", "origin.lon": "Longitude", harvested_at: "Harvest date",
       producer: "Producer household", certifications: "Certificates", scheme: "Scheme",
@@ -306,6 +309,7 @@ export const TEXTS = {
       index: "Statement to correct", lot_pick: "Lot (scan its label, paste the label's address or type the lot code)", new_key: "New public key (base64)",
     },
     values: {
+      "product.net.unit=kg": "kg", "product.net.unit=t": "tonnes", "product.net.unit=l": "litres",
       member: "Member household", cooperative: "Cooperative", cooperative_group: "Cooperative group",
       union: "Union of cooperatives", business: "Business", auditor: "Auditor", authority: "Authority",
       registrar: "Registrar",

@@ -1,6 +1,7 @@
 //! The linkage index ([`LinkageIndex`]): every organisation and member with
 //! what the figures need (registration, revocation, first activity per
-//! category, contracts, deliveries, members' produce reaching a business),
+//! category, contracts, deliveries, members' produce reaching a business,
+//! the days it signed a statement),
 //! folded from [`LinkFact`]s in log order into one compact record per
 //! organisation, so that a report is a pass over organisations, never a
 //! scan of the log.
@@ -27,6 +28,7 @@ pub(super) struct DeliveryLink {
     pub(super) day: Day,
     pub(super) category: Category,
     pub(super) quantity: Quantity,
+    pub(super) net: Option<Quantity>,
     pub(super) direct: bool,
 }
 
@@ -44,6 +46,8 @@ pub(super) struct Org {
     pub(super) deliveries: Vec<DeliveryLink>,
     /// Indexes into [`LinkageIndex::members`].
     pub(super) members: Vec<usize>,
+    /// The days it signed a statement with its own key, sorted, each once.
+    pub(super) signed: Vec<Day>,
 }
 
 #[derive(Clone, Debug)]
@@ -95,6 +99,12 @@ impl Org {
             any,
             by: std::array::from_fn(|i| counted(i).then_some(by[i])),
         })
+    }
+
+    /// True when it signed a statement in `from..=to`.
+    pub(super) fn signed_in(&self, from: Day, to: Day) -> bool {
+        let first = self.signed.partition_point(|d| *d < from);
+        self.signed.get(first).is_some_and(|d| *d <= to)
     }
 
     /// Its deliveries in `from..=to`.
@@ -188,6 +198,7 @@ impl LinkageIndex {
                     contracts: Vec::new(),
                     deliveries: Vec::new(),
                     members: Vec::new(),
+                    signed: Vec::new(),
                 });
             }
             LinkFact::Member {
@@ -214,6 +225,14 @@ impl LinkageIndex {
                     org.revoked.get_or_insert(*day);
                 } else if let Some(m) = self.member_mut(id) {
                     m.revoked.get_or_insert(*day);
+                }
+            }
+            LinkFact::Signed { org, day } => {
+                if let Some(o) = self.org_mut(org) {
+                    let at = o.signed.partition_point(|d| d < day);
+                    if o.signed.get(at) != Some(day) {
+                        o.signed.insert(at, *day);
+                    }
                 }
             }
             LinkFact::Active { org, category, day } => {
@@ -243,6 +262,7 @@ impl LinkageIndex {
                 direct,
                 category,
                 quantity,
+                net,
                 day,
                 members,
             } => {
@@ -251,6 +271,7 @@ impl LinkageIndex {
                         day: *day,
                         category: *category,
                         quantity: *quantity,
+                        net: *net,
                         direct: *direct,
                     };
                     insert_sorted(&mut o.deliveries, d, |d| d.day);

@@ -25,17 +25,23 @@
 //! - a member's produce *reached a business* when a business accepted, in
 //!   the period, a batch the member produced or one made from it; members
 //!   are counted under their own cooperative;
+//! - an organisation *applied digital transformation* when it signed at
+//!   least one statement with its own key in the period ([`digital`]);
 //! - the volume delivered to businesses is what businesses accepted in the
-//!   period from an organisation or from its members, by category and unit.
+//!   period from an organisation or from its members, by category, in the
+//!   category's unit ([`volume`]).
 //!
 //! The module is split by job: this file holds the facts ([`LinkFact`]),
 //! the limits and the calendar helpers; [`targets`] the plans' targets,
+//! [`digital`] the digital transformation figure,
 //! [`query`] a report's period and filters, [`province`] which row of the
 //! figures by province a province belongs to (one per GSO code of the 2025
 //! map), [`index`] the per-organisation index the facts fold into,
-//! [`report`] the figures worked out from it, and [`rolling`] the
+//! [`report`] the figures worked out from it, [`volume`] the volumes in
+//! each category's unit, and [`rolling`] the
 //! twelve-month series the dashboard's month chart draws.
 
+pub mod digital;
 pub mod index;
 pub mod province;
 pub mod query;
@@ -44,15 +50,18 @@ pub mod rolling;
 pub mod targets;
 #[cfg(test)]
 mod test_support;
+pub mod volume;
 
+pub use digital::{Digital, DigitalFigure, DigitalProgress, DigitalTarget};
 pub use index::LinkageIndex;
 pub use province::{ProvinceKey, ProvinceName};
 pub use query::Query;
 pub use report::{
-    CategoryRow, Figure, LinkageReport, MemberFigure, MonthRow, Progress, ProvinceRow, Volume,
+    CategoryRow, Figure, LinkageReport, MemberFigure, MonthRow, Progress, ProvinceRow,
 };
 pub use rolling::TwelveMonths;
 pub use targets::{Target, Targets};
+pub use volume::Volume;
 
 use crate::domain::ids::ActorId;
 use crate::domain::product::Category;
@@ -93,6 +102,14 @@ pub enum LinkFact {
         /// Its province.
         province: String,
         /// The registration's date.
+        day: Day,
+    },
+    /// An organisation signed a statement with its own key (any type): the
+    /// digital transformation figure (spec §9.7).
+    Signed {
+        /// The organisation.
+        org: ActorId,
+        /// The statement's date.
         day: Day,
     },
     /// A member household was registered.
@@ -145,6 +162,10 @@ pub enum LinkFact {
         category: Category,
         /// How much was delivered.
         quantity: Quantity,
+        /// The net content of one piece or box of it, if its product gives
+        /// one (spec §6.6); the volumes convert packs with it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        net: Option<Quantity>,
         /// The receipt's date.
         day: Day,
         /// The member households whose produce the batch holds.

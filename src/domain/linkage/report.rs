@@ -4,15 +4,15 @@
 //! category, province and month, members reaching a business and the
 //! volume delivered to businesses.
 
+use super::digital::{Digital, DigitalFigure};
 use super::index::{LinkageIndex, Org, Standing};
 use super::province::ProvinceName;
+use super::volume::{Volume, Volumes};
 use super::{Query, Target, Targets, month_index, month_label};
 use crate::domain::product::Category;
-use crate::domain::quantity::{Total, Unit};
 use crate::domain::statement::Role;
 use crate::domain::time::Day;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Counts for one figure, before the shares are worked out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -21,11 +21,14 @@ struct Tally {
     linked: u64,
     by_contract: u64,
     by_shipment: u64,
+    /// Signed a statement in the period (spec §9.7).
+    signed: u64,
 }
 
 impl Tally {
-    fn count(&mut self, s: Standing) {
+    fn count(&mut self, s: Standing, signed: bool) {
         self.registered += 1;
+        self.signed += u64::from(signed);
         self.linked += u64::from(s.contract || s.shipment);
         self.by_contract += u64::from(s.contract);
         self.by_shipment += u64::from(s.shipment);
@@ -40,10 +43,18 @@ pub(super) struct Pair {
 }
 
 impl Pair {
-    pub(super) fn count(&mut self, role: Role, s: Standing) {
-        self.collective.count(s);
+    pub(super) fn count(&mut self, role: Role, s: Standing, signed: bool) {
+        self.collective.count(s, signed);
         if role == Role::Cooperative {
-            self.cooperatives.count(s);
+            self.cooperatives.count(s, signed);
+        }
+    }
+
+    fn digital(&self, targets: &Targets) -> Digital {
+        let f = |t: &Tally| DigitalFigure::new(t.registered, t.signed, &targets.digital);
+        Digital {
+            cooperatives: f(&self.cooperatives),
+            collective: f(&self.collective),
         }
     }
 
@@ -57,7 +68,7 @@ impl Pair {
 
 /// A share as a report shows it: exact for small counts, rounded to six
 /// decimals so that 3 of 5 reads `0.6`.
-fn share(part: u64, whole: u64) -> f64 {
+pub(super) fn share(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         return 0.0;
     }
@@ -66,6 +77,21 @@ fn share(part: u64, whole: u64) -> f64 {
 
 fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
+}
+
+/// `(gap, needed, met)` of `part` of `whole` (share `now`) against the
+/// share `target`: the smallest count whose share reaches it, in integers
+/// so that 60% of 5 needs exactly 3.
+pub(super) fn reach(whole: u64, part: u64, now: f64, target: f64) -> (f64, u64, bool) {
+    let per_million = (target * 1e6).round() as u64;
+    let required = (whole * per_million).div_ceil(1_000_000);
+    let met = part >= required;
+    let gap = if met {
+        0.0
+    } else {
+        round6((target - now).max(0.0))
+    };
+    (gap, required.saturating_sub(part), met)
 }
 
 /// How far a figure is from one target.
@@ -107,20 +133,12 @@ impl Figure {
         let progress = targets
             .iter()
             .map(|g| {
-                // The smallest count whose share reaches the target, in
-                // integers so that 60% of 5 needs exactly 3.
-                let per_million = (g.share * 1e6).round() as u64;
-                let required = (t.registered * per_million).div_ceil(1_000_000);
-                let met = t.linked >= required;
+                let (gap, needed, met) = reach(t.registered, t.linked, share_now, g.share);
                 Progress {
                     year: g.year,
                     target: g.share,
-                    gap: if met {
-                        0.0
-                    } else {
-                        round6((g.share - share_now).max(0.0))
-                    },
-                    needed: required.saturating_sub(t.linked),
+                    gap,
+                    needed,
                     met,
                 }
             })
@@ -149,6 +167,9 @@ pub struct CategoryRow {
     pub cooperatives: Figure,
     /// Collective organisations active in it.
     pub collective: Figure,
+    /// Those of them that signed in the period (spec §9.7).
+    #[serde(default)]
+    pub digital: Digital,
 }
 
 /// The figures of one province.
@@ -162,6 +183,9 @@ pub struct ProvinceRow {
     pub cooperatives: Figure,
     /// Its collective organisations.
     pub collective: Figure,
+    /// Those of them that signed in the period (spec §9.7).
+    #[serde(default)]
+    pub digital: Digital,
 }
 
 /// The figures of one calendar month (the whole month, whatever part of it
@@ -187,19 +211,6 @@ pub struct MemberFigure {
     pub share: f64,
 }
 
-/// Volume businesses accepted, for one category and unit.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Volume {
-    /// The category.
-    pub category: Category,
-    /// The unit (volumes in different units are never added up).
-    pub unit: Unit,
-    /// The total, exact, as a decimal string.
-    pub amount: Total,
-    /// How many deliveries.
-    pub deliveries: u64,
-}
-
 /// The report spec §8 `GET /api/v1/linkage` answers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LinkageReport {
@@ -218,6 +229,10 @@ pub struct LinkageReport {
     pub cooperatives: Figure,
     /// Cooperatives, cooperative groups and unions.
     pub collective: Figure,
+    /// Digital transformation: those that signed in the period (spec
+    /// §9.7).
+    #[serde(default)]
+    pub digital: Digital,
     /// By product category (those with any organisation registered).
     pub by_category: Vec<CategoryRow>,
     /// By province, one row per province, in name order.
@@ -230,7 +245,7 @@ pub struct LinkageReport {
     pub twelve_months: Vec<super::TwelveMonths>,
     /// Members whose produce reached a business.
     pub members_reaching_business: MemberFigure,
-    /// Volume delivered to businesses, by category and unit.
+    /// Volume delivered to businesses, by category in its unit (spec §9.4).
     pub volume_to_business: Vec<Volume>,
     /// The targets compared with.
     pub targets: Targets,
@@ -251,7 +266,7 @@ impl LinkageIndex {
         let mut categories = [Pair::default(); Category::ALL.len()];
         let mut provinces = vec![Pair::default(); self.provinces.len()];
         let mut members = (0u64, 0u64);
-        let mut volumes: BTreeMap<(Category, Unit), (Total, u64)> = BTreeMap::new();
+        let mut volumes = Volumes::default();
         for org in &self.orgs {
             if province.is_some_and(|p| p != Some(org.province)) {
                 continue;
@@ -259,18 +274,19 @@ impl LinkageIndex {
             let Some(st) = org.standings(from, to) else {
                 continue;
             };
+            let signed = org.signed_in(from, to);
             for (i, c) in Category::ALL.iter().enumerate() {
                 if q.category.is_none_or(|k| k == *c)
                     && let Some(s) = st.by[i]
                 {
-                    categories[i].count(org.role, s);
+                    categories[i].count(org.role, s, signed);
                 }
             }
             let Some(s) = st.under(q.category) else {
                 continue;
             };
-            all.count(org.role, s);
-            provinces[org.province].count(org.role, s);
+            all.count(org.role, s, signed);
+            provinces[org.province].count(org.role, s, signed);
             for m in org.members.iter().filter_map(|i| self.members.get(*i)) {
                 if m.registered_by(to) {
                     members.0 += 1;
@@ -279,9 +295,7 @@ impl LinkageIndex {
             }
             for d in org.in_period(from, to) {
                 if q.category.is_none_or(|k| k == d.category) {
-                    let v = volumes.entry((d.category, d.quantity.unit)).or_default();
-                    v.0.add(d.quantity.amount);
-                    v.1 += 1;
+                    volumes.add(d);
                 }
             }
         }
@@ -300,6 +314,7 @@ impl LinkageIndex {
             category: q.category,
             cooperatives,
             collective,
+            digital: all.digital(targets),
             by_category: Category::ALL
                 .iter()
                 .zip(categories)
@@ -310,6 +325,7 @@ impl LinkageIndex {
                         category: *c,
                         cooperatives,
                         collective,
+                        digital: p.digital(targets),
                     }
                 })
                 .collect(),
@@ -321,6 +337,7 @@ impl LinkageIndex {
                         province: name.name.clone(),
                         cooperatives,
                         collective,
+                        digital: p.digital(targets),
                     }
                 })
                 .collect(),
@@ -331,15 +348,7 @@ impl LinkageIndex {
                 reached: members.1,
                 share: share(members.1, members.0),
             },
-            volume_to_business: volumes
-                .into_iter()
-                .map(|((category, unit), (amount, deliveries))| Volume {
-                    category,
-                    unit,
-                    amount,
-                    deliveries,
-                })
-                .collect(),
+            volume_to_business: volumes.rows(),
             targets: targets.clone(),
         }
     }
@@ -447,6 +456,7 @@ impl MonthSeries {
                     linked: l[g][0],
                     by_contract: l[g][1],
                     by_shipment: l[g][2],
+                    signed: 0,
                 };
                 MonthRow {
                     month: month_label(first + m as i32),
@@ -557,6 +567,7 @@ mod tests {
                 linked: 3,
                 by_contract: 2,
                 by_shipment: 1,
+                signed: 0,
             },
             &Targets::default().cooperatives,
         );

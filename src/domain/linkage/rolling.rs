@@ -75,7 +75,7 @@ impl LinkageIndex {
                 continue;
             }
             if let Some(s) = org.standings(from, to).and_then(|st| st.under(category)) {
-                all.count(org.role, s);
+                all.count(org.role, s, false);
             }
         }
         all
@@ -142,6 +142,7 @@ mod tests {
             direct: true,
             category: Category::Rice,
             quantity: serde_json::from_str(r#"{"amount":"1","unit":"kg"}"#).expect("quantity"),
+            net: None,
             day: day("2026-05-11"),
             members: Vec::new(),
         });

@@ -1,7 +1,8 @@
 //! The linkage facts (spec §9) an accepted entry adds, derived from the
 //! state before it and the statement: registrations and revocations of
 //! organisations and members, activity in a category, accepted contracts,
-//! and deliveries a business accepted. See [`crate::domain::linkage`] for
+//! deliveries a business accepted, and each statement an organisation
+//! signed itself. See [`crate::domain::linkage`] for
 //! what the figures count.
 //!
 //! A delivery fact names the member producers found upstream of the batch
@@ -32,6 +33,13 @@ fn org_of(a: &Actor) -> Option<ActorId> {
 pub(super) fn facts<V: View>(view: &V, e: &Entry) -> Result<Vec<Change>, ApplyError> {
     let day = Day::from(e.st.at.local_date());
     let mut out = Vec::new();
+    // Any statement an organisation signs with its own key (spec §9.7).
+    if matches!(e.signer.kind, ActorKind::Role(r) if is_collective(r)) {
+        out.push(LinkFact::Signed {
+            org: e.signer.id.clone(),
+            day,
+        });
+    }
     match &e.st.body {
         Body::ActorRegister(a) if is_collective(a.role) => out.push(LinkFact::Org {
             id: a.id.clone(),
@@ -132,6 +140,7 @@ fn receipt<V: View>(
         org,
         category,
         quantity: batch.remaining_quantity(),
+        net: batch.product.net,
         day,
         members: producers(view, id)?,
     }))

@@ -142,9 +142,10 @@ fn transform_ok(t: &Transform) -> Result<(), Refusal> {
             t.process, i.min, i.max, o.min, o.max
         ));
     }
-    t.outputs
-        .iter()
-        .try_for_each(|o| product_ok("outputs.product", &o.product))
+    t.outputs.iter().try_for_each(|o| {
+        product_ok("outputs.product", &o.product)?;
+        crate::domain::product::net_ok("outputs.product", &o.product, o.quantity.unit)
+    })
 }
 
 fn text_ok(field: &str, s: &str) -> Result<(), Refusal> {
@@ -389,6 +390,7 @@ pub fn parse(text: &str) -> Result<Statement, Refusal> {
         StatementType::BatchCreate => {
             let b: BatchCreate = body(map)?;
             product_ok("product", &b.product)?;
+            crate::domain::product::net_ok("product", &b.product, b.quantity.unit)?;
             text_ok("origin.place", &b.origin.place)?;
             if let Some(certs) = &b.certifications {
                 too_many("certifications", certs.len(), MAX_CERTIFICATIONS)?;

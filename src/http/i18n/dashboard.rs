@@ -63,6 +63,24 @@ pub struct DashboardTexts {
     pub deliveries: &'static str,
     /// No delivery in the period.
     pub no_volume: &'static str,
+    /// The unit each category's volume is in (spec §9.4).
+    pub volume_note: &'static str,
+    /// After packs that could not be converted to tonnes.
+    pub volume_unconverted: &'static str,
+    /// Digital transformation, the heading.
+    pub digital: &'static str,
+    /// What counts as digital transformation (spec §9.7).
+    pub digital_definition: &'static str,
+    /// "Signed at least one statement".
+    pub digital_signed: &'static str,
+    /// The target without a year: `{target}`.
+    pub digital_target: &'static str,
+    /// The target with a year: `{target}`, `{year}`.
+    pub digital_target_year: &'static str,
+    /// A table column: digital transformation of cooperatives.
+    pub digital_cooperatives: &'static str,
+    /// A table column: digital transformation of collective organisations.
+    pub digital_collective: &'static str,
     /// Progress chart title.
     pub chart_targets: &'static str,
     /// Month chart title.
@@ -145,6 +163,15 @@ pub const DASHBOARD_VI: DashboardTexts = DashboardTexts {
     amount: "Sản lượng",
     deliveries: "Số lần giao",
     no_volume: "Trong kỳ chưa có lô hàng nào được doanh nghiệp nhận.",
+    volume_note: "Lúa gạo, trái cây, rau, thủy sản và chăn nuôi tính bằng tấn (lô tính bằng cái hoặc hộp được quy đổi theo khối lượng tịnh mỗi gói); hàng tính bằng lít giữ nguyên lít; OCOP và nhóm khác giữ đơn vị của lô hàng. Các đơn vị khác nhau không bao giờ được cộng chung.",
+    volume_unconverted: "chưa quy đổi được ra tấn vì lô không ghi khối lượng tịnh mỗi cái hoặc hộp",
+    digital: "Chuyển đổi số",
+    digital_definition: "Cách tính: trong số tổ chức đã đăng ký (như với số liệu liên kết), tỷ lệ đã tự ký bằng khóa của mình ít nhất một bản khai (bất kỳ loại nào) trong kỳ.",
+    digital_signed: "Đã tự ký ít nhất một bản khai",
+    digital_target: "Mục tiêu của kế hoạch tỉnh: {target}",
+    digital_target_year: "Mục tiêu của kế hoạch tỉnh đến năm {year}: {target}",
+    digital_cooperatives: "Chuyển đổi số (HTX)",
+    digital_collective: "Chuyển đổi số (tổ chức KTTT)",
     chart_targets: "Tiến độ so với mục tiêu",
     chart_month: "Tỷ lệ hợp tác xã liên kết trong 12 tháng tính đến cuối mỗi tháng",
     chart_category: "Tỷ lệ hợp tác xã liên kết theo nhóm sản phẩm",
@@ -202,6 +229,15 @@ pub const DASHBOARD_EN: DashboardTexts = DashboardTexts {
     amount: "Amount",
     deliveries: "Deliveries",
     no_volume: "No delivery was accepted by a business in this period.",
+    volume_note: "Rice, fruit, vegetables, seafood and livestock are in tonnes (lots counted in pieces or boxes are converted with the net content per pack); litres stay litres; OCOP and other products keep the unit of their lots. Different units are never added together.",
+    volume_unconverted: "not converted to tonnes: these lots give no net content per piece or box",
+    digital: "Digital transformation",
+    digital_definition: "How it is counted: of the registered organisations (as for the linkage figures), the share that signed at least one statement (of any type) with their own key in the period.",
+    digital_signed: "Signed at least one statement",
+    digital_target: "Target of the province plan: {target}",
+    digital_target_year: "Target of the province plan by {year}: {target}",
+    digital_cooperatives: "Digital (cooperatives)",
+    digital_collective: "Digital (collective organisations)",
     chart_targets: "Progress towards the targets",
     chart_month: "Share of cooperatives linked in the 12 months to each month's end",
     chart_category: "Share of cooperatives linked, by product category",
@@ -294,6 +330,11 @@ mod tests {
                 d.provinces_hidden.contains("{shown}") && d.provinces_hidden.contains("{hidden}")
             );
             assert!(d.members_of.contains("{n}") && d.source.contains("{size}"));
+            assert!(d.digital_target.contains("{target}"));
+            assert!(
+                d.digital_target_year.contains("{target}")
+                    && d.digital_target_year.contains("{year}")
+            );
             assert_ne!(d.decimal, d.thousands);
         }
         assert_eq!(DASHBOARD_VI.download_csv, "Tải bảng số liệu (CSV)");

@@ -194,6 +194,7 @@ impl Demo<'_> {
         // 9.51 t in 5 kg bags.
         let bag = Product {
             gtin: Gtin::parse(&rice_bag_gtin()),
+            net: Some(quantity("5", Unit::Kg)?),
             ..product(Category::Rice, "Gạo ST25 Gia Hòa – túi 5 kg")
         };
         let bags = output(&lot(RICE_BAG)?, bag, quantity("1902", Unit::Piece)?);
@@ -231,6 +232,7 @@ impl Demo<'_> {
         // Sorted and packed: 680 boxes of 2 kg; the rest is sold loose.
         let boxes = Product {
             ocop_stars: builder::stars(4),
+            net: Some(quantity("2", Unit::Kg)?),
             ..product(Category::Fruit, "Vải thiều Lục Ngạn – hộp quà 2 kg")
         };
         let boxes = output(&lot(LYCHEE_BOX)?, boxes, quantity("680", Unit::Box)?);

@@ -21,6 +21,7 @@
 //! spreadsheet from the same leaves.
 
 mod spreadsheet;
+pub(crate) use spreadsheet::spreadsheet_safe;
 
 pub use spreadsheet::UTF8_BOM;
 

@@ -88,7 +88,7 @@ fn headers(lang: Lang) -> Vec<&'static str> {
 /// carriage return gets a leading apostrophe, so it is read as text. Free
 /// text and ids are written by whoever signs, and a base64 hash may start
 /// with `+`. The apostrophe is not part of the value.
-fn spreadsheet_safe(cell: String) -> String {
+pub(crate) fn spreadsheet_safe(cell: String) -> String {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
         _ => cell,
