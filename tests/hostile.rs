@@ -294,3 +294,42 @@ async fn issue_16_a_key_bound_to_no_actor_is_refused_before_its_signature_is_che
         (401, "bad_signature".to_owned())
     );
 }
+
+/// Issue 16: `linkage.csv` wrote province names without the guard the
+/// lot spreadsheet has against formulas (OWASP CSV injection). A format-1
+/// ledger takes a province as free text, so a registrar's typo or worse
+/// reaches the file; now no cell starts a formula.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_16_no_cell_of_linkage_csv_starts_a_formula() {
+    use coop_ledger::domain::statement::LedgerFormat;
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::init_ledger_in(dir.path(), LedgerFormat::V1);
+    let server = TestServer::serve_dir(dir, Default::default()).await;
+    let evil = "=HYPERLINK(\"http://x.example\",\"Bấm vào đây\")";
+    server
+        .ok(&common::register_at(
+            "htx-csv",
+            "cooperative",
+            evil,
+            None,
+            &common::key(71),
+            "2026-01-05T08:00:00+07:00",
+        ))
+        .await;
+    let (status, csv) = server
+        .get_text("/api/v1/linkage.csv?from=2026-01-01&to=2026-12-31")
+        .await;
+    assert_eq!(status, 200, "{csv}");
+    let mut cells = csv
+        .lines()
+        .flat_map(|l| l.split(','))
+        .map(|c| c.trim_matches('"').to_owned());
+    assert!(
+        csv.contains("'=HYPERLINK("),
+        "the province is there, guarded: {csv}"
+    );
+    assert!(
+        cells.all(|c| !c.starts_with(['=', '+', '@'])),
+        "a cell starts a formula: {csv}"
+    );
+}

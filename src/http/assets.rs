@@ -50,6 +50,7 @@ const FILES: &[Asset] = &[
     asset!("dashboard.css", None, CSS, "static/dashboard.css"),
     asset!("app.css", None, CSS, "static/app.css"),
     asset!("verify.js", None, JS, "static/verify.js"),
+    asset!("print.js", None, JS, "static/print.js"),
     asset!("proofs.js", Some("proofs"), JS, "static/proofs.js"),
     asset!("app.js", None, JS, "static/app.js"),
     asset!("app-keys.js", Some("app/keys"), JS, "static/app-keys.js"),

@@ -109,6 +109,8 @@ struct LabelsPage {
     l: &'static LabelTexts,
     style: &'static str,
     dashboard_style: &'static str,
+    /// The script of the print button.
+    print_js: &'static str,
     other_lang_url: String,
     path: String,
     product: String,
@@ -140,6 +142,7 @@ impl LabelsPage {
             l,
             style: assets::path("style.css"),
             dashboard_style: assets::path("dashboard.css"),
+            print_js: assets::path("print.js"),
             other_lang_url: format!(
                 "{path}?lang={}&count={count}&template={}",
                 t.other_tag, sheet.code

@@ -21,6 +21,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod format;
+pub mod headers;
 pub mod i18n;
 pub mod labels;
 pub mod limits;
@@ -135,6 +136,10 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
         // The C2SP tlog-tiles read API (spec §8.14).
         .route("/tlog/checkpoint", get(api::tlog_checkpoint))
         .route("/tlog/tile/{*path}", get(tiles::tile))
+        .route(
+            headers::CSP_REPORT_PATH,
+            rated(post(headers::csp_report), &writes),
+        )
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))
         .fallback(pages::fallback)
@@ -154,6 +159,10 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
             limits::request_timeout,
         ))
         .layer(axum::middleware::from_fn(limits::render_refusals))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state))
 }

@@ -64,6 +64,8 @@ pub struct Metrics {
     /// Rounds of writing `DATA/tiles/` that failed (retried on the next
     /// tree).
     pub tile_file_failures: Counter,
+    /// Content Security Policy violations browsers reported (spec §8.20).
+    pub csp_violations: Counter,
     /// A mirror's metrics, registered on a mirror only.
     pub mirror: Option<MirrorMetrics>,
 }
@@ -118,8 +120,15 @@ impl Default for Metrics {
             "Rounds of writing DATA/tiles that failed (retried on the next tree)",
             tile_file_failures.clone(),
         );
+        let csp_violations = Counter::default();
+        registry.register(
+            "csp_violations",
+            "Content Security Policy violations that browsers reported to /csp-report",
+            csp_violations.clone(),
+        );
         Self {
             registry,
+            csp_violations,
             witness_failures,
             witness_cosigned_size,
             submissions,

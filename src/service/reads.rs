@@ -284,6 +284,12 @@ impl Ledger {
             .load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// Counts one Content Security Policy violation a browser reported
+    /// (spec §8.20).
+    pub fn count_csp_violation(&self) {
+        self.shared.metrics.csp_violations.inc();
+    }
+
     /// The Prometheus text for `/metrics`.
     pub fn metrics(&self) -> String {
         self.shared.metrics.render()
