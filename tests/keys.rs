@@ -136,3 +136,69 @@ fn issue_16_a_key_file_others_can_read_is_refused_with_what_to_do() {
     let (_, out) = run_cli(&["sign", "--key", &k, &s]);
     assert!(!out.contains("can be read by other users"), "{out}");
 }
+
+/// Issue 16: the ledger's private key sat in the data directory, the very
+/// folder auditors are given to copy. `init --ledger-key-file` keeps it
+/// outside: the data directory holds no key, `serve` and `reindex` refuse
+/// to start without the file and say which flag names it, start with it,
+/// and `audit --data` needs no key at all.
+#[test]
+fn issue_16_the_ledger_key_can_live_outside_the_data_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("ledger");
+    let secrets = dir.path().join("secrets");
+    std::fs::create_dir(&secrets).expect("secrets");
+    let key = secrets.join("ledger-key.pem");
+    let (d, k) = (data.display().to_string(), key.display().to_string());
+    let registrar = B64.encode(common::registrar_key().verifying_key().as_bytes());
+    let (code, out) = run_cli(&[
+        "init",
+        "--data",
+        &d,
+        "--origin",
+        "x.example/log",
+        "--registrar",
+        &format!("reg={registrar}"),
+        "--ledger-key-file",
+        &k,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        !data.join("ledger-key.pem").exists(),
+        "no key in the data directory"
+    );
+    assert_eq!(
+        std::fs::metadata(&key).expect("key").permissions().mode() & 0o777,
+        0o600
+    );
+    for entry in std::fs::read_dir(&data).expect("data") {
+        let name = entry.expect("entry").file_name();
+        assert!(
+            !name.to_string_lossy().contains("key"),
+            "{name:?} in the data directory"
+        );
+    }
+    // Without the file, serve and reindex say what to give.
+    for args in [
+        vec!["serve", "--data", &d, "--listen", "127.0.0.1:0"],
+        vec!["reindex", "--data", &d],
+    ] {
+        let (code, out) = run_cli(&args);
+        assert_ne!(code, 0, "{args:?}: {out}");
+        assert!(out.contains("--ledger-key-file"), "{args:?}: {out}");
+    }
+    let (code, out) = run_cli(&["reindex", "--data", &d, "--ledger-key-file", &k]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run_cli(&["audit", "--data", &d]);
+    assert_eq!(code, 0, "the audit needs no private key: {out}");
+    let server = common::ChildServer::spawn(&[
+        "serve",
+        "--data",
+        &d,
+        "--listen",
+        "127.0.0.1:0",
+        "--ledger-key-file",
+        &k,
+    ]);
+    server.terminate();
+}

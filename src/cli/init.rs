@@ -16,14 +16,29 @@ pub fn run(
     registrars: &[String],
     key_name: Option<&str>,
     format: u64,
+    key_file: Option<&Path>,
 ) -> Result<ExitCode> {
     let format = LedgerFormat::try_from(format).map_err(anyhow::Error::msg)?;
     let registrars = registrars
         .iter()
         .map(|r| parse_registrar(r))
         .collect::<Result<Vec<_>>>()?;
-    let report = Ledger::init(data, origin, key_name, &registrars, format, &SystemClock)?;
+    let report = Ledger::init_keyed(
+        data,
+        origin,
+        key_name,
+        &registrars,
+        format,
+        &SystemClock,
+        key_file,
+    )?;
     println!("ledger created in {}", data.display());
+    if let Some(k) = key_file {
+        println!(
+            "ledger private key in {} (give it to serve and reindex with --ledger-key-file)",
+            k.display()
+        );
+    }
     println!("ledger public key: {}", report.ledger_key);
     println!("verifier key (signed-note): {}", report.note_vkey);
     print!("{}", report.checkpoint);

@@ -67,6 +67,9 @@ pub enum Command {
         /// places out of the log; 1 only to reproduce an old ledger.
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=2))]
         format: u64,
+        /// Write the ledger's private key to this new file instead of DATA/ledger-key.pem, so that copies of the data directory never hold it.
+        #[arg(long, value_name = "PATH")]
+        ledger_key_file: Option<PathBuf>,
     },
     /// Serve the ledger over HTTP.
     Serve {
@@ -95,6 +98,9 @@ pub enum Command {
             requires = "witnesses"
         )]
         witness_labels: Vec<String>,
+        /// The ledger's private key file, when it is kept outside the data directory (default: DATA/ledger-key.pem).
+        #[arg(long, value_name = "PATH")]
+        ledger_key_file: Option<PathBuf>,
         /// What one client may take (spec §8.19).
         #[command(flatten, next_help_heading = "Limits")]
         limits: shared::LimitArgs,
@@ -210,6 +216,9 @@ pub enum Command {
         /// The data directory (the server must be stopped).
         #[arg(long)]
         data: PathBuf,
+        /// The ledger's private key file, when it is kept outside the data directory (default: DATA/ledger-key.pem).
+        #[arg(long, value_name = "PATH")]
+        ledger_key_file: Option<PathBuf>,
     },
     /// Run a C2SP tlog-witness that cosigns the checkpoints of logs it follows.
     Witness {
@@ -260,7 +269,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             registrars,
             key_name,
             format,
-        } => init::run(&data, &origin, &registrars, key_name.as_deref(), format),
+            ledger_key_file,
+        } => init::run(
+            &data,
+            &origin,
+            &registrars,
+            key_name.as_deref(),
+            format,
+            ledger_key_file.as_deref(),
+        ),
         Command::Serve {
             data,
             listen,
@@ -269,9 +286,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             witnesses,
             witness_quorum,
             witness_labels,
+            ledger_key_file,
             limits,
         } => serve::run(
             data,
+            ledger_key_file,
             listen,
             base_url,
             &targets,
@@ -308,7 +327,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import { what } => import::run(what),
         Command::Publish { data, to } => publish::run(&data, &to),
         Command::Mirror(args) => mirror::run(args),
-        Command::Reindex { data } => reindex::run(&data),
+        Command::Reindex {
+            data,
+            ledger_key_file,
+        } => reindex::run(&data, ledger_key_file.as_deref()),
         Command::VerifyProof {
             file,
             ledger_key,

@@ -5,9 +5,12 @@ use anyhow::Result;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Rebuilds the views of the stopped ledger in `data`.
-pub fn run(data: &Path) -> Result<ExitCode> {
-    let n = Ledger::reindex(data, &mut |n| tracing::info!(leaves = n, "reindexing"))?;
+/// Rebuilds the views of the stopped ledger in `data`, its key in
+/// `key_file` when it is kept outside the data directory.
+pub fn run(data: &Path, key_file: Option<&Path>) -> Result<ExitCode> {
+    let n = Ledger::reindex_keyed(data, key_file, &mut |n| {
+        tracing::info!(leaves = n, "reindexing")
+    })?;
     println!("rebuilt the views from {n} leaves");
     Ok(ExitCode::SUCCESS)
 }

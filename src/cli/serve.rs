@@ -18,6 +18,7 @@ use std::sync::Arc;
 /// (`GROUP:YEAR=SHARE` each) over the defaults, and its witnesses.
 pub fn run(
     data: PathBuf,
+    ledger_key_file: Option<PathBuf>,
     listen: String,
     base_url: Option<String>,
     targets: &[String],
@@ -26,6 +27,7 @@ pub fn run(
 ) -> Result<ExitCode> {
     let options = OpenOptions {
         targets: report::targets(targets)?,
+        ledger_key_file,
         ..OpenOptions::default()
     };
     runtime()?.block_on(serve(data, listen, base_url, options, witnesses, limits))?;
@@ -116,23 +118,35 @@ pub fn demo(listen: String, data: Option<PathBuf>, limits: Limits) -> Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
-/// Completes on SIGTERM or Ctrl-C (`witness serve` stops on it too).
-pub(super) async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Completes on SIGTERM or Ctrl-C (`witness serve` stops on it too). The
+/// handlers are installed when this is called, not when it is first
+/// awaited, so a SIGTERM sent the moment a server says it is listening
+/// already stops it cleanly.
+pub(super) fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    #[cfg(unix)]
+    let int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    async move {
+        #[cfg(unix)]
+        {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(term) => {},
+                () = wait(int) => {},
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
@@ -172,6 +186,7 @@ async fn run_server(
         .await
         .with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
+    let shutdown = shutdown_signal();
     let base_url = base_url.unwrap_or_else(|| format!("http://{addr}"));
     announce(&format!("http://{addr}"));
     // The last line on stdout: scripts and tests wait for it.
@@ -179,7 +194,7 @@ async fn run_server(
     tracing::info!(%addr, size = ledger.size(), "serving the ledger");
     let state = AppState::new(Arc::clone(&ledger), base_url).with_limits(limits);
     let router = http::router(state)?;
-    http::server::serve_with_limits(listener, router, limits, shutdown_signal()).await?;
+    http::server::serve_with_limits(listener, router, limits, shutdown).await?;
     ledger.shutdown().await;
     tracing::info!("stopped");
     Ok(())

@@ -80,10 +80,11 @@ async fn serve(data: PathBuf, listen: String) -> Result<()> {
         .await
         .with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
+    let shutdown = shutdown_signal();
     println!("witness {}", witness.witness_key().vkey());
     println!("listening on http://{addr}");
     tracing::info!(%addr, "serving the witness");
-    http::serve(listener, http::witness::server(witness), shutdown_signal()).await?;
+    http::serve(listener, http::witness::server(witness), shutdown).await?;
     tracing::info!("stopped");
     Ok(())
 }

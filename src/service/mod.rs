@@ -190,6 +190,9 @@ pub struct OpenOptions {
     /// The most bytes of envelopes waiting in the queue
     /// ([`sequencer::QUEUE_BYTES`] unless a test shrinks it).
     pub queue_bytes: usize,
+    /// The ledger's private key file when it is kept outside the data
+    /// directory (`serve --ledger-key-file`); `DIR/ledger-key.pem` if not.
+    pub ledger_key_file: Option<std::path::PathBuf>,
     /// The targets the linkage figures are compared with (spec §9).
     pub targets: Targets,
     /// The seam every durable write goes through ([`RealIo`] unless a test
@@ -203,6 +206,7 @@ impl Default for OpenOptions {
             clock: Arc::new(SystemClock),
             queue_capacity: sequencer::QUEUE_CAPACITY,
             queue_bytes: sequencer::QUEUE_BYTES,
+            ledger_key_file: None,
             targets: Targets::default(),
             io: Arc::new(RealIo),
         }

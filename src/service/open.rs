@@ -276,6 +276,24 @@ fn settle_mirror(
     Ok((cp, published))
 }
 
+/// The ledger's private key: from `key_file` when given, else
+/// `DIR/ledger-key.pem` (spec §12.1). A missing file says where the key
+/// was looked for and how to name another.
+fn read_ledger_key(
+    layout: &Layout,
+    key_file: Option<&Path>,
+) -> Result<ed25519_dalek::SigningKey, ServiceError> {
+    let default = layout.ledger_key();
+    let path = key_file.unwrap_or(&default);
+    if !path.exists() {
+        return Err(ServiceError::Store(format!(
+            "no ledger key at {}: give the file that holds it with --ledger-key-file PATH",
+            path.display()
+        )));
+    }
+    Ok(keyfile::read(path)?)
+}
+
 impl Ledger {
     /// Creates a ledger in `dir` (spec §10 `init`): a new ledger key (0600),
     /// `ledger.json`, and leaf 0, the genesis naming the registrars and the
@@ -289,6 +307,22 @@ impl Ledger {
         registrars: &[RegistrarSpec],
         format: LedgerFormat,
         clock: &dyn Clock,
+    ) -> Result<InitReport, ServiceError> {
+        Self::init_keyed(dir, origin, key_name, registrars, format, clock, None)
+    }
+
+    /// [`Ledger::init`], writing the new ledger key to `key_file` instead
+    /// of `DIR/ledger-key.pem` when one is given (`init --ledger-key-file`,
+    /// spec §10.2): a key kept outside the data directory is never copied
+    /// with it.
+    pub fn init_keyed(
+        dir: &Path,
+        origin: &str,
+        key_name: Option<&str>,
+        registrars: &[RegistrarSpec],
+        format: LedgerFormat,
+        clock: &dyn Clock,
+        key_file: Option<&Path>,
     ) -> Result<InitReport, ServiceError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| ServiceError::Store(format!("{}: {e}", dir.display())))?;
@@ -332,7 +366,7 @@ impl Ledger {
                 Refusal::with(Code::MalformedStatement, "key name: no spaces or '+'").into(),
             );
         }
-        keyfile::write(&layout.ledger_key(), &key)?;
+        keyfile::write(key_file.unwrap_or(&layout.ledger_key()), &key)?;
         store::write_config(
             &layout,
             &LedgerConfig {
@@ -401,7 +435,7 @@ impl Ledger {
             })?;
             (NoteKey::verifier(&config.key_name, &m.ledger_key), Some(m))
         } else {
-            let key = keyfile::read(&layout.ledger_key())?;
+            let key = read_ledger_key(&layout, options.ledger_key_file.as_deref())?;
             (NoteKey::signer(&config.key_name, key), None)
         };
         let ledger_key = key
@@ -519,10 +553,20 @@ impl Ledger {
 
     /// Rebuilds every view from `leaves.log` (spec §10 `reindex`).
     pub fn reindex(dir: &Path, on_progress: &mut dyn FnMut(u64)) -> Result<u64, ServiceError> {
+        Self::reindex_keyed(dir, None, on_progress)
+    }
+
+    /// [`Ledger::reindex`] with the ledger key in `key_file` instead of
+    /// `DIR/ledger-key.pem` when one is given (`reindex --ledger-key-file`).
+    pub fn reindex_keyed(
+        dir: &Path,
+        key_file: Option<&Path>,
+        on_progress: &mut dyn FnMut(u64),
+    ) -> Result<u64, ServiceError> {
         let layout = Layout::new(dir);
         let _lock = store::lock_dir(&layout)?;
         let config = store::read_config(&layout)?;
-        let key = keyfile::read(&layout.ledger_key())?;
+        let key = read_ledger_key(&layout, key_file)?;
         let ledger_key = PublicKey::from(key.verifying_key());
         let store = Store::open(&layout)?;
         let (size, end) = rebuild(&layout, &store, on_progress)?;
