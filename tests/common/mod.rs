@@ -6,6 +6,7 @@
 pub mod axe;
 pub mod browser;
 pub mod static_server;
+pub mod tamper;
 
 use coop_ledger::domain::builder::{self, Draft, StatementBuilder};
 use coop_ledger::domain::checkpoint::{CheckpointBody, NoteKey};

@@ -20,7 +20,9 @@
 //      says: type, signer, batch, time, result; that the lot's own entries
 //      are among them; and that a logged recall is shown; and that every
 //      shown text with a data-field (product, producer, place, certificate,
-//      step title, quantity, date, inspection, recall: issue 15) is its
+//      step title, quantity, date, inspection, recall, the amount and unit
+//      of what a lot was made from, a correction, and the type and signer
+//      of each entry in the auditors' fold: issue 15) is its
 //      signed field written the way data-show says, through the one
 //      formatter (format.js) and the page's glossary of words for codes;
 //   4. for every member name the page shows (an element with data-member):
@@ -34,6 +36,9 @@
 //      those that verify reach the quorum, else "not yet witnessed".
 // What it cannot see is an entry the server left out altogether: the badge
 // says the steps shown are signed and logged, not that nothing is missing.
+// When the badge settles the script sets a user-timing mark named after
+// its state ("badge-verified", "badge-recalled", "badge-failed",
+// "badge-unchecked"), which the phone benchmark (benches/phone.rs) reads.
 // Ed25519 uses WebCrypto where the browser has it, otherwise the vendored
 // @noble/ed25519 (served by the app itself). Without JavaScript the badge
 // reads "not checked on this device" (a <noscript>; with the script it
@@ -259,6 +264,7 @@ async function main() {
   const say = (state, reason) => {
     badge.dataset.state = state;
     badge.textContent = badge.dataset[state];
+    if (state !== "checking") performance.mark(`badge-${state}`);
     const why = document.getElementById("verify-why");
     if (why) why.hidden = state !== "failed";
     const tech = document.getElementById("verify-reason");

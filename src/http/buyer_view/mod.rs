@@ -161,10 +161,13 @@ struct InputView {
     lot: String,
     /// How much of it was used, bound to the transformation's input.
     amount: Bound,
-    unit: &'static str,
+    /// In the input lot's own unit, bound to the statement that made it.
+    unit: Bound,
 }
 
 struct CorrectionView {
+    /// The correction's own leaf.
+    index: u64,
     date: Bound,
     target: u64,
     reason: Bound,
@@ -408,6 +411,8 @@ impl BatchPage {
             .enumerate()
             .map(|(k, i)| {
                 let input = view.ancestors.iter().find(|a| a.id == i.batch);
+                let unit = i.quantity.unit;
+                let word = words.say(format!("unit:{}", unit.as_str()), t.unit(unit));
                 InputView {
                     href: format!("/b/{}?lang={}", i.batch, t.tag),
                     product: match input {
@@ -421,7 +426,10 @@ impl BatchPage {
                         format!("inputs.{k}.amount"),
                         "number",
                     ),
-                    unit: t.unit(i.quantity.unit),
+                    unit: match input {
+                        Some(a) => Bound::of_lot(word, a, "quantity.unit", "unit"),
+                        None => Bound::new(word, None, "", ""),
+                    },
                 }
             })
             .collect();
@@ -429,6 +437,7 @@ impl BatchPage {
             .corrections
             .iter()
             .map(|c| CorrectionView {
+                index: c.index,
                 date: Bound::new(local_time(&c.at), Some(c.index), "at", "datetime"),
                 target: c.target,
                 reason: Bound::new(c.reason.clone(), Some(c.index), "reason", ""),
@@ -595,9 +604,10 @@ impl BatchPage {
                 product: lot(),
                 lot: "vai-00".into(),
                 amount: lot(),
-                unit: "kg",
+                unit: lot(),
             }],
             corrections: vec![CorrectionView {
+                index: 5,
                 date: bound("12/06/2026 16:00"),
                 target: 2,
                 reason: bound("typo"),
