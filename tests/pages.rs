@@ -322,7 +322,15 @@ async fn a_cooperative_prints_a_sheet_of_labels() {
     let (status, body, _) = page(&server, "/b/vai-hop-01/labels?count=12", None).await;
     assert_eq!(status, 200);
     assert_eq!(body.matches(r#"<div class="label">"#).count(), 12);
-    assert!(body.contains("@page") || body.contains("window.print()"));
+    // A print button, its script a file (issue 16: no inline handler).
+    assert!(
+        body.contains("<button type=\"button\" data-print>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("/static/print.") && !body.contains("onclick"),
+        "{body}"
+    );
     assert!(body.contains("Vải thiều hộp 2 kg") && body.contains("vai-hop-01"));
     for bad in ["0", "241", "nhieu"] {
         let (status, _, _) =
