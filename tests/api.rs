@@ -618,3 +618,70 @@ async fn issue_15_a_cooperatives_members_list_names_only_who_consented_and_holds
     assert_eq!(none["entries"], json!([]));
     assert_eq!(none["truncated"], false);
 }
+
+/// Issue 15: a partner the clerk has never dealt with (the business of a
+/// cooperative's first contract offer) was typed as an id. `GET
+/// /api/v1/organisations` lists the active organisations on one side of a
+/// contract, with their public names, in pages; never a member household.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_the_organisations_on_each_side_of_a_contract_are_listed_by_name() {
+    use common::cast::*;
+    let server = TestServer::with_cast().await;
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["organisations"]
+            .as_array()
+            .expect("organisations")
+            .iter()
+            .map(|o| o["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    let businesses = server.json("/api/v1/organisations?side=business").await;
+    let mut want = vec![BUSINESS.to_owned(), BUSINESS2.to_owned()];
+    want.sort();
+    assert_eq!(ids(&businesses), want, "{businesses}");
+    assert_eq!(businesses["next"], serde_json::Value::Null);
+    for o in businesses["organisations"].as_array().expect("list") {
+        assert_eq!(o["role"], "business");
+        assert!(o["name"].as_str().is_some_and(|n| !n.is_empty()), "{o}");
+    }
+    let coops = server.json("/api/v1/organisations?side=cooperative").await;
+    let mut want = vec![COOP.to_owned(), OTHER_COOP.to_owned(), GROUP.to_owned()];
+    want.sort();
+    assert_eq!(
+        ids(&coops),
+        want,
+        "groups are on the cooperative side: {coops}"
+    );
+    let text = coops.to_string() + &businesses.to_string();
+    for m in [MEMBER, MEMBER2, OTHER_MEMBER, AUDITOR] {
+        assert!(
+            !text.contains(m),
+            "{m} is not an organisation of a contract"
+        );
+    }
+    // Pages: one at a time, each after the last.
+    let first = server
+        .json("/api/v1/organisations?side=cooperative&limit=1")
+        .await;
+    assert_eq!(ids(&first), want[..1]);
+    let after = first["next"].as_str().expect("next").to_owned();
+    let second = server
+        .json(&format!(
+            "/api/v1/organisations?side=cooperative&limit=1&after={after}"
+        ))
+        .await;
+    assert_eq!(ids(&second), want[1..2]);
+    for bad in [
+        "side=member",
+        "side=business&limit=0",
+        "side=business&after=a%20b",
+        "",
+    ] {
+        let (status, body) = server.get(&format!("/api/v1/organisations?{bad}")).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some("bad_query")),
+            "{bad}: {body}"
+        );
+    }
+}

@@ -138,6 +138,14 @@ fn constants() -> Vec<(&'static str, u128)> {
             n(service::lists::MEMBERS_PAGE),
         ),
         (
+            "service::lists::ORGANISATIONS_PAGE",
+            n(service::lists::ORGANISATIONS_PAGE),
+        ),
+        (
+            "service::lists::ORGANISATIONS_SCAN",
+            n(service::lists::ORGANISATIONS_SCAN),
+        ),
+        (
             "service::lists::SIGNED_PAGE",
             n(service::lists::SIGNED_PAGE),
         ),

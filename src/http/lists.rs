@@ -1,5 +1,6 @@
 //! The pick lists of the signing app (spec §8.5, issue 15): a
-//! cooperative's member households and the latest entries an actor signed.
+//! cooperative's member households, the organisations on a side of a
+//! contract, and the latest entries an actor signed.
 //! Each handler extracts, makes one service call and renders.
 
 use super::AppState;
@@ -7,7 +8,7 @@ use super::error::ApiError;
 use super::extract::{ClientLang, IdPath, QueryParams};
 use crate::domain::ids::ActorId;
 use crate::domain::model::{Actor, ActorKind};
-use crate::service::lists::{MEMBERS_PAGE, SIGNED_PAGE, SignedEntry};
+use crate::service::lists::{MEMBERS_PAGE, ORGANISATIONS_PAGE, SIGNED_PAGE, Side, SignedEntry};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -91,6 +92,60 @@ pub async fn signed(
         .map_err(|e| ApiError::new(e, lang))?;
     Ok(
         Json(serde_json::json!({ "actor": id, "entries": entries, "truncated": truncated }))
+            .into_response(),
+    )
+}
+
+/// The query of `GET /api/v1/organisations`.
+#[derive(Deserialize)]
+pub struct OrganisationsQuery {
+    /// `cooperative` (cooperatives, groups and unions) or `business`.
+    side: Side,
+    /// The page starts after this actor id.
+    after: Option<ActorId>,
+    /// At most this many (default and cap [`ORGANISATIONS_PAGE`]).
+    limit: Option<usize>,
+}
+
+/// An organisation as the list shows it.
+#[derive(Serialize)]
+struct OrganisationOut {
+    id: ActorId,
+    role: ActorKind,
+    name: Option<String>,
+    /// Its province's name on the 2025 map (as written on a format-1
+    /// ledger).
+    province: Option<String>,
+}
+
+/// `GET /api/v1/organisations?side=business|cooperative&after=ID&limit=N`:
+/// the active organisations on that side of a contract, in id order;
+/// `next` is the `after` of the next page, `null` at the end.
+pub async fn organisations(
+    State(app): State<AppState>,
+    ClientLang(lang): ClientLang,
+    QueryParams(q): QueryParams<OrganisationsQuery>,
+) -> Result<Response, ApiError> {
+    let page = app
+        .ledger
+        .organisations(
+            q.side,
+            q.after.as_ref(),
+            q.limit.unwrap_or(ORGANISATIONS_PAGE),
+        )
+        .map_err(|e| ApiError::new(e, lang))?;
+    let organisations: Vec<OrganisationOut> = page
+        .organisations
+        .into_iter()
+        .map(|a| OrganisationOut {
+            province: a.region.as_ref().map(|r| r.province_name()),
+            name: a.name,
+            id: a.id,
+            role: a.kind,
+        })
+        .collect();
+    Ok(
+        Json(serde_json::json!({ "organisations": organisations, "next": page.next }))
             .into_response(),
     )
 }

@@ -107,6 +107,7 @@ pub fn router(state: AppState) -> Result<Router, render::TemplateError> {
         .route("/api/v1/actors/{id}/batches", get(api::held))
         .route("/api/v1/actors/{id}/custody", get(api::custody))
         .route("/api/v1/actors/{id}/members", get(lists::members))
+        .route("/api/v1/organisations", get(lists::organisations))
         .route("/api/v1/actors/{id}/entries", get(lists::signed))
         .route("/api/v1/batches/{id}", get(api::batch))
         .route("/api/v1/batches/{id}/trace", read(get(api::trace)))

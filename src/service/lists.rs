@@ -19,6 +19,34 @@ pub const MEMBERS_PAGE: usize = 100;
 /// `limit` defaults to).
 pub const SIGNED_PAGE: usize = 50;
 
+/// Most organisations in one page of `GET /api/v1/organisations` (and
+/// what `limit` defaults to).
+pub const ORGANISATIONS_PAGE: usize = 100;
+
+/// Most actors one page of `GET /api/v1/organisations` looks at, so that
+/// a page costs the same however many member households the ledger holds;
+/// a page may then hold fewer than `limit`, with `next` to go on.
+pub const ORGANISATIONS_SCAN: usize = 10_000;
+
+/// The side of a contract an organisation is on (spec §6.12).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// Cooperatives, cooperative groups and unions.
+    Cooperative,
+    /// Businesses.
+    Business,
+}
+
+/// One page of organisations.
+#[derive(Debug, Clone)]
+pub struct OrganisationsPage {
+    /// The active organisations of the side, in id order.
+    pub organisations: Vec<Actor>,
+    /// The id to ask the next page after, when the walk is not at its end.
+    pub next: Option<ActorId>,
+}
+
 /// One page of a cooperative's members.
 #[derive(Debug, Clone)]
 pub struct MembersPage {
@@ -70,6 +98,51 @@ struct Output {
 }
 
 impl Ledger {
+    /// The active organisations on `side` of a contract, in id order,
+    /// after `after` when given: at most `limit` (itself at most
+    /// [`ORGANISATIONS_PAGE`]) among the next [`ORGANISATIONS_SCAN`]
+    /// actors. How a clerk picks a partner it has never dealt with
+    /// (issue 15): an organisation's name is public.
+    pub fn organisations(
+        &self,
+        side: Side,
+        after: Option<&ActorId>,
+        limit: usize,
+    ) -> Result<OrganisationsPage, ServiceError> {
+        use crate::domain::rules::roles::{BUSINESS_SIDE, COOPERATIVE_SIDE};
+        let limit = checked(limit, ORGANISATIONS_PAGE)?;
+        let kinds = match side {
+            Side::Cooperative => COOPERATIVE_SIDE,
+            Side::Business => BUSINESS_SIDE,
+        };
+        let walked = self.shared.store.actors_after(after, ORGANISATIONS_SCAN)?;
+        let mut organisations = Vec::new();
+        let mut next = None;
+        for (i, a) in walked.iter().enumerate() {
+            if organisations.len() == limit {
+                next = i
+                    .checked_sub(1)
+                    .and_then(|j| walked.get(j))
+                    .map(|a| a.id.clone());
+                break;
+            }
+            if a.is_active() && kinds.contains(&a.kind) && a.registered_index < self.size() {
+                organisations.push(a.clone());
+            }
+        }
+        if next.is_none() && walked.len() == ORGANISATIONS_SCAN {
+            next = walked.last().map(|a| a.id.clone());
+        }
+        let organisations = organisations
+            .into_iter()
+            .map(|a| self.shown(a))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(OrganisationsPage {
+            organisations,
+            next,
+        })
+    }
+
     /// The member households registered with cooperative `id`, in id order,
     /// after `after` when given: at most `limit`, itself at most
     /// [`MEMBERS_PAGE`]. `unknown_actor` for an unknown id.

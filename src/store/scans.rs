@@ -8,7 +8,7 @@
 use super::{Store, StoreError, be, from_json, pair_prefix, read_be};
 use crate::domain::ids::{ActorId, BatchId, ContractId};
 use crate::domain::linkage::LinkFact;
-use crate::domain::model::{CorrectionRecord, Shipment};
+use crate::domain::model::{Actor, CorrectionRecord, Shipment};
 use std::str::FromStr;
 
 impl Store {
@@ -100,6 +100,29 @@ impl Store {
                 self.members.suffixes_after(&prefix, a.as_str().as_bytes()),
                 limit,
             ),
+        }
+    }
+
+    /// At most `scan` actors in id order, after `after` when given: a
+    /// bounded walk over the actors keyspace (the organisations list reads
+    /// a page of it at a time).
+    pub fn actors_after(
+        &self,
+        after: Option<&ActorId>,
+        scan: usize,
+    ) -> Result<Vec<Actor>, StoreError> {
+        let decode = |r: sled::Result<(Vec<u8>, sled::IVec)>| -> Result<Actor, StoreError> {
+            let (_, v) = r?;
+            from_json(&v)
+        };
+        match after {
+            None => self.actors.suffixes(b"").take(scan).map(decode).collect(),
+            Some(a) => self
+                .actors
+                .suffixes_after(b"", a.as_str().as_bytes())
+                .take(scan)
+                .map(decode)
+                .collect(),
         }
     }
 

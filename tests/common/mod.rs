@@ -390,6 +390,29 @@ impl ChildServer {
         Self::spawn(&["serve", "--listen", "127.0.0.1:0", "--data", &d])
     }
 
+    /// [`ChildServer::start`] with the per-client rates lifted (spec
+    /// §8.19): for tests where many clients on loopback, one address,
+    /// submit as fast as they can.
+    pub fn start_unthrottled(dir: &Path) -> Self {
+        let d = dir.display().to_string();
+        let open = coop_ledger::http::limits::Rate::MAX_PER_SECOND.to_string();
+        Self::spawn(&[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            &d,
+            "--write-rate",
+            &open,
+            "--write-burst",
+            &open,
+            "--read-rate",
+            &open,
+            "--read-burst",
+            &open,
+        ])
+    }
+
     /// Runs `coop-ledger ARGS` and waits for its "listening on" line (the
     /// last line it prints to stdout).
     pub fn spawn(args: &[&str]) -> Self {

@@ -15,7 +15,7 @@ import * as keys from "app/keys";
 import * as members from "app/members";
 import * as outbox from "app/outbox";
 import { Invalid, applicable, build, context, effective, form, lotOf, mayUse } from "app/forms";
-import { actorName, communes, kick, lastCustody, ledgerMember, loadCustody, loadMembers, loadNames, loadSigned, lookupBatch, partners } from "app/net";
+import { actorName, communes, kick, lastCustody, ledgerMember, loadCustody, loadMembers, loadNames, loadOrganisations, loadSigned, lookupBatch, organisations, partners } from "app/net";
 import { T, cfg, dropDraft, fieldLabel, fmt, h, loadDraft, message, naming, saveDraft, show, statementSummary, valueLabel } from "app/ui";
 import { formatDate, formatQuantity, unitWord } from "format";
 
@@ -90,7 +90,11 @@ function options(f, ctx, values, key) {
     case "contract":
       return (lastCustody()?.contracts || []).filter((k) => k.state === "active").map((k) => [k.id, contractLine(k)]);
     case "partner":
-      return [...new Set([...partners(ctx.me, ctx.cooperative), ...[...members.all()].map((m) => m.id)])].map((p) => [p, named(p)]);
+      // Those this actor deals with first, then every organisation on the
+      // other side of a contract (a first offer's partner, issue 15).
+      return [...new Set([...partners(ctx.me, ctx.cooperative), ...[...members.all()].map((m) => m.id), ...organisations()])]
+        .filter((p) => p !== ctx.me)
+        .map((p) => [p, named(p)]);
     default:
       // Units as words (kg, tấn, lít, cái, hộp), from the one formatter.
       return (Array.isArray(f.options) ? f.options : cfg.enums[f.options]).map((/** @type {string} */ v) => [
@@ -278,8 +282,9 @@ export async function formScreen(id, type, params) {
     has("index") ? loadSigned(me) : undefined,
   ]);
   const ctx = { ...context(type, me, id.role, c?.holding, cfg, places), cooperative: id.cooperative, ledgerMembers, signed };
-  // The names of the partners the lists offer (issue 15).
-  await loadNames(partners(me, id.cooperative));
+  // The names of the partners the lists offer (issue 15), and the
+  // organisations a partner may be chosen from.
+  await Promise.all([loadNames(partners(me, id.cooperative)), has("partner") ? loadOrganisations(id.role) : undefined]);
   const fields = spec.fields;
   // A link may choose the batch, the decision or the contract, and nothing
   // else (never a key): a link someone sends cannot fill in a statement.

@@ -156,6 +156,45 @@ export async function loadNames(ids) {
   localStorage.setItem(NAMES, JSON.stringify(names));
 }
 
+/** Pages of organisations the app reads at most (100 each). */
+const ORGANISATION_PAGES = 5;
+
+/** @type {string[]} */
+let organisationIds = [];
+
+/** The organisations on the other side of a contract from an actor of
+ * `role` (`GET /api/v1/organisations`, issue 15): businesses for a
+ * cooperative's clerk, cooperatives for a business's. A partner never
+ * dealt with is then picked by name too. Their names join the names the
+ * lists show; kept for when there is no connection.
+ * @param {string} role */
+export async function loadOrganisations(role) {
+  const side = role === "business" ? "cooperative" : "business";
+  const cacheKey = `coop-ledger:organisations:${side}`;
+  /** @type {{ id: string, name?: string }[]} */
+  let list = [];
+  try {
+    let after = "";
+    for (let page = 0; page < ORGANISATION_PAGES; page++) {
+      const q = after ? `&after=${encodeURIComponent(after)}` : "";
+      const { status, body } = await api(`/api/v1/organisations?side=${side}${q}`);
+      if (status !== 200) throw new Error(body.message || status);
+      list.push(...body.organisations);
+      if (!body.next) break;
+      after = body.next;
+    }
+    localStorage.setItem(cacheKey, JSON.stringify(list));
+  } catch (_) {
+    list = JSON.parse(localStorage.getItem(cacheKey) || "[]");
+  }
+  for (const o of list) if (typeof o.name === "string" && !(o.id in names)) names[o.id] = o.name;
+  organisationIds = list.map((o) => o.id);
+  return organisationIds;
+}
+
+/** The organisations [`loadOrganisations`] read last. @returns {string[]} */
+export const organisations = () => organisationIds;
+
 /** The actors this phone deals with: the parties of its contracts, those
  * it shipped to or received from, and its own cooperative.
  * @param {string} me @param {string} [cooperative] @returns {string[]} */
