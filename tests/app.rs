@@ -2345,3 +2345,44 @@ async fn issue_15_a_clerk_flow_using_only_pick_lists() {
     }
     server.stop().await;
 }
+
+/// Issue 15: a partner the clerk had never dealt with (the cooperative of
+/// a business's first contract offer) had to be typed as an id. The demo's
+/// rice buyer now picks the shrimp cooperative it has no contract or
+/// delivery with, by name, from the organisations the ledger lists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_a_first_offer_picks_a_partner_never_dealt_with_by_name() {
+    use coop_ledger::service::demo;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let registrar = demo::init(dir.path()).expect("demo init");
+    let server = TestServer::serve_on(dir, OpenOptions::default(), "127.0.0.1:0", None).await;
+    demo::populate(&server.ledger, server.dir.path(), &registrar)
+        .await
+        .expect("demo");
+    let keys = server.dir.path().join("keys");
+    let driver = Driver::start();
+    let profiles = tempfile::tempdir().expect("profiles");
+    let buyer = driver.browser(&profiles.path().join("buyer")).await;
+    demo_phone(&buyer, &server.url, &keys, "dn-gao-viet-xanh", "vi").await;
+    open_form(&buyer, "contract.offer").await;
+    pick(
+        &buyer,
+        "cooperative",
+        "htx-tom-tan-hung",
+        "HTX Nuôi tôm sinh thái Tân Hưng",
+    )
+    .await;
+    let options = buyer
+        .execute(
+            r#"return [...document.querySelectorAll('[id="f-cooperative"] option')].map((o) => [o.value, o.textContent]);"#,
+            vec![],
+        )
+        .await
+        .expect("options");
+    let options: Vec<(String, String)> = serde_json::from_value(options).expect("pairs");
+    for (value, text) in options.iter().filter(|(v, _)| !v.is_empty()) {
+        assert!(value.starts_with("htx-"), "only cooperatives: {options:?}");
+        assert!(text.starts_with("HTX "), "by name, not by id: {text:?}");
+    }
+    buyer.close().await.expect("close");
+}

@@ -376,7 +376,7 @@ async fn issue_14_serve_writes_data_tiles_and_publish_runs_beside_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     common::init_ledger(dir.path());
     let data = dir.path().display().to_string();
-    let child = common::ChildServer::spawn(&["serve", "--listen", "127.0.0.1:0", "--data", &data]);
+    let child = common::ChildServer::start(std::path::Path::new(&data));
     let client = reqwest::Client::new();
     let mut at = 1;
     grow(&client, &child.url, &mut at, 300).await;

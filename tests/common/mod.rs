@@ -120,6 +120,23 @@ async fn record(
     .await
 }
 
+/// The limits of a test's server: the defaults, with the per-client rates
+/// lifted, since a test builds its ledger by submitting many statements at
+/// once from one address (loopback). The tests of the rates themselves
+/// (`tests/hostile.rs`) serve with [`TestServer::start_limited`].
+pub fn fixture_limits() -> Limits {
+    let open = coop_ledger::http::limits::Rate::new(
+        coop_ledger::http::limits::Rate::MAX_PER_SECOND,
+        u32::MAX,
+    )
+    .expect("rate");
+    Limits {
+        writes: open,
+        expensive_reads: open,
+        ..Limits::default()
+    }
+}
+
 /// A running server over a temporary ledger.
 pub struct TestServer {
     /// The data directory (removed on drop).
@@ -161,7 +178,7 @@ impl TestServer {
         addr: &str,
         recorder: Option<Recorder>,
     ) -> Self {
-        Self::serve_limited(dir, options, addr, recorder, Limits::default()).await
+        Self::serve_limited(dir, options, addr, recorder, fixture_limits()).await
     }
 
     /// A fresh ledger served under `limits` (issue 16).
@@ -383,11 +400,10 @@ pub struct ChildServer {
 }
 
 impl ChildServer {
-    /// Starts `coop-ledger serve` on `dir` and waits for its
-    /// "listening on" line.
+    /// Starts `coop-ledger serve` on `dir` with the per-client rates lifted
+    /// (as [`fixture_limits`]) and waits for its "listening on" line.
     pub fn start(dir: &Path) -> Self {
-        let d = dir.display().to_string();
-        Self::spawn(&["serve", "--listen", "127.0.0.1:0", "--data", &d])
+        Self::start_unthrottled(dir)
     }
 
     /// [`ChildServer::start`] with the per-client rates lifted (spec
