@@ -367,8 +367,9 @@ impl Clock for GateClock {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_full_queue_answers_429_and_the_waiting_entries_are_still_logged() {
+/// A server under `options` whose sequencer stops at its first clock
+/// reading: `entered` says it has stopped there, `release` lets it go on.
+async fn gated(options: OpenOptions) -> (Arc<TestServer>, mpsc::Receiver<()>, mpsc::Sender<()>) {
     let (entered_tx, entered_rx) = mpsc::channel();
     let (release_tx, release_rx) = mpsc::channel();
     let clock = Arc::new(GateClock {
@@ -376,14 +377,17 @@ async fn a_full_queue_answers_429_and_the_waiting_entries_are_still_logged() {
         entered: Mutex::new(entered_tx),
         release: Mutex::new(release_rx),
     });
-    let server = Arc::new(
-        TestServer::start_with(OpenOptions {
-            clock,
-            queue_capacity: 1,
-            ..OpenOptions::default()
-        })
-        .await,
-    );
+    let server = TestServer::start_with(OpenOptions { clock, ..options }).await;
+    (Arc::new(server), entered_rx, release_tx)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_queue_answers_429_and_the_waiting_entries_are_still_logged() {
+    let (server, entered_rx, release_tx) = gated(OpenOptions {
+        queue_capacity: 1,
+        ..OpenOptions::default()
+    })
+    .await;
 
     // The first submission is taken by the sequencer, which then waits.
     let s1 = Arc::clone(&server);
@@ -421,25 +425,15 @@ async fn a_full_queue_answers_429_and_the_waiting_entries_are_still_logged() {
 /// 429 `busy` at once, and once they are done the budget is free again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue_16_the_queue_is_bounded_in_bytes_too() {
-    let (entered_tx, entered_rx) = mpsc::channel();
-    let (release_tx, release_rx) = mpsc::channel();
-    let clock = Arc::new(GateClock {
-        armed: AtomicBool::new(true),
-        entered: Mutex::new(entered_tx),
-        release: Mutex::new(release_rx),
-    });
     let one = serde_json::to_vec(&register("a", "cooperative", &key(1), None))
         .expect("json")
         .len();
-    let server = Arc::new(
-        TestServer::start_with(OpenOptions {
-            clock,
-            // Room in count for many, in bytes for one and a half.
-            queue_bytes: one * 3 / 2,
-            ..OpenOptions::default()
-        })
-        .await,
-    );
+    // Room in count for many, in bytes for one and a half.
+    let (server, entered_rx, release_tx) = gated(OpenOptions {
+        queue_bytes: one * 3 / 2,
+        ..OpenOptions::default()
+    })
+    .await;
     let s1 = Arc::clone(&server);
     let first = tokio::spawn(async move {
         s1.submit(&register("a", "cooperative", &key(1), None))

@@ -2102,6 +2102,19 @@ fn holding(dir: &std::path::Path, needle: &[u8]) -> Option<std::path::PathBuf> {
     None
 }
 
+/// The demo's own ledger (its sample actors, their keys under `keys/`),
+/// served.
+async fn demo_server() -> TestServer {
+    use coop_ledger::service::demo;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let registrar = demo::init(dir.path()).expect("demo init");
+    let server = TestServer::serve_on(dir, OpenOptions::default(), "127.0.0.1:0", None).await;
+    demo::populate(&server.ledger, server.dir.path(), &registrar)
+        .await
+        .expect("demo");
+    server
+}
+
 /// A phone that restores demo actor `id`'s key file (the demo writes one
 /// per actor under `keys/`) in `lang`; the app finds the actor itself.
 async fn demo_phone(c: &Client, url: &str, keys: &std::path::Path, id: &str, lang: &str) {
@@ -2124,12 +2137,7 @@ async fn type_in(c: &Client, typed: &mut Vec<String>, name: &str, value: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue_15_a_clerk_flow_using_only_pick_lists() {
     use coop_ledger::service::demo;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let registrar = demo::init(dir.path()).expect("demo init");
-    let server = TestServer::serve_on(dir, OpenOptions::default(), "127.0.0.1:0", None).await;
-    demo::populate(&server.ledger, server.dir.path(), &registrar)
-        .await
-        .expect("demo");
+    let server = demo_server().await;
     let url = server.url.clone();
     let keys = server.dir.path().join("keys");
     let coop = demo::APP_ACTOR;
@@ -2352,13 +2360,7 @@ async fn issue_15_a_clerk_flow_using_only_pick_lists() {
 /// delivery with, by name, from the organisations the ledger lists.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue_15_a_first_offer_picks_a_partner_never_dealt_with_by_name() {
-    use coop_ledger::service::demo;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let registrar = demo::init(dir.path()).expect("demo init");
-    let server = TestServer::serve_on(dir, OpenOptions::default(), "127.0.0.1:0", None).await;
-    demo::populate(&server.ledger, server.dir.path(), &registrar)
-        .await
-        .expect("demo");
+    let server = demo_server().await;
     let keys = server.dir.path().join("keys");
     let driver = Driver::start();
     let profiles = tempfile::tempdir().expect("profiles");

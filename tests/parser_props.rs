@@ -6,6 +6,8 @@
 //! (docs/fuzzing.md); the ignored `write_fuzz_seeds` writes their seed
 //! corpora from the same examples these tests use.
 
+mod common;
+
 use coop_ledger::domain::checkpoint::{CheckpointBody, NoteKey};
 use coop_ledger::domain::cosignature::{Cosigner, WitnessKey, with_lines};
 use coop_ledger::domain::envelope::Envelope;
@@ -43,15 +45,8 @@ fn repo(rel: &str) -> PathBuf {
 /// The statement texts of spec §6's examples, as printed.
 fn spec_statements() -> Vec<String> {
     let spec = std::fs::read_to_string(repo("docs/spec.md")).expect("docs/spec.md");
-    let six: String = spec
-        .lines()
-        .skip_while(|l| !l.starts_with("## 6."))
-        .take_while(|l| !l.starts_with("## 7."))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    six.split("```json\n")
-        .skip(1)
-        .map(|b| b.split("\n```").next().unwrap_or("").to_owned())
+    common::spec_section_6_json(&spec)
+        .into_iter()
         .filter(|t| t.contains("\"type\""))
         .collect()
 }

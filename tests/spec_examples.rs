@@ -5,6 +5,8 @@
 //! sample envelope with its entry id are the ones the spec shows. An
 //! example the rules would refuse fails here, naming its leaf.
 
+mod common;
+
 use coop_ledger::domain::envelope::Envelope;
 use coop_ledger::domain::ids::BatchId;
 use coop_ledger::domain::keys::public_key_of;
@@ -25,16 +27,7 @@ fn spec() -> String {
 
 /// The text of every ```json block of spec §6, in order, as printed.
 fn examples(spec: &str) -> Vec<String> {
-    let six: String = spec
-        .lines()
-        .skip_while(|l| !l.starts_with("## 6."))
-        .take_while(|l| !l.starts_with("## 7."))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    six.split("```json\n")
-        .skip(1)
-        .map(|b| b.split("\n```").next().unwrap_or("").to_owned())
-        .collect()
+    common::spec_section_6_json(spec)
 }
 
 /// A registration §15 adds (marked *): `by` registers `id` with its test key.

@@ -1005,3 +1005,18 @@ pub fn transcript(out: &std::process::Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     )
 }
+
+/// The text of every ```json block of spec §6 (the statement examples), in
+/// order, as printed in `spec`.
+pub fn spec_section_6_json(spec: &str) -> Vec<String> {
+    let six: String = spec
+        .lines()
+        .skip_while(|l| !l.starts_with("## 6."))
+        .take_while(|l| !l.starts_with("## 7."))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    six.split("```json\n")
+        .skip(1)
+        .map(|b| b.split("\n```").next().unwrap_or("").to_owned())
+        .collect()
+}
