@@ -48,6 +48,7 @@
 //! | linkage facts | `l` | u64 BE leaf index ‖ u16 BE fact number within the leaf | JSON [`LinkFact`](crate::domain::linkage::LinkFact) |
 //! | members | `r` | cooperative actor id ‖ 0x00 ‖ member actor id, for each member registered with a cooperative | empty |
 //! | signed | `g` | signer actor id ‖ 0x00 ‖ u64 BE leaf index, for each leaf it signed | empty |
+//! | days | `y` | u32 BE Julian day number of the Vietnamese calendar date of `at` ‖ u64 BE leaf index, for each batch step (EPCIS event) | empty |
 //!
 //! Ids never contain 0x00 (spec §3 allows `[A-Za-z0-9._-]`), so the
 //! composite keys split unambiguously and a prefix scan of `id ‖ 0x00`
@@ -63,7 +64,9 @@
 //! linkage index (spec §9). The signer of a leaf, which the correction
 //! rule needs, is read back from the leaf itself; `g` lists a signer's
 //! leaves, read backwards most recent first (the signing app's list of
-//! what it may correct).
+//! what it may correct). `y` is what a period export reads (spec §10): a
+//! range scan from the first day to the last, so an export costs what it
+//! returns, not the whole log.
 //!
 //! Every keyspace changes together in one atomic sled batch per group
 //! commit ([`Store::commit`]); sled applies a batch to one tree atomically,
@@ -94,6 +97,7 @@ use crate::domain::leaf::Leaf;
 use crate::domain::merkle::{Hash, HashReader, TlogError};
 use crate::domain::model::{Actor, Batch, Contract, Custody, LedgerInfo, ShipOutcome};
 use crate::domain::rules::{Change, View, ViewError};
+use crate::domain::time::Day;
 use leaflog::{LeafLogError, LeafReader};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -106,8 +110,9 @@ use std::path::{Path, PathBuf};
 /// keyspaces `u`, `t`, `s` and `p`; version 4 a cooperative's members, `r`,
 /// and each actor's signed leaves, `g`; version 5, issue 15, the linkage
 /// facts of each statement an organisation signed and the net content per
-/// pack of each delivery).
-pub const VIEWS_VERSION: u64 = 5;
+/// pack of each delivery; version 6, issue 16, the batch steps by day,
+/// `y`).
+pub const VIEWS_VERSION: u64 = 6;
 
 /// What `init` fixed, kept in `ledger.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -347,6 +352,19 @@ fn pair_index(a: &str, n: u64) -> Vec<u8> {
     k
 }
 
+/// The Julian day number of `day`, big-endian: positive for every year a
+/// statement may carry (1900–9998), so byte order is date order.
+fn day_key(day: Day) -> [u8; 4] {
+    (day.date().to_julian_day().max(0) as u32).to_be_bytes()
+}
+
+/// `day ‖ n` (both big-endian): a batch step's key in `y`.
+fn day_index(day: Day, n: u64) -> Vec<u8> {
+    let mut k = day_key(day).to_vec();
+    k.extend_from_slice(&be(n));
+    k
+}
+
 fn be(n: u64) -> [u8; 8] {
     n.to_be_bytes()
 }
@@ -380,6 +398,7 @@ pub struct Store {
     links: Space,
     members: Space,
     signed: Space,
+    days: Space,
     leaves: LeafReader,
     /// The genesis facts never change once written; kept after first read.
     ledger_cache: std::sync::RwLock<Option<LedgerInfo>>,
@@ -423,6 +442,7 @@ impl Store {
             links: space(b'l'),
             members: space(b'r'),
             signed: space(b'g'),
+            days: space(b'y'),
             leaves: LeafReader::open(&layout.leaves())?,
             ledger_cache: std::sync::RwLock::new(None),
             views,
@@ -556,7 +576,14 @@ impl Store {
                 }
                 // The signer itself is read back from the leaf (see
                 // `leaf_signer`); `g` lists each signer's leaves.
-                Change::Logged { index, by } => {
+                Change::Logged {
+                    index,
+                    by,
+                    event_day,
+                } => {
+                    if let Some(day) = event_day {
+                        self.days.put(&mut b, day_index(*day, *index), []);
+                    }
                     self.signed.put(&mut b, pair_index(by.as_str(), *index), [])
                 }
             }

@@ -5,10 +5,11 @@
 //! one keyspace, see the table in [`super`]); and `dump`, every key and
 //! value.
 
-use super::{Store, StoreError, be, from_json, pair_prefix, read_be};
+use super::{Store, StoreError, be, day_index, from_json, pair_prefix, read_be};
 use crate::domain::ids::{ActorId, BatchId, ContractId};
 use crate::domain::linkage::LinkFact;
 use crate::domain::model::{Actor, CorrectionRecord, Shipment};
+use crate::domain::time::Day;
 use std::str::FromStr;
 
 impl Store {
@@ -137,6 +138,38 @@ impl Store {
                 read_be(&k)
             })
             .collect()
+    }
+
+    /// The batch steps (EPCIS events) whose `at` falls, as a Vietnamese
+    /// calendar date, in `from..=to`, among the first `below` leaves, in
+    /// log order; at most `limit + 1` of them, so that a caller can tell
+    /// that there were more than `limit`. Reads the `y` keyspace from the
+    /// first day to the last, never the log.
+    pub fn events_between(
+        &self,
+        from: Day,
+        to: Day,
+        below: u64,
+        limit: usize,
+    ) -> Result<Vec<u64>, StoreError> {
+        let mut found = Vec::new();
+        if from > to {
+            return Ok(found);
+        }
+        let start = self.days.key(&day_index(from, 0));
+        let end = self.days.key(&day_index(to, u64::MAX));
+        for r in self.days.tree.range(start..=end) {
+            let (k, _) = r?;
+            let index = read_be(&k[k.len().saturating_sub(8)..])?;
+            if index < below {
+                found.push(index);
+                if found.len() > limit {
+                    break;
+                }
+            }
+        }
+        found.sort_unstable();
+        Ok(found)
     }
 
     /// Every key and value of the views, in key order: what `reindex` must

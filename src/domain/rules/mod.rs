@@ -37,7 +37,7 @@ use super::model::{
     Shipment,
 };
 use super::statement::{Body, Correction, LedgerFormat, Statement};
-use super::time::Timestamp;
+use super::time::{Day, Timestamp};
 pub use super::view::{View, ViewError};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -88,13 +88,19 @@ pub enum Change {
         /// The fact.
         fact: LinkFact,
     },
-    /// Who signed leaf `index`. The sled store reads this back from the leaf
-    /// itself and writes nothing for it; in-memory states keep it.
+    /// Who signed leaf `index`, and the day of its batch step. The sled
+    /// store reads the signer back from the leaf itself, listing the leaf
+    /// under its signer and under its day; in-memory states keep the
+    /// signer.
     Logged {
         /// The leaf.
         index: u64,
         /// Its signer.
         by: ActorId,
+        /// The Vietnamese calendar date of its `at` when the statement is
+        /// a batch step that exports as an EPCIS event (spec §10), what a
+        /// period export selects on; `None` for every other statement.
+        event_day: Option<Day>,
     },
 }
 
@@ -190,6 +196,7 @@ pub fn apply<V: View>(
     changes.push(Change::Logged {
         index: ctx.index,
         by: st.by.clone(),
+        event_day: super::epcis::is_event(&st.body).then(|| Day::from(st.at.local_date())),
     });
     Ok(changes)
 }
@@ -378,7 +385,7 @@ impl MemState {
                         .push(r.clone());
                 }
                 Change::Link { index, fact } => self.links.push((*index, fact.clone())),
-                Change::Logged { index, by } => {
+                Change::Logged { index, by, .. } => {
                     self.signers.insert(*index, by.clone());
                 }
             }

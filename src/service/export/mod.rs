@@ -288,8 +288,9 @@ impl Ledger {
     }
 
     /// The batch steps whose `at` falls, as a Vietnamese calendar date, in
-    /// `from..=to`, under the published tip; at most `limit` of them. The
-    /// whole log is read: there is no index by time.
+    /// `from..=to`, under the published tip; at most `limit` of them. They
+    /// are found in the views' index by day, so an export reads only the
+    /// leaves it returns (issue 16).
     fn period(
         &self,
         from: &str,
@@ -298,21 +299,17 @@ impl Ledger {
     ) -> Result<(Vec<Item>, TipViews<'_>), ServiceError> {
         let (from, to) = parse_period(from, to)?;
         let tip = self.shared.published();
-        let mut views = TipViews::new(&self.shared.store, tip.size);
-        let mut found = Vec::new();
-        for index in 0..tip.size {
-            let (bytes, leaf, st) = views.leaf(index)?;
-            let day = Day::from(st.at.local_date());
-            if !epcis::is_event(&st.body) || day < from || day > to {
-                continue;
-            }
-            if found.len() == limit {
-                return Err(too_large(format!("more than {limit} events"), limit));
-            }
-            found.push((index, bytes, leaf, st));
+        let found = self
+            .shared
+            .store
+            .events_between(from, to, tip.size, limit)?;
+        if found.len() > limit {
+            return Err(too_large(format!("more than {limit} events"), limit));
         }
+        let mut views = TipViews::new(&self.shared.store, tip.size);
         let mut items = Vec::with_capacity(found.len());
-        for (index, bytes, leaf, st) in found {
+        for index in found {
+            let (bytes, leaf, st) = views.leaf(index)?;
             items.push(views.item(index, &bytes, &leaf, st)?);
         }
         Ok((items, views))
@@ -451,6 +448,52 @@ mod tests {
         let (items, _) = ledger.chain(&lot, 3).expect("three events fit");
         assert_eq!(items.len(), 3);
         assert_eq!(code(ledger.chain(&lot, 2)), Some(Code::ExportTooLarge));
+        ledger.shutdown().await;
+    }
+
+    /// Issue 16: a period export is read from the index by day. Each
+    /// period holds exactly the batch steps whose `at` falls in it as a
+    /// Vietnamese date (17:30 UTC is already the next day there), in log
+    /// order, and a period with none reads nothing.
+    #[tokio::test]
+    async fn a_period_holds_exactly_the_steps_of_its_vietnamese_days() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ledger = ledger(dir.path(), 1).await;
+        let coop = SigningKey::from_bytes(&[2; 32]);
+        let ats = [
+            ("d-1", "2026-03-01T23:30:00+07:00"),
+            ("d-2", "2026-03-01T17:30:00Z"),
+            ("d-3", "2026-02-28T10:00:00+07:00"),
+            ("d-4", "2026-03-01T08:00:00+07:00"),
+        ];
+        for (lot, at) in ats {
+            let st = json!({"v": 1, "type": "batch.create", "by": "htx", "at": at, "batch": lot,
+                   "product": {"category": "rice", "name": "Lúa"},
+                   "quantity": {"amount": "1", "unit": "kg"}, "origin": {"place": "Mỹ Xuyên"}});
+            let env = serde_json::to_vec(&Envelope::sign(st.to_string(), &coop)).expect("json");
+            ledger.submit(&env).await.expect("logged");
+        }
+        let lots = |from: &str, to: &str| -> Vec<String> {
+            let (items, _) = ledger.period(from, to, 100).expect("period");
+            assert!(
+                items.windows(2).all(|w| w[0].index < w[1].index),
+                "log order"
+            );
+            items
+                .iter()
+                .filter_map(|i| match &i.statement.body {
+                    crate::domain::statement::Body::BatchCreate(b) => Some(b.batch.to_string()),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(lots("2026-03-01", "2026-03-01"), ["d-1", "d-4"]);
+        assert_eq!(lots("2026-03-02", "2026-03-02"), ["d-2"]);
+        assert_eq!(
+            lots("2026-02-28", "2026-03-02"),
+            ["d-1", "d-2", "d-3", "d-4"]
+        );
+        assert!(lots("2020-01-01", "2026-02-27").is_empty());
         ledger.shutdown().await;
     }
 }
