@@ -16,7 +16,6 @@ use super::error::PageError;
 use super::extract::ClientLang;
 use super::i18n::{LabelTexts, Texts};
 use super::pages::{batch_and_url, internal};
-use super::qr;
 use super::render::{TemplateError, buyer_page, render};
 use crate::domain::messages::{Code, Lang, Refusal};
 use crate::service::ServiceError;
@@ -250,7 +249,8 @@ async fn try_labels(
         Ok(Ok(v)) => buyer_view::producer(&v, t).into_text(),
         _ => batch.creator.to_string(),
     };
-    let svg = qr::svg(&url).map_err(internal)?;
+    let svg = super::pages::cached_svg(app, &batch.id, &url)?;
+    let svg = std::str::from_utf8(&svg).map_err(internal)?;
     let lot = batch.id.to_string();
     let names = (
         batch.product.name,
@@ -258,7 +258,7 @@ async fn try_labels(
         producer,
         short_url(&app.base_url, &lot),
     );
-    let page = LabelsPage::new(t, LabelTexts::of(lang), path, names, &svg, count, sheet);
+    let page = LabelsPage::new(t, LabelTexts::of(lang), path, names, svg, count, sheet);
     render(&page).map_err(internal)
 }
 

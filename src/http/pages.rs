@@ -197,6 +197,19 @@ async fn qr_image(
     }
 }
 
+/// The SVG QR code of batch `id`'s page `url`, from the image cache that
+/// `GET /b/{id}/qr.svg` also serves from (a sheet of labels draws it
+/// once, issue 16).
+pub(super) fn cached_svg(app: &AppState, id: &BatchId, url: &str) -> Result<Bytes, ServiceError> {
+    let key = format!("/b/{id}/qr.svg");
+    if let Some(svg) = app.pages.image(&key) {
+        return Ok(svg);
+    }
+    let svg = Bytes::from(qr::svg(url).map_err(internal)?.into_bytes());
+    app.pages.put_image(key, svg.clone());
+    Ok(svg)
+}
+
 /// `GET /b/{id}/qr.svg`.
 pub async fn qr_svg(
     State(app): State<AppState>,
