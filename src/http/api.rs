@@ -178,8 +178,8 @@ pub async fn entries(
     QueryParams(q): QueryParams<EntriesQuery>,
 ) -> Result<Response, ApiError> {
     let page = app
-        .ledger
-        .entries(q.start, q.limit.unwrap_or(MAX_PAGE))
+        .blocking(move |ledger| ledger.entries(q.start, q.limit.unwrap_or(MAX_PAGE)))
+        .await
         .map_err(|e| ApiError::new(e, lang))?;
     let entries: Vec<EntryOut> = page
         .into_iter()
@@ -385,7 +385,10 @@ pub async fn trace(
     ClientLang(lang): ClientLang,
     IdPath(id): IdPath<BatchId>,
 ) -> Result<Response, ApiError> {
-    let trace = app.ledger.trace(&id).map_err(|e| ApiError::new(e, lang))?;
+    let trace = app
+        .blocking(move |ledger| ledger.trace(&id))
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
     Ok(Json(trace).into_response())
 }
 

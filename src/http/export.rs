@@ -1,7 +1,7 @@
 //! Export handlers (issue 5): a batch's chain and a period as EPCIS 2.0
 //! JSON-LD, and one lot's events as a spreadsheet (CSV). Each extracts,
-//! makes one service call (off the async workers: a period export reads
-//! the whole log) and renders.
+//! makes one service call (through [`AppState::blocking`]: on the blocking
+//! pool, at most one per core at once) and renders.
 //!
 //! EPCIS answers are `application/ld+json`; the spreadsheet is
 //! `text/csv; charset=utf-8` with `Content-Disposition: attachment`, English
@@ -17,19 +17,9 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use std::sync::Arc;
 
 /// The media type of EPCIS 2.0 JSON-LD documents (EPCIS 2.0 §10).
 pub const LD_JSON: &str = "application/ld+json";
-
-/// Runs a service call on the blocking pool.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ServiceError> + Send + 'static,
-) -> Result<T, ServiceError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ServiceError::Internal(format!("export task: {e}")))?
-}
 
 /// A JSON-LD answer; a document that cannot be written out is a 500 (never
 /// an empty 200).
@@ -46,8 +36,9 @@ pub async fn batch_epcis(
     ClientLang(lang): ClientLang,
     IdPath(id): IdPath<BatchId>,
 ) -> Result<Response, ApiError> {
-    let ledger = Arc::clone(&app.ledger);
-    let doc = blocking(move || ledger.epcis_chain(&id, &app.base_url))
+    let base = app.base_url.clone();
+    let doc = app
+        .blocking(move |ledger| ledger.epcis_chain(&id, &base))
         .await
         .map_err(|e| ApiError::new(e, lang))?;
     ld_json(&doc, lang)
@@ -67,8 +58,9 @@ pub async fn period_epcis(
     ClientLang(lang): ClientLang,
     QueryParams(q): QueryParams<PeriodQuery>,
 ) -> Result<Response, ApiError> {
-    let ledger = Arc::clone(&app.ledger);
-    let doc = blocking(move || ledger.epcis_period(&q.from, &q.to, &app.base_url))
+    let base = app.base_url.clone();
+    let doc = app
+        .blocking(move |ledger| ledger.epcis_period(&q.from, &q.to, &base))
         .await
         .map_err(|e| ApiError::new(e, lang))?;
     ld_json(&doc, lang)
@@ -100,8 +92,8 @@ pub async fn lot_csv(
     // Batch ids are [A-Za-z0-9._-], so the name needs no quoting rules.
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{id}-events.csv\""))
         .unwrap_or(HeaderValue::from_static("attachment"));
-    let ledger = Arc::clone(&app.ledger);
-    let body = blocking(move || ledger.lot_csv(&id, sheet))
+    let body = app
+        .blocking(move |ledger| ledger.lot_csv(&id, sheet))
         .await
         .map_err(|e| ApiError::new(e, lang))?;
     Ok((

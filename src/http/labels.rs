@@ -23,7 +23,6 @@ use crate::service::buyer::Lookup;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use std::sync::Arc;
 
 /// Most labels on one printed sheet.
 pub const MAX_LABELS: u32 = 240;
@@ -239,14 +238,15 @@ async fn try_labels(
         return Err(Refusal::new(Code::BadQuery).into());
     }
     let (batch, url) = batch_and_url(app, raw).await?;
-    let ledger = Arc::clone(&app.ledger);
     let id = batch.id.clone();
-    let view = tokio::task::spawn_blocking(move || ledger.buyer_view(&Lookup::Batch(id))).await;
+    let view = app
+        .blocking(move |ledger| ledger.buyer_view(&Lookup::Batch(id)))
+        .await;
     let t = Texts::of(lang);
     // Named as the batch page names it (spec §8.8): a member household
     // only by a name it consented to show.
     let producer = match view {
-        Ok(Ok(v)) => buyer_view::producer(&v, t).into_text(),
+        Ok(v) => buyer_view::producer(&v, t).into_text(),
         _ => batch.creator.to_string(),
     };
     let svg = super::pages::cached_svg(app, &batch.id, &url)?;

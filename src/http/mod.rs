@@ -54,6 +54,11 @@ pub struct AppState {
     pub pages: Arc<cache::PageCache>,
     /// What one client may take (spec §8.19).
     pub limits: limits::Limits,
+    /// Permits for the expensive reads (exports, traces, the entries
+    /// list), which run on the blocking pool: at most one per core at
+    /// once, so that they never starve the submissions and buyer pages of
+    /// the async workers.
+    pub heavy: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -64,7 +69,30 @@ impl AppState {
             base_url,
             pages: Arc::default(),
             limits: limits::Limits::default(),
+            heavy: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            )),
         }
+    }
+
+    /// Runs an expensive read on the blocking pool once one of the
+    /// [`AppState::heavy`] permits is free.
+    pub(crate) async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Ledger) -> Result<T, crate::service::ServiceError> + Send + 'static,
+    ) -> Result<T, crate::service::ServiceError> {
+        use crate::service::ServiceError;
+        let permit = Arc::clone(&self.heavy)
+            .acquire_owned()
+            .await
+            .map_err(|e| ServiceError::Internal(format!("read permits: {e}")))?;
+        let ledger = Arc::clone(&self.ledger);
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            f(&ledger)
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("read task: {e}")))?
     }
 
     /// The same state under `limits`.
