@@ -15,7 +15,7 @@
 //! language, for one tree size.
 
 use super::AppState;
-use super::api::{self, LinkageParams};
+use super::api::LinkageParams;
 use super::assets;
 use super::charts::{self, BarChart, LineChart, ProgressChart};
 use super::error;
@@ -551,12 +551,21 @@ impl DashboardPage {
 /// The query string of the period and filters a report covers: the key of
 /// its page in the cache, and of its CSV and JSON links.
 fn report_query(report: &LinkageReport) -> String {
-    let province = report.province.clone().unwrap_or_default();
+    filters_query(
+        report.from,
+        report.to,
+        report.province.as_deref(),
+        report.category,
+    )
+}
+
+/// The query string of a report's filters, empty ones left out.
+fn filters_query(from: Day, to: Day, province: Option<&str>, category: Option<Category>) -> String {
     query_string(&[
-        ("from", &report.from.to_string()),
-        ("to", &report.to.to_string()),
-        ("province", &province),
-        ("category", report.category.map_or("", |c| c.as_str())),
+        ("from", &from.to_string()),
+        ("to", &to.to_string()),
+        ("province", province.unwrap_or_default()),
+        ("category", category.map_or("", |c| c.as_str())),
     ])
 }
 
@@ -614,15 +623,28 @@ pub async fn linkage(
     // so a page kept for this size is never older than the size says.
     let size = app.ledger.size();
     let disclosure_changes = app.ledger.page_changes();
-    let report = match api::linkage_report(&app, params.clone()) {
-        Ok(r) => r,
+    // The page is looked up before any figure is computed (issue 16): the
+    // key is the query with its defaults filled in.
+    let q = match params
+        .clone()
+        .parse()
+        .map_err(ServiceError::from)
+        .and_then(|f| {
+            app.ledger
+                .linkage_query(f.from, f.to, f.province, f.category)
+        }) {
+        Ok(q) => q,
         Err(e) => return refused(t, d, lang, &params, e),
     };
-    let query = report_query(&report);
-    let key = format!("/linkage?{query}");
+    let key = format!(
+        "/linkage?{}",
+        filters_query(q.from, q.to, q.province.as_deref(), q.category)
+    );
     if let Some(page) = app.pages.get(&key, lang, size, disclosure_changes) {
         return html_page(StatusCode::OK, page);
     }
+    let report = app.ledger.linkage_of(&q);
+    let query = report_query(&report);
     match render(&DashboardPage::report(t, d, &report, &query, size)) {
         Ok(html) => {
             let html = Bytes::from(html);

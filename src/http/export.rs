@@ -1,6 +1,6 @@
 //! Export handlers (issue 5): a batch's chain and a period as EPCIS 2.0
 //! JSON-LD, and one lot's events as a spreadsheet (CSV). Each extracts,
-//! makes one service call (through [`AppState::blocking`]: on the blocking
+//! makes one service call (through `AppState::blocking`: on the blocking
 //! pool, at most one per core at once) and renders.
 //!
 //! EPCIS answers are `application/ld+json`; the spreadsheet is

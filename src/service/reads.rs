@@ -266,13 +266,31 @@ impl Ledger {
         province: Option<String>,
         category: Option<Category>,
     ) -> Result<LinkageReport, ServiceError> {
+        let q = self.linkage_query(from, to, province, category)?;
+        Ok(self.linkage_of(&q))
+    }
+
+    /// The query [`Ledger::linkage`] answers for these filters, the
+    /// defaults filled in from today's date: cheap, so that a cached
+    /// answer is found before any figure is computed (issue 16).
+    pub fn linkage_query(
+        &self,
+        from: Option<Day>,
+        to: Option<Day>,
+        province: Option<String>,
+        category: Option<Category>,
+    ) -> Result<Query, ServiceError> {
         let today = Day::from(Timestamp::from_clock(self.clock.now()).local_date());
-        let q = Query::with_defaults(from, to, province, category, today)?;
+        Ok(Query::with_defaults(from, to, province, category, today)?)
+    }
+
+    /// The linkage figures of `q`, folded from the in-memory index.
+    pub fn linkage_of(&self, q: &Query) -> LinkageReport {
         let index = match self.shared.linkage.read() {
             Ok(i) => i,
             Err(p) => p.into_inner(),
         };
-        Ok(index.report(&q, &self.targets))
+        index.report(q, &self.targets)
     }
 
     /// False once a write or sync has failed: the ledger answers writes 503
