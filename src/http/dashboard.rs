@@ -4,7 +4,9 @@
 //! printable.
 //!
 //! The handler extracts the query (the same [`LinkageParams`] as the API),
-//! makes one service call ([`api::linkage_report`]) and renders
+//! fills in its defaults (`Ledger::linkage_query`), looks the page up in
+//! the cache, and only then computes the figures (`Ledger::linkage_of`) and
+//! renders
 //! `web/templates/linkage.html` with one struct, `DashboardPage`. The
 //! charts are inline SVG whose geometry comes from [`super::charts`]; every
 //! number is also in a table. A refused query gets the same page with the
