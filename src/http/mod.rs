@@ -55,9 +55,10 @@ pub struct AppState {
     /// What one client may take (spec §8.19).
     pub limits: limits::Limits,
     /// Permits for the expensive reads (exports, traces, the entries
-    /// list), which run on the blocking pool: at most one per core at
-    /// once, so that they never starve the submissions and buyer pages of
-    /// the async workers.
+    /// list, label sheets), which run on the blocking pool, at most one
+    /// per core at once: they never hold the async workers that take
+    /// submissions and serve buyer pages, and never take more threads
+    /// than there are cores.
     pub heavy: Arc<tokio::sync::Semaphore>,
 }
 
